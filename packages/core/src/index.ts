@@ -1,0 +1,1 @@
+export const PROVIDERS = ['google', 'microsoft', 'hubspot'] as const;
