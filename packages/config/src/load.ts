@@ -1,0 +1,47 @@
+import { ConfigError } from './errors';
+import { DEV_VAULT_KEYS, parseVaultKeys, type VaultKeysConfig } from './keyring';
+import { envSchema, type Env } from './schema';
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  database: { url: string; poolSize: number };
+  redis: { url: string };
+  vault: VaultKeysConfig;
+}
+
+type EnvSource = Record<string, string | undefined>;
+
+/** Parses the environment into a typed config; throws ConfigError naming the first bad variable. */
+export function loadConfig(source: EnvSource = process.env): Config {
+  // An empty variable is treated as unset, as shells and compose files commonly export `FOO=`.
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(variable, issue?.message ?? 'invalid');
+  }
+  const env = parsed.data;
+  if (env.NODE_ENV === 'production' && !env.VAULT_KEYS) {
+    throw new ConfigError('VAULT_KEYS', 'required in production (the development key is public)');
+  }
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
+    redis: { url: env.REDIS_URL },
+    vault: parseVaultKeys(env.VAULT_KEYS ?? DEV_VAULT_KEYS, env.VAULT_ACTIVE_KEY_ID),
+  };
+}
+
+/** For process entry points: a bad value ends the process with one line on stderr, not a stack trace. */
+export function loadConfigOrExit(source: EnvSource = process.env): Config {
+  try {
+    return loadConfig(source);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`crm-sync: invalid configuration: ${error.message}\n`);
+    process.exit(78); // EX_CONFIG from sysexits.h
+  }
+}
