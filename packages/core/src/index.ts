@@ -1,1 +1,36 @@
-export const PROVIDERS = ['google', 'microsoft', 'hubspot'] as const;
+export {
+  AUDIT_EVENT_TYPES,
+  CONNECTION_STATUSES,
+  isResourceOf,
+  PROVIDERS,
+  RESOURCES,
+  RESOURCES_BY_PROVIDER,
+  SYNC_MODES,
+  type AuditEventType,
+  type ConnectionStatus,
+  type Provider,
+  type Resource,
+  type SyncMode,
+} from './domain';
+export {
+  ClassifiedProviderError,
+  InvalidPayloadError,
+  type ProviderErrorClass,
+  type ProviderErrorKind,
+} from './errors';
+export {
+  connectionEventSchema,
+  crmNotificationSchema,
+  type ConnectionEvent,
+  type CrmNotification,
+} from './events';
+export {
+  connectionId,
+  providerResourceSchema,
+  syncJobId,
+  syncJobSchema,
+  tokenRefreshJobSchema,
+  type SyncJobData,
+  type TokenRefreshJobData,
+} from './jobs';
+export { parsePayload } from './parse';

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { CONNECTION_STATUSES, PROVIDERS, RESOURCES } from './domain';
+import { connectionId } from './jobs';
+
+const base = {
+  eventId: z.uuid(),
+  occurredAt: z.iso.datetime({ offset: true }),
+  tenantId: z.string().min(1).max(200),
+};
+
+/** Events that arrive on the `connection-events` queue, from CRM services, connect-api and provider webhooks. */
+export const connectionEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    ...base,
+    type: z.literal('connection.connected'),
+    connectionId,
+    provider: z.enum(PROVIDERS),
+    reconnected: z.boolean(),
+  }),
+  z.strictObject({
+    ...base,
+    type: z.literal('connection.disconnect_requested'),
+    connectionId,
+    purge: z.boolean(),
+  }),
+  z.strictObject({ ...base, type: z.literal('user.deleted'), crmUserId: z.string().min(1).max(200) }),
+  z.strictObject({
+    ...base,
+    type: z.literal('token.revoked'),
+    connectionId,
+    source: z.enum(['provider_webhook', 'refresh_failed', 'user']),
+  }),
+  z.strictObject({
+    ...base,
+    type: z.literal('sync.requested'),
+    connectionId,
+    resources: z.array(z.enum(RESOURCES)).min(1).optional(),
+    full: z.boolean().default(false),
+  }),
+]);
+export type ConnectionEvent = z.infer<typeof connectionEventSchema>;
+
+/** Notifications crm-sync sends back to the CRM. */
+export const crmNotificationSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    ...base,
+    type: z.literal('connection.status_changed'),
+    connectionId,
+    status: z.enum(CONNECTION_STATUSES),
+    reason: z.string().max(500).optional(),
+  }),
+  z.strictObject({
+    ...base,
+    type: z.literal('sync.completed'),
+    connectionId,
+    resource: z.enum(RESOURCES),
+    added: z.number().int().nonnegative(),
+    updated: z.number().int().nonnegative(),
+    deleted: z.number().int().nonnegative(),
+  }),
+]);
+export type CrmNotification = z.infer<typeof crmNotificationSchema>;
