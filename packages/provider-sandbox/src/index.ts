@@ -1,0 +1,34 @@
+export { startSandbox } from './start';
+export { createSandbox } from './core/server';
+export { requireAuth, send } from './core/hooks';
+export { hashString, mix, pick, seededRandom } from './core/random';
+export {
+  DEFAULT_CLIENT,
+  DEFAULT_CONTROL_SECRET,
+  PROVIDER_IDS,
+  SandboxNotFoundError,
+  type Account,
+  type AccountSettings,
+  type AccountSpec,
+  type AuthResult,
+  type Change,
+  type Clock,
+  type CounterEntry,
+  type Dataset,
+  type ErrorRenderer,
+  type FaultAction,
+  type FaultPlan,
+  type OAuthClient,
+  type ProviderId,
+  type ProviderModule,
+  type QuotaPlan,
+  type ResourceGenerator,
+  type RouteMeta,
+  type RunningSandbox,
+  type SandboxContext,
+  type SandboxControl,
+  type SandboxOptions,
+  type SandboxUrls,
+  type StoredItem,
+  type TokenState,
+} from './core/types';

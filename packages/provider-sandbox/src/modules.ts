@@ -1,0 +1,4 @@
+import { type ProviderModule } from './core/types';
+
+/** Every provider module the sandbox serves by default. Each provider adds one line here. */
+export const ALL_MODULES: ProviderModule[] = [];
