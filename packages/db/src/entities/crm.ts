@@ -1,0 +1,88 @@
+import { EntitySchema, type EntitySchemaColumnOptions } from 'typeorm';
+import type { CalendarEventRow, ContactRow, CrmObjectRow, CrmRowBase, EmailRow } from '../types';
+
+// Sync code writes these tables with upsertRows (one statement per page); the schemas serve reads and tests.
+
+const base: Record<keyof CrmRowBase, EntitySchemaColumnOptions> = {
+  // Identity column: the database assigns it; 'increment' tells TypeORM to leave it out of inserts.
+  id: { type: 'bigint', primary: true, generated: 'increment' },
+  connectionId: { name: 'connection_id', type: 'uuid' },
+  externalId: { name: 'external_id', type: 'text' },
+  contentHash: { name: 'content_hash', type: 'text' },
+  deletedAt: { name: 'deleted_at', type: 'timestamptz', nullable: true },
+  createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
+  updatedAt: { name: 'updated_at', type: 'timestamptz', updateDate: true },
+};
+
+const text = (name: string): EntitySchemaColumnOptions => ({ name, type: 'text', nullable: true });
+const textArray = (name: string): EntitySchemaColumnOptions => ({
+  name,
+  type: 'text',
+  array: true,
+  default: () => "'{}'",
+});
+const timestamp = (name: string): EntitySchemaColumnOptions => ({
+  name,
+  type: 'timestamptz',
+  nullable: true,
+});
+
+export const EmailEntity = new EntitySchema<EmailRow>({
+  name: 'Email',
+  tableName: 'emails',
+  columns: {
+    ...base,
+    threadId: text('thread_id'),
+    fromAddress: text('from_address'),
+    toAddresses: textArray('to_addresses'),
+    ccAddresses: textArray('cc_addresses'),
+    subject: text('subject'),
+    sentAt: timestamp('sent_at'),
+    labels: textArray('labels'),
+    snippet: text('snippet'),
+  },
+});
+
+export const CalendarEventEntity = new EntitySchema<CalendarEventRow>({
+  name: 'CalendarEvent',
+  tableName: 'calendar_events',
+  columns: {
+    ...base,
+    calendarId: text('calendar_id'),
+    title: text('title'),
+    description: text('description'),
+    location: text('location'),
+    startsAt: timestamp('starts_at'),
+    endsAt: timestamp('ends_at'),
+    allDay: { name: 'all_day', type: 'boolean', default: false },
+    eventStatus: text('event_status'),
+    organizer: text('organizer'),
+    attendees: { type: 'jsonb', default: () => "'[]'" },
+  },
+});
+
+export const ContactEntity = new EntitySchema<ContactRow>({
+  name: 'Contact',
+  tableName: 'contacts',
+  columns: {
+    ...base,
+    displayName: text('display_name'),
+    givenName: text('given_name'),
+    familyName: text('family_name'),
+    emails: textArray('emails'),
+    phones: textArray('phones'),
+    company: text('company'),
+    jobTitle: text('job_title'),
+  },
+});
+
+export const CrmObjectEntity = new EntitySchema<CrmObjectRow>({
+  name: 'CrmObject',
+  tableName: 'crm_objects',
+  columns: {
+    ...base,
+    objectType: { name: 'object_type', type: 'text' },
+    properties: { type: 'jsonb', default: () => "'{}'" },
+    remoteUpdatedAt: timestamp('remote_updated_at'),
+  },
+});

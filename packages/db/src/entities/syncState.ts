@@ -1,0 +1,33 @@
+import { EntitySchema, type ValueTransformer } from 'typeorm';
+import type { SyncStateRow } from '../types';
+
+// pg returns bigint as a string to avoid precision loss; an item count stays far below 2^53.
+const bigintAsNumber: ValueTransformer = {
+  to: (value: number | undefined) => value,
+  from: (value: string | null) => (value === null ? null : Number(value)),
+};
+
+export const SyncStateEntity = new EntitySchema<SyncStateRow>({
+  name: 'SyncState',
+  tableName: 'sync_states',
+  columns: {
+    connectionId: { name: 'connection_id', type: 'uuid', primary: true },
+    resource: { type: 'text', primary: true },
+    enabled: { type: 'boolean', default: true },
+    mode: { type: 'text', default: 'full' },
+    phase: { type: 'text', nullable: true },
+    cursor: { type: 'text', nullable: true },
+    continuation: { type: 'jsonb', nullable: true },
+    status: { type: 'text', default: 'idle' },
+    nextSyncAt: { name: 'next_sync_at', type: 'timestamptz', nullable: true },
+    itemsDone: { name: 'items_done', type: 'bigint', default: 0, transformer: bigintAsNumber },
+    counters: { type: 'jsonb', default: () => "'{}'" },
+    consecutiveFailures: { name: 'consecutive_failures', type: 'integer', default: 0 },
+    lastError: { name: 'last_error', type: 'text', nullable: true },
+    lastErrorAt: { name: 'last_error_at', type: 'timestamptz', nullable: true },
+    lastSuccessAt: { name: 'last_success_at', type: 'timestamptz', nullable: true },
+    startedAt: { name: 'started_at', type: 'timestamptz', nullable: true },
+    disabledReason: { name: 'disabled_reason', type: 'text', nullable: true },
+    updatedAt: { name: 'updated_at', type: 'timestamptz', updateDate: true },
+  },
+});

@@ -1,0 +1,57 @@
+export { databaseNameOf, dropDatabase, ensureDatabase, quoteIdentifier, withDatabase } from './admin';
+export {
+  createDataSource,
+  DATA_SOURCE_DEFAULTS,
+  MIGRATIONS_TABLE,
+  type DataSourceOptions,
+} from './dataSource';
+export {
+  AuditEventEntity,
+  CalendarEventEntity,
+  ConnectionEntity,
+  ContactEntity,
+  CredentialEntity,
+  CrmObjectEntity,
+  EmailEntity,
+  ENTITIES,
+  SyncStateEntity,
+} from './entities';
+export { DatabaseUrlError } from './errors';
+export { MIGRATIONS } from './migrations';
+export type { SqlExecutor } from './upsert/executor';
+export { CRM_TABLES, markDeleted, type CrmTable } from './upsert/markDeleted';
+export {
+  calendarEventUpsert,
+  contactUpsert,
+  crmObjectUpsert,
+  emailUpsert,
+  type CalendarEventInput,
+  type ContactInput,
+  type CrmObjectInput,
+  type EmailInput,
+  type UpsertInput,
+} from './upsert/specs';
+export type { SqlType } from './upsert/sqlArrays';
+export {
+  defineUpsertSpec,
+  UPSERT_PAGE_SIZE,
+  upsertRows,
+  type UpsertColumn,
+  type UpsertCounts,
+  type UpsertSpec,
+  type UpsertSpecInput,
+} from './upsert/upsertRows';
+export {
+  SYNC_STATUSES,
+  type AuditEventRow,
+  type CalendarEventRow,
+  type ConnectionRow,
+  type ContactRow,
+  type CredentialRow,
+  type CrmObjectRow,
+  type CrmRowBase,
+  type EmailRow,
+  type JsonObject,
+  type SyncStateRow,
+  type SyncStatus,
+} from './types';

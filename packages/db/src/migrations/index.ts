@@ -1,0 +1,4 @@
+import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
+
+/** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
+export const MIGRATIONS = [InitialSchema1764000000000];

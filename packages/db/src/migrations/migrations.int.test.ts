@@ -1,0 +1,106 @@
+import { AUDIT_EVENT_TYPES, CONNECTION_STATUSES, PROVIDERS, SYNC_MODES } from '@crm-sync/core';
+import { createTestDatabase, type TestDatabase } from '@crm-sync/db/testing';
+import { SYNC_STATUSES } from '../types';
+
+const TABLES = [
+  'audit_events',
+  'calendar_events',
+  'connections',
+  'contacts',
+  'credentials',
+  'crm_objects',
+  'emails',
+  'sync_states',
+];
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase({ migrate: false });
+});
+afterAll(() => db.drop());
+
+const query = <T>(sql: string, params: unknown[] = []) => db.dataSource.query<T[]>(sql, params);
+
+const tables = async () =>
+  (
+    await query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'typeorm_migrations' ORDER BY 1`,
+    )
+  ).map((r) => r.name);
+
+/** Constraint definitions as Postgres prints them, by name. */
+async function constraints(type: 'u' | 'c' | 'f' | 'p'): Promise<Record<string, string>> {
+  const rows = await query<{ name: string; def: string }>(
+    `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
+     WHERE contype = $1 AND connamespace = 'public'::regnamespace`,
+    [type],
+  );
+  return Object.fromEntries(rows.map((r) => [r.name, r.def]));
+}
+
+async function indexes(): Promise<Record<string, string>> {
+  const rows = await query<{ name: string; def: string }>(
+    `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = 'public' AND tablename <> 'typeorm_migrations'`,
+  );
+  return Object.fromEntries(rows.map((r) => [r.name, r.def]));
+}
+
+/** The quoted values of a CHECK (x IN (...)) as Postgres normalises it. */
+const checkValues = (def: string | undefined) =>
+  [...(def ?? '').matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1]);
+
+describe('migrations', () => {
+  it('up creates every table with its keys, indexes and checks', async () => {
+    const applied = await db.dataSource.runMigrations();
+    expect(applied.map((m) => m.name)).toEqual(['InitialSchema1764000000000']);
+    expect(await tables()).toEqual(TABLES);
+
+    const unique = await constraints('u');
+    expect(unique.connections_account_key).toBe('UNIQUE (tenant_id, provider, provider_account_id)');
+    for (const table of ['emails', 'calendar_events', 'contacts']) {
+      expect(unique[`${table}_external_key`]).toBe('UNIQUE (connection_id, external_id)');
+    }
+    expect(unique.crm_objects_external_key).toBe('UNIQUE (connection_id, object_type, external_id)');
+    expect((await constraints('p')).sync_states_pkey).toBe('PRIMARY KEY (connection_id, resource)');
+
+    const idx = await indexes();
+    expect(idx.connections_tenant_user_idx).toMatch(/\(tenant_id, crm_user_id\)$/);
+    expect(idx.connections_status_idx).toMatch(/\(status\)$/);
+    expect(idx.credentials_expires_at_idx).toMatch(/\(expires_at\)$/);
+    expect(idx.sync_states_due_idx).toMatch(/\(next_sync_at\) WHERE enabled$/);
+    expect(idx.emails_connection_sent_at_idx).toMatch(/\(connection_id, sent_at DESC\)$/);
+    expect(idx.audit_events_connection_created_idx).toMatch(/\(connection_id, created_at\)$/);
+  });
+
+  it('checks the same value lists the code uses', async () => {
+    const checks = await constraints('c');
+    expect(checkValues(checks.connections_provider_check)).toEqual([...PROVIDERS]);
+    expect(checkValues(checks.connections_status_check)).toEqual([...CONNECTION_STATUSES]);
+    expect(checkValues(checks.sync_states_mode_check)).toEqual([...SYNC_MODES]);
+    expect(checkValues(checks.sync_states_status_check)).toEqual([...SYNC_STATUSES]);
+    expect(checkValues(checks.audit_events_type_check)).toEqual([...AUDIT_EVENT_TYPES]);
+  });
+
+  it('cascades from connections, except audit events, which outlive them', async () => {
+    const foreign = await constraints('f');
+    const byTable = Object.entries(foreign).map(([name, def]) => [name.split('_connection_id')[0], def]);
+    for (const [table, def] of byTable) {
+      const action = table === 'audit_events' ? 'ON DELETE SET NULL' : 'ON DELETE CASCADE';
+      expect(`${table}: ${def}`).toBe(
+        `${table}: FOREIGN KEY (connection_id) REFERENCES connections(id) ${action}`,
+      );
+    }
+    expect(byTable.map(([table]) => table).sort()).toEqual(TABLES.filter((t) => t !== 'connections'));
+  });
+
+  it('down removes everything, and up again restores it', async () => {
+    await db.dataSource.undoLastMigration();
+    expect(await tables()).toEqual([]);
+    expect(await indexes()).toEqual({});
+    expect(await constraints('u')).toEqual({});
+
+    await db.dataSource.runMigrations();
+    expect(await tables()).toEqual(TABLES);
+  });
+});

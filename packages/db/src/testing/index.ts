@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '@crm-sync/config';
+import { type DataSource } from 'typeorm';
+import { dropDatabase, ensureDatabase, withDatabase } from '../admin';
+import { createDataSource } from '../dataSource';
+
+export interface TestDatabase {
+  url: string;
+  /** Initialized; `drop()` destroys it. */
+  dataSource: DataSource;
+  /** Closes the DataSource and drops the database, even while other sessions are still connected. */
+  drop(): Promise<void>;
+}
+
+export interface TestDatabaseOptions {
+  /** Any database on the server to use; defaults to DATABASE_URL through @crm-sync/config. */
+  serverUrl?: string;
+  /** Run crm-sync's migrations (default true); tests of the migrations themselves start empty. */
+  migrate?: boolean;
+}
+
+/** A fresh database `crm_sync_test_<random>` on the configured server, for one test file. */
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  const serverUrl = options.serverUrl ?? loadConfig().database.url;
+  const url = withDatabase(serverUrl, `crm_sync_test_${randomBytes(6).toString('hex')}`);
+  await ensureDatabase(url);
+  const dataSource = createDataSource({ url, poolSize: 4, applicationName: 'crm-sync-test' });
+  const drop = async () => {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await dropDatabase(url);
+  };
+  try {
+    await dataSource.initialize();
+    if (options.migrate ?? true) await dataSource.runMigrations();
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  return { url, dataSource, drop };
+}

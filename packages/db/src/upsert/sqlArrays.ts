@@ -1,0 +1,29 @@
+/** Column types the upsert helper can pass as one array parameter. */
+export type SqlType = 'text' | 'uuid' | 'timestamptz' | 'boolean' | 'integer' | 'bigint' | 'jsonb' | 'text[]';
+
+/**
+ * How a column's values travel: as `$n::<paramType>` unnested into one value per row, then `<select>`.
+ * Postgres arrays are rectangular, so a text[] column cannot be an element of a 2-D parameter; each row's
+ * array goes as its array literal instead, cast back per row. jsonb goes as JSON text so a JSON string
+ * value is not mistaken for raw text.
+ */
+export function columnTransport(type: SqlType, column: string): { paramType: string; select: string } {
+  if (type === 'text[]') return { paramType: 'text[]', select: `u.${column}::text[]` };
+  if (type === 'jsonb') return { paramType: 'text[]', select: `u.${column}::jsonb` };
+  return { paramType: `${type}[]`, select: `u.${column}` };
+}
+
+export function encodeValue(type: SqlType, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (type === 'text[]') return textArrayLiteral(value as readonly (string | null)[]);
+  if (type === 'jsonb') return JSON.stringify(value);
+  return value;
+}
+
+/** A Postgres array literal: every element double-quoted, so commas, braces and spaces need no care. */
+export function textArrayLiteral(values: readonly (string | null)[]): string {
+  const items = values.map((v) =>
+    v === null ? 'NULL' : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`,
+  );
+  return `{${items.join(',')}}`;
+}

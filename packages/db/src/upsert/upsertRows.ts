@@ -1,0 +1,98 @@
+import { selectRows, type SqlExecutor } from './executor';
+import { columnTransport, encodeValue, type SqlType } from './sqlArrays';
+
+export interface UpsertColumn {
+  column: string;
+  type: SqlType;
+}
+
+export interface UpsertSpecInput<Row> {
+  table: string;
+  /** Every property of Row, mapped to its column; the key order is the column order. */
+  columns: { readonly [K in keyof Row]-?: UpsertColumn };
+  /** The unique key the rows collide on, as properties of Row. */
+  conflict: readonly (keyof Row & string)[];
+  /** The property whose change means the row changed; unchanged rows are not rewritten. */
+  hash: keyof Row & string;
+}
+
+export interface UpsertSpec<Row> {
+  readonly table: string;
+  readonly fields: readonly (keyof Row & string)[];
+  readonly types: readonly SqlType[];
+  readonly conflict: readonly (keyof Row & string)[];
+  readonly sql: string;
+}
+
+export interface UpsertCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+export const UPSERT_PAGE_SIZE = 1000;
+
+/** Validates a spec and builds its statement once, so each page only binds parameters. */
+export function defineUpsertSpec<Row>(input: UpsertSpecInput<Row>): UpsertSpec<Row> {
+  const fields = Object.keys(input.columns) as (keyof Row & string)[];
+  const columns = fields.map((field) => input.columns[field]);
+  for (const name of [input.table, ...columns.map((c) => c.column)]) {
+    if (!IDENTIFIER.test(name)) throw new Error(`upsert spec: "${name}" is not a plain SQL identifier`);
+  }
+  for (const field of [...input.conflict, input.hash]) {
+    if (!fields.includes(field)) throw new Error(`upsert spec: "${field}" is not one of the columns`);
+  }
+  const conflict = input.conflict.map((f) => input.columns[f].column);
+  const hash = input.columns[input.hash].column;
+  const names = columns.map((c) => c.column);
+  const transports = columns.map((c) => columnTransport(c.type, c.column));
+  const updates = names.filter((n) => !conflict.includes(n)).map((n) => `${n} = EXCLUDED.${n}`);
+  // A row that comes back after a provider deletion is rewritten (and undeleted) even with the same hash.
+  const sql = `WITH written AS (
+  INSERT INTO ${input.table} AS t (${names.join(', ')})
+  SELECT ${transports.map((t) => t.select).join(', ')}
+  FROM unnest(${transports.map((t, i) => `$${i + 1}::${t.paramType}`).join(', ')}) AS u(${names.join(', ')})
+  ON CONFLICT (${conflict.join(', ')}) DO UPDATE
+  SET ${[...updates, 'deleted_at = NULL', 'updated_at = now()'].join(', ')}
+  WHERE t.${hash} IS DISTINCT FROM EXCLUDED.${hash} OR t.deleted_at IS NOT NULL
+  RETURNING (t.xmax = 0) AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated
+FROM written`;
+  return { table: input.table, fields, types: columns.map((c) => c.type), conflict: input.conflict, sql };
+}
+
+/**
+ * Inserts new rows, rewrites changed ones and leaves rows whose hash is unchanged alone, one statement per
+ * page of up to UPSERT_PAGE_SIZE rows. Pass a transaction's EntityManager to commit with other writes.
+ * Rows repeating a key (delta feeds may list an item twice) collapse to the last one, counted once.
+ */
+export async function upsertRows<Row>(
+  executor: SqlExecutor,
+  spec: UpsertSpec<Row>,
+  rows: readonly Row[],
+): Promise<UpsertCounts> {
+  const distinct = lastPerKey(spec, rows);
+  const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  for (let start = 0; start < distinct.length; start += UPSERT_PAGE_SIZE) {
+    const page = distinct.slice(start, start + UPSERT_PAGE_SIZE);
+    const parameters = spec.fields.map((field, i) =>
+      page.map((row) => encodeValue(spec.types[i]!, row[field])),
+    );
+    const [result] = await selectRows<{ inserted: number; updated: number }>(executor, spec.sql, parameters);
+    const inserted = result?.inserted ?? 0;
+    const updated = result?.updated ?? 0;
+    counts.inserted += inserted;
+    counts.updated += updated;
+    counts.unchanged += page.length - inserted - updated;
+  }
+  return counts;
+}
+
+// ON CONFLICT DO UPDATE refuses to touch one row twice in a statement, so duplicates must go first.
+function lastPerKey<Row>(spec: UpsertSpec<Row>, rows: readonly Row[]): Row[] {
+  const byKey = new Map<string, Row>();
+  for (const row of rows) byKey.set(spec.conflict.map((f) => String(row[f])).join('\u0000'), row);
+  return byKey.size === rows.length ? [...rows] : [...byKey.values()];
+}
