@@ -1,0 +1,2 @@
+export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from '@crm-sync/db/testing';
+export { createTestRedis, deleteUnder, type TestRedis, type TestRedisOptions } from './redis';
