@@ -1,0 +1,69 @@
+import { InvalidPayloadError, syncJobId } from '@crm-sync/core';
+import { createTestRedis } from '@crm-sync/testing';
+import { randomUUID } from 'node:crypto';
+import { createRedisConnection, JobProducer, QUEUE_NAMES, SYNC_QUEUES } from './index';
+
+describe('JobProducer against real Redis', () => {
+  let redis: Awaited<ReturnType<typeof createTestRedis>>;
+  let producer: JobProducer;
+  let connection: ReturnType<typeof createRedisConnection>;
+
+  beforeAll(async () => {
+    redis = await createTestRedis();
+    connection = createRedisConnection({ url: redis.url, role: 'producer' });
+    producer = new JobProducer({ connection, prefix: redis.prefix });
+  });
+
+  afterAll(async () => {
+    await producer.close();
+    await connection.quit();
+    await redis.cleanup();
+  });
+
+  it('adds a sync job with ids only and dedupes by job id while it is pending', async () => {
+    const data = { connectionId: randomUUID(), resource: 'mail' as const };
+    const first = await producer.enqueue(SYNC_QUEUES.google, 'mail', data, { jobId: syncJobId(data) });
+    const second = await producer.enqueue(SYNC_QUEUES.google, 'mail', data, { jobId: syncJobId(data) });
+    expect(second).toBe(first);
+    const queue = producer.queue(SYNC_QUEUES.google);
+    expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+    const job = await queue.getJob(first);
+    expect(job?.data).toEqual(data);
+    expect(job?.opts.attempts).toBeGreaterThan(1);
+  });
+
+  it('rejects a malformed payload and adds nothing', async () => {
+    const bad = { connectionId: randomUUID(), resource: 'mail', accessToken: 'ya29.should-never-be-queued' };
+    // Deliberately outside the schema: extra fields must be refused at runtime, not only by the type checker.
+    await expect(producer.enqueue(SYNC_QUEUES.microsoft, 'mail', bad as never)).rejects.toBeInstanceOf(
+      InvalidPayloadError,
+    );
+    expect(await producer.queue(SYNC_QUEUES.microsoft).getJobCounts('waiting', 'delayed')).toEqual({
+      waiting: 0,
+      delayed: 0,
+    });
+    const keys = await redis.redis.keys(`${redis.prefix}*`);
+    for (const key of keys) {
+      const type = await redis.redis.type(key);
+      if (type === 'hash') expect(JSON.stringify(await redis.redis.hgetall(key))).not.toContain('ya29');
+    }
+  });
+
+  it('validates connection events on their queue', async () => {
+    const event = {
+      type: 'connection.disconnect_requested' as const,
+      eventId: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      tenantId: 't1',
+      connectionId: randomUUID(),
+      purge: true,
+    };
+    const id = await producer.enqueue(QUEUE_NAMES.connectionEvents, event.type, event, {
+      jobId: event.eventId,
+    });
+    expect((await producer.queue(QUEUE_NAMES.connectionEvents).getJob(id))?.data).toEqual(event);
+    await expect(
+      producer.enqueue(QUEUE_NAMES.connectionEvents, 'x', { ...event, purge: 'yes' } as never),
+    ).rejects.toBeInstanceOf(InvalidPayloadError);
+  });
+});
