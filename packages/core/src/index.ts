@@ -1,4 +1,13 @@
 export {
+  type AuthorizationRequest,
+  type CodeExchange,
+  type ProviderAdapter,
+  type ProviderIdentity,
+  type ProviderOAuth,
+  type RevokeOutcome,
+  type TokenGrant,
+} from './adapter';
+export {
   AUDIT_EVENT_TYPES,
   CONNECTION_STATUSES,
   isResourceOf,

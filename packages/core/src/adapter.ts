@@ -1,0 +1,63 @@
+import { type Provider, type Resource } from './domain';
+import { type ProviderErrorClass } from './errors';
+
+/**
+ * What a successful code exchange or refresh yields. `refreshToken` is whatever the provider sent back in this
+ * response: providers that rotate (Microsoft, possibly HubSpot) send a new one that replaces the stored one;
+ * providers that do not (Google, usually) omit it, and the caller keeps the one it has.
+ */
+export interface TokenGrant {
+  accessToken: string;
+  refreshToken?: string;
+  /** When the access token stops working; null when the provider did not say. */
+  expiresAt: Date | null;
+  /** Scopes the provider reports as granted, which may be fewer than requested (partial consent). */
+  grantedScopes: string[];
+}
+
+/** Who the tokens belong to at the provider; `providerAccountId` is stable across reconnects. */
+export interface ProviderIdentity {
+  providerAccountId: string;
+  email: string;
+}
+
+/** Inputs to the authorization URL. `state` and the PKCE verifier are made and kept by the caller. */
+export interface AuthorizationRequest {
+  state: string;
+  /** The base64url SHA-256 of the verifier (RFC 7636 S256). */
+  codeChallenge: string;
+  resources: readonly Resource[];
+  loginHint?: string;
+}
+
+export interface CodeExchange {
+  code: string;
+  codeVerifier: string;
+}
+
+/**
+ * The OAuth half of a provider adapter. Every method that talks to the provider throws a
+ * `ClassifiedProviderError` on failure, so callers never see a client library's own error type.
+ */
+export interface ProviderOAuth {
+  /** Scopes to request for the given resources (including the ones identity lookup needs). */
+  scopesFor(resources: readonly Resource[]): string[];
+  authorizationUrl(request: AuthorizationRequest): string;
+  exchangeCode(exchange: CodeExchange): Promise<TokenGrant>;
+  identity(accessToken: string): Promise<ProviderIdentity>;
+  refresh(refreshToken: string): Promise<TokenGrant>;
+  /**
+   * Invalidates the grant at the provider where the provider offers a way to. Resolves to what was done, so a
+   * caller can tell "revoked at the provider" from "the provider has no revocation; forget the tokens".
+   */
+  revoke(tokens: { accessToken?: string; refreshToken?: string }): Promise<RevokeOutcome>;
+}
+
+export type RevokeOutcome = 'revoked' | 'already_invalid' | 'not_supported';
+
+/** Everything provider-specific behind one object; the sync half is added beside `oauth` later. */
+export interface ProviderAdapter {
+  readonly id: Provider;
+  readonly oauth: ProviderOAuth;
+  classifyError(error: unknown): ProviderErrorClass;
+}

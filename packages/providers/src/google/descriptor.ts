@@ -1,0 +1,41 @@
+import { type Resource } from '@crm-sync/core';
+
+/** Where the Google calls go. Defaults are Google's; tests point all of them at the sandbox's one origin. */
+export interface GoogleEndpoints {
+  authorizationUrl: string;
+  tokenUrl: string;
+  revokeUrl: string;
+  /**
+   * Root of the REST APIs (`/oauth2/v2/userinfo`, and later Gmail/Calendar/People). googleapis keeps only the
+   * origin of a per-API `rootUrl` (provider-contracts §0.1), so a path prefix here is ignored.
+   */
+  apiRootUrl: string;
+}
+
+export const GOOGLE_ENDPOINTS: Readonly<GoogleEndpoints> = {
+  authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+  tokenUrl: 'https://oauth2.googleapis.com/token',
+  revokeUrl: 'https://oauth2.googleapis.com/revoke',
+  apiRootUrl: 'https://www.googleapis.com/',
+};
+
+export const GOOGLE_DESCRIPTOR = {
+  /** `openid` + email: enough for `oauth2/v2/userinfo` to return the account id and address. */
+  identityScopes: ['openid', 'https://www.googleapis.com/auth/userinfo.email'],
+  /** Read-only, least privilege per resource. */
+  scopesByResource: {
+    mail: ['https://www.googleapis.com/auth/gmail.readonly'],
+    calendar: ['https://www.googleapis.com/auth/calendar.readonly'],
+    contacts: ['https://www.googleapis.com/auth/contacts.readonly'],
+  } satisfies Partial<Record<Resource, readonly string[]>>,
+  /** Google says `expires_in` ≈ 3599 s; refresh tokens do not rotate and have no fixed lifetime. */
+  accessTokenLifetimeSeconds: 3599,
+  refreshTokenRotates: false,
+  /** Google rarely sends Retry-After on 429/403 rate limits; without it wait this long before retrying. */
+  retryAfterHeader: 'retry-after',
+  defaultRetryAfterMs: 10_000,
+  /** 403 `reason`s that mean throttling rather than a missing permission (Gmail/Calendar usage limits). */
+  rateLimitReasons: ['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded', 'dailyLimitExceeded'],
+  /** OAuth token-endpoint errors that mean the grant is gone and only a new consent helps. */
+  revokedGrantErrors: ['invalid_grant'],
+} as const;

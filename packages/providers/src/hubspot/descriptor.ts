@@ -1,0 +1,40 @@
+import { type Resource } from '@crm-sync/core';
+
+/** Where the HubSpot calls go. */
+export interface HubSpotEndpoints {
+  /** The browser-facing install/consent page. */
+  authorizationUrl: string;
+  /** Root for the SDK's `basePath` (`/oauth/v1/*`, `/crm/v3/*`); no trailing slash, the SDK concatenates. */
+  apiBaseUrl: string;
+}
+
+export const HUBSPOT_ENDPOINTS: Readonly<HubSpotEndpoints> = {
+  authorizationUrl: 'https://app.hubspot.com/oauth/authorize',
+  apiBaseUrl: 'https://api.hubapi.com',
+};
+
+export const HUBSPOT_DESCRIPTOR = {
+  /** Every HubSpot app has the `oauth` scope; it is what the token-info calls need. */
+  identityScopes: ['oauth'],
+  scopesByResource: {
+    contacts: ['crm.objects.contacts.read'],
+    companies: ['crm.objects.companies.read'],
+    deals: ['crm.objects.deals.read'],
+  } satisfies Partial<Record<Resource, readonly string[]>>,
+  /** 1800 s since November 2021. */
+  accessTokenLifetimeSeconds: 1800,
+  /** Undocumented; every token response carries a refresh token, so always store the one returned. */
+  refreshTokenRotates: 'undocumented',
+  retryAfterHeader: 'retry-after',
+  /**
+   * HubSpot does not document Retry-After for API clients; its 429 body names the policy instead. Waits per policy:
+   * the 10-second rolling window, the search endpoints' 1-second limit, and the daily quota (which resets at the
+   * account's midnight, unknown to us, so an hour is the compromise between hammering and stalling a day).
+   */
+  retryAfterMsByPolicy: { TEN_SECONDLY_ROLLING: 10_000, SECONDLY: 1_000, DAILY: 3_600_000 },
+  defaultRetryAfterMs: 10_000,
+  /** `status` values of 400 token-endpoint bodies meaning the grant or code is gone. */
+  revokedGrantStatuses: ['BAD_REFRESH_TOKEN', 'BAD_AUTH_CODE', 'invalid_grant'],
+  /** Statuses HubSpot's error-handling guide says to retry: locked (423), migration (477), origin timeouts. */
+  transientStatuses: [408, 423, 477, 502, 503, 504, 524],
+} as const;

@@ -1,0 +1,46 @@
+import { type Resource } from '@crm-sync/core';
+
+/** Where the Microsoft calls go. Defaults are the multi-tenant (`common`) v2.0 endpoints and Graph v1.0. */
+export interface MicrosoftEndpoints {
+  authorizationUrl: string;
+  tokenUrl: string;
+  /**
+   * Graph root without the version. The Graph client sends the bearer token only to https hosts it knows
+   * (graph.microsoft.com or `customHosts`), so the sandbox serves Graph over https (provider-contracts §0.3).
+   */
+  graphBaseUrl: string;
+}
+
+export const MICROSOFT_ENDPOINTS: Readonly<MicrosoftEndpoints> = {
+  authorizationUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
+  tokenUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
+  graphBaseUrl: 'https://graph.microsoft.com/',
+};
+
+export const MICROSOFT_DESCRIPTOR = {
+  /**
+   * `offline_access` is what makes the token endpoint return a refresh token; `User.Read` lets us read `/me`.
+   * No `openid`: we take the identity from Graph, and without an id_token there is no per-tenant issuer to match.
+   */
+  identityScopes: ['offline_access', 'User.Read'],
+  scopesByResource: {
+    mail: ['Mail.Read'],
+    calendar: ['Calendars.Read'],
+    contacts: ['Contacts.Read'],
+  } satisfies Partial<Record<Resource, readonly string[]>>,
+  graphVersion: 'v1.0',
+  /** Access tokens live a random 60–90 minutes; `expires_in` in each response is what counts. */
+  accessTokenLifetimeSeconds: { min: 3600, max: 5400 },
+  /** Every refresh returns a new refresh token that replaces the used one (90-day sliding lifetime). */
+  refreshTokenRotates: true,
+  refreshTokenLifetimeDays: 90,
+  retryAfterHeader: 'retry-after',
+  /** The Graph client's own default when a 429/503 has no Retry-After. */
+  defaultRetryAfterMs: 3_000,
+  /**
+   * Token-endpoint `error`s after which only the user signing in again helps. `invalid_grant` comes with AADSTS
+   * codes (70000 invalid, 70008 expired or revoked, 700082 inactive for 90 days, 50173 sessions revoked), which
+   * end up in the classification's reason.
+   */
+  reauthErrors: ['invalid_grant', 'interaction_required', 'consent_required'],
+} as const;

@@ -1,0 +1,43 @@
+import {
+  AuthenticationHandler,
+  Client,
+  type AuthenticationProvider,
+  type Context,
+  type Middleware,
+} from '@microsoft/microsoft-graph-client';
+
+/**
+ * The last link of the Graph middleware chain, sending with the fetch we were given. The default chain ends in
+ * HTTPMessageHandler, which always uses the global fetch, so a test could not trust the sandbox's certificate.
+ * No RetryHandler: a connect or refresh should report throttling at once and let the caller decide.
+ */
+class FetchHandler implements Middleware {
+  constructor(private readonly send: typeof fetch) {}
+
+  async execute(context: Context): Promise<void> {
+    context.response = await this.send(context.request, context.options as RequestInit);
+  }
+}
+
+export interface GraphClientOptions {
+  baseUrl: string;
+  version: string;
+  accessToken: string;
+  fetch?: typeof fetch;
+}
+
+/**
+ * A Graph client for one access token. `customHosts` holds the base URL's host so the AuthenticationHandler attaches
+ * the token to the sandbox too (it only does so for https hosts it knows, provider-contracts §0.3).
+ */
+export function graphClient(options: GraphClientOptions): Client {
+  const authProvider: AuthenticationProvider = { getAccessToken: () => Promise.resolve(options.accessToken) };
+  const auth = new AuthenticationHandler(authProvider);
+  auth.setNext(new FetchHandler(options.fetch ?? fetch));
+  return Client.initWithMiddleware({
+    baseUrl: options.baseUrl,
+    defaultVersion: options.version,
+    customHosts: new Set([new URL(options.baseUrl).hostname]),
+    middleware: auth,
+  });
+}
