@@ -3,6 +3,7 @@ import {
   type Account,
   type Change,
   type ChangesResult,
+  type Clock,
   type Dataset,
   type DatasetStore,
   type Page,
@@ -19,7 +20,7 @@ interface SeqClock {
 /** Base items of all resources start at this account sequence; seeded so accounts differ. */
 const initialSeq = (account: Account) => 1000 + (mix(account.seed, 7) % 9000);
 
-export function createDatasetStore(generators: ResourceGenerator<unknown>[]): DatasetStore {
+export function createDatasetStore(generators: ResourceGenerator<unknown>[], clock: Clock): DatasetStore {
   const byResource = new Map<string, ResourceGenerator<unknown>>();
   for (const generator of generators)
     byResource.set(`${generator.provider}:${generator.resource}`, generator);
@@ -28,12 +29,12 @@ export function createDatasetStore(generators: ResourceGenerator<unknown>[]): Da
   const accountKey = (account: Account) => `${account.provider}:${account.id}`;
 
   const seqOf = (account: Account): SeqClock => {
-    let clock = seqs.get(accountKey(account));
-    if (!clock) {
-      clock = { current: initialSeq(account) };
-      seqs.set(accountKey(account), clock);
+    let counter = seqs.get(accountKey(account));
+    if (!counter) {
+      counter = { current: initialSeq(account) };
+      seqs.set(accountKey(account), counter);
     }
-    return clock;
+    return counter;
   };
 
   return {
@@ -45,7 +46,7 @@ export function createDatasetStore(generators: ResourceGenerator<unknown>[]): Da
       }
       let dataset = datasets.get(generator.resource);
       if (!dataset) {
-        dataset = createDataset(account, generator, seqOf(account)) as Dataset<unknown>;
+        dataset = createDataset(account, generator, seqOf(account), clock) as Dataset<unknown>;
         datasets.set(generator.resource, dataset);
       }
       return dataset as Dataset<T>;
@@ -66,6 +67,7 @@ export function createDataset<T>(
   account: Account,
   generator: ResourceGenerator<T>,
   seq: SeqClock,
+  clock: Clock,
 ): Dataset<T> {
   const baseSize = account.sizes[generator.resource] ?? 0;
   const baseSeq = seq.current;
@@ -120,7 +122,7 @@ export function createDataset<T>(
       const ordinal = total;
       total += 1;
       const id = generator.idFor(account, ordinal);
-      const data = generator.apply(generator.make(account, ordinal, baseSize), fields, account);
+      const data = generator.apply(generator.make(account, ordinal, baseSize), fields, account, clock.now());
       const item = { id, ordinal, seq: record('add', id), data };
       overlay.set(ordinal, item);
       return item;
@@ -130,7 +132,7 @@ export function createDataset<T>(
       if (!current) return undefined;
       const item = {
         ...current,
-        data: generator.apply(current.data, fields, account),
+        data: generator.apply(current.data, fields, account, clock.now()),
         seq: record('update', id),
       };
       overlay.set(current.ordinal, item);

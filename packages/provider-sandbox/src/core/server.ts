@@ -40,7 +40,10 @@ export async function createSandbox(
     accounts,
     clients: createClientRegistry([DEFAULT_CLIENT, ...(options.clients ?? [])]),
     tokens: createTokenStore(clock, accounts),
-    datasets: createDatasetStore(modules.flatMap((m) => m.generators)),
+    datasets: createDatasetStore(
+      modules.flatMap((m) => m.generators),
+      clock,
+    ),
     faults: createFaultRegistry(clock),
     counters: createCounters(),
     authorize: (provider) => {

@@ -176,8 +176,11 @@ export interface ResourceGenerator<T> {
   ordinalOf(account: Account, id: string): number | undefined;
   /** `size` is the account's base size for this resource (for dating items relative to it). */
   make(account: Account, ordinal: number, size: number): T;
-  /** Applies control-API fields to an item (add: over a generated one; update: over the current). */
-  apply(item: T, fields: Record<string, unknown>, account: Account): T;
+  /**
+   * Applies control-API fields to an item (add: over a generated one; update: over the current).
+   * `now` is the sandbox clock at the time of the change (for `updated`-style fields).
+   */
+  apply(item: T, fields: Record<string, unknown>, account: Account, now: number): T;
 }
 
 export interface StoredItem<T> {

@@ -1,0 +1,27 @@
+import { type FastifyInstance } from 'fastify';
+import { requireAuth, send } from '../../core/hooks';
+import { type SandboxContext } from '../../core/types';
+import { fullSyncRequired } from '../errors';
+import { decodeToken, encodeToken, one } from '../params';
+import { calendarListEntry } from './render';
+
+const route = {
+  config: { sandbox: { provider: 'google' as const, routeId: 'calendar.calendarList.list', auth: true } },
+};
+
+/** calendarList.list: every account has exactly its primary calendar, which never changes. */
+export function registerCalendarList(app: FastifyInstance, ctx: SandboxContext): void {
+  app.get('/calendar/v3/users/me/calendarList', route, async (request, reply) => {
+    const { account } = requireAuth(request);
+    const syncToken = one(request, 'syncToken');
+    const seq = ctx.datasets.currentSeq(account);
+    if (syncToken !== undefined && decodeToken(syncToken)?.l === undefined)
+      return send(reply, fullSyncRequired());
+    return {
+      kind: 'calendar#calendarList',
+      etag: `"${account.seed}"`,
+      nextSyncToken: encodeToken({ l: seq }),
+      items: syncToken === undefined ? [calendarListEntry(account)] : [],
+    };
+  });
+}

@@ -1,0 +1,78 @@
+import { type FastifyInstance } from 'fastify';
+import { requireAuth, send } from '../../core/hooks';
+import { type Change, type Dataset, type SandboxContext } from '../../core/types';
+import { type GmailMessageData, gmailMessages } from '../data';
+import { badRequest, insufficientScope, notFound } from '../errors';
+import { decodeToken, encodeToken, limit, many, one, pathParam } from '../params';
+import { gmailAccess, gmailRoute, ownUser } from './messages';
+
+type HistoryType = 'messageAdded' | 'messageDeleted' | 'labelAdded' | 'labelRemoved';
+const HISTORY_TYPES: HistoryType[] = ['messageAdded', 'messageDeleted', 'labelAdded', 'labelRemoved'];
+
+// Deleted messages keep their id as thread id: base messages are one per thread.
+function historyRecord(change: Change, messages: Dataset<GmailMessageData>) {
+  const item = messages.get(change.id);
+  const message = {
+    id: change.id,
+    threadId: item?.data.threadId ?? change.id,
+    ...(item ? { labelIds: item.data.labelIds } : {}),
+  };
+  const id = String(change.seq);
+  if (change.kind === 'delete')
+    return {
+      type: 'messageDeleted' as const,
+      record: { id, messages: [message], messagesDeleted: [{ message }] },
+    };
+  if (change.kind === 'add')
+    return {
+      type: 'messageAdded' as const,
+      record: { id, messages: [message], messagesAdded: [{ message }] },
+    };
+  // An edit is reported the way Gmail reports label changes: the message with its current labels.
+  return {
+    type: 'labelAdded' as const,
+    record: { id, messages: [message], labelsAdded: [{ message, labelIds: message.labelIds ?? [] }] },
+  };
+}
+
+/** users.history.list: changes after startHistoryId; 404 once the id is older than retained history. */
+export function registerGmailHistory(app: FastifyInstance, ctx: SandboxContext): void {
+  app.get(
+    '/gmail/v1/users/:userId/history',
+    gmailRoute('gmail.users.history.list', 2),
+    async (request, reply) => {
+      const auth = requireAuth(request);
+      if (gmailAccess(auth) === 'none') return send(reply, insufficientScope());
+      if (!ownUser(pathParam(request, 'userId'), auth)) return send(reply, notFound());
+      const start = one(request, 'startHistoryId');
+      if (start === undefined)
+        return send(reply, badRequest('Missing required parameter: startHistoryId', 'startHistoryId'));
+      if (!/^\d+$/.test(start)) return send(reply, badRequest('Invalid startHistoryId', 'startHistoryId'));
+      const types = many(request, 'historyTypes') as HistoryType[];
+      if (types.some((t) => !HISTORY_TYPES.includes(t)))
+        return send(reply, badRequest('Invalid historyTypes', 'historyTypes'));
+      const pageToken = one(request, 'pageToken');
+      const cursor = decodeToken(pageToken);
+      if (pageToken !== undefined && cursor?.s === undefined)
+        return send(reply, badRequest('Invalid pageToken', 'pageToken'));
+
+      const messages = ctx.datasets.open(auth.account, gmailMessages);
+      const result = messages.changesSince(Number(start));
+      if (!result.ok) return send(reply, notFound());
+      const labelId = one(request, 'labelId');
+      const records = result.changes
+        .filter((c) => cursor?.s === undefined || c.seq > cursor.s)
+        .map((c) => ({ change: c, ...historyRecord(c, messages) }))
+        .filter((r) => types.length === 0 || types.includes(r.type))
+        .filter((r) => labelId === undefined || (r.record.messages[0]?.labelIds ?? []).includes(labelId));
+      const max = limit(request, 'maxResults', 100, 500);
+      const page = records.slice(0, max);
+      const last = page[page.length - 1];
+      return {
+        ...(page.length > 0 ? { history: page.map((r) => r.record) } : {}),
+        ...(records.length > max && last ? { nextPageToken: encodeToken({ s: last.change.seq }) } : {}),
+        historyId: String(result.currentSeq),
+      };
+    },
+  );
+}

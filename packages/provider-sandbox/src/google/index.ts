@@ -1,0 +1,31 @@
+import { type ProviderModule, type ResourceGenerator } from '../core/types';
+import { registerCalendarEvents } from './calendar/events';
+import { registerCalendarList } from './calendar/calendarList';
+import { calendarEvents, gmailMessages, peopleContacts } from './data';
+import { googleErrors } from './errors';
+import { registerGmailHistory } from './gmail/history';
+import { registerGmailMessages } from './gmail/messages';
+import { registerAuthorize } from './oauth/authorize';
+import { registerIdentity } from './oauth/identity';
+import { registerToken } from './oauth/token';
+import { registerPeopleConnections } from './people/connections';
+
+/** Google OAuth, Gmail, Calendar and People on the http origin (paths do not collide, §1.1). */
+export const googleModule: ProviderModule = {
+  id: 'google',
+  listener: 'http',
+  errors: googleErrors,
+  generators: [gmailMessages, calendarEvents, peopleContacts] as ResourceGenerator<unknown>[],
+  register(app, ctx) {
+    registerAuthorize(app, ctx);
+    registerToken(app, ctx);
+    registerIdentity(app, ctx);
+    registerGmailMessages(app, ctx);
+    registerGmailHistory(app, ctx);
+    registerCalendarList(app, ctx);
+    registerCalendarEvents(app, ctx);
+    registerPeopleConnections(app, ctx);
+  },
+};
+
+export { calendarEvents, gmailMessages, peopleContacts } from './data';

@@ -1,0 +1,145 @@
+import { type GaxiosError } from 'gaxios';
+import { request } from 'undici';
+import { startSandbox } from '../../start';
+import { type RunningSandbox } from '../../core/types';
+import { connectGoogle, sandboxGoogleApis, sandboxOAuth2Client, TEST_REDIRECT_URI } from '../../testing';
+
+let sandbox: RunningSandbox;
+const EMAIL = 'ada@example.com';
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  sandbox.control.createAccount({ provider: 'google', email: EMAIL, sizes: { messages: 3 } });
+  sandbox.control.createAccount({ provider: 'google', email: 'grace@example.com' });
+});
+afterAll(() => sandbox.close());
+
+const gaxiosError = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+  } catch (error) {
+    return error as GaxiosError;
+  }
+  throw new Error('expected the call to fail');
+};
+
+test('consent with PKCE, then the tokens work for userinfo and tokeninfo', async () => {
+  const { client, tokens } = await connectGoogle(sandbox, EMAIL);
+  expect(tokens.refresh_token).toBeDefined();
+  expect(tokens.scope).toContain('gmail.readonly');
+  const { oauth2 } = sandboxGoogleApis(sandbox, client);
+  const me = await oauth2.userinfo.get();
+  expect(me.data.email).toBe(EMAIL);
+  const info = await client.getTokenInfo(tokens.access_token as string);
+  expect(info.email).toBe(EMAIL);
+  expect(info.scopes).toContain('https://www.googleapis.com/auth/gmail.readonly');
+});
+
+async function codeFor(challenge?: string) {
+  const params = new URLSearchParams({
+    client_id: 'sandbox-client-id',
+    redirect_uri: TEST_REDIRECT_URI,
+    response_type: 'code',
+    scope: 'email',
+    login_hint: EMAIL,
+    access_type: 'offline',
+    state: 's1',
+    ...(challenge ? { code_challenge: challenge, code_challenge_method: 'S256' } : {}),
+  });
+  const response = await request(`${sandbox.urls.google}/o/oauth2/v2/auth?${params}`);
+  await response.body.dump();
+  return new URL(String(response.headers.location)).searchParams;
+}
+
+test('PKCE mismatch and a replayed code are rejected with invalid_grant', async () => {
+  const client = sandboxOAuth2Client(sandbox);
+  const pkce = await client.generateCodeVerifierAsync();
+  const code = (await codeFor(pkce.codeChallenge)).get('code') as string;
+  const mismatch = await gaxiosError(client.getToken({ code, codeVerifier: `${pkce.codeVerifier}x` }));
+  expect(mismatch.response?.data).toEqual({
+    error: 'invalid_grant',
+    error_description: 'Invalid code verifier.',
+  });
+
+  const fresh = (await codeFor(pkce.codeChallenge)).get('code') as string;
+  await client.getToken({ code: fresh, codeVerifier: pkce.codeVerifier });
+  const replay = await gaxiosError(client.getToken({ code: fresh, codeVerifier: pkce.codeVerifier }));
+  expect(replay.status).toBe(400);
+  expect((replay.response?.data as { error: string }).error).toBe('invalid_grant');
+});
+
+test('state is echoed and a denial is reported as access_denied', async () => {
+  sandbox.control.setAuthorize('google', { denyNext: 1 });
+  const denied = await codeFor();
+  expect([denied.get('error'), denied.get('state'), denied.get('code')]).toEqual([
+    'access_denied',
+    's1',
+    null,
+  ]);
+  expect((await codeFor()).get('code')).not.toBeNull();
+});
+
+test('an unregistered redirect URI gets an error page, not a redirect', async () => {
+  const params = new URLSearchParams({
+    client_id: 'sandbox-client-id',
+    redirect_uri: 'https://evil.example/cb',
+    response_type: 'code',
+    scope: 'email',
+  });
+  const response = await request(`${sandbox.urls.google}/o/oauth2/v2/auth?${params}`);
+  expect(response.statusCode).toBe(400);
+  expect(await response.body.text()).toContain('redirect_uri_mismatch');
+});
+
+test('expired access token: 401, then the client refreshes and the call succeeds', async () => {
+  const { client, tokens } = await connectGoogle(sandbox, 'grace@example.com');
+  const graceId = (await sandboxGoogleApis(sandbox, client).oauth2.userinfo.get()).data.id as string;
+  sandbox.control.expireTokens('google', graceId);
+  sandbox.control.resetCounters();
+
+  // With an expiry_date the client does not retry a 401 (§1.2) ...
+  const stale = sandboxGoogleApis(sandbox, sandboxOAuth2Client(sandbox, { ...tokens }));
+  expect((await gaxiosError(stale.oauth2.userinfo.get())).status).toBe(401);
+  // ... so a worker refreshes explicitly.
+  const refreshing = sandboxOAuth2Client(sandbox, { refresh_token: tokens.refresh_token as string });
+  const { credentials } = await refreshing.refreshAccessToken();
+  expect(credentials.access_token).not.toBe(tokens.access_token);
+  expect(credentials.refresh_token).toBe(tokens.refresh_token);
+  expect((await sandboxGoogleApis(sandbox, refreshing).oauth2.userinfo.get()).data.email).toBe(
+    'grace@example.com',
+  );
+  expect(sandbox.control.counters()).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ route: 'oauth.userinfo', status: 401, tokenState: 'expired', count: 1 }),
+      expect.objectContaining({ route: 'oauth.userinfo', status: 200, tokenState: 'valid', count: 1 }),
+    ]),
+  );
+});
+
+test('revocation: the API answers 401, refresh fails with invalid_grant, counters show the revoked call', async () => {
+  const { client, tokens } = await connectGoogle(sandbox, EMAIL);
+  await client.revokeToken(tokens.access_token as string);
+  sandbox.control.resetCounters();
+  const apis = sandboxGoogleApis(
+    sandbox,
+    sandboxOAuth2Client(sandbox, {
+      access_token: tokens.access_token as string,
+      expiry_date: Date.now() + 3_600_000,
+    }),
+  );
+  const unauthorized = await gaxiosError(apis.gmail.users.getProfile({ userId: 'me' }));
+  expect(unauthorized.status).toBe(401);
+  expect(unauthorized.message).toBe('Invalid Credentials');
+  const refresh = await gaxiosError(
+    sandboxOAuth2Client(sandbox, { refresh_token: tokens.refresh_token as string }).refreshAccessToken(),
+  );
+  expect(refresh.response?.data).toEqual({
+    error: 'invalid_grant',
+    error_description: 'Token has been expired or revoked.',
+  });
+  expect(sandbox.control.counters()).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ route: 'gmail.users.getProfile', status: 401, tokenState: 'revoked' }),
+    ]),
+  );
+});

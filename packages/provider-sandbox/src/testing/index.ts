@@ -1,0 +1,10 @@
+export {
+  CALENDAR_READONLY,
+  connectGoogle,
+  CONTACTS_READONLY,
+  GMAIL_READONLY,
+  GOOGLE_SCOPES,
+  sandboxGoogleApis,
+  sandboxOAuth2Client,
+  TEST_REDIRECT_URI,
+} from './google';
