@@ -1,0 +1,46 @@
+import type { GraphErrorBody } from './types';
+
+/** Graph error codes the sandbox emits, with the status each travels with. */
+export const GRAPH_ERRORS = {
+  InvalidAuthenticationToken: { status: 401, message: 'Access token has expired or is not yet valid.' },
+  TooManyRequests: { status: 429, message: 'Please retry again later.' },
+  syncStateNotFound: { status: 410, message: 'The sync state generation is not found.' },
+  resyncRequired: { status: 410, message: 'The delta token is no longer valid. Reset the sync state.' },
+  ErrorItemNotFound: { status: 404, message: 'The specified object was not found in the store.' },
+  ErrorInvalidRequest: { status: 400, message: 'The request is invalid.' },
+  generalException: { status: 500, message: 'An internal server error occurred.' },
+  serviceNotAvailable: { status: 503, message: 'The service is temporarily unavailable.' },
+} as const;
+
+export type GraphErrorCode = keyof typeof GRAPH_ERRORS;
+
+export interface GraphRequestIds {
+  requestId: string;
+  clientRequestId: string | undefined;
+  date: Date;
+}
+
+/**
+ * Body in the documented `{error:{code,message,innerError}}` shape. The JS client reads
+ * `innerError["request-id"]` and `.date` into GraphError, so those keys must be exact.
+ */
+export function graphErrorBody(
+  code: GraphErrorCode,
+  ids: GraphRequestIds,
+  message: string = GRAPH_ERRORS[code].message,
+): GraphErrorBody {
+  const status = GRAPH_ERRORS[code].status;
+  return {
+    error: {
+      code,
+      message,
+      innerError: {
+        ...(status === 429 ? { code: '429' } : {}),
+        date: ids.date.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        'request-id': ids.requestId,
+        // Graph echoes the caller's id, or mints one when the caller sent none.
+        'client-request-id': ids.clientRequestId ?? ids.requestId,
+      },
+    },
+  };
+}

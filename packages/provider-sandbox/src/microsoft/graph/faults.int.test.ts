@@ -1,0 +1,105 @@
+import { GraphError } from '@microsoft/microsoft-graph-client';
+import { type Account } from '../../core/types';
+import { graphClient, type MicrosoftSandbox, postToken, signIn, startMicrosoftSandbox } from '../testSupport';
+
+let ms: MicrosoftSandbox;
+let account: Account;
+let accessToken: string;
+let refreshToken: string;
+
+const me = (maxRetries = 0) =>
+  graphClient(ms, () => accessToken, maxRetries)
+    .api('/me')
+    .get() as Promise<{ id: string }>;
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+const statuses = () => ms.sandbox.control.counters().map((c) => [c.status, c.count]);
+
+beforeAll(async () => {
+  ms = await startMicrosoftSandbox();
+  account = ms.sandbox.control.createAccount({ provider: 'microsoft', email: 'katherine@contoso.com' });
+  const tokens = await signIn(ms, account.email);
+  accessToken = tokens.access_token;
+  refreshToken = tokens.refresh_token!;
+  ms.sandbox.control.resetCounters();
+});
+afterAll(() => ms.close());
+afterEach(() => {
+  ms.sandbox.control.clearFaults();
+  ms.sandbox.control.resetCounters();
+});
+
+test('429 carries Retry-After, which the RetryHandler honours before succeeding', async () => {
+  const action = { kind: 'status', status: 429, retryAfterSeconds: 1 } as const;
+  ms.sandbox.control.addFault({ provider: 'microsoft', route: 'graph.me.get', action, next: 1 });
+  const started = Date.now();
+  expect(await me(1)).toMatchObject({ id: account.id });
+  expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  expect(statuses()).toEqual([
+    [429, 1],
+    [200, 1],
+  ]);
+});
+
+test('429s beyond the retry budget surface as TooManyRequests with the Graph error body', async () => {
+  const action = { kind: 'status', status: 429, retryAfterSeconds: 0 } as const;
+  ms.sandbox.control.addFault({ provider: 'microsoft', route: 'graph.me.get', action, next: 5 });
+  const error = (await failure(me(2))) as GraphError;
+  expect(error).toBeInstanceOf(GraphError);
+  expect(error).toMatchObject({ statusCode: 429, code: 'TooManyRequests', requestId: expect.any(String) });
+  expect(error.headers?.get('retry-after')).toBe('0');
+  // GraphError.body holds the `error` member of the Graph error body.
+  expect(JSON.parse(error.body as string)).toMatchObject({
+    innerError: { code: '429', date: expect.any(String) },
+  });
+  expect(statuses()).toEqual([[429, 3]]);
+});
+
+test.each([
+  [500, 'generalException'],
+  [503, 'serviceNotAvailable'],
+] as const)('%i is answered as %s', async (status, code) => {
+  ms.sandbox.control.addFault({
+    provider: 'microsoft',
+    route: 'graph.me.get',
+    action: { kind: 'status', status },
+    next: 1,
+  });
+  expect(await failure(me())).toMatchObject({ statusCode: status, code });
+});
+
+test('latency delays the answer; a dropped connection fails the request', async () => {
+  ms.sandbox.control.addFault({ provider: 'microsoft', action: { kind: 'latency', ms: 300 }, next: 1 });
+  const started = Date.now();
+  await me();
+  expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  ms.sandbox.control.addFault({ provider: 'microsoft', action: { kind: 'drop' }, next: 1 });
+  const dropped = await failure(me());
+  // The client wraps network failures in a GraphError without an HTTP status.
+  expect(dropped).toMatchObject({ statusCode: -1 });
+  expect(String((dropped as GraphError).body)).toBe('TypeError: fetch failed');
+  expect(statuses()).toEqual([
+    [200, 1],
+    [0, 1],
+  ]);
+});
+
+test('an expired access token is a 401 InvalidAuthenticationToken until refreshed', async () => {
+  ms.sandbox.control.expireTokens('microsoft', account.id);
+  const error = await failure(me());
+  expect(error).toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken' });
+  const refreshed = await postToken(ms, { grant_type: 'refresh_token', refresh_token: refreshToken });
+  expect(refreshed.status).toBe(200);
+  accessToken = refreshed.body.access_token as string;
+  expect(await me()).toMatchObject({ id: account.id });
+});
+
+test('revocation kills both the access token and the refresh token', async () => {
+  ms.sandbox.control.revokeTokens('microsoft', account.id);
+  expect(await failure(me())).toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken' });
+  const refreshed = await postToken(ms, { grant_type: 'refresh_token', refresh_token: refreshToken });
+  expect(refreshed).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_codes: [50173] } });
+});

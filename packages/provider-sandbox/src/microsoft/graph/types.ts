@@ -1,0 +1,118 @@
+// Wire shapes the sandbox emits for Graph v1.0. They mirror the subset of
+// @microsoft/microsoft-graph-types that crm-sync reads; graphTypes.test.ts assigns samples to the
+// official types so a drift in either side fails `tsc`.
+
+export interface EmailAddress {
+  name: string;
+  address: string;
+}
+
+export interface Recipient {
+  emailAddress: EmailAddress;
+}
+
+export interface ItemBody {
+  contentType: 'text' | 'html';
+  content: string;
+}
+
+export interface DateTimeTimeZone {
+  dateTime: string;
+  timeZone: string;
+}
+
+/** Fields every Outlook item carries; `changeKey` changes on each edit. */
+export interface OutlookItemFields {
+  id: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  changeKey: string;
+  categories: string[];
+}
+
+export interface GraphMessage extends OutlookItemFields {
+  subject: string;
+  bodyPreview: string;
+  body: ItemBody;
+  from: Recipient;
+  sender: Recipient;
+  toRecipients: Recipient[];
+  ccRecipients: Recipient[];
+  receivedDateTime: string;
+  sentDateTime: string;
+  isRead: boolean;
+  isDraft: boolean;
+  hasAttachments: boolean;
+  importance: 'low' | 'normal' | 'high';
+  conversationId: string;
+  internetMessageId: string;
+  parentFolderId: string;
+}
+
+export interface GraphEvent extends OutlookItemFields {
+  subject: string;
+  bodyPreview: string;
+  body: ItemBody;
+  start: DateTimeTimeZone;
+  end: DateTimeTimeZone;
+  isAllDay: boolean;
+  isCancelled: boolean;
+  showAs: 'free' | 'tentative' | 'busy' | 'oof';
+  type: 'singleInstance';
+  iCalUId: string;
+  location: { displayName: string };
+  organizer: Recipient;
+  attendees: {
+    type: 'required' | 'optional';
+    status: { response: 'none' | 'accepted' | 'tentativelyAccepted' | 'declined'; time: string };
+    emailAddress: EmailAddress;
+  }[];
+}
+
+export interface GraphContact extends OutlookItemFields {
+  displayName: string;
+  givenName: string;
+  surname: string;
+  emailAddresses: EmailAddress[];
+  businessPhones: string[];
+  mobilePhone: string | null;
+  companyName: string;
+  jobTitle: string;
+  parentFolderId: string;
+}
+
+export interface GraphUser {
+  id: string;
+  displayName: string;
+  givenName: string;
+  surname: string;
+  mail: string;
+  userPrincipalName: string;
+  jobTitle: string | null;
+  officeLocation: string | null;
+  preferredLanguage: string;
+  businessPhones: string[];
+  mobilePhone: string | null;
+}
+
+export type GraphItem = GraphMessage | GraphEvent | GraphContact;
+
+/** What a delta page carries for an item that left the result set. */
+export interface RemovedItem {
+  '@odata.type'?: string;
+  id: string;
+  '@removed': { reason: 'deleted' | 'changed' };
+}
+
+export interface GraphErrorBody {
+  error: {
+    code: string;
+    message: string;
+    innerError: {
+      code?: string;
+      date: string;
+      'request-id': string;
+      'client-request-id': string;
+    };
+  };
+}

@@ -1,0 +1,36 @@
+import { type ProviderModule } from '../core/types';
+import { deferredClock } from './deferredClock';
+import { graphGenerators } from './graph/generate';
+import { graphErrorRenderer } from './graph/reply';
+import { registerContactsDelta } from './graph/routes/contactsDelta';
+import { registerEventsDelta } from './graph/routes/eventsDelta';
+import { registerMe } from './graph/routes/me';
+import { registerMessagesDelta } from './graph/routes/messagesDelta';
+import { registerAuthorize } from './identity/authorize';
+import { createRefreshActivity } from './identity/refreshActivity';
+import { registerToken } from './identity/token';
+
+/**
+ * Microsoft identity platform v2.0 and Graph v1.0 (me, mail/calendar/contacts delta), served
+ * over https so the Graph JS client sends its bearer token (provider-contracts §0.3).
+ * Build one module per sandbox: the module binds that sandbox's clock.
+ */
+export function createMicrosoftModule(): ProviderModule {
+  const clock = deferredClock();
+  const generators = graphGenerators(clock);
+  return {
+    id: 'microsoft',
+    listener: 'https',
+    errors: graphErrorRenderer(clock),
+    generators: [generators.messages, generators.events, generators.contacts],
+    register(app, ctx) {
+      clock.bind(ctx.clock);
+      registerAuthorize(app, ctx);
+      registerToken(app, ctx, createRefreshActivity(ctx.clock));
+      registerMe(app, ctx);
+      registerMessagesDelta(app, ctx, generators.messages);
+      registerEventsDelta(app, ctx, generators.events);
+      registerContactsDelta(app, ctx, generators.contacts);
+    },
+  };
+}
