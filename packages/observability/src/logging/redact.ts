@@ -39,6 +39,8 @@ const STRING_PATTERNS: Array<[RegExp, string]> = [
     /("(?:access_token|refresh_token|id_token|accessToken|refreshToken|idToken|client_secret|code_verifier|password)"\s*:\s*")(?:[^"\\]|\\.)*"/g,
     `$1${CENSOR}"`,
   ],
+  // Passwords in connection strings: postgres://user:secret@host, redis://:secret@host.
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s/]+@/gi, `$1${CENSOR}@`],
   // A JWT (id tokens, Microsoft access tokens) anywhere in free text.
   [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, CENSOR],
 ];
