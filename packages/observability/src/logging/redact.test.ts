@@ -36,7 +36,10 @@ describe('redactString', () => {
     ['{"refresh_token": "r\\"x", "ok": 1}', '{"refresh_token": "[Redacted]", "ok": 1}'],
     ['id eyJhbGciOi.eyJzdWIiOiIx.sig-part here', 'id [Redacted] here'],
     ['postcode=AB1 is not a code parameter', 'postcode=AB1 is not a code parameter'],
-    ['connect postgres://app:pa55@db:5432/crm failed', 'connect postgres://app:[Redacted]@db:5432/crm failed'],
+    [
+      'connect postgres://app:pa55@db:5432/crm failed',
+      'connect postgres://app:[Redacted]@db:5432/crm failed',
+    ],
     ['redis://:s3cret@cache:6379/0', 'redis://:[Redacted]@cache:6379/0'],
     ['see https://example.com/a:b/c', 'see https://example.com/a:b/c'],
   ])('%s', (input, expected) => {
