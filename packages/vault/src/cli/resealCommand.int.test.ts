@@ -1,5 +1,5 @@
 import { loadConfig } from '@crm-sync/config';
-import { createTestDatabase, type TestDatabase } from '@crm-sync/db/testing';
+import { createTestDatabase, type TestDatabase } from '@crm-sync/testing';
 import { KeyRing } from '../crypto/keyring';
 import { CredentialStore } from '../store/credentialStore';
 import { insertConnection, randomKey } from '../testing/fixtures';

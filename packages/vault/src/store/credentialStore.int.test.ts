@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { createTestDatabase, type TestDatabase } from '@crm-sync/db/testing';
+import { createTestDatabase, type TestDatabase } from '@crm-sync/testing';
 import { KeyRing } from '../crypto/keyring';
 import { ConnectionMismatchError } from '../errors';
 import type { TokenSet } from '../types';

@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from '@crm-sync/db/testing';
+import { createTestDatabase, type TestDatabase } from '@crm-sync/testing';
 import { KeyRing } from '../crypto/keyring';
 import { sealTokens } from '../crypto/seal';
 import { insertConnection, randomKey } from '../testing/fixtures';
