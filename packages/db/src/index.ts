@@ -1,4 +1,4 @@
-export { databaseNameOf, dropDatabase, ensureDatabase, quoteIdentifier, withDatabase } from './admin';
+export { databaseNameOf, dropDatabase, ensureDatabase, withDatabase } from './admin';
 export {
   createDataSource,
   DATA_SOURCE_DEFAULTS,

@@ -1,0 +1,226 @@
+// npm run bench:upsert -- [--size 100000] [--page 500] [--seed N]
+//
+// Upserts N email-shaped rows through @crm-sync/db's upsertRows (one unnest statement per page) and, page by
+// page in the same run, writes the same rows with a plain multi-row INSERT through `pg` alone (the ceiling)
+// and with a multi-row VALUES upsert (the alternative the helper was measured against). A second pass sends
+// every row again, unchanged, so the hash WHERE skips the writes. Runs in its own database, then drops it.
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { loadConfigOrExit } from '@crm-sync/config';
+import {
+  createDataSource,
+  dropDatabase,
+  emailUpsert,
+  ensureDatabase,
+  upsertRows,
+  withDatabase,
+  type EmailInput,
+  type UpsertCounts,
+} from '@crm-sync/db';
+import { Client } from 'pg';
+
+const { values: args } = parseArgs({
+  options: {
+    size: { type: 'string', default: '100000' },
+    page: { type: 'string', default: '500' },
+    seed: { type: 'string', default: '20261124' },
+  },
+});
+const SIZE = Number(args.size);
+const PAGE = Number(args.page);
+const SEED = Number(args.seed);
+for (const [name, value] of Object.entries({ size: SIZE, page: PAGE, seed: SEED })) {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
+}
+
+/** mulberry32: small, fast and seedable, so a run is repeatable. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Row i of the data set, the same on every call: pages are built on demand, so RSS is the writers', not the data's. */
+function emailRow(connectionId: string, i: number): EmailInput {
+  const random = prng(SEED * 1_000_003 + i);
+  const pick = (n: number) => Math.floor(random() * n);
+  const word = () => Math.floor(random() * 2 ** 32).toString(36);
+  const words = (n: number) => Array.from({ length: n }, word).join(' ');
+  const address = () => `${word()}@${word()}.example.com`;
+  return {
+    connectionId,
+    externalId: `msg-${i.toString(16).padStart(8, '0')}`,
+    contentHash: `${word()}${word()}${word()}`,
+    threadId: `thr-${pick(SIZE / 4 + 1)}`,
+    fromAddress: address(),
+    toAddresses: Array.from({ length: 1 + pick(3) }, address),
+    ccAddresses: Array.from({ length: pick(3) }, address),
+    subject: words(4 + pick(8)),
+    sentAt: new Date(Date.UTC(2026, 0, 1) + pick(300 * 86_400_000)),
+    labels: ['INBOX', 'IMPORTANT', 'CATEGORY_UPDATES', 'STARRED'].slice(0, 1 + pick(4)),
+    snippet: words(15 + pick(20)),
+  };
+}
+
+const COLUMNS = [
+  'connection_id',
+  'external_id',
+  'content_hash',
+  'thread_id',
+  'from_address',
+  'to_addresses',
+  'cc_addresses',
+  'subject',
+  'sent_at',
+  'labels',
+  'snippet',
+] as const;
+const valuesOf = (r: EmailInput) => [
+  r.connectionId,
+  r.externalId,
+  r.contentHash,
+  r.threadId,
+  r.fromAddress,
+  r.toAddresses,
+  r.ccAddresses,
+  r.subject,
+  r.sentAt,
+  r.labels,
+  r.snippet,
+];
+const placeholders = (rows: number) =>
+  Array.from(
+    { length: rows },
+    (_, r) => `(${COLUMNS.map((_, c) => `$${r * COLUMNS.length + c + 1}`).join(', ')})`,
+  ).join(', ');
+
+/** The ceiling: what `pg` alone does with one multi-row INSERT per page. */
+function rawInsert(client: Client, page: EmailInput[]): Promise<unknown> {
+  return client.query(`INSERT INTO emails (${COLUMNS.join(', ')}) VALUES ${placeholders(page.length)}`, [
+    ...page.flatMap(valuesOf),
+  ]);
+}
+
+/** The alternative to unnest: the same upsert with one parameter per value (11 per row). */
+function valuesUpsert(client: Client, page: EmailInput[]): Promise<unknown> {
+  const updates = COLUMNS.slice(2).map((c) => `${c} = EXCLUDED.${c}`);
+  return client.query(
+    `INSERT INTO emails AS t (${COLUMNS.join(', ')}) VALUES ${placeholders(page.length)}
+     ON CONFLICT (connection_id, external_id) DO UPDATE SET ${updates.join(', ')}, deleted_at = NULL,
+       updated_at = now()
+     WHERE t.content_hash IS DISTINCT FROM EXCLUDED.content_hash OR t.deleted_at IS NOT NULL
+     RETURNING (t.xmax = 0) AS inserted`,
+    page.flatMap(valuesOf),
+  );
+}
+
+type Arm = { connectionId: string; run: (page: EmailInput[]) => Promise<unknown>; ms: number };
+
+/** Runs the arms page by page, rotating which goes first, so drift and noise fall on all of them alike. */
+async function alternate(arms: Arm[]): Promise<void> {
+  for (let start = 0, turn = 0; start < SIZE; start += PAGE, turn++) {
+    for (let k = 0; k < arms.length; k++) {
+      const arm = arms[(turn + k) % arms.length]!;
+      const size = Math.min(PAGE, SIZE - start);
+      const page = Array.from({ length: size }, (_, i) => emailRow(arm.connectionId, start + i));
+      const began = process.hrtime.bigint();
+      await arm.run(page);
+      arm.ms += Number(process.hrtime.bigint() - began) / 1e6;
+    }
+  }
+}
+
+const rate = (arm: Arm) => Math.round(SIZE / (arm.ms / 1000));
+const fmt = (n: number) => n.toFixed(2);
+
+async function bench(url: string): Promise<void> {
+  const dataSource = await createDataSource({
+    url,
+    poolSize: 1,
+    applicationName: 'crm-sync-bench',
+  }).initialize();
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await dataSource.runMigrations();
+    const ids: { id: string }[] = await dataSource.query(
+      `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id)
+       SELECT 'bench', 'bench', 'google', 'acct-' || n FROM generate_series(1, 3) n RETURNING id`,
+    );
+    const [helperId, rawId, valuesId] = ids.map((r) => r.id) as [string, string, string];
+    const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+    const helper = async (page: EmailInput[]) => {
+      const c = await upsertRows(dataSource, emailUpsert, page);
+      counts.inserted += c.inserted;
+      counts.updated += c.updated;
+      counts.unchanged += c.unchanged;
+    };
+    // Same content for every arm; only the owning connection differs, so the arms never collide.
+    const arms: Arm[] = [
+      { connectionId: helperId, run: helper, ms: 0 },
+      { connectionId: rawId, run: (p) => rawInsert(client, p), ms: 0 },
+      { connectionId: valuesId, run: (p) => valuesUpsert(client, p), ms: 0 },
+    ];
+    await alternate(arms);
+    const [upsert, raw, values] = arms as [Arm, Arm, Arm];
+    console.log(`raw-insert rows/s ${rate(raw)} (pg multi-row INSERT, ceiling)`);
+    console.log(`upsert rows/s ${rate(upsert)} (inserted ${counts.inserted} updated ${counts.updated})`);
+    console.log(
+      `upsert-values rows/s ${rate(values)} (multi-row VALUES upsert, ${COLUMNS.length} params/row)`,
+    );
+
+    Object.assign(counts, { inserted: 0, updated: 0, unchanged: 0 });
+    const again: Arm[] = [
+      { ...upsert, ms: 0 },
+      { ...values, ms: 0 },
+    ];
+    await alternate(again);
+    const [upsert2, values2] = again as [Arm, Arm];
+    console.log(`upsert-unchanged rows/s ${rate(upsert2)} (unchanged ${counts.unchanged} of ${SIZE})`);
+    console.log(`upsert-values-unchanged rows/s ${rate(values2)}`);
+
+    const ratio = rate(upsert) / rate(raw);
+    console.log(`ratio upsert-vs-raw ${fmt(ratio)} (target >= 0.70)`);
+    console.log(`ratio unchanged-vs-raw ${fmt(rate(upsert2) / rate(raw))}`);
+    console.log(
+      `ratio unnest-vs-values ${fmt(rate(upsert) / rate(values))} (second pass ${fmt(rate(upsert2) / rate(values2))})`,
+    );
+    console.log(`rss-mb ${Math.round(peakRss / 2 ** 20)}`);
+    const verdict = ratio >= 0.7 && counts.unchanged === SIZE ? 'ok' : 'BELOW TARGET OR WRONG COUNTS';
+    console.log(
+      `summary: ${SIZE} rows, pages of ${PAGE}: upsert ${rate(upsert)}/s = ${fmt(ratio)} of raw ${rate(raw)}/s; ` +
+        `unchanged pass ${rate(upsert2)}/s; ${verdict}`,
+    );
+  } finally {
+    await client.end();
+    await dataSource.destroy();
+  }
+}
+
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 50);
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const url = withDatabase(config.database.url, `crm_sync_bench_${randomBytes(4).toString('hex')}`);
+  console.log(`seed ${SEED} size ${SIZE} page ${PAGE}`);
+  await ensureDatabase(url);
+  try {
+    await bench(url);
+  } finally {
+    await dropDatabase(url);
+    clearInterval(sampler);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench:upsert failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});
