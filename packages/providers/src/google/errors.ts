@@ -1,7 +1,7 @@
 import { ClassifiedProviderError, type ProviderErrorClass } from '@crm-sync/core';
 import { GaxiosError } from 'gaxios';
 import { code } from '../shared/guard';
-import { isNetworkError } from '../shared/network';
+import { isNetworkError, unexpected } from '../shared/network';
 import { parseRetryAfter } from '../shared/retryAfter';
 import { GOOGLE_DESCRIPTOR } from './descriptor';
 
@@ -58,6 +58,6 @@ function classifyOAuthError(status: number, oauthError: string): ProviderErrorCl
 function unknownFailure(error: unknown): ProviderErrorClass {
   return {
     kind: 'permanent',
-    reason: error instanceof Error ? `unexpected ${error.name}` : 'unexpected failure',
+    reason: unexpected(error),
   };
 }

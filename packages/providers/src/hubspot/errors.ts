@@ -1,6 +1,6 @@
 import { ClassifiedProviderError, type ProviderErrorClass } from '@crm-sync/core';
 import { code } from '../shared/guard';
-import { isNetworkError } from '../shared/network';
+import { isNetworkError, unexpected } from '../shared/network';
 import { parseRetryAfter } from '../shared/retryAfter';
 import { HUBSPOT_DESCRIPTOR } from './descriptor';
 
@@ -39,7 +39,7 @@ export function classifyHubSpotError(error: unknown): ProviderErrorClass {
     if (isNetworkError(error)) return { kind: 'transient', reason: 'network' };
     return {
       kind: 'permanent',
-      reason: error instanceof Error ? `unexpected ${error.name}` : 'unexpected failure',
+      reason: unexpected(error),
     };
   }
   const status = error.code;

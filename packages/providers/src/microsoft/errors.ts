@@ -2,7 +2,7 @@ import { ClassifiedProviderError, type ProviderErrorClass } from '@crm-sync/core
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { ClientError, ResponseBodyError } from 'openid-client';
 import { code } from '../shared/guard';
-import { isNetworkError } from '../shared/network';
+import { isNetworkError, unexpected } from '../shared/network';
 import { parseRetryAfter } from '../shared/retryAfter';
 import { MICROSOFT_DESCRIPTOR } from './descriptor';
 
@@ -21,7 +21,7 @@ export function classifyMicrosoftError(error: unknown): ProviderErrorClass {
   if (isNetworkError(error)) return { kind: 'transient', reason: 'network' };
   return {
     kind: 'permanent',
-    reason: error instanceof Error ? `unexpected ${error.name}` : 'unexpected failure',
+    reason: unexpected(error),
   };
 }
 

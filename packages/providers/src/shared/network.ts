@@ -14,17 +14,35 @@ const NETWORK_CODES = new Set([
   'UND_ERR_BODY_TIMEOUT',
 ]);
 
+interface ErrorLike {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  type?: unknown;
+  cause?: unknown;
+}
+
 /**
  * True for failures below HTTP: a refused or reset connection, DNS, timeouts. Node's fetch reports them as
  * `TypeError('fetch failed')` with the socket error as `cause`; node-fetch and gaxios put the code on the error.
+ * Checked by shape, not `instanceof`: fetch's errors come from Node's own realm, which is not the caller's under
+ * Jest or `vm`.
  */
 export function isNetworkError(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
+  let e: unknown = error;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
+    const { name, message, code, type, cause } = e as ErrorLike;
     if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
-    if (e.name === 'AbortError' || e.name === 'TimeoutError') return true;
-    if (e instanceof TypeError && e.message === 'fetch failed') return true;
-    if (e.name === 'FetchError' && (e as { type?: unknown }).type === 'system') return true;
+    if (name === 'AbortError' || name === 'TimeoutError') return true;
+    if (name === 'TypeError' && message === 'fetch failed') return true;
+    if (name === 'FetchError' && type === 'system') return true;
+    e = cause;
   }
   return false;
+}
+
+/** A short, secret-free description of something that is not a provider error (a bug, most likely). */
+export function unexpected(error: unknown): string {
+  const name = typeof error === 'object' && error !== null ? (error as ErrorLike).name : undefined;
+  return typeof name === 'string' && /^\w{1,40}$/.test(name) ? `unexpected ${name}` : 'unexpected failure';
 }

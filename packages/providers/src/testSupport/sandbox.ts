@@ -1,0 +1,39 @@
+import { ClassifiedProviderError, type ProviderErrorClass } from '@crm-sync/core';
+import { Agent } from 'undici';
+
+/** Any loopback redirect is accepted by the sandbox's default client; nothing listens here, we never follow it. */
+export const REDIRECT_URI = 'http://127.0.0.1:9/oauth/callback';
+
+/**
+ * Plays the browser: opens the authorization URL, does not follow the redirect, and takes `code` from the Location
+ * header. Throws (a test failure) when the sandbox answered anything but a redirect carrying a code.
+ */
+export async function authorizeCode(url: string, send: typeof fetch = fetch): Promise<string> {
+  const response = await send(url, { redirect: 'manual' });
+  await response.body?.cancel();
+  const location = response.headers.get('location');
+  const code = location ? new URL(location).searchParams.get('code') : null;
+  if (response.status !== 302 || !code) {
+    const error = location ? new URL(location).searchParams.get('error') : null;
+    throw new Error(`authorize answered ${response.status} ${error ?? ''}`);
+  }
+  return code;
+}
+
+/** The classification of a call expected to fail with a ClassifiedProviderError. */
+export async function classificationOf(promise: Promise<unknown>): Promise<ProviderErrorClass> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ClassifiedProviderError) return error.classification;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** A fetch that trusts the sandbox's self-signed certificate (its https listener serves Microsoft). */
+export function trustingFetch(caPem: string): { fetch: typeof fetch; close: () => Promise<void> } {
+  const dispatcher = new Agent({ connect: { ca: caPem } });
+  const trusting: typeof fetch = (input, init) => fetch(input, { ...init, dispatcher } as RequestInit);
+  return { fetch: trusting, close: () => dispatcher.close() };
+}
