@@ -42,35 +42,44 @@ const source = (id: string, seq: number) => ({
 });
 const fieldMeta = (id: string, seq: number) => ({
   primary: true,
-  source: { type: 'CONTACT', id: id, etag: `#${seq}` },
+  source: { type: 'CONTACT', id, etag: `#${seq}` },
 });
+
+const has = (fields: Set<string>, field: string) => fields.has(field);
 
 /** A people_v1.Schema$Person limited to the requested personFields. */
 export function renderPerson(item: StoredItem<ContactData>, fields: Set<string>, updateTime: string) {
   const { data, id, seq } = item;
-  const person: Record<string, unknown> = { resourceName: `people/${id}`, etag: etag(seq) };
-  if (fields.has('metadata')) {
-    person.metadata = { sources: [{ ...source(id, seq), updateTime }], objectType: 'PERSON' };
-  }
-  if (fields.has('names')) {
-    person.names = [
-      {
-        metadata: fieldMeta(id, seq),
-        displayName: `${data.givenName} ${data.familyName}`,
-        familyName: data.familyName,
-        givenName: data.givenName,
-        displayNameLastFirst: `${data.familyName}, ${data.givenName}`,
-        unstructuredName: `${data.givenName} ${data.familyName}`,
-      },
-    ];
-  }
-  if (fields.has('emailAddresses'))
-    person.emailAddresses = [{ metadata: fieldMeta(id, seq), value: data.email, type: 'work' }];
-  if (fields.has('phoneNumbers'))
-    person.phoneNumbers = [{ metadata: fieldMeta(id, seq), value: data.phone, type: 'mobile' }];
-  if (fields.has('organizations'))
-    person.organizations = [{ metadata: fieldMeta(id, seq), name: data.organization }];
-  return person;
+  const meta = fieldMeta(id, seq);
+  const displayName = `${data.givenName} ${data.familyName}`;
+  return {
+    resourceName: `people/${id}`,
+    etag: etag(seq),
+    ...(has(fields, 'metadata')
+      ? { metadata: { sources: [{ ...source(id, seq), updateTime }], objectType: 'PERSON' } }
+      : {}),
+    ...(has(fields, 'names')
+      ? {
+          names: [
+            {
+              metadata: meta,
+              displayName,
+              familyName: data.familyName,
+              givenName: data.givenName,
+              displayNameLastFirst: `${data.familyName}, ${data.givenName}`,
+              unstructuredName: displayName,
+            },
+          ],
+        }
+      : {}),
+    ...(has(fields, 'emailAddresses')
+      ? { emailAddresses: [{ metadata: meta, value: data.email, type: 'work' }] }
+      : {}),
+    ...(has(fields, 'phoneNumbers')
+      ? { phoneNumbers: [{ metadata: meta, value: data.phone, type: 'mobile' }] }
+      : {}),
+    ...(has(fields, 'organizations') ? { organizations: [{ metadata: meta, name: data.organization }] } : {}),
+  };
 }
 
 /** Deleted contacts in a sync response: resourceName, etag and metadata.deleted (§D). */
