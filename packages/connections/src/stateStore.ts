@@ -30,7 +30,7 @@ export const DEFAULT_STATE_TTL_SECONDS = 600;
  * replayed or forged callback finds nothing.
  */
 export class OAuthStateStore {
-  private readonly ttlSeconds: number;
+  readonly ttlSeconds: number;
   private readonly keyPrefix: string;
 
   constructor(

@@ -1,0 +1,16 @@
+import type { Provider, ProviderAdapter } from '@crm-sync/core';
+import type { JobProducer } from '@crm-sync/queue';
+import type { CredentialStore } from '@crm-sync/vault';
+import type { DataSource } from 'typeorm';
+import type { OAuthStateStore } from './stateStore';
+
+/** What the connection use cases need; the app builds it once at start. */
+export interface ConnectionsDeps {
+  db: DataSource;
+  credentials: CredentialStore;
+  states: OAuthStateStore;
+  producer: JobProducer;
+  /** Only configured providers are present. */
+  adapters: ReadonlyMap<Provider, ProviderAdapter>;
+  now?: () => Date;
+}

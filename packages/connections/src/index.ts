@@ -1,0 +1,20 @@
+export { writeAudit, type AuditEntry } from './audit';
+export { completeConnect, type CallbackOutcome, type CallbackParams } from './completeConnect';
+export type { ConnectionsDeps } from './deps';
+export { ConnectRequestError } from './errors';
+export { missingScopesByResource } from './scopes';
+export { startConnect, type ConnectRequest } from './startConnect';
+export {
+  DEFAULT_STATE_TTL_SECONDS,
+  OAuthStateStore,
+  type PendingConnect,
+  type StateStoreOptions,
+} from './stateStore';
+export {
+  getConnection,
+  listConnections,
+  type ConnectionFilter,
+  type ConnectionView,
+  type SyncStateView,
+} from './queries';
+export { requestDisconnect, requestSync, type RequestOutcome } from './requests';

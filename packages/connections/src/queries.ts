@@ -1,0 +1,109 @@
+import type { ConnectionStatus, Provider, Resource } from '@crm-sync/core';
+import { ConnectionEntity, SyncStateEntity, type ConnectionRow, type SyncStateRow } from '@crm-sync/db';
+import type { DataSource } from 'typeorm';
+
+export interface ConnectionFilter {
+  tenantId: string;
+  crmUserId?: string;
+  provider?: Provider;
+  status?: ConnectionStatus;
+  limit?: number;
+}
+
+/** A connection as services may see it: status, scopes and sync progress. Credentials are never read here. */
+export interface ConnectionView {
+  id: string;
+  tenantId: string;
+  crmUserId: string;
+  provider: Provider;
+  providerAccountId: string;
+  email: string | null;
+  status: ConnectionStatus;
+  statusReason: string | null;
+  resources: Resource[];
+  requestedScopes: string[];
+  grantedScopes: string[];
+  authenticatedAt: string;
+  createdAt: string;
+  disconnectedAt: string | null;
+}
+
+export interface SyncStateView {
+  resource: Resource;
+  enabled: boolean;
+  mode: string;
+  phase: string | null;
+  status: string;
+  itemsDone: number;
+  nextSyncAt: string | null;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  disabledReason: string | null;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function toView(row: ConnectionRow): ConnectionView {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    crmUserId: row.crmUserId,
+    provider: row.provider,
+    providerAccountId: row.providerAccountId,
+    email: row.email,
+    status: row.status,
+    statusReason: row.statusReason,
+    resources: row.resources,
+    requestedScopes: row.requestedScopes,
+    grantedScopes: row.grantedScopes,
+    authenticatedAt: row.authenticatedAt.toISOString(),
+    createdAt: row.createdAt.toISOString(),
+    disconnectedAt: iso(row.disconnectedAt),
+  };
+}
+
+function toSyncView(row: SyncStateRow): SyncStateView {
+  return {
+    resource: row.resource,
+    enabled: row.enabled,
+    mode: row.mode,
+    phase: row.phase,
+    status: row.status,
+    itemsDone: row.itemsDone,
+    nextSyncAt: iso(row.nextSyncAt),
+    lastSuccessAt: iso(row.lastSuccessAt),
+    lastError: row.lastError,
+    lastErrorAt: iso(row.lastErrorAt),
+    disabledReason: row.disabledReason,
+  };
+}
+
+export async function listConnections(db: DataSource, filter: ConnectionFilter): Promise<ConnectionView[]> {
+  const rows = await db.getRepository(ConnectionEntity).find({
+    where: {
+      tenantId: filter.tenantId,
+      ...(filter.crmUserId && { crmUserId: filter.crmUserId }),
+      ...(filter.provider && { provider: filter.provider }),
+      ...(filter.status && { status: filter.status }),
+    },
+    order: { createdAt: 'ASC' },
+    take: filter.limit ?? 100,
+  });
+  return rows.map(toView);
+}
+
+/** Null both when the id is unknown and when it belongs to another tenant, so ids cannot be probed. */
+export async function getConnection(
+  db: DataSource,
+  tenantId: string,
+  id: string,
+): Promise<(ConnectionView & { sync: SyncStateView[] }) | null> {
+  const row = await db.getRepository(ConnectionEntity).findOneBy({ id, tenantId });
+  if (!row) return null;
+  const states = await db.getRepository(SyncStateEntity).find({
+    where: { connectionId: id },
+    order: { resource: 'ASC' },
+  });
+  return { ...toView(row), sync: states.map(toSyncView) };
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { Resource } from '@crm-sync/core';
+import { QUEUE_NAMES } from '@crm-sync/queue';
+import { writeAudit } from './audit';
+import type { ConnectionsDeps } from './deps';
+import { getConnection } from './queries';
+
+type Deps = Pick<ConnectionsDeps, 'db' | 'producer' | 'now'>;
+
+export type RequestOutcome = { kind: 'accepted'; eventId: string } | { kind: 'not_found' };
+
+/**
+ * Asks the lifecycle worker to disconnect (revoke at the provider, delete tokens and, with `purge`, the synced
+ * data). The request is recorded in the audit trail before the event goes out.
+ */
+export async function requestDisconnect(
+  deps: Deps,
+  input: { tenantId: string; connectionId: string; purge: boolean; actor: string },
+): Promise<RequestOutcome> {
+  if (!(await getConnection(deps.db, input.tenantId, input.connectionId))) return { kind: 'not_found' };
+  const eventId = randomUUID();
+  if (input.purge) {
+    await writeAudit(deps.db.manager, {
+      connectionId: input.connectionId,
+      tenantId: input.tenantId,
+      type: 'purge_requested',
+      actor: input.actor,
+      details: { eventId },
+    });
+  }
+  await deps.producer.enqueue(
+    QUEUE_NAMES.connectionEvents,
+    'connection.disconnect_requested',
+    {
+      type: 'connection.disconnect_requested',
+      eventId,
+      occurredAt: (deps.now?.() ?? new Date()).toISOString(),
+      tenantId: input.tenantId,
+      connectionId: input.connectionId,
+      purge: input.purge,
+    },
+    { jobId: eventId },
+  );
+  return { kind: 'accepted', eventId };
+}
+
+export async function requestSync(
+  deps: Deps,
+  input: { tenantId: string; connectionId: string; full: boolean; resources?: Resource[] },
+): Promise<RequestOutcome> {
+  if (!(await getConnection(deps.db, input.tenantId, input.connectionId))) return { kind: 'not_found' };
+  const eventId = randomUUID();
+  await deps.producer.enqueue(
+    QUEUE_NAMES.connectionEvents,
+    'sync.requested',
+    {
+      type: 'sync.requested',
+      eventId,
+      occurredAt: (deps.now?.() ?? new Date()).toISOString(),
+      tenantId: input.tenantId,
+      connectionId: input.connectionId,
+      full: input.full,
+      ...(input.resources && { resources: input.resources }),
+    },
+    { jobId: eventId },
+  );
+  return { kind: 'accepted', eventId };
+}

@@ -1,0 +1,42 @@
+import { isResourceOf, type Provider, type Resource } from '@crm-sync/core';
+import type { ConnectionsDeps } from './deps';
+import { ConnectRequestError } from './errors';
+
+export interface ConnectRequest {
+  provider: Provider;
+  tenantId: string;
+  crmUserId: string;
+  resources: Resource[];
+  /** Where the browser goes after the callback; checked against an allowlist by the caller. */
+  redirectUrl: string;
+  loginHint?: string;
+}
+
+/** Binds a fresh state + PKCE verifier to the request and returns the provider's consent URL. */
+export async function startConnect(
+  deps: Pick<ConnectionsDeps, 'adapters' | 'states'>,
+  request: ConnectRequest,
+): Promise<{ authorizationUrl: string; expiresInSeconds: number }> {
+  const unsupported = request.resources.filter((r) => !isResourceOf(request.provider, r));
+  if (unsupported.length > 0) {
+    throw new ConnectRequestError(`${request.provider} does not offer: ${unsupported.join(', ')}`);
+  }
+  const adapter = deps.adapters.get(request.provider);
+  if (!adapter) throw new ConnectRequestError(`${request.provider} is not configured`);
+  const scopes = adapter.oauth.scopesFor(request.resources);
+  const { state, codeChallenge } = await deps.states.create({
+    provider: request.provider,
+    tenantId: request.tenantId,
+    crmUserId: request.crmUserId,
+    resources: request.resources,
+    scopes,
+    redirectUrl: request.redirectUrl,
+  });
+  const authorizationUrl = adapter.oauth.authorizationUrl({
+    state,
+    codeChallenge,
+    resources: request.resources,
+    loginHint: request.loginHint,
+  });
+  return { authorizationUrl, expiresInSeconds: deps.states.ttlSeconds };
+}

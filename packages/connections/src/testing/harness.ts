@@ -1,0 +1,96 @@
+import type { Provider, ProviderAdapter } from '@crm-sync/core';
+import { createTestDatabase, createTestRedis } from '@crm-sync/testing';
+import { DEFAULT_CLIENT, startSandbox, type RunningSandbox } from '@crm-sync/provider-sandbox';
+import { createAdapterRegistry } from '@crm-sync/providers';
+import { createRedisConnection, JobProducer } from '@crm-sync/queue';
+import { CredentialStore, KeyRing } from '@crm-sync/vault';
+import { randomBytes } from 'node:crypto';
+import { Agent } from 'undici';
+import type { ConnectionsDeps } from '../deps';
+import { OAuthStateStore } from '../stateStore';
+
+/** Where the sandbox's default client may send the browser back to (any loopback URL is accepted). */
+export const HARNESS_REDIRECT_URI = 'http://127.0.0.1:9/v1/oauth/callback';
+
+/** Adapters for all three providers, pointed at a running sandbox: the same code as production, other URLs. */
+export function sandboxAdapters(
+  sandbox: RunningSandbox,
+  redirectUriFor: (provider: Provider) => string,
+  trustingFetch: typeof fetch,
+): ReadonlyMap<Provider, ProviderAdapter> {
+  const client = { clientId: DEFAULT_CLIENT.clientId, clientSecret: DEFAULT_CLIENT.clientSecret };
+  const { google, microsoft, hubspot } = sandbox.urls;
+  return createAdapterRegistry({
+    google: {
+      ...client,
+      redirectUri: redirectUriFor('google'),
+      fetch,
+      endpoints: {
+        authorizationUrl: `${google}/o/oauth2/v2/auth`,
+        tokenUrl: `${google}/token`,
+        revokeUrl: `${google}/revoke`,
+        apiRootUrl: `${google}/`,
+      },
+    },
+    microsoft: {
+      ...client,
+      redirectUri: redirectUriFor('microsoft'),
+      fetch: trustingFetch,
+      endpoints: {
+        authorizationUrl: `${microsoft}/common/oauth2/v2.0/authorize`,
+        tokenUrl: `${microsoft}/common/oauth2/v2.0/token`,
+        graphBaseUrl: `${microsoft}/`,
+      },
+    },
+    hubspot: {
+      ...client,
+      redirectUri: redirectUriFor('hubspot'),
+      endpoints: { authorizationUrl: `${hubspot}/oauth/authorize`, apiBaseUrl: hubspot },
+    },
+  });
+}
+
+export interface ConnectionsHarness {
+  deps: ConnectionsDeps;
+  sandbox: RunningSandbox;
+  db: Awaited<ReturnType<typeof createTestDatabase>>;
+  redis: Awaited<ReturnType<typeof createTestRedis>>;
+  keyRing: KeyRing;
+  queuePrefix: string;
+  trustingFetch: typeof fetch;
+  close(): Promise<void>;
+}
+
+/** A real database, Redis prefix and provider sandbox, wired the way connect-api wires them. */
+export async function createConnectionsHarness(
+  options: { redirectUriFor?: (provider: Provider) => string } = {},
+): Promise<ConnectionsHarness> {
+  const [db, redis, sandbox] = await Promise.all([createTestDatabase(), createTestRedis(), startSandbox()]);
+  const dispatcher = new Agent({ connect: { ca: sandbox.caPem } });
+  const trustingFetch: typeof fetch = (input, init) => fetch(input, { ...init, dispatcher } as RequestInit);
+  const keyRing = new KeyRing({ activeKeyId: 'test', keys: { test: randomBytes(32) } });
+  const connection = createRedisConnection({ url: redis.url, role: 'producer' });
+  const producer = new JobProducer({ connection, prefix: redis.prefix });
+  const deps: ConnectionsDeps = {
+    db: db.dataSource,
+    credentials: new CredentialStore({ db: db.dataSource, keyRing }),
+    states: new OAuthStateStore(redis.redis, { keyPrefix: `${redis.prefix}oauth-state:` }),
+    producer,
+    adapters: sandboxAdapters(sandbox, options.redirectUriFor ?? (() => HARNESS_REDIRECT_URI), trustingFetch),
+  };
+  return {
+    deps,
+    sandbox,
+    db,
+    redis,
+    keyRing,
+    queuePrefix: redis.prefix,
+    trustingFetch,
+    async close() {
+      await producer.close();
+      await connection.quit();
+      await dispatcher.close();
+      await Promise.all([sandbox.close(), redis.cleanup(), db.drop()]);
+    },
+  };
+}

@@ -1,0 +1,6 @@
+export {
+  createConnectionsHarness,
+  HARNESS_REDIRECT_URI,
+  sandboxAdapters,
+  type ConnectionsHarness,
+} from './harness';
