@@ -1,4 +1,6 @@
 export { startSandbox } from './start';
+export { defaultModules } from './modules';
+export { googleModule } from './google';
 export { createSandbox } from './core/server';
 export { requireAuth, send } from './core/hooks';
 export { hashString, mix, pick, seededRandom } from './core/random';

@@ -1,5 +1,11 @@
 import { type ProviderModule } from './core/types';
 import { googleModule } from './google';
+import { createMicrosoftModule } from './microsoft';
 
-/** Every provider module the sandbox serves by default. Each provider adds one line here. */
-export const ALL_MODULES: ProviderModule[] = [googleModule];
+/**
+ * The provider modules a sandbox serves by default, made fresh per sandbox because a module may
+ * bind per-sandbox state (the Microsoft module binds the sandbox clock). One line per provider.
+ */
+export function defaultModules(): ProviderModule[] {
+  return [googleModule, createMicrosoftModule()];
+}

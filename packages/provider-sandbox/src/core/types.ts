@@ -1,6 +1,6 @@
 // The contract between the sandbox core and its provider modules (google/, microsoft/, hubspot/).
 // Provider modules import only from this file and from core helpers; core never imports a provider.
-// The list of modules the sandbox starts with lives in src/modules.ts (one line per provider).
+// The modules a sandbox starts with come from `defaultModules()` in src/modules.ts (one line per provider).
 import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
 export type ProviderId = 'google' | 'microsoft' | 'hubspot';
@@ -447,7 +447,7 @@ export interface SandboxOptions {
   clients?: OAuthClient[];
   /** Defaults for accounts created without explicit settings. */
   accountDefaults?: Partial<AccountSettings>;
-  /** Provider modules to serve; default: all of src/modules.ts. */
+  /** Provider modules to serve; default: `defaultModules()` of src/modules.ts. */
   modules?: ProviderModule[];
 }
 
