@@ -1,0 +1,62 @@
+// Runs the provider sandbox standalone (demo, docker-compose, manual testing) and prints its URLs.
+// This is the only place in the package that reads the environment.
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_CONTROL_SECRET } from '../core/types';
+import { startSandbox } from '../start';
+
+const port = (name: string, fallback: number) => {
+  const value = process.env[name];
+  const parsed = value === undefined ? fallback : Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535)
+    throw new Error(`${name} must be a port number`);
+  return parsed;
+};
+
+async function main(): Promise<void> {
+  const sandbox = await startSandbox({
+    port: port('SANDBOX_PORT', 4010),
+    httpsPort: port('SANDBOX_HTTPS_PORT', 4011),
+    host: process.env.SANDBOX_HOST ?? '127.0.0.1',
+    controlSecret: process.env.SANDBOX_CONTROL_SECRET ?? DEFAULT_CONTROL_SECRET,
+  });
+  const caFile = process.env.SANDBOX_CA_FILE ?? join(tmpdir(), 'crm-sync-sandbox-ca.pem');
+  writeFileSync(caFile, sandbox.caPem);
+
+  // Demo accounts unless SANDBOX_DEMO=0; the control API can add more at any time.
+  if (process.env.SANDBOX_DEMO !== '0') {
+    sandbox.control.createAccount({
+      provider: 'google',
+      email: 'demo@example.com',
+      sizes: { messages: 2_000, events: 300, contacts: 500 },
+    });
+    sandbox.control.createAccount({
+      provider: 'microsoft',
+      email: 'demo@contoso.example',
+      sizes: { messages: 2_000, events: 300, contacts: 500 },
+    });
+  }
+
+  console.log(`google     ${sandbox.urls.google}`);
+  console.log(`microsoft  ${sandbox.urls.microsoft}   (https; NODE_EXTRA_CA_CERTS=${caFile})`);
+  console.log(`hubspot    ${sandbox.urls.hubspot}`);
+  console.log(`control    ${sandbox.urls.control}   (Authorization: Bearer <SANDBOX_CONTROL_SECRET>)`);
+  console.log(
+    `oauth client_id=sandbox-client-id (any http://127.0.0.1:<port>/ or http://localhost:<port>/ redirect)`,
+  );
+
+  const stop = () => {
+    sandbox.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
