@@ -2,3 +2,10 @@ export { ConfigError } from './errors';
 export { loadConfig, loadConfigOrExit, type Config } from './load';
 export { DEV_VAULT_KEYS, parseVaultKeys, type VaultKeysConfig } from './keyring';
 export { envSchema, type Env } from './schema';
+export {
+  providersConfig,
+  type OAuthAppConfig,
+  type ProviderEndpointsConfig,
+  type ProvidersConfig,
+} from './providers';
+export { DEV_SERVICE_TOKENS, parseServiceTokens, type ServiceToken } from './serviceTokens';

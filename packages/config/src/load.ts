@@ -1,6 +1,8 @@
 import { ConfigError } from './errors';
 import { DEV_VAULT_KEYS, parseVaultKeys, type VaultKeysConfig } from './keyring';
+import { providersConfig, type ProvidersConfig } from './providers';
 import { envSchema, type Env } from './schema';
+import { DEV_SERVICE_TOKENS, parseServiceTokens, type ServiceToken } from './serviceTokens';
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -8,6 +10,16 @@ export interface Config {
   database: { url: string; poolSize: number };
   redis: { url: string };
   vault: VaultKeysConfig;
+  connectApi: {
+    host: string;
+    port: number;
+    publicBaseUrl: string;
+    serviceTokens: ServiceToken[];
+    allowedRedirectOrigins: string[];
+    callbackRateLimitPerMinute: number;
+    bodyLimitBytes: number;
+  };
+  providers: ProvidersConfig;
 }
 
 type EnvSource = Record<string, string | undefined>;
@@ -23,16 +35,48 @@ export function loadConfig(source: EnvSource = process.env): Config {
     throw new ConfigError(variable, issue?.message ?? 'invalid');
   }
   const env = parsed.data;
-  if (env.NODE_ENV === 'production' && !env.VAULT_KEYS) {
+  const production = env.NODE_ENV === 'production';
+  if (production && !env.VAULT_KEYS) {
     throw new ConfigError('VAULT_KEYS', 'required in production (the development key is public)');
   }
+  if (production && !env.SERVICE_TOKENS) {
+    throw new ConfigError('SERVICE_TOKENS', 'required in production (the development token is public)');
+  }
+  const mode = env.PROVIDER_MODE ?? (production ? 'live' : 'sandbox');
   return {
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
     database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
     redis: { url: env.REDIS_URL },
     vault: parseVaultKeys(env.VAULT_KEYS ?? DEV_VAULT_KEYS, env.VAULT_ACTIVE_KEY_ID),
+    connectApi: {
+      host: env.CONNECT_API_HOST,
+      port: env.CONNECT_API_PORT,
+      publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+      serviceTokens: parseServiceTokens(env.SERVICE_TOKENS ?? DEV_SERVICE_TOKENS),
+      allowedRedirectOrigins: parseOrigins(env.ALLOWED_REDIRECT_ORIGINS),
+      callbackRateLimitPerMinute: env.CALLBACK_RATE_LIMIT_PER_MINUTE,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    },
+    providers: providersConfig({ ...env, PROVIDER_MODE: mode }),
   };
+}
+
+function parseOrigins(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
+    .map((origin) => {
+      try {
+        return new URL(origin).origin;
+      } catch {
+        throw new ConfigError(
+          'ALLOWED_REDIRECT_ORIGINS',
+          `"${origin}" is not an origin such as https://crm.example.com`,
+        );
+      }
+    });
 }
 
 /** For process entry points: a bad value ends the process with one line on stderr, not a stack trace. */

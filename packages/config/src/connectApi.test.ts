@@ -1,0 +1,59 @@
+import { ConfigError, loadConfig } from './index';
+
+const secret = 's'.repeat(32);
+
+describe('connect-api and provider configuration', () => {
+  it('defaults to the sandbox and a development service token outside production', () => {
+    const config = loadConfig({});
+    expect(config.providers.endpoints).toEqual({
+      mode: 'sandbox',
+      httpUrl: 'http://127.0.0.1:4010',
+      httpsUrl: 'https://127.0.0.1:4011',
+      caFile: undefined,
+    });
+    expect(config.providers.google?.clientId).toBe('sandbox-client-id');
+    expect(config.connectApi.serviceTokens).toEqual([
+      expect.objectContaining({ name: 'crm-dev', tenants: '*' }),
+    ]);
+  });
+
+  it('goes live in production and offers only providers with credentials', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      VAULT_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`,
+      SERVICE_TOKENS: `crm:${secret}:t1|t2`,
+      GOOGLE_CLIENT_ID: 'id',
+      GOOGLE_CLIENT_SECRET: 'shh',
+    });
+    expect(config.providers.endpoints).toEqual({ mode: 'live' });
+    expect(config.providers.google).toEqual({ clientId: 'id', clientSecret: 'shh' });
+    expect(config.providers.microsoft).toBeUndefined();
+    expect(config.connectApi.serviceTokens).toEqual([{ name: 'crm', secret, tenants: ['t1', 't2'] }]);
+  });
+
+  it.each([
+    ['SERVICE_TOKENS', { SERVICE_TOKENS: 'crm:short:*' }],
+    ['SERVICE_TOKENS', { SERVICE_TOKENS: `crm:${secret}:` }],
+    ['SERVICE_TOKENS', { SERVICE_TOKENS: `bad name:${secret}:*` }],
+    ['SERVICE_TOKENS', { NODE_ENV: 'production', VAULT_KEYS: `k:${Buffer.alloc(32).toString('base64')}` }],
+    ['ALLOWED_REDIRECT_ORIGINS', { ALLOWED_REDIRECT_ORIGINS: 'crm.example.com' }],
+    ['PUBLIC_BASE_URL', { PUBLIC_BASE_URL: 'ftp://x' }],
+    ['SANDBOX_HTTPS_URL', { SANDBOX_HTTPS_URL: 'http://127.0.0.1:1' }],
+    ['PROVIDER_MODE', { PROVIDER_MODE: 'fake' }],
+  ])('rejects a bad %s', (variable, env) => {
+    try {
+      loadConfig(env);
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).variable).toBe(variable);
+      expect((error as Error).message).not.toContain(secret);
+    }
+  });
+
+  it('never puts a short secret into its message', () => {
+    expect(() => loadConfig({ SERVICE_TOKENS: 'crm:tiny-secret-value:*' })).toThrow(
+      /"crm" must be at least 24/,
+    );
+  });
+});

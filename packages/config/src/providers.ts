@@ -1,0 +1,54 @@
+import type { Env } from './schema';
+
+export interface OAuthAppConfig {
+  clientId: string;
+  clientSecret: string;
+}
+
+/**
+ * Where provider calls go. `sandbox` points every provider at the project's emulator (the default outside
+ * production, so `npm start` works offline); `live` uses the providers' real endpoints.
+ */
+export type ProviderEndpointsConfig =
+  { mode: 'live' } | { mode: 'sandbox'; httpUrl: string; httpsUrl: string; caFile: string | undefined };
+
+export interface ProvidersConfig {
+  endpoints: ProviderEndpointsConfig;
+  /** Only providers with credentials are offered; the others answer 404. */
+  google?: OAuthAppConfig;
+  microsoft?: OAuthAppConfig & { tenant: string };
+  hubspot?: OAuthAppConfig;
+}
+
+/** The sandbox's built-in OAuth client; it exists only inside the emulator. */
+const SANDBOX_CLIENT: OAuthAppConfig = {
+  clientId: 'sandbox-client-id',
+  clientSecret: 'sandbox-client-secret',
+};
+
+function app(
+  id: string | undefined,
+  secret: string | undefined,
+  sandbox: boolean,
+): OAuthAppConfig | undefined {
+  if (id && secret) return { clientId: id, clientSecret: secret };
+  return sandbox ? SANDBOX_CLIENT : undefined;
+}
+
+export function providersConfig(env: Env): ProvidersConfig {
+  const sandbox = env.PROVIDER_MODE === 'sandbox';
+  const microsoft = app(env.MICROSOFT_CLIENT_ID, env.MICROSOFT_CLIENT_SECRET, sandbox);
+  return {
+    endpoints: sandbox
+      ? {
+          mode: 'sandbox',
+          httpUrl: env.SANDBOX_HTTP_URL,
+          httpsUrl: env.SANDBOX_HTTPS_URL,
+          caFile: env.SANDBOX_CA_FILE,
+        }
+      : { mode: 'live' },
+    google: app(env.GOOGLE_CLIENT_ID, env.GOOGLE_CLIENT_SECRET, sandbox),
+    microsoft: microsoft && { ...microsoft, tenant: env.MICROSOFT_TENANT },
+    hubspot: app(env.HUBSPOT_CLIENT_ID, env.HUBSPOT_CLIENT_SECRET, sandbox),
+  };
+}
