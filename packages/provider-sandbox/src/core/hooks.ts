@@ -59,6 +59,7 @@ function authenticate(ctx: SandboxContext, meta: RouteMeta, request: FastifyRequ
   const result = ctx.tokens.authenticate(meta.provider, request.headers.authorization);
   if (!result.ok) {
     request.sandboxTokenState = result.reason;
+    request.sandboxAccountId = result.accountId ?? null;
     return false;
   }
   request.sandboxTokenState = 'valid';

@@ -169,8 +169,10 @@ export function createTokenStore(clock: Clock, accounts: AccountStore): TokenSto
       if (!match) return { ok: false, reason: 'missing' };
       const record = access.get(match[1] as string);
       if (!record || record.grant.provider !== provider) return { ok: false, reason: 'invalid' };
-      if (record.grant.revoked) return { ok: false, reason: 'revoked' };
-      if (clock.now() >= record.expiresAt) return { ok: false, reason: 'expired' };
+      if (record.grant.revoked) return { ok: false, reason: 'revoked', accountId: record.grant.accountId };
+      if (clock.now() >= record.expiresAt) {
+        return { ok: false, reason: 'expired', accountId: record.grant.accountId };
+      }
       return {
         ok: true,
         account: accountOf(record.grant),

@@ -131,7 +131,8 @@ export type TokenState = 'valid' | 'expired' | 'revoked' | 'invalid' | 'missing'
 
 export type AuthResult =
   | { ok: true; account: Account; scopes: string[]; clientId: string }
-  | { ok: false; reason: Exclude<TokenState, 'valid' | 'none'> };
+  /** `accountId` is known for expired and revoked tokens, so counters can attribute the call. */
+  | { ok: false; reason: Exclude<TokenState, 'valid' | 'none'>; accountId?: string };
 
 export interface TokenInfo {
   kind: 'access' | 'refresh';
