@@ -9,7 +9,8 @@ let gmail: gmail_v1.Gmail;
 let accountId: string;
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  // A frozen clock keeps the one-second quota window from rolling over mid-test on a slow machine.
+  sandbox = await startSandbox({ clock: { now: () => Date.UTC(2026, 10, 1) } });
   accountId = sandbox.control.createAccount({
     provider: 'google',
     email: 'ada@example.com',
@@ -191,7 +192,6 @@ test('a seeded error rate repeats exactly for the same seed', async () => {
 });
 
 test('per-user quota in Gmail units: messages.get costs 5, the sixth call in a 25-unit second is refused', async () => {
-  sandbox.control.setQuota({ provider: 'google', accountId, unitsPerSecond: 25, status: 403 });
   const id = (await gmail.users.messages.list({ userId: 'me', maxResults: 1 })).data.messages?.[0]
     ?.id as string;
   sandbox.control.setQuota({ provider: 'google', accountId, unitsPerSecond: 25, status: 403 });
