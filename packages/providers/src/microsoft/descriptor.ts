@@ -28,6 +28,12 @@ export const MICROSOFT_DESCRIPTOR = {
     calendar: ['Calendars.Read'],
     contacts: ['Contacts.Read'],
   } satisfies Partial<Record<Resource, readonly string[]>>,
+  /**
+   * Sent with every refresh. The v2.0 token endpoint documents `scope` as required on refresh and some deployments
+   * enforce it; `.default` means "every Graph permission this user already consented to", so a refresh never asks for
+   * more than was granted (which would fail with consent_required) whatever resources the connection has.
+   */
+  refreshScopes: ['https://graph.microsoft.com/.default', 'offline_access'],
   graphVersion: 'v1.0',
   /** Access tokens live a random 60–90 minutes; `expires_in` in each response is what counts. */
   accessTokenLifetimeSeconds: { min: 3600, max: 5400 },

@@ -78,7 +78,13 @@ export function createMicrosoftOAuth(options: MicrosoftOAuthOptions): ProviderOA
 
     // Microsoft rotates refresh tokens on every use: the one in this grant replaces the stored one.
     refresh: (refreshToken: string) =>
-      call('refresh', async () => toGrant(await oidc.refreshTokenGrant(config, refreshToken))),
+      call('refresh', async () =>
+        toGrant(
+          await oidc.refreshTokenGrant(config, refreshToken, {
+            scope: MICROSOFT_DESCRIPTOR.refreshScopes.join(' '),
+          }),
+        ),
+      ),
 
     identity: (accessToken: string) =>
       call('identity', async () => {
