@@ -20,6 +20,15 @@ const NOT_WITH_SYNC_TOKEN = [
   'updatedMin',
 ];
 
+const NOT_EMULATED = [
+  'orderBy',
+  'q',
+  'updatedMin',
+  'iCalUID',
+  'privateExtendedProperty',
+  'sharedExtendedProperty',
+];
+
 const envelope = (
   account: Account,
   items: unknown[],
@@ -82,6 +91,10 @@ function fullListing(
   events: Dataset<CalendarEventData>,
   currentSeq: number,
 ) {
+  // Parameters the sandbox does not emulate are refused rather than silently ignored.
+  const unsupported = NOT_EMULATED.find((p) => one(request, p) !== undefined);
+  if (unsupported)
+    return send(reply, badRequest(`The sandbox does not emulate ${unsupported}.`, unsupported));
   const timeMin = parseTime(one(request, 'timeMin'));
   const timeMax = parseTime(one(request, 'timeMax'));
   if (timeMin === null) return send(reply, badRequest('Bad Request', 'timeMin'));

@@ -32,6 +32,10 @@ export function registerPeopleConnections(app: FastifyInstance, ctx: SandboxCont
     if (pageToken !== undefined && cursor?.s === undefined)
       return send(reply, invalidArgument('Page token is invalid.'));
     const contacts = ctx.datasets.open(account, peopleContacts);
+    const sortOrder = one(request, 'sortOrder');
+    if (sortOrder !== undefined && sortOrder !== 'LAST_MODIFIED_ASCENDING') {
+      return send(reply, invalidArgument(`The sandbox only emulates sortOrder LAST_MODIFIED_ASCENDING.`));
+    }
     const pageSize = limit(request, 'pageSize', 100, 1000);
     const wantsToken = bool(request, 'requestSyncToken');
     const updateTime = new Date(ctx.clock.now()).toISOString();
