@@ -57,6 +57,11 @@ const table: Array<[string, () => unknown, ProviderErrorClass]> = [
     () => new CrmApiException(403, 'm', { category: 'MISSING_SCOPES' }, {}),
     { kind: 'permanent', reason: 'http 403 MISSING_SCOPES' },
   ],
+  [
+    '404 API error (status "error", category names it)',
+    () => apiException(404, { status: 'error', message: 'Token not found', category: 'OBJECT_NOT_FOUND' }),
+    { kind: 'permanent', reason: 'http 404 OBJECT_NOT_FOUND' },
+  ],
   ['423 locked', () => apiException(423, {}), { kind: 'transient', reason: 'http 423' }],
   ['502', () => apiException(502, 'Bad Gateway'), { kind: 'transient', reason: 'http 502' }],
   ['524 origin timeout', () => apiException(524, ''), { kind: 'transient', reason: 'http 524' }],

@@ -53,7 +53,9 @@ export function classifyHubSpotError(error: unknown): ProviderErrorClass {
     return { kind: 'transient', reason: `http ${status}` };
   }
   // 403 MISSING_SCOPES, 400 BAD_CLIENT_ID / VALIDATION_ERROR, 404: retrying cannot help.
-  const detail = code(body.status) ?? code(body.category) ?? code(body.subCategory);
+  // API errors say `status: "error"` and name the problem in `category`; OAuth errors put it in `status`.
+  const oauthStatus = body.status === 'error' ? undefined : body.status;
+  const detail = code(oauthStatus) ?? code(body.category) ?? code(body.subCategory);
   return { kind: 'permanent', reason: detail ? `http ${status} ${detail}` : `http ${status}` };
 }
 
