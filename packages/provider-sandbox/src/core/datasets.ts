@@ -72,6 +72,7 @@ export function createDataset<T>(
   const baseSize = account.sizes[generator.resource] ?? 0;
   const baseSeq = seq.current;
   const overlay = new Map<number, StoredItem<T> | null>();
+  const deletions: Change[] = [];
   const log: Change[] = [];
   let total = baseSize;
   let deleted = 0;
@@ -117,6 +118,7 @@ export function createDataset<T>(
       const ordinal = ordinalOf(id);
       return ordinal !== undefined && overlay.get(ordinal) === null;
     },
+    deleted: () => [...deletions],
     page: (request) => scan(request, total, at),
     add(fields = {}) {
       const ordinal = total;
@@ -143,7 +145,7 @@ export function createDataset<T>(
       if (!current) return false;
       overlay.set(current.ordinal, null);
       deleted += 1;
-      record('delete', id);
+      deletions.push({ seq: record('delete', id), kind: 'delete', id });
       return true;
     },
     changesSince(sinceSeq): ChangesResult {

@@ -229,6 +229,8 @@ export interface Dataset<T> {
   get(id: string): StoredItem<T> | undefined;
   /** Whether the id was an item that has since been deleted. */
   wasDeleted(id: string): boolean;
+  /** Every deleted item with the sequence of its deletion, oldest first (for `showDeleted`). */
+  deleted(): Change[];
   page(request: PageRequest<T>): Page<T>;
   add(fields?: Record<string, unknown>): StoredItem<T>;
   update(id: string, fields: Record<string, unknown>): StoredItem<T> | undefined;

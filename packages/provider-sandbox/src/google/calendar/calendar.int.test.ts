@@ -69,6 +69,9 @@ test('full sync pages to the end, then a sync token returns adds, edits and canc
   ]);
   const quiet = await drain({ singleEvents: true, syncToken: delta.syncToken });
   expect(quiet.items).toEqual([]);
+  const withDeleted = await drain({ showDeleted: true });
+  expect(withDeleted.items.filter((e) => e.status === 'cancelled').map((e) => e.id)).toEqual([removed]);
+  expect((await drain({})).items.map((e) => e.id)).not.toContain(removed);
 });
 
 test('timeMin/timeMax filter a full listing and are refused with a sync token', async () => {

@@ -3,7 +3,7 @@ import { requireAuth, send } from '../../core/hooks';
 import { type Account, type Dataset, type SandboxContext } from '../../core/types';
 import { type CalendarEventData, calendarEvents } from '../data';
 import { badRequest, fullSyncRequired, notFound } from '../errors';
-import { decodeToken, encodeToken, limit, one, pathParam } from '../params';
+import { bool, decodeToken, encodeToken, limit, one, pathParam } from '../params';
 import { renderCancelled, renderEvent } from './render';
 
 const route = {
@@ -116,15 +116,19 @@ function fullListing(
     filter: ({ data }) =>
       (timeMin === undefined || data.end > timeMin) && (timeMax === undefined || data.start < timeMax),
   });
-  const next =
-    page.nextOrdinal === undefined
-      ? { nextSyncToken: encodeToken({ v: snapshot }) }
-      : { nextPageToken: encodeToken({ o: page.nextOrdinal, s: snapshot }) };
-  return envelope(
-    account,
-    page.items.map((item) => renderEvent(account, item)),
-    next,
-  );
+  const last = page.nextOrdinal === undefined;
+  const next = last
+    ? { nextSyncToken: encodeToken({ v: snapshot }) }
+    : { nextPageToken: encodeToken({ o: page.nextOrdinal as number, s: snapshot }) };
+  // With showDeleted, deleted events come back as cancelled; the sandbox appends them to the last page.
+  const cancelled =
+    last && bool(request, 'showDeleted')
+      ? events
+          .deleted()
+          .filter((d) => d.seq <= snapshot)
+          .map((d) => renderCancelled(d.id, d.seq))
+      : [];
+  return envelope(account, [...page.items.map((item) => renderEvent(account, item)), ...cancelled], next);
 }
 
 /** RFC 3339 with an offset; undefined when absent, null when malformed. */
