@@ -1,0 +1,79 @@
+import { type FastifyInstance } from 'fastify';
+import { requireAuth } from '../../core/hooks';
+import { type RouteMeta, type SandboxContext } from '../../core/types';
+import { apiError, rateLimitError, sendApiError } from '../errors';
+import { type HubSpotGenerators } from '../generate';
+import { type Limiters } from '../rateLimit';
+import { objectType } from '../schema';
+import { type ListResponseWire } from '../types';
+import { renderObject } from './serialize';
+
+const meta: RouteMeta = { provider: 'hubspot', routeId: 'crm.objects.list', auth: true };
+const MAX_LIMIT = 100;
+
+type ListQuery = { limit?: string; after?: string; properties?: string | string[]; archived?: string };
+
+/** The SDK sends `properties` as repeated keys; comma lists are accepted too. */
+function propertyList(raw: string | string[] | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  return (Array.isArray(raw) ? raw : [raw]).flatMap((p) => p.split(',')).filter((p) => p !== '');
+}
+
+/**
+ * `GET /crm/v3/objects/{type}`: creation order, `after` is an opaque numeric cursor;
+ * `archived=true` lists only archived objects.
+ */
+export function registerListObjects(
+  app: FastifyInstance,
+  ctx: SandboxContext,
+  generators: HubSpotGenerators,
+  limiters: Limiters,
+): void {
+  app.get<{ Params: { objectType: string }; Querystring: ListQuery }>(
+    '/crm/v3/objects/:objectType',
+    { config: { sandbox: meta } },
+    async (request, reply) => {
+      const { account } = requireAuth(request);
+      const rate = limiters.general(account.id);
+      void reply.headers(rate.headers);
+      if (!rate.allowed) return reply.code(429).send(rateLimitError('TEN_SECONDLY_ROLLING'));
+      const type = objectType(request.params.objectType);
+      if (type === undefined)
+        return sendApiError(
+          reply,
+          400,
+          apiError(`Unable to infer object type from: ${request.params.objectType}`, 'VALIDATION_ERROR'),
+        );
+      const limit = request.query.limit === undefined ? 10 : Number(request.query.limit);
+      const after = request.query.after === undefined ? undefined : Number(request.query.after);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+        return sendApiError(
+          reply,
+          400,
+          apiError(`limit must be between 1 and ${MAX_LIMIT}.`, 'VALIDATION_ERROR'),
+        );
+      }
+      if (after !== undefined && (!Number.isInteger(after) || after < 0)) {
+        return sendApiError(reply, 400, apiError('after must be a numeric cursor.', 'VALIDATION_ERROR'));
+      }
+      const archived = request.query.archived === 'true';
+      const page = ctx.datasets.open(account, generators[type]).page({
+        ...(after === undefined ? {} : { after: after - 1 }),
+        limit,
+        order: 'asc',
+        filter: (item) => (item.data.archivedAt !== null) === archived,
+      });
+      const properties = propertyList(request.query.properties);
+      const body: ListResponseWire = {
+        results: page.items.map((item) => renderObject(type, item, properties)),
+      };
+      if (page.nextOrdinal !== undefined) {
+        const next = String(page.nextOrdinal + 1);
+        body.paging = {
+          next: { after: next, link: `${ctx.urls.hubspot}/crm/v3/objects/${type}?after=${next}` },
+        };
+      }
+      return body;
+    },
+  );
+}

@@ -1,0 +1,45 @@
+import { type FastifyInstance } from 'fastify';
+import { requireAuth } from '../../core/hooks';
+import { type RouteMeta, type SandboxContext } from '../../core/types';
+import { apiError, rateLimitError, sendApiError } from '../errors';
+import { type HubSpotGenerators } from '../generate';
+import { type Limiters } from '../rateLimit';
+import { objectType } from '../schema';
+import { parseSearch, runSearch, SEARCH_RESULT_CAP } from './search';
+
+const meta: RouteMeta = { provider: 'hubspot', routeId: 'crm.objects.search', auth: true };
+
+/**
+ * `POST /crm/v3/objects/{type}/search`: its own per-second limiter, no rate-limit headers,
+ * and the 10,000-result cap (§F.2).
+ */
+export function registerSearchObjects(
+  app: FastifyInstance,
+  ctx: SandboxContext,
+  generators: HubSpotGenerators,
+  limiters: Limiters,
+): void {
+  app.post<{ Params: { objectType: string } }>(
+    '/crm/v3/objects/:objectType/search',
+    { config: { sandbox: meta } },
+    async (request, reply) => {
+      const { account } = requireAuth(request);
+      if (!limiters.search(account.id).allowed) return reply.code(429).send(rateLimitError('SECONDLY'));
+      const type = objectType(request.params.objectType);
+      if (type === undefined)
+        return sendApiError(
+          reply,
+          400,
+          apiError(`Unable to infer object type from: ${request.params.objectType}`, 'VALIDATION_ERROR'),
+        );
+      const search = parseSearch(request.body);
+      if (typeof search === 'string') return sendApiError(reply, 400, apiError(search, 'VALIDATION_ERROR'));
+      if (search.offset >= SEARCH_RESULT_CAP) {
+        // Wording not documented [U]; status and category are.
+        const message = `Cannot page past ${SEARCH_RESULT_CAP} results; narrow the query instead.`;
+        return sendApiError(reply, 400, apiError(message, 'VALIDATION_ERROR'));
+      }
+      return runSearch(type, ctx.datasets.open(account, generators[type]), search);
+    },
+  );
+}
