@@ -1,5 +1,5 @@
 import { mix, pick } from '../core/random';
-import { type Account, type Clock, type ResourceGenerator } from '../core/types';
+import { type Account, type ResourceGenerator } from '../core/types';
 import { OBJECT_TYPES, type ObjectSchema, type ObjectType } from './schema';
 
 /** Stored form of a CRM object; `hs_object_id` and the timestamps are rendered into properties. */
@@ -130,7 +130,7 @@ function applyFields(item: HubSpotData, fields: Record<string, unknown>, now: nu
   return { ...item, properties, updatedAt: now, archivedAt };
 }
 
-function generator(schema: ObjectSchema, type: ObjectType, clock: Clock): ResourceGenerator<HubSpotData> {
+function generator(schema: ObjectSchema, type: ObjectType): ResourceGenerator<HubSpotData> {
   return {
     provider: 'hubspot',
     resource: schema.resource,
@@ -141,16 +141,16 @@ function generator(schema: ObjectSchema, type: ObjectType, clock: Clock): Resour
       return ordinal >= 0 && ordinal < 1_000_000 ? ordinal : undefined;
     },
     make: makeFor(type),
-    apply: (item, fields) => applyFields(item, fields, clock.now()),
+    apply: (item, fields, _account, now) => applyFields(item, fields, now),
   };
 }
 
 export type HubSpotGenerators = Record<ObjectType, ResourceGenerator<HubSpotData>>;
 
-export function hubspotGenerators(clock: Clock): HubSpotGenerators {
+export function hubspotGenerators(): HubSpotGenerators {
   return {
-    contacts: generator(OBJECT_TYPES.contacts, 'contacts', clock),
-    companies: generator(OBJECT_TYPES.companies, 'companies', clock),
-    deals: generator(OBJECT_TYPES.deals, 'deals', clock),
+    contacts: generator(OBJECT_TYPES.contacts, 'contacts'),
+    companies: generator(OBJECT_TYPES.companies, 'companies'),
+    deals: generator(OBJECT_TYPES.deals, 'deals'),
   };
 }

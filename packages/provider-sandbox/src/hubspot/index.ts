@@ -1,5 +1,4 @@
 import { type ProviderModule } from '../core/types';
-import { deferredClock } from '../microsoft/deferredClock';
 import { registerListObjects } from './crm/listObjects';
 import { registerSearchObjects } from './crm/searchObjects';
 import { hubspotErrorRenderer } from './errors';
@@ -14,20 +13,15 @@ export interface HubSpotModuleOptions {
   limits?: Partial<HubSpotLimits>;
 }
 
-/**
- * HubSpot OAuth v1 and CRM v3 objects (list, search) with HubSpot's rate limits. Build one
- * module per sandbox: the module binds that sandbox's clock.
- */
+/** HubSpot OAuth v1 and CRM v3 objects (list, search) with HubSpot's rate limits. */
 export function createHubspotModule(options: HubSpotModuleOptions = {}): ProviderModule {
-  const clock = deferredClock();
-  const generators = hubspotGenerators(clock);
+  const generators = hubspotGenerators();
   return {
     id: 'hubspot',
     listener: 'http',
     errors: hubspotErrorRenderer,
     generators: [generators.contacts, generators.companies, generators.deals],
     register(app, ctx) {
-      clock.bind(ctx.clock);
       const limiters = createLimiters(ctx.clock, { ...DEFAULT_LIMITS, ...options.limits });
       registerAuthorize(app, ctx);
       registerToken(app, ctx);

@@ -52,7 +52,7 @@ const account: Account = {
   settings: { accessTokenTtlSeconds: 1800, refreshRotation: 'same', changeLogLimit: 100 },
   createdAt: Date.parse('2026-02-01T00:00:00Z'),
 };
-const contacts = hubspotGenerators({ now: () => account.createdAt }).contacts;
+const contacts = hubspotGenerators().contacts;
 const item = (ordinal: number) => ({
   id: contacts.idFor(account, ordinal),
   ordinal,

@@ -1,10 +1,9 @@
 import { type Clock } from '../core/types';
 
 /**
- * A clock for generators, whose `apply` runs inside the core's dataset with no time of its own:
- * modules are built before a sandbox exists, so the sandbox clock is bound in `register`.
- * Belongs in core (request: pass `now` to `ResourceGenerator.apply`); shared by microsoft/ and
- * hubspot/ until then.
+ * A clock for the Graph error renderer: Graph error bodies carry a date, the core calls the
+ * renderer without a context, and modules are built before their sandbox exists, so the sandbox
+ * clock is bound in `register`.
  */
 export interface DeferredClock extends Clock {
   bind(clock: Clock): void;

@@ -17,7 +17,7 @@ import { registerToken } from './identity/token';
  */
 export function createMicrosoftModule(): ProviderModule {
   const clock = deferredClock();
-  const generators = graphGenerators(clock);
+  const generators = graphGenerators();
   return {
     id: 'microsoft',
     listener: 'https',

@@ -1,5 +1,5 @@
 import { mix, pick } from '../../core/random';
-import { type Account, type Clock, type ResourceGenerator } from '../../core/types';
+import { type Account, type ResourceGenerator } from '../../core/types';
 import { type EmailAddress, type GraphContact, type GraphEvent, type GraphMessage } from './types';
 
 // Stored data is the wire item without `id` and `changeKey`: both come from the StoredItem
@@ -178,10 +178,13 @@ export interface GraphGenerators {
   contacts: ResourceGenerator<ContactData>;
 }
 
-/** `clock` stamps `lastModifiedDateTime` on edits (the dataset's `apply` has no time of its own). */
-export function graphGenerators(clock: Clock): GraphGenerators {
-  const apply = <T extends object>(item: T, fields: Record<string, unknown>) =>
-    applyFields(item, fields, clock.now());
+export function graphGenerators(): GraphGenerators {
+  const apply = <T extends object>(
+    item: T,
+    fields: Record<string, unknown>,
+    _account: Account,
+    now: number,
+  ) => applyFields(item, fields, now);
   return {
     messages: {
       provider: 'microsoft',

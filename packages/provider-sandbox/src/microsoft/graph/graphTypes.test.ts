@@ -24,7 +24,7 @@ const account: Account = {
   settings: { accessTokenTtlSeconds: 3599, refreshRotation: 'rotate', changeLogLimit: 100 },
   createdAt: Date.parse('2026-01-15T12:00:00Z'),
 };
-const generators = graphGenerators({ now: () => account.createdAt });
+const generators = graphGenerators();
 const prefs = parsePrefer(undefined);
 
 function stored<T>(generator: ResourceGenerator<T>, ordinal: number): StoredItem<T> {
