@@ -9,7 +9,7 @@ describe('connect-api and provider configuration', () => {
       mode: 'sandbox',
       httpUrl: 'http://127.0.0.1:4010',
       httpsUrl: 'https://127.0.0.1:4011',
-      caFile: undefined,
+      caFile: expect.stringMatching(/crm-sync-sandbox-ca\.pem$/),
     });
     expect(config.providers.google?.clientId).toBe('sandbox-client-id');
     expect(config.connectApi.serviceTokens).toEqual([

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Env } from './schema';
 
 export interface OAuthAppConfig {
@@ -10,7 +12,7 @@ export interface OAuthAppConfig {
  * production, so `npm start` works offline); `live` uses the providers' real endpoints.
  */
 export type ProviderEndpointsConfig =
-  { mode: 'live' } | { mode: 'sandbox'; httpUrl: string; httpsUrl: string; caFile: string | undefined };
+  { mode: 'live' } | { mode: 'sandbox'; httpUrl: string; httpsUrl: string; caFile: string };
 
 export interface ProvidersConfig {
   endpoints: ProviderEndpointsConfig;
@@ -44,7 +46,8 @@ export function providersConfig(env: Env): ProvidersConfig {
           mode: 'sandbox',
           httpUrl: env.SANDBOX_HTTP_URL,
           httpsUrl: env.SANDBOX_HTTPS_URL,
-          caFile: env.SANDBOX_CA_FILE,
+          // Where `npm run sandbox` writes its certificate unless told otherwise.
+          caFile: env.SANDBOX_CA_FILE ?? join(tmpdir(), 'crm-sync-sandbox-ca.pem'),
         }
       : { mode: 'live' },
     google: app(env.GOOGLE_CLIENT_ID, env.GOOGLE_CLIENT_SECRET, sandbox),

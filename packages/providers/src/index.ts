@@ -24,3 +24,4 @@ export {
 } from './registry';
 export { parseRetryAfter } from './shared/retryAfter';
 export { type OAuthClientOptions } from './shared/options';
+export { sandboxEndpoints } from './sandboxEndpoints';

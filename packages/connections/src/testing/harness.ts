@@ -1,7 +1,7 @@
 import type { Provider, ProviderAdapter } from '@crm-sync/core';
 import { createTestDatabase, createTestRedis } from '@crm-sync/testing';
 import { DEFAULT_CLIENT, startSandbox, type RunningSandbox } from '@crm-sync/provider-sandbox';
-import { createAdapterRegistry } from '@crm-sync/providers';
+import { createAdapterRegistry, sandboxEndpoints } from '@crm-sync/providers';
 import { createRedisConnection, JobProducer } from '@crm-sync/queue';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
 import { randomBytes } from 'node:crypto';
@@ -19,34 +19,16 @@ export function sandboxAdapters(
   trustingFetch: typeof fetch,
 ): ReadonlyMap<Provider, ProviderAdapter> {
   const client = { clientId: DEFAULT_CLIENT.clientId, clientSecret: DEFAULT_CLIENT.clientSecret };
-  const { google, microsoft, hubspot } = sandbox.urls;
+  const endpoints = sandboxEndpoints({ httpUrl: sandbox.urls.google, httpsUrl: sandbox.urls.microsoft });
   return createAdapterRegistry({
-    google: {
-      ...client,
-      redirectUri: redirectUriFor('google'),
-      fetch,
-      endpoints: {
-        authorizationUrl: `${google}/o/oauth2/v2/auth`,
-        tokenUrl: `${google}/token`,
-        revokeUrl: `${google}/revoke`,
-        apiRootUrl: `${google}/`,
-      },
-    },
+    google: { ...client, redirectUri: redirectUriFor('google'), fetch, endpoints: endpoints.google },
     microsoft: {
       ...client,
       redirectUri: redirectUriFor('microsoft'),
       fetch: trustingFetch,
-      endpoints: {
-        authorizationUrl: `${microsoft}/common/oauth2/v2.0/authorize`,
-        tokenUrl: `${microsoft}/common/oauth2/v2.0/token`,
-        graphBaseUrl: `${microsoft}/`,
-      },
+      endpoints: endpoints.microsoft,
     },
-    hubspot: {
-      ...client,
-      redirectUri: redirectUriFor('hubspot'),
-      endpoints: { authorizationUrl: `${hubspot}/oauth/authorize`, apiBaseUrl: hubspot },
-    },
+    hubspot: { ...client, redirectUri: redirectUriFor('hubspot'), endpoints: endpoints.hubspot },
   });
 }
 

@@ -1,0 +1,220 @@
+import { RESOURCES_BY_PROVIDER, type Provider } from '@crm-sync/core';
+import { QUEUE_NAMES } from '@crm-sync/queue';
+import { CRM_ORIGIN, startApp, type AppHarness } from './testSupport/appHarness';
+
+let h: AppHarness;
+const CONNECTABLE: Provider[] = ['google', 'microsoft'];
+const REDIRECT = `${CRM_ORIGIN}/settings/integrations`;
+/** Every string a leak test must never find in logs or responses. */
+const secrets = new Set<string>();
+
+beforeAll(async () => {
+  h = await startApp();
+  for (const provider of CONNECTABLE) {
+    h.sandbox.control.createAccount({ provider, email: `grace-${provider}@example.com` });
+  }
+});
+afterAll(() => h.close());
+
+async function startConnect(provider: Provider, body: Record<string, unknown> = {}) {
+  return h.api(`/v1/connect/${provider}`, {
+    method: 'POST',
+    json: {
+      tenantId: 't1',
+      crmUserId: 'u1',
+      resources: [...RESOURCES_BY_PROVIDER[provider]],
+      redirectUrl: REDIRECT,
+      loginHint: `grace-${provider}@example.com`,
+      ...body,
+    },
+  });
+}
+
+/** The browser's trip through the provider: returns the callback URL the provider redirects to. */
+async function consent(provider: Provider, body: Record<string, unknown> = {}): Promise<URL> {
+  const started = await startConnect(provider, body);
+  expect(started.status).toBe(201);
+  const { authorizationUrl } = (await started.json()) as { authorizationUrl: string };
+  const send = provider === 'microsoft' ? h.trustingFetch : fetch;
+  const atProvider = await send(authorizationUrl, { redirect: 'manual' });
+  await atProvider.body?.cancel();
+  const callback = new URL(atProvider.headers.get('location')!);
+  for (const key of ['code', 'state']) {
+    const value = callback.searchParams.get(key);
+    if (value) secrets.add(value);
+  }
+  return callback;
+}
+
+async function follow(callback: URL): Promise<{ status: number; location: URL | null; body: string }> {
+  const response = await fetch(callback, { redirect: 'manual' });
+  const location = response.headers.get('location');
+  return {
+    status: response.status,
+    location: location ? new URL(location) : null,
+    body: await response.text(),
+  };
+}
+
+const rowCounts = async () =>
+  (
+    await h.db.dataSource.query(
+      `SELECT (SELECT count(*) FROM connections)::int AS c, (SELECT count(*) FROM credentials)::int AS k,
+              (SELECT count(*) FROM audit_events)::int AS a`,
+    )
+  )[0];
+const eventCount = async () =>
+  (await h.deps.producer.queue(QUEUE_NAMES.connectionEvents).getJobCounts('waiting')).waiting;
+
+async function leavesNothing(action: () => Promise<void>): Promise<void> {
+  const before = [await rowCounts(), await eventCount()];
+  await action();
+  expect([await rowCounts(), await eventCount()]).toEqual(before);
+}
+
+describe.each(CONNECTABLE)('connecting %s over HTTP', (provider) => {
+  it('ends with sealed credentials, a visible connection and a connection.connected event', async () => {
+    const callback = await consent(provider);
+    expect(callback.origin + callback.pathname).toBe(`${h.baseUrl}/v1/oauth/${provider}/callback`);
+    const result = await follow(callback);
+    expect(result.status).toBe(302);
+    expect(result.location?.origin + result.location!.pathname).toBe(REDIRECT);
+    expect(result.location?.searchParams.get('status')).toBe('connected');
+    const id = result.location!.searchParams.get('connectionId')!;
+
+    const stored = await h.deps.credentials.load(id);
+    secrets.add(stored!.tokens.accessToken);
+    secrets.add(stored!.tokens.refreshToken!);
+
+    const view = await h.api(`/v1/connections/${id}?tenantId=t1`);
+    expect(view.status).toBe(200);
+    const body = await view.text();
+    expect(JSON.parse(body)).toMatchObject({
+      id,
+      provider,
+      status: 'active',
+      email: `grace-${provider}@example.com`,
+    });
+    expect(
+      JSON.parse(body)
+        .sync.map((s: { resource: string }) => s.resource)
+        .sort(),
+    ).toEqual([...RESOURCES_BY_PROVIDER[provider]].sort());
+    for (const secret of secrets) expect(body).not.toContain(secret);
+
+    const events = await h.deps.producer.queue(QUEUE_NAMES.connectionEvents).getJobs(['waiting']);
+    expect(events.some((e) => e.data.type === 'connection.connected' && e.data.connectionId === id)).toBe(
+      true,
+    );
+  });
+});
+
+describe('callbacks that must not connect anything', () => {
+  it('answers a replayed state with a 400 page', async () => {
+    const callback = await consent('google');
+    expect((await follow(callback)).status).toBe(302);
+    await leavesNothing(async () => {
+      const replay = await follow(callback);
+      expect(replay.status).toBe(400);
+      expect(replay.body).toContain('expired or was already used');
+      expect(replay.body).not.toContain(callback.searchParams.get('state')!);
+    });
+  });
+
+  it('answers an unknown state with a 400 page', async () => {
+    await leavesNothing(async () => {
+      const unknown = await follow(
+        new URL(`${h.baseUrl}/v1/oauth/google/callback?state=${'Z'.repeat(43)}&code=x`),
+      );
+      expect(unknown.status).toBe(400);
+    });
+  });
+
+  it('sends the user back with access_denied when they decline', async () => {
+    h.sandbox.control.setAuthorize('google', { denyNext: 1 });
+    const callback = await consent('google');
+    await leavesNothing(async () => {
+      const result = await follow(callback);
+      expect(result.status).toBe(302);
+      expect(result.location?.searchParams.get('status')).toBe('error');
+      expect(result.location?.searchParams.get('error')).toBe('access_denied');
+    });
+  });
+
+  it('refuses a code presented with another flow state (PKCE verifier mismatch)', async () => {
+    const first = await consent('google');
+    const second = await consent('google');
+    const crossed = new URL(second);
+    crossed.searchParams.set('code', first.searchParams.get('code')!);
+    await leavesNothing(async () => {
+      const result = await follow(crossed);
+      expect(result.location?.searchParams.get('error')).toBe('provider_error');
+    });
+  });
+
+  it('reports a failing provider token endpoint', async () => {
+    const callback = await consent('microsoft');
+    h.sandbox.control.addFault({
+      provider: 'microsoft',
+      route: 'identity.token',
+      action: { kind: 'status', status: 500 },
+      next: 10,
+    });
+    await leavesNothing(async () => {
+      const result = await follow(callback);
+      expect(result.location?.searchParams.get('error')).toBe('provider_error');
+    });
+    h.sandbox.control.clearFaults();
+  });
+});
+
+describe('bad connect requests', () => {
+  it.each([
+    ['a missing body field', { crmUserId: undefined }],
+    ['an unknown resource', { resources: ['files'] }],
+    ['no resources', { resources: [] }],
+    ['an unexpected field', { accessToken: 'x' }],
+    ['a resource the provider does not offer', { resources: ['deals'] }],
+  ])('rejects %s with 400', async (_label, patch) => {
+    await leavesNothing(async () => {
+      const response = await startConnect('google', patch);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+    });
+  });
+
+  it('refuses a redirect to an origin that is not the CRM', async () => {
+    const response = await startConnect('google', { redirectUrl: 'https://evil.example.net/x' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: { code: 'redirect_not_allowed', message: 'redirectUrl is not on an allowed origin' },
+    });
+  });
+
+  it('refuses an unknown provider', async () => {
+    expect((await h.api('/v1/connect/myspace', { method: 'POST', json: {} })).status).toBe(400);
+  });
+
+  it('refuses a body over the size limit with 413', async () => {
+    const response = await startConnect('google', { crmUserId: 'u'.repeat(20_000) });
+    expect(response.status).toBe(413);
+  });
+
+  it('refuses malformed JSON', async () => {
+    const response = await h.api('/v1/connect/google', {
+      method: 'POST',
+      body: '{"tenantId": ',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.status).toBe(400);
+  });
+});
+
+describe('logs of whole connect flows', () => {
+  it('contain no token, code, state or client secret', () => {
+    const logs = h.logs();
+    expect(logs).toContain('connected');
+    expect(secrets.size).toBeGreaterThan(4);
+    for (const secret of [...secrets, 'sandbox-client-secret']) expect(logs).not.toContain(secret);
+  });
+});

@@ -1,0 +1,61 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { startApp, type AppHarness } from './testSupport/appHarness';
+
+let h: AppHarness;
+beforeAll(async () => {
+  h = await startApp({ callbackRateLimitPerMinute: 3 });
+});
+afterAll(() => h.close());
+
+it('reports healthy Postgres and Redis on /healthz', async () => {
+  const response = await fetch(`${h.baseUrl}/healthz`);
+  expect(response.status).toBe(200);
+  expect(await response.json()).toMatchObject({
+    status: 'ok',
+    checks: { postgres: { status: 'ok' }, redis: { status: 'ok' } },
+  });
+});
+
+it('serves Prometheus metrics', async () => {
+  await fetch(`${h.baseUrl}/healthz`);
+  const body = await (await fetch(`${h.baseUrl}/metrics`)).text();
+  expect(body).toContain('crm_sync_http_request_duration_seconds_bucket');
+  expect(body).toMatch(/route="\/healthz",status="200"/);
+});
+
+it('serves a valid OpenAPI document describing every route', async () => {
+  const document = await (await fetch(`${h.baseUrl}/docs/json`)).json();
+  const api = (await SwaggerParser.validate(document as never)) as unknown as {
+    openapi: string;
+    paths: Record<string, unknown>;
+  };
+  expect(api.openapi).toMatch(/^3\./);
+  expect(Object.keys(api.paths).sort()).toEqual([
+    '/v1/connect/{provider}',
+    '/v1/connections',
+    '/v1/connections/{id}',
+    '/v1/connections/{id}/sync',
+    '/v1/oauth/{provider}/callback',
+  ]);
+});
+
+it('sets security headers', async () => {
+  const response = await fetch(`${h.baseUrl}/healthz`);
+  expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(response.headers.get('strict-transport-security')).toContain('max-age');
+  expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+});
+
+it('rate-limits the public OAuth callback', async () => {
+  const hit = () =>
+    fetch(`${h.baseUrl}/v1/oauth/google/callback?state=${'Q'.repeat(43)}`, { redirect: 'manual' });
+  const statuses = [];
+  for (let i = 0; i < 5; i += 1) statuses.push((await hit()).status);
+  expect(statuses).toEqual([400, 400, 400, 429, 429]);
+});
+
+it('answers unknown routes with the error shape', async () => {
+  const response = await fetch(`${h.baseUrl}/v2/nothing`);
+  expect(response.status).toBe(404);
+  expect(await response.json()).toEqual({ error: { code: 'not_found', message: 'no such route' } });
+});

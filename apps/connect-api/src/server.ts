@@ -1,0 +1,75 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppContext } from './context';
+import { registerErrorHandler } from './plugins/errorHandler';
+import { registerStartConnect } from './routes/connect/startConnect';
+import { registerDeleteConnection } from './routes/connections/deleteConnection';
+import { registerGetConnection } from './routes/connections/getConnection';
+import { registerListConnections } from './routes/connections/listConnections';
+import { registerRequestSync } from './routes/connections/requestSync';
+import { registerOAuthCallback } from './routes/oauth/callback';
+import { registerHealthz } from './routes/ops/healthz';
+import { registerMetrics } from './routes/ops/metrics';
+
+/** The connect-api HTTP server, fully wired but not listening. */
+export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    bodyLimit: ctx.settings.bodyLimitBytes,
+    // Fastify's own request lines include the query string, where the OAuth callback carries the code and
+    // state; `trackRequests` logs each request without it.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  await app.register(helmet, { global: true });
+  await app.register(rateLimit, {
+    global: false,
+    redis: ctx.redis,
+    nameSpace: ctx.rateLimitKeyPrefix ?? 'crm-sync:rate-limit:',
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'crm-sync connect-api', version: '1.0.0' },
+      components: { securitySchemes: { service: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  trackRequests(app, ctx);
+
+  registerStartConnect(app, ctx);
+  registerOAuthCallback(app, ctx);
+  registerListConnections(app, ctx);
+  registerGetConnection(app, ctx);
+  registerDeleteConnection(app, ctx);
+  registerRequestSync(app, ctx);
+  registerHealthz(app, ctx);
+  registerMetrics(app, ctx);
+  app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
+
+function trackRequests(app: FastifyInstance, ctx: AppContext): void {
+  const duration = ctx.metrics.histogram({
+    name: 'crm_sync_http_request_duration_seconds',
+    help: 'connect-api request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    duration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    request.log.info(
+      { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request completed',
+    );
+  });
+}

@@ -1,0 +1,90 @@
+import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
+import { createLogger, createMetrics } from '@crm-sync/observability';
+import type { FastifyInstance } from 'fastify';
+import { createServer } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { callbackUrl } from '../adapters';
+import type { AppContext } from '../context';
+import { buildServer } from '../server';
+
+export const SERVICE_SECRET = 'test-service-secret-0123456789abcdef';
+export const T1_ONLY_SECRET = 'tenant-one-only-secret-0123456789abcd';
+export const CRM_ORIGIN = 'https://crm.example.com';
+
+export interface AppHarness extends ConnectionsHarness {
+  app: FastifyInstance;
+  baseUrl: string;
+  /** Everything the app logged, as text. */
+  logs(): string;
+  /** Calls the API as the all-tenants service. */
+  api(path: string, init?: RequestInit & { json?: unknown; secret?: string | null }): Promise<Response>;
+}
+
+/** connect-api listening on a free port over a real database, Redis prefix and provider sandbox. */
+export async function startApp(settings: Partial<AppContext['settings']> = {}): Promise<AppHarness> {
+  // Adapters fix their redirect URI when built, so the port is chosen before the server exists.
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const harness = await createConnectionsHarness({ redirectUriFor: (p) => callbackUrl(baseUrl, p) });
+  const output = new PassThrough();
+  let logged = '';
+  output.on('data', (chunk: Buffer) => (logged += chunk.toString('utf8')));
+  const ctx: AppContext = {
+    deps: harness.deps,
+    logger: createLogger({ name: 'connect-api-test', level: 'debug', destination: output }),
+    metrics: createMetrics({ collectDefaults: false }),
+    health: {
+      postgres: async () => void (await harness.db.dataSource.query('SELECT 1')),
+      redis: async () => void (await harness.redis.redis.ping()),
+    },
+    redis: harness.redis.redis,
+    rateLimitKeyPrefix: `${harness.redis.prefix}rate-limit:`,
+    settings: {
+      publicBaseUrl: baseUrl,
+      serviceTokens: [
+        { name: 'crm-web', secret: SERVICE_SECRET, tenants: '*' },
+        { name: 'tenant-one', secret: T1_ONLY_SECRET, tenants: ['t1'] },
+      ],
+      allowedRedirectOrigins: [CRM_ORIGIN],
+      callbackRateLimitPerMinute: 1_000,
+      bodyLimitBytes: 16_384,
+      ...settings,
+    },
+  };
+  const app = await buildServer(ctx);
+  await app.listen({ host: '127.0.0.1', port });
+  return {
+    ...harness,
+    app,
+    baseUrl,
+    logs: () => logged,
+    api(path, init = {}) {
+      const { json, secret = SERVICE_SECRET, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (secret !== null) headers.set('authorization', `Bearer ${secret}`);
+      if (json !== undefined) headers.set('content-type', 'application/json');
+      return fetch(`${baseUrl}${path}`, {
+        ...rest,
+        headers,
+        body: json === undefined ? rest.body : JSON.stringify(json),
+      });
+    },
+    async close() {
+      await app.close();
+      await harness.close();
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
