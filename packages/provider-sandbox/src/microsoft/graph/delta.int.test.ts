@@ -43,6 +43,8 @@ test('GET /me arrives with the bearer token and returns the signed-in user', asy
   expect(ms.sandbox.control.counters()).toEqual([
     expect.objectContaining({ route: 'graph.me.get', tokenState: 'valid', status: 200 }),
   ]);
+  const selected = (await client.api('/me').select(['id', 'mail']).get()) as Record<string, unknown>;
+  expect(Object.keys(selected).sort()).toEqual(['@odata.context', 'id', 'mail']);
 });
 
 test('mail delta pages to the end, then reports adds, edits and deletes', async () => {

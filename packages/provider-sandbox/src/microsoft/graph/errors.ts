@@ -4,6 +4,7 @@ import type { GraphErrorBody } from './types';
 export const GRAPH_ERRORS = {
   InvalidAuthenticationToken: { status: 401, message: 'Access token has expired or is not yet valid.' },
   TooManyRequests: { status: 429, message: 'Please retry again later.' },
+  ApplicationThrottled: { status: 429, message: 'Application is over its MailboxConcurrency limit.' },
   syncStateNotFound: { status: 410, message: 'The sync state generation is not found.' },
   resyncRequired: { status: 410, message: 'The delta token is no longer valid. Reset the sync state.' },
   ErrorItemNotFound: { status: 404, message: 'The specified object was not found in the store.' },

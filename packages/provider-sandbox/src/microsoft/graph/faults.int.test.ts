@@ -97,6 +97,22 @@ test('an expired access token is a 401 InvalidAuthenticationToken until refreshe
   expect(await me()).toMatchObject({ id: account.id });
 });
 
+test('a spent mailbox quota answers 429 ApplicationThrottled with Retry-After', async () => {
+  ms.sandbox.control.setQuota({
+    provider: 'microsoft',
+    accountId: account.id,
+    unitsPerSecond: 1,
+    status: 429,
+  });
+  await graphClient(ms, () => accessToken)
+    .api('/me')
+    .get();
+  const error = (await failure(me())) as GraphError;
+  ms.sandbox.control.clearQuota('microsoft', account.id);
+  expect(error).toMatchObject({ statusCode: 429, code: 'ApplicationThrottled' });
+  expect(error.headers?.get('retry-after')).toBe('1');
+});
+
 test('revocation kills both the access token and the refresh token', async () => {
   ms.sandbox.control.revokeTokens('microsoft', account.id);
   expect(await failure(me())).toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken' });

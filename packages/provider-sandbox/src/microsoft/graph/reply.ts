@@ -66,9 +66,6 @@ export function graphErrorRenderer(clock: Clock): ErrorRenderer {
       return graphError(code, requestIds(undefined, clock), { headers: retryAfter(retryAfterSeconds) });
     },
     quotaExceeded: () =>
-      graphError('TooManyRequests', requestIds(undefined, clock), {
-        message: 'Application is over its MailboxConcurrency limit.',
-        headers: retryAfter(1),
-      }),
+      graphError('ApplicationThrottled', requestIds(undefined, clock), { headers: retryAfter(1) }),
   };
 }

@@ -5,7 +5,7 @@ import { CONTACTS_FOLDER_ID, type ContactData } from '../generate';
 import { sendGraphError } from '../reply';
 import { parseSelect } from '../select';
 
-const meta: RouteMeta = { provider: 'microsoft', routeId: 'graph.contacts.delta', auth: true };
+const meta: RouteMeta = { provider: 'microsoft', routeId: 'graph.contacts.delta', auth: true, quotaUnits: 1 };
 
 /**
  * Contacts delta of the default folder, under both paths clients use: the documented

@@ -3,7 +3,7 @@ import { type ResourceGenerator, type RouteMeta, type SandboxContext } from '../
 import { deltaHandler } from '../deltaRoute';
 import { type EventData } from '../generate';
 
-const meta: RouteMeta = { provider: 'microsoft', routeId: 'graph.events.delta', auth: true };
+const meta: RouteMeta = { provider: 'microsoft', routeId: 'graph.events.delta', auth: true, quotaUnits: 1 };
 
 const WINDOW_REQUIRED =
   'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.';

@@ -2,9 +2,10 @@ import { type FastifyInstance } from 'fastify';
 import { requireAuth } from '../../../core/hooks';
 import { mix, pick } from '../../../core/random';
 import { type Account, type RouteMeta, type SandboxContext } from '../../../core/types';
+import { parseSelect, project } from '../select';
 import { type GraphUser } from '../types';
 
-const meta: RouteMeta = { provider: 'microsoft', routeId: 'graph.me.get', auth: true };
+const meta: RouteMeta = { provider: 'microsoft', routeId: 'graph.me.get', auth: true, quotaUnits: 1 };
 
 const TITLES = ['Account Executive', 'Sales Manager', 'Customer Success Lead', null] as const;
 
@@ -29,8 +30,12 @@ export function userOf(account: Account): GraphUser {
 
 /** `GET /v1.0/me`: the signed-in user; crm-sync reads the account id and address from it. */
 export function registerMe(app: FastifyInstance, ctx: SandboxContext): void {
-  app.get('/v1.0/me', { config: { sandbox: meta } }, async (request) => ({
-    '@odata.context': `${ctx.urls.microsoft}/v1.0/$metadata#users/$entity`,
-    ...userOf(requireAuth(request).account),
-  }));
+  app.get<{ Querystring: { $select?: string } }>(
+    '/v1.0/me',
+    { config: { sandbox: meta } },
+    async (request) => ({
+      '@odata.context': `${ctx.urls.microsoft}/v1.0/$metadata#users/$entity`,
+      ...project(userOf(requireAuth(request).account), parseSelect(request.query.$select)),
+    }),
+  );
 }

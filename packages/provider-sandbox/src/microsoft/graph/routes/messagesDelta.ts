@@ -5,7 +5,7 @@ import { INBOX_FOLDER_ID, type MessageData } from '../generate';
 import { sendGraphError } from '../reply';
 import { parseSelect } from '../select';
 
-const meta: RouteMeta = { provider: 'microsoft', routeId: 'graph.messages.delta', auth: true };
+const meta: RouteMeta = { provider: 'microsoft', routeId: 'graph.messages.delta', auth: true, quotaUnits: 1 };
 
 /** `GET /v1.0/me/mailFolders/{id}/messages/delta`: the inbox, by well-known name or id. */
 export function registerMessagesDelta(
