@@ -1,5 +1,6 @@
 import { type Provider, type Resource } from './domain';
 import { type ProviderErrorClass } from './errors';
+import { type ResourceSyncers } from './sync';
 
 /**
  * What a successful code exchange or refresh yields. `refreshToken` is whatever the provider sent back in this
@@ -55,9 +56,11 @@ export interface ProviderOAuth {
 
 export type RevokeOutcome = 'revoked' | 'already_invalid' | 'not_supported';
 
-/** Everything provider-specific behind one object; the sync half is added beside `oauth` later. */
+/** Everything provider-specific behind one object: the OAuth half and one syncer per offered resource. */
 export interface ProviderAdapter {
   readonly id: Provider;
   readonly oauth: ProviderOAuth;
+  /** Present for each resource the adapter can sync; absent ones are not implemented yet. */
+  readonly sync?: ResourceSyncers;
   classifyError(error: unknown): ProviderErrorClass;
 }

@@ -43,3 +43,20 @@ export {
   type TokenRefreshJobData,
 } from './jobs';
 export { parsePayload } from './parse';
+export type {
+  CalendarEventRecord,
+  ContactRecord,
+  CrmObjectRecord,
+  CrmTableName,
+  EmailRecord,
+  JsonValue,
+  RecordsByTable,
+} from './records';
+export type {
+  ResourceSyncer,
+  ResourceSyncers,
+  SyncContinuation,
+  SyncPage,
+  SyncPosition,
+  SyncRequest,
+} from './sync';

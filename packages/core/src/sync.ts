@@ -1,0 +1,51 @@
+import type { Resource } from './domain';
+import type { CrmTableName, JsonValue, RecordsByTable } from './records';
+
+/** Opaque, JSON-serialisable resume point owned by one syncer (page tokens, a pending history id, ...). */
+export type SyncContinuation = { [key: string]: JsonValue };
+
+/**
+ * Where a resource's sync stands, as stored in `sync_states`. `cursor` is the incremental starting point of
+ * the next round (Gmail historyId, Calendar/People syncToken, Graph deltaLink, HubSpot watermark) and is only
+ * set once a full round has finished; `continuation` is where the current round left off.
+ */
+export interface SyncPosition {
+  mode: 'full' | 'incremental';
+  cursor: string | null;
+  continuation: SyncContinuation | null;
+}
+
+export interface SyncRequest {
+  accessToken: string;
+  position: SyncPosition;
+  now: Date;
+  /** How far back a first (full) sync reaches, for resources where a window makes sense (mail, calendar). */
+  initialWindowDays: number;
+}
+
+/** One page of changes and what comes after it. */
+export interface SyncPage<T extends CrmTableName = CrmTableName> {
+  upserts: RecordsByTable[T][];
+  /** External ids the provider reports deleted (or items gone by the time they were fetched). */
+  deletes: string[];
+  next:
+    | { kind: 'more'; continuation: SyncContinuation }
+    /** The round is complete; `cursor` starts the next incremental round. */
+    | { kind: 'caught_up'; cursor: string };
+}
+
+/**
+ * Pulls one resource from one provider, a page at a time. It holds no state between calls: everything needed to
+ * resume is in the position it is given and the continuation it returns, so any worker can take over. Failures
+ * are thrown as `ClassifiedProviderError`. The first page of a full round must capture the incremental starting
+ * point before listing (e.g. Gmail's profile historyId), so changes made while a full round pages are not lost.
+ */
+export interface ResourceSyncer<T extends CrmTableName = CrmTableName> {
+  readonly resource: Resource;
+  readonly table: T;
+  /** For `crm_objects`: the object type every record and deletion of this syncer belongs to. */
+  readonly objectType?: string;
+  fetchPage(request: SyncRequest): Promise<SyncPage<T>>;
+}
+
+export type ResourceSyncers = Partial<{ [R in Resource]: ResourceSyncer }>;
