@@ -9,6 +9,8 @@ const props = {
   lastmodifieddate: '2026-01-10T12:00:00.000Z',
 };
 const at = Date.parse('2026-01-10T12:00:00.000Z');
+const read = (name: string) =>
+  name === 'createdate' ? at - 1000 : (props[name as keyof typeof props] ?? null);
 
 test.each([
   [{ propertyName: 'firstname', operator: 'EQ', value: 'maya' }, true],
@@ -17,6 +19,7 @@ test.each([
   [{ propertyName: 'amount', operator: 'LT', value: 999 }, false],
   [{ propertyName: 'lastmodifieddate', operator: 'GTE', value: String(at) }, true],
   [{ propertyName: 'lastmodifieddate', operator: 'GT', value: String(at) }, false],
+  [{ propertyName: 'createdate', operator: 'LT', value: '2026-01-10T12:00:00.000Z' }, true],
   [{ propertyName: 'lastmodifieddate', operator: 'LTE', value: '2026-01-10T12:00:00.000Z' }, true],
   [
     {
@@ -36,7 +39,7 @@ test.each([
 ])('%j → %s', (filter, expected) => {
   const groups = parseFilterGroups([{ filters: [filter] }]);
   if (typeof groups === 'string') throw new Error(groups);
-  expect(matchesGroups(groups, props)).toBe(expected);
+  expect(matchesGroups(groups, read)).toBe(expected);
 });
 
 test('groups are ORed, filters inside a group ANDed', () => {
@@ -44,8 +47,8 @@ test('groups are ORed, filters inside a group ANDed', () => {
   const no = { propertyName: 'firstname', operator: 'EQ', value: 'liam' };
   const parse = (raw: unknown) =>
     parseFilterGroups(raw) as Exclude<ReturnType<typeof parseFilterGroups>, string>;
-  expect(matchesGroups(parse([{ filters: [yes, no] }]), props)).toBe(false);
-  expect(matchesGroups(parse([{ filters: [no] }, { filters: [yes] }]), props)).toBe(true);
+  expect(matchesGroups(parse([{ filters: [yes, no] }]), read)).toBe(false);
+  expect(matchesGroups(parse([{ filters: [no] }, { filters: [yes] }]), read)).toBe(true);
 });
 
 test('unknown operators and malformed bodies are validation messages', () => {

@@ -73,21 +73,27 @@ export function parseFilterGroups(raw: unknown): FilterGroups | string {
   return groups;
 }
 
+/** A property's value; date properties may be read as epoch ms directly (no ISO round trip). */
+export type PropertyValue = string | number | null;
+export type PropertyReader = (name: string) => PropertyValue;
+
 /** Dates compare as instants (epoch-ms strings or ISO); numbers as numbers; the rest as lowercase text. */
-function comparable(property: string, value: string): number | string {
+export function comparable(property: string, value: string | number): number | string {
+  if (typeof value === 'number') return value;
   if (DATE_PROPERTIES.has(property)) return /^-?\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
   return value.toLowerCase();
 }
 
-function compare(property: string, actual: string, expected: string): number {
+function compare(property: string, actual: string | number, expected: string): number {
   const a = comparable(property, actual);
   const b = comparable(property, expected);
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }
 
-function tokenMatches(actual: string, pattern: string): boolean {
+function tokenMatches(value: string | number, pattern: string): boolean {
+  const actual = String(value);
   const regex = new RegExp(
     `^${pattern
       .toLowerCase()
@@ -102,8 +108,8 @@ function tokenMatches(actual: string, pattern: string): boolean {
   );
 }
 
-function matches(filter: Filter, properties: Record<string, string | null>): boolean {
-  const actual = properties[filter.propertyName] ?? null;
+function matches(filter: Filter, read: PropertyReader): boolean {
+  const actual = read(filter.propertyName);
   if (filter.operator === 'HAS_PROPERTY') return actual !== null && actual !== '';
   if (filter.operator === 'NOT_HAS_PROPERTY') return actual === null || actual === '';
   if (filter.operator === 'NEQ')
@@ -135,8 +141,6 @@ function matches(filter: Filter, properties: Record<string, string | null>): boo
 }
 
 /** Groups are ORed, filters inside a group ANDed; no groups matches everything. */
-export function matchesGroups(groups: FilterGroups, properties: Record<string, string | null>): boolean {
-  return groups.length === 0 || groups.some((group) => group.every((filter) => matches(filter, properties)));
+export function matchesGroups(groups: FilterGroups, read: PropertyReader): boolean {
+  return groups.length === 0 || groups.some((group) => group.every((filter) => matches(filter, read)));
 }
-
-export { compare as compareProperty };

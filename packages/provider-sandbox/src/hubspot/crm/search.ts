@@ -3,13 +3,14 @@ import { type HubSpotData } from '../generate';
 import { OBJECT_TYPES, type ObjectType } from '../schema';
 import { type SearchResponseWire } from '../types';
 import {
-  compareProperty,
+  comparable,
   type FilterGroups,
   matchesGroups,
   parseFilterGroups,
+  type PropertyReader,
   SEARCH_LIMITS,
 } from './filters';
-import { allProperties, renderObject } from './serialize';
+import { propertyReader, renderObject } from './serialize';
 
 /** Search never returns more than this many results per query; paging past it is a 400. */
 export const SEARCH_RESULT_CAP = 10_000;
@@ -67,25 +68,36 @@ export function parseSearch(body: unknown): SearchRequest | string {
   return { groups, sort, query, properties, limit, offset };
 }
 
-function textMatches(type: ObjectType, properties: Record<string, string | null>, query: string): boolean {
+function textMatches(type: ObjectType, read: PropertyReader, query: string): boolean {
   const needle = query.toLowerCase();
   return OBJECT_TYPES[type].searchable.some((name) =>
-    (properties[name] ?? '').toLowerCase().includes(needle),
+    String(read(name) ?? '')
+      .toLowerCase()
+      .includes(needle),
   );
 }
 
+interface Match {
+  item: StoredItem<HubSpotData>;
+  /** The sort property's comparable value, computed once per object rather than per comparison. */
+  key: number | string | null;
+}
+
 /** Default order is creation (ordinal) order; ties on the sort property fall back to it too. */
-function sortMatches(
-  matched: { item: StoredItem<HubSpotData>; properties: Record<string, string | null> }[],
-  sort: Sort | undefined,
-) {
+function sortMatches(matched: Match[], sort: Sort | undefined): Match[] {
   if (sort === undefined) return matched;
   return matched.sort((a, b) => {
-    const x = a.properties[sort.propertyName] ?? null;
-    const y = b.properties[sort.propertyName] ?? null;
     // Empty values sort last whatever the direction, as in HubSpot's UI.
-    if (x === null || y === null) return x === y ? a.item.ordinal - b.item.ordinal : x === null ? 1 : -1;
-    const order = compareProperty(sort.propertyName, x, y);
+    if (a.key === null || b.key === null)
+      return a.key === b.key ? a.item.ordinal - b.item.ordinal : a.key === null ? 1 : -1;
+    const order =
+      typeof a.key === 'number' && typeof b.key === 'number'
+        ? a.key - b.key
+        : a.key < b.key
+          ? -1
+          : a.key > b.key
+            ? 1
+            : 0;
     return order === 0 ? a.item.ordinal - b.item.ordinal : sort.descending ? -order : order;
   });
 }
@@ -101,10 +113,17 @@ export function runSearch(
     order: 'asc',
     filter: (item) => item.data.archivedAt === null,
   });
-  const matched = live.items
-    .map((item) => ({ item, properties: allProperties(type, item) }))
-    .filter(({ properties }) => matchesGroups(request.groups, properties))
-    .filter(({ properties }) => request.query === undefined || textMatches(type, properties, request.query));
+  const matched: Match[] = [];
+  for (const item of live.items) {
+    const read = propertyReader(type, item);
+    if (!matchesGroups(request.groups, read)) continue;
+    if (request.query !== undefined && !textMatches(type, read, request.query)) continue;
+    const value = request.sort === undefined ? null : read(request.sort.propertyName);
+    matched.push({
+      item,
+      key: value === null || request.sort === undefined ? null : comparable(request.sort.propertyName, value),
+    });
+  }
   const sorted = sortMatches(matched, request.sort);
   const end = Math.min(request.offset + request.limit, SEARCH_RESULT_CAP);
   const results = sorted

@@ -2,14 +2,12 @@ import { type StoredItem } from '../../core/types';
 import { type HubSpotData } from '../generate';
 import { OBJECT_TYPES, type ObjectType } from '../schema';
 import { type HubSpotObjectWire } from '../types';
+import { type PropertyReader } from './filters';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Every property of the object, including the ones HubSpot computes (id, dates). */
-export function allProperties(
-  type: ObjectType,
-  stored: StoredItem<HubSpotData>,
-): Record<string, string | null> {
+function allProperties(type: ObjectType, stored: StoredItem<HubSpotData>): Record<string, string | null> {
   const modified = iso(stored.data.updatedAt);
   return {
     ...stored.data.properties,
@@ -17,6 +15,20 @@ export function allProperties(
     hs_lastmodifieddate: modified,
     ...(type === 'contacts' ? { lastmodifieddate: modified } : {}),
     hs_object_id: stored.id,
+  };
+}
+
+/**
+ * Reads one property without building the whole set: search filters and sorts every live object,
+ * and dates come back as epoch ms so comparing them needs no ISO round trip.
+ */
+export function propertyReader(type: ObjectType, stored: StoredItem<HubSpotData>): PropertyReader {
+  return (name) => {
+    if (name === 'createdate') return stored.data.createdAt;
+    if (name === 'hs_lastmodifieddate' || (name === 'lastmodifieddate' && type === 'contacts'))
+      return stored.data.updatedAt;
+    if (name === 'hs_object_id') return stored.id;
+    return stored.data.properties[name] ?? null;
   };
 }
 
