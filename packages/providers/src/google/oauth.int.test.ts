@@ -1,7 +1,7 @@
 import { startSandbox, DEFAULT_CLIENT, type Account, type RunningSandbox } from '@crm-sync/provider-sandbox';
 import { type ProviderAdapter } from '@crm-sync/core';
 import { pkcePair } from '../testSupport/pkce';
-import { authorizeCode, classificationOf, REDIRECT_URI } from '../testSupport/sandbox';
+import { authorizeCode, classificationOf, endpointsOf, REDIRECT_URI } from '../testSupport/sandbox';
 import { createGoogleAdapter } from './index';
 
 let sandbox: RunningSandbox;
@@ -10,17 +10,11 @@ let google: ProviderAdapter;
 const EMAIL = 'ada@example.com';
 
 function adapter(overrides: { clientSecret?: string } = {}): ProviderAdapter {
-  const base = sandbox.urls.google;
   return createGoogleAdapter({
     clientId: DEFAULT_CLIENT.clientId,
     clientSecret: overrides.clientSecret ?? DEFAULT_CLIENT.clientSecret,
     redirectUri: REDIRECT_URI,
-    endpoints: {
-      authorizationUrl: `${base}/o/oauth2/v2/auth`,
-      tokenUrl: `${base}/token`,
-      revokeUrl: `${base}/revoke`,
-      apiRootUrl: `${base}/`,
-    },
+    endpoints: endpointsOf(sandbox).google,
     // gaxios would load node-fetch by dynamic import, which Jest's CommonJS runtime refuses.
     fetch,
   });

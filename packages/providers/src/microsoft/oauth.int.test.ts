@@ -1,7 +1,13 @@
 import { startSandbox, DEFAULT_CLIENT, type Account, type RunningSandbox } from '@crm-sync/provider-sandbox';
 import { type ProviderAdapter } from '@crm-sync/core';
 import { pkcePair } from '../testSupport/pkce';
-import { authorizeCode, classificationOf, REDIRECT_URI, trustingFetch } from '../testSupport/sandbox';
+import {
+  authorizeCode,
+  classificationOf,
+  endpointsOf,
+  REDIRECT_URI,
+  trustingFetch,
+} from '../testSupport/sandbox';
 import { createMicrosoftAdapter } from './index';
 
 let sandbox: RunningSandbox;
@@ -11,16 +17,11 @@ let microsoft: ProviderAdapter;
 const EMAIL = 'grace@example.com';
 
 function adapter(overrides: { clientSecret?: string } = {}): ProviderAdapter {
-  const base = sandbox.urls.microsoft;
   return createMicrosoftAdapter({
     clientId: DEFAULT_CLIENT.clientId,
     clientSecret: overrides.clientSecret ?? DEFAULT_CLIENT.clientSecret,
     redirectUri: REDIRECT_URI,
-    endpoints: {
-      authorizationUrl: `${base}/common/oauth2/v2.0/authorize`,
-      tokenUrl: `${base}/common/oauth2/v2.0/token`,
-      graphBaseUrl: `${base}/`,
-    },
+    endpoints: endpointsOf(sandbox).microsoft,
     fetch: trusted.fetch,
   });
 }

@@ -1,5 +1,7 @@
 import { ClassifiedProviderError, type ProviderErrorClass } from '@crm-sync/core';
+import { type RunningSandbox } from '@crm-sync/provider-sandbox';
 import { Agent } from 'undici';
+import { sandboxEndpoints } from '../sandboxEndpoints';
 
 /** Any loopback redirect is accepted by the sandbox's default client; nothing listens here, we never follow it. */
 export const REDIRECT_URI = 'http://127.0.0.1:9/oauth/callback';
@@ -36,4 +38,9 @@ export function trustingFetch(caPem: string): { fetch: typeof fetch; close: () =
   const dispatcher = new Agent({ connect: { ca: caPem } });
   const trusting: typeof fetch = (input, init) => fetch(input, { ...init, dispatcher } as RequestInit);
   return { fetch: trusting, close: () => dispatcher.close() };
+}
+
+/** The adapters' endpoints at this running sandbox, as connect-api's sandbox mode builds them. */
+export function endpointsOf(sandbox: RunningSandbox): ReturnType<typeof sandboxEndpoints> {
+  return sandboxEndpoints({ httpUrl: sandbox.urls.google, httpsUrl: sandbox.urls.microsoft });
 }
