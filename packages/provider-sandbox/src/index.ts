@@ -1,6 +1,8 @@
 export { startSandbox } from './start';
 export { defaultModules } from './modules';
 export { googleModule } from './google';
+export { createMicrosoftModule } from './microsoft';
+export { createHubspotModule, type HubSpotModuleOptions } from './hubspot';
 export { createSandbox } from './core/server';
 export { requireAuth, send } from './core/hooks';
 export { hashString, mix, pick, seededRandom } from './core/random';

@@ -1,5 +1,6 @@
 import { type ProviderModule } from './core/types';
 import { googleModule } from './google';
+import { createHubspotModule } from './hubspot';
 import { createMicrosoftModule } from './microsoft';
 
 /**
@@ -7,5 +8,5 @@ import { createMicrosoftModule } from './microsoft';
  * bind per-sandbox state (the Microsoft module binds the sandbox clock). One line per provider.
  */
 export function defaultModules(): ProviderModule[] {
-  return [googleModule, createMicrosoftModule()];
+  return [googleModule, createMicrosoftModule(), createHubspotModule()];
 }

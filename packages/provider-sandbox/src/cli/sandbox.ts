@@ -36,6 +36,11 @@ async function main(): Promise<void> {
       email: 'demo@contoso.example',
       sizes: { messages: 2_000, events: 300, contacts: 500 },
     });
+    sandbox.control.createAccount({
+      provider: 'hubspot',
+      email: 'demo@hubspot.example',
+      sizes: { contacts: 1_000, companies: 200, deals: 300 },
+    });
   }
 
   console.log(`google     ${sandbox.urls.google}`);
