@@ -3,7 +3,7 @@ import { QUEUE_NAMES } from '@crm-sync/queue';
 import { CRM_ORIGIN, startApp, type AppHarness } from './testSupport/appHarness';
 
 let h: AppHarness;
-const CONNECTABLE: Provider[] = ['google', 'microsoft'];
+const CONNECTABLE: Provider[] = ['google', 'microsoft', 'hubspot'];
 const REDIRECT = `${CRM_ORIGIN}/settings/integrations`;
 /** Every string a leak test must never find in logs or responses. */
 const secrets = new Set<string>();
@@ -106,6 +106,19 @@ describe.each(CONNECTABLE)('connecting %s over HTTP', (provider) => {
     expect(events.some((e) => e.data.type === 'connection.connected' && e.data.connectionId === id)).toBe(
       true,
     );
+  });
+});
+
+describe('partial consent over HTTP', () => {
+  it('connects and tells the CRM which resources lack scopes', async () => {
+    h.sandbox.control.setAuthorize('google', {
+      withholdScopes: ['https://www.googleapis.com/auth/contacts.readonly'],
+    });
+    const callback = await consent('google', { tenantId: 't-partial' });
+    h.sandbox.control.setAuthorize('google', { withholdScopes: [] });
+    const result = await follow(callback);
+    expect(result.location?.searchParams.get('status')).toBe('connected');
+    expect(result.location?.searchParams.get('missing')).toBe('contacts');
   });
 });
 

@@ -5,7 +5,7 @@ import { startConnect } from './startConnect';
 import { createConnectionsHarness, type ConnectionsHarness } from './testing';
 
 let h: ConnectionsHarness;
-const CONNECTABLE: Provider[] = ['google', 'microsoft'];
+const CONNECTABLE: Provider[] = ['google', 'microsoft', 'hubspot'];
 const CRM_REDIRECT = 'https://crm.example.com/integrations/done';
 
 beforeAll(async () => {
@@ -113,6 +113,48 @@ describe.each(CONNECTABLE)('%s connect flow', (provider) => {
       a.connectionId,
     ]);
     expect(row.status).toBe('active');
+  });
+});
+
+describe('partial consent', () => {
+  it('records the grant, disables the resources whose scopes were withheld and audits it', async () => {
+    const calendarScope = 'https://www.googleapis.com/auth/calendar.readonly';
+    h.sandbox.control.setAuthorize('google', { withholdScopes: [calendarScope] });
+    const callback = await begin('google', 't-partial');
+    h.sandbox.control.setAuthorize('google', { withholdScopes: [] });
+    const outcome = await completeConnect(h.deps, {
+      provider: 'google',
+      state: callback.get('state')!,
+      code: callback.get('code')!,
+    });
+    expect(outcome).toMatchObject({ kind: 'connected', missingResources: ['calendar'] });
+    if (outcome.kind !== 'connected') throw new Error('not connected');
+    const [connection] = await h.db.dataSource.query(
+      `SELECT granted_scopes, requested_scopes FROM connections WHERE id = $1`,
+      [outcome.connectionId],
+    );
+    expect(connection.requested_scopes).toContain(calendarScope);
+    expect(connection.granted_scopes).not.toContain(calendarScope);
+    const states = await h.db.dataSource.query(
+      `SELECT resource, enabled, status, disabled_reason FROM sync_states WHERE connection_id = $1 ORDER BY resource`,
+      [outcome.connectionId],
+    );
+    expect(states).toEqual([
+      {
+        resource: 'calendar',
+        enabled: false,
+        status: 'disabled',
+        disabled_reason: `scopes not granted: ${calendarScope}`,
+      },
+      { resource: 'contacts', enabled: true, status: 'idle', disabled_reason: null },
+      { resource: 'mail', enabled: true, status: 'idle', disabled_reason: null },
+    ]);
+    const audit = await h.db.dataSource.query(
+      `SELECT type, details FROM audit_events WHERE connection_id = $1 ORDER BY id`,
+      [outcome.connectionId],
+    );
+    expect(audit.map((a: { type: string }) => a.type)).toEqual(['connected', 'scopes_partial']);
+    expect(audit[1].details).toEqual({ missing: { calendar: [calendarScope] } });
   });
 });
 

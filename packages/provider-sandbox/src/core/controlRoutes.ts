@@ -60,6 +60,7 @@ const quotaPlan = z.strictObject({
 const authorize = z.strictObject({
   denyNext: z.number().int().min(0).optional(),
   defaultLoginEmail: z.string().optional(),
+  withholdScopes: z.array(z.string()).optional(),
 });
 
 const accountParams = z.object({ provider, accountId: z.string() });
@@ -141,6 +142,7 @@ export function registerControlRoutes(app: FastifyInstance, control: SandboxCont
         control.setAuthorize(p.provider, {
           ...(body.denyNext === undefined ? {} : { denyNext: body.denyNext }),
           ...(body.defaultLoginEmail === undefined ? {} : { defaultLoginEmail: body.defaultLoginEmail }),
+          ...(body.withholdScopes === undefined ? {} : { withholdScopes: body.withholdScopes }),
         });
         return reply.code(204).send();
       });

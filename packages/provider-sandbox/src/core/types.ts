@@ -315,6 +315,17 @@ export interface AuthorizeBehaviour {
   denyNext: number;
   /** Account email used when the request has no `login_hint`. */
   defaultLoginEmail?: string;
+  /**
+   * Scopes the user unticks on the consent screen (Google's granular consent, Microsoft's per-permission
+   * consent): the grant covers the requested scopes minus these, so callers can test partial grants.
+   */
+  withholdScopes?: string[];
+}
+
+/** The scopes a consent actually grants under the current behaviour. */
+export function grantedScopes(requested: string[], behaviour: AuthorizeBehaviour): string[] {
+  const withheld = new Set(behaviour.withholdScopes ?? []);
+  return requested.filter((scope) => !withheld.has(scope));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 import { type FastifyInstance } from 'fastify';
 import { requireAuth, send } from '../../core/hooks';
 import { type SandboxContext } from '../../core/types';
-import { fullSyncRequired } from '../errors';
+import { fullSyncRequired, insufficientScope } from '../errors';
+import { CALENDAR_READ_SCOPES, hasAnyScope } from '../scopes';
 import { decodeToken, encodeToken, one } from '../params';
 import { calendarListEntry } from './render';
 
@@ -12,7 +13,9 @@ const route = {
 /** calendarList.list: every account has exactly its primary calendar, which never changes. */
 export function registerCalendarList(app: FastifyInstance, ctx: SandboxContext): void {
   app.get('/calendar/v3/users/me/calendarList', route, async (request, reply) => {
-    const { account } = requireAuth(request);
+    const auth = requireAuth(request);
+    if (!hasAnyScope(auth, CALENDAR_READ_SCOPES)) return send(reply, insufficientScope());
+    const { account } = auth;
     const syncToken = one(request, 'syncToken');
     const seq = ctx.datasets.currentSeq(account);
     if (syncToken !== undefined && decodeToken(syncToken)?.l === undefined)

@@ -2,7 +2,8 @@ import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { requireAuth, send } from '../../core/hooks';
 import { type Account, type Dataset, type SandboxContext } from '../../core/types';
 import { type CalendarEventData, calendarEvents } from '../data';
-import { badRequest, fullSyncRequired, notFound } from '../errors';
+import { badRequest, fullSyncRequired, insufficientScope, notFound } from '../errors';
+import { CALENDAR_READ_SCOPES, hasAnyScope } from '../scopes';
 import { bool, decodeToken, encodeToken, limit, one, pathParam } from '../params';
 import { renderCancelled, renderEvent } from './render';
 
@@ -49,7 +50,9 @@ const envelope = (
 /** events.list: full listing (timeMin/timeMax) or incremental by syncToken; 410 when it expired. */
 export function registerCalendarEvents(app: FastifyInstance, ctx: SandboxContext): void {
   app.get('/calendar/v3/calendars/:calendarId/events', route, async (request, reply) => {
-    const { account } = requireAuth(request);
+    const auth = requireAuth(request);
+    if (!hasAnyScope(auth, CALENDAR_READ_SCOPES)) return send(reply, insufficientScope());
+    const { account } = auth;
     const calendarId = pathParam(request, 'calendarId');
     if (calendarId !== 'primary' && calendarId !== account.email) return send(reply, notFound());
     const syncToken = one(request, 'syncToken');

@@ -1,5 +1,5 @@
 import { type FastifyInstance, type FastifyReply } from 'fastify';
-import { type Account, type PkceMethod, type SandboxContext } from '../../core/types';
+import { grantedScopes, type Account, type PkceMethod, type SandboxContext } from '../../core/types';
 import { one } from '../params';
 
 const meta = { sandbox: { provider: 'google' as const, routeId: 'oauth.authorize', auth: false } };
@@ -68,14 +68,14 @@ export function registerAuthorize(app: FastifyInstance, ctx: SandboxContext): vo
       accountId: account.id,
       clientId,
       redirectUri,
-      scopes,
+      scopes: grantedScopes(scopes, behaviour),
       ...(challenge === undefined
         ? {}
         : { codeChallenge: challenge, codeChallengeMethod: method as PkceMethod }),
       offline,
     });
     back.searchParams.set('code', code);
-    back.searchParams.set('scope', scopes.join(' '));
+    back.searchParams.set('scope', grantedScopes(scopes, behaviour).join(' '));
     back.searchParams.set('iss', 'https://accounts.google.com');
     return reply.redirect(back.toString(), 302);
   });

@@ -2,7 +2,14 @@ import { type GaxiosError } from 'gaxios';
 import { request } from 'undici';
 import { startSandbox } from '../../start';
 import { type RunningSandbox } from '../../core/types';
-import { connectGoogle, sandboxGoogleApis, sandboxOAuth2Client, TEST_REDIRECT_URI } from '../../testing';
+import {
+  CALENDAR_READONLY,
+  connectGoogle,
+  GMAIL_READONLY,
+  sandboxGoogleApis,
+  sandboxOAuth2Client,
+  TEST_REDIRECT_URI,
+} from '../../testing';
 
 let sandbox: RunningSandbox;
 const EMAIL = 'ada@example.com';
@@ -77,6 +84,18 @@ test('state is echoed and a denial is reported as access_denied', async () => {
     null,
   ]);
   expect((await codeFor()).get('code')).not.toBeNull();
+});
+
+test('scopes the user withholds at consent are missing from the grant', async () => {
+  sandbox.control.setAuthorize('google', { withholdScopes: [CALENDAR_READONLY] });
+  const { tokens } = await connectGoogle(sandbox, EMAIL);
+  sandbox.control.setAuthorize('google', { withholdScopes: [] });
+  const granted = (tokens.scope ?? '').split(' ');
+  expect(granted).toContain(GMAIL_READONLY);
+  expect(granted).not.toContain(CALENDAR_READONLY);
+  const { calendar } = sandboxGoogleApis(sandbox, sandboxOAuth2Client(sandbox, tokens));
+  const refused = await gaxiosError(calendar.events.list({ calendarId: 'primary' }));
+  expect(refused.status).toBe(403);
 });
 
 test('an unregistered redirect URI gets an error page, not a redirect', async () => {

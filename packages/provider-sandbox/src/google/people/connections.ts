@@ -2,7 +2,8 @@ import { type FastifyInstance } from 'fastify';
 import { requireAuth, send } from '../../core/hooks';
 import { type SandboxContext } from '../../core/types';
 import { peopleContacts } from '../data';
-import { expiredSyncToken, googleError, notFound } from '../errors';
+import { expiredSyncToken, googleError, insufficientScope, notFound } from '../errors';
+import { CONTACTS_READ_SCOPES, hasAnyScope } from '../scopes';
 import { bool, decodeToken, encodeToken, limit, one, pathParam } from '../params';
 import { PERSON_FIELDS, renderDeleted, renderPerson } from './render';
 
@@ -15,7 +16,9 @@ const invalidArgument = (message: string) =>
 /** people.connections.list: full pages, then incremental by syncToken (400 EXPIRED_SYNC_TOKEN). */
 export function registerPeopleConnections(app: FastifyInstance, ctx: SandboxContext): void {
   app.get('/v1/people/:person/connections', route, async (request, reply) => {
-    const { account } = requireAuth(request);
+    const auth = requireAuth(request);
+    if (!hasAnyScope(auth, CONTACTS_READ_SCOPES)) return send(reply, insufficientScope());
+    const { account } = auth;
     if (pathParam(request, 'person') !== 'me') return send(reply, notFound());
     const fieldsParam = one(request, 'personFields');
     if (!fieldsParam) {

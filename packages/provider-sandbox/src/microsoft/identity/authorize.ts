@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type FastifyInstance, type FastifyReply } from 'fastify';
-import { type Account, type PkceMethod, type RouteMeta, type SandboxContext } from '../../core/types';
+import {
+  grantedScopes,
+  type Account,
+  type PkceMethod,
+  type RouteMeta,
+  type SandboxContext,
+} from '../../core/types';
 
 const meta: RouteMeta = { provider: 'microsoft', routeId: 'identity.authorize', auth: false };
 
@@ -73,7 +79,8 @@ export function registerAuthorize(app: FastifyInstance, ctx: SandboxContext): vo
     const account = signedInAccount(ctx, query.login_hint);
     if (account === undefined)
       return errorPage(reply, 50034, 'The user account does not exist in the sandbox directory.');
-    const scopes = (query.scope as string).split(' ').filter((s) => s.length > 0);
+    const requested = (query.scope as string).split(' ').filter((s) => s.length > 0);
+    const scopes = grantedScopes(requested, ctx.authorize('microsoft'));
     const code = ctx.tokens.issueCode({
       provider: 'microsoft',
       accountId: account.id,

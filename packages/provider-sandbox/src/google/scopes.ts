@@ -1,0 +1,14 @@
+import { type RequestAuth } from '../core/types';
+
+const API = 'https://www.googleapis.com/auth/';
+
+/** Any of these scopes lets a token read the API; Google answers 403 insufficientPermissions otherwise. */
+export const CALENDAR_READ_SCOPES = [
+  `${API}calendar`,
+  `${API}calendar.readonly`,
+  `${API}calendar.events.readonly`,
+];
+export const CONTACTS_READ_SCOPES = [`${API}contacts`, `${API}contacts.readonly`];
+
+export const hasAnyScope = (auth: RequestAuth, accepted: readonly string[]): boolean =>
+  auth.scopes.some((scope) => accepted.includes(scope));
