@@ -1,0 +1,21 @@
+export { backoffDelayMs, decideFailure, type FailureAction, type FailureContext } from './policy/errorPolicy';
+export { canonicalJson, contentHash } from './records/contentHash';
+export { MissingObjectTypeError, type PageCounts } from './records/writePage';
+export { revokeConnection, type RevocationInput } from './revocation/revokeConnection';
+export { runSlice } from './slice/runSlice';
+export {
+  AccessTokens,
+  DEFAULT_ACCESS_TOKEN_OPTIONS,
+  type AccessTokensOptions,
+  type GetTokenOptions,
+} from './tokens/accessTokens';
+export {
+  DEFAULT_SYNC_ENGINE_OPTIONS,
+  type SkipReason,
+  type SliceCounts,
+  type SliceOutcome,
+  type SliceOutcomeKind,
+  type SliceRequest,
+  type SyncEngineDeps,
+  type SyncEngineOptions,
+} from './types';

@@ -1,0 +1,69 @@
+import type { ProviderErrorClass } from '@crm-sync/core';
+import { backoffDelayMs, decideFailure, type FailureAction, type FailureContext } from './errorPolicy';
+
+const fresh: FailureContext = { refreshedForPage: false, restartedFull: false };
+const repeated: FailureContext = { refreshedForPage: true, restartedFull: true };
+
+describe('decideFailure', () => {
+  const table: Array<[string, ProviderErrorClass, FailureContext, FailureAction]> = [
+    ['auth_expired refreshes once', { kind: 'auth_expired' }, fresh, { action: 'refresh_and_retry' }],
+    [
+      'auth_expired after a refresh backs off',
+      { kind: 'auth_expired' },
+      repeated,
+      { action: 'back_off', reason: 'auth_expired: token refused right after a refresh' },
+    ],
+    [
+      'auth_revoked revokes',
+      { kind: 'auth_revoked', reason: 'invalid_grant' },
+      fresh,
+      { action: 'revoke', reason: 'invalid_grant' },
+    ],
+    [
+      'rate_limited waits for the provider delay',
+      { kind: 'rate_limited', retryAfterMs: 1500 },
+      repeated,
+      { action: 'wait', retryAfterMs: 1500 },
+    ],
+    [
+      'rate_limited never waits a negative time',
+      { kind: 'rate_limited', retryAfterMs: -5 },
+      fresh,
+      { action: 'wait', retryAfterMs: 0 },
+    ],
+    ['cursor_expired restarts a full round', { kind: 'cursor_expired' }, fresh, { action: 'restart_full' }],
+    [
+      'cursor_expired twice in a slice backs off',
+      { kind: 'cursor_expired' },
+      repeated,
+      { action: 'back_off', reason: 'cursor_expired: refused again on a fresh full round' },
+    ],
+    [
+      'transient backs off',
+      { kind: 'transient', reason: 'HTTP 503' },
+      fresh,
+      { action: 'back_off', reason: 'transient: HTTP 503' },
+    ],
+    [
+      'permanent disables the resource',
+      { kind: 'permanent', reason: 'insufficient scope' },
+      fresh,
+      { action: 'disable', reason: 'insufficient scope' },
+    ],
+  ];
+
+  it.each(table)('%s', (_, error, context, expected) => {
+    expect(decideFailure(error, context)).toEqual(expected);
+  });
+});
+
+describe('backoffDelayMs', () => {
+  it('doubles per failure between half and all of the ceiling, and caps', () => {
+    expect(backoffDelayMs(1, 1000, 60_000, () => 0)).toBe(500);
+    expect(backoffDelayMs(1, 1000, 60_000, () => 0.999999)).toBe(1000);
+    expect(backoffDelayMs(3, 1000, 60_000, () => 0)).toBe(2000);
+    expect(backoffDelayMs(3, 1000, 60_000, () => 0.5)).toBe(3000);
+    expect(backoffDelayMs(50, 1000, 60_000, () => 1)).toBe(60_000);
+    expect(backoffDelayMs(0, 1000, 60_000, () => 0)).toBe(500);
+  });
+});

@@ -1,0 +1,66 @@
+import type { ProviderErrorClass } from '@crm-sync/core';
+
+/** What the slice does about one classified failure. */
+export type FailureAction =
+  /** Force a token refresh, then fetch the same page again. */
+  | { action: 'refresh_and_retry' }
+  /** Revocation pipeline: needs_reauth, credentials deleted, every resource disabled, audit, notify. */
+  | { action: 'revoke'; reason: string }
+  /** Stop now and come back after the provider's delay; not a failure. */
+  | { action: 'wait'; retryAfterMs: number }
+  /** Drop cursor and continuation and start a full round, in this same slice. */
+  | { action: 'restart_full' }
+  /** Record the failure, schedule with backoff, let the queue retry. */
+  | { action: 'back_off'; reason: string }
+  /** Disable this resource with the reason; other resources go on. */
+  | { action: 'disable'; reason: string };
+
+/** What the slice already tried, so a retry cannot loop. */
+export interface FailureContext {
+  /** A forced refresh already happened for the current page. */
+  refreshedForPage: boolean;
+  /** The slice already restarted a full round once. */
+  restartedFull: boolean;
+}
+
+/**
+ * The one place that maps an error kind to what happens (ARCHITECTURE "A closed set of error kinds").
+ * Repeats degrade to a backoff: a token refused right after a refresh, or a cursor refused on a fresh full
+ * round, point at a provider hiccup that retrying later may cure, not at something to repeat at once.
+ */
+export function decideFailure(error: ProviderErrorClass, context: FailureContext): FailureAction {
+  switch (error.kind) {
+    case 'auth_expired':
+      return context.refreshedForPage
+        ? { action: 'back_off', reason: 'auth_expired: token refused right after a refresh' }
+        : { action: 'refresh_and_retry' };
+    case 'auth_revoked':
+      return { action: 'revoke', reason: error.reason };
+    case 'rate_limited':
+      return { action: 'wait', retryAfterMs: Math.max(0, error.retryAfterMs) };
+    case 'cursor_expired':
+      return context.restartedFull
+        ? { action: 'back_off', reason: 'cursor_expired: refused again on a fresh full round' }
+        : { action: 'restart_full' };
+    case 'transient':
+      return { action: 'back_off', reason: `transient: ${error.reason}` };
+    case 'permanent':
+      return { action: 'disable', reason: error.reason };
+  }
+}
+
+/**
+ * Delay before the next attempt after `failures` consecutive failures: exponential from `baseMs`, capped at
+ * `maxMs`, with "equal jitter" (half fixed, half random) so a provider outage does not bring every account
+ * back in the same second.
+ */
+export function backoffDelayMs(
+  failures: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number,
+): number {
+  const exponent = Math.min(Math.max(failures, 1) - 1, 30);
+  const ceiling = Math.min(maxMs, baseMs * 2 ** exponent);
+  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}

@@ -1,0 +1,147 @@
+import type { ConnectionStatus, Provider, Resource, SyncContinuation, SyncPosition } from '@crm-sync/core';
+import type { SqlExecutor } from '@crm-sync/db';
+import type { PageCounts } from '../records/writePage';
+
+export interface SliceConnection {
+  id: string;
+  tenantId: string;
+  provider: Provider;
+  status: ConnectionStatus;
+}
+
+export interface SliceState {
+  enabled: boolean;
+  position: SyncPosition;
+  consecutiveFailures: number;
+}
+
+interface Row {
+  id: string;
+  tenant_id: string;
+  provider: Provider;
+  status: ConnectionStatus;
+  enabled: boolean | null;
+  mode: 'full' | 'incremental' | null;
+  cursor: string | null;
+  continuation: SyncContinuation | null;
+  consecutive_failures: number | null;
+}
+
+async function rows<T>(db: SqlExecutor, sql: string, parameters: unknown[]): Promise<T[]> {
+  return (await db.query(sql, parameters)) as T[];
+}
+
+/** The connection and its state for one resource; state is null when the resource has no row. */
+export async function loadSlice(
+  db: SqlExecutor,
+  connectionId: string,
+  resource: Resource,
+): Promise<{ connection: SliceConnection; state: SliceState | null } | null> {
+  const [row] = await rows<Row>(
+    db,
+    `SELECT c.id, c.tenant_id, c.provider, c.status, s.enabled, s.mode, s.cursor, s.continuation,
+            s.consecutive_failures
+       FROM connections c LEFT JOIN sync_states s ON s.connection_id = c.id AND s.resource = $2
+      WHERE c.id = $1`,
+    [connectionId, resource],
+  );
+  if (!row) return null;
+  const connection = { id: row.id, tenantId: row.tenant_id, provider: row.provider, status: row.status };
+  if (row.enabled === null || row.mode === null) return { connection, state: null };
+  return {
+    connection,
+    state: {
+      enabled: row.enabled,
+      position: { mode: row.mode, cursor: row.cursor, continuation: row.continuation },
+      consecutiveFailures: row.consecutive_failures ?? 0,
+    },
+  };
+}
+
+export async function markRunning(db: SqlExecutor, connectionId: string, resource: Resource): Promise<void> {
+  await db.query(
+    `UPDATE sync_states SET status = 'running', updated_at = now() WHERE connection_id = $1 AND resource = $2`,
+    [connectionId, resource],
+  );
+}
+
+export interface PageAdvance {
+  connectionId: string;
+  resource: Resource;
+  /** The position the page was fetched from; the write only applies if the row still holds it. */
+  from: SyncPosition;
+  to: SyncPosition;
+  counts: PageCounts;
+  items: number;
+  /** The page began a round (no continuation): counters and items_done restart from this page. */
+  roundStart: boolean;
+  /** Set when the page finished the round. */
+  caughtUp: { nextSyncAt: Date } | null;
+  now: Date;
+}
+
+/**
+ * Advances the position and counters in the caller's transaction, compare-and-set on the position read before
+ * the fetch: if another worker moved it meanwhile (a stalled job picked up twice), nothing is written and the
+ * caller rolls back its rows. Returns false in that case.
+ */
+export async function advancePosition(db: SqlExecutor, a: PageAdvance): Promise<boolean> {
+  const phase = a.caughtUp ? 'caught_up' : a.to.mode;
+  const countersBase = a.roundStart ? `'{}'::jsonb` : 'counters';
+  const [, affected] = (await db.query(
+    `UPDATE sync_states SET
+        mode = $3, cursor = $4, continuation = $5::jsonb, phase = $6,
+        items_done = CASE WHEN $7 THEN 0 ELSE items_done END + $8,
+        counters = jsonb_build_object(
+          'added', COALESCE((${countersBase}->>'added')::bigint, 0) + $9,
+          'updated', COALESCE((${countersBase}->>'updated')::bigint, 0) + $10,
+          'unchanged', COALESCE((${countersBase}->>'unchanged')::bigint, 0) + $11,
+          'deleted', COALESCE((${countersBase}->>'deleted')::bigint, 0) + $12),
+        started_at = CASE WHEN $7 THEN $13 ELSE started_at END,
+        consecutive_failures = 0,
+        status = CASE WHEN $14 THEN 'idle' ELSE 'running' END,
+        last_success_at = CASE WHEN $14 THEN $13 ELSE last_success_at END,
+        next_sync_at = CASE WHEN $14 THEN $15 ELSE next_sync_at END,
+        updated_at = now()
+      WHERE connection_id = $1 AND resource = $2 AND enabled
+        AND mode = $16 AND cursor IS NOT DISTINCT FROM $17
+        AND continuation IS NOT DISTINCT FROM $18::jsonb`,
+    [
+      a.connectionId,
+      a.resource,
+      a.to.mode,
+      a.to.cursor,
+      json(a.to.continuation),
+      phase,
+      a.roundStart,
+      a.items,
+      a.counts.added,
+      a.counts.updated,
+      a.counts.unchanged,
+      a.counts.deleted,
+      a.now,
+      a.caughtUp !== null,
+      a.caughtUp?.nextSyncAt ?? null,
+      a.from.mode,
+      a.from.cursor,
+      json(a.from.continuation),
+    ],
+  )) as [unknown, number];
+  return affected === 1;
+}
+
+/** The round's totals after a commit (for the `sync.completed` notification). */
+export async function roundCounters(
+  db: SqlExecutor,
+  connectionId: string,
+  resource: Resource,
+): Promise<Record<string, number>> {
+  const [row] = await rows<{ counters: Record<string, number> }>(
+    db,
+    `SELECT counters FROM sync_states WHERE connection_id = $1 AND resource = $2`,
+    [connectionId, resource],
+  );
+  return row?.counters ?? {};
+}
+
+const json = (value: SyncContinuation | null) => (value === null ? null : JSON.stringify(value));

@@ -1,0 +1,2 @@
+export { connectSandboxAccount, type SandboxConnection } from './connect';
+export { callsTo, engineDeps, testAccessTokens } from './engine';

@@ -1,0 +1,166 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ClassifiedProviderError, type ProviderOAuth } from '@crm-sync/core';
+import type { CredentialStore, StoredCredential } from '@crm-sync/vault';
+import type { Redis } from 'ioredis';
+import { RedisLock } from './redisLock';
+
+export interface AccessTokensOptions {
+  credentials: CredentialStore;
+  redis: Redis;
+  /** Prefix of the per-connection lock keys (tests pass their isolated prefix). */
+  keyPrefix: string;
+  /** Refresh when the stored token expires within this margin. */
+  refreshMarginMs: number;
+  /** Lease of the refresh lock; longer than a token endpoint call can take. */
+  lockTtlMs: number;
+  /** How often a process that lost the race looks for the winner's token. */
+  pollMs?: number;
+  now?: () => number;
+}
+
+export const DEFAULT_ACCESS_TOKEN_OPTIONS = { refreshMarginMs: 5 * 60_000, lockTtlMs: 30_000, pollMs: 50 };
+
+export interface GetTokenOptions {
+  /** Refresh even if the stored token looks valid (the provider answered 401). */
+  force?: boolean;
+  /**
+   * The access token the provider refused. A refresh is skipped when the stored token already differs from it
+   * (another caller refreshed meanwhile); without it, the token stored when the call starts counts as refused.
+   */
+  refused?: string;
+}
+
+/**
+ * Hands out access tokens, refreshing them through the adapter when they are about to expire or were refused.
+ * A refresh is single-flight per connection: within a process concurrent callers share one promise; across
+ * processes a Redis lease decides who calls the token endpoint, and the others wait and re-read the store.
+ * The write is `replaceIfVersion`, so a rotated refresh token (Microsoft, HubSpot) is never overwritten with
+ * the spent one, and a refresh token the provider did not resend (Google) is kept.
+ */
+export class AccessTokens {
+  private readonly inFlight = new Map<string, Promise<string>>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: AccessTokensOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async get(connectionId: string, oauth: ProviderOAuth, options: GetTokenOptions = {}): Promise<string> {
+    const joined = this.inFlight.get(connectionId);
+    if (joined) return joined;
+    const stored = await this.load(connectionId);
+    if (!options.force && !this.expiringSoon(stored)) return stored.tokens.accessToken;
+    // Checked again after the await: another caller may have started a refresh while this one loaded.
+    const again = this.inFlight.get(connectionId);
+    if (again) return again;
+    const refused = options.force ? (options.refused ?? stored.tokens.accessToken) : undefined;
+    const flight = this.refreshExclusive(connectionId, oauth, refused).finally(() =>
+      this.inFlight.delete(connectionId),
+    );
+    this.inFlight.set(connectionId, flight);
+    return flight;
+  }
+
+  private async refreshExclusive(
+    connectionId: string,
+    oauth: ProviderOAuth,
+    refused?: string,
+  ): Promise<string> {
+    const lock = new RedisLock(
+      this.options.redis,
+      `${this.options.keyPrefix}token-refresh:${connectionId}`,
+      this.options.lockTtlMs,
+    );
+    const deadline = this.now() + 2 * this.options.lockTtlMs;
+    while (this.now() < deadline) {
+      const lease = await lock.tryAcquire();
+      if (lease) {
+        try {
+          return await this.refreshHolding(connectionId, oauth, refused);
+        } finally {
+          await lease.release();
+        }
+      }
+      // Someone else is refreshing: wait for their result rather than spend the same refresh token twice.
+      const winner = await this.awaitOther(connectionId, lock, refused, deadline);
+      if (winner) return winner;
+    }
+    throw new ClassifiedProviderError(
+      { kind: 'transient', reason: 'token refresh lock not released in time' },
+      'token refresh lock not released in time',
+    );
+  }
+
+  /** With the lease held: re-read (the previous holder may have done the work), refresh, write. */
+  private async refreshHolding(
+    connectionId: string,
+    oauth: ProviderOAuth,
+    refused?: string,
+  ): Promise<string> {
+    const stored = await this.load(connectionId);
+    if (this.satisfied(stored, refused)) return stored.tokens.accessToken;
+    const refreshToken = stored.tokens.refreshToken;
+    if (!refreshToken) {
+      throw new ClassifiedProviderError(
+        { kind: 'auth_revoked', reason: 'no refresh token stored' },
+        'no refresh token stored',
+      );
+    }
+    const grant = await oauth.refresh(refreshToken);
+    const tokens = {
+      ...stored.tokens,
+      accessToken: grant.accessToken,
+      refreshToken: grant.refreshToken ?? refreshToken,
+      scope: grant.grantedScopes.length > 0 ? grant.grantedScopes : stored.tokens.scope,
+    };
+    const written = await this.options.credentials.replaceIfVersion(
+      connectionId,
+      stored.version,
+      tokens,
+      grant.expiresAt,
+    );
+    if (written) return grant.accessToken;
+    // The row moved under us (a reconnect saved a new grant): that grant wins; use whatever is stored now.
+    return (await this.load(connectionId)).tokens.accessToken;
+  }
+
+  private async awaitOther(
+    connectionId: string,
+    lock: RedisLock,
+    refused: string | undefined,
+    deadline: number,
+  ): Promise<string | null> {
+    while (this.now() < deadline) {
+      await sleep(this.options.pollMs ?? DEFAULT_ACCESS_TOKEN_OPTIONS.pollMs);
+      if (await lock.isHeld()) continue;
+      const stored = await this.load(connectionId);
+      if (this.satisfied(stored, refused)) return stored.tokens.accessToken;
+      return null; // released without a usable token (their refresh failed): try to take the lock ourselves
+    }
+    return null;
+  }
+
+  /** A token other than the refused one that is not about to expire. */
+  private satisfied(stored: StoredCredential, refused: string | undefined): boolean {
+    if (refused !== undefined && stored.tokens.accessToken === refused) return false;
+    return !this.expiringSoon(stored);
+  }
+
+  private expiringSoon(stored: StoredCredential): boolean {
+    return (
+      stored.expiresAt !== null && stored.expiresAt.getTime() - this.now() <= this.options.refreshMarginMs
+    );
+  }
+
+  private async load(connectionId: string): Promise<StoredCredential> {
+    const stored = await this.options.credentials.load(connectionId);
+    // Credentials are deleted on revocation and disconnect; without them nothing can be fetched until reconnect.
+    if (!stored) {
+      throw new ClassifiedProviderError(
+        { kind: 'auth_revoked', reason: 'no stored credentials' },
+        'no stored credentials',
+      );
+    }
+    return stored;
+  }
+}

@@ -1,0 +1,73 @@
+import type { Provider, ProviderAdapter, Resource } from '@crm-sync/core';
+import type { JobProducer } from '@crm-sync/queue';
+import type { CredentialStore } from '@crm-sync/vault';
+import type { DataSource } from 'typeorm';
+import type { AccessTokens } from './tokens/accessTokens';
+
+/** Tunables of the engine; apps fill them from configuration, tests shrink them. */
+export interface SyncEngineOptions {
+  /** How long after a completed round the next incremental round is due. */
+  incrementalIntervalMs: number;
+  /** How far back a first (full) sync of mail and calendar reaches. */
+  initialWindowDays: number;
+  /** Exponential backoff after transient failures: base * 2^(failures-1), capped, with jitter. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+export const DEFAULT_SYNC_ENGINE_OPTIONS: SyncEngineOptions = {
+  incrementalIntervalMs: 5 * 60_000,
+  initialWindowDays: 90,
+  backoffBaseMs: 30_000,
+  backoffMaxMs: 6 * 60 * 60_000,
+};
+
+export interface SyncEngineDeps {
+  db: DataSource;
+  /** Only configured providers are present. */
+  adapters: ReadonlyMap<Provider, ProviderAdapter>;
+  /** The same store `tokens` reads; the revocation pipeline deletes from it. */
+  credentials: CredentialStore;
+  tokens: AccessTokens;
+  /** Sends `connection.status_changed` / `sync.completed` to the CRM on the crm-notifications queue. */
+  producer: JobProducer;
+  options?: Partial<SyncEngineOptions>;
+  now?: () => Date;
+  /** In [0, 1); injectable so backoff jitter can be tested. */
+  random?: () => number;
+}
+
+export interface SliceRequest {
+  connectionId: string;
+  resource: Resource;
+  /** Wall-clock budget; the slice stops after the page that spends it (at least one page runs). */
+  budgetMs: number;
+}
+
+/** What a slice did; counts cover this slice only. */
+export interface SliceCounts {
+  pages: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+}
+
+export type SkipReason =
+  'connection_missing' | 'connection_inactive' | 'state_missing' | 'disabled' | 'no_syncer' | 'superseded';
+
+/**
+ * Expected results of a slice. The worker maps each onto a BullMQ action: `more` re-queues the continuation at
+ * the back of the queue, `rate_limited` delays without a failed attempt, `transient` retries with backoff, the
+ * rest complete the job.
+ */
+export type SliceOutcome =
+  | { kind: 'caught_up'; counts: SliceCounts }
+  | { kind: 'more'; counts: SliceCounts }
+  | { kind: 'skipped'; reason: SkipReason; counts: SliceCounts }
+  | { kind: 'rate_limited'; retryAfterMs: number; counts: SliceCounts }
+  | { kind: 'transient'; reason: string; retryAt: Date; counts: SliceCounts }
+  | { kind: 'auth_revoked'; counts: SliceCounts }
+  | { kind: 'disabled'; reason: string; counts: SliceCounts };
+
+export type SliceOutcomeKind = SliceOutcome['kind'];
