@@ -67,3 +67,39 @@ describe('JobProducer against real Redis', () => {
     ).rejects.toBeInstanceOf(InvalidPayloadError);
   });
 });
+
+describe('JobProducer.enqueueBulk', () => {
+  let redis: Awaited<ReturnType<typeof createTestRedis>>;
+  let producer: JobProducer;
+  let connection: ReturnType<typeof createRedisConnection>;
+
+  beforeAll(async () => {
+    redis = await createTestRedis();
+    connection = createRedisConnection({ url: redis.url, role: 'producer' });
+    producer = new JobProducer({ connection, prefix: redis.prefix });
+  });
+  afterAll(async () => {
+    await producer.close();
+    await connection.quit();
+    await redis.cleanup();
+  });
+
+  it('adds many jobs at once, deduping by job id', async () => {
+    const jobs = Array.from({ length: 50 }, () => {
+      const payload = { connectionId: randomUUID(), resource: 'contacts' as const };
+      return { name: 'contacts', payload, options: { jobId: syncJobId(payload) } };
+    });
+    await producer.enqueueBulk(SYNC_QUEUES.hubspot, jobs);
+    await producer.enqueueBulk(SYNC_QUEUES.hubspot, jobs.slice(0, 10));
+    expect(await producer.queue(SYNC_QUEUES.hubspot).getJobCounts('waiting')).toEqual({ waiting: 50 });
+  });
+
+  it('adds nothing when one payload is malformed', async () => {
+    const good = { name: 'mail', payload: { connectionId: randomUUID(), resource: 'mail' as const } };
+    const bad = { name: 'mail', payload: { connectionId: 'nope', resource: 'mail' as const } };
+    await expect(producer.enqueueBulk(SYNC_QUEUES.google, [good, bad])).rejects.toBeInstanceOf(
+      InvalidPayloadError,
+    );
+    expect(await producer.queue(SYNC_QUEUES.google).getJobCounts('waiting')).toEqual({ waiting: 0 });
+  });
+});

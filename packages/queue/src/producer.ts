@@ -27,18 +27,38 @@ export class JobProducer {
     payload: JobPayload<Q>,
     options: EnqueueOptions = {},
   ): Promise<string> {
+    const [id] = await this.enqueueBulk(queue, [{ name: jobName, payload, options }]);
+    return id!;
+  }
+
+  /**
+   * Adds many jobs in one round trip (the scheduler's path). Every payload is validated before anything is
+   * added, so one bad payload adds nothing.
+   */
+  async enqueueBulk<Q extends CatalogQueue>(
+    queue: Q,
+    jobs: ReadonlyArray<{ name: string; payload: JobPayload<Q>; options?: EnqueueOptions }>,
+  ): Promise<string[]> {
+    if (jobs.length === 0) return [];
     const spec = JOB_CATALOG[queue];
-    const data = parsePayload(spec.schema, payload, `${queue} job`);
-    const job = await this.queue(queue).add(jobName, data, {
-      jobId: options.jobId,
-      delay: options.delayMs,
-      attempts: spec.attempts,
-      backoff: { type: 'exponential', delay: spec.backoffMs, jitter: 0.5 },
-      removeOnComplete: { count: 1_000 },
-      removeOnFail: { count: 5_000 },
+    const prepared = jobs.map((job) => ({
+      name: job.name,
+      data: parsePayload(spec.schema, job.payload, `${queue} job`),
+      opts: {
+        jobId: job.options?.jobId,
+        delay: job.options?.delayMs,
+        attempts: spec.attempts,
+        backoff: { type: 'exponential', delay: spec.backoffMs, jitter: 0.5 },
+        // Completed jobs are removed at once so their dedupe id is free for the next due sync.
+        removeOnComplete: true,
+        removeOnFail: { count: 5_000 },
+      },
+    }));
+    const added = await this.queue(queue).addBulk(prepared);
+    return added.map((job, i) => {
+      if (!job.id) throw new Error(`BullMQ returned no job id for ${queue} job ${i}`);
+      return job.id;
     });
-    if (!job.id) throw new Error(`BullMQ returned no job id for ${queue}`);
-    return job.id;
   }
 
   queue(name: CatalogQueue): Queue {
