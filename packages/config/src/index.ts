@@ -9,3 +9,10 @@ export {
   type ProvidersConfig,
 } from './providers';
 export { DEV_SERVICE_TOKENS, parseServiceTokens, type ServiceToken } from './serviceTokens';
+export {
+  SYNC_QUEUE_NAMES,
+  workerConfig,
+  type RateLimit,
+  type SyncQueueName,
+  type WorkerConfig,
+} from './worker';

@@ -3,6 +3,7 @@ import { DEV_VAULT_KEYS, parseVaultKeys, type VaultKeysConfig } from './keyring'
 import { providersConfig, type ProvidersConfig } from './providers';
 import { envSchema, type Env } from './schema';
 import { DEV_SERVICE_TOKENS, parseServiceTokens, type ServiceToken } from './serviceTokens';
+import { workerConfig, type WorkerConfig } from './worker';
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -20,6 +21,7 @@ export interface Config {
     bodyLimitBytes: number;
   };
   providers: ProvidersConfig;
+  worker: WorkerConfig;
 }
 
 type EnvSource = Record<string, string | undefined>;
@@ -59,6 +61,7 @@ export function loadConfig(source: EnvSource = process.env): Config {
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
     },
     providers: providersConfig({ ...env, PROVIDER_MODE: mode }),
+    worker: workerConfig(env),
   };
 }
 

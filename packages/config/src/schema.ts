@@ -44,6 +44,29 @@ export const envSchema = z.object({
   MICROSOFT_TENANT: z.string().default('common'),
   HUBSPOT_CLIENT_ID: z.string().optional(),
   HUBSPOT_CLIENT_SECRET: z.string().optional(),
+
+  /** Sync queues this worker consumes (comma-separated queue names). */
+  WORKER_QUEUES: z.string().default('sync-google,sync-microsoft,sync-hubspot'),
+  /** Slices one worker process runs at once, per queue. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(4),
+  WORKER_HTTP_HOST: z.string().default('127.0.0.1'),
+  WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  /** Per-queue BullMQ limiter as `<jobs>/<milliseconds>`: at most that many slices start per window. */
+  WORKER_LIMIT_GOOGLE: z.string().default('50/1000'),
+  WORKER_LIMIT_MICROSOFT: z.string().default('20/1000'),
+  WORKER_LIMIT_HUBSPOT: z.string().default('10/1000'),
+  /** How often BullMQ looks for jobs whose worker died (their lock expired) and hands them out again. */
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Job lock lease; renewed while the slice runs, lost when the process dies. */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Time budget of one sync slice; the continuation is re-queued after it. */
+  SYNC_SLICE_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
+  SYNC_INCREMENTAL_INTERVAL_MS: z.coerce.number().int().min(1000).default(300_000),
+  SYNC_INITIAL_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  SYNC_BACKOFF_BASE_MS: z.coerce.number().int().min(100).default(30_000),
+  SYNC_BACKOFF_MAX_MS: z.coerce.number().int().min(1000).default(21_600_000),
+  /** Access tokens are refreshed when they expire within this margin. */
+  TOKEN_REFRESH_MARGIN_MS: z.coerce.number().int().min(0).default(300_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

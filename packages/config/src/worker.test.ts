@@ -1,0 +1,48 @@
+import { ConfigError, loadConfig } from './index';
+
+describe('worker configuration', () => {
+  it('consumes every sync queue with development defaults', () => {
+    const { worker } = loadConfig({});
+    expect(worker.queues).toEqual(['sync-google', 'sync-microsoft', 'sync-hubspot']);
+    expect(worker).toMatchObject({
+      concurrency: 4,
+      sliceMs: 20_000,
+      http: { host: '127.0.0.1', port: 3001 },
+      limiters: { 'sync-google': { max: 50, durationMs: 1000 } },
+    });
+  });
+
+  it('parses queues, limits and numbers', () => {
+    const { worker } = loadConfig({
+      WORKER_QUEUES: ' sync-hubspot , sync-google,sync-hubspot',
+      WORKER_CONCURRENCY: '12',
+      WORKER_LIMIT_HUBSPOT: '100 / 10000',
+      SYNC_SLICE_MS: '500',
+      TOKEN_REFRESH_MARGIN_MS: '0',
+    });
+    expect(worker.queues).toEqual(['sync-hubspot', 'sync-google']);
+    expect(worker.concurrency).toBe(12);
+    expect(worker.limiters['sync-hubspot']).toEqual({ max: 100, durationMs: 10_000 });
+    expect(worker.sliceMs).toBe(500);
+    expect(worker.tokenRefreshMarginMs).toBe(0);
+  });
+
+  it.each([
+    ['WORKER_QUEUES', 'sync-google,token-refresh', /token-refresh/],
+    ['WORKER_QUEUES', ' , ', /at least one/],
+    ['WORKER_LIMIT_GOOGLE', '50 per second', /<jobs>\/<milliseconds>/],
+    ['WORKER_LIMIT_MICROSOFT', '0/1000', /<jobs>\/<milliseconds>/],
+    ['WORKER_CONCURRENCY', '0', /./],
+    ['SYNC_SLICE_MS', 'fast', /./],
+  ])('refuses %s=%s', (variable, value, message) => {
+    let error: unknown;
+    try {
+      loadConfig({ [variable]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as ConfigError).message).toMatch(message);
+  });
+});

@@ -1,0 +1,80 @@
+import { ConfigError } from './errors';
+import type { Env } from './schema';
+
+/** The sync queues a worker may consume; the same names as @crm-sync/queue's SYNC_QUEUES (config has no deps). */
+export const SYNC_QUEUE_NAMES = ['sync-google', 'sync-microsoft', 'sync-hubspot'] as const;
+export type SyncQueueName = (typeof SYNC_QUEUE_NAMES)[number];
+
+export interface RateLimit {
+  max: number;
+  durationMs: number;
+}
+
+export interface WorkerConfig {
+  queues: SyncQueueName[];
+  concurrency: number;
+  http: { host: string; port: number };
+  /** BullMQ limiter per sync queue. */
+  limiters: Record<SyncQueueName, RateLimit>;
+  stalledIntervalMs: number;
+  lockDurationMs: number;
+  sliceMs: number;
+  incrementalIntervalMs: number;
+  initialWindowDays: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  tokenRefreshMarginMs: number;
+}
+
+export function workerConfig(env: Env): WorkerConfig {
+  if (env.WORKER_LOCK_DURATION_MS > env.WORKER_STALLED_INTERVAL_MS * 10) {
+    // Not fatal in BullMQ, but a lock that outlives many stalled checks hides dead workers for that long.
+    throw new ConfigError('WORKER_LOCK_DURATION_MS', 'must be at most ten stalled intervals');
+  }
+  return {
+    queues: parseQueues(env.WORKER_QUEUES),
+    concurrency: env.WORKER_CONCURRENCY,
+    http: { host: env.WORKER_HTTP_HOST, port: env.WORKER_HTTP_PORT },
+    limiters: {
+      'sync-google': parseLimit('WORKER_LIMIT_GOOGLE', env.WORKER_LIMIT_GOOGLE),
+      'sync-microsoft': parseLimit('WORKER_LIMIT_MICROSOFT', env.WORKER_LIMIT_MICROSOFT),
+      'sync-hubspot': parseLimit('WORKER_LIMIT_HUBSPOT', env.WORKER_LIMIT_HUBSPOT),
+    },
+    stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+    lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+    sliceMs: env.SYNC_SLICE_MS,
+    incrementalIntervalMs: env.SYNC_INCREMENTAL_INTERVAL_MS,
+    initialWindowDays: env.SYNC_INITIAL_WINDOW_DAYS,
+    backoffBaseMs: env.SYNC_BACKOFF_BASE_MS,
+    backoffMaxMs: env.SYNC_BACKOFF_MAX_MS,
+    tokenRefreshMarginMs: env.TOKEN_REFRESH_MARGIN_MS,
+  };
+}
+
+function parseQueues(raw: string): SyncQueueName[] {
+  const names = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((q) => q.trim())
+        .filter(Boolean),
+    ),
+  ];
+  if (names.length === 0) throw new ConfigError('WORKER_QUEUES', 'name at least one queue');
+  for (const name of names) {
+    if (!(SYNC_QUEUE_NAMES as readonly string[]).includes(name)) {
+      throw new ConfigError('WORKER_QUEUES', `"${name}" is not one of ${SYNC_QUEUE_NAMES.join(', ')}`);
+    }
+  }
+  return names as SyncQueueName[];
+}
+
+function parseLimit(variable: string, raw: string): RateLimit {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+  const max = Number(match?.[1]);
+  const durationMs = Number(match?.[2]);
+  if (!match || max < 1 || durationMs < 1) {
+    throw new ConfigError(variable, 'must look like <jobs>/<milliseconds>, e.g. 50/1000');
+  }
+  return { max, durationMs };
+}
