@@ -1,6 +1,7 @@
 import { InvalidPayloadError, syncJobId } from '@crm-sync/core';
 import { createTestRedis } from '@crm-sync/testing';
 import { randomUUID } from 'node:crypto';
+import { UnrecoverableError, Worker } from 'bullmq';
 import { createRedisConnection, JobProducer, QUEUE_NAMES, SYNC_QUEUES } from './index';
 
 describe('JobProducer against real Redis', () => {
@@ -84,10 +85,10 @@ describe('JobProducer.enqueueBulk', () => {
     await redis.cleanup();
   });
 
-  it('adds many jobs at once, deduping by job id', async () => {
+  it('adds many jobs at once, deduping by key', async () => {
     const jobs = Array.from({ length: 50 }, () => {
       const payload = { connectionId: randomUUID(), resource: 'contacts' as const };
-      return { name: 'contacts', payload, options: { jobId: syncJobId(payload) } };
+      return { name: 'contacts', payload, options: { dedupeId: syncJobId(payload) } };
     });
     await producer.enqueueBulk(SYNC_QUEUES.hubspot, jobs);
     await producer.enqueueBulk(SYNC_QUEUES.hubspot, jobs.slice(0, 10));
@@ -101,5 +102,34 @@ describe('JobProducer.enqueueBulk', () => {
       InvalidPayloadError,
     );
     expect(await producer.queue(SYNC_QUEUES.google).getJobCounts('waiting')).toEqual({ waiting: 0 });
+  });
+
+  it('lets a key be enqueued again once its job failed, keeping the failed job for inspection', async () => {
+    const payload = { connectionId: randomUUID(), resource: 'calendar' as const };
+    const options = { dedupeId: syncJobId(payload) };
+    const [first] = await producer.enqueueBulk(SYNC_QUEUES.microsoft, [
+      { name: 'calendar', payload, options },
+    ]);
+    await producer.enqueueBulk(SYNC_QUEUES.microsoft, [{ name: 'calendar', payload, options }]);
+    const queue = producer.queue(SYNC_QUEUES.microsoft);
+    expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+
+    const workerConnection = createRedisConnection({ url: redis.url, role: 'worker' });
+    const worker = new Worker(
+      SYNC_QUEUES.microsoft,
+      async () => {
+        throw new UnrecoverableError('provider refused for good');
+      },
+      { connection: workerConnection, prefix: redis.prefix },
+    );
+    await new Promise<void>((resolve) => worker.once('failed', () => resolve()));
+    await worker.close();
+    await workerConnection.quit();
+
+    const [again] = await producer.enqueueBulk(SYNC_QUEUES.microsoft, [
+      { name: 'calendar', payload, options },
+    ]);
+    expect(again).not.toBe(first);
+    expect(await queue.getJobCounts('waiting', 'failed')).toEqual({ waiting: 1, failed: 1 });
   });
 });

@@ -5,8 +5,14 @@ import { JOB_CATALOG, type CatalogQueue, type JobPayload } from './catalog';
 import { DEFAULT_QUEUE_PREFIX } from './names';
 
 export interface EnqueueOptions {
-  /** Dedupe key: BullMQ ignores an add whose id is already waiting, delayed or active. No `:` (BullMQ 6). */
+  /** A unique id (e.g. an event id): BullMQ ignores an add whose id exists in any state. No `:` (BullMQ 6). */
   jobId?: string;
+  /**
+   * At most one unfinished job per key: an add is ignored while a job with this key is waiting, delayed or
+   * active, and allowed again once it completed or failed. Unlike a reused job id, a failed job kept for
+   * operators to inspect does not block the next scheduled run.
+   */
+  dedupeId?: string;
   delayMs?: number;
 }
 
@@ -46,11 +52,11 @@ export class JobProducer {
       data: parsePayload(spec.schema, job.payload, `${queue} job`),
       opts: {
         jobId: job.options?.jobId,
+        ...(job.options?.dedupeId && { deduplication: { id: job.options.dedupeId } }),
         delay: job.options?.delayMs,
         attempts: spec.attempts,
         backoff: { type: 'exponential', delay: spec.backoffMs, jitter: 0.5 },
-        // Completed jobs are removed at once so their dedupe id is free for the next due sync.
-        removeOnComplete: true,
+        removeOnComplete: { count: 1_000 },
         removeOnFail: { count: 5_000 },
       },
     }));
