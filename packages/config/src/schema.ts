@@ -48,6 +48,8 @@ export const envSchema = z.object({
   /** Sync queues this worker consumes (comma-separated queue names). */
   WORKER_QUEUES: z.string().default('sync-google,sync-microsoft,sync-hubspot'),
   /** Slices one worker process runs at once, per queue. */
+  /** BullMQ key prefix; the same value as the producers' (tests and side-by-side environments change it). */
+  WORKER_QUEUE_PREFIX: z.string().min(1).default('crm-sync'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(4),
   WORKER_HTTP_HOST: z.string().default('127.0.0.1'),
   WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3001),

@@ -6,6 +6,7 @@ describe('worker configuration', () => {
     expect(worker.queues).toEqual(['sync-google', 'sync-microsoft', 'sync-hubspot']);
     expect(worker).toMatchObject({
       concurrency: 4,
+      queuePrefix: 'crm-sync',
       sliceMs: 20_000,
       http: { host: '127.0.0.1', port: 3001 },
       limiters: { 'sync-google': { max: 50, durationMs: 1000 } },

@@ -12,6 +12,7 @@ export interface RateLimit {
 
 export interface WorkerConfig {
   queues: SyncQueueName[];
+  queuePrefix: string;
   concurrency: number;
   http: { host: string; port: number };
   /** BullMQ limiter per sync queue. */
@@ -33,6 +34,7 @@ export function workerConfig(env: Env): WorkerConfig {
   }
   return {
     queues: parseQueues(env.WORKER_QUEUES),
+    queuePrefix: env.WORKER_QUEUE_PREFIX,
     concurrency: env.WORKER_CONCURRENCY,
     http: { host: env.WORKER_HTTP_HOST, port: env.WORKER_HTTP_PORT },
     limiters: {

@@ -1,0 +1,109 @@
+// worker process: configuration, wiring and lifecycle only; behaviour lives in the packages and processor.ts.
+import { loadConfigOrExit } from '@crm-sync/config';
+import { createDataSource } from '@crm-sync/db';
+import { createLogger, createMetrics } from '@crm-sync/observability';
+import { createRedisConnection, JobProducer } from '@crm-sync/queue';
+import { AccessTokens, runSlice, type SyncEngineDeps } from '@crm-sync/sync-engine';
+import { CredentialStore, KeyRing } from '@crm-sync/vault';
+import { adaptersFromConfig } from './adapters';
+import { startOpsServer } from './opsServer';
+import { createSyncProcessor } from './processor';
+import { startSyncWorkers } from './workers';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const { worker: settings } = config;
+  const logger = createLogger({ name: 'worker', level: config.logLevel });
+  const db = createDataSource({
+    url: config.database.url,
+    poolSize: config.database.poolSize,
+    applicationName: 'crm-sync-worker',
+  });
+  await db.initialize();
+  // BullMQ's workers block on their connection; engine commands (locks, notifications) get their own.
+  const bullRedis = createRedisConnection({
+    url: config.redis.url,
+    role: 'worker',
+    connectionName: 'worker-bullmq',
+  });
+  const redis = createRedisConnection({
+    url: config.redis.url,
+    role: 'worker',
+    connectionName: 'worker-engine',
+  });
+  const producer = new JobProducer({ connection: redis, prefix: settings.queuePrefix });
+  const credentials = new CredentialStore({ db, keyRing: new KeyRing(config.vault) });
+  const providers = adaptersFromConfig(config);
+  const metrics = createMetrics({ defaultLabels: { app: 'worker' } });
+  const deps: SyncEngineDeps = {
+    db,
+    adapters: providers.adapters,
+    credentials,
+    producer,
+    tokens: new AccessTokens({
+      credentials,
+      redis,
+      keyPrefix: `${settings.queuePrefix}:`,
+      refreshMarginMs: settings.tokenRefreshMarginMs,
+      lockTtlMs: 30_000,
+    }),
+    options: {
+      incrementalIntervalMs: settings.incrementalIntervalMs,
+      initialWindowDays: settings.initialWindowDays,
+      backoffBaseMs: settings.backoffBaseMs,
+      backoffMaxMs: settings.backoffMaxMs,
+    },
+  };
+  const workers = startSyncWorkers({
+    ...settings,
+    connection: bullRedis,
+    prefix: settings.queuePrefix,
+    processorFor: (queue) =>
+      createSyncProcessor({
+        queue,
+        sliceMs: settings.sliceMs,
+        runSlice: (r) => runSlice(deps, r),
+        logger,
+        metrics,
+      }),
+  });
+  for (const w of workers)
+    w.on('error', (error) => logger.error({ queue: w.name, err: error }, 'worker error'));
+  const ops = await startOpsServer({
+    ...settings.http,
+    metrics,
+    health: {
+      postgres: async () => void (await db.query('SELECT 1')),
+      redis: async () => void (await redis.ping()),
+    },
+  });
+  logger.info(
+    { queues: settings.queues, concurrency: settings.concurrency, providers: [...providers.adapters.keys()] },
+    'ready',
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing the slices in flight');
+    // Worker.close() stops fetching and waits for active jobs; slices are budget-bounded, so this is short.
+    await Promise.all(workers.map((w) => w.close()));
+    ops.close();
+    await producer.close();
+    await Promise.all([bullRedis.quit(), redis.quit()]);
+    await db.destroy();
+    await providers.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `worker: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

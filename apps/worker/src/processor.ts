@@ -1,0 +1,96 @@
+import { InvalidPayloadError, parsePayload } from '@crm-sync/core';
+import type { Logger, Metrics } from '@crm-sync/observability';
+import { JOB_CATALOG, type SYNC_QUEUES } from '@crm-sync/queue';
+import type { SliceCounts, SliceOutcome, SliceOutcomeKind, SliceRequest } from '@crm-sync/sync-engine';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+
+export type SyncQueue = (typeof SYNC_QUEUES)[keyof typeof SYNC_QUEUES];
+
+export interface SyncProcessorDeps {
+  queue: SyncQueue;
+  sliceMs: number;
+  runSlice: (request: SliceRequest) => Promise<SliceOutcome>;
+  logger: Logger;
+  metrics: Metrics;
+  now?: () => number;
+}
+
+/** What a completed sync job returns (shown in the dashboard). */
+export interface SyncJobResult {
+  outcome: SliceOutcomeKind;
+  reason?: string;
+  counts: SliceCounts;
+}
+
+/** A transient failure: thrown so BullMQ counts an attempt and retries with the catalog's backoff. */
+export class SliceRetryError extends Error {
+  override name = 'SliceRetryError';
+}
+
+/**
+ * The processor of a sync queue: one slice per job, then the outcome becomes a BullMQ action. A continuation
+ * (`more`) and a rate limit move the job back to delayed and throw DelayedError (BullMQ's "step job"
+ * pattern): neither counts as a failed attempt, and a continuation re-enters at the back of the wait list, so
+ * a 50k mailbox takes turns with small ones instead of holding a worker slot until it is done.
+ */
+export function createSyncProcessor(deps: SyncProcessorDeps) {
+  const now = deps.now ?? Date.now;
+  const slices = deps.metrics.counter({
+    name: 'crm_sync_slices_total',
+    help: 'Sync slices by queue and outcome',
+    labelNames: ['queue', 'outcome'] as const,
+  });
+  const items = deps.metrics.counter({
+    name: 'crm_sync_items_total',
+    help: 'Items written by sync slices, by change',
+    labelNames: ['queue', 'change'] as const,
+  });
+  return async (job: Job, token?: string): Promise<SyncJobResult> => {
+    const data = parseJob(deps.queue, job.data);
+    const outcome = await deps.runSlice({ ...data, budgetMs: deps.sliceMs });
+    slices.inc({ queue: deps.queue, outcome: outcome.kind });
+    for (const change of ['added', 'updated', 'deleted'] as const) {
+      if (outcome.counts[change] > 0) items.inc({ queue: deps.queue, change }, outcome.counts[change]);
+    }
+    deps.logger.debug(
+      { jobId: job.id, ...data, outcome: outcome.kind, counts: outcome.counts },
+      'slice done',
+    );
+    await job.updateProgress({ outcome: outcome.kind, ...outcome.counts });
+    return act(job, token, outcome, now);
+  };
+}
+
+function parseJob(queue: SyncQueue, raw: unknown) {
+  try {
+    return parsePayload(JOB_CATALOG[queue].schema, raw, `${queue} job`);
+  } catch (error) {
+    // A malformed payload will not parse on a retry either: fail it once, visibly.
+    if (error instanceof InvalidPayloadError) throw new UnrecoverableError(error.message);
+    throw error;
+  }
+}
+
+async function act(
+  job: Job,
+  token: string | undefined,
+  outcome: SliceOutcome,
+  now: () => number,
+): Promise<SyncJobResult> {
+  switch (outcome.kind) {
+    case 'more':
+      await job.moveToDelayed(now(), token);
+      throw new DelayedError();
+    case 'rate_limited':
+      await job.moveToDelayed(now() + outcome.retryAfterMs, token);
+      throw new DelayedError();
+    case 'transient':
+      throw new SliceRetryError(outcome.reason);
+    case 'skipped':
+    case 'disabled':
+      return { outcome: outcome.kind, reason: outcome.reason, counts: outcome.counts };
+    case 'caught_up':
+    case 'auth_revoked':
+      return { outcome: outcome.kind, counts: outcome.counts };
+  }
+}
