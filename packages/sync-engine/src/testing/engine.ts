@@ -1,3 +1,5 @@
+import type { Provider, Resource } from '@crm-sync/core';
+import { createAdapterRegistry, sandboxEndpoints } from '@crm-sync/providers';
 import type { ConnectionsHarness } from '@crm-sync/connections/testing';
 import { AccessTokens } from '../tokens/accessTokens';
 import type { SyncEngineDeps, SyncEngineOptions } from '../types';
@@ -35,4 +37,19 @@ export function callsTo(h: ConnectionsHarness, route: string, accountId?: string
     .counters()
     .filter((c) => c.route === route && (accountId === undefined || c.accountId === accountId))
     .reduce((sum, c) => sum + c.count, 0);
+}
+
+/**
+ * Whether packages/providers offers a syncer for the resource, known before any sandbox runs (Jest decides at
+ * collection time which tests exist). Adapters are built against placeholder origins and never called.
+ */
+export function hasSyncer(provider: Provider, resource: Resource): boolean {
+  const endpoints = sandboxEndpoints({ httpUrl: 'http://127.0.0.1:9', httpsUrl: 'https://127.0.0.1:9' });
+  const client = { clientId: 'probe', clientSecret: 'probe', redirectUri: 'http://127.0.0.1:9/cb', fetch };
+  const adapters = createAdapterRegistry({
+    google: { ...client, endpoints: endpoints.google },
+    microsoft: { ...client, endpoints: endpoints.microsoft },
+    hubspot: { ...client, endpoints: endpoints.hubspot },
+  });
+  return Boolean(adapters.get(provider)?.sync?.[resource]);
 }

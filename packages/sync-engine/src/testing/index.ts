@@ -1,2 +1,10 @@
 export { connectSandboxAccount, type SandboxConnection } from './connect';
-export { callsTo, engineDeps, testAccessTokens } from './engine';
+export { callsTo, engineDeps, hasSyncer, testAccessTokens } from './engine';
+export {
+  duplicateRows,
+  sandboxSnapshot,
+  snapshotChecksum,
+  SYNC_CASES,
+  tableSnapshot,
+  type SyncCase,
+} from './dataset';

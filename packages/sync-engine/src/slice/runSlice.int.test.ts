@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
+import { QUEUE_NAMES } from '@crm-sync/queue';
+import { revokeConnection } from '../revocation/revokeConnection';
+import { connectSandboxAccount, engineDeps } from '../testing';
+import { runSlice } from './runSlice';
+
+let h: ConnectionsHarness;
+beforeAll(async () => {
+  h = await createConnectionsHarness();
+});
+afterAll(() => h.close());
+
+const q = <T>(sql: string, parameters: unknown[] = []) =>
+  h.db.dataSource.query(sql, parameters) as Promise<T[]>;
+
+describe('runSlice before any provider call', () => {
+  it.each([
+    ['connection_missing', async () => ({ connectionId: randomUUID() })],
+    [
+      'connection_inactive',
+      async () => {
+        const { connectionId } = await connectSandboxAccount(h, {
+          provider: 'google',
+          email: 'off@example.com',
+        });
+        await q(`UPDATE connections SET status = 'disconnected' WHERE id = $1`, [connectionId]);
+        return { connectionId };
+      },
+    ],
+    [
+      'disabled',
+      async () => {
+        const { connectionId } = await connectSandboxAccount(h, {
+          provider: 'google',
+          email: 'dis@example.com',
+        });
+        await q(`UPDATE sync_states SET enabled = false WHERE connection_id = $1`, [connectionId]);
+        return { connectionId };
+      },
+    ],
+    [
+      'state_missing',
+      async () => {
+        const { connectionId } = await connectSandboxAccount(h, {
+          provider: 'google',
+          email: 'nostate@example.com',
+        });
+        await q(`DELETE FROM sync_states WHERE connection_id = $1`, [connectionId]);
+        return { connectionId };
+      },
+    ],
+  ])('skips (%s) without touching the provider', async (reason, arrange) => {
+    const { connectionId } = await arrange();
+    h.sandbox.control.resetCounters();
+    const outcome = await runSlice(engineDeps(h), { connectionId, resource: 'mail', budgetMs: 1000 });
+    expect(outcome).toMatchObject({ kind: 'skipped', reason });
+    expect(h.sandbox.control.counters()).toEqual([]);
+  });
+});
+
+describe('revokeConnection', () => {
+  it('flips the connection once: needs_reauth, credentials deleted, every resource disabled, audit, notification', async () => {
+    const { connectionId } = await connectSandboxAccount(h, {
+      provider: 'hubspot',
+      email: 'gone@example.com',
+    });
+    const input = {
+      connectionId,
+      tenantId: 't1',
+      resource: 'contacts' as const,
+      reason: 'BAD_REFRESH_TOKEN',
+      now: new Date(),
+    };
+    const deps = { db: h.db.dataSource, credentials: h.deps.credentials, producer: h.deps.producer };
+    const [first, second] = await Promise.all([revokeConnection(deps, input), revokeConnection(deps, input)]);
+    expect([first, second].sort()).toEqual([false, true]);
+
+    const [connection] = await q<{ status: string; status_reason: string }>(
+      `SELECT status, status_reason FROM connections WHERE id = $1`,
+      [connectionId],
+    );
+    expect(connection).toEqual({
+      status: 'needs_reauth',
+      status_reason: 'token revoked at the provider (BAD_REFRESH_TOKEN)',
+    });
+    expect(await h.deps.credentials.load(connectionId)).toBeNull();
+    const states = await q<{ enabled: boolean; disabled_reason: string }>(
+      `SELECT enabled, disabled_reason FROM sync_states WHERE connection_id = $1`,
+      [connectionId],
+    );
+    expect(states).toHaveLength(3);
+    expect(states.every((s) => !s.enabled && s.disabled_reason === 'auth revoked')).toBe(true);
+    const audit = await q<{ type: string }>(
+      `SELECT type FROM audit_events WHERE connection_id = $1 ORDER BY created_at`,
+      [connectionId],
+    );
+    expect(audit.map((a) => a.type)).toEqual(['connected', 'token_revoked']);
+    const notes = await h.deps.producer.queue(QUEUE_NAMES.crmNotifications).getJobs(['waiting']);
+    expect(notes.filter((n) => n.data.connectionId === connectionId).map((n) => n.data)).toEqual([
+      expect.objectContaining({ type: 'connection.status_changed', status: 'needs_reauth', tenantId: 't1' }),
+    ]);
+
+    const outcome = await runSlice(engineDeps(h), { connectionId, resource: 'contacts', budgetMs: 1000 });
+    expect(outcome).toMatchObject({ kind: 'skipped', reason: 'connection_inactive' });
+  });
+});

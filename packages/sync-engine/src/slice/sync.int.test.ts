@@ -1,0 +1,133 @@
+import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
+import type { SliceOutcome, SliceRequest } from '../types';
+import {
+  connectSandboxAccount,
+  duplicateRows,
+  engineDeps,
+  hasSyncer,
+  sandboxSnapshot,
+  snapshotChecksum,
+  SYNC_CASES,
+  tableSnapshot,
+  type SyncCase,
+} from '../testing';
+import { runSlice } from './runSlice';
+
+const SIZE = 120;
+
+let h: ConnectionsHarness;
+beforeAll(async () => {
+  h = await createConnectionsHarness();
+});
+afterAll(() => h.close());
+
+/** Runs slices until one is not `more`; returns every outcome. */
+async function syncRound(request: SliceRequest, max = 50): Promise<SliceOutcome[]> {
+  const outcomes: SliceOutcome[] = [];
+  for (let i = 0; i < max; i += 1) {
+    const outcome = await runSlice(engineDeps(h), request);
+    outcomes.push(outcome);
+    if (outcome.kind !== 'more' && outcome.kind !== 'rate_limited') return outcomes;
+  }
+  throw new Error(`no result after ${max} slices: ${outcomes.map((o) => o.kind).join(',')}`);
+}
+
+async function expectConverged(c: SyncCase, accountId: string, connectionId: string): Promise<void> {
+  const expected = sandboxSnapshot(h, c, accountId);
+  const actual = await tableSnapshot(h, c, connectionId);
+  expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+  expect(snapshotChecksum(actual)).toBe(snapshotChecksum(expected));
+  expect(await duplicateRows(h, c, connectionId)).toBe(0);
+}
+
+const state = async (connectionId: string, resource: string) =>
+  (
+    await h.db.dataSource.query(`SELECT * FROM sync_states WHERE connection_id = $1 AND resource = $2`, [
+      connectionId,
+      resource,
+    ])
+  )[0];
+
+describe.each(SYNC_CASES.map((c) => [`${c.provider} ${c.resource}`, c] as const))('%s', (name, c) => {
+  // Which syncers exist is decided by packages/providers; cases without one are reported skipped, not passed.
+  const run = hasSyncer(c.provider, c.resource) ? it : it.skip;
+  const connect = (suffix: string) =>
+    connectSandboxAccount(h, {
+      provider: c.provider,
+      email: `${suffix}-${name.replace(' ', '-')}@example.com`,
+      sizes: { [c.sandboxResource]: SIZE },
+      resources: [c.resource],
+    });
+
+  run('full sync lands the dataset, mutations land incrementally, an expired cursor resyncs', async () => {
+    const { connectionId, account } = await connect('full');
+    const request = { connectionId, resource: c.resource, budgetMs: 30_000 };
+    expect((await syncRound(request)).at(-1)).toMatchObject({ kind: 'caught_up' });
+    await expectConverged(c, account.id, connectionId);
+    const caughtUp = await state(connectionId, c.resource);
+    expect(caughtUp).toMatchObject({
+      mode: 'incremental',
+      phase: 'caught_up',
+      status: 'idle',
+      continuation: null,
+    });
+    expect(caughtUp.cursor).toBeTruthy();
+    expect(caughtUp.items_done).toBeGreaterThanOrEqual(SIZE);
+    expect(caughtUp.last_success_at).toBeInstanceOf(Date);
+
+    const ids = [...sandboxSnapshot(h, c, account.id).keys()];
+    const control = h.sandbox.control;
+    control.addItem(c.provider, account.id, c.sandboxResource);
+    control.updateItem(c.provider, account.id, c.sandboxResource, ids[3]!, c.edit('edited value'));
+    control.deleteItem(c.provider, account.id, c.sandboxResource, ids[5]!);
+    const incremental = await syncRound(request);
+    expect(incremental.at(-1)).toMatchObject({ kind: 'caught_up' });
+    await expectConverged(c, account.id, connectionId);
+
+    control.updateItem(c.provider, account.id, c.sandboxResource, ids[7]!, c.edit('edited before expiry'));
+    control.expireCursors(c.provider, account.id);
+    expect((await syncRound(request)).at(-1)).toMatchObject({ kind: 'caught_up' });
+    await expectConverged(c, account.id, connectionId);
+    expect(await state(connectionId, c.resource)).toMatchObject({
+      mode: 'incremental',
+      last_error: 'cursor expired; full resync',
+    });
+  });
+
+  run('a revoked grant stops the sync with no further provider calls', async () => {
+    const { connectionId, account } = await connect('revoked');
+    h.sandbox.control.revokeTokens(c.provider, account.id);
+    const request = { connectionId, resource: c.resource, budgetMs: 30_000 };
+    // A still-valid access token may not exist: the revoked one is refused (401), the refresh is refused too.
+    expect(await runSlice(engineDeps(h), request)).toMatchObject({ kind: 'auth_revoked' });
+    const calls = () => h.sandbox.control.counters().reduce((n, e) => n + e.count, 0);
+    const before = calls();
+    expect(await runSlice(engineDeps(h), request)).toMatchObject({
+      kind: 'skipped',
+      reason: 'connection_inactive',
+    });
+    expect(calls()).toBe(before);
+    const [connection] = await h.db.dataSource.query(`SELECT status FROM connections WHERE id = $1`, [
+      connectionId,
+    ]);
+    expect(connection.status).toBe('needs_reauth');
+    expect(await h.deps.credentials.load(connectionId)).toBeNull();
+  });
+
+  run('a 429 storm is ridden out as rate_limited outcomes, never a failure', async () => {
+    const { connectionId, account } = await connect('storm');
+    h.sandbox.control.addFault({
+      provider: c.provider,
+      accountId: account.id,
+      action: { kind: 'status', status: 429, retryAfterSeconds: 0 },
+      next: 6,
+    });
+    const outcomes = await syncRound({ connectionId, resource: c.resource, budgetMs: 30_000 }, 100);
+    expect(outcomes.filter((o) => o.kind === 'rate_limited').length).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o.kind !== 'rate_limited' && o.kind !== 'more').map((o) => o.kind)).toEqual(
+      ['caught_up'],
+    );
+    await expectConverged(c, account.id, connectionId);
+    expect((await state(connectionId, c.resource)).consecutive_failures).toBe(0);
+  });
+});

@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto';
+import type { ConnectionsHarness } from '@crm-sync/connections/testing';
+import type { CrmTableName, Provider, Resource } from '@crm-sync/core';
+
+/**
+ * How one (provider, resource) lands in the CRM tables, for oracles that compare the sandbox with the table:
+ * which sandbox resource feeds it, and one field that a syncer must carry over verbatim.
+ */
+export interface SyncCase {
+  provider: Provider;
+  resource: Resource;
+  /** The sandbox's name for the resource (account `sizes` key, control API resource). */
+  sandboxResource: string;
+  table: CrmTableName;
+  objectType?: string;
+  /** The sandbox item's value of the checked field. */
+  field: (data: Record<string, unknown>) => string | null;
+  /** SQL expression of the same value in `table`. */
+  column: string;
+  /** Control-API fields that change the checked field to `value`. */
+  edit: (value: string) => Record<string, unknown>;
+}
+
+const prop = (name: string) => (data: Record<string, unknown>) =>
+  ((data.properties as Record<string, string | null>)[name] ?? null) as string | null;
+const key = (name: string) => (data: Record<string, unknown>) => data[name] as string;
+
+export const SYNC_CASES: SyncCase[] = [
+  {
+    provider: 'google',
+    resource: 'mail',
+    sandboxResource: 'messages',
+    table: 'emails',
+    field: key('subject'),
+    column: 'subject',
+    edit: (v) => ({ subject: v }),
+  },
+  {
+    provider: 'google',
+    resource: 'calendar',
+    sandboxResource: 'events',
+    table: 'calendar_events',
+    field: key('summary'),
+    column: 'title',
+    edit: (v) => ({ summary: v }),
+  },
+  {
+    provider: 'google',
+    resource: 'contacts',
+    sandboxResource: 'contacts',
+    table: 'contacts',
+    field: key('givenName'),
+    column: 'given_name',
+    edit: (v) => ({ givenName: v }),
+  },
+  {
+    provider: 'microsoft',
+    resource: 'mail',
+    sandboxResource: 'messages',
+    table: 'emails',
+    field: key('subject'),
+    column: 'subject',
+    edit: (v) => ({ subject: v }),
+  },
+  {
+    provider: 'microsoft',
+    resource: 'calendar',
+    sandboxResource: 'events',
+    table: 'calendar_events',
+    field: key('subject'),
+    column: 'title',
+    edit: (v) => ({ subject: v }),
+  },
+  {
+    provider: 'microsoft',
+    resource: 'contacts',
+    sandboxResource: 'contacts',
+    table: 'contacts',
+    field: key('givenName'),
+    column: 'given_name',
+    edit: (v) => ({ givenName: v }),
+  },
+  {
+    provider: 'hubspot',
+    resource: 'contacts',
+    sandboxResource: 'contacts',
+    table: 'crm_objects',
+    objectType: 'contacts',
+    field: prop('email'),
+    column: `properties->>'email'`,
+    edit: (v) => ({ email: v }),
+  },
+  {
+    provider: 'hubspot',
+    resource: 'companies',
+    sandboxResource: 'companies',
+    table: 'crm_objects',
+    objectType: 'companies',
+    field: prop('name'),
+    column: `properties->>'name'`,
+    edit: (v) => ({ name: v }),
+  },
+  {
+    provider: 'hubspot',
+    resource: 'deals',
+    sandboxResource: 'deals',
+    table: 'crm_objects',
+    objectType: 'deals',
+    field: prop('dealname'),
+    column: `properties->>'dealname'`,
+    edit: (v) => ({ dealname: v }),
+  },
+];
+
+/** Every live item of the account's resource in the sandbox: id -> checked field. */
+export function sandboxSnapshot(
+  h: ConnectionsHarness,
+  c: SyncCase,
+  accountId: string,
+): Map<string, string | null> {
+  const { accounts, datasets } = h.sandbox.context;
+  const account = accounts.get(c.provider, accountId);
+  const generator = datasets.generator(c.provider, c.sandboxResource);
+  if (!account || !generator)
+    throw new Error(`no sandbox ${c.provider} ${c.sandboxResource} for ${accountId}`);
+  const dataset = datasets.open(account, generator);
+  const out = new Map<string, string | null>();
+  let after: number | undefined;
+  do {
+    const page = dataset.page({ after, limit: 1000, order: 'asc' });
+    for (const item of page.items) out.set(item.id, c.field(item.data as Record<string, unknown>));
+    after = page.nextOrdinal;
+  } while (after !== undefined);
+  return out;
+}
+
+/** Every live row of the connection in the case's table: external id -> checked column. */
+export async function tableSnapshot(
+  h: ConnectionsHarness,
+  c: SyncCase,
+  connectionId: string,
+): Promise<Map<string, string | null>> {
+  const byType = c.objectType ? `AND object_type = $2` : '';
+  const rows = (await h.db.dataSource.query(
+    `SELECT external_id, ${c.column} AS value FROM ${c.table}
+      WHERE connection_id = $1 AND deleted_at IS NULL ${byType}`,
+    c.objectType ? [connectionId, c.objectType] : [connectionId],
+  )) as Array<{ external_id: string; value: string | null }>;
+  return new Map(rows.map((r) => [r.external_id, r.value]));
+}
+
+/** Order-independent digest of a snapshot, so a mismatch report stays short. */
+export function snapshotChecksum(snapshot: Map<string, string | null>): string {
+  const lines = [...snapshot].map(([id, value]) => `${id}\t${value ?? '\u0000'}`).sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
+/** Rows of the connection in the case's table, deleted ones included, grouped by external id count (dupes). */
+export async function duplicateRows(
+  h: ConnectionsHarness,
+  c: SyncCase,
+  connectionId: string,
+): Promise<number> {
+  const [row] = (await h.db.dataSource.query(
+    `SELECT count(*) - count(DISTINCT external_id) AS dupes FROM ${c.table} WHERE connection_id = $1`,
+    [connectionId],
+  )) as Array<{ dupes: string }>;
+  return Number(row?.dupes ?? 0);
+}
