@@ -19,6 +19,16 @@ export interface EnqueueOptions {
 export interface ProducerOptions {
   connection: Redis;
   prefix?: string;
+  /**
+   * BullMQ waits for Redis to become ready before adding, indefinitely. A producer in a request path or a
+   * scheduler tick must fail instead, so the caller can answer or retry; default 5 s.
+   */
+  timeoutMs?: number;
+}
+
+/** Redis did not accept the jobs in time; nothing can be assumed added (dedupe keys make a retry safe). */
+export class EnqueueTimeoutError extends Error {
+  override name = 'EnqueueTimeoutError';
 }
 
 /** Adds validated jobs to the catalog's queues; one BullMQ Queue object per queue name, created on first use. */
@@ -60,7 +70,11 @@ export class JobProducer {
         removeOnFail: { count: 5_000 },
       },
     }));
-    const added = await this.queue(queue).addBulk(prepared);
+    const added = await withTimeout(
+      this.queue(queue).addBulk(prepared),
+      this.options.timeoutMs ?? 5_000,
+      `Redis did not accept ${prepared.length} ${queue} job(s) in time`,
+    );
     return added.map((job, i) => {
       if (!job.id) throw new Error(`BullMQ returned no job id for ${queue} job ${i}`);
       return job.id;
@@ -82,5 +96,17 @@ export class JobProducer {
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new EnqueueTimeoutError(message)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

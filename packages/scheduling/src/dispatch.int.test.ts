@@ -1,0 +1,172 @@
+import {
+  createRedisConnection,
+  EnqueueTimeoutError,
+  JobProducer,
+  QUEUE_NAMES,
+  SYNC_QUEUES,
+} from '@crm-sync/queue';
+import { createTestDatabase, createTestRedis } from '@crm-sync/testing';
+import { dispatchDueSyncs, dispatchTokenRefreshes, type SyncIntervals } from './index';
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let redis: Awaited<ReturnType<typeof createTestRedis>>;
+const connections: ReturnType<typeof createRedisConnection>[] = [];
+const producers: JobProducer[] = [];
+
+const intervals: SyncIntervals = {
+  defaultSeconds: 300,
+  overrides: { 'hubspot.deals': 900 },
+  jitterRatio: 0.1,
+};
+
+function newProducer(): JobProducer {
+  const connection = createRedisConnection({ url: redis.url, role: 'producer' });
+  const producer = new JobProducer({ connection, prefix: redis.prefix });
+  connections.push(connection);
+  producers.push(producer);
+  return producer;
+}
+
+beforeAll(async () => {
+  [db, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
+});
+afterAll(async () => {
+  await Promise.all(producers.map((p) => p.close()));
+  await Promise.all(connections.map((c) => c.quit()));
+  await Promise.all([redis.cleanup(), db.drop()]);
+});
+beforeEach(async () => {
+  await db.dataSource.query('TRUNCATE connections CASCADE');
+  await redis.redis.flushdb();
+});
+
+/** `count` connections of a provider with one sync state per resource, due `dueInSeconds` from now. */
+async function seed(
+  provider: string,
+  resources: string[],
+  count: number,
+  dueInSeconds: number,
+  status = 'active',
+) {
+  await db.dataSource.query(
+    `WITH c AS (
+       INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id, status)
+       SELECT 't', 'u' || i, $1, $1 || '-' || i || '-' || $4::text || '-' || random(), $5
+         FROM generate_series(1, $2) AS i RETURNING id)
+     INSERT INTO sync_states (connection_id, resource, next_sync_at)
+     SELECT c.id, r, now() + make_interval(secs => $4::float8) FROM c, unnest($3::text[]) AS r`,
+    [provider, count, resources, dueInSeconds, status],
+  );
+}
+
+const waiting = async (queue: string) =>
+  (
+    await newProducer()
+      .queue(queue as never)
+      .getJobCounts('waiting')
+  ).waiting;
+
+describe('dispatchDueSyncs', () => {
+  it('enqueues each due, enabled sync of an active connection exactly once and moves its due time', async () => {
+    await seed('google', ['mail', 'calendar'], 30, -5);
+    await seed('hubspot', ['deals'], 10, -5);
+    await seed('google', ['mail'], 7, 60); // not due yet
+    await seed('microsoft', ['mail'], 5, -5, 'needs_reauth');
+    await db.dataSource.query(
+      `UPDATE sync_states SET enabled = false WHERE resource = 'calendar' AND connection_id IN
+         (SELECT id FROM connections ORDER BY id LIMIT 3)`,
+    );
+    const disabled = Number(
+      (await db.dataSource.query(`SELECT count(*) FROM sync_states WHERE NOT enabled`))[0].count,
+    );
+    const deps = { db: db.dataSource, producer: newProducer(), intervals, batchSize: 16 };
+
+    expect(await dispatchDueSyncs(deps)).toEqual({ enqueued: 60 - disabled + 10 });
+    expect(await waiting(SYNC_QUEUES.google)).toBe(60 - disabled);
+    expect(await waiting(SYNC_QUEUES.hubspot)).toBe(10);
+    expect(await waiting(SYNC_QUEUES.microsoft)).toBe(0);
+    expect(await dispatchDueSyncs(deps)).toEqual({ enqueued: 0 });
+
+    const spread = await db.dataSource.query(
+      `SELECT c.provider, s.resource, min(extract(epoch FROM s.next_sync_at - now())) AS lo,
+              max(extract(epoch FROM s.next_sync_at - now())) AS hi
+         FROM sync_states s JOIN connections c ON c.id = s.connection_id
+        WHERE s.status = 'queued' GROUP BY 1, 2`,
+    );
+    const bounds = Object.fromEntries(
+      spread.map((r: { provider: string; resource: string; lo: string; hi: string }) => [
+        `${r.provider}.${r.resource}`,
+        [Number(r.lo), Number(r.hi)],
+      ]),
+    );
+    expect(bounds['google.mail'][0]).toBeGreaterThan(295);
+    expect(bounds['google.mail'][1]).toBeLessThanOrEqual(330);
+    expect(bounds['hubspot.deals'][0]).toBeGreaterThan(895);
+    expect(bounds['google.mail'][1] - bounds['google.mail'][0]).toBeGreaterThan(1); // jitter spreads them
+  });
+
+  it('three schedulers at once enqueue every due sync once, with no duplicates', async () => {
+    await seed('microsoft', ['mail', 'calendar', 'contacts'], 400, -1);
+    const runs = await Promise.all(
+      [1, 2, 3].map(() =>
+        dispatchDueSyncs({ db: db.dataSource, producer: newProducer(), intervals, batchSize: 50 }),
+      ),
+    );
+    expect(runs.reduce((sum, r) => sum + r.enqueued, 0)).toBe(1_200);
+    expect(runs.filter((r) => r.enqueued > 0).length).toBeGreaterThan(1);
+    const jobs = await newProducer().queue(SYNC_QUEUES.microsoft).getJobs(['waiting'], 0, -1);
+    const keys = new Set(jobs.map((j) => `${j.data.connectionId}.${j.data.resource}`));
+    expect([jobs.length, keys.size]).toEqual([1_200, 1_200]);
+  });
+
+  it('does not double a sync whose job is still pending, and re-enqueues everything due after Redis lost it', async () => {
+    await seed('hubspot', ['contacts', 'companies'], 25, -1);
+    const deps = { db: db.dataSource, producer: newProducer(), intervals, batchSize: 100 };
+    await dispatchDueSyncs(deps);
+    await db.dataSource.query(`UPDATE sync_states SET next_sync_at = now() - interval '1 second'`);
+    expect(await dispatchDueSyncs(deps)).toEqual({ enqueued: 50 });
+    expect(await waiting(SYNC_QUEUES.hubspot)).toBe(50);
+
+    await redis.redis.flushdb();
+    await db.dataSource.query(`UPDATE sync_states SET next_sync_at = now() - interval '1 second'`);
+    expect(await dispatchDueSyncs(deps)).toEqual({ enqueued: 50 });
+    expect(await waiting(SYNC_QUEUES.hubspot)).toBe(50);
+  });
+
+  it('leaves rows due when Redis refuses the jobs', async () => {
+    await seed('google', ['mail'], 5, -1);
+    const connection = createRedisConnection({ url: 'redis://127.0.0.1:1', role: 'producer' });
+    connection.on('error', () => undefined);
+    const broken = new JobProducer({ connection, prefix: redis.prefix, timeoutMs: 300 });
+    const queue = broken.queue(SYNC_QUEUES.google);
+    queue.on('error', () => undefined);
+    await expect(
+      dispatchDueSyncs({ db: db.dataSource, producer: broken, intervals, batchSize: 10 }),
+    ).rejects.toBeInstanceOf(EnqueueTimeoutError);
+    connection.disconnect();
+    await queue.close().catch(() => undefined);
+    const due = await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM sync_states WHERE next_sync_at <= now()`,
+    );
+    expect(due[0].n).toBe(5);
+  });
+});
+
+describe('dispatchTokenRefreshes', () => {
+  it('enqueues one refresh per active connection whose token expires within the margin', async () => {
+    await seed('microsoft', ['mail'], 12, 3600);
+    await db.dataSource.query(
+      `INSERT INTO credentials (connection_id, key_id, sealed, expires_at)
+       SELECT id, 'k', '\\x00', now() + make_interval(secs => (row_number() OVER (ORDER BY id))::int * 30)
+         FROM connections`,
+    );
+    await db.dataSource.query(
+      `UPDATE connections SET status = 'needs_reauth' WHERE id = (SELECT connection_id FROM credentials ORDER BY expires_at LIMIT 1)`,
+    );
+    const deps = { db: db.dataSource, producer: newProducer(), marginSeconds: 200, batchSize: 2 };
+    // Expiring at 30..360 s; a 200 s margin covers the first six, one of which needs re-authentication.
+    expect(await dispatchTokenRefreshes(deps)).toEqual({ enqueued: 5 });
+    expect(await dispatchTokenRefreshes(deps)).toEqual({ enqueued: 5 });
+    expect(await waiting(QUEUE_NAMES.tokenRefresh)).toBe(5);
+  });
+});

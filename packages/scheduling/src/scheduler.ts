@@ -1,0 +1,68 @@
+import type { Logger } from '@crm-sync/observability';
+import { dispatchDueSyncs, type DispatchDeps } from './dispatchSyncs';
+import { dispatchTokenRefreshes } from './dispatchRefreshes';
+
+export interface SchedulerOptions extends DispatchDeps {
+  tickMs: number;
+  refreshMarginSeconds: number;
+  logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+  /** Called after each tick with what it did (metrics). */
+  onTick?: (result: TickResult) => void;
+}
+
+export interface TickResult {
+  syncsEnqueued: number;
+  refreshesEnqueued: number;
+  durationMs: number;
+}
+
+/**
+ * The scheduler loop: every tick, enqueue due syncs and due token refreshes. Several schedulers may run at once
+ * (SKIP LOCKED splits the rows, dedupe keys drop repeats). A failing tick is logged and the next one retries;
+ * Postgres stays the record of what is due, so nothing is lost while Redis or a scheduler is down.
+ */
+export class Scheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(private readonly options: SchedulerOptions) {}
+
+  async tick(): Promise<TickResult> {
+    const started = performance.now();
+    const syncs = await dispatchDueSyncs(this.options);
+    const refreshes = await dispatchTokenRefreshes({
+      ...this.options,
+      marginSeconds: this.options.refreshMarginSeconds,
+    });
+    const result = {
+      syncsEnqueued: syncs.enqueued,
+      refreshesEnqueued: refreshes.enqueued,
+      durationMs: performance.now() - started,
+    };
+    this.options.onTick?.(result);
+    return result;
+  }
+
+  start(): void {
+    this.stopped = false;
+    const loop = () => {
+      this.running = this.tick()
+        .then((result) => {
+          if (result.syncsEnqueued + result.refreshesEnqueued > 0) this.options.logger.debug(result, 'tick');
+        })
+        .catch((error: unknown) => this.options.logger.error({ err: error }, 'scheduler tick failed'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(loop, this.options.tickMs);
+        });
+    };
+    loop();
+  }
+
+  /** Stops after the tick in progress, if any, has finished. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+}
