@@ -1,4 +1,5 @@
 // worker process: configuration, wiring and lifecycle only; behaviour lives in the packages and processor.ts.
+import type { AddressInfo } from 'node:net';
 import { loadConfigOrExit } from '@crm-sync/config';
 import { createDataSource } from '@crm-sync/db';
 import { createLogger, createMetrics } from '@crm-sync/observability';
@@ -78,7 +79,13 @@ async function main(): Promise<void> {
     },
   });
   logger.info(
-    { queues: settings.queues, concurrency: settings.concurrency, providers: [...providers.adapters.keys()] },
+    {
+      queues: settings.queues,
+      concurrency: settings.concurrency,
+      providers: [...providers.adapters.keys()],
+      // The bound port, which differs from the configured one when that is 0 (tests).
+      opsPort: (ops.address() as AddressInfo).port,
+    },
     'ready',
   );
 

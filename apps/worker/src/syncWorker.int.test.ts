@@ -1,0 +1,142 @@
+import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
+import { createLogger, createMetrics } from '@crm-sync/observability';
+import { createRedisConnection, SYNC_QUEUES } from '@crm-sync/queue';
+import { runSlice } from '@crm-sync/sync-engine';
+import {
+  connectSandboxAccount,
+  engineDeps,
+  sandboxSnapshot,
+  tableSnapshot,
+} from '@crm-sync/sync-engine/testing';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createSyncProcessor } from './processor';
+import { enqueueSync, sizeFromEnv, workerCase } from './testSupport/cases';
+import { startSyncWorkers } from './workers';
+
+const c = workerCase();
+const run = c ? it : it.skip;
+const BIG = sizeFromEnv('FAIRNESS_BIG_SIZE', 50_000);
+const SMALL = sizeFromEnv('FAIRNESS_SMALL_SIZE', 100);
+const SMALL_COUNT = 20;
+
+let h: ConnectionsHarness;
+let connection: Redis;
+let workers: Worker[] = [];
+beforeAll(async () => {
+  h = await createConnectionsHarness();
+  connection = createRedisConnection({ url: h.redis.url, role: 'worker' });
+});
+afterEach(async () => {
+  await Promise.all(workers.map((w) => w.close()));
+  workers = [];
+});
+afterAll(async () => {
+  await connection.quit();
+  await h.close();
+});
+
+function startWorker(concurrency: number, sliceMs: number): void {
+  const metrics = createMetrics({ collectDefaults: false });
+  const logger = createLogger({ name: 'worker-test', level: 'silent' });
+  const deps = engineDeps(h);
+  const limit = { max: 1000, durationMs: 1000 };
+  workers = startSyncWorkers({
+    connection,
+    prefix: h.redis.prefix,
+    queues: [SYNC_QUEUES[c!.provider]],
+    concurrency,
+    limiters: { 'sync-google': limit, 'sync-microsoft': limit, 'sync-hubspot': limit },
+    stalledIntervalMs: 5_000,
+    lockDurationMs: 10_000,
+    processorFor: (queue) =>
+      createSyncProcessor({ queue, sliceMs, runSlice: (r) => runSlice(deps, r), logger, metrics }),
+  });
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const successes = async (ids: string[]) =>
+  (await h.db.dataSource.query(
+    `SELECT connection_id, last_success_at, phase FROM sync_states WHERE connection_id = ANY($1::uuid[])`,
+    [ids],
+  )) as Array<{ connection_id: string; last_success_at: Date | null; phase: string | null }>;
+
+describe('sync worker', () => {
+  run('time-slices: twenty small mailboxes finish before one large one queued ahead of them', async () => {
+    const big = await connectSandboxAccount(h, {
+      provider: c!.provider,
+      email: 'big@example.com',
+      sizes: { [c!.sandboxResource]: BIG },
+      resources: [c!.resource],
+    });
+    const small = [];
+    for (let i = 0; i < SMALL_COUNT; i += 1) {
+      small.push(
+        await connectSandboxAccount(h, {
+          provider: c!.provider,
+          email: `small${i}@example.com`,
+          sizes: { [c!.sandboxResource]: SMALL },
+          resources: [c!.resource],
+        }),
+      );
+    }
+    await enqueueSync(h, c!, big.connectionId);
+    for (const s of small) await enqueueSync(h, c!, s.connectionId);
+    startWorker(2, 250);
+
+    const smallIds = small.map((s) => s.connectionId);
+    const finished = await waitFor(async () => {
+      const rows = await successes(smallIds);
+      return rows.every((r) => r.last_success_at) ? rows : undefined;
+    }, 45_000);
+    const [bigState] = await successes([big.connectionId]);
+    // Either the big mailbox is still syncing, or it finished after every small one.
+    const lastSmall = Math.max(...finished.map((r) => r.last_success_at!.getTime()));
+    if (bigState!.last_success_at) expect(bigState!.last_success_at.getTime()).toBeGreaterThan(lastSmall);
+    else expect(bigState!.phase).not.toBe('caught_up');
+    for (const s of small.slice(0, 3)) {
+      expect([...(await tableSnapshot(h, c!, s.connectionId)).keys()].sort()).toEqual(
+        [...sandboxSnapshot(h, c!, s.account.id).keys()].sort(),
+      );
+    }
+  });
+
+  run('rides out a 429 storm: the job completes with no failed attempt', async () => {
+    const { connectionId, account } = await connectSandboxAccount(h, {
+      provider: c!.provider,
+      email: 'storm@example.com',
+      sizes: { [c!.sandboxResource]: 150 },
+      resources: [c!.resource],
+    });
+    h.sandbox.control.addFault({
+      provider: c!.provider,
+      accountId: account.id,
+      action: { kind: 'status', status: 429, retryAfterSeconds: 1 },
+      next: 4,
+    });
+    const jobId = await enqueueSync(h, c!, connectionId);
+    const failures: string[] = [];
+    startWorker(1, 5_000);
+    workers[0]!.on('failed', (job) => failures.push(job?.id ?? '?'));
+    await waitFor(
+      async () => ((await successes([connectionId]))[0]?.last_success_at ? true : undefined),
+      30_000,
+    );
+    expect(failures).toEqual([]);
+    const job = await h.deps.producer.queue(SYNC_QUEUES[c!.provider]).getJob(jobId);
+    // Completed jobs are kept (removeOnComplete by count): one attempt, the one that completed.
+    expect(job?.attemptsMade).toBe(1);
+    expect([...(await tableSnapshot(h, c!, connectionId)).keys()].sort()).toEqual(
+      [...sandboxSnapshot(h, c!, account.id).keys()].sort(),
+    );
+  });
+});

@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ConnectionsHarness } from '@crm-sync/connections/testing';
+import { CredentialStore, KeyRing } from '@crm-sync/vault';
+
+const MAIN = resolve(__dirname, '..', 'main.ts');
+const ROOT = resolve(__dirname, '..', '..', '..', '..');
+
+/**
+ * What a worker child process needs to share the test's world: its database, Redis prefix, sandbox and a
+ * vault key it can read. The harness's key is random and in-memory, so credentials are re-sealed with a key
+ * this environment names.
+ */
+export class ChildWorkerEnv {
+  private readonly keyRing: KeyRing;
+  readonly env: Record<string, string>;
+
+  constructor(h: ConnectionsHarness, overrides: Record<string, string> = {}) {
+    const key = randomBytes(32);
+    this.keyRing = new KeyRing({ activeKeyId: 'child', keys: { child: key } });
+    const caFile = join(mkdtempSync(join(tmpdir(), 'crm-sync-worker-test-')), 'ca.pem');
+    writeFileSync(caFile, h.sandbox.caPem);
+    this.env = {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: h.db.url,
+      DATABASE_POOL_SIZE: '4',
+      REDIS_URL: h.redis.url,
+      VAULT_KEYS: `child:${key.toString('base64')}`,
+      PROVIDER_MODE: 'sandbox',
+      SANDBOX_HTTP_URL: h.sandbox.urls.google,
+      SANDBOX_HTTPS_URL: h.sandbox.urls.microsoft,
+      SANDBOX_CA_FILE: caFile,
+      WORKER_QUEUE_PREFIX: h.redis.prefix,
+      WORKER_HTTP_PORT: '0',
+      WORKER_STALLED_INTERVAL_MS: '1000',
+      WORKER_LOCK_DURATION_MS: '2000',
+      ...overrides,
+    };
+    this.h = h;
+  }
+
+  private readonly h: ConnectionsHarness;
+
+  /** Re-seals a connection's credentials with the child's key (the harness's store can no longer read them). */
+  async handOver(connectionId: string): Promise<void> {
+    const stored = await this.h.deps.credentials.load(connectionId);
+    if (!stored) throw new Error(`no credentials for ${connectionId}`);
+    await new CredentialStore({ db: this.h.db.dataSource, keyRing: this.keyRing }).save(
+      connectionId,
+      stored.tokens,
+      stored.expiresAt,
+    );
+  }
+
+  /** Starts `node --import tsx apps/worker/src/main.ts` and resolves once it logs `ready`. */
+  async start(timeoutMs = 30_000): Promise<ChildProcess & { opsPort: number }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      cwd: ROOT,
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const ready = new Promise<void>((resolveReady, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`worker not ready: ${output.slice(-2000)}`)),
+        timeoutMs,
+      );
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('"msg":"ready"')) {
+          clearTimeout(timer);
+          resolveReady();
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`worker exited with ${code}: ${output.slice(-2000)}`));
+      });
+    });
+    await ready;
+    const port = /"opsPort":(\d+)/.exec(output)?.[1];
+    return Object.assign(child, { opsPort: Number(port) });
+  }
+}
+
+/** Resolves with the exit code (or signal name) once the child is gone. */
+export async function exited(child: ChildProcess): Promise<number | string> {
+  if (child.exitCode !== null) return child.exitCode;
+  if (child.signalCode !== null) return child.signalCode;
+  const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+  return code ?? signal ?? -1;
+}
