@@ -18,3 +18,14 @@ export {
   type SyncStateView,
 } from './queries';
 export { requestDisconnect, requestSync, type RequestOutcome } from './requests';
+export {
+  deleteUserData,
+  disconnectConnection,
+  endConnection,
+  purgeConnectionData,
+  type DisconnectDeps,
+  type DisconnectInput,
+  type DisconnectOutcome,
+  type EndConnectionDeps,
+  type EndConnectionInput,
+} from './lifecycle';

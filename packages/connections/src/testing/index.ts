@@ -1,3 +1,4 @@
+export { connectSandboxAccount, type SandboxConnection } from './connect';
 export {
   createConnectionsHarness,
   HARNESS_REDIRECT_URI,

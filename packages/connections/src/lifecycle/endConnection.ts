@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditEventType, ConnectionStatus } from '@crm-sync/core';
+import type { JsonObject } from '@crm-sync/db';
+import { QUEUE_NAMES, type JobProducer } from '@crm-sync/queue';
+import type { CredentialStore } from '@crm-sync/vault';
+import type { DataSource } from 'typeorm';
+import { writeAudit } from '../audit';
+
+export interface EndConnectionInput {
+  connectionId: string;
+  status: Exclude<ConnectionStatus, 'active'>;
+  reason: string;
+  audit: { type: AuditEventType; actor: string; details?: JsonObject };
+  now?: Date;
+}
+
+export interface EndConnectionDeps {
+  db: DataSource;
+  credentials: CredentialStore;
+  producer: JobProducer;
+}
+
+/**
+ * Stops a connection for good or until re-consent: in one transaction its status changes, its credentials are
+ * deleted (not blanked), every resource stops and the audit trail records why; the CRM is told after the commit.
+ * Only the caller that actually changes the status does this, so a repeated event (queues deliver at least once)
+ * neither audits nor notifies twice. Returns whether it changed anything.
+ */
+export async function endConnection(deps: EndConnectionDeps, input: EndConnectionInput): Promise<boolean> {
+  const now = input.now ?? new Date();
+  const reason = input.reason.slice(0, 500);
+  const tenantId = await deps.db.transaction(async (manager) => {
+    // TypeORM answers UPDATE ... RETURNING with [rows, affected].
+    const [rows] = (await manager.query(
+      `UPDATE connections SET status = $2, status_reason = $3, updated_at = now(),
+              disconnected_at = CASE WHEN $2 = 'disconnected' THEN $4 ELSE disconnected_at END
+        WHERE id = $1 AND status <> $2 AND status <> 'disconnected'
+        RETURNING tenant_id`,
+      [input.connectionId, input.status, reason, now],
+    )) as [Array<{ tenant_id: string }>, number];
+    if (rows.length === 0) return null;
+    await deps.credentials.withManager(manager).delete(input.connectionId);
+    await manager.query(
+      `UPDATE sync_states SET enabled = false, status = 'disabled', disabled_reason = $2, continuation = NULL,
+              next_sync_at = NULL, updated_at = now()
+        WHERE connection_id = $1`,
+      [input.connectionId, reason],
+    );
+    await writeAudit(manager, {
+      connectionId: input.connectionId,
+      tenantId: rows[0]!.tenant_id,
+      ...input.audit,
+    });
+    return rows[0]!.tenant_id;
+  });
+  if (tenantId === null) return false;
+  const eventId = randomUUID();
+  await deps.producer.enqueue(
+    QUEUE_NAMES.crmNotifications,
+    'connection.status_changed',
+    {
+      type: 'connection.status_changed',
+      eventId,
+      occurredAt: now.toISOString(),
+      tenantId,
+      connectionId: input.connectionId,
+      status: input.status,
+      reason,
+    },
+    { jobId: eventId },
+  );
+  return true;
+}
