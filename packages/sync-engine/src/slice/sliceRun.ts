@@ -23,7 +23,8 @@ import {
 import { advancePosition, roundCounters, type SliceConnection } from '../state/syncStates';
 import type { SliceCounts, SliceOutcome, SliceRequest, SyncEngineDeps, SyncEngineOptions } from '../types';
 
-type Step = SliceOutcome | 'continue';
+/** `committed`: a page landed; `retry`: fetch the same position again (after a refresh or a reset). */
+type Step = SliceOutcome | 'committed' | 'retry';
 
 /** Rolls a page's transaction back when the position moved under it (another worker ran the same resource). */
 class PositionMovedError extends Error {
@@ -52,7 +53,9 @@ export class SliceRun {
     const started = performance.now();
     for (;;) {
       const step = await this.step();
-      if (step !== 'continue') return step;
+      if (step === 'retry') continue; // bounded: each retry kind happens once per page or per slice
+      if (step !== 'committed') return step;
+      // Checked only after a commit, so every slice makes progress however small its budget.
       if (performance.now() - started >= this.request.budgetMs) {
         await recordQueued(this.deps.db, this.connection.id, this.request.resource);
         return { kind: 'more', counts: this.counts };
@@ -128,7 +131,7 @@ export class SliceRun {
     this.tally(written);
     this.position = to;
     this.refreshedForPage = false;
-    if (!caughtUp) return 'continue';
+    if (!caughtUp) return 'committed';
     await this.announceCompleted(now);
     return { kind: 'caught_up', counts: this.counts };
   }
@@ -176,12 +179,12 @@ export class SliceRun {
       case 'refresh_and_retry':
         this.forceRefresh = true;
         this.refreshedForPage = true;
-        return 'continue';
+        return 'retry';
       case 'restart_full':
         await recordRestartFull(db, id, resource, now);
         this.position = { mode: 'full', cursor: null, continuation: null };
         this.restartedFull = true;
-        return 'continue';
+        return 'retry';
       case 'wait':
         await recordRateLimited(db, id, resource, new Date(now.getTime() + decision.retryAfterMs));
         return { kind: 'rate_limited', retryAfterMs: decision.retryAfterMs, counts };
