@@ -6,7 +6,7 @@ import {
   SYNC_QUEUES,
 } from '@crm-sync/queue';
 import { createTestDatabase, createTestRedis } from '@crm-sync/testing';
-import { dispatchDueSyncs, dispatchTokenRefreshes, type SyncIntervals } from './index';
+import { dispatchDueSyncs, dispatchTokenRefreshes, triggerSync, type SyncIntervals } from './index';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let redis: Awaited<ReturnType<typeof createTestRedis>>;
@@ -168,5 +168,33 @@ describe('dispatchTokenRefreshes', () => {
     expect(await dispatchTokenRefreshes(deps)).toEqual({ enqueued: 5 });
     expect(await dispatchTokenRefreshes(deps)).toEqual({ enqueued: 5 });
     expect(await waiting(QUEUE_NAMES.tokenRefresh)).toBe(5);
+  });
+});
+
+describe('triggerSync', () => {
+  it('enqueues a connection at once and, when full, drops its cursors', async () => {
+    await seed('google', ['mail', 'calendar', 'contacts'], 2, 3600);
+    await db.dataSource.query(`UPDATE sync_states SET mode = 'incremental', cursor = '123'`);
+    const [{ id }] = await db.dataSource.query(`SELECT id FROM connections ORDER BY id LIMIT 1`);
+    const deps = { db: db.dataSource, producer: newProducer(), intervals, batchSize: 10 };
+
+    expect(
+      await triggerSync(deps, { connectionId: id, resources: ['mail', 'contacts'], full: true }),
+    ).toEqual({
+      enqueued: 2,
+    });
+    const states = await db.dataSource.query(
+      `SELECT connection_id = $1 AS mine, resource, mode, cursor FROM sync_states ORDER BY 1 DESC, 2`,
+      [id],
+    );
+    expect(states.slice(0, 3)).toEqual([
+      { mine: true, resource: 'calendar', mode: 'incremental', cursor: '123' },
+      { mine: true, resource: 'contacts', mode: 'full', cursor: null },
+      { mine: true, resource: 'mail', mode: 'full', cursor: null },
+    ]);
+    expect(states.slice(3).every((s: { cursor: string }) => s.cursor === '123')).toBe(true);
+    // All three are handed to the queue; the two still pending are dropped there by their dedupe keys.
+    expect(await triggerSync(deps, { connectionId: id, full: false })).toEqual({ enqueued: 3 });
+    expect(await waiting(SYNC_QUEUES.google)).toBe(3);
   });
 });
