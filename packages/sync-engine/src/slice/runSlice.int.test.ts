@@ -90,7 +90,11 @@ describe('revokeConnection', () => {
       [connectionId],
     );
     expect(states).toHaveLength(3);
-    expect(states.every((s) => !s.enabled && s.disabled_reason === 'auth revoked')).toBe(true);
+    expect(
+      states.every(
+        (s) => !s.enabled && s.disabled_reason === 'token revoked at the provider (BAD_REFRESH_TOKEN)',
+      ),
+    ).toBe(true);
     const audit = await q<{ type: string }>(
       `SELECT type FROM audit_events WHERE connection_id = $1 ORDER BY created_at`,
       [connectionId],

@@ -205,7 +205,6 @@ export class SliceRun {
       case 'revoke':
         await revokeConnection(this.deps, {
           connectionId: id,
-          tenantId: this.connection.tenantId,
           resource,
           reason: decision.reason,
           now,

@@ -1,4 +1,5 @@
-export { connectSandboxAccount, type SandboxConnection } from './connect';
+// The connect helper moved to @crm-sync/connections/testing; re-exported so engine and worker tests share one.
+export { connectSandboxAccount, type SandboxConnection } from '@crm-sync/connections/testing';
 export { callsTo, engineDeps, hasSyncer, testAccessTokens } from './engine';
 export {
   duplicateRows,
