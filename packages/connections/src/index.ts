@@ -29,3 +29,4 @@ export {
   type EndConnectionDeps,
   type EndConnectionInput,
 } from './lifecycle';
+export { handleConnectionEvent, type EventDeps, type EventResult } from './events';

@@ -1,0 +1,72 @@
+import type { ConnectionEvent } from '@crm-sync/core';
+import { triggerSync, type SyncIntervals } from '@crm-sync/scheduling';
+import { deleteUserData, disconnectConnection, endConnection, type DisconnectDeps } from '../lifecycle';
+
+export interface EventDeps extends DisconnectDeps {
+  intervals: SyncIntervals;
+  batchSize: number;
+}
+
+/** What handling an event did, for the job's return value and logs. */
+export type EventResult =
+  | { handled: 'sync_triggered'; enqueued: number }
+  | { handled: 'disconnected'; changed: boolean; revoke: string }
+  | { handled: 'revoked'; changed: boolean }
+  | { handled: 'user_deleted'; connections: number }
+  | { handled: 'ignored'; reason: string };
+
+/**
+ * One place that decides what each `connection-events` event does. Every branch is idempotent, because the
+ * queue delivers at least once.
+ */
+export async function handleConnectionEvent(deps: EventDeps, event: ConnectionEvent): Promise<EventResult> {
+  switch (event.type) {
+    case 'connection.connected':
+      return {
+        handled: 'sync_triggered',
+        ...(await triggerSync(deps, { connectionId: event.connectionId, full: false })),
+      };
+    case 'sync.requested':
+      return {
+        handled: 'sync_triggered',
+        ...(await triggerSync(deps, {
+          connectionId: event.connectionId,
+          resources: event.resources,
+          full: event.full,
+        })),
+      };
+    case 'connection.disconnect_requested': {
+      const outcome = await disconnectConnection(deps, {
+        connectionId: event.connectionId,
+        tenantId: event.tenantId,
+        purge: event.purge,
+        actor: `event:${event.eventId}`,
+      });
+      if (outcome.kind === 'not_found')
+        return { handled: 'ignored', reason: 'no such connection for the tenant' };
+      return { handled: 'disconnected', changed: outcome.changed, revoke: outcome.revoke };
+    }
+    case 'token.revoked': {
+      const changed = await endConnection(deps, {
+        connectionId: event.connectionId,
+        status: 'revoked',
+        reason: `grant revoked (${event.source})`,
+        audit: {
+          type: 'token_revoked',
+          actor: event.source === 'user' ? 'user' : 'provider',
+          details: { source: event.source },
+        },
+      });
+      return { handled: 'revoked', changed };
+    }
+    case 'user.deleted':
+      return {
+        handled: 'user_deleted',
+        ...(await deleteUserData(deps, {
+          tenantId: event.tenantId,
+          crmUserId: event.crmUserId,
+          actor: `event:${event.eventId}`,
+        })),
+      };
+  }
+}

@@ -1,0 +1,1 @@
+export { handleConnectionEvent, type EventDeps, type EventResult } from './handleConnectionEvent';
