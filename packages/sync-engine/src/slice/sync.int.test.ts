@@ -130,4 +130,29 @@ describe.each(SYNC_CASES.map((c) => [`${c.provider} ${c.resource}`, c] as const)
     await expectConverged(c, account.id, connectionId);
     expect((await state(connectionId, c.resource)).consecutive_failures).toBe(0);
   });
+
+  run(
+    'a provider outage is a transient outcome with backoff; the next success clears the failure count',
+    async () => {
+      const { connectionId, account } = await connect('outage');
+      // Enough 503s to outlast any retries inside the provider's client.
+      h.sandbox.control.addFault({
+        provider: c.provider,
+        accountId: account.id,
+        action: { kind: 'status', status: 503 },
+        next: 10,
+      });
+      const request = { connectionId, resource: c.resource, budgetMs: 30_000 };
+      const failed = await runSlice(engineDeps(h), request);
+      expect(failed).toMatchObject({ kind: 'transient' });
+      const after = await state(connectionId, c.resource);
+      expect(after).toMatchObject({ status: 'failed', consecutive_failures: 1 });
+      expect(after.last_error).toMatch(/^transient: /);
+      expect(after.next_sync_at.getTime()).toBeGreaterThan(Date.now());
+      h.sandbox.control.clearFaults();
+      expect((await syncRound(request)).at(-1)).toMatchObject({ kind: 'caught_up' });
+      expect((await state(connectionId, c.resource)).consecutive_failures).toBe(0);
+      await expectConverged(c, account.id, connectionId);
+    },
+  );
 });
