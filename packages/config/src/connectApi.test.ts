@@ -57,3 +57,21 @@ describe('connect-api and provider configuration', () => {
     );
   });
 });
+
+describe('scheduler configuration', () => {
+  it('shares the sync interval and refresh margin with the worker', () => {
+    const config = loadConfig({ SYNC_INCREMENTAL_INTERVAL_MS: '60000', TOKEN_REFRESH_MARGIN_MS: '120000' });
+    expect(config.scheduler).toMatchObject({
+      intervalSeconds: 60,
+      tokenRefreshMarginSeconds: 120,
+      tickMs: 1000,
+    });
+  });
+
+  it.each([
+    ['SCHEDULER_BATCH_SIZE', { SCHEDULER_BATCH_SIZE: '0' }],
+    ['SYNC_INTERVAL_JITTER_RATIO', { SYNC_INTERVAL_JITTER_RATIO: '2' }],
+  ])('rejects a bad %s', (variable, env) => {
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));
+  });
+});

@@ -16,3 +16,4 @@ export {
   type SyncQueueName,
   type WorkerConfig,
 } from './worker';
+export { schedulerConfig, type SchedulerConfig } from './scheduler';

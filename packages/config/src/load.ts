@@ -1,5 +1,6 @@
 import { ConfigError } from './errors';
 import { DEV_VAULT_KEYS, parseVaultKeys, type VaultKeysConfig } from './keyring';
+import { schedulerConfig, type SchedulerConfig } from './scheduler';
 import { providersConfig, type ProvidersConfig } from './providers';
 import { envSchema, type Env } from './schema';
 import { DEV_SERVICE_TOKENS, parseServiceTokens, type ServiceToken } from './serviceTokens';
@@ -22,6 +23,7 @@ export interface Config {
   };
   providers: ProvidersConfig;
   worker: WorkerConfig;
+  scheduler: SchedulerConfig;
 }
 
 type EnvSource = Record<string, string | undefined>;
@@ -62,6 +64,7 @@ export function loadConfig(source: EnvSource = process.env): Config {
     },
     providers: providersConfig({ ...env, PROVIDER_MODE: mode }),
     worker: workerConfig(env),
+    scheduler: schedulerConfig(env),
   };
 }
 

@@ -68,6 +68,12 @@ export const envSchema = z.object({
   SYNC_BACKOFF_BASE_MS: z.coerce.number().int().min(100).default(30_000),
   SYNC_BACKOFF_MAX_MS: z.coerce.number().int().min(1000).default(21_600_000),
   /** Access tokens are refreshed when they expire within this margin. */
+  SCHEDULER_TICK_MS: z.coerce.number().int().min(50).max(600_000).default(1_000),
+  SCHEDULER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  SCHEDULER_HTTP_HOST: z.string().default('127.0.0.1'),
+  SCHEDULER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+  /** Up to this fraction is added at random to each sync interval, spreading accounts over time. */
+  SYNC_INTERVAL_JITTER_RATIO: z.coerce.number().min(0).max(1).default(0.1),
   TOKEN_REFRESH_MARGIN_MS: z.coerce.number().int().min(0).default(300_000),
 });
 

@@ -1,0 +1,25 @@
+import type { Env } from './schema';
+
+export interface SchedulerConfig {
+  tickMs: number;
+  /** Rows claimed per transaction (and jobs per addBulk). */
+  batchSize: number;
+  /** Same interval the worker applies after a completed sync, so both agree on "due". */
+  intervalSeconds: number;
+  jitterRatio: number;
+  tokenRefreshMarginSeconds: number;
+  queuePrefix: string;
+  http: { host: string; port: number };
+}
+
+export function schedulerConfig(env: Env): SchedulerConfig {
+  return {
+    tickMs: env.SCHEDULER_TICK_MS,
+    batchSize: env.SCHEDULER_BATCH_SIZE,
+    intervalSeconds: env.SYNC_INCREMENTAL_INTERVAL_MS / 1000,
+    jitterRatio: env.SYNC_INTERVAL_JITTER_RATIO,
+    tokenRefreshMarginSeconds: env.TOKEN_REFRESH_MARGIN_MS / 1000,
+    queuePrefix: env.WORKER_QUEUE_PREFIX,
+    http: { host: env.SCHEDULER_HTTP_HOST, port: env.SCHEDULER_HTTP_PORT },
+  };
+}
