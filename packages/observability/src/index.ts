@@ -24,3 +24,4 @@ export {
   type Metrics,
   type MetricsOptions,
 } from './metrics/metrics';
+export { startOpsServer } from './ops/opsServer';
