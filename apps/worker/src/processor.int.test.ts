@@ -48,8 +48,10 @@ afterAll(async () => {
   await redis.cleanup();
 });
 
+let metrics = createMetrics({ collectDefaults: false });
+
 function start(concurrency = 1): void {
-  const metrics = createMetrics({ collectDefaults: false });
+  metrics = createMetrics({ collectDefaults: false });
   const logger = createLogger({ name: 'test', level: 'silent' });
   [worker] = startSyncWorkers({
     connection,
@@ -139,6 +141,9 @@ describe('sync processor on a real queue', () => {
     start();
     await (await job(id))!.waitUntilFinished(events, 10_000);
     expect((await job(id))!.returnvalue).toMatchObject({ outcome: outcome.kind });
+    expect(await metrics.render()).toContain(
+      `crm_sync_slices_total{queue="sync-hubspot",outcome="${outcome.kind}"} 1`,
+    );
   });
 
   it('fails a payload that does not parse once, without retries', async () => {
