@@ -5,7 +5,7 @@ import { createDataSource } from '@crm-sync/db';
 import { createLogger, createMetrics } from '@crm-sync/observability';
 import { createRedisConnection, JobProducer } from '@crm-sync/queue';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
-import { adaptersFromConfig } from './adapters';
+import { adaptersFromConfig } from '@crm-sync/providers';
 import type { AppContext } from './context';
 import { buildServer } from './server';
 
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     connectionName: 'connect-api',
   });
   const producer = new JobProducer({ connection: redis });
-  const providers = adaptersFromConfig(config);
+  const providers = adaptersFromConfig(config.providers, config.connectApi.publicBaseUrl);
   const ctx: AppContext = {
     deps: {
       db,

@@ -25,3 +25,4 @@ export {
 export { parseRetryAfter } from './shared/retryAfter';
 export { type OAuthClientOptions } from './shared/options';
 export { sandboxEndpoints } from './sandboxEndpoints';
+export { adaptersFromConfig, oauthCallbackUrl } from './fromConfig';

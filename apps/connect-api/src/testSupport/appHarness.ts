@@ -3,7 +3,7 @@ import { createLogger, createMetrics } from '@crm-sync/observability';
 import type { FastifyInstance } from 'fastify';
 import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { callbackUrl } from '../adapters';
+import { oauthCallbackUrl } from '@crm-sync/providers';
 import type { AppContext } from '../context';
 import { buildServer } from '../server';
 
@@ -25,7 +25,7 @@ export async function startApp(settings: Partial<AppContext['settings']> = {}): 
   // Adapters fix their redirect URI when built, so the port is chosen before the server exists.
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const harness = await createConnectionsHarness({ redirectUriFor: (p) => callbackUrl(baseUrl, p) });
+  const harness = await createConnectionsHarness({ redirectUriFor: (p) => oauthCallbackUrl(baseUrl, p) });
   const output = new PassThrough();
   let logged = '';
   output.on('data', (chunk: Buffer) => (logged += chunk.toString('utf8')));

@@ -1,28 +1,30 @@
 import { readFileSync } from 'node:fs';
-import type { Config } from '@crm-sync/config';
+import type { ProvidersConfig } from '@crm-sync/config';
 import type { Provider, ProviderAdapter } from '@crm-sync/core';
-import { createAdapterRegistry, sandboxEndpoints } from '@crm-sync/providers';
 import { Agent } from 'undici';
+import { createAdapterRegistry } from './registry';
+import { sandboxEndpoints } from './sandboxEndpoints';
 
-/** The OAuth redirect URI registered with every provider for this deployment. */
-export const callbackUrl = (publicBaseUrl: string, provider: Provider) =>
+/** The OAuth redirect URI registered with every provider for a deployment reachable at `publicBaseUrl`. */
+export const oauthCallbackUrl = (publicBaseUrl: string, provider: Provider) =>
   `${publicBaseUrl}/v1/oauth/${provider}/callback`;
 
 /**
- * Adapters for the providers that have credentials. In sandbox mode every endpoint points at the emulator and
- * Microsoft calls trust the emulator's self-signed certificate (and only those calls).
+ * Adapters for the providers that have credentials, as every process builds them (connect-api runs consent;
+ * workers refresh and sync with the same OAuth app). In sandbox mode every endpoint points at the emulator and
+ * Microsoft calls, alone, trust the emulator's self-signed certificate.
  */
-export function adaptersFromConfig(config: Config): {
-  adapters: ReadonlyMap<Provider, ProviderAdapter>;
-  close: () => Promise<void>;
-} {
-  const { providers } = config;
-  const redirectUri = (provider: Provider) => callbackUrl(config.connectApi.publicBaseUrl, provider);
+export function adaptersFromConfig(
+  providers: ProvidersConfig,
+  publicBaseUrl: string,
+): { adapters: ReadonlyMap<Provider, ProviderAdapter>; close: () => Promise<void> } {
+  const redirectUri = (provider: Provider) => oauthCallbackUrl(publicBaseUrl, provider);
   const sandbox = providers.endpoints.mode === 'sandbox' ? providers.endpoints : undefined;
   const endpoints = sandbox && sandboxEndpoints(sandbox, providers.microsoft?.tenant);
   const dispatcher = sandbox && new Agent({ connect: { ca: readFileSync(sandbox.caFile, 'utf8') } });
   const trusting: typeof fetch | undefined =
     dispatcher && ((input, init) => fetch(input, { ...init, dispatcher } as RequestInit));
+  const tenant = providers.microsoft?.tenant ?? 'common';
   const adapters = createAdapterRegistry({
     google: providers.google && {
       ...providers.google,
@@ -35,8 +37,8 @@ export function adaptersFromConfig(config: Config): {
       redirectUri: redirectUri('microsoft'),
       fetch: trusting ?? fetch,
       endpoints: endpoints?.microsoft ?? {
-        authorizationUrl: `https://login.microsoftonline.com/${providers.microsoft.tenant}/oauth2/v2.0/authorize`,
-        tokenUrl: `https://login.microsoftonline.com/${providers.microsoft.tenant}/oauth2/v2.0/token`,
+        authorizationUrl: `https://login.microsoftonline.com/${tenant}/oauth2/v2.0/authorize`,
+        tokenUrl: `https://login.microsoftonline.com/${tenant}/oauth2/v2.0/token`,
       },
     },
     hubspot: providers.hubspot && {
