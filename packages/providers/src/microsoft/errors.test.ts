@@ -87,6 +87,18 @@ const table: Array<[string, () => unknown, ProviderErrorClass]> = [
     () => graphError(403, 'ErrorAccessDenied'),
     { kind: 'permanent', reason: 'http 403 ErrorAccessDenied' },
   ],
+  [
+    'Graph 410 syncStateNotFound (evicted delta token)',
+    () => graphError(410, 'syncStateNotFound'),
+    { kind: 'cursor_expired' },
+  ],
+  ['Graph 410 resyncRequired', () => graphError(410, 'resyncRequired'), { kind: 'cursor_expired' }],
+  ['Graph 410 without a code (maintenance)', () => graphError(410, null), { kind: 'cursor_expired' }],
+  [
+    'Graph 400 SyncStateNotFound (expired directory delta token)',
+    () => graphError(400, 'SyncStateNotFound'),
+    { kind: 'cursor_expired' },
+  ],
   ['Graph 500', () => graphError(500, 'generalException'), { kind: 'transient', reason: 'http 500' }],
   ['Graph 504 without Retry-After', () => graphError(504, null), { kind: 'transient', reason: 'http 504' }],
   ['Graph network failure (status -1)', () => graphError(-1, null), { kind: 'transient', reason: 'network' }],

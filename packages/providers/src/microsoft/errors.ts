@@ -9,6 +9,12 @@ import { MICROSOFT_DESCRIPTOR } from './descriptor';
 /** Graph error codes that are throttling even when the status is not 429 (Outlook mailbox concurrency). */
 const THROTTLE_CODES = new Set(['TooManyRequests', 'activityLimitReached', 'ApplicationThrottled']);
 
+/**
+ * Graph's "this delta/skip token is no longer usable, start the round over" codes (delta-query overview; seen both as
+ * `syncStateNotFound` and `SyncStateNotFound`, on a 410 or a 400), compared lower-cased.
+ */
+const RESYNC_CODES = new Set(['syncstatenotfound', 'resyncrequired', 'syncstateinvalid']);
+
 /** Maps anything a Microsoft call threw (openid-client token errors, GraphError) onto the closed set of kinds. */
 export function classifyMicrosoftError(error: unknown): ProviderErrorClass {
   if (error instanceof ClassifiedProviderError) return error.classification;
@@ -45,6 +51,10 @@ function classifyGraphError(error: GraphError): ProviderErrorClass {
   // The Graph client reports failures below HTTP as status -1 (no response).
   if (error.statusCode <= 0) return { kind: 'transient', reason: 'network' };
   if (error.statusCode === 401) return { kind: 'auth_expired' };
+  // 410 Gone on a delta request means "restart with a full sync" (maintenance, migration, evicted token).
+  if (error.statusCode === 410 || (error.code && RESYNC_CODES.has(error.code.toLowerCase()))) {
+    return { kind: 'cursor_expired' };
+  }
   if (error.code && THROTTLE_CODES.has(error.code)) {
     return byStatus(429, error.headers, code(error.code));
   }

@@ -9,7 +9,8 @@ import {
 /**
  * The last link of the Graph middleware chain, sending with the fetch we were given. The default chain ends in
  * HTTPMessageHandler, which always uses the global fetch, so a test could not trust the sandbox's certificate.
- * No RetryHandler: a connect or refresh should report throttling at once and let the caller decide.
+ * No RetryHandler: a connect, refresh or sync page reports throttling and 5xx at once, and the caller (the sync
+ * engine's one retry policy, which honours Retry-After) decides; two retry loops would multiply waits (§0.7).
  */
 class FetchHandler implements Middleware {
   constructor(private readonly send: typeof fetch) {}

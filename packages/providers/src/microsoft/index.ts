@@ -1,11 +1,30 @@
 import { type ProviderAdapter } from '@crm-sync/core';
+import { createGraphAccess } from './client';
+import { MICROSOFT_DESCRIPTOR } from './descriptor';
 import { classifyMicrosoftError } from './errors';
 import { createMicrosoftOAuth, type MicrosoftOAuthOptions } from './oauth';
+import { createCalendarSyncer } from './sync/calendar';
+import { createContactsSyncer } from './sync/contacts';
+import { createMailSyncer } from './sync/mail';
 
-export type MicrosoftAdapterOptions = MicrosoftOAuthOptions;
+export interface MicrosoftAdapterOptions extends MicrosoftOAuthOptions {
+  /** Items per Graph delta page; default `MICROSOFT_DESCRIPTOR.deltaPageSize`. */
+  deltaPageSize?: number;
+}
 
 export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): ProviderAdapter {
-  return { id: 'microsoft', oauth: createMicrosoftOAuth(options), classifyError: classifyMicrosoftError };
+  const access = createGraphAccess(options);
+  const delta = { pageSize: options.deltaPageSize ?? MICROSOFT_DESCRIPTOR.deltaPageSize };
+  return {
+    id: 'microsoft',
+    oauth: createMicrosoftOAuth(options),
+    sync: {
+      mail: createMailSyncer(access, delta),
+      calendar: createCalendarSyncer(access, delta),
+      contacts: createContactsSyncer(access, delta),
+    },
+    classifyError: classifyMicrosoftError,
+  };
 }
 
 export { MICROSOFT_DESCRIPTOR, MICROSOFT_ENDPOINTS, type MicrosoftEndpoints } from './descriptor';

@@ -1,0 +1,56 @@
+import type { Event } from '@microsoft/microsoft-graph-types';
+import { applyRounds, FULL, incremental, runRound, sandboxItems, storedId } from './graphHarness';
+import { deltaScenarios } from './deltaScenarios';
+
+const DAY = 86_400_000;
+const utc = (t: Event['start']) => new Date(`${t!.dateTime!}Z`);
+
+// Sandbox events lie from 30 days before the account was created to 60 days after, so 60 days back covers them all.
+const scenarios = deltaScenarios<'calendar_events', Event>({
+  resource: 'calendar',
+  sandboxResource: 'events',
+  route: 'graph.events.delta',
+  size: 1200,
+  initialWindowDays: 60,
+  expected: (e) => ({
+    title: e.subject!,
+    startsAt: utc(e.start),
+    endsAt: utc(e.end),
+    allDay: false,
+    eventStatus: 'confirmed',
+    location: e.location!.displayName!,
+    organizer: e.organizer!.emailAddress!.address!,
+    attendees: (e.attendees ?? []).map((a) => ({
+      email: a.emailAddress!.address!,
+      name: a.emailAddress!.name!,
+      type: a.type!,
+      response: a.status!.response!,
+    })),
+  }),
+  edit: { fields: { subject: 'Moved to Friday' }, expected: { title: 'Moved to Friday' } },
+});
+
+test('the window reaches initialWindowDays back; an event moved out of it is deleted next round', async () => {
+  const h = scenarios.harness();
+  const { account, accessToken } = scenarios.main();
+  const now = new Date();
+  const options = { accessToken, now, initialWindowDays: 7 };
+  const full = await runRound(scenarios.syncer(), FULL, options);
+  const from = now.getTime() - 7 * DAY;
+  const inWindow = [...sandboxItems<Event>(h, account, 'events')]
+    .filter(([, e]) => utc(e.end).getTime() > from)
+    .map(([id]) => id);
+  expect(inWindow.length).toBeGreaterThan(100);
+  expect(inWindow.length).toBeLessThan(1000);
+  expect([...applyRounds([full]).keys()].sort()).toEqual(inWindow.sort());
+
+  const moved = inWindow[0]!;
+  const farAway = { dateTime: '2099-01-01T10:00:00.0000000', timeZone: 'UTC' };
+  h.sandbox.control.updateItem('microsoft', account.id, 'events', storedId(moved), {
+    start: farAway,
+    end: farAway,
+  });
+  const next = await runRound(scenarios.syncer(), incremental(full.cursor), options);
+  expect(next.deletes).toEqual([moved]);
+  expect(next.upserts).toEqual([]);
+});

@@ -1,0 +1,24 @@
+import type { Message } from '@microsoft/microsoft-graph-types';
+import { deltaScenarios } from './deltaScenarios';
+
+const addresses = (recipients: Message['toRecipients']) =>
+  (recipients ?? []).map((r) => r.emailAddress?.address);
+
+deltaScenarios<'emails', Message>({
+  resource: 'mail',
+  sandboxResource: 'messages',
+  route: 'graph.messages.delta',
+  size: 1200,
+  initialWindowDays: 30,
+  expected: (m) => ({
+    threadId: m.conversationId!,
+    fromAddress: m.from!.emailAddress!.address!,
+    toAddresses: addresses(m.toRecipients) as string[],
+    ccAddresses: addresses(m.ccRecipients) as string[],
+    subject: m.subject!,
+    sentAt: new Date(m.sentDateTime!),
+    snippet: m.bodyPreview!,
+    labels: [...(m.isRead ? [] : ['UNREAD']), ...(m.importance === 'high' ? ['IMPORTANT'] : [])],
+  }),
+  edit: { fields: { subject: 'Edited subject' }, expected: { subject: 'Edited subject' } },
+});
