@@ -59,8 +59,10 @@ async function main(): Promise<void> {
     await providers.close();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  // `on`, not `once`: Ctrl-C reaches the whole process group and `npm start` then forwards SIGTERM; a second
+  // signal must not cut the graceful stop short.
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 main().catch((error: unknown) => {
