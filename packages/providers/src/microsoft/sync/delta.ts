@@ -103,7 +103,7 @@ function pageRequest<T extends DeltaTable, Item>(
  * An incremental position without a cursor cannot resume anything, so it starts a new round too.
  */
 export function storedLink(position: SyncPosition, origin: string): string | undefined {
-  if (position.continuation !== null) {
+  if (position.continuation) {
     const { nextLink } = position.continuation;
     if (typeof nextLink !== 'string') throw unusable('continuation without a nextLink');
     return onOrigin(nextLink, origin);
