@@ -21,11 +21,17 @@ export interface AppHarness extends ConnectionsHarness {
 }
 
 /** connect-api listening on a free port over a real database, Redis prefix and provider sandbox. */
-export async function startApp(settings: Partial<AppContext['settings']> = {}): Promise<AppHarness> {
+export async function startApp(
+  settings: Partial<AppContext['settings']> = {},
+  options: { stateTtlSeconds?: number } = {},
+): Promise<AppHarness> {
   // Adapters fix their redirect URI when built, so the port is chosen before the server exists.
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const harness = await createConnectionsHarness({ redirectUriFor: (p) => oauthCallbackUrl(baseUrl, p) });
+  const harness = await createConnectionsHarness({
+    redirectUriFor: (p) => oauthCallbackUrl(baseUrl, p),
+    stateTtlSeconds: options.stateTtlSeconds,
+  });
   const output = new PassThrough();
   let logged = '';
   output.on('data', (chunk: Buffer) => (logged += chunk.toString('utf8')));

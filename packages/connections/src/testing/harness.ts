@@ -45,7 +45,7 @@ export interface ConnectionsHarness {
 
 /** A real database, Redis prefix and provider sandbox, wired the way connect-api wires them. */
 export async function createConnectionsHarness(
-  options: { redirectUriFor?: (provider: Provider) => string } = {},
+  options: { redirectUriFor?: (provider: Provider) => string; stateTtlSeconds?: number } = {},
 ): Promise<ConnectionsHarness> {
   const [db, redis, sandbox] = await Promise.all([createTestDatabase(), createTestRedis(), startSandbox()]);
   const dispatcher = new Agent({ connect: { ca: sandbox.caPem } });
@@ -56,7 +56,10 @@ export async function createConnectionsHarness(
   const deps: ConnectionsDeps = {
     db: db.dataSource,
     credentials: new CredentialStore({ db: db.dataSource, keyRing }),
-    states: new OAuthStateStore(redis.redis, { keyPrefix: `${redis.prefix}oauth-state:` }),
+    states: new OAuthStateStore(redis.redis, {
+      keyPrefix: `${redis.prefix}oauth-state:`,
+      ttlSeconds: options.stateTtlSeconds,
+    }),
     producer,
     adapters: sandboxAdapters(sandbox, options.redirectUriFor ?? (() => HARNESS_REDIRECT_URI), trustingFetch),
   };
