@@ -6,7 +6,7 @@ import { createLogger, createMetrics } from '@crm-sync/observability';
 import { createRedisConnection, JobProducer } from '@crm-sync/queue';
 import { AccessTokens, runSlice, type SyncEngineDeps } from '@crm-sync/sync-engine';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
-import { adaptersFromConfig } from './adapters';
+import { adaptersFromConfig } from '@crm-sync/providers';
 import { startOpsServer } from './opsServer';
 import { createSyncProcessor } from './processor';
 import { startSyncWorkers } from './workers';
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   });
   const producer = new JobProducer({ connection: redis, prefix: settings.queuePrefix });
   const credentials = new CredentialStore({ db, keyRing: new KeyRing(config.vault) });
-  const providers = adaptersFromConfig(config);
+  const providers = adaptersFromConfig(config.providers, config.connectApi.publicBaseUrl);
   const metrics = createMetrics({ defaultLabels: { app: 'worker' } });
   const deps: SyncEngineDeps = {
     db,

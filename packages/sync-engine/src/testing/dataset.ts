@@ -19,7 +19,14 @@ export interface SyncCase {
   column: string;
   /** Control-API fields that change the checked field to `value`. */
   edit: (value: string) => Record<string, unknown>;
+  /** The id the provider sends for a stored sandbox id, when they differ. */
+  wireId?: (storedId: string) => string;
 }
+
+// Graph syncers ask for immutable ids; the sandbox stores `AAMkAG…` and answers `AAkALg…`
+// (provider-sandbox src/microsoft/graph/render.ts). The control API takes the stored form.
+const graphImmutableId = (storedId: string) =>
+  storedId.startsWith('AAMkAG') ? `AAkALg${storedId.slice('AAMkAG'.length)}` : storedId;
 
 const prop = (name: string) => (data: Record<string, unknown>) =>
   ((data.properties as Record<string, string | null>)[name] ?? null) as string | null;
@@ -61,6 +68,7 @@ export const SYNC_CASES: SyncCase[] = [
     field: key('subject'),
     column: 'subject',
     edit: (v) => ({ subject: v }),
+    wireId: graphImmutableId,
   },
   {
     provider: 'microsoft',
@@ -70,6 +78,7 @@ export const SYNC_CASES: SyncCase[] = [
     field: key('subject'),
     column: 'title',
     edit: (v) => ({ subject: v }),
+    wireId: graphImmutableId,
   },
   {
     provider: 'microsoft',
@@ -79,6 +88,7 @@ export const SYNC_CASES: SyncCase[] = [
     field: key('givenName'),
     column: 'given_name',
     edit: (v) => ({ givenName: v }),
+    wireId: graphImmutableId,
   },
   {
     provider: 'hubspot',
@@ -112,12 +122,22 @@ export const SYNC_CASES: SyncCase[] = [
   },
 ];
 
-/** Every live item of the account's resource in the sandbox: id -> checked field. */
+/** Every live item of the account's resource in the sandbox: id as the provider sends it -> checked field. */
 export function sandboxSnapshot(
   h: ConnectionsHarness,
   c: SyncCase,
   accountId: string,
 ): Map<string, string | null> {
+  const wire = c.wireId ?? ((id: string) => id);
+  return new Map([...sandboxItems(h, c, accountId)].map(([id, value]) => [wire(id), value]));
+}
+
+/** Stored ids of the account's live items, in creation order: what the control API takes. */
+export function sandboxIds(h: ConnectionsHarness, c: SyncCase, accountId: string): string[] {
+  return [...sandboxItems(h, c, accountId).keys()];
+}
+
+function sandboxItems(h: ConnectionsHarness, c: SyncCase, accountId: string): Map<string, string | null> {
   const { accounts, datasets } = h.sandbox.context;
   const account = accounts.get(c.provider, accountId);
   const generator = datasets.generator(c.provider, c.sandboxResource);

@@ -3,6 +3,7 @@ export { connectSandboxAccount, type SandboxConnection } from '@crm-sync/connect
 export { callsTo, engineDeps, hasSyncer, testAccessTokens } from './engine';
 export {
   duplicateRows,
+  sandboxIds,
   sandboxSnapshot,
   snapshotChecksum,
   SYNC_CASES,
