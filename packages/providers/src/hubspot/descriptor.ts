@@ -37,4 +37,68 @@ export const HUBSPOT_DESCRIPTOR = {
   revokedGrantStatuses: ['BAD_REFRESH_TOKEN', 'BAD_AUTH_CODE', 'invalid_grant'],
   /** Statuses HubSpot's error-handling guide says to retry: locked (423), migration (477), origin timeouts. */
   transientStatuses: [408, 423, 477, 502, 503, 504, 524],
+  /**
+   * The CRM object types synced into `crm_objects`: the property incremental search filters and sorts on
+   * (provider-contracts §F.2) and the properties requested (without a list HubSpot returns only a few defaults).
+   */
+  crmObjects: {
+    contacts: {
+      modifiedProperty: 'lastmodifieddate',
+      properties: [
+        'email',
+        'firstname',
+        'lastname',
+        'phone',
+        'mobilephone',
+        'company',
+        'jobtitle',
+        'lifecyclestage',
+        'hubspot_owner_id',
+        'createdate',
+        'lastmodifieddate',
+      ],
+    },
+    companies: {
+      modifiedProperty: 'hs_lastmodifieddate',
+      properties: [
+        'name',
+        'domain',
+        'industry',
+        'city',
+        'country',
+        'phone',
+        'website',
+        'numberofemployees',
+        'hubspot_owner_id',
+        'createdate',
+        'hs_lastmodifieddate',
+      ],
+    },
+    deals: {
+      modifiedProperty: 'hs_lastmodifieddate',
+      properties: [
+        'dealname',
+        'amount',
+        'dealstage',
+        'pipeline',
+        'closedate',
+        'hubspot_owner_id',
+        'createdate',
+        'hs_lastmodifieddate',
+      ],
+    },
+  },
+  /** Page sizes: the list API's and the search API's maxima. */
+  listPageSize: 100,
+  searchPageSize: 200,
+  /** Search hands out no result past this many per query; paging beyond is a 400 (§F.2). */
+  searchResultCap: 10_000,
+  /**
+   * How far back each incremental search reaches before its cursor: search indexes changes "a few moments" late
+   * and our clock is not HubSpot's, so a watermark alone could skip an object. Items inside it come back twice,
+   * which upserts absorb.
+   */
+  syncOverlapMs: 5 * 60_000,
 } as const;
+
+export type HubSpotObjectType = keyof typeof HUBSPOT_DESCRIPTOR.crmObjects;

@@ -1,12 +1,35 @@
 import { type ProviderAdapter } from '@crm-sync/core';
+import { HUBSPOT_DESCRIPTOR, HUBSPOT_ENDPOINTS, type HubSpotObjectType } from './descriptor';
 import { classifyHubSpotError } from './errors';
 import { createHubSpotOAuth, type HubSpotOAuthOptions } from './oauth';
+import { createCrmObjectSyncer, type CrmObjectSyncerOptions } from './sync/objects';
 
-export type HubSpotAdapterOptions = HubSpotOAuthOptions;
-
-export function createHubSpotAdapter(options: HubSpotAdapterOptions): ProviderAdapter {
-  return { id: 'hubspot', oauth: createHubSpotOAuth(options), classifyError: classifyHubSpotError };
+export interface HubSpotAdapterOptions extends HubSpotOAuthOptions {
+  /** Reach of each incremental search before its cursor; default `HUBSPOT_DESCRIPTOR.syncOverlapMs`. */
+  syncOverlapMs?: number;
 }
 
-export { HUBSPOT_DESCRIPTOR, HUBSPOT_ENDPOINTS, type HubSpotEndpoints } from './descriptor';
+export function createHubSpotAdapter(options: HubSpotAdapterOptions): ProviderAdapter {
+  const syncOptions: CrmObjectSyncerOptions = {
+    apiBaseUrl: options.endpoints?.apiBaseUrl ?? HUBSPOT_ENDPOINTS.apiBaseUrl,
+    ...(options.httpAgent ? { httpAgent: options.httpAgent } : {}),
+    ...(options.syncOverlapMs === undefined ? {} : { overlapMs: options.syncOverlapMs }),
+  };
+  // One generic syncer per object type: the types differ only in data (descriptor), never in code.
+  const syncer = (objectType: HubSpotObjectType) =>
+    createCrmObjectSyncer({ objectType, ...HUBSPOT_DESCRIPTOR.crmObjects[objectType] }, syncOptions);
+  return {
+    id: 'hubspot',
+    oauth: createHubSpotOAuth(options),
+    sync: { contacts: syncer('contacts'), companies: syncer('companies'), deals: syncer('deals') },
+    classifyError: classifyHubSpotError,
+  };
+}
+
+export {
+  HUBSPOT_DESCRIPTOR,
+  HUBSPOT_ENDPOINTS,
+  type HubSpotEndpoints,
+  type HubSpotObjectType,
+} from './descriptor';
 export { classifyHubSpotError, isHubSpotApiError } from './errors';

@@ -1,0 +1,26 @@
+import { Client } from '@hubspot/api-client';
+import { type Agent as HttpAgent } from 'node:http';
+import { type Agent as HttpsAgent } from 'node:https';
+
+/** What every data call needs besides the token: where HubSpot is and how to reach it. */
+export interface HubSpotClientOptions {
+  apiBaseUrl: string;
+  httpAgent?: HttpAgent | HttpsAgent;
+}
+
+/** The SDK's generic CRM objects API (`/crm/v3/objects/{objectType}`), the part the syncers use. */
+export type CrmObjectsApi = Client['crm']['objects'];
+
+/**
+ * An SDK client for one account's access token. Made per call because tokens are per account and refreshed
+ * between slices; the SDK keeps no connection state of its own. No SDK retries: the sync engine decides when to
+ * retry from the classified error, and two retry loops would multiply waits and requests (provider-contracts §0.7).
+ */
+export function crmObjectsApi(options: HubSpotClientOptions, accessToken: string): CrmObjectsApi {
+  return new Client({
+    basePath: options.apiBaseUrl,
+    accessToken,
+    numberOfApiCallRetries: 0,
+    ...(options.httpAgent ? { httpAgent: options.httpAgent } : {}),
+  }).crm.objects;
+}
