@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ClassifiedProviderError, type Provider } from '@crm-sync/core';
 import { QUEUE_NAMES } from '@crm-sync/queue';
 import type { ConnectionsDeps } from './deps';
@@ -67,15 +66,17 @@ export async function completeConnect(
   );
   // After commit: the sync states are already due, so a lost event only delays the first sync to the next
   // scheduler tick; the event makes it start at once.
-  await deps.producer.enqueue(QUEUE_NAMES.connectionEvents, 'connection.connected', {
-    type: 'connection.connected',
-    eventId: randomUUID(),
-    occurredAt: (deps.now?.() ?? new Date()).toISOString(),
-    tenantId: pending.tenantId,
-    connectionId,
-    provider: params.provider,
-    reconnected,
-  });
+  await deps.producer.publish(
+    QUEUE_NAMES.connectionEvents,
+    {
+      type: 'connection.connected',
+      tenantId: pending.tenantId,
+      connectionId,
+      provider: params.provider,
+      reconnected,
+    },
+    deps.now?.(),
+  );
   return {
     kind: 'connected',
     redirectUrl: pending.redirectUrl,

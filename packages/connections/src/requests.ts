@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Resource } from '@crm-sync/core';
 import { QUEUE_NAMES } from '@crm-sync/queue';
 import { writeAudit } from './audit';
@@ -18,28 +17,23 @@ export async function requestDisconnect(
   input: { tenantId: string; connectionId: string; purge: boolean; actor: string },
 ): Promise<RequestOutcome> {
   if (!(await getConnection(deps.db, input.tenantId, input.connectionId))) return { kind: 'not_found' };
-  const eventId = randomUUID();
   if (input.purge) {
     await writeAudit(deps.db.manager, {
       connectionId: input.connectionId,
       tenantId: input.tenantId,
       type: 'purge_requested',
       actor: input.actor,
-      details: { eventId },
     });
   }
-  await deps.producer.enqueue(
+  const eventId = await deps.producer.publish(
     QUEUE_NAMES.connectionEvents,
-    'connection.disconnect_requested',
     {
       type: 'connection.disconnect_requested',
-      eventId,
-      occurredAt: (deps.now?.() ?? new Date()).toISOString(),
       tenantId: input.tenantId,
       connectionId: input.connectionId,
       purge: input.purge,
     },
-    { jobId: eventId },
+    deps.now?.(),
   );
   return { kind: 'accepted', eventId };
 }
@@ -49,20 +43,16 @@ export async function requestSync(
   input: { tenantId: string; connectionId: string; full: boolean; resources?: Resource[] },
 ): Promise<RequestOutcome> {
   if (!(await getConnection(deps.db, input.tenantId, input.connectionId))) return { kind: 'not_found' };
-  const eventId = randomUUID();
-  await deps.producer.enqueue(
+  const eventId = await deps.producer.publish(
     QUEUE_NAMES.connectionEvents,
-    'sync.requested',
     {
       type: 'sync.requested',
-      eventId,
-      occurredAt: (deps.now?.() ?? new Date()).toISOString(),
       tenantId: input.tenantId,
       connectionId: input.connectionId,
       full: input.full,
       ...(input.resources && { resources: input.resources }),
     },
-    { jobId: eventId },
+    deps.now?.(),
   );
   return { kind: 'accepted', eventId };
 }

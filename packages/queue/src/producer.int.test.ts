@@ -50,6 +50,26 @@ describe('JobProducer against real Redis', () => {
     }
   });
 
+  it('publishes an event with a fresh id and timestamp, refusing a malformed one', async () => {
+    const at = new Date('2026-11-24T12:00:00Z');
+    const eventId = await producer.publish(
+      QUEUE_NAMES.crmNotifications,
+      { type: 'connection.status_changed', tenantId: 't1', connectionId: randomUUID(), status: 'revoked' },
+      at,
+    );
+    const job = await producer.queue(QUEUE_NAMES.crmNotifications).getJob(eventId);
+    expect(job?.name).toBe('connection.status_changed');
+    expect(job?.data).toMatchObject({ eventId, occurredAt: at.toISOString(), status: 'revoked' });
+    await expect(
+      producer.publish(QUEUE_NAMES.crmNotifications, {
+        type: 'connection.status_changed',
+        tenantId: 't1',
+        connectionId: 'nope',
+        status: 'revoked',
+      }),
+    ).rejects.toBeInstanceOf(InvalidPayloadError);
+  });
+
   it('validates connection events on their queue', async () => {
     const event = {
       type: 'connection.disconnect_requested' as const,

@@ -1,6 +1,7 @@
 import { parsePayload } from '@crm-sync/core';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { JOB_CATALOG, type CatalogQueue, type JobPayload } from './catalog';
 import { DEFAULT_QUEUE_PREFIX } from './names';
 
@@ -15,6 +16,12 @@ export interface EnqueueOptions {
   dedupeId?: string;
   delayMs?: number;
 }
+
+/** Queues whose payloads are events: they carry an id and the time they happened. */
+type EventQueue = 'connection-events' | 'crm-notifications';
+type WithoutIds<T> = T extends unknown ? Omit<T, 'eventId' | 'occurredAt'> : never;
+/** An event as its sender writes it; `publish` adds the id and timestamp. */
+export type EventFields<Q extends EventQueue> = WithoutIds<JobPayload<Q>> & { type: string };
 
 export interface ProducerOptions {
   connection: Redis;
@@ -79,6 +86,21 @@ export class JobProducer {
       if (!job.id) throw new Error(`BullMQ returned no job id for ${queue} job ${i}`);
       return job.id;
     });
+  }
+
+  /**
+   * Sends an event (connection events in, CRM notifications out): gives it a fresh id, which is also the job
+   * id, so a retried publish of the same event object cannot be added twice, and stamps when it happened.
+   */
+  async publish<Q extends EventQueue>(
+    queue: Q,
+    event: EventFields<Q>,
+    occurredAt: Date = new Date(),
+  ): Promise<string> {
+    const eventId = randomUUID();
+    const payload = { ...event, eventId, occurredAt: occurredAt.toISOString() } as JobPayload<Q>;
+    await this.enqueue(queue, event.type, payload, { jobId: eventId });
+    return eventId;
   }
 
   queue(name: CatalogQueue): Queue {

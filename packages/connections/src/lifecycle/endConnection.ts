@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { AuditEventType, ConnectionStatus } from '@crm-sync/core';
 import type { JsonObject } from '@crm-sync/db';
 import { QUEUE_NAMES, type JobProducer } from '@crm-sync/queue';
@@ -54,20 +53,16 @@ export async function endConnection(deps: EndConnectionDeps, input: EndConnectio
     return rows[0]!.tenant_id;
   });
   if (tenantId === null) return false;
-  const eventId = randomUUID();
-  await deps.producer.enqueue(
+  await deps.producer.publish(
     QUEUE_NAMES.crmNotifications,
-    'connection.status_changed',
     {
       type: 'connection.status_changed',
-      eventId,
-      occurredAt: now.toISOString(),
       tenantId,
       connectionId: input.connectionId,
       status: input.status,
       reason,
     },
-    { jobId: eventId },
+    now,
   );
   return true;
 }
