@@ -4,23 +4,23 @@ import { randomUUID } from 'node:crypto';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { createRedisConnection, JobProducer, QUEUE_NAMES, SYNC_QUEUES } from './index';
 
+let redis: Awaited<ReturnType<typeof createTestRedis>>;
+let producer: JobProducer;
+let connection: ReturnType<typeof createRedisConnection>;
+
+beforeAll(async () => {
+  redis = await createTestRedis();
+  connection = createRedisConnection({ url: redis.url, role: 'producer' });
+  producer = new JobProducer({ connection, prefix: redis.prefix });
+});
+
+afterAll(async () => {
+  await producer.close();
+  await connection.quit();
+  await redis.cleanup();
+});
+
 describe('JobProducer against real Redis', () => {
-  let redis: Awaited<ReturnType<typeof createTestRedis>>;
-  let producer: JobProducer;
-  let connection: ReturnType<typeof createRedisConnection>;
-
-  beforeAll(async () => {
-    redis = await createTestRedis();
-    connection = createRedisConnection({ url: redis.url, role: 'producer' });
-    producer = new JobProducer({ connection, prefix: redis.prefix });
-  });
-
-  afterAll(async () => {
-    await producer.close();
-    await connection.quit();
-    await redis.cleanup();
-  });
-
   it('adds a sync job with ids only and dedupes by job id while it is pending', async () => {
     const data = { connectionId: randomUUID(), resource: 'mail' as const };
     const first = await producer.enqueue(SYNC_QUEUES.google, 'mail', data, { jobId: syncJobId(data) });
@@ -90,21 +90,6 @@ describe('JobProducer against real Redis', () => {
 });
 
 describe('JobProducer.enqueueBulk', () => {
-  let redis: Awaited<ReturnType<typeof createTestRedis>>;
-  let producer: JobProducer;
-  let connection: ReturnType<typeof createRedisConnection>;
-
-  beforeAll(async () => {
-    redis = await createTestRedis();
-    connection = createRedisConnection({ url: redis.url, role: 'producer' });
-    producer = new JobProducer({ connection, prefix: redis.prefix });
-  });
-  afterAll(async () => {
-    await producer.close();
-    await connection.quit();
-    await redis.cleanup();
-  });
-
   it('adds many jobs at once, deduping by key', async () => {
     const jobs = Array.from({ length: 50 }, () => {
       const payload = { connectionId: randomUUID(), resource: 'contacts' as const };
