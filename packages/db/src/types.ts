@@ -1,4 +1,14 @@
-import type { AuditEventType, ConnectionStatus, Provider, Resource, SyncMode } from '@crm-sync/core';
+import type {
+  AuditEventType,
+  CalendarEventRecord,
+  ConnectionStatus,
+  ContactRecord,
+  CrmObjectRecord,
+  EmailRecord,
+  Provider,
+  Resource,
+  SyncMode,
+} from '@crm-sync/core';
 
 /**
  * A jsonb object. Values must be JSON-serialisable; the type stays loose because TypeORM's find-option
@@ -74,44 +84,18 @@ export interface CrmRowBase {
   updatedAt: Date;
 }
 
-export interface EmailRow extends CrmRowBase {
-  threadId: string | null;
-  fromAddress: string | null;
-  toAddresses: string[];
-  ccAddresses: string[];
-  subject: string | null;
-  sentAt: Date | null;
-  labels: string[];
-  snippet: string | null;
-}
+/** The synced fields come from core's provider-neutral records, so the two cannot drift apart. */
+export interface EmailRow extends CrmRowBase, Omit<EmailRecord, 'externalId'> {}
 
-export interface CalendarEventRow extends CrmRowBase {
-  calendarId: string | null;
-  title: string | null;
-  description: string | null;
-  location: string | null;
-  startsAt: Date | null;
-  endsAt: Date | null;
-  allDay: boolean;
-  eventStatus: string | null;
-  organizer: string | null;
+export interface CalendarEventRow extends CrmRowBase, Omit<CalendarEventRecord, 'externalId' | 'attendees'> {
+  /** Looser than the record's JsonValue[]: TypeORM's find options cannot take a recursive JSON type (TS2589). */
   attendees: JsonObject[];
 }
 
-export interface ContactRow extends CrmRowBase {
-  displayName: string | null;
-  givenName: string | null;
-  familyName: string | null;
-  emails: string[];
-  phones: string[];
-  company: string | null;
-  jobTitle: string | null;
-}
+export interface ContactRow extends CrmRowBase, Omit<ContactRecord, 'externalId'> {}
 
-export interface CrmObjectRow extends CrmRowBase {
-  objectType: string;
+export interface CrmObjectRow extends CrmRowBase, Omit<CrmObjectRecord, 'externalId' | 'properties'> {
   properties: JsonObject;
-  remoteUpdatedAt: Date | null;
 }
 
 export interface AuditEventRow {
