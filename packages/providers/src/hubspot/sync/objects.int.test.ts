@@ -98,7 +98,8 @@ describe.each(TYPES)('%s', (type) => {
     expect(syncer).toMatchObject({ resource: type, table: 'crm_objects', objectType: type });
     const startedAt = clock.now();
     const round = await runRound(syncer, accessToken, { mode: 'full', cursor: null }, clock);
-    expect(round.pages).toBe(Math.ceil(SIZES[type] / HUBSPOT_DESCRIPTOR.listPageSize));
+    // The live list, then one page of archived objects (none yet).
+    expect(round.pages).toBe(Math.ceil(SIZES[type] / HUBSPOT_DESCRIPTOR.listPageSize) + 1);
     expect(round.deletes).toEqual([]);
     expect(byId(round.upserts)).toEqual(byId(expectedRecords(type)));
     expect(round.cursor).toBe(new Date(startedAt).toISOString());
@@ -181,4 +182,19 @@ test('continuations and cursors never carry the access token', async () => {
   );
   expect(round.continuations.length).toBeGreaterThan(0);
   expect(JSON.stringify([round.continuations, round.cursor])).not.toContain(accessToken);
+});
+
+test('a full round ends by reporting every archived object, however long ago it was archived', async () => {
+  const [victim] = expectedRecords('deals').map((r) => r.externalId);
+  sandbox.control.updateItem('hubspot', portal.id, 'deals', victim!, { archived: true });
+  clock.advance(24 * HOUR);
+  const round = await runRound(
+    syncerOf(hubspot, 'deals'),
+    accessToken,
+    { mode: 'full', cursor: null },
+    clock,
+  );
+  expect(round.deletes).toEqual([victim]);
+  expect(round.upserts.map((r) => r.externalId)).not.toContain(victim);
+  expect(byId(round.upserts)).toEqual(byId(expectedRecords('deals')));
 });

@@ -33,8 +33,8 @@ const LIMITS = {
 
 /**
  * One syncer per CRM object type. A full round lists every live object (the list API has no result cap and
- * no per-second search limit); an incremental round searches by last-modified instant, then lists archived
- * objects, because search never returns archived ones. One HTTP request per page, so a crash repeats one request
+ * no per-second search limit); an incremental round searches by last-modified instant. Both end by listing
+ * archived objects, because neither list nor search returns them among live ones. One HTTP request per page, so a crash repeats one request
  * and the 5-searches-per-second limit meets at most one search per page.
  */
 export function createCrmObjectSyncer(
@@ -77,12 +77,14 @@ async function listPage(
     ...spec.properties,
   ]);
   const after = page.paging?.next?.after;
+  // A full round may follow an earlier sync (a reset, an unresumable position), so it ends by reporting every
+  // archived object: rows the CRM still holds for them must be marked deleted. HubSpot keeps archived objects
+  // restorable for 90 days, which bounds that list.
+  const last: Round = { phase: 'archived', deletedSince: 0, after: null, nextCursor: round.startedAt };
   return {
     upserts: records(spec, page.results),
     deletes: [],
-    next: after
-      ? { kind: 'more', continuation: continuationOf({ ...round, after }) }
-      : { kind: 'caught_up', cursor: cursorOf(round.startedAt) },
+    next: { kind: 'more', continuation: continuationOf(after ? { ...round, after } : last) },
   };
 }
 

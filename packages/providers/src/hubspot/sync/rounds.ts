@@ -8,7 +8,8 @@ import { parseInstant } from '../map';
  * - `search`: an incremental round paging `modified GTE since` ascending. `after` pages within one query; before
  *   it would pass the 10,000-result cap a new query starts from the last value seen. `tieAfterId` is set while
  *   paging, by id, through more objects sharing one modified instant than one query can return.
- * - `archived`: the round's last phase, listing archived objects to report those archived since `deletedSince`.
+ * - `archived`: every round's last phase, listing archived objects to report those archived since `deletedSince`
+ *   (0 after a full round: all of them).
  * `nextCursor` is what the round ends with: the highest modified instant seen, never below the cursor it began at.
  */
 export type Round =
