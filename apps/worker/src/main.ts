@@ -4,12 +4,16 @@ import { loadConfigOrExit } from '@crm-sync/config';
 import { createDataSource } from '@crm-sync/db';
 import { createLogger, createMetrics } from '@crm-sync/observability';
 import { createRedisConnection, JobProducer } from '@crm-sync/queue';
-import { AccessTokens, runSlice, type SyncEngineDeps } from '@crm-sync/sync-engine';
+import { handleConnectionEvent } from '@crm-sync/connections';
+import { DEFAULT_SYNC_INTERVALS } from '@crm-sync/scheduling';
+import { AccessTokens, refreshConnectionToken, runSlice, type SyncEngineDeps } from '@crm-sync/sync-engine';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
 import { adaptersFromConfig } from '@crm-sync/providers';
 import { startOpsServer } from './opsServer';
-import { createSyncProcessor } from './processor';
-import { startSyncWorkers } from './workers';
+import { createConnectionEventsProcessor } from './connectionEventsProcessor';
+import { createSyncProcessor, type SyncQueue } from './processor';
+import { createTokenRefreshProcessor } from './tokenRefreshProcessor';
+import { startWorkers } from './workers';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -55,18 +59,40 @@ async function main(): Promise<void> {
       backoffMaxMs: settings.backoffMaxMs,
     },
   };
-  const workers = startSyncWorkers({
+  const sync = (queue: SyncQueue) => () =>
+    createSyncProcessor({
+      queue,
+      sliceMs: settings.sliceMs,
+      runSlice: (r) => runSlice(deps, r),
+      logger,
+      metrics,
+    });
+  const eventDeps = {
+    ...deps,
+    // The scheduler's interval and jitter, so an event-triggered sync leaves the same next due time.
+    intervals: {
+      ...DEFAULT_SYNC_INTERVALS,
+      defaultSeconds: config.scheduler.intervalSeconds,
+      jitterRatio: config.scheduler.jitterRatio,
+    },
+    batchSize: config.scheduler.batchSize,
+  };
+  const workers = startWorkers({
     ...settings,
     connection: bullRedis,
     prefix: settings.queuePrefix,
-    processorFor: (queue) =>
-      createSyncProcessor({
-        queue,
-        sliceMs: settings.sliceMs,
-        runSlice: (r) => runSlice(deps, r),
-        logger,
-        metrics,
-      }),
+    processors: {
+      'sync-google': sync('sync-google'),
+      'sync-microsoft': sync('sync-microsoft'),
+      'sync-hubspot': sync('sync-hubspot'),
+      'token-refresh': () =>
+        createTokenRefreshProcessor({ refresh: (id) => refreshConnectionToken(deps, id), logger }),
+      'connection-events': () =>
+        createConnectionEventsProcessor({
+          handle: (event) => handleConnectionEvent(eventDeps, event),
+          logger,
+        }),
+    },
   });
   for (const w of workers)
     w.on('error', (error) => logger.error({ queue: w.name, err: error }, 'worker error'));

@@ -6,7 +6,7 @@ import { createTestRedis, type TestRedis } from '@crm-sync/testing';
 import { QueueEvents, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createSyncProcessor, type SyncQueue } from './processor';
-import { startSyncWorkers } from './workers';
+import { startWorkers } from './workers';
 
 const QUEUE: SyncQueue = SYNC_QUEUES.hubspot;
 const zero = { pages: 1, added: 0, updated: 0, unchanged: 0, deleted: 0 };
@@ -53,7 +53,7 @@ let metrics = createMetrics({ collectDefaults: false });
 function start(concurrency = 1): void {
   metrics = createMetrics({ collectDefaults: false });
   const logger = createLogger({ name: 'test', level: 'silent' });
-  [worker] = startSyncWorkers({
+  [worker] = startWorkers({
     connection,
     prefix: redis.prefix,
     queues: [QUEUE],
@@ -65,7 +65,9 @@ function start(concurrency = 1): void {
     },
     stalledIntervalMs: 5_000,
     lockDurationMs: 5_000,
-    processorFor: (queue) => createSyncProcessor({ queue, sliceMs: 100, runSlice, logger, metrics }),
+    processors: {
+      [QUEUE]: () => createSyncProcessor({ queue: QUEUE, sliceMs: 100, runSlice, logger, metrics }),
+    },
   });
 }
 

@@ -1,6 +1,6 @@
 import { InvalidPayloadError, parsePayload } from '@crm-sync/core';
 import type { Logger, Metrics } from '@crm-sync/observability';
-import { JOB_CATALOG, type SYNC_QUEUES } from '@crm-sync/queue';
+import { JOB_CATALOG, type CatalogQueue, type ParsedJobPayload, type SYNC_QUEUES } from '@crm-sync/queue';
 import type { SliceCounts, SliceOutcome, SliceOutcomeKind, SliceRequest } from '@crm-sync/sync-engine';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 
@@ -61,9 +61,10 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
   };
 }
 
-function parseJob(queue: SyncQueue, raw: unknown) {
+/** Re-parses a payload with the catalog's schema; a malformed one fails once, unrecoverably. */
+export function parseJob<Q extends CatalogQueue>(queue: Q, raw: unknown): ParsedJobPayload<Q> {
   try {
-    return parsePayload(JOB_CATALOG[queue].schema, raw, `${queue} job`);
+    return parsePayload(JOB_CATALOG[queue].schema, raw, `${queue} job`) as ParsedJobPayload<Q>;
   } catch (error) {
     // A malformed payload will not parse on a retry either: fail it once, visibly.
     if (error instanceof InvalidPayloadError) throw new UnrecoverableError(error.message);

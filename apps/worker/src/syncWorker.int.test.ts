@@ -12,7 +12,7 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createSyncProcessor } from './processor';
 import { enqueueSync, sizeFromEnv, workerCase } from './testSupport/cases';
-import { startSyncWorkers } from './workers';
+import { startWorkers } from './workers';
 
 const c = workerCase();
 const run = c ? it : it.skip;
@@ -41,16 +41,19 @@ function startWorker(concurrency: number, sliceMs: number): void {
   const logger = createLogger({ name: 'worker-test', level: 'silent' });
   const deps = engineDeps(h);
   const limit = { max: 1000, durationMs: 1000 };
-  workers = startSyncWorkers({
+  const queue = SYNC_QUEUES[c!.provider];
+  workers = startWorkers({
     connection,
     prefix: h.redis.prefix,
-    queues: [SYNC_QUEUES[c!.provider]],
+    queues: [queue],
     concurrency,
     limiters: { 'sync-google': limit, 'sync-microsoft': limit, 'sync-hubspot': limit },
     stalledIntervalMs: 5_000,
     lockDurationMs: 10_000,
-    processorFor: (queue) =>
-      createSyncProcessor({ queue, sliceMs, runSlice: (r) => runSlice(deps, r), logger, metrics }),
+    processors: {
+      [queue]: () =>
+        createSyncProcessor({ queue, sliceMs, runSlice: (r) => runSlice(deps, r), logger, metrics }),
+    },
   });
 }
 

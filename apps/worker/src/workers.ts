@@ -1,38 +1,45 @@
-import type { RateLimit } from '@crm-sync/config';
+import { SYNC_QUEUE_NAMES, type RateLimit, type SyncQueueName, type WorkerQueueName } from '@crm-sync/config';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { SyncJobResult, SyncQueue } from './processor';
 
-export interface SyncWorkersOptions {
+/** A processor per consumed queue; a typed map, so a queue without a handler is a type error. */
+export type Processors = { [Q in WorkerQueueName]: () => (job: Job, token?: string) => Promise<unknown> };
+
+export interface WorkersOptions {
   connection: Redis;
   prefix: string;
-  queues: readonly SyncQueue[];
+  queues: readonly WorkerQueueName[];
   concurrency: number;
-  limiters: Readonly<Record<SyncQueue, RateLimit>>;
+  /** Applied to the sync queues (one per provider); shared by every worker process through Redis. */
+  limiters: Readonly<Record<SyncQueueName, RateLimit>>;
   stalledIntervalMs: number;
   lockDurationMs: number;
-  processorFor: (queue: SyncQueue) => (job: Job, token?: string) => Promise<SyncJobResult>;
+  processors: Partial<Processors>;
 }
 
+const isSyncQueue = (queue: WorkerQueueName): queue is SyncQueueName =>
+  (SYNC_QUEUE_NAMES as readonly string[]).includes(queue);
+
 /**
- * One BullMQ Worker per consumed queue. The limiter is per queue (hence per provider) and shared by every
- * worker process through Redis. Stalled checks hand a job whose process died (its lock expired) to another
- * worker; the slice is idempotent, so the repeat costs at most one page.
+ * One BullMQ Worker per consumed queue. Stalled checks hand a job whose process died (its lock expired) to
+ * another worker; sync slices are idempotent, so the repeat costs at most one page.
  */
-export function startSyncWorkers(options: SyncWorkersOptions): Worker[] {
-  return options.queues.map(
-    (queue) =>
-      new Worker(queue, options.processorFor(queue), {
-        connection: options.connection,
-        prefix: options.prefix,
-        concurrency: options.concurrency,
-        limiter: { max: options.limiters[queue].max, duration: options.limiters[queue].durationMs },
-        stalledInterval: options.stalledIntervalMs,
-        lockDuration: options.lockDurationMs,
-        // A slice that stalls twice (its worker killed twice) is more likely a poison job than bad luck.
-        maxStalledCount: 2,
-        removeOnComplete: { count: 1_000 },
-        removeOnFail: { count: 5_000 },
-      }),
-  );
+export function startWorkers(options: WorkersOptions): Worker[] {
+  return options.queues.map((queue) => {
+    const processor = options.processors[queue];
+    if (!processor) throw new Error(`no processor for queue ${queue}`);
+    const limit = isSyncQueue(queue) ? options.limiters[queue] : undefined;
+    return new Worker(queue, processor(), {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      ...(limit && { limiter: { max: limit.max, duration: limit.durationMs } }),
+      stalledInterval: options.stalledIntervalMs,
+      lockDuration: options.lockDurationMs,
+      // A job that stalls twice (its worker killed twice) is more likely a poison job than bad luck.
+      maxStalledCount: 2,
+      removeOnComplete: { count: 1_000 },
+      removeOnFail: { count: 5_000 },
+    });
+  });
 }

@@ -11,9 +11,11 @@ export {
 export { DEV_SERVICE_TOKENS, parseServiceTokens, type ServiceToken } from './serviceTokens';
 export {
   SYNC_QUEUE_NAMES,
+  WORKER_QUEUE_NAMES,
   workerConfig,
   type RateLimit,
   type SyncQueueName,
   type WorkerConfig,
+  type WorkerQueueName,
 } from './worker';
 export { schedulerConfig, type SchedulerConfig } from './scheduler';

@@ -45,8 +45,10 @@ export const envSchema = z.object({
   HUBSPOT_CLIENT_ID: z.string().optional(),
   HUBSPOT_CLIENT_SECRET: z.string().optional(),
 
-  /** Sync queues this worker consumes (comma-separated queue names). */
-  WORKER_QUEUES: z.string().default('sync-google,sync-microsoft,sync-hubspot'),
+  /** Queues this worker consumes (comma-separated queue names): the sync queues, token-refresh, connection-events. */
+  WORKER_QUEUES: z
+    .string()
+    .default('sync-google,sync-microsoft,sync-hubspot,token-refresh,connection-events'),
   /** Slices one worker process runs at once, per queue. */
   /** BullMQ key prefix; the same value as the producers' (tests and side-by-side environments change it). */
   WORKER_QUEUE_PREFIX: z.string().min(1).default('crm-sync'),
@@ -67,13 +69,13 @@ export const envSchema = z.object({
   SYNC_INITIAL_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   SYNC_BACKOFF_BASE_MS: z.coerce.number().int().min(100).default(30_000),
   SYNC_BACKOFF_MAX_MS: z.coerce.number().int().min(1000).default(21_600_000),
-  /** Access tokens are refreshed when they expire within this margin. */
   SCHEDULER_TICK_MS: z.coerce.number().int().min(50).max(600_000).default(1_000),
   SCHEDULER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
   SCHEDULER_HTTP_HOST: z.string().default('127.0.0.1'),
   SCHEDULER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   /** Up to this fraction is added at random to each sync interval, spreading accounts over time. */
   SYNC_INTERVAL_JITTER_RATIO: z.coerce.number().min(0).max(1).default(0.1),
+  /** Access tokens are refreshed when they expire within this margin. */
   TOKEN_REFRESH_MARGIN_MS: z.coerce.number().int().min(0).default(300_000),
 });
 

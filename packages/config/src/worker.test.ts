@@ -3,7 +3,13 @@ import { ConfigError, loadConfig } from './index';
 describe('worker configuration', () => {
   it('consumes every sync queue with development defaults', () => {
     const { worker } = loadConfig({});
-    expect(worker.queues).toEqual(['sync-google', 'sync-microsoft', 'sync-hubspot']);
+    expect(worker.queues).toEqual([
+      'sync-google',
+      'sync-microsoft',
+      'sync-hubspot',
+      'token-refresh',
+      'connection-events',
+    ]);
     expect(worker).toMatchObject({
       concurrency: 4,
       queuePrefix: 'crm-sync',
@@ -29,7 +35,7 @@ describe('worker configuration', () => {
   });
 
   it.each([
-    ['WORKER_QUEUES', 'sync-google,token-refresh', /token-refresh/],
+    ['WORKER_QUEUES', 'sync-google,crm-notifications', /crm-notifications/],
     ['WORKER_QUEUES', ' , ', /at least one/],
     ['WORKER_LIMIT_GOOGLE', '50 per second', /<jobs>\/<milliseconds>/],
     ['WORKER_LIMIT_MICROSOFT', '0/1000', /<jobs>\/<milliseconds>/],

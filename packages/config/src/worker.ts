@@ -4,6 +4,9 @@ import type { Env } from './schema';
 /** The sync queues a worker may consume; the same names as @crm-sync/queue's SYNC_QUEUES (config has no deps). */
 export const SYNC_QUEUE_NAMES = ['sync-google', 'sync-microsoft', 'sync-hubspot'] as const;
 export type SyncQueueName = (typeof SYNC_QUEUE_NAMES)[number];
+/** Every queue a worker can consume: the sync queues plus on-demand token refreshes and inbound events. */
+export const WORKER_QUEUE_NAMES = [...SYNC_QUEUE_NAMES, 'token-refresh', 'connection-events'] as const;
+export type WorkerQueueName = (typeof WORKER_QUEUE_NAMES)[number];
 
 export interface RateLimit {
   max: number;
@@ -11,7 +14,7 @@ export interface RateLimit {
 }
 
 export interface WorkerConfig {
-  queues: SyncQueueName[];
+  queues: WorkerQueueName[];
   queuePrefix: string;
   concurrency: number;
   http: { host: string; port: number };
@@ -53,7 +56,7 @@ export function workerConfig(env: Env): WorkerConfig {
   };
 }
 
-function parseQueues(raw: string): SyncQueueName[] {
+function parseQueues(raw: string): WorkerQueueName[] {
   const names = [
     ...new Set(
       raw
@@ -64,11 +67,11 @@ function parseQueues(raw: string): SyncQueueName[] {
   ];
   if (names.length === 0) throw new ConfigError('WORKER_QUEUES', 'name at least one queue');
   for (const name of names) {
-    if (!(SYNC_QUEUE_NAMES as readonly string[]).includes(name)) {
-      throw new ConfigError('WORKER_QUEUES', `"${name}" is not one of ${SYNC_QUEUE_NAMES.join(', ')}`);
+    if (!(WORKER_QUEUE_NAMES as readonly string[]).includes(name)) {
+      throw new ConfigError('WORKER_QUEUES', `"${name}" is not one of ${WORKER_QUEUE_NAMES.join(', ')}`);
     }
   }
-  return names as SyncQueueName[];
+  return names as WorkerQueueName[];
 }
 
 function parseLimit(variable: string, raw: string): RateLimit {

@@ -3,6 +3,7 @@ export { canonicalJson, contentHash } from './records/contentHash';
 export { MissingObjectTypeError, type PageCounts } from './records/writePage';
 export { revokeConnection, type RevocationInput } from './revocation/revokeConnection';
 export { runSlice } from './slice/runSlice';
+export { refreshConnectionToken, type RefreshOutcome } from './tokens/refreshConnection';
 export {
   AccessTokens,
   DEFAULT_ACCESS_TOKEN_OPTIONS,

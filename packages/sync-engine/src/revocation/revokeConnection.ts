@@ -3,8 +3,8 @@ import type { Resource } from '@crm-sync/core';
 
 export interface RevocationInput {
   connectionId: string;
-  /** The resource whose sync found out; recorded in the audit trail. */
-  resource: Resource;
+  /** The resource whose sync found out (absent for a token refresh); recorded in the audit trail. */
+  resource?: Resource;
   /** Provider error code such as invalid_grant; never a token. */
   reason: string;
   now: Date;
@@ -23,7 +23,11 @@ export function revokeConnection(deps: EndConnectionDeps, input: RevocationInput
     audit: {
       type: 'token_revoked',
       actor: 'provider',
-      details: { resource: input.resource, reason: input.reason, detectedBy: 'sync' },
+      details: {
+        resource: input.resource ?? null,
+        reason: input.reason,
+        detectedBy: input.resource ? 'sync' : 'token_refresh',
+      },
     },
     now: input.now,
   });

@@ -1,0 +1,27 @@
+import type { Logger } from '@crm-sync/observability';
+import { QUEUE_NAMES } from '@crm-sync/queue';
+import type { RefreshOutcome } from '@crm-sync/sync-engine';
+import { DelayedError, type Job } from 'bullmq';
+import { parseJob, SliceRetryError } from './processor';
+
+export interface TokenRefreshProcessorDeps {
+  refresh: (connectionId: string) => Promise<RefreshOutcome>;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** `token-refresh` jobs: refresh ahead of expiry; throttling waits without a failed attempt, outages retry. */
+export function createTokenRefreshProcessor(deps: TokenRefreshProcessorDeps) {
+  const now = deps.now ?? Date.now;
+  return async (job: Job, token?: string): Promise<RefreshOutcome> => {
+    const { connectionId } = parseJob(QUEUE_NAMES.tokenRefresh, job.data);
+    const outcome = await deps.refresh(connectionId);
+    deps.logger.debug({ jobId: job.id, connectionId, outcome: outcome.kind }, 'token refresh done');
+    if (outcome.kind === 'rate_limited') {
+      await job.moveToDelayed(now() + outcome.retryAfterMs, token);
+      throw new DelayedError();
+    }
+    if (outcome.kind === 'transient') throw new SliceRetryError(outcome.reason);
+    return outcome;
+  };
+}
