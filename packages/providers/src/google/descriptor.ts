@@ -38,4 +38,15 @@ export const GOOGLE_DESCRIPTOR = {
   rateLimitReasons: ['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded', 'dailyLimitExceeded'],
   /** OAuth token-endpoint errors that mean the grant is gone and only a new consent helps. */
   revokedGrantErrors: ['invalid_grant'],
+  /**
+   * Page sizes are each API's maximum: fewer calls per round, and the engine commits a page per transaction.
+   * Gmail gets are bounded in flight: its per-user quota is 15,000 units/minute and a get costs 5 (§B), so 25 at
+   * once saturates it on a fast link; the 429s that follow are the engine's rate_limited path.
+   */
+  sync: {
+    gmailPageSize: 500,
+    gmailConcurrency: 25,
+    calendarPageSize: 2500,
+    peoplePageSize: 1000,
+  },
 } as const;

@@ -9,10 +9,25 @@ const config = {
 } as GaxiosOptionsPrepared;
 
 /** A GaxiosError as gaxios builds it for a non-2xx answer (body already read, so `bodyUsed` is true). */
-function gaxiosError(status: number, data: unknown, headers: Record<string, string> = {}): GaxiosError {
-  const response = { status, statusText: '', headers: new Headers(headers), data, config, bodyUsed: true };
-  return new GaxiosError('request failed', config, response as unknown as GaxiosResponse);
+function gaxiosError(
+  status: number,
+  data: unknown,
+  headers: Record<string, string> = {},
+  url?: string,
+): GaxiosError {
+  const prepared = url ? ({ ...config, url: new URL(url) } as GaxiosOptionsPrepared) : config;
+  const response = {
+    status,
+    statusText: '',
+    headers: new Headers(headers),
+    data,
+    config: prepared,
+    bodyUsed: true,
+  };
+  return new GaxiosError('request failed', prepared, response as unknown as GaxiosResponse);
 }
+
+const GMAIL = 'https://gmail.googleapis.com/gmail/v1/users/me';
 
 const apiError = (status: number, reason: string, apiStatus = 'PERMISSION_DENIED') => ({
   error: {
@@ -75,6 +90,59 @@ const table: Array<[string, () => unknown, ProviderErrorClass]> = [
     '404 on an API call',
     () => gaxiosError(404, apiError(404, 'notFound', 'NOT_FOUND')),
     { kind: 'permanent', reason: 'http 404 notFound' },
+  ],
+  [
+    'Gmail history.list 404: the startHistoryId is too old',
+    () => gaxiosError(404, apiError(404, 'notFound', 'NOT_FOUND'), {}, `${GMAIL}/history?startHistoryId=1`),
+    { kind: 'cursor_expired' },
+  ],
+  [
+    'Gmail messages.get 404 is not an expired cursor (the syncer reports the id deleted)',
+    () =>
+      gaxiosError(404, apiError(404, 'notFound', 'NOT_FOUND'), {}, `${GMAIL}/messages/abc?format=metadata`),
+    { kind: 'permanent', reason: 'http 404 notFound' },
+  ],
+  [
+    'Calendar 410 fullSyncRequired',
+    () =>
+      gaxiosError(410, {
+        error: {
+          code: 410,
+          message: 'Sync token is no longer valid, a full sync is required.',
+          errors: [{ domain: 'calendar', reason: 'fullSyncRequired', location: 'syncToken' }],
+        },
+      }),
+    { kind: 'cursor_expired' },
+  ],
+  [
+    'Calendar 410 deleted (not about a cursor)',
+    () => gaxiosError(410, apiError(410, 'deleted', 'FAILED_PRECONDITION')),
+    { kind: 'permanent', reason: 'http 410 deleted' },
+  ],
+  [
+    'People 400 EXPIRED_SYNC_TOKEN (the reason is in details, not errors)',
+    () =>
+      gaxiosError(400, {
+        error: {
+          code: 400,
+          message: 'Sync token is expired. Clear local cache and retry call without the sync token.',
+          status: 'FAILED_PRECONDITION',
+          details: [
+            {
+              '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+              reason: 'EXPIRED_SYNC_TOKEN',
+              domain: 'people.googleapis.com',
+            },
+          ],
+        },
+      }),
+    { kind: 'cursor_expired' },
+  ],
+  [
+    'People 400 for a bad field mask stays permanent',
+    () =>
+      gaxiosError(400, { error: { code: 400, message: 'Invalid personFields', status: 'INVALID_ARGUMENT' } }),
+    { kind: 'permanent', reason: 'http 400 INVALID_ARGUMENT' },
   ],
   [
     'an already classified error passes through',

@@ -7,7 +7,16 @@ import { GOOGLE_DESCRIPTOR } from './descriptor';
 
 /** The two bodies Google answers with: OAuth `{error, error_description}` and APIs `{error: {code, errors[], status}}`. */
 interface GoogleErrorBody {
-  error?: string | { code?: number; status?: string; message?: string; errors?: Array<{ reason?: string }> };
+  error?:
+    | string
+    | {
+        code?: number;
+        status?: string;
+        message?: string;
+        errors?: Array<{ reason?: string }>;
+        /** google.rpc details; People puts `ErrorInfo.reason` (EXPIRED_SYNC_TOKEN) here, not in `errors`. */
+        details?: Array<{ reason?: unknown }>;
+      };
   error_description?: string;
 }
 
@@ -27,6 +36,9 @@ export function classifyGoogleError(error: unknown): ProviderErrorClass {
   const reasons = (body.error?.errors ?? []).map((e) => e.reason).filter((r) => typeof r === 'string');
   const apiStatus = body.error?.status;
   if (status === 401) return { kind: 'auth_expired' };
+  const details = (body.error?.details ?? []).map((d) => d.reason).filter((r) => typeof r === 'string');
+  if (isExpiredCursor(status, [...reasons, ...details], requestPath(error)))
+    return { kind: 'cursor_expired' };
   const throttled = reasons.some((r) =>
     (GOOGLE_DESCRIPTOR.rateLimitReasons as readonly string[]).includes(r),
   );
@@ -40,6 +52,35 @@ export function classifyGoogleError(error: unknown): ProviderErrorClass {
   if (status >= 500 || status === 408) return { kind: 'transient', reason: `http ${status}` };
   const detail = code(reasons[0]) ?? code(apiStatus);
   return { kind: 'permanent', reason: detail ? `http ${status} ${detail}` : `http ${status}` };
+}
+
+/**
+ * The three ways Google says "your incremental starting point is gone, sync in full" (provider-contracts §B-§D):
+ * Gmail answers 404 to history.list (a 404 anywhere else means the item is gone, which the syncer handles),
+ * Calendar 410 fullSyncRequired (or updatedMinTooLongAgo), People 400 with ErrorInfo reason EXPIRED_SYNC_TOKEN.
+ */
+function isExpiredCursor(status: number, reasons: string[], path: string | undefined): boolean {
+  if (status === 404) return path !== undefined && GMAIL_HISTORY_PATH.test(path);
+  if (status === 410) return reasons.some((r) => CALENDAR_EXPIRED_REASONS.includes(r));
+  return status === 400 && reasons.includes('EXPIRED_SYNC_TOKEN');
+}
+
+const GMAIL_HISTORY_PATH = /\/gmail\/v1\/users\/[^/]+\/history$/;
+const CALENDAR_EXPIRED_REASONS = ['fullSyncRequired', 'updatedMinTooLongAgo'];
+
+/** The path of the request that failed (gaxios keeps the prepared URL on the error's config). */
+function requestPath(error: GaxiosError): string | undefined {
+  const url: unknown = error.config?.url;
+  // By shape, not instanceof: the URL may come from another realm (Jest's module registry, vm).
+  if (typeof url === 'object' && url !== null && typeof (url as URL).pathname === 'string') {
+    return (url as URL).pathname;
+  }
+  if (typeof url !== 'string') return undefined;
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Token and revoke endpoints: the `error` string decides, whatever the status. */

@@ -1,11 +1,39 @@
 import { type ProviderAdapter } from '@crm-sync/core';
+import { GOOGLE_DESCRIPTOR } from './descriptor';
 import { classifyGoogleError } from './errors';
 import { createGoogleOAuth, type GoogleOAuthOptions } from './oauth';
+import { createCalendarSyncer } from './sync/calendar';
+import { createContactsSyncer } from './sync/contacts';
+import { createMailSyncer } from './sync/mail';
 
-export type GoogleAdapterOptions = GoogleOAuthOptions;
+/** Page sizes and Gmail's request concurrency; defaults in `GOOGLE_DESCRIPTOR.sync` (tests use small pages). */
+export interface GoogleSyncOptions {
+  gmailPageSize: number;
+  gmailConcurrency: number;
+  calendarPageSize: number;
+  peoplePageSize: number;
+}
+
+export interface GoogleAdapterOptions extends GoogleOAuthOptions {
+  sync?: Partial<GoogleSyncOptions>;
+}
 
 export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdapter {
-  return { id: 'google', oauth: createGoogleOAuth(options), classifyError: classifyGoogleError };
+  const sync: GoogleSyncOptions = { ...GOOGLE_DESCRIPTOR.sync, ...options.sync };
+  const api = {
+    ...(options.endpoints ? { endpoints: options.endpoints } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
+  return {
+    id: 'google',
+    oauth: createGoogleOAuth(options),
+    sync: {
+      mail: createMailSyncer(api, { pageSize: sync.gmailPageSize, concurrency: sync.gmailConcurrency }),
+      calendar: createCalendarSyncer(api, { pageSize: sync.calendarPageSize }),
+      contacts: createContactsSyncer(api, { pageSize: sync.peoplePageSize }),
+    },
+    classifyError: classifyGoogleError,
+  };
 }
 
 export { GOOGLE_DESCRIPTOR, GOOGLE_ENDPOINTS, type GoogleEndpoints } from './descriptor';

@@ -1,0 +1,45 @@
+import { OAuth2Client } from 'google-auth-library';
+// One module per API, not the `googleapis` index, which loads every Google API (~300 modules) on import.
+import { calendar, type calendar_v3 } from 'googleapis/build/src/apis/calendar';
+import { gmail, type gmail_v1 } from 'googleapis/build/src/apis/gmail';
+import { people, type people_v1 } from 'googleapis/build/src/apis/people';
+import { type GoogleEndpoints } from './descriptor';
+
+/** What the syncers need from the adapter options to reach the Google APIs. */
+export interface GoogleApiOptions {
+  endpoints?: Partial<GoogleEndpoints>;
+  fetch?: typeof fetch;
+}
+
+export interface GoogleApis {
+  gmail: gmail_v1.Gmail;
+  calendar: calendar_v3.Calendar;
+  people: people_v1.People;
+}
+
+/**
+ * googleapis clients for one access token. The engine hands a fresh token to every page, so nothing is cached across
+ * calls. The OAuth2Client holds only the access token: without a refresh token it never tries to refresh on a 401,
+ * which therefore reaches the engine as `auth_expired` (the engine owns refreshing).
+ */
+export function googleApisFor(accessToken: string, options: GoogleApiOptions): GoogleApis {
+  const auth = new OAuth2Client(
+    options.fetch ? { transporterOptions: { fetchImplementation: options.fetch } } : {},
+  );
+  auth.setCredentials({ access_token: accessToken });
+  const apiRootUrl = options.endpoints?.apiRootUrl;
+  const common = {
+    auth,
+    // Only a configured root overrides the APIs' own hosts (gmail., people., www.googleapis.com differ), and only
+    // per API: the global google.options({rootUrl}) does not redirect requests (provider-contracts §0.1).
+    ...(apiRootUrl ? { rootUrl: apiRootUrl } : {}),
+    // The engine retries with Retry-After and backoff; gaxios' own retries would multiply them (§0.7).
+    retry: false,
+    ...(options.fetch ? { fetchImplementation: options.fetch } : {}),
+  };
+  return {
+    gmail: gmail({ version: 'v1', ...common }),
+    calendar: calendar({ version: 'v3', ...common }),
+    people: people({ version: 'v1', ...common }),
+  };
+}

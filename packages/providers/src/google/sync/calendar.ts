@@ -1,0 +1,47 @@
+import { type ResourceSyncer } from '@crm-sync/core';
+import { type GoogleApiOptions } from '../client';
+import { isCancelled, mapEvent } from '../map';
+import { syncTokenSyncer } from './syncTokenRound';
+
+const DAY_MS = 86_400_000;
+/** The user's primary calendar: where a CRM user's meetings are. */
+const CALENDAR_ID = 'primary';
+
+/**
+ * Calendar (`calendar` → `calendar_events`), events.list on the primary calendar (provider-contracts §C). Recurring
+ * events are expanded (`singleEvents`) so each occurrence is a row; `showDeleted` makes a full round report
+ * cancellations too. timeMin bounds only the full round: Google refuses it next to a syncToken.
+ */
+export function createCalendarSyncer(
+  api: GoogleApiOptions,
+  options: { pageSize: number },
+): ResourceSyncer<'calendar_events'> {
+  return syncTokenSyncer(
+    {
+      resource: 'calendar',
+      table: 'calendar_events',
+      fullParams: ({ now, initialWindowDays }) => ({
+        timeMin: new Date(now.getTime() - initialWindowDays * DAY_MS).toISOString(),
+      }),
+      async list(apis, query) {
+        const { data } = await apis.calendar.events.list({
+          calendarId: CALENDAR_ID,
+          singleEvents: true,
+          showDeleted: true,
+          maxResults: options.pageSize,
+          ...query.params,
+          ...(query.syncToken ? { syncToken: query.syncToken } : {}),
+          ...(query.pageToken ? { pageToken: query.pageToken } : {}),
+        });
+        return {
+          items: data.items ?? [],
+          nextPageToken: data.nextPageToken,
+          nextSyncToken: data.nextSyncToken,
+        };
+      },
+      deletedId: (event) => (isCancelled(event) ? (event.id ?? undefined) : undefined),
+      map: (event) => mapEvent(event, CALENDAR_ID),
+    },
+    api,
+  );
+}

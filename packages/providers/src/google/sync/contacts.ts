@@ -1,0 +1,40 @@
+import { type ResourceSyncer } from '@crm-sync/core';
+import { type GoogleApiOptions } from '../client';
+import { isDeletedPerson, mapPerson, PERSON_FIELDS } from '../map';
+import { syncTokenSyncer } from './syncTokenRound';
+
+/**
+ * People (`contacts` → `contacts`), people.connections.list of `people/me` (provider-contracts §D). Every call asks
+ * for a sync token, incremental ones too, or the last page would not hand out the next one. A contact has no date to
+ * window by, so a full round takes them all.
+ */
+export function createContactsSyncer(
+  api: GoogleApiOptions,
+  options: { pageSize: number },
+): ResourceSyncer<'contacts'> {
+  return syncTokenSyncer(
+    {
+      resource: 'contacts',
+      table: 'contacts',
+      fullParams: () => ({}),
+      async list(apis, query) {
+        const { data } = await apis.people.people.connections.list({
+          resourceName: 'people/me',
+          personFields: PERSON_FIELDS,
+          pageSize: options.pageSize,
+          requestSyncToken: true,
+          ...(query.syncToken ? { syncToken: query.syncToken } : {}),
+          ...(query.pageToken ? { pageToken: query.pageToken } : {}),
+        });
+        return {
+          items: data.connections ?? [],
+          nextPageToken: data.nextPageToken,
+          nextSyncToken: data.nextSyncToken,
+        };
+      },
+      deletedId: (person) => (isDeletedPerson(person) ? (person.resourceName ?? undefined) : undefined),
+      map: mapPerson,
+    },
+    api,
+  );
+}

@@ -1,0 +1,51 @@
+import { type EmailRecord } from '@crm-sync/core';
+import { GaxiosError } from 'gaxios';
+import type { gmail_v1 } from 'googleapis/build/src/apis/gmail';
+import { MESSAGE_HEADERS, mapMessage } from '../map';
+import { mapBounded } from './bounded';
+
+/**
+ * Messages outside what a full round lists (`includeSpamTrash` is off): a message moved to Trash or Spam leaves the
+ * CRM's view as a deletion, and comes back as an upsert when it is moved out again (labelRemoved).
+ */
+const HIDDEN_LABELS = ['TRASH', 'SPAM'];
+
+export interface FetchedMessages {
+  upserts: EmailRecord[];
+  deletes: string[];
+}
+
+/**
+ * Gets each id with the headers the CRM keeps, at most `concurrency` at once, in the order given (so a full round's
+ * newest-first listing stays newest first). An id listed but gone by the time it is fetched (404) is a deletion, not
+ * a failure: messages are deleted while a round pages.
+ */
+export async function fetchMessages(
+  gmail: gmail_v1.Gmail,
+  ids: readonly string[],
+  concurrency: number,
+): Promise<FetchedMessages> {
+  const fetched = await mapBounded(ids, concurrency, (id) => getMessage(gmail, id));
+  const result: FetchedMessages = { upserts: [], deletes: [] };
+  fetched.forEach((message, index) => {
+    const hidden = message?.labelIds?.some((l) => HIDDEN_LABELS.includes(l));
+    if (message === undefined || hidden) result.deletes.push(ids[index] as string);
+    else result.upserts.push(mapMessage(message));
+  });
+  return result;
+}
+
+async function getMessage(gmail: gmail_v1.Gmail, id: string): Promise<gmail_v1.Schema$Message | undefined> {
+  try {
+    const { data } = await gmail.users.messages.get({
+      userId: 'me',
+      id,
+      format: 'metadata',
+      metadataHeaders: [...MESSAGE_HEADERS],
+    });
+    return data;
+  } catch (error) {
+    if (error instanceof GaxiosError && error.response?.status === 404) return undefined;
+    throw error;
+  }
+}

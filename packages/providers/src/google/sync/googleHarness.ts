@@ -1,0 +1,148 @@
+// Test-only: a sandbox, a Google adapter pointed at it, and a way to run rounds the way the engine does, for the
+// `*.int.test.ts` files here. Not exported from the adapter's index.
+import {
+  type CrmTableName,
+  type ProviderAdapter,
+  type RecordsByTable,
+  type ResourceSyncer,
+  type SyncPosition,
+} from '@crm-sync/core';
+import {
+  DEFAULT_CLIENT,
+  startSandbox,
+  type Account,
+  type RunningSandbox,
+  type StoredItem,
+} from '@crm-sync/provider-sandbox';
+import { pkcePair } from '../../testSupport/pkce';
+import { authorizeCode, endpointsOf, REDIRECT_URI } from '../../testSupport/sandbox';
+import { createGoogleAdapter, type GoogleSyncOptions } from '../index';
+
+export interface GoogleHarness {
+  sandbox: RunningSandbox;
+  adapter: ProviderAdapter;
+  /** Another adapter on the same sandbox, whose HTTP calls go through `send` (to act between two requests). */
+  adapterWith(send: typeof fetch): ProviderAdapter;
+  close(): Promise<void>;
+}
+
+export async function startGoogleHarness(sync: Partial<GoogleSyncOptions>): Promise<GoogleHarness> {
+  const sandbox = await startSandbox();
+  const adapterWith = (send: typeof fetch) =>
+    createGoogleAdapter({
+      clientId: DEFAULT_CLIENT.clientId,
+      clientSecret: DEFAULT_CLIENT.clientSecret,
+      redirectUri: REDIRECT_URI,
+      endpoints: endpointsOf(sandbox).google,
+      // gaxios would load node-fetch by dynamic import, which Jest's CommonJS runtime refuses.
+      fetch: send,
+      sync,
+    });
+  return { sandbox, adapter: adapterWith(fetch), adapterWith, close: () => sandbox.close() };
+}
+
+export interface Connected {
+  account: Account;
+  accessToken: string;
+  refreshToken: string;
+}
+
+/** A sandbox account and tokens for it, obtained through the adapter's own code flow. */
+export async function connectAccount(
+  h: GoogleHarness,
+  email: string,
+  sizes: Record<string, number>,
+): Promise<Connected> {
+  const account = h.sandbox.control.createAccount({ provider: 'google', email, sizes });
+  const { verifier, challenge } = pkcePair();
+  const url = h.adapter.oauth.authorizationUrl({
+    state: 's',
+    codeChallenge: challenge,
+    resources: ['mail', 'calendar', 'contacts'],
+    loginHint: email,
+  });
+  const grant = await h.adapter.oauth.exchangeCode({
+    code: await authorizeCode(url),
+    codeVerifier: verifier,
+  });
+  if (!grant.refreshToken) throw new Error('the sandbox issued no refresh token');
+  return { account, accessToken: grant.accessToken, refreshToken: grant.refreshToken };
+}
+
+/** Every live item of one sandbox resource, in the sandbox's creation order. */
+export function sandboxItems<Item>(h: GoogleHarness, account: Account, resource: string): StoredItem<Item>[] {
+  const { accounts, datasets } = h.sandbox.context;
+  const generator = datasets.generator('google', resource);
+  const stored = accounts.get('google', account.id);
+  if (!generator || !stored) throw new Error(`no sandbox ${resource} for ${account.id}`);
+  const dataset = datasets.open(stored, generator);
+  const items: StoredItem<Item>[] = [];
+  let after: number | undefined;
+  do {
+    const page = dataset.page({ ...(after === undefined ? {} : { after }), limit: 1000, order: 'asc' });
+    items.push(...(page.items as StoredItem<Item>[]));
+    after = page.nextOrdinal;
+  } while (after !== undefined);
+  return items;
+}
+
+export interface Round<T extends CrmTableName> {
+  /** Each page's changes, in order (the engine applies a page's upserts, then its deletes). */
+  pages: { upserts: RecordsByTable[T][]; deletes: string[] }[];
+  upserts: RecordsByTable[T][];
+  deletes: string[];
+  cursor: string;
+  /** Every continuation handed back, after a JSON round trip (what sync_states stores). */
+  continuations: unknown[];
+}
+
+export interface RoundOptions {
+  accessToken: string;
+  now: Date;
+  initialWindowDays: number;
+  /** Called after each page that is not the last, with the round so far. */
+  afterPage?: (round: Round<CrmTableName>) => void;
+}
+
+/** Runs a round to its end the way the engine does: page by page, resuming only from what was stored. */
+export async function runRound<T extends CrmTableName>(
+  syncer: ResourceSyncer<T>,
+  start: SyncPosition,
+  options: RoundOptions,
+): Promise<Round<T>> {
+  const round: Round<T> = { pages: [], upserts: [], deletes: [], cursor: '', continuations: [] };
+  let position = start;
+  for (;;) {
+    const page = await syncer.fetchPage({
+      accessToken: options.accessToken,
+      position,
+      now: options.now,
+      initialWindowDays: options.initialWindowDays,
+    });
+    round.pages.push({ upserts: page.upserts, deletes: page.deletes });
+    round.upserts.push(...page.upserts);
+    round.deletes.push(...page.deletes);
+    if (page.next.kind === 'caught_up') return { ...round, cursor: page.next.cursor };
+    const stored = JSON.parse(JSON.stringify(page.next.continuation)) as SyncPosition['continuation'];
+    round.continuations.push(stored);
+    position = { ...position, continuation: stored };
+    options.afterPage?.(round as unknown as Round<CrmTableName>);
+  }
+}
+
+/** What a CRM table holds after the rounds' pages are applied in order, as the engine applies them. */
+export function applyRounds<T extends CrmTableName>(rounds: Round<T>[]): Map<string, RecordsByTable[T]> {
+  const table = new Map<string, RecordsByTable[T]>();
+  for (const page of rounds.flatMap((round) => round.pages)) {
+    for (const record of page.upserts) table.set(record.externalId, record);
+    for (const id of page.deletes) table.delete(id);
+  }
+  return table;
+}
+
+export const FULL: SyncPosition = { mode: 'full', cursor: null, continuation: null };
+export const incremental = (cursor: string): SyncPosition => ({
+  mode: 'incremental',
+  cursor,
+  continuation: null,
+});
