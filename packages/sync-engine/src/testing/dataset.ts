@@ -21,6 +21,12 @@ export interface SyncCase {
   edit: (value: string) => Record<string, unknown>;
   /** The id the provider sends for a stored sandbox id, when they differ. */
   wireId?: (storedId: string) => string;
+  /** Whether a stored item is live at the provider (HubSpot keeps archived objects); default: all are. */
+  live?: (data: Record<string, unknown>) => boolean;
+  /** False when the provider's cursor is a watermark the sandbox cannot expire (HubSpot last-modified). */
+  cursorsExpire?: boolean;
+  /** The provider's ordinary deletion, as control-API fields when it is an update (HubSpot archives). */
+  deleteFields?: Record<string, unknown>;
 }
 
 // Graph syncers ask for immutable ids; the sandbox stores `AAMkAG…` and answers `AAkALg…`
@@ -28,6 +34,8 @@ export interface SyncCase {
 const graphImmutableId = (storedId: string) =>
   storedId.startsWith('AAMkAG') ? `AAkALg${storedId.slice('AAMkAG'.length)}` : storedId;
 
+// HubSpot deletes by archiving (a hard GDPR delete is another thing; see providers' README).
+const hubspotLive = (data: Record<string, unknown>) => data.archivedAt === null;
 const prop = (name: string) => (data: Record<string, unknown>) =>
   ((data.properties as Record<string, string | null>)[name] ?? null) as string | null;
 const key = (name: string) => (data: Record<string, unknown>) => data[name] as string;
@@ -59,6 +67,8 @@ export const SYNC_CASES: SyncCase[] = [
     field: key('givenName'),
     column: 'given_name',
     edit: (v) => ({ givenName: v }),
+    // The People API names a person by resource name.
+    wireId: (id) => `people/${id}`,
   },
   {
     provider: 'microsoft',
@@ -99,6 +109,9 @@ export const SYNC_CASES: SyncCase[] = [
     field: prop('email'),
     column: `properties->>'email'`,
     edit: (v) => ({ email: v }),
+    live: hubspotLive,
+    cursorsExpire: false,
+    deleteFields: { archived: true },
   },
   {
     provider: 'hubspot',
@@ -109,6 +122,9 @@ export const SYNC_CASES: SyncCase[] = [
     field: prop('name'),
     column: `properties->>'name'`,
     edit: (v) => ({ name: v }),
+    live: hubspotLive,
+    cursorsExpire: false,
+    deleteFields: { archived: true },
   },
   {
     provider: 'hubspot',
@@ -119,6 +135,9 @@ export const SYNC_CASES: SyncCase[] = [
     field: prop('dealname'),
     column: `properties->>'dealname'`,
     edit: (v) => ({ dealname: v }),
+    live: hubspotLive,
+    cursorsExpire: false,
+    deleteFields: { archived: true },
   },
 ];
 
@@ -148,7 +167,10 @@ function sandboxItems(h: ConnectionsHarness, c: SyncCase, accountId: string): Ma
   let after: number | undefined;
   do {
     const page = dataset.page({ after, limit: 1000, order: 'asc' });
-    for (const item of page.items) out.set(item.id, c.field(item.data as Record<string, unknown>));
+    for (const item of page.items) {
+      const data = item.data as Record<string, unknown>;
+      if (c.live?.(data) ?? true) out.set(item.id, c.field(data));
+    }
     after = page.nextOrdinal;
   } while (after !== undefined);
   return out;
@@ -186,4 +208,11 @@ export async function duplicateRows(
     [connectionId],
   )) as Array<{ dupes: string }>;
   return Number(row?.dupes ?? 0);
+}
+
+/** Deletes an item the way the provider's users do (HubSpot archives; the others delete). */
+export function deleteAtProvider(h: ConnectionsHarness, c: SyncCase, accountId: string, id: string): void {
+  if (c.deleteFields)
+    h.sandbox.control.updateItem(c.provider, accountId, c.sandboxResource, id, c.deleteFields);
+  else h.sandbox.control.deleteItem(c.provider, accountId, c.sandboxResource, id);
 }

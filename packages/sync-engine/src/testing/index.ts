@@ -2,6 +2,7 @@
 export { connectSandboxAccount, type SandboxConnection } from '@crm-sync/connections/testing';
 export { callsTo, engineDeps, hasSyncer, testAccessTokens } from './engine';
 export {
+  deleteAtProvider,
   duplicateRows,
   sandboxIds,
   sandboxSnapshot,
