@@ -1,5 +1,5 @@
 import { type EmailRecord } from '@crm-sync/core';
-import { connectAccount, FULL, runRound } from './googleHarness';
+import { connectAccount, FULL, incremental, runRound } from './googleHarness';
 import { syncScenarios } from './scenarios';
 
 /** The fields of the sandbox's stored Gmail message this test reads (provider-sandbox src/google/data.ts). */
@@ -74,20 +74,26 @@ test('a message moved to Trash leaves the CRM like a deletion and returns when r
   const start = await runRound(scenario.syncer(), FULL, scenario.options());
   const id = start.upserts[0]!.externalId;
   control.updateItem('google', account.id, 'messages', id, { labelIds: ['TRASH'] });
-  const trashed = await runRound(
-    scenario.syncer(),
-    { mode: 'incremental', cursor: start.cursor, continuation: null },
-    {
-      ...scenario.options(),
-      accessToken,
-    },
-  );
+  const trashed = await runRound(scenario.syncer(), incremental(start.cursor), {
+    ...scenario.options(),
+    accessToken,
+  });
   expect([trashed.upserts, trashed.deletes]).toEqual([[], [id]]);
   control.updateItem('google', account.id, 'messages', id, { labelIds: ['INBOX'] });
-  const restored = await runRound(
-    scenario.syncer(),
-    { mode: 'incremental', cursor: trashed.cursor, continuation: null },
-    scenario.options(),
-  );
+  const restored = await runRound(scenario.syncer(), incremental(trashed.cursor), scenario.options());
   expect(restored.upserts.map((r) => [r.externalId, r.labels])).toEqual([[id, ['INBOX']]]);
+});
+
+test('an incremental round pages through history from the same start, and ends at the mailbox history id', async () => {
+  const { account } = scenario.main();
+  const control = scenario.harness().sandbox.control;
+  const start = await runRound(scenario.syncer(), FULL, scenario.options());
+  const added = Array.from({ length: 520 }, () => control.addItem('google', account.id, 'messages').id);
+  const round = await runRound(scenario.syncer(), incremental(start.cursor), scenario.options());
+  expect(round.continuations).toEqual([
+    { phase: 'incremental', startHistoryId: start.cursor, pageToken: expect.any(String) },
+  ]);
+  expect(round.upserts.map((r) => r.externalId).sort()).toEqual(added.sort());
+  const quiet = await runRound(scenario.syncer(), incremental(round.cursor), scenario.options());
+  expect([quiet.upserts, quiet.deletes, quiet.cursor]).toEqual([[], [], round.cursor]);
 });

@@ -1,0 +1,131 @@
+import { type ResourceSyncer } from '@crm-sync/core';
+import {
+  connectAccount,
+  FULL,
+  incremental,
+  runRound,
+  startGoogleHarness,
+  type GoogleHarness,
+} from './googleHarness';
+
+// What each syncer asks Google, read off the wire: parameters that change results (windows, formats, headers,
+// page sizes, sync-token requests) are easy to lose without any listing test noticing against a lenient server.
+
+let h: GoogleHarness;
+let token = '';
+const seen: URL[] = [];
+let inFlight = 0;
+let peakGets = 0;
+
+const recording: typeof fetch = async (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : String(input));
+  seen.push(url);
+  const isGet = /\/messages\/[^/]+$/.test(url.pathname);
+  if (isGet) peakGets = Math.max(peakGets, ++inFlight);
+  try {
+    return await fetch(input, init);
+  } finally {
+    if (isGet) inFlight--;
+  }
+};
+
+const NOW = new Date();
+const options = () => ({ accessToken: token, now: NOW, initialWindowDays: 7 });
+const sync = (resource: 'mail' | 'calendar' | 'contacts') =>
+  h.adapterWith(recording).sync?.[resource] as ResourceSyncer;
+/** Query parameters sorted by name, then value (repeated keys are arrays on the wire). */
+const query = (url: URL) =>
+  [...url.searchParams].sort(([a, x], [b, y]) => a.localeCompare(b) || x.localeCompare(y));
+
+beforeAll(async () => {
+  h = await startGoogleHarness({
+    gmailPageSize: 100,
+    gmailConcurrency: 5,
+    calendarPageSize: 50,
+    peoplePageSize: 40,
+  });
+  const sizes = { messages: 120, events: 60, contacts: 50 };
+  token = (await connectAccount(h, 'requests@example.com', sizes)).accessToken;
+});
+afterAll(() => h.close());
+beforeEach(() => {
+  seen.length = 0;
+});
+
+test('Gmail: profile first, then a windowed list and metadata gets, at most `concurrency` in flight', async () => {
+  const round = await runRound(sync('mail'), FULL, options());
+  const after = Math.floor((NOW.getTime() - 7 * 86_400_000) / 1000);
+  expect(seen[0]!.pathname).toBe('/gmail/v1/users/me/profile');
+  expect(query(seen[1]!)).toEqual([
+    ['maxResults', '100'],
+    ['q', `after:${after}`],
+  ]);
+  const get = seen.find((u) => /\/messages\/[^/]+$/.test(u.pathname))!;
+  expect(query(get)).toEqual([
+    ['format', 'metadata'],
+    ['metadataHeaders', 'Cc'],
+    ['metadataHeaders', 'Date'],
+    ['metadataHeaders', 'From'],
+    ['metadataHeaders', 'Subject'],
+    ['metadataHeaders', 'To'],
+  ]);
+  // The second list page repeats the same query with the page token.
+  const lists = seen.filter((u) => u.pathname === '/gmail/v1/users/me/messages');
+  expect(lists).toHaveLength(2);
+  expect(lists[1]!.searchParams.get('q')).toBe(`after:${after}`);
+  expect(lists[1]!.searchParams.get('pageToken')).toEqual(expect.any(String));
+  expect(peakGets).toBe(5);
+
+  seen.length = 0;
+  await runRound(sync('mail'), incremental(round.cursor), options());
+  expect(seen.map((u) => [u.pathname, query(u)])).toEqual([
+    [
+      '/gmail/v1/users/me/history',
+      [
+        ['historyTypes', 'labelAdded'],
+        ['historyTypes', 'labelRemoved'],
+        ['historyTypes', 'messageAdded'],
+        ['historyTypes', 'messageDeleted'],
+        ['maxResults', '100'],
+        ['startHistoryId', round.cursor],
+      ],
+    ],
+  ]);
+});
+
+test('Calendar: timeMin, singleEvents and showDeleted on the full round; the sync token alone after it', async () => {
+  const round = await runRound(sync('calendar'), FULL, options());
+  const timeMin = new Date(NOW.getTime() - 7 * 86_400_000).toISOString();
+  expect(query(seen[0]!)).toEqual([
+    ['maxResults', '50'],
+    ['showDeleted', 'true'],
+    ['singleEvents', 'true'],
+    ['timeMin', timeMin],
+  ]);
+  seen.length = 0;
+  await runRound(sync('calendar'), incremental(round.cursor), options());
+  expect(query(seen[0]!)).toEqual([
+    ['maxResults', '50'],
+    ['showDeleted', 'true'],
+    ['singleEvents', 'true'],
+    ['syncToken', round.cursor],
+  ]);
+});
+
+test('People: the field mask and requestSyncToken on every call, full and incremental', async () => {
+  const round = await runRound(sync('contacts'), FULL, options());
+  expect(seen).toHaveLength(2);
+  const fields = ['pageSize', '40'];
+  for (const url of seen) {
+    expect(url.pathname).toBe('/v1/people/me/connections');
+    expect(url.searchParams.get('personFields')).toBe(
+      'names,emailAddresses,phoneNumbers,organizations,metadata',
+    );
+    expect(url.searchParams.get('requestSyncToken')).toBe('true');
+    expect([...url.searchParams]).toContainEqual(fields);
+  }
+  seen.length = 0;
+  await runRound(sync('contacts'), incremental(round.cursor), options());
+  expect(seen[0]!.searchParams.get('syncToken')).toBe(round.cursor);
+  expect(seen[0]!.searchParams.get('requestSyncToken')).toBe('true');
+});
