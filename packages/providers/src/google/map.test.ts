@@ -2,7 +2,7 @@ import type { calendar_v3 } from 'googleapis/build/src/apis/calendar';
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import type { people_v1 } from 'googleapis/build/src/apis/people';
 import { parseAddressList } from './addresses';
-import { isCancelled, isDeletedPerson, mapEvent, mapMessage, mapPerson } from './map';
+import { isCancelled, isDeletedPerson, mapEvent, mapMessage, mapPerson, replacedResourceNames } from './map';
 
 // Samples shaped like the APIs' documented responses, typed by googleapis so a drift fails tsc.
 const message: gmail_v1.Schema$Message = {
@@ -189,4 +189,13 @@ test('a person with no fields maps to nulls; a deleted one is recognised', () =>
     jobTitle: null,
   });
   expect(isDeletedPerson(deleted)).toBe(true);
+});
+
+test('a relinked contact names the resourceNames it replaces', () => {
+  const relinked: people_v1.Schema$Person = {
+    resourceName: 'people/c2',
+    metadata: { previousResourceNames: ['people/c1', 'people/c2'], sources: [{ type: 'CONTACT', id: '2' }] },
+  };
+  expect(replacedResourceNames(relinked)).toEqual(['people/c1']);
+  expect(replacedResourceNames(person)).toEqual([]);
 });

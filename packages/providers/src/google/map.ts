@@ -129,3 +129,13 @@ export const isCancelled = (event: calendar_v3.Schema$Event): boolean => event.s
 /** People reports deletions in sync responses as a person with `metadata.deleted` (§D). */
 export const isDeletedPerson = (person: people_v1.Schema$Person): boolean =>
   person.metadata?.deleted === true;
+
+/**
+ * A contact's resourceName changes when Google links or unlinks it with a profile; sync responses then name the old
+ * ones in `metadata.previousResourceNames` (§D). The engine applies a page's upserts before its deletes, so the row
+ * under the new name is written and the old rows are marked deleted.
+ */
+export function replacedResourceNames(person: people_v1.Schema$Person): string[] {
+  const current = person.resourceName;
+  return (person.metadata?.previousResourceNames ?? []).filter((name) => name !== '' && name !== current);
+}

@@ -1,6 +1,6 @@
 import { type ResourceSyncer } from '@crm-sync/core';
 import { type GoogleApiOptions } from '../client';
-import { isDeletedPerson, mapPerson, PERSON_FIELDS } from '../map';
+import { isDeletedPerson, mapPerson, PERSON_FIELDS, replacedResourceNames } from '../map';
 import { syncTokenSyncer } from './syncTokenRound';
 
 /**
@@ -34,6 +34,7 @@ export function createContactsSyncer(
       },
       deletedId: (person) => (isDeletedPerson(person) ? (person.resourceName ?? undefined) : undefined),
       map: mapPerson,
+      replacedIds: replacedResourceNames,
     },
     api,
   );

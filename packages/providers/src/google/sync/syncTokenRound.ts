@@ -36,6 +36,8 @@ export interface SyncTokenSpec<T extends CrmTableName, Item> {
   /** A deletion the provider reports in the listing, and the id it is reported under. */
   deletedId(item: Item): string | undefined;
   map(item: Item): RecordsByTable[T];
+  /** Ids a live item replaces (People's previousResourceNames): the rows under them are deleted. */
+  replacedIds?(item: Item): string[];
 }
 
 /**
@@ -68,7 +70,10 @@ async function page<T extends CrmTableName, Item>(
   for (const item of listed.items) {
     const deleted = spec.deletedId(item);
     if (deleted !== undefined) deletes.push(deleted);
-    else upserts.push(spec.map(item));
+    else {
+      upserts.push(spec.map(item));
+      deletes.push(...(spec.replacedIds?.(item) ?? []));
+    }
   }
   if (listed.nextPageToken) {
     const continuation: SyncContinuation = {
