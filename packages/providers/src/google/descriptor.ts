@@ -6,8 +6,10 @@ export interface GoogleEndpoints {
   tokenUrl: string;
   revokeUrl: string;
   /**
-   * Root of the REST APIs (`/oauth2/v2/userinfo`, and later Gmail/Calendar/People). googleapis keeps only the
-   * origin of a per-API `rootUrl` (provider-contracts §0.1), so a path prefix here is ignored.
+   * Root of the REST APIs (`/oauth2/v2/userinfo`, `/gmail/v1`, `/calendar/v3`, `/v1/people`). googleapis keeps only
+   * the origin of a per-API `rootUrl` (provider-contracts §0.1), so a path prefix here is ignored. The sync clients
+   * use it only when it is configured (the sandbox serves all of them on one origin); by default each API keeps its
+   * own host (gmail.googleapis.com, www.googleapis.com, people.googleapis.com).
    */
   apiRootUrl: string;
 }
