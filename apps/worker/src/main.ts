@@ -6,7 +6,13 @@ import { createLogger, createMetrics } from '@crm-sync/observability';
 import { createRedisConnection, JobProducer } from '@crm-sync/queue';
 import { handleConnectionEvent } from '@crm-sync/connections';
 import { DEFAULT_SYNC_INTERVALS } from '@crm-sync/scheduling';
-import { AccessTokens, refreshConnectionToken, runSlice, type SyncEngineDeps } from '@crm-sync/sync-engine';
+import {
+  AccessTokens,
+  DEFAULT_ACCESS_TOKEN_OPTIONS,
+  refreshConnectionToken,
+  runSlice,
+  type SyncEngineDeps,
+} from '@crm-sync/sync-engine';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
 import { adaptersFromConfig } from '@crm-sync/providers';
 import { startOpsServer } from './opsServer';
@@ -50,7 +56,7 @@ async function main(): Promise<void> {
       redis,
       keyPrefix: `${settings.queuePrefix}:`,
       refreshMarginMs: settings.tokenRefreshMarginMs,
-      lockTtlMs: 30_000,
+      lockTtlMs: DEFAULT_ACCESS_TOKEN_OPTIONS.lockTtlMs,
     }),
     options: {
       incrementalIntervalMs: settings.incrementalIntervalMs,
