@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfigOrExit } from '@crm-sync/config';
 import { createDataSource } from '@crm-sync/db';
-import { createLogger, createMetrics } from '@crm-sync/observability';
+import { createLogger, createMetrics, startOpsServer } from '@crm-sync/observability';
 import { createRedisConnection, JobProducer } from '@crm-sync/queue';
 import { handleConnectionEvent } from '@crm-sync/connections';
 import { DEFAULT_SYNC_INTERVALS } from '@crm-sync/scheduling';
@@ -15,7 +15,6 @@ import {
 } from '@crm-sync/sync-engine';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
 import { adaptersFromConfig } from '@crm-sync/providers';
-import { startOpsServer } from './opsServer';
 import { createConnectionEventsProcessor } from './connectionEventsProcessor';
 import { createSyncProcessor, type SyncQueue } from './processor';
 import { createTokenRefreshProcessor } from './tokenRefreshProcessor';
@@ -60,6 +59,7 @@ async function main(): Promise<void> {
     }),
     options: {
       incrementalIntervalMs: settings.incrementalIntervalMs,
+      intervalJitterRatio: settings.intervalJitterRatio,
       initialWindowDays: settings.initialWindowDays,
       backoffBaseMs: settings.backoffBaseMs,
       backoffMaxMs: settings.backoffMaxMs,

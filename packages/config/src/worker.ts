@@ -24,6 +24,7 @@ export interface WorkerConfig {
   lockDurationMs: number;
   sliceMs: number;
   incrementalIntervalMs: number;
+  intervalJitterRatio: number;
   initialWindowDays: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
@@ -49,6 +50,7 @@ export function workerConfig(env: Env): WorkerConfig {
     lockDurationMs: env.WORKER_LOCK_DURATION_MS,
     sliceMs: env.SYNC_SLICE_MS,
     incrementalIntervalMs: env.SYNC_INCREMENTAL_INTERVAL_MS,
+    intervalJitterRatio: env.SYNC_INTERVAL_JITTER_RATIO,
     initialWindowDays: env.SYNC_INITIAL_WINDOW_DAYS,
     backoffBaseMs: env.SYNC_BACKOFF_BASE_MS,
     backoffMaxMs: env.SYNC_BACKOFF_MAX_MS,

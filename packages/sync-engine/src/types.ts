@@ -8,6 +8,11 @@ import type { AccessTokens } from './tokens/accessTokens';
 export interface SyncEngineOptions {
   /** How long after a completed round the next incremental round is due. */
   incrementalIntervalMs: number;
+  /**
+   * Up to this fraction is added at random to that interval, as the scheduler does, so accounts connected together
+   * drift apart instead of falling due in the same second forever.
+   */
+  intervalJitterRatio: number;
   /** How far back a first (full) sync of mail and calendar reaches. */
   initialWindowDays: number;
   /** Exponential backoff after transient failures: base * 2^(failures-1), capped, with jitter. */
@@ -17,6 +22,7 @@ export interface SyncEngineOptions {
 
 export const DEFAULT_SYNC_ENGINE_OPTIONS: SyncEngineOptions = {
   incrementalIntervalMs: 5 * 60_000,
+  intervalJitterRatio: 0.1,
   initialWindowDays: 90,
   backoffBaseMs: 30_000,
   backoffMaxMs: 6 * 60 * 60_000,

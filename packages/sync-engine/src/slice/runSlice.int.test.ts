@@ -109,3 +109,28 @@ describe('revokeConnection', () => {
     expect(outcome).toMatchObject({ kind: 'skipped', reason: 'connection_inactive' });
   });
 });
+
+describe('runSlice when a round completes', () => {
+  it('sets the next due time one interval plus its jitter share ahead', async () => {
+    const { connectionId } = await connectSandboxAccount(h, {
+      provider: 'hubspot',
+      email: 'jitter@example.com',
+      sizes: { contacts: 3 },
+    });
+    const started = Date.now();
+    const deps = {
+      ...engineDeps(h, { incrementalIntervalMs: 100_000, intervalJitterRatio: 0.2 }),
+      random: () => 0.5,
+    };
+    const outcome = await runSlice(deps, { connectionId, resource: 'contacts', budgetMs: 10_000 });
+    expect(outcome).toMatchObject({ kind: 'caught_up' });
+    const [state] = await q<{ next_sync_at: Date }>(
+      `SELECT next_sync_at FROM sync_states WHERE connection_id = $1 AND resource = 'contacts'`,
+      [connectionId],
+    );
+    // 100 s plus half of the 20 % jitter share.
+    const delay = state!.next_sync_at.getTime() - started;
+    expect(delay).toBeGreaterThanOrEqual(110_000 - 50);
+    expect(delay).toBeLessThan(110_000 + 5_000);
+  });
+});

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { randomUUID } from 'node:crypto';
 import { writeAudit } from '@crm-sync/connections';
 import {
   ClassifiedProviderError,
@@ -104,7 +103,13 @@ export class SliceRun {
     const now = this.now();
     const caughtUp =
       page.next.kind === 'caught_up'
-        ? { nextSyncAt: new Date(now.getTime() + this.options.incrementalIntervalMs) }
+        ? {
+            nextSyncAt: new Date(
+              now.getTime() +
+                this.options.incrementalIntervalMs *
+                  (1 + this.options.intervalJitterRatio * (this.deps.random ?? Math.random)()),
+            ),
+          }
         : null;
     const { connectionId, resource } = { connectionId: this.connection.id, resource: this.request.resource };
     let written;
@@ -149,14 +154,10 @@ export class SliceRun {
     const round = await roundCounters(this.deps.db, this.connection.id, this.request.resource);
     const [added, updated, deleted] = [round.added ?? 0, round.updated ?? 0, round.deleted ?? 0].map(Number);
     if (added + updated + deleted === 0) return;
-    const eventId = randomUUID();
-    await this.deps.producer.enqueue(
+    await this.deps.producer.publish(
       QUEUE_NAMES.crmNotifications,
-      'sync.completed',
       {
         type: 'sync.completed',
-        eventId,
-        occurredAt: now.toISOString(),
         tenantId: this.connection.tenantId,
         connectionId: this.connection.id,
         resource: this.request.resource,
@@ -164,7 +165,7 @@ export class SliceRun {
         updated,
         deleted,
       },
-      { jobId: eventId },
+      now,
     );
   }
 
