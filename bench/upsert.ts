@@ -18,6 +18,7 @@ import {
   type UpsertCounts,
 } from '@crm-sync/db';
 import { Client } from 'pg';
+import { EMAIL_COLUMNS, emailRows, emailValues, placeholders, rawInsert } from './lib/emailRows';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,78 +34,8 @@ for (const [name, value] of Object.entries({ size: SIZE, page: PAGE, seed: SEED 
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
 }
 
-/** mulberry32: small, fast and seedable, so a run is repeatable. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Row i of the data set, the same on every call: pages are built on demand, so RSS is the writers', not the data's. */
-function emailRow(connectionId: string, i: number): EmailInput {
-  const random = prng(SEED * 1_000_003 + i);
-  const pick = (n: number) => Math.floor(random() * n);
-  const word = () => Math.floor(random() * 2 ** 32).toString(36);
-  const words = (n: number) => Array.from({ length: n }, word).join(' ');
-  const address = () => `${word()}@${word()}.example.com`;
-  return {
-    connectionId,
-    externalId: `msg-${i.toString(16).padStart(8, '0')}`,
-    contentHash: `${word()}${word()}${word()}`,
-    threadId: `thr-${pick(SIZE / 4 + 1)}`,
-    fromAddress: address(),
-    toAddresses: Array.from({ length: 1 + pick(3) }, address),
-    ccAddresses: Array.from({ length: pick(3) }, address),
-    subject: words(4 + pick(8)),
-    sentAt: new Date(Date.UTC(2026, 0, 1) + pick(300 * 86_400_000)),
-    labels: ['INBOX', 'IMPORTANT', 'CATEGORY_UPDATES', 'STARRED'].slice(0, 1 + pick(4)),
-    snippet: words(15 + pick(20)),
-  };
-}
-
-const COLUMNS = [
-  'connection_id',
-  'external_id',
-  'content_hash',
-  'thread_id',
-  'from_address',
-  'to_addresses',
-  'cc_addresses',
-  'subject',
-  'sent_at',
-  'labels',
-  'snippet',
-] as const;
-const valuesOf = (r: EmailInput) => [
-  r.connectionId,
-  r.externalId,
-  r.contentHash,
-  r.threadId,
-  r.fromAddress,
-  r.toAddresses,
-  r.ccAddresses,
-  r.subject,
-  r.sentAt,
-  r.labels,
-  r.snippet,
-];
-const placeholders = (rows: number) =>
-  Array.from(
-    { length: rows },
-    (_, r) => `(${COLUMNS.map((_, c) => `$${r * COLUMNS.length + c + 1}`).join(', ')})`,
-  ).join(', ');
-
-/** The ceiling: what `pg` alone does with one multi-row INSERT per page. */
-function rawInsert(client: Client, page: EmailInput[]): Promise<unknown> {
-  return client.query(`INSERT INTO emails (${COLUMNS.join(', ')}) VALUES ${placeholders(page.length)}`, [
-    ...page.flatMap(valuesOf),
-  ]);
-}
+const emailRow = emailRows(SEED, SIZE);
+const COLUMNS = EMAIL_COLUMNS;
 
 /** The alternative to unnest: the same upsert with one parameter per value (11 per row). */
 function valuesUpsert(client: Client, page: EmailInput[]): Promise<unknown> {
@@ -115,7 +46,7 @@ function valuesUpsert(client: Client, page: EmailInput[]): Promise<unknown> {
        updated_at = now()
      WHERE t.content_hash IS DISTINCT FROM EXCLUDED.content_hash OR t.deleted_at IS NOT NULL
      RETURNING (t.xmax = 0) AS inserted`,
-    page.flatMap(valuesOf),
+    page.flatMap(emailValues),
   );
 }
 

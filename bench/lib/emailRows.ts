@@ -1,0 +1,85 @@
+// Email-shaped rows and the plain `pg` INSERT that bench/upsert.ts measures the upsert helper against. Shared so
+// bench/sync.ts measures its upsert ceiling with exactly the rows and statements bench:upsert uses.
+import type { EmailInput } from '@crm-sync/db';
+import type { Client } from 'pg';
+
+/** mulberry32: small, fast and seedable, so a run is repeatable. */
+export function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Row i of a data set of `size` rows, the same on every call for the same seed: pages are built on demand, so RSS
+ * is the writers', not the data's.
+ */
+export function emailRows(seed: number, size: number): (connectionId: string, i: number) => EmailInput {
+  return (connectionId, i) => {
+    const random = prng(seed * 1_000_003 + i);
+    const pick = (n: number) => Math.floor(random() * n);
+    const word = () => Math.floor(random() * 2 ** 32).toString(36);
+    const words = (n: number) => Array.from({ length: n }, word).join(' ');
+    const address = () => `${word()}@${word()}.example.com`;
+    return {
+      connectionId,
+      externalId: `msg-${i.toString(16).padStart(8, '0')}`,
+      contentHash: `${word()}${word()}${word()}`,
+      threadId: `thr-${pick(size / 4 + 1)}`,
+      fromAddress: address(),
+      toAddresses: Array.from({ length: 1 + pick(3) }, address),
+      ccAddresses: Array.from({ length: pick(3) }, address),
+      subject: words(4 + pick(8)),
+      sentAt: new Date(Date.UTC(2026, 0, 1) + pick(300 * 86_400_000)),
+      labels: ['INBOX', 'IMPORTANT', 'CATEGORY_UPDATES', 'STARRED'].slice(0, 1 + pick(4)),
+      snippet: words(15 + pick(20)),
+    };
+  };
+}
+
+export const EMAIL_COLUMNS = [
+  'connection_id',
+  'external_id',
+  'content_hash',
+  'thread_id',
+  'from_address',
+  'to_addresses',
+  'cc_addresses',
+  'subject',
+  'sent_at',
+  'labels',
+  'snippet',
+] as const;
+
+export const emailValues = (r: EmailInput) => [
+  r.connectionId,
+  r.externalId,
+  r.contentHash,
+  r.threadId,
+  r.fromAddress,
+  r.toAddresses,
+  r.ccAddresses,
+  r.subject,
+  r.sentAt,
+  r.labels,
+  r.snippet,
+];
+
+export const placeholders = (rows: number) =>
+  Array.from(
+    { length: rows },
+    (_, r) => `(${EMAIL_COLUMNS.map((_, c) => `$${r * EMAIL_COLUMNS.length + c + 1}`).join(', ')})`,
+  ).join(', ');
+
+/** The ceiling: what `pg` alone does with one multi-row INSERT per page. */
+export function rawInsert(client: Client, page: EmailInput[]): Promise<unknown> {
+  return client.query(
+    `INSERT INTO emails (${EMAIL_COLUMNS.join(', ')}) VALUES ${placeholders(page.length)}`,
+    page.flatMap(emailValues),
+  );
+}
