@@ -134,3 +134,36 @@ describe('runSlice when a round completes', () => {
     expect(delay).toBeLessThan(110_000 + 5_000);
   });
 });
+
+describe('runSlice when the grant lacks a scope', () => {
+  it('disables only that resource, with the reason, and the others go on', async () => {
+    const calendarScope = 'https://www.googleapis.com/auth/calendar.readonly';
+    h.sandbox.control.setAuthorize('google', { withholdScopes: [calendarScope] });
+    const { connectionId } = await connectSandboxAccount(h, {
+      provider: 'google',
+      email: 'no-calendar@example.com',
+      sizes: { messages: 5, events: 5 },
+    });
+    h.sandbox.control.setAuthorize('google', { withholdScopes: [] });
+    // The connect flow disabled calendar already; turn it back on, as if the scope had been withdrawn later.
+    await q(
+      `UPDATE sync_states SET enabled = true, status = 'idle', disabled_reason = NULL WHERE connection_id = $1`,
+      [connectionId],
+    );
+
+    const calendar = await runSlice(engineDeps(h), { connectionId, resource: 'calendar', budgetMs: 5_000 });
+    const mail = await runSlice(engineDeps(h), { connectionId, resource: 'mail', budgetMs: 5_000 });
+
+    expect(calendar).toMatchObject({ kind: 'disabled' });
+    expect(mail).toMatchObject({ kind: 'caught_up' });
+    const states = await q<{ resource: string; enabled: boolean; disabled_reason: string | null }>(
+      `SELECT resource, enabled, disabled_reason FROM sync_states WHERE connection_id = $1 ORDER BY resource`,
+      [connectionId],
+    );
+    expect(states.find((s) => s.resource === 'calendar')).toMatchObject({
+      enabled: false,
+      disabled_reason: expect.stringMatching(/403/),
+    });
+    expect(states.find((s) => s.resource === 'mail')).toMatchObject({ enabled: true, disabled_reason: null });
+  });
+});
