@@ -8,9 +8,9 @@ const transpile = {
   isolatedModules: true,
 };
 
-// openid-client v6 and its dependencies ship as ES modules only. Node 20 can require() them, but Jest's module
+// openid-client v6 and its dependencies, and content-disposition (under @fastify/static), ship as ES modules only. Node 20 can require() them, but Jest's module
 // loader cannot before Node 24.9, so Jest transpiles exactly these packages to CommonJS.
-const esmOnly = ['openid-client', 'oauth4webapi', 'jose'];
+const esmOnly = ['openid-client', 'oauth4webapi', 'jose', 'content-disposition'];
 
 module.exports = {
   testEnvironment: 'node',

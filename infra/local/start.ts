@@ -1,5 +1,5 @@
 // `npm start`: the whole system on one machine with the provider sandbox as the default provider.
-// Migrates the database, starts the sandbox, then connect-api, the scheduler and a worker, each as its own
+// Migrates the database, starts the sandbox, then connect-api, the scheduler, a worker and the dashboard, each as its own
 // process (as in production), with their output prefixed. Ctrl-C or SIGTERM stops them all.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
@@ -74,6 +74,7 @@ async function main(): Promise<void> {
   run('connect-api', ['apps/connect-api/src/main.ts']);
   run('scheduler', ['apps/scheduler/src/main.ts']);
   run('worker', ['apps/worker/src/main.ts']);
+  run('dashboard', ['apps/dashboard/src/main.ts']);
 }
 
 main().catch((error: unknown) => {

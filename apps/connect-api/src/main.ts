@@ -10,7 +10,7 @@ import type { AppContext } from './context';
 import { buildServer } from './server';
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit('connect-api');
   const logger = createLogger({ name: 'connect-api', level: config.logLevel });
   const db = createDataSource({
     url: config.database.url,

@@ -8,7 +8,7 @@ import { Scheduler } from '@crm-sync/scheduling';
 import { tickMetrics } from './metrics';
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit('scheduler');
   const settings = config.scheduler;
   const logger = createLogger({ name: 'scheduler', level: config.logLevel });
   const db = createDataSource({

@@ -21,7 +21,7 @@ import { createTokenRefreshProcessor } from './tokenRefreshProcessor';
 import { startWorkers } from './workers';
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit('worker');
   const { worker: settings } = config;
   const logger = createLogger({ name: 'worker', level: config.logLevel });
   const db = createDataSource({

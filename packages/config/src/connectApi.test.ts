@@ -18,13 +18,16 @@ describe('connect-api and provider configuration', () => {
   });
 
   it('goes live in production and offers only providers with credentials', () => {
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      VAULT_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`,
-      SERVICE_TOKENS: `crm:${secret}:t1|t2`,
-      GOOGLE_CLIENT_ID: 'id',
-      GOOGLE_CLIENT_SECRET: 'shh',
-    });
+    const config = loadConfig(
+      {
+        NODE_ENV: 'production',
+        VAULT_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`,
+        SERVICE_TOKENS: `crm:${secret}:t1|t2`,
+        GOOGLE_CLIENT_ID: 'id',
+        GOOGLE_CLIENT_SECRET: 'shh',
+      },
+      'connect-api',
+    );
     expect(config.providers.endpoints).toEqual({ mode: 'live' });
     expect(config.providers.google).toEqual({ clientId: 'id', clientSecret: 'shh' });
     expect(config.providers.microsoft).toBeUndefined();
@@ -73,5 +76,24 @@ describe('scheduler configuration', () => {
     ['SYNC_INTERVAL_JITTER_RATIO', { SYNC_INTERVAL_JITTER_RATIO: '2' }],
   ])('rejects a bad %s', (variable, env) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));
+  });
+});
+
+describe('dashboard configuration', () => {
+  it('uses a development password outside production and demands one in production', () => {
+    expect(loadConfig({}).dashboard).toMatchObject({ user: 'operator', port: 3003 });
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        VAULT_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`,
+        SERVICE_TOKENS: `crm:${secret}:*`,
+      }),
+    ).toThrow(/^DASHBOARD_PASSWORD: required in production/);
+    // Each process needs only its own secrets: a scheduler has none of these.
+    expect(loadConfig({ NODE_ENV: 'production' }, 'scheduler').scheduler.tickMs).toBe(1_000);
+    expect(() => loadConfig({ NODE_ENV: 'production' }, 'worker')).toThrow(/^VAULT_KEYS: /);
+    expect(() => loadConfig({ DASHBOARD_PASSWORD: 'short' })).toThrow(
+      /^DASHBOARD_PASSWORD: must be at least 16/,
+    );
   });
 });

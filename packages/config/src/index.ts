@@ -1,5 +1,5 @@
 export { ConfigError } from './errors';
-export { loadConfig, loadConfigOrExit, type Config } from './load';
+export { loadConfig, loadConfigOrExit, type AppName, type Config } from './load';
 export { DEV_VAULT_KEYS, parseVaultKeys, type VaultKeysConfig } from './keyring';
 export { envSchema, type Env } from './schema';
 export {
@@ -19,3 +19,4 @@ export {
   type WorkerQueueName,
 } from './worker';
 export { schedulerConfig, type SchedulerConfig } from './scheduler';
+export { dashboardConfig, DEV_DASHBOARD_PASSWORD, type DashboardConfig } from './dashboard';

@@ -51,7 +51,7 @@ describe('loadConfig', () => {
   });
 
   it('stops a process with one clear line and exit code 78, no stack trace', () => {
-    const script = `require(${JSON.stringify(path.join(__dirname, 'index.ts'))}).loadConfigOrExit()`;
+    const script = `require(${JSON.stringify(path.join(__dirname, 'index.ts'))}).loadConfigOrExit('worker')`;
     const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
       env: { ...process.env, DATABASE_URL: 'nope' },
       encoding: 'utf8',

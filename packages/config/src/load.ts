@@ -1,5 +1,6 @@
 import { ConfigError } from './errors';
 import { DEV_VAULT_KEYS, parseVaultKeys, type VaultKeysConfig } from './keyring';
+import { dashboardConfig, type DashboardConfig } from './dashboard';
 import { schedulerConfig, type SchedulerConfig } from './scheduler';
 import { providersConfig, type ProvidersConfig } from './providers';
 import { envSchema, type Env } from './schema';
@@ -24,12 +25,13 @@ export interface Config {
   providers: ProvidersConfig;
   worker: WorkerConfig;
   scheduler: SchedulerConfig;
+  dashboard: DashboardConfig;
 }
 
 type EnvSource = Record<string, string | undefined>;
 
 /** Parses the environment into a typed config; throws ConfigError naming the first bad variable. */
-export function loadConfig(source: EnvSource = process.env): Config {
+export function loadConfig(source: EnvSource = process.env, app?: AppName): Config {
   // An empty variable is treated as unset, as shells and compose files commonly export `FOO=`.
   const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(present);
@@ -40,12 +42,7 @@ export function loadConfig(source: EnvSource = process.env): Config {
   }
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
-  if (production && !env.VAULT_KEYS) {
-    throw new ConfigError('VAULT_KEYS', 'required in production (the development key is public)');
-  }
-  if (production && !env.SERVICE_TOKENS) {
-    throw new ConfigError('SERVICE_TOKENS', 'required in production (the development token is public)');
-  }
+  if (production) requireProductionSecrets(env, app);
   const mode = env.PROVIDER_MODE ?? (production ? 'live' : 'sandbox');
   return {
     env: env.NODE_ENV,
@@ -65,7 +62,29 @@ export function loadConfig(source: EnvSource = process.env): Config {
     providers: providersConfig({ ...env, PROVIDER_MODE: mode }),
     worker: workerConfig(env),
     scheduler: schedulerConfig(env),
+    dashboard: dashboardConfig(env),
   };
+}
+
+/** Which process is loading the configuration; in production each must have its own secrets set. */
+export type AppName = 'connect-api' | 'worker' | 'scheduler' | 'dashboard' | 'migrate' | 'reseal';
+
+/**
+ * Secrets with public development defaults, and the processes that use them. Without an app name every one is
+ * required, which is what a tool that serves all of them (or a test) wants.
+ */
+const PRODUCTION_SECRETS: ReadonlyArray<{ variable: keyof Env & string; what: string; apps: AppName[] }> = [
+  { variable: 'VAULT_KEYS', what: 'the development key', apps: ['connect-api', 'worker', 'reseal'] },
+  { variable: 'SERVICE_TOKENS', what: 'the development token', apps: ['connect-api'] },
+  { variable: 'DASHBOARD_PASSWORD', what: 'the development password', apps: ['dashboard'] },
+];
+
+function requireProductionSecrets(env: Env, app: AppName | undefined): void {
+  for (const secret of PRODUCTION_SECRETS) {
+    if ((app === undefined || secret.apps.includes(app)) && !env[secret.variable]) {
+      throw new ConfigError(secret.variable, `required in production (${secret.what} is public)`);
+    }
+  }
 }
 
 function parseOrigins(raw: string): string[] {
@@ -86,9 +105,9 @@ function parseOrigins(raw: string): string[] {
 }
 
 /** For process entry points: a bad value ends the process with one line on stderr, not a stack trace. */
-export function loadConfigOrExit(source: EnvSource = process.env): Config {
+export function loadConfigOrExit(app: AppName, source: EnvSource = process.env): Config {
   try {
-    return loadConfig(source);
+    return loadConfig(source, app);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`crm-sync: invalid configuration: ${error.message}\n`);

@@ -42,7 +42,7 @@ async function main(command: string | undefined): Promise<number> {
     console.error('usage: migrate.ts up|down');
     return 64; // EX_USAGE
   }
-  const { url } = loadConfigOrExit().database;
+  const { url } = loadConfigOrExit('migrate').database;
   const dataSource = createDataSource({ url, poolSize: 1, applicationName: 'crm-sync-migrate' });
   try {
     await (command === 'up' ? up(dataSource, url) : down(dataSource));

@@ -2,7 +2,7 @@
 import { loadConfigOrExit } from '@crm-sync/config';
 import { runReseal } from './resealCommand';
 
-const config = loadConfigOrExit();
+const config = loadConfigOrExit('reseal');
 runReseal(config, process.argv.slice(2), (line) => console.log(line)).then(
   (code) => {
     process.exitCode = code;
