@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     createSyncProcessor({
       queue,
       sliceMs: settings.sliceMs,
+      stuckAfterMs: settings.stuckAfterMs,
       runSlice: (r) => runSlice(deps, r),
       logger,
       metrics,

@@ -19,12 +19,15 @@ let eventsConnection: Redis;
 let worker: Worker | undefined;
 const calls: string[] = [];
 /** Outcomes each connection's slices return, in order; the last one repeats. */
-const script = new Map<string, SliceOutcome[]>();
+/** Stands for a provider call that never answers. */
+const HANG = 'hang' as const;
+const script = new Map<string, Array<SliceOutcome | typeof HANG>>();
 
 async function runSlice(request: SliceRequest): Promise<SliceOutcome> {
   calls.push(request.connectionId);
   const outcomes = script.get(request.connectionId)!;
-  return outcomes.length > 1 ? outcomes.shift()! : outcomes[0]!;
+  const next = outcomes.length > 1 ? outcomes.shift()! : outcomes[0]!;
+  return next === HANG ? new Promise<SliceOutcome>(() => undefined) : next;
 }
 
 beforeAll(async () => {
@@ -66,12 +69,13 @@ function start(concurrency = 1): void {
     stalledIntervalMs: 5_000,
     lockDurationMs: 5_000,
     processors: {
-      [QUEUE]: () => createSyncProcessor({ queue: QUEUE, sliceMs: 100, runSlice, logger, metrics }),
+      [QUEUE]: () =>
+        createSyncProcessor({ queue: QUEUE, sliceMs: 100, stuckAfterMs: 300, runSlice, logger, metrics }),
     },
   });
 }
 
-async function enqueue(outcomes: SliceOutcome[]): Promise<string> {
+async function enqueue(outcomes: Array<SliceOutcome | typeof HANG>): Promise<string> {
   const connectionId = randomUUID();
   script.set(connectionId, outcomes);
   return producer.enqueue(
@@ -117,6 +121,19 @@ describe('sync processor on a real queue', () => {
     const done = (await job(id))!;
     expect(done.attemptsMade).toBe(1);
     expect(await done.getState()).toBe('completed');
+  });
+
+  it('fails a slice stuck past its deadline as an attempt, so the sync is retried instead of stalling', async () => {
+    const id = await enqueue([HANG, { kind: 'caught_up', counts: zero }]);
+    start();
+    const failed = new Promise<string>((resolve) =>
+      worker!.once('failed', (_job, error) => resolve(error.name)),
+    );
+    expect(await failed).toBe('SliceStuckError');
+    const retried = (await job(id))!;
+    expect(retried.attemptsMade).toBe(1);
+    expect(await retried.getState()).toBe('delayed');
+    expect(await metrics.render()).toMatch(/crm_sync_slices_total\{queue="sync-hubspot",outcome="stuck"\} 1/);
   });
 
   it('fails a transient slice as an attempt so BullMQ retries it with backoff', async () => {

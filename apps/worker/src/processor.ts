@@ -10,6 +10,12 @@ export interface SyncProcessorDeps {
   queue: SyncQueue;
   sliceMs: number;
   runSlice: (request: SliceRequest) => Promise<SliceOutcome>;
+  /**
+   * How long past its budget a slice may run before it counts as stuck (a provider call that never answers).
+   * A stuck slice fails the attempt, so BullMQ retries it with backoff; if the stuck call ever finishes, its page
+   * cannot overwrite newer progress because the engine checks the position it started from.
+   */
+  stuckAfterMs: number;
   logger: Logger;
   metrics: Metrics;
   now?: () => number;
@@ -20,6 +26,11 @@ export interface SyncJobResult {
   outcome: SliceOutcomeKind;
   reason?: string;
   counts: SliceCounts;
+}
+
+/** A slice that ran far past its budget; thrown so the job is retried instead of holding its slot forever. */
+export class SliceStuckError extends Error {
+  override name = 'SliceStuckError';
 }
 
 /** A transient failure: thrown so BullMQ counts an attempt and retries with the catalog's backoff. */
@@ -47,7 +58,17 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
   });
   return async (job: Job, token?: string): Promise<SyncJobResult> => {
     const data = parseJob(deps.queue, job.data);
-    const outcome = await deps.runSlice({ ...data, budgetMs: deps.sliceMs });
+    const outcome = await withDeadline(
+      deps.runSlice({ ...data, budgetMs: deps.sliceMs }),
+      deps.sliceMs + deps.stuckAfterMs,
+      () => {
+        slices.inc({ queue: deps.queue, outcome: 'stuck' });
+        deps.logger.warn({ jobId: job.id, ...data }, 'slice stuck past its deadline; retrying');
+        return new SliceStuckError(
+          `slice still running ${deps.sliceMs + deps.stuckAfterMs} ms after it started`,
+        );
+      },
+    );
     slices.inc({ queue: deps.queue, outcome: outcome.kind });
     for (const change of ['added', 'updated', 'deleted'] as const) {
       if (outcome.counts[change] > 0) items.inc({ queue: deps.queue, change }, outcome.counts[change]);
@@ -93,5 +114,17 @@ async function act(
     case 'caught_up':
     case 'auth_revoked':
       return { outcome: outcome.kind, counts: outcome.counts };
+  }
+}
+
+async function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }

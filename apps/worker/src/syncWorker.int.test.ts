@@ -57,7 +57,14 @@ function startWorker(concurrency: number, sliceMs: number): void {
     lockDurationMs: 10_000,
     processors: {
       [queue]: () =>
-        createSyncProcessor({ queue, sliceMs, runSlice: (r) => runSlice(deps, r), logger, metrics }),
+        createSyncProcessor({
+          queue,
+          sliceMs,
+          stuckAfterMs: 60_000,
+          runSlice: (r) => runSlice(deps, r),
+          logger,
+          metrics,
+        }),
     },
   });
 }

@@ -64,6 +64,8 @@ export const envSchema = z.object({
   /** Job lock lease; renewed while the slice runs, lost when the process dies. */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Time budget of one sync slice; the continuation is re-queued after it. */
+  /** A slice still running this long past its budget is failed and retried (a provider call that hangs). */
+  SYNC_STUCK_AFTER_MS: z.coerce.number().int().min(1000).default(120_000),
   SYNC_SLICE_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   SYNC_INCREMENTAL_INTERVAL_MS: z.coerce.number().int().min(1000).default(300_000),
   SYNC_INITIAL_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),

@@ -23,6 +23,7 @@ export interface WorkerConfig {
   stalledIntervalMs: number;
   lockDurationMs: number;
   sliceMs: number;
+  stuckAfterMs: number;
   incrementalIntervalMs: number;
   intervalJitterRatio: number;
   initialWindowDays: number;
@@ -49,6 +50,7 @@ export function workerConfig(env: Env): WorkerConfig {
     stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
     lockDurationMs: env.WORKER_LOCK_DURATION_MS,
     sliceMs: env.SYNC_SLICE_MS,
+    stuckAfterMs: env.SYNC_STUCK_AFTER_MS,
     incrementalIntervalMs: env.SYNC_INCREMENTAL_INTERVAL_MS,
     intervalJitterRatio: env.SYNC_INTERVAL_JITTER_RATIO,
     initialWindowDays: env.SYNC_INITIAL_WINDOW_DAYS,
