@@ -43,13 +43,16 @@ it('builds every provider against the sandbox from configuration alone, trusting
 });
 
 it('offers only providers with credentials when live', () => {
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    VAULT_KEYS: `k:${Buffer.alloc(32, 3).toString('base64')}`,
-    SERVICE_TOKENS: `crm:${'x'.repeat(30)}:*`,
-    HUBSPOT_CLIENT_ID: 'id',
-    HUBSPOT_CLIENT_SECRET: 'secret',
-  });
+  const config = loadConfig(
+    {
+      NODE_ENV: 'production',
+      VAULT_KEYS: `k:${Buffer.alloc(32, 3).toString('base64')}`,
+      SERVICE_TOKENS: `crm:${'x'.repeat(30)}:*`,
+      HUBSPOT_CLIENT_ID: 'id',
+      HUBSPOT_CLIENT_SECRET: 'secret',
+    },
+    'worker',
+  );
   const built = adaptersFromConfig(config.providers, 'https://sync.example.com');
   expect([...built.adapters.keys()]).toEqual(['hubspot']);
   const url = new URL(
