@@ -565,7 +565,8 @@ async function main(): Promise<void> {
     if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
   }
   if (!['all', 'catchup', 'steady'].includes(MODE)) throw new Error('--mode must be all, catchup or steady');
-  const config = loadConfigOrExit();
+  // The scheduler's configuration: its batch size, tick, jitter and refresh margin are what is measured.
+  const config = loadConfigOrExit('scheduler');
   const url = withDatabase(config.database.url, `crm_sync_bench_${randomBytes(4).toString('hex')}`);
   const prefix = `crm-sync-bench:${randomBytes(4).toString('hex')}:`;
   console.log(
