@@ -268,10 +268,10 @@ async function syncerOnlyChild(provider: Provider, resource: Resource, token: st
   }
   const seconds = (now() - started) / 1000;
   await close();
-  process.stdout.write(JSON.stringify({ items, seconds }));
+  process.stdout.write(JSON.stringify({ items, seconds, rssMb: peakRssMb(process.pid) }));
 }
 
-async function syncerOnly(w: World, d: Dataset, token: string): Promise<number> {
+async function syncerOnly(w: World, d: Dataset, token: string): Promise<{ rate: number; rssMb: number }> {
   const child = spawn(
     process.execPath,
     [
@@ -293,10 +293,10 @@ async function syncerOnly(w: World, d: Dataset, token: string): Promise<number> 
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`syncer-only run exited ${code}`);
-  const result = JSON.parse(out) as { items: number; seconds: number };
+  const result = JSON.parse(out) as { items: number; seconds: number; rssMb: number };
   if (result.items !== d.size)
     throw new Error(`syncer-only run saw ${result.items} items, expected ${d.size}`);
-  return result.items / result.seconds;
+  return { rate: result.items / result.seconds, rssMb: result.rssMb };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -539,14 +539,14 @@ async function unthrottled(w: World, worker: ChildProcess, sets: Dataset[]): Pro
   const run = await syncToCompletion(w, gmail, g.connectionId, timeoutFor(gmail.size, 100));
   const after = await clientCeiling(w.sb, token, gmail.size);
   const client = (before + after) / 2;
-  const gmailSyncer = await syncerOnly(w, gmail, token);
+  const { rate: gmailSyncer, rssMb: gmailSyncerRss } = await syncerOnly(w, gmail, token);
   const gmailRate = run.rows / run.seconds;
   console.log(
     `client-ceiling msgs/s ${Math.round(client)} (googleapis list + get, c=${GMAIL_CONCURRENCY}, own process; before ${Math.round(before)}, after ${Math.round(after)})`,
   );
   console.log(`gmail records/s ${Math.round(gmailRate)} (${run.rows} rows in ${fmt(run.seconds)} s)`);
   console.log(
-    `gmail syncer-only items/s ${Math.round(gmailSyncer)} (the worker's Gmail syncer paging the round with no database, own process)`,
+    `gmail syncer-only items/s ${Math.round(gmailSyncer)} (the worker's Gmail syncer paging the round with no database, own process, peak rss ${gmailSyncerRss} MB)`,
   );
   const gmailRatio = gmailRate / client;
   console.log(`ratio gmail-vs-client ${fmt(gmailRatio)} (target >= 0.70)`);
@@ -566,7 +566,11 @@ async function unthrottled(w: World, worker: ChildProcess, sets: Dataset[]): Pro
     // A second account of the same data: the sandbox keeps HubSpot's 110 requests per 10 s per account, which the
     // worker's round has just used.
     const fresh = await connect(w, d, 'syncer-only');
-    const fetchOnly = await syncerOnly(w, d, await accessTokenOf(w, fresh.connectionId));
+    const { rate: fetchOnly, rssMb: fetchRss } = await syncerOnly(
+      w,
+      d,
+      await accessTokenOf(w, fresh.connectionId),
+    );
     const raw = (ceilingBefore.raw + ceilingAfter.raw) / 2;
     const rate = r.rows / r.seconds;
     console.log(
@@ -576,7 +580,7 @@ async function unthrottled(w: World, worker: ChildProcess, sets: Dataset[]): Pro
     // If fetching and committing a page were overlapped instead of taking turns, the round would go at the slower.
     const serial = 1 / (1 / fetchOnly + 1 / ceiling);
     console.log(
-      `${d.name} syncer-only items/s ${Math.round(fetchOnly)} (no database, own process); fetch-then-commit bound ${Math.round(serial)}/s = ${fmt(serial / ceiling)} of ceiling, overlapped bound ${Math.round(Math.min(fetchOnly, ceiling))}/s`,
+      `${d.name} syncer-only items/s ${Math.round(fetchOnly)} (no database, own process, peak rss ${fetchRss} MB); fetch-then-commit bound ${Math.round(serial)}/s = ${fmt(serial / ceiling)} of ceiling, overlapped bound ${Math.round(Math.min(fetchOnly, ceiling))}/s`,
     );
     const ratio = rate / ceiling;
     console.log(`ratio ${d.name}-vs-upsert ${fmt(ratio)} (target >= 0.40)`);
