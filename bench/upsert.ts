@@ -139,7 +139,7 @@ const sampler = setInterval(() => {
 }, 50);
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit('migrate');
   const url = withDatabase(config.database.url, `crm_sync_bench_${randomBytes(4).toString('hex')}`);
   console.log(`seed ${SEED} size ${SIZE} page ${PAGE}`);
   await ensureDatabase(url);
