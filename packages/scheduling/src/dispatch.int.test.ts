@@ -5,7 +5,7 @@ import {
   QUEUE_NAMES,
   SYNC_QUEUES,
 } from '@crm-sync/queue';
-import { createTestDatabase, createTestRedis } from '@crm-sync/testing';
+import { createTestDatabase, createTestRedis, deleteUnder } from '@crm-sync/testing';
 import { dispatchDueSyncs, dispatchTokenRefreshes, triggerSync, type SyncIntervals } from './index';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await db.dataSource.query('TRUNCATE connections CASCADE');
-  await redis.redis.flushdb();
+  await deleteUnder(redis.redis, redis.prefix);
 });
 
 /** `count` connections of a provider with one sync state per resource, due `dueInSeconds` from now. */
@@ -127,7 +127,7 @@ describe('dispatchDueSyncs', () => {
     expect(await dispatchDueSyncs(deps)).toEqual({ enqueued: 50 });
     expect(await waiting(SYNC_QUEUES.hubspot)).toBe(50);
 
-    await redis.redis.flushdb();
+    await deleteUnder(redis.redis, redis.prefix);
     await db.dataSource.query(`UPDATE sync_states SET next_sync_at = now() - interval '1 second'`);
     expect(await dispatchDueSyncs(deps)).toEqual({ enqueued: 50 });
     expect(await waiting(SYNC_QUEUES.hubspot)).toBe(50);

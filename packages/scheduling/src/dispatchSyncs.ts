@@ -71,7 +71,11 @@ async function claimBatch(
 
 async function enqueueByProvider(producer: JobProducer, rows: DueRow[]): Promise<void> {
   const byProvider = new Map<Provider, DueRow[]>();
-  for (const row of rows) byProvider.set(row.provider, [...(byProvider.get(row.provider) ?? []), row]);
+  for (const row of rows) {
+    const list = byProvider.get(row.provider);
+    if (list) list.push(row);
+    else byProvider.set(row.provider, [row]);
+  }
   await Promise.all(
     [...byProvider].map(([provider, due]) =>
       producer.enqueueBulk(
