@@ -45,6 +45,11 @@ export const GOOGLE_DESCRIPTOR = {
    * Gmail gets are bounded in flight: its per-user quota is 15,000 units/minute and a get costs 5 (§B), so 25 at
    * once saturates it on a fast link; the 429s that follow are the engine's rate_limited path.
    */
+  /**
+   * Gmail meters its per-user quota over a short window (the sandbox: per second). A page's gets that are refused
+   * wait for the next window and are retried, for up to 30 s per page, before the page reports rate_limited.
+   */
+  gmailQuota: { windowMs: 1_000, maxWaitMs: 30_000 },
   sync: {
     gmailPageSize: 500,
     gmailConcurrency: 25,

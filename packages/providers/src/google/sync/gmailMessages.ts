@@ -2,7 +2,11 @@ import { type EmailRecord } from '@crm-sync/core';
 import { GaxiosError } from 'gaxios';
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import { MESSAGE_HEADERS, mapMessage } from '../map';
+import { parseRetryAfter } from '../../shared/retryAfter';
+import { GOOGLE_DESCRIPTOR } from '../descriptor';
+import { classifyGoogleError } from '../errors';
 import { mapBounded } from './bounded';
+import { QuotaGate, type Throttling } from './quotaGate';
 
 /**
  * Messages outside what a full round lists (`includeSpamTrash` is off): a message moved to Trash or Spam leaves the
@@ -25,7 +29,10 @@ export async function fetchMessages(
   ids: readonly string[],
   concurrency: number,
 ): Promise<FetchedMessages> {
-  const fetched = await mapBounded(ids, concurrency, (id) => getMessage(gmail, id));
+  const gate = new QuotaGate(GOOGLE_DESCRIPTOR.gmailQuota);
+  const fetched = await mapBounded(ids, concurrency, (id) =>
+    gate.run(() => getMessage(gmail, id), throttling),
+  );
   const result: FetchedMessages = { upserts: [], deletes: [] };
   fetched.forEach((message, index) => {
     const hidden = message?.labelIds?.some((l) => HIDDEN_LABELS.includes(l));
@@ -33,6 +40,13 @@ export async function fetchMessages(
     else result.upserts.push(mapMessage(message));
   });
   return result;
+}
+
+/** Gmail's per-user rate limit (403/429 rateLimitExceeded and kin), with its Retry-After when it sends one. */
+function throttling(error: unknown): Throttling {
+  if (classifyGoogleError(error).kind !== 'rate_limited') return { throttled: false };
+  const header = error instanceof GaxiosError ? error.response?.headers.get('retry-after') : undefined;
+  return { throttled: true, retryAfterMs: parseRetryAfter(header) };
 }
 
 async function getMessage(gmail: gmail_v1.Gmail, id: string): Promise<gmail_v1.Schema$Message | undefined> {

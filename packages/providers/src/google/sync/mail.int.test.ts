@@ -97,3 +97,33 @@ test('an incremental round pages through history from the same start, and ends a
   const quiet = await runRound(scenario.syncer(), incremental(round.cursor), scenario.options());
   expect([quiet.upserts, quiet.deletes, quiet.cursor]).toEqual([[], [], round.cursor]);
 });
+
+test("under Gmail's per-user quota a page waits for the next window instead of failing and refetching", async () => {
+  const h = scenario.harness();
+  const owner = await connectAccount(h, 'mail.quota@example.com', { messages: 60 });
+  // 100 units a second: 20 gets a second, so the 60 gets of one page need three windows.
+  h.sandbox.control.setQuota({
+    provider: 'google',
+    accountId: owner.account.id,
+    unitsPerSecond: 100,
+    status: 429,
+  });
+  h.sandbox.control.resetCounters();
+  try {
+    const started = Date.now();
+    const round = await runRound(h.adapter.sync!.mail!, FULL, {
+      ...scenario.options(),
+      accessToken: owner.accessToken,
+    });
+    expect(round.upserts).toHaveLength(60);
+    expect(Date.now() - started).toBeGreaterThan(1_500);
+    const gets = h.sandbox.control
+      .counters()
+      .filter((c) => c.route === 'gmail.messages.get' && c.accountId === owner.account.id);
+    const served = gets.filter((c) => c.status === 200).reduce((n, c) => n + c.count, 0);
+    // Every message was fetched once: nothing already fetched was thrown away and fetched again.
+    expect(served).toBe(60);
+  } finally {
+    h.sandbox.control.clearQuota('google', owner.account.id);
+  }
+});
