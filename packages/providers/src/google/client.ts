@@ -37,9 +37,24 @@ export function googleApisFor(accessToken: string, options: GoogleApiOptions): G
     retry: false,
     ...(options.fetch ? { fetchImplementation: options.fetch } : {}),
   };
+  // Built on first use: a page needs one API, and each client is a sizeable object graph built per page.
+  const gmailApi = once(() => gmail({ version: 'v1', ...common }));
+  const calendarApi = once(() => calendar({ version: 'v3', ...common }));
+  const peopleApi = once(() => people({ version: 'v1', ...common }));
   return {
-    gmail: gmail({ version: 'v1', ...common }),
-    calendar: calendar({ version: 'v3', ...common }),
-    people: people({ version: 'v1', ...common }),
+    get gmail() {
+      return gmailApi();
+    },
+    get calendar() {
+      return calendarApi();
+    },
+    get people() {
+      return peopleApi();
+    },
   };
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }
