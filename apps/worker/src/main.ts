@@ -93,7 +93,7 @@ async function main(): Promise<void> {
       'sync-microsoft': sync('sync-microsoft'),
       'sync-hubspot': sync('sync-hubspot'),
       'token-refresh': () =>
-        createTokenRefreshProcessor({ refresh: (id) => refreshConnectionToken(deps, id), logger }),
+        createTokenRefreshProcessor({ refresh: (id) => refreshConnectionToken(deps, id), logger, metrics }),
       'connection-events': () =>
         createConnectionEventsProcessor({
           handle: (event) => handleConnectionEvent(eventDeps, event),

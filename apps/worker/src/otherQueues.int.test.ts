@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { handleConnectionEvent } from '@crm-sync/connections';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
-import { createLogger } from '@crm-sync/observability';
+import { createLogger, createMetrics } from '@crm-sync/observability';
 import { createRedisConnection, QUEUE_NAMES } from '@crm-sync/queue';
 import { DEFAULT_SYNC_INTERVALS } from '@crm-sync/scheduling';
 import { refreshConnectionToken } from '@crm-sync/sync-engine';
@@ -14,6 +14,7 @@ import { startWorkers } from './workers';
 
 let h: ConnectionsHarness;
 let connection: Redis;
+const metrics = createMetrics({ collectDefaults: false });
 let workers: Worker[];
 const events = new Map<string, QueueEvents>();
 const eventClients: Redis[] = [];
@@ -36,7 +37,7 @@ beforeAll(async () => {
     lockDurationMs: 10_000,
     processors: {
       'token-refresh': () =>
-        createTokenRefreshProcessor({ refresh: (id) => refreshConnectionToken(deps, id), logger }),
+        createTokenRefreshProcessor({ refresh: (id) => refreshConnectionToken(deps, id), logger, metrics }),
       'connection-events': () =>
         createConnectionEventsProcessor({
           handle: (event) => handleConnectionEvent(eventDeps, event),
@@ -81,6 +82,30 @@ describe('worker queues besides sync', () => {
     const after = (await h.deps.credentials.load(connectionId))!;
     expect(after.version).toBe(before.version + 1);
     expect(after.tokens.refreshToken).not.toBe(before.tokens.refreshToken);
+  });
+
+  it('token-refresh: a provider outage fails the attempt for a retry with backoff, and shows in metrics', async () => {
+    const { connectionId } = await connectSandboxAccount(h, {
+      provider: 'hubspot',
+      email: 'outage@example.com',
+    });
+    h.sandbox.control.addFault({
+      provider: 'hubspot',
+      route: 'oauth.token',
+      action: { kind: 'status', status: 503 },
+      next: 1,
+    });
+    const failed = new Promise<string>((resolve) =>
+      workers
+        .find((w) => w.name === QUEUE_NAMES.tokenRefresh)!
+        .once('failed', (_job, error) => resolve(error.name)),
+    );
+    const id = await h.deps.producer.enqueue(QUEUE_NAMES.tokenRefresh, 'refresh', { connectionId });
+    expect(await failed).toBe('SliceRetryError');
+    const job = (await h.deps.producer.queue(QUEUE_NAMES.tokenRefresh).getJob(id))!;
+    expect([job.attemptsMade, await job.getState()]).toEqual([1, 'delayed']);
+    expect(await metrics.render()).toMatch(/crm_sync_token_refreshes_total\{outcome="transient"\} 1/);
+    h.sandbox.control.clearFaults();
   });
 
   it('connection-events: a disconnect request ends the connection', async () => {
