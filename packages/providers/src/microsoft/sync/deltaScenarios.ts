@@ -106,8 +106,8 @@ export function deltaScenarios<T extends DeltaTable, Item>(c: ScenarioCase<T, It
     const [first, last] = [ids[0]!, ids.at(-1)!];
     const full = await runRound(syncer(), FULL, {
       ...options(),
-      afterPage(pages) {
-        if (pages !== 2) return;
+      afterPage(round) {
+        if (round.pages.length !== 2) return;
         // `first` was on page 1 already; `last` is not listed yet.
         control.updateItem('microsoft', main.account.id, c.sandboxResource, storedId(first), c.edit.fields);
         control.deleteItem('microsoft', main.account.id, c.sandboxResource, storedId(last));
