@@ -13,7 +13,7 @@ import {
 import { parsePrefer, preferenceApplied } from './prefer';
 import { renderItem, renderRemoved } from './render';
 import { sendGraphError } from './reply';
-import { project } from './select';
+import { parseSelect, project } from './select';
 
 const DEFAULT_PAGE_SIZE = 10;
 const MAX_PAGE_SIZE = 999;
@@ -100,5 +100,15 @@ export function deltaHandler<T extends object>(ctx: SandboxContext, spec: DeltaR
       value,
       ...link,
     };
+  };
+}
+
+/** The first request of an unwindowed delta round (mail, contacts): only `$select` shapes it. */
+export function selectOnlyQuery(request: FastifyRequest, account: Account, scope: string): DeltaQuery {
+  return {
+    scope,
+    accountId: account.id,
+    select: parseSelect((request.query as Record<string, string | undefined>).$select),
+    window: undefined,
   };
 }

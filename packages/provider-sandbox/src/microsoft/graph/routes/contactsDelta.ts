@@ -1,9 +1,8 @@
 import { type FastifyInstance } from 'fastify';
 import { type ResourceGenerator, type RouteMeta, type SandboxContext } from '../../../core/types';
-import { deltaHandler } from '../deltaRoute';
+import { deltaHandler, selectOnlyQuery } from '../deltaRoute';
 import { CONTACTS_FOLDER_ID, type ContactData } from '../generate';
 import { sendGraphError } from '../reply';
-import { parseSelect } from '../select';
 
 const meta: RouteMeta = { provider: 'microsoft', routeId: 'graph.contacts.delta', auth: true, quotaUnits: 1 };
 
@@ -20,12 +19,7 @@ export function registerContactsDelta(
     generator,
     entity: 'contact',
     scope: 'contacts:default',
-    initialQuery: (request, account, scope) => ({
-      scope,
-      accountId: account.id,
-      select: parseSelect((request.query as Record<string, string | undefined>).$select),
-      window: undefined,
-    }),
+    initialQuery: selectOnlyQuery,
     inScope: () => true,
   });
   app.get('/v1.0/me/contacts/delta', { config: { sandbox: meta } }, handler);

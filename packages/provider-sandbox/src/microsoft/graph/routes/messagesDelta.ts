@@ -1,9 +1,8 @@
 import { type FastifyInstance } from 'fastify';
 import { type ResourceGenerator, type RouteMeta, type SandboxContext } from '../../../core/types';
-import { deltaHandler } from '../deltaRoute';
+import { deltaHandler, selectOnlyQuery } from '../deltaRoute';
 import { INBOX_FOLDER_ID, type MessageData } from '../generate';
 import { sendGraphError } from '../reply';
-import { parseSelect } from '../select';
 
 const meta: RouteMeta = { provider: 'microsoft', routeId: 'graph.messages.delta', auth: true, quotaUnits: 1 };
 
@@ -17,12 +16,7 @@ export function registerMessagesDelta(
     generator,
     entity: 'message',
     scope: 'messages:inbox',
-    initialQuery: (request, account, scope) => ({
-      scope,
-      accountId: account.id,
-      select: parseSelect((request.query as Record<string, string | undefined>).$select),
-      window: undefined,
-    }),
+    initialQuery: selectOnlyQuery,
     inScope: () => true,
   });
   app.get<{ Params: { folderId: string } }>(
