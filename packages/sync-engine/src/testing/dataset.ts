@@ -40,6 +40,23 @@ const prop = (name: string) => (data: Record<string, unknown>) =>
   ((data.properties as Record<string, string | null>)[name] ?? null) as string | null;
 const key = (name: string) => (data: Record<string, unknown>) => data[name] as string;
 
+/** HubSpot's three object types differ only in their type and the property checked. */
+function hubspotCase(objectType: 'contacts' | 'companies' | 'deals', property: string): SyncCase {
+  return {
+    provider: 'hubspot',
+    resource: objectType,
+    sandboxResource: objectType,
+    table: 'crm_objects',
+    objectType,
+    field: prop(property),
+    column: `properties->>'${property}'`,
+    edit: (v) => ({ [property]: v }),
+    live: hubspotLive,
+    cursorsExpire: false,
+    deleteFields: { archived: true },
+  };
+}
+
 export const SYNC_CASES: SyncCase[] = [
   {
     provider: 'google',
@@ -100,45 +117,9 @@ export const SYNC_CASES: SyncCase[] = [
     edit: (v) => ({ givenName: v }),
     wireId: graphImmutableId,
   },
-  {
-    provider: 'hubspot',
-    resource: 'contacts',
-    sandboxResource: 'contacts',
-    table: 'crm_objects',
-    objectType: 'contacts',
-    field: prop('email'),
-    column: `properties->>'email'`,
-    edit: (v) => ({ email: v }),
-    live: hubspotLive,
-    cursorsExpire: false,
-    deleteFields: { archived: true },
-  },
-  {
-    provider: 'hubspot',
-    resource: 'companies',
-    sandboxResource: 'companies',
-    table: 'crm_objects',
-    objectType: 'companies',
-    field: prop('name'),
-    column: `properties->>'name'`,
-    edit: (v) => ({ name: v }),
-    live: hubspotLive,
-    cursorsExpire: false,
-    deleteFields: { archived: true },
-  },
-  {
-    provider: 'hubspot',
-    resource: 'deals',
-    sandboxResource: 'deals',
-    table: 'crm_objects',
-    objectType: 'deals',
-    field: prop('dealname'),
-    column: `properties->>'dealname'`,
-    edit: (v) => ({ dealname: v }),
-    live: hubspotLive,
-    cursorsExpire: false,
-    deleteFields: { archived: true },
-  },
+  hubspotCase('contacts', 'email'),
+  hubspotCase('companies', 'name'),
+  hubspotCase('deals', 'dealname'),
 ];
 
 /** Every live item of the account's resource in the sandbox: id as the provider sends it -> checked field. */
