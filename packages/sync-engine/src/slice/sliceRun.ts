@@ -25,6 +25,9 @@ import type { SliceCounts, SliceOutcome, SliceRequest, SyncEngineDeps, SyncEngin
 /** `committed`: a page landed; `retry`: fetch the same position again (after a refresh or a reset). */
 type Step = SliceOutcome | 'committed' | 'retry';
 
+/** A page fetch that has settled, success or failure, so it can wait unobserved while another page commits. */
+type Fetched = { ok: true; page: SyncPage; tookMs: number } | { ok: false; error: unknown };
+
 /** Rolls a page's transaction back when the position moved under it (another worker ran the same resource). */
 class PositionMovedError extends Error {
   override name = 'PositionMovedError';
@@ -37,6 +40,9 @@ export class SliceRun {
   private restartedFull = false;
   private forceRefresh = false;
   private lastToken: string | undefined;
+  /** The next page, fetched while the current one commits (page N+1's request overlaps page N's transaction). */
+  private prefetched: { position: SyncPosition; fetched: Promise<Fetched> } | undefined;
+  private started = 0;
 
   constructor(
     private readonly deps: SyncEngineDeps,
@@ -49,16 +55,21 @@ export class SliceRun {
   ) {}
 
   async run(): Promise<SliceOutcome> {
-    const started = performance.now();
-    for (;;) {
-      const step = await this.step();
-      if (step === 'retry') continue; // bounded: each retry kind happens once per page or per slice
-      if (step !== 'committed') return step;
-      // Checked only after a commit, so every slice makes progress however small its budget.
-      if (performance.now() - started >= this.request.budgetMs) {
-        await recordQueued(this.deps.db, this.connection.id, this.request.resource);
-        return { kind: 'more', counts: this.counts };
+    this.started = performance.now();
+    try {
+      for (;;) {
+        const step = await this.step();
+        if (step === 'retry') continue; // bounded: each retry kind happens once per page or per slice
+        if (step !== 'committed') return step;
+        // Checked only after a commit, so every slice makes progress however small its budget.
+        if (performance.now() - this.started >= this.request.budgetMs) {
+          await recordQueued(this.deps.db, this.connection.id, this.request.resource);
+          return { kind: 'more', counts: this.counts };
+        }
       }
+    } finally {
+      // A prefetched page that will not be committed is dropped; its request settles on its own.
+      this.prefetched = undefined;
     }
   }
 
@@ -67,7 +78,36 @@ export class SliceRun {
   }
 
   private async step(): Promise<Step> {
-    let page: SyncPage;
+    const fetched = await this.takeFetch();
+    if (!fetched.ok) return this.onFailure(this.classify(fetched.error));
+    this.prefetchAfter(fetched);
+    const step = await this.commit(fetched.page);
+    if (step !== 'committed') this.prefetched = undefined;
+    return step;
+  }
+
+  /** The page at the current position: the one prefetched for it if there is one, else a fresh fetch. */
+  private takeFetch(): Promise<Fetched> {
+    const prefetched = this.prefetched;
+    this.prefetched = undefined;
+    if (prefetched && samePosition(prefetched.position, this.position)) return prefetched.fetched;
+    return this.fetch(this.position);
+  }
+
+  /**
+   * Starts fetching the page after this one while this one commits, when another page fits in the budget (the
+   * last fetch's duration is the estimate). A prefetched page is only ever committed after this one, and is
+   * dropped if this commit does not happen, so ordering and the position check are unchanged.
+   */
+  private prefetchAfter(fetched: { page: SyncPage; tookMs: number }): void {
+    if (fetched.page.next.kind !== 'more') return;
+    if (performance.now() - this.started + fetched.tookMs >= this.request.budgetMs) return;
+    const position = { ...this.position, continuation: fetched.page.next.continuation };
+    this.prefetched = { position, fetched: this.fetch(position) };
+  }
+
+  private async fetch(position: SyncPosition): Promise<Fetched> {
+    const begun = performance.now();
     try {
       const accessToken = await this.deps.tokens.get(this.connection.id, this.adapter.oauth, {
         force: this.forceRefresh,
@@ -75,16 +115,16 @@ export class SliceRun {
       });
       this.forceRefresh = false;
       this.lastToken = accessToken;
-      page = await this.syncer.fetchPage({
+      const page = await this.syncer.fetchPage({
         accessToken,
-        position: this.position,
+        position,
         now: this.now(),
         initialWindowDays: this.options.initialWindowDays,
       });
+      return { ok: true, page, tookMs: performance.now() - begun };
     } catch (error) {
-      return this.onFailure(this.classify(error));
+      return { ok: false, error };
     }
-    return this.commit(page);
   }
 
   // Syncers throw ClassifiedProviderError; anything else from the provider boundary goes through the adapter's
@@ -226,4 +266,12 @@ export class SliceRun {
       });
     });
   }
+}
+
+function samePosition(a: SyncPosition, b: SyncPosition): boolean {
+  return (
+    a.mode === b.mode &&
+    a.cursor === b.cursor &&
+    JSON.stringify(a.continuation) === JSON.stringify(b.continuation)
+  );
 }
