@@ -1,0 +1,58 @@
+import type { ContactRecord, SyncPage } from '@crm-sync/core';
+import { mergePages } from './mergePages';
+
+const contact = (externalId: string, displayName: string): ContactRecord => ({
+  externalId,
+  displayName,
+  givenName: null,
+  familyName: null,
+  emails: [],
+  phones: [],
+  company: null,
+  jobTitle: null,
+});
+
+const page = (
+  upserts: ContactRecord[],
+  deletes: string[],
+  next: SyncPage<'contacts'>['next'],
+): SyncPage<'contacts'> => ({ upserts, deletes, next });
+
+/** Applies pages one by one, as the engine does: each page's upserts, then its deletes. */
+function applyInOrder(pages: SyncPage<'contacts'>[]): Map<string, string> {
+  const table = new Map<string, string>();
+  for (const p of pages) {
+    for (const r of p.upserts) table.set(r.externalId, r.displayName!);
+    for (const id of p.deletes) table.delete(id);
+  }
+  return table;
+}
+
+it('leaves the table as applying the pages in order would, and continues where the last page does', () => {
+  const more = { kind: 'more' as const, continuation: { page: 2 } };
+  const pages = [
+    page([contact('a', 'A1'), contact('b', 'B1')], ['c'], more),
+    page([contact('c', 'C2'), contact('a', 'A2')], ['b'], more),
+    page([contact('b', 'B3')], ['a'], { kind: 'caught_up', cursor: 'z' }),
+  ];
+  const merged = mergePages(pages);
+  expect(merged.next).toEqual({ kind: 'caught_up', cursor: 'z' });
+  expect(applyInOrder([merged])).toEqual(applyInOrder(pages));
+  expect(applyInOrder([merged])).toEqual(
+    new Map([
+      ['b', 'B3'],
+      ['c', 'C2'],
+    ]),
+  );
+  // Deleting an item the table does not hold is harmless, so "a" may stay in the deletes.
+  expect(merged.deletes).toEqual(['a']);
+});
+
+it('keeps a page whose own delete outranks its own upsert', () => {
+  const merged = mergePages([
+    page([contact('x', 'X')], [], { kind: 'more', continuation: {} }),
+    page([contact('y', 'Y')], ['y'], { kind: 'caught_up', cursor: 'c' }),
+  ]);
+  expect(merged.upserts.map((r) => r.externalId)).toEqual(['x']);
+  expect(merged.deletes).toEqual(['y']);
+});

@@ -1,0 +1,26 @@
+import type { CrmTableName, SyncPage } from '@crm-sync/core';
+
+/**
+ * Several consecutive pages as one, for one transaction: each item's last mention wins (a later upsert undoes an
+ * earlier delete and the other way round), so applying the merged upserts, then the merged deletes, leaves the
+ * table as applying the pages one by one would. The merged page continues where the last one does.
+ */
+export function mergePages<T extends CrmTableName>(pages: readonly SyncPage<T>[]): SyncPage<T> {
+  if (pages.length === 1) return pages[0]!;
+  const last = new Map<
+    string,
+    { kind: 'upsert'; record: SyncPage<T>['upserts'][number] } | { kind: 'delete' }
+  >();
+  for (const page of pages) {
+    // Within a page the engine applies upserts before deletes, so a page's delete outranks its own upsert.
+    for (const record of page.upserts) last.set(record.externalId, { kind: 'upsert', record });
+    for (const id of page.deletes) last.set(id, { kind: 'delete' });
+  }
+  const upserts: SyncPage<T>['upserts'] = [];
+  const deletes: string[] = [];
+  for (const [id, change] of last) {
+    if (change.kind === 'upsert') upserts.push(change.record);
+    else deletes.push(id);
+  }
+  return { upserts, deletes, next: pages[pages.length - 1]!.next };
+}
