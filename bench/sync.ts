@@ -145,6 +145,9 @@ async function startSandboxProcess(dir: string): Promise<SandboxProcess> {
       SANDBOX_PORT: '0',
       SANDBOX_HTTPS_PORT: '0',
       SANDBOX_DEMO: '0',
+      // The bench runs the sandbox unthrottled: HubSpot's per-account limits would cap a 50k round.
+      SANDBOX_HUBSPOT_TEN_SECONDLY: '10000000',
+      SANDBOX_HUBSPOT_SEARCH_PER_SECOND: '10000000',
       SANDBOX_CA_FILE: caFile,
       SANDBOX_CONTROL_SECRET: secret,
     },

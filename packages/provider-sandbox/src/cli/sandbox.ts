@@ -4,18 +4,26 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONTROL_SECRET } from '../core/types';
+import { defaultModules } from '../modules';
 import { startSandbox } from '../start';
 
-const port = (name: string, fallback: number) => {
+const integer = (name: string, fallback: number, max: number, what: string) => {
   const value = process.env[name];
   const parsed = value === undefined ? fallback : Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535)
-    throw new Error(`${name} must be a port number`);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > max) throw new Error(`${name} must be ${what}`);
   return parsed;
 };
+const port = (name: string, fallback: number) => integer(name, fallback, 65535, 'a port number');
+const limit = (name: string, fallback: number) => integer(name, fallback, 10_000_000, 'a request count');
 
 async function main(): Promise<void> {
+  // Benchmarks lift HubSpot's per-account limits (110 requests / 10 s, 5 searches / s) to measure the pipeline.
+  const hubspotLimits = {
+    tenSecondly: limit('SANDBOX_HUBSPOT_TEN_SECONDLY', 110),
+    searchPerSecond: limit('SANDBOX_HUBSPOT_SEARCH_PER_SECOND', 5),
+  };
   const sandbox = await startSandbox({
+    modules: defaultModules({ hubspot: { limits: hubspotLimits } }),
     port: port('SANDBOX_PORT', 4010),
     httpsPort: port('SANDBOX_HTTPS_PORT', 4011),
     host: process.env.SANDBOX_HOST ?? '127.0.0.1',
