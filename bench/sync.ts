@@ -373,9 +373,19 @@ async function connect(
 }
 
 /** The worker's configuration: the bench's database, Redis prefix, sandbox and vault key. */
+/** apps/worker/package.json `config.nodeOptions`: the flags `npm start -w @crm-sync/worker` runs the worker with. */
+const WORKER_NODE_OPTIONS =
+  (
+    JSON.parse(readFileSync(join(ROOT, 'apps/worker/package.json'), 'utf8')) as {
+      config?: { nodeOptions?: string };
+    }
+  ).config?.nodeOptions ?? '';
+
 function workerEnv(w: World): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
+    // The worker runs with the Node flags it is deployed with; BENCH_WORKER_NODE_OPTIONS tries others.
+    NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? WORKER_NODE_OPTIONS,
     NODE_ENV: 'development',
     LOG_LEVEL: 'info',
     DATABASE_URL: w.dbUrl,

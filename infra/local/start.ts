@@ -2,7 +2,7 @@
 // Migrates the database, starts the sandbox, then connect-api, the scheduler, a worker and the dashboard, each as its own
 // process (as in production), with their output prefixed. Ctrl-C or SIGTERM stops them all.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -41,6 +41,14 @@ function run(name: string, args: string[], supervised = true): ChildProcess {
   return child;
 }
 
+/** The Node flags the worker is deployed with (apps/worker/package.json `config.nodeOptions`). */
+function workerNodeFlags(): string[] {
+  const manifest = JSON.parse(readFileSync(join(root, 'apps/worker/package.json'), 'utf8')) as {
+    config?: { nodeOptions?: string };
+  };
+  return (manifest.config?.nodeOptions ?? '').split(' ').filter(Boolean);
+}
+
 function finished(child: ChildProcess): Promise<number> {
   return new Promise((resolveExit) => child.on('exit', (code) => resolveExit(code ?? 1)));
 }
@@ -73,7 +81,7 @@ async function main(): Promise<void> {
   await waitForFile(caFile, 30_000);
   run('connect-api', ['apps/connect-api/src/main.ts']);
   run('scheduler', ['apps/scheduler/src/main.ts']);
-  run('worker', ['apps/worker/src/main.ts']);
+  run('worker', [...workerNodeFlags(), 'apps/worker/src/main.ts']);
   run('dashboard', ['apps/dashboard/src/main.ts']);
 }
 
