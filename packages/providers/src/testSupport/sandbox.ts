@@ -1,5 +1,5 @@
 import { ClassifiedProviderError, type ProviderErrorClass } from '@crm-sync/core';
-import { type RunningSandbox } from '@crm-sync/provider-sandbox';
+import { type Account, type RunningSandbox, type StoredItem } from '@crm-sync/provider-sandbox';
 import { Agent } from 'undici';
 import { sandboxEndpoints } from '../sandboxEndpoints';
 
@@ -43,4 +43,25 @@ export function trustingFetch(caPem: string): { fetch: typeof fetch; close: () =
 /** The adapters' endpoints at this running sandbox, as connect-api's sandbox mode builds them. */
 export function endpointsOf(sandbox: RunningSandbox): ReturnType<typeof sandboxEndpoints> {
   return sandboxEndpoints({ httpUrl: sandbox.urls.google, httpsUrl: sandbox.urls.microsoft });
+}
+
+/** Every live item of one sandbox resource of an account, in the sandbox's creation order. */
+export function storedItems<Item>(
+  sandbox: RunningSandbox,
+  account: Account,
+  resource: string,
+): StoredItem<Item>[] {
+  const { accounts, datasets } = sandbox.context;
+  const generator = datasets.generator(account.provider, resource);
+  const stored = accounts.get(account.provider, account.id);
+  if (!generator || !stored) throw new Error(`no sandbox ${resource} for ${account.id}`);
+  const dataset = datasets.open(stored, generator);
+  const items: StoredItem<Item>[] = [];
+  let after: number | undefined;
+  do {
+    const page = dataset.page({ ...(after === undefined ? {} : { after }), limit: 1000, order: 'asc' });
+    items.push(...(page.items as StoredItem<Item>[]));
+    after = page.nextOrdinal;
+  } while (after !== undefined);
+  return items;
 }

@@ -9,7 +9,7 @@ import {
   type StoredItem,
 } from '@crm-sync/provider-sandbox';
 import { pkcePair } from '../../testSupport/pkce';
-import { authorizeCode, endpointsOf, REDIRECT_URI } from '../../testSupport/sandbox';
+import { authorizeCode, endpointsOf, REDIRECT_URI, storedItems } from '../../testSupport/sandbox';
 import { createGoogleAdapter, type GoogleSyncOptions } from '../index';
 
 export interface GoogleHarness {
@@ -65,19 +65,7 @@ export async function connectAccount(
 
 /** Every live item of one sandbox resource, in the sandbox's creation order. */
 export function sandboxItems<Item>(h: GoogleHarness, account: Account, resource: string): StoredItem<Item>[] {
-  const { accounts, datasets } = h.sandbox.context;
-  const generator = datasets.generator('google', resource);
-  const stored = accounts.get('google', account.id);
-  if (!generator || !stored) throw new Error(`no sandbox ${resource} for ${account.id}`);
-  const dataset = datasets.open(stored, generator);
-  const items: StoredItem<Item>[] = [];
-  let after: number | undefined;
-  do {
-    const page = dataset.page({ ...(after === undefined ? {} : { after }), limit: 1000, order: 'asc' });
-    items.push(...(page.items as StoredItem<Item>[]));
-    after = page.nextOrdinal;
-  } while (after !== undefined);
-  return items;
+  return storedItems<Item>(h.sandbox, account, resource);
 }
 
 export {

@@ -3,7 +3,13 @@
 import { type ProviderAdapter } from '@crm-sync/core';
 import { DEFAULT_CLIENT, startSandbox, type Account, type RunningSandbox } from '@crm-sync/provider-sandbox';
 import { pkcePair } from '../../testSupport/pkce';
-import { authorizeCode, endpointsOf, REDIRECT_URI, trustingFetch } from '../../testSupport/sandbox';
+import {
+  authorizeCode,
+  endpointsOf,
+  REDIRECT_URI,
+  storedItems,
+  trustingFetch,
+} from '../../testSupport/sandbox';
 import { createMicrosoftAdapter } from '../index';
 
 /**
@@ -66,19 +72,7 @@ export async function connectAccount(
 
 /** Every live item of one sandbox resource, by wire id, as the sandbox stores it. */
 export function sandboxItems<Item>(h: GraphHarness, account: Account, resource: string): Map<string, Item> {
-  const { accounts, datasets } = h.sandbox.context;
-  const generator = datasets.generator('microsoft', resource);
-  const stored = accounts.get('microsoft', account.id);
-  if (!generator || !stored) throw new Error(`no sandbox ${resource} for ${account.id}`);
-  const dataset = datasets.open(stored, generator);
-  const items = new Map<string, Item>();
-  let after: number | undefined;
-  do {
-    const page = dataset.page({ ...(after === undefined ? {} : { after }), limit: 1000, order: 'asc' });
-    for (const item of page.items) items.set(wireId(item.id), item.data as Item);
-    after = page.nextOrdinal;
-  } while (after !== undefined);
-  return items;
+  return new Map(storedItems<Item>(h.sandbox, account, resource).map((item) => [wireId(item.id), item.data]));
 }
 
 export {
