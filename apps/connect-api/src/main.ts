@@ -2,14 +2,14 @@
 import { loadConfigOrExit } from '@crm-sync/config';
 import { OAuthStateStore } from '@crm-sync/connections';
 import { createDataSource } from '@crm-sync/db';
-import { createLogger, createMetrics } from '@crm-sync/observability';
+import { createLogger, createMetrics, runProcess, type Stop } from '@crm-sync/observability';
 import { createRedisConnection, JobProducer } from '@crm-sync/queue';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
 import { adaptersFromConfig } from '@crm-sync/providers';
 import type { AppContext } from './context';
 import { buildServer } from './server';
 
-async function main(): Promise<void> {
+async function start(): Promise<Stop> {
   const config = loadConfigOrExit('connect-api');
   const logger = createLogger({ name: 'connect-api', level: config.logLevel });
   const db = createDataSource({
@@ -46,28 +46,15 @@ async function main(): Promise<void> {
   await app.listen({ host: config.connectApi.host, port: config.connectApi.port });
   logger.info({ providers: [...providers.adapters.keys()], mode: config.providers.endpoints.mode }, 'ready');
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+  return async () => {
+    logger.info('shutting down: finishing in-flight requests');
     // Close the listener first so in-flight callbacks finish with their database and Redis still open.
     await app.close();
     await producer.close();
     await redis.quit();
     await db.destroy();
     await providers.close();
-    process.exit(0);
   };
-  // `on`, not `once`: Ctrl-C reaches the whole process group and `npm start` then forwards SIGTERM; a second
-  // signal must not cut the graceful stop short.
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `connect-api: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runProcess('connect-api', start);

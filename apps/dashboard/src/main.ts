@@ -1,10 +1,10 @@
 // dashboard process: Bull Board for operators; configuration, wiring and lifecycle only.
 import { loadConfigOrExit } from '@crm-sync/config';
-import { createLogger } from '@crm-sync/observability';
+import { createLogger, runProcess, type Stop } from '@crm-sync/observability';
 import { createRedisConnection, JOB_CATALOG, JobProducer, type CatalogQueue } from '@crm-sync/queue';
 import { buildDashboard } from './server';
 
-async function main(): Promise<void> {
+async function start(): Promise<Stop> {
   const config = loadConfigOrExit('dashboard');
   const settings = config.dashboard;
   const logger = createLogger({ name: 'dashboard', level: config.logLevel });
@@ -15,22 +15,11 @@ async function main(): Promise<void> {
   await app.listen({ host: settings.host, port: settings.port });
   logger.info({ queues: queues.length }, 'ready');
 
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
+  return async () => {
     await app.close();
     await producer.close();
     await redis.quit();
-    process.exit(0);
   };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `dashboard: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runProcess('dashboard', start);

@@ -2,12 +2,12 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfigOrExit } from '@crm-sync/config';
 import { createDataSource } from '@crm-sync/db';
-import { createLogger, createMetrics, startOpsServer } from '@crm-sync/observability';
+import { createLogger, createMetrics, runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
 import { createRedisConnection, JobProducer } from '@crm-sync/queue';
 import { Scheduler } from '@crm-sync/scheduling';
 import { tickMetrics } from './metrics';
 
-async function main(): Promise<void> {
+async function start(): Promise<Stop> {
   const config = loadConfigOrExit('scheduler');
   const settings = config.scheduler;
   const logger = createLogger({ name: 'scheduler', level: config.logLevel });
@@ -45,27 +45,14 @@ async function main(): Promise<void> {
   scheduler.start();
   logger.info({ tickMs: settings.tickMs, opsPort: (ops.address() as AddressInfo).port }, 'ready');
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down after the current tick');
+  return async () => {
+    logger.info('shutting down after the current tick');
     await scheduler.stop();
     ops.close();
     await producer.close();
     await redis.quit();
     await db.destroy();
-    process.exit(0);
   };
-  // `on`, not `once`: Ctrl-C reaches the whole process group and `npm start` then forwards SIGTERM; a second
-  // signal must not cut the graceful stop short.
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `scheduler: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runProcess('scheduler', start);

@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfigOrExit } from '@crm-sync/config';
 import { createDataSource } from '@crm-sync/db';
-import { createLogger, createMetrics, startOpsServer } from '@crm-sync/observability';
+import { createLogger, createMetrics, runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
 import { createRedisConnection, JobProducer } from '@crm-sync/queue';
 import { handleConnectionEvent } from '@crm-sync/connections';
 import { DEFAULT_SYNC_INTERVALS } from '@crm-sync/scheduling';
@@ -20,7 +20,7 @@ import { createSyncProcessor, type SyncQueue } from './processor';
 import { createTokenRefreshProcessor } from './tokenRefreshProcessor';
 import { startWorkers } from './workers';
 
-async function main(): Promise<void> {
+async function start(): Promise<Stop> {
   const config = loadConfigOrExit('worker');
   const { worker: settings } = config;
   const logger = createLogger({ name: 'worker', level: config.logLevel });
@@ -122,11 +122,8 @@ async function main(): Promise<void> {
     'ready',
   );
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing the slices in flight');
+  return async () => {
+    logger.info('shutting down: finishing the slices in flight');
     // Worker.close() stops fetching and waits for active jobs; slices are budget-bounded, so this is short.
     await Promise.all(workers.map((w) => w.close()));
     ops.close();
@@ -135,15 +132,7 @@ async function main(): Promise<void> {
     await db.destroy();
     await providers.close();
     logger.info('stopped');
-    process.exit(0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `worker: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runProcess('worker', start);

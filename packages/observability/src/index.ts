@@ -25,3 +25,4 @@ export {
   type MetricsOptions,
 } from './metrics/metrics';
 export { startOpsServer } from './ops/opsServer';
+export { runProcess, type Stop } from './process/runProcess';
