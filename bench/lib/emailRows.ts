@@ -1,19 +1,8 @@
 // Email-shaped rows and the plain `pg` INSERT that bench/upsert.ts measures the upsert helper against. Shared so
 // bench/sync.ts measures its upsert ceiling with exactly the rows and statements bench:upsert uses.
 import type { EmailInput } from '@crm-sync/db';
+import { seededRandom } from '@crm-sync/provider-sandbox';
 import type { Client } from 'pg';
-
-/** mulberry32: small, fast and seedable, so a run is repeatable. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Row i of a data set of `size` rows, the same on every call for the same seed: pages are built on demand, so RSS
@@ -21,7 +10,8 @@ export function prng(seed: number): () => number {
  */
 export function emailRows(seed: number, size: number): (connectionId: string, i: number) => EmailInput {
   return (connectionId, i) => {
-    const random = prng(seed * 1_000_003 + i);
+    // The sandbox's seeded generator, so a run is repeatable.
+    const random = seededRandom(seed * 1_000_003 + i);
     const pick = (n: number) => Math.floor(random() * n);
     const word = () => Math.floor(random() * 2 ** 32).toString(36);
     const words = (n: number) => Array.from({ length: n }, word).join(' ');
