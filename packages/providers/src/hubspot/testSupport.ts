@@ -8,8 +8,7 @@ import {
   type SyncPosition,
 } from '@crm-sync/core';
 import { type Account, type Clock, type RunningSandbox } from '@crm-sync/provider-sandbox';
-import { pkcePair } from '../testSupport/pkce';
-import { authorizeCode } from '../testSupport/sandbox';
+import { grantThroughAdapter } from '../testSupport/sandbox';
 
 /** A sandbox clock the test moves by hand, so edits get known last-modified instants. */
 export interface ManualClock extends Clock {
@@ -44,14 +43,7 @@ export async function connect(
   adapter: ProviderAdapter,
   email: string,
 ): Promise<{ accessToken: string; refreshToken: string }> {
-  sandbox.control.setAuthorize('hubspot', { defaultLoginEmail: email });
-  const { verifier, challenge } = pkcePair();
-  const url = adapter.oauth.authorizationUrl({
-    state: 's',
-    codeChallenge: challenge,
-    resources: ['contacts', 'companies', 'deals'],
-  });
-  const grant = await adapter.oauth.exchangeCode({ code: await authorizeCode(url), codeVerifier: verifier });
+  const grant = await grantThroughAdapter(sandbox, adapter, email);
   if (!grant.refreshToken) throw new Error('the sandbox issued no refresh token');
   return { accessToken: grant.accessToken, refreshToken: grant.refreshToken };
 }

@@ -1,7 +1,14 @@
-import { ClassifiedProviderError, type ProviderErrorClass } from '@crm-sync/core';
+import {
+  ClassifiedProviderError,
+  RESOURCES_BY_PROVIDER,
+  type ProviderAdapter,
+  type ProviderErrorClass,
+  type TokenGrant,
+} from '@crm-sync/core';
 import { type Account, type RunningSandbox, type StoredItem } from '@crm-sync/provider-sandbox';
 import { Agent } from 'undici';
 import { sandboxEndpoints } from '../sandboxEndpoints';
+import { pkcePair } from './pkce';
 
 /** Any loopback redirect is accepted by the sandbox's default client; nothing listens here, we never follow it. */
 export const REDIRECT_URI = 'http://127.0.0.1:9/oauth/callback';
@@ -64,4 +71,26 @@ export function storedItems<Item>(
     after = page.nextOrdinal;
   } while (after !== undefined);
   return items;
+}
+
+/**
+ * Consents as `email` through the adapter's own code flow (PKCE, the sandbox's redirect, the code exchange), for
+ * every resource the provider offers, and returns the grant.
+ */
+export async function grantThroughAdapter(
+  sandbox: RunningSandbox,
+  adapter: ProviderAdapter,
+  email: string,
+  send: typeof fetch = fetch,
+): Promise<TokenGrant> {
+  // HubSpot's consent ignores login_hint (the user picks a portal in its UI): name the account for every provider.
+  sandbox.control.setAuthorize(adapter.id, { defaultLoginEmail: email });
+  const { verifier, challenge } = pkcePair();
+  const url = adapter.oauth.authorizationUrl({
+    state: 's',
+    codeChallenge: challenge,
+    resources: RESOURCES_BY_PROVIDER[adapter.id],
+    loginHint: email,
+  });
+  return adapter.oauth.exchangeCode({ code: await authorizeCode(url, send), codeVerifier: verifier });
 }

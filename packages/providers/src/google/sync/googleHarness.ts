@@ -8,8 +8,7 @@ import {
   type RunningSandbox,
   type StoredItem,
 } from '@crm-sync/provider-sandbox';
-import { pkcePair } from '../../testSupport/pkce';
-import { authorizeCode, endpointsOf, REDIRECT_URI, storedItems } from '../../testSupport/sandbox';
+import { endpointsOf, grantThroughAdapter, REDIRECT_URI, storedItems } from '../../testSupport/sandbox';
 import { createGoogleAdapter, type GoogleSyncOptions } from '../index';
 
 export interface GoogleHarness {
@@ -48,17 +47,7 @@ export async function connectAccount(
   sizes: Record<string, number>,
 ): Promise<Connected> {
   const account = h.sandbox.control.createAccount({ provider: 'google', email, sizes });
-  const { verifier, challenge } = pkcePair();
-  const url = h.adapter.oauth.authorizationUrl({
-    state: 's',
-    codeChallenge: challenge,
-    resources: ['mail', 'calendar', 'contacts'],
-    loginHint: email,
-  });
-  const grant = await h.adapter.oauth.exchangeCode({
-    code: await authorizeCode(url),
-    codeVerifier: verifier,
-  });
+  const grant = await grantThroughAdapter(h.sandbox, h.adapter, email);
   if (!grant.refreshToken) throw new Error('the sandbox issued no refresh token');
   return { account, accessToken: grant.accessToken, refreshToken: grant.refreshToken };
 }

@@ -2,9 +2,8 @@
 // `*.int.test.ts` files here. Not exported from the adapter's index.
 import { type ProviderAdapter } from '@crm-sync/core';
 import { DEFAULT_CLIENT, startSandbox, type Account, type RunningSandbox } from '@crm-sync/provider-sandbox';
-import { pkcePair } from '../../testSupport/pkce';
 import {
-  authorizeCode,
+  grantThroughAdapter,
   endpointsOf,
   REDIRECT_URI,
   storedItems,
@@ -58,15 +57,7 @@ export async function connectAccount(
   sizes: Record<string, number>,
 ): Promise<{ account: Account; accessToken: string }> {
   const account = h.sandbox.control.createAccount({ provider: 'microsoft', email, sizes });
-  const { verifier, challenge } = pkcePair();
-  const url = h.adapter.oauth.authorizationUrl({
-    state: 's',
-    codeChallenge: challenge,
-    resources: ['mail', 'calendar', 'contacts'],
-    loginHint: email,
-  });
-  const code = await authorizeCode(url, h.fetch);
-  const grant = await h.adapter.oauth.exchangeCode({ code, codeVerifier: verifier });
+  const grant = await grantThroughAdapter(h.sandbox, h.adapter, email, h.fetch);
   return { account, accessToken: grant.accessToken };
 }
 
