@@ -24,7 +24,36 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', '**/testing/**/*.ts', 'bench/**/*.ts', '**/cli/**/*.ts'],
+    // Production modules (everything under a package's or app's src/ that is not a test) never reach test-only
+    // code: the provider sandbox, the test-helpers package, a package's ./testing subpath or a test/ folder.
+    files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'packages/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '@crm-sync/provider-sandbox',
+                '@crm-sync/provider-sandbox/*',
+                '@crm-sync/testing',
+                '@crm-sync/*/testing',
+              ],
+              message:
+                'Test-only code: import it from tests or test/ helpers, never from production modules.',
+            },
+            {
+              regex: '^(\\.\\.?/)+(.*/)?test(/|$)',
+              message: 'test/ holds test helpers; production modules must not import them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.test.ts', '**/test/**/*.ts', 'packages/testing/**/*.ts', 'bench/**/*.ts', '**/cli/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 );

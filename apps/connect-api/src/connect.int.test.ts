@@ -1,6 +1,6 @@
 import { RESOURCES_BY_PROVIDER, type Provider } from '@crm-sync/core';
 import { QUEUE_NAMES } from '@crm-sync/queue';
-import { CRM_ORIGIN, startApp, type AppHarness } from './testSupport/appHarness';
+import { CRM_ORIGIN, startApp, type AppHarness } from '../test/appHarness';
 
 let h: AppHarness;
 const CONNECTABLE: Provider[] = ['google', 'microsoft', 'hubspot'];

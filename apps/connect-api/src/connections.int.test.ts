@@ -1,6 +1,6 @@
 import { QUEUE_NAMES } from '@crm-sync/queue';
-import { startApp, T1_ONLY_SECRET, type AppHarness } from './testSupport/appHarness';
-import { seedConnection } from './testSupport/seed';
+import { startApp, T1_ONLY_SECRET, type AppHarness } from '../test/appHarness';
+import { seedConnection } from '../test/seed';
 
 let h: AppHarness;
 let t1Google: string;

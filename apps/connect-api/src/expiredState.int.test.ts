@@ -1,4 +1,4 @@
-import { startApp, type AppHarness } from './testSupport/appHarness';
+import { startApp, type AppHarness } from '../test/appHarness';
 
 let h: AppHarness;
 beforeAll(async () => {

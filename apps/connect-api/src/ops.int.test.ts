@@ -1,5 +1,5 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { startApp, type AppHarness } from './testSupport/appHarness';
+import { startApp, type AppHarness } from '../test/appHarness';
 
 let h: AppHarness;
 beforeAll(async () => {

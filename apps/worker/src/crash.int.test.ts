@@ -7,8 +7,8 @@ import {
   snapshotChecksum,
   tableSnapshot,
 } from '@crm-sync/sync-engine/testing';
-import { enqueueSync, sizeFromEnv, workerCase } from './testSupport/cases';
-import { ChildWorkerEnv, exited } from './testSupport/childWorker';
+import { enqueueSync, sizeFromEnv, workerCase } from '../test/cases';
+import { ChildWorkerEnv, exited } from '../test/childWorker';
 
 const c = workerCase();
 const run = c ? it : it.skip;

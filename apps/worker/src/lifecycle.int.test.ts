@@ -1,5 +1,5 @@
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
-import { ChildWorkerEnv, exited } from './testSupport/childWorker';
+import { ChildWorkerEnv, exited } from '../test/childWorker';
 
 let h: ConnectionsHarness;
 beforeAll(async () => {

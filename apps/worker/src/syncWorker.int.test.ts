@@ -11,7 +11,7 @@ import {
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createSyncProcessor } from './processor';
-import { enqueueSync, sizeFromEnv, workerCase } from './testSupport/cases';
+import { enqueueSync, sizeFromEnv, workerCase } from '../test/cases';
 import { startWorkers } from './workers';
 
 const c = workerCase();

@@ -9,8 +9,8 @@ import {
   SYNC_CASES,
   tableSnapshot,
 } from '@crm-sync/sync-engine/testing';
-import { sizeFromEnv } from './testSupport/cases';
-import { ChildWorkerEnv, exited } from './testSupport/childWorker';
+import { sizeFromEnv } from '../test/cases';
+import { ChildWorkerEnv, exited } from '../test/childWorker';
 
 // Microsoft rotates refresh tokens on every use: the hardest case for never losing one.
 const c = SYNC_CASES.find((x) => x.provider === 'microsoft' && x.resource === 'mail')!;

@@ -2,7 +2,7 @@ import { PROVIDERS, RESOURCES_BY_PROVIDER, type Provider } from '@crm-sync/core'
 import { QUEUE_NAMES } from '@crm-sync/queue';
 import { completeConnect } from './completeConnect';
 import { startConnect } from './startConnect';
-import { createConnectionsHarness, type ConnectionsHarness } from './testing';
+import { createConnectionsHarness, type ConnectionsHarness } from '../test';
 
 let h: ConnectionsHarness;
 const CONNECTABLE: Provider[] = ['google', 'microsoft', 'hubspot'];

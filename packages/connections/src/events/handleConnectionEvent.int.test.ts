@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectionEventSchema, type ConnectionEvent } from '@crm-sync/core';
 import { SYNC_QUEUES } from '@crm-sync/queue';
-import { connectSandboxAccount, createConnectionsHarness, type ConnectionsHarness } from '../testing';
+import { connectSandboxAccount, createConnectionsHarness, type ConnectionsHarness } from '../../test';
 import { handleConnectionEvent, type EventDeps } from './handleConnectionEvent';
 
 let h: ConnectionsHarness;

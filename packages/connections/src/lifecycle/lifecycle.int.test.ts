@@ -1,5 +1,5 @@
 import { QUEUE_NAMES } from '@crm-sync/queue';
-import { connectSandboxAccount, createConnectionsHarness, type ConnectionsHarness } from '../testing';
+import { connectSandboxAccount, createConnectionsHarness, type ConnectionsHarness } from '../../test';
 import { deleteUserData, disconnectConnection, endConnection } from './index';
 
 let h: ConnectionsHarness;

@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { startSandbox } from '../start';
-import { connectGoogle, sandboxGoogleApis } from '../testing';
+import { connectGoogle, sandboxGoogleApis } from '../../test';
 import { DEFAULT_CONTROL_SECRET, type RunningSandbox } from './types';
 
 let sandbox: RunningSandbox;

@@ -1,5 +1,5 @@
 import { type Account, type RunningSandbox } from '../core/types';
-import { createPortal, install, refresh, rejection, sdk, startHubspotSandbox } from './testSupport';
+import { createPortal, install, refresh, rejection, sdk, startHubspotSandbox } from '../../test/hubspot';
 
 let sandbox: RunningSandbox;
 let portal: Account;

@@ -1,6 +1,6 @@
 import { ClassifiedProviderError, type ProviderErrorClass } from '@crm-sync/core';
 import { GaxiosError, type GaxiosOptionsPrepared, type GaxiosResponse } from 'gaxios';
-import { refusedConnectionError } from '../testSupport/network';
+import { refusedConnectionError } from '../../test/network';
 import { classifyGoogleError } from './errors';
 
 const config = {

@@ -1,4 +1,4 @@
-import { pkcePair, queryOf } from '../testSupport/pkce';
+import { pkcePair, queryOf } from '../../test/pkce';
 import { GOOGLE_ENDPOINTS } from './descriptor';
 import { createGoogleOAuth } from './oauth';
 

@@ -1,7 +1,7 @@
 import { startSandbox, DEFAULT_CLIENT, type Account, type RunningSandbox } from '@crm-sync/provider-sandbox';
 import { type ProviderAdapter } from '@crm-sync/core';
-import { pkcePair } from '../testSupport/pkce';
-import { authorizeCode, classificationOf, endpointsOf, REDIRECT_URI } from '../testSupport/sandbox';
+import { pkcePair } from '../../test/pkce';
+import { authorizeCode, classificationOf, endpointsOf, REDIRECT_URI } from '../../test/sandbox';
 import { createHubSpotAdapter } from './index';
 
 let sandbox: RunningSandbox;

@@ -1,4 +1,4 @@
-import { pkcePair, queryOf } from '../testSupport/pkce';
+import { pkcePair, queryOf } from '../../test/pkce';
 import { HUBSPOT_ENDPOINTS } from './descriptor';
 import { createHubSpotOAuth } from './oauth';
 

@@ -1,7 +1,7 @@
 import { type ProviderErrorClass } from '@crm-sync/core';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { ResponseBodyError } from 'openid-client';
-import { refusedConnectionError } from '../testSupport/network';
+import { refusedConnectionError } from '../../test/network';
 import { classifyMicrosoftError } from './errors';
 
 /** openid-client's error for an OAuth error body from the token endpoint. */

@@ -1,13 +1,13 @@
 import { startSandbox, DEFAULT_CLIENT, type Account, type RunningSandbox } from '@crm-sync/provider-sandbox';
 import { type ProviderAdapter } from '@crm-sync/core';
-import { pkcePair } from '../testSupport/pkce';
+import { pkcePair } from '../../test/pkce';
 import {
   authorizeCode,
   classificationOf,
   endpointsOf,
   REDIRECT_URI,
   trustingFetch,
-} from '../testSupport/sandbox';
+} from '../../test/sandbox';
 import { createMicrosoftAdapter } from './index';
 
 let sandbox: RunningSandbox;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { QUEUE_NAMES } from '@crm-sync/queue';
 import { revokeConnection } from '../revocation/revokeConnection';
-import { connectSandboxAccount, engineDeps } from '../testing';
+import { connectSandboxAccount, engineDeps } from '../../test';
 import { runSlice } from './runSlice';
 
 let h: ConnectionsHarness;

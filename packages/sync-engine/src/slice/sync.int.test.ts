@@ -12,7 +12,7 @@ import {
   SYNC_CASES,
   tableSnapshot,
   type SyncCase,
-} from '../testing';
+} from '../../test';
 import { runSlice } from './runSlice';
 
 const SIZE = 120;

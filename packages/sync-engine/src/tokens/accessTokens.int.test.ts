@@ -1,7 +1,7 @@
 import { ClassifiedProviderError, type Provider } from '@crm-sync/core';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { CredentialStore } from '@crm-sync/vault';
-import { connectSandboxAccount, testAccessTokens } from '../testing';
+import { connectSandboxAccount, testAccessTokens } from '../../test';
 import { AccessTokens } from './accessTokens';
 
 let h: ConnectionsHarness;

@@ -1,6 +1,6 @@
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { randomUUID } from 'node:crypto';
-import { connectSandboxAccount, engineDeps, testAccessTokens } from '../testing';
+import { connectSandboxAccount, engineDeps, testAccessTokens } from '../../test';
 import { refreshConnectionToken } from './refreshConnection';
 
 let h: ConnectionsHarness;

@@ -2,7 +2,7 @@ import { loadConfig } from '@crm-sync/config';
 import { createTestDatabase, type TestDatabase } from '@crm-sync/testing';
 import { KeyRing } from '../crypto/keyring';
 import { CredentialStore } from '../store/credentialStore';
-import { insertConnection, randomKey } from '../testing/fixtures';
+import { insertConnection, randomKey } from '../../test/fixtures';
 import { EXIT, runReseal, USAGE } from './resealCommand';
 
 let db: TestDatabase;

@@ -6,7 +6,7 @@ import { KeyRing } from '../crypto/keyring';
 import { ConnectionMismatchError } from '../errors';
 import type { TokenSet } from '../types';
 import { CredentialStore } from './credentialStore';
-import { insertConnection, randomKey } from '../testing/fixtures';
+import { insertConnection, randomKey } from '../../test/fixtures';
 
 const run = promisify(execFile);
 

@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@crm-sync/testing';
 import { KeyRing } from '../crypto/keyring';
 import { sealTokens } from '../crypto/seal';
-import { insertConnection, randomKey } from '../testing/fixtures';
+import { insertConnection, randomKey } from '../../test/fixtures';
 import { CredentialStore } from './credentialStore';
 import { resealAll } from './reseal';
 

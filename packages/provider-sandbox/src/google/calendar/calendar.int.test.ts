@@ -2,7 +2,7 @@ import { type GaxiosError } from 'gaxios';
 import { type calendar_v3 } from 'googleapis';
 import { type RunningSandbox } from '../../core/types';
 import { startSandbox } from '../../start';
-import { connectGoogle, sandboxGoogleApis } from '../../testing';
+import { connectGoogle, sandboxGoogleApis } from '../../../test';
 
 let sandbox: RunningSandbox;
 let calendar: calendar_v3.Calendar;

@@ -9,7 +9,7 @@ import {
   sandboxGoogleApis,
   sandboxOAuth2Client,
   TEST_REDIRECT_URI,
-} from '../../testing';
+} from '../../../test';
 
 let sandbox: RunningSandbox;
 const EMAIL = 'ada@example.com';

@@ -1,7 +1,7 @@
 import { type Client } from '@hubspot/api-client';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import { type Account, type RunningSandbox } from '../../core/types';
-import { createPortal, install, rejection, sdk, startHubspotSandbox } from '../testSupport';
+import { createPortal, install, rejection, sdk, startHubspotSandbox } from '../../../test/hubspot';
 
 let sandbox: RunningSandbox;
 let portal: Account;

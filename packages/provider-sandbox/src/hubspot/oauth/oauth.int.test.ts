@@ -10,7 +10,7 @@ import {
   rejection,
   sdk,
   startHubspotSandbox,
-} from '../testSupport';
+} from '../../../test/hubspot';
 
 let sandbox: RunningSandbox;
 // A frozen clock makes `expires_in` exact.

@@ -5,7 +5,7 @@ import {
   type PageCollection,
 } from '@microsoft/microsoft-graph-client';
 import { type Account } from '../../core/types';
-import { graphClient, type MicrosoftSandbox, signIn, startMicrosoftSandbox } from '../testSupport';
+import { graphClient, type MicrosoftSandbox, signIn, startMicrosoftSandbox } from '../../../test/microsoft';
 
 let ms: MicrosoftSandbox;
 let account: Account;

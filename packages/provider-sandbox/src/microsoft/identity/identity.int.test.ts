@@ -6,7 +6,7 @@ import {
   REDIRECT_URI,
   signIn,
   startMicrosoftSandbox,
-} from '../testSupport';
+} from '../../../test/microsoft';
 
 let ms: MicrosoftSandbox;
 let rotating: Account;

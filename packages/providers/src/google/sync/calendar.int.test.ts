@@ -1,5 +1,5 @@
-import { FULL, incremental, runRound } from './googleHarness';
-import { syncScenarios } from './scenarios';
+import { FULL, incremental, runRound } from '../../../test/google/harness';
+import { syncScenarios } from '../../../test/google/scenarios';
 
 /** The fields of the sandbox's stored Calendar event this test reads (provider-sandbox src/google/data.ts). */
 interface SandboxEvent {

@@ -1,4 +1,4 @@
-import { syncScenarios } from './scenarios';
+import { syncScenarios } from '../../../test/google/scenarios';
 
 /** The fields of the sandbox's stored contact this test reads (provider-sandbox src/google/data.ts). */
 interface SandboxContact {

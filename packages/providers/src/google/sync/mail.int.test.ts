@@ -1,6 +1,6 @@
 import { type EmailRecord } from '@crm-sync/core';
-import { connectAccount, FULL, incremental, runRound } from './googleHarness';
-import { syncScenarios } from './scenarios';
+import { connectAccount, FULL, incremental, runRound } from '../../../test/google/harness';
+import { syncScenarios } from '../../../test/google/scenarios';
 
 /** The fields of the sandbox's stored Gmail message this test reads (provider-sandbox src/google/data.ts). */
 interface SandboxMessage {

@@ -1,6 +1,6 @@
 import { type SyncRequest } from '@crm-sync/core';
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail';
-import { classificationOf } from '../../testSupport/sandbox';
+import { classificationOf } from '../../../test/sandbox';
 import { createMailSyncer, lastChangePerMessage } from './mail';
 
 test('the last history record about a message decides between re-get and deletion', () => {

@@ -6,7 +6,7 @@ import {
   runRound,
   startGoogleHarness,
   type GoogleHarness,
-} from './googleHarness';
+} from '../../../test/google/harness';
 
 // What each syncer asks Google, read off the wire: parameters that change results (windows, formats, headers,
 // page sizes, sync-token requests) are easy to lose without any listing test noticing against a lenient server.

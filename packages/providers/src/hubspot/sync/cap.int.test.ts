@@ -6,10 +6,10 @@ import {
   type RunningSandbox,
 } from '@crm-sync/provider-sandbox';
 import { type ResourceSyncer } from '@crm-sync/core';
-import { endpointsOf, REDIRECT_URI } from '../../testSupport/sandbox';
+import { endpointsOf, REDIRECT_URI } from '../../../test/sandbox';
 import { HUBSPOT_DESCRIPTOR } from '../descriptor';
 import { createHubSpotAdapter } from '../index';
-import { connect, createPortal, manualClock, runRound } from '../testSupport';
+import { connect, createPortal, manualClock, runRound } from '../../../test/hubspot';
 
 // The sandbox's 10,000-result search cap is a constant, so these accounts hold more objects than that.
 const SIZE = 10_500;

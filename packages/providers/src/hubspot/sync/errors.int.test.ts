@@ -6,9 +6,9 @@ import {
   type RunningSandbox,
 } from '@crm-sync/provider-sandbox';
 import { type ProviderAdapter, type SyncPosition } from '@crm-sync/core';
-import { classificationOf, endpointsOf, REDIRECT_URI } from '../../testSupport/sandbox';
+import { classificationOf, endpointsOf, REDIRECT_URI } from '../../../test/sandbox';
 import { createHubSpotAdapter } from '../index';
-import { connect, createPortal } from '../testSupport';
+import { connect, createPortal } from '../../../test/hubspot';
 
 // HubSpot's real limits (5 searches per second, 110 requests per 10 s) and the real clock.
 let sandbox: RunningSandbox;

@@ -6,10 +6,10 @@ import {
   type RunningSandbox,
 } from '@crm-sync/provider-sandbox';
 import { type CrmObjectRecord, type ProviderAdapter, type ResourceSyncer } from '@crm-sync/core';
-import { endpointsOf, REDIRECT_URI } from '../../testSupport/sandbox';
+import { endpointsOf, REDIRECT_URI } from '../../../test/sandbox';
 import { HUBSPOT_DESCRIPTOR, type HubSpotObjectType } from '../descriptor';
 import { createHubSpotAdapter } from '../index';
-import { connect, createPortal, manualClock, runRound } from '../testSupport';
+import { connect, createPortal, manualClock, runRound } from '../../../test/hubspot';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;

@@ -1,6 +1,6 @@
 import type { Event } from '@microsoft/microsoft-graph-types';
-import { applyRounds, FULL, incremental, runRound, sandboxItems, storedId } from './graphHarness';
-import { deltaScenarios } from './deltaScenarios';
+import { applyRounds, FULL, incremental, runRound, sandboxItems, storedId } from '../../../test/microsoft/harness';
+import { deltaScenarios } from '../../../test/microsoft/deltaScenarios';
 
 const DAY = 86_400_000;
 const utc = (t: Event['start']) => new Date(`${t!.dateTime!}Z`);

@@ -1,5 +1,5 @@
 import type { Contact } from '@microsoft/microsoft-graph-types';
-import { deltaScenarios } from './deltaScenarios';
+import { deltaScenarios } from '../../../test/microsoft/deltaScenarios';
 
 deltaScenarios<'contacts', Contact>({
   resource: 'contacts',

@@ -1,5 +1,5 @@
 import type { Message } from '@microsoft/microsoft-graph-types';
-import { deltaScenarios } from './deltaScenarios';
+import { deltaScenarios } from '../../../test/microsoft/deltaScenarios';
 
 const addresses = (recipients: Message['toRecipients']) =>
   (recipients ?? []).map((r) => r.emailAddress?.address);

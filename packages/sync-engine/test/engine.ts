@@ -1,8 +1,8 @@
 import type { Provider, Resource } from '@crm-sync/core';
 import { createAdapterRegistry, sandboxEndpoints } from '@crm-sync/providers';
 import type { ConnectionsHarness } from '@crm-sync/connections/testing';
-import { AccessTokens } from '../tokens/accessTokens';
-import type { SyncEngineDeps, SyncEngineOptions } from '../types';
+import { AccessTokens } from '../src/tokens/accessTokens';
+import type { SyncEngineDeps, SyncEngineOptions } from '../src/types';
 
 /** Engine dependencies over a connections harness: its database, Redis prefix, vault, producer and adapters. */
 export function engineDeps(

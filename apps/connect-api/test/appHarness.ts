@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { oauthCallbackUrl } from '@crm-sync/providers';
-import type { AppContext } from '../context';
-import { buildServer } from '../server';
+import type { AppContext } from '../src/context';
+import { buildServer } from '../src/server';
 
 export const SERVICE_SECRET = 'test-service-secret-0123456789abcdef';
 export const T1_ONLY_SECRET = 'tenant-one-only-secret-0123456789abcd';

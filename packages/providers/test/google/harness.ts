@@ -8,8 +8,8 @@ import {
   type RunningSandbox,
   type StoredItem,
 } from '@crm-sync/provider-sandbox';
-import { endpointsOf, grantThroughAdapter, REDIRECT_URI, storedItems } from '../../testSupport/sandbox';
-import { createGoogleAdapter, type GoogleSyncOptions } from '../index';
+import { endpointsOf, grantThroughAdapter, REDIRECT_URI, storedItems } from '../sandbox';
+import { createGoogleAdapter, type GoogleSyncOptions } from '../../src/google/index';
 
 export interface GoogleHarness {
   sandbox: RunningSandbox;
@@ -64,4 +64,4 @@ export {
   runRound,
   type Round,
   type RoundOptions,
-} from '../../testSupport/rounds';
+} from '../rounds';

@@ -1,7 +1,7 @@
 import { CodeChallengeMethod, OAuth2Client, type Credentials } from 'google-auth-library';
 import { google } from 'googleapis';
 import { request } from 'undici';
-import { DEFAULT_CLIENT, type RunningSandbox } from '../core/types';
+import { DEFAULT_CLIENT, type RunningSandbox } from '../src/core/types';
 
 export const GMAIL_READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
 export const CALENDAR_READONLY = 'https://www.googleapis.com/auth/calendar.readonly';

@@ -9,9 +9,9 @@ import {
   RetryHandlerOptions,
 } from '@microsoft/microsoft-graph-client';
 import { Agent, request } from 'undici';
-import { createSandbox } from '../core/server';
-import { DEFAULT_CLIENT, type RunningSandbox, type SandboxOptions } from '../core/types';
-import { createMicrosoftModule } from './index';
+import { createSandbox } from '../src/core/server';
+import { DEFAULT_CLIENT, type RunningSandbox, type SandboxOptions } from '../src/core/types';
+import { createMicrosoftModule } from '../src/microsoft/index';
 
 export const REDIRECT_URI = 'http://127.0.0.1:5555/callback';
 export const SCOPES =

@@ -8,7 +8,7 @@ import {
   type SyncPosition,
 } from '@crm-sync/core';
 import { type Account, type Clock, type RunningSandbox } from '@crm-sync/provider-sandbox';
-import { grantThroughAdapter } from '../testSupport/sandbox';
+import { grantThroughAdapter } from './sandbox';
 
 /** A sandbox clock the test moves by hand, so edits get known last-modified instants. */
 export interface ManualClock extends Clock {

@@ -2,7 +2,7 @@
 // `syncScenarios` with its resource's case and adds what is particular to it.
 import { type CrmTableName, type RecordsByTable, type ResourceSyncer } from '@crm-sync/core';
 import { type StoredItem } from '@crm-sync/provider-sandbox';
-import { classificationOf } from '../../testSupport/sandbox';
+import { classificationOf } from '../sandbox';
 import {
   applyRounds,
   connectAccount,
@@ -13,8 +13,8 @@ import {
   startGoogleHarness,
   type Connected,
   type GoogleHarness,
-} from './googleHarness';
-import { type GoogleSyncOptions } from '../index';
+} from './harness';
+import { type GoogleSyncOptions } from '../../src/google/index';
 
 export interface ScenarioCase<T extends CrmTableName, Item> {
   resource: 'mail' | 'calendar' | 'contacts';

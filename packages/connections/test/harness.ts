@@ -6,8 +6,8 @@ import { createRedisConnection, JobProducer } from '@crm-sync/queue';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
 import { randomBytes } from 'node:crypto';
 import { Agent } from 'undici';
-import type { ConnectionsDeps } from '../deps';
-import { OAuthStateStore } from '../stateStore';
+import type { ConnectionsDeps } from '../src/deps';
+import { OAuthStateStore } from '../src/stateStore';
 
 /** Where the sandbox's default client may send the browser back to (any loopback URL is accepted). */
 export const HARNESS_REDIRECT_URI = 'http://127.0.0.1:9/v1/oauth/callback';

@@ -2,9 +2,9 @@
 // official SDK pointed at the sandbox (`basePath`, provider-contracts §1.4).
 import { Client } from '@hubspot/api-client';
 import { request } from 'undici';
-import { createSandbox } from '../core/server';
-import { type Account, DEFAULT_CLIENT, type RunningSandbox, type SandboxOptions } from '../core/types';
-import { createHubspotModule, type HubSpotModuleOptions } from './index';
+import { createSandbox } from '../src/core/server';
+import { type Account, DEFAULT_CLIENT, type RunningSandbox, type SandboxOptions } from '../src/core/types';
+import { createHubspotModule, type HubSpotModuleOptions } from '../src/hubspot/index';
 
 export const REDIRECT_URI = 'http://127.0.0.1:5556/hubspot/callback';
 export const SCOPES = 'oauth crm.objects.contacts.read crm.objects.companies.read crm.objects.deals.read';

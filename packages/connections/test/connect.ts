@@ -1,7 +1,7 @@
 import { RESOURCES_BY_PROVIDER, type Provider, type Resource } from '@crm-sync/core';
 import type { Account, AccountSpec } from '@crm-sync/provider-sandbox';
-import { completeConnect } from '../completeConnect';
-import { startConnect } from '../startConnect';
+import { completeConnect } from '../src/completeConnect';
+import { startConnect } from '../src/startConnect';
 import type { ConnectionsHarness } from './harness';
 
 export interface SandboxConnection {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@crm-sync/config';
 import { type DataSource } from 'typeorm';
-import { dropDatabase, ensureDatabase, withDatabase } from '../admin';
-import { createDataSource } from '../dataSource';
+import { dropDatabase, ensureDatabase, withDatabase } from '../src/admin';
+import { createDataSource } from '../src/dataSource';
 
 export interface TestDatabase {
   url: string;

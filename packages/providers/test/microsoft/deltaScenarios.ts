@@ -2,8 +2,8 @@
 // `deltaScenarios` with its resource's case and adds what is particular to it.
 import { type Account } from '@crm-sync/provider-sandbox';
 import { type RecordsByTable, type ResourceSyncer } from '@crm-sync/core';
-import { classificationOf } from '../../testSupport/sandbox';
-import { type DeltaTable } from './delta';
+import { classificationOf } from '../sandbox';
+import { type DeltaTable } from '../../src/microsoft/sync/delta';
 import {
   applyRounds,
   connectAccount,
@@ -15,7 +15,7 @@ import {
   storedId,
   wireId,
   type GraphHarness,
-} from './graphHarness';
+} from './harness';
 
 export const PAGE_SIZE = 100;
 

@@ -7,7 +7,7 @@ import {
 } from '@crm-sync/core';
 import { type Account, type RunningSandbox, type StoredItem } from '@crm-sync/provider-sandbox';
 import { Agent } from 'undici';
-import { sandboxEndpoints } from '../sandboxEndpoints';
+import { sandboxEndpoints } from '../src/sandboxEndpoints';
 import { pkcePair } from './pkce';
 
 /** Any loopback redirect is accepted by the sandbox's default client; nothing listens here, we never follow it. */

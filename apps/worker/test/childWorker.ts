@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import type { ConnectionsHarness } from '@crm-sync/connections/testing';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
 
-const MAIN = resolve(__dirname, '..', 'main.ts');
-const ROOT = resolve(__dirname, '..', '..', '..', '..');
+const MAIN = resolve(__dirname, '..', 'src', 'main.ts');
+const ROOT = resolve(__dirname, '..', '..', '..');
 
 /**
  * What a worker child process needs to share the test's world: its database, Redis prefix, sandbox and a

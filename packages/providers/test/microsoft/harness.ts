@@ -8,8 +8,8 @@ import {
   REDIRECT_URI,
   storedItems,
   trustingFetch,
-} from '../../testSupport/sandbox';
-import { createMicrosoftAdapter } from '../index';
+} from '../sandbox';
+import { createMicrosoftAdapter } from '../../src/microsoft/index';
 
 /**
  * The sandbox stores regular ids (`AAMkAG…`) and answers `Prefer: IdType="ImmutableId"` with another prefix
@@ -73,4 +73,4 @@ export {
   runRound,
   type Round,
   type RoundOptions,
-} from '../../testSupport/rounds';
+} from '../rounds';
