@@ -57,11 +57,4 @@ export function sandboxItems<Item>(h: GoogleHarness, account: Account, resource:
   return storedItems<Item>(h.sandbox, account, resource);
 }
 
-export {
-  applyRounds,
-  FULL,
-  incremental,
-  runRound,
-  type Round,
-  type RoundOptions,
-} from '../rounds';
+export { applyRounds, FULL, incremental, runRound, type Round, type RoundOptions } from '../rounds';

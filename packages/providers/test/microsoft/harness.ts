@@ -2,13 +2,7 @@
 // `*.int.test.ts` files here. Not exported from the adapter's index.
 import { type ProviderAdapter } from '@crm-sync/core';
 import { DEFAULT_CLIENT, startSandbox, type Account, type RunningSandbox } from '@crm-sync/provider-sandbox';
-import {
-  grantThroughAdapter,
-  endpointsOf,
-  REDIRECT_URI,
-  storedItems,
-  trustingFetch,
-} from '../sandbox';
+import { grantThroughAdapter, endpointsOf, REDIRECT_URI, storedItems, trustingFetch } from '../sandbox';
 import { createMicrosoftAdapter } from '../../src/microsoft/index';
 
 /**
@@ -66,11 +60,4 @@ export function sandboxItems<Item>(h: GraphHarness, account: Account, resource: 
   return new Map(storedItems<Item>(h.sandbox, account, resource).map((item) => [wireId(item.id), item.data]));
 }
 
-export {
-  applyRounds,
-  FULL,
-  incremental,
-  runRound,
-  type Round,
-  type RoundOptions,
-} from '../rounds';
+export { applyRounds, FULL, incremental, runRound, type Round, type RoundOptions } from '../rounds';

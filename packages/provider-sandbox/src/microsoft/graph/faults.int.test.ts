@@ -1,6 +1,12 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { type Account } from '../../core/types';
-import { graphClient, type MicrosoftSandbox, postToken, signIn, startMicrosoftSandbox } from '../../../test/microsoft';
+import {
+  graphClient,
+  type MicrosoftSandbox,
+  postToken,
+  signIn,
+  startMicrosoftSandbox,
+} from '../../../test/microsoft';
 
 let ms: MicrosoftSandbox;
 let account: Account;

@@ -1,5 +1,12 @@
 import type { Event } from '@microsoft/microsoft-graph-types';
-import { applyRounds, FULL, incremental, runRound, sandboxItems, storedId } from '../../../test/microsoft/harness';
+import {
+  applyRounds,
+  FULL,
+  incremental,
+  runRound,
+  sandboxItems,
+  storedId,
+} from '../../../test/microsoft/harness';
 import { deltaScenarios } from '../../../test/microsoft/deltaScenarios';
 
 const DAY = 86_400_000;
