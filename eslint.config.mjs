@@ -14,7 +14,7 @@ export default tseslint.config(
       'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'] })],
     },
     rules: {
-      // Architecture Style §1: no import cycles, within a package or across packages.
+      // docs/architecture.md (Style, 1. Package skeleton): no import cycles, within a package or across packages.
       'import-x/no-cycle': ['error', { ignoreExternal: false }],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -86,7 +86,7 @@ const MODE = args.mode;
 const TARGET_RATE = (SIZE * 4) / 300;
 /** Batches of `dispatchDueSyncs` per catch-up chunk; the ceilings add as many jobs between two chunks. */
 const CHUNK_BATCHES = 10;
-/** The raw-addBulk ceiling's call size, as BENCHMARKS.md measures it. */
+/** The raw-addBulk ceiling's call size, the one bench/README.md's reference ceiling was measured with. */
 const ADD_BULK = 1_000;
 /** Steady-state rows are due from this many seconds after seeding, so seeding and setup never add lag. */
 const LEAD_SECONDS = 3;
@@ -336,7 +336,7 @@ async function catchup(
   const catchupRate = rate(catchupArm);
   const ratio = catchupRate / rate(rawArm);
   console.log(`catchup-per-s ${Math.round(catchupRate)} (target >= 10000)`);
-  // 10,000/s against the ~20,000/s addBulk ceiling BENCHMARKS.md lists.
+  // 10,000/s against the ~20,000/s addBulk ceiling bench/README.md lists.
   console.log(`ratio catchup-vs-addbulk ${fmt(ratio)} (target >= 0.50)`);
   console.log(
     `ratio catchup-vs-producer ${fmt(catchupRate / rate(producerArm))} (Postgres claim + update only)`,

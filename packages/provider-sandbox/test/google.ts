@@ -9,7 +9,10 @@ export const CONTACTS_READONLY = 'https://www.googleapis.com/auth/contacts.reado
 export const GOOGLE_SCOPES = ['openid', 'email', GMAIL_READONLY, CALENDAR_READONLY, CONTACTS_READONLY];
 export const TEST_REDIRECT_URI = 'http://127.0.0.1:9/oauth/callback';
 
-/** An OAuth2Client whose token, revoke and tokeninfo calls go to the sandbox (§1.2). */
+/**
+ * An OAuth2Client whose token, revoke and tokeninfo calls go to the sandbox
+ * (docs/providers/clients.md#google-auth-library-endpoints).
+ */
 export function sandboxOAuth2Client(sandbox: RunningSandbox, credentials?: Credentials): OAuth2Client {
   const base = sandbox.urls.google;
   const client = new OAuth2Client({
@@ -29,7 +32,10 @@ export function sandboxOAuth2Client(sandbox: RunningSandbox, credentials?: Crede
   return client;
 }
 
-/** googleapis clients pointed at the sandbox with per-API rootUrl (the global option does not work, §0.1). */
+/**
+ * googleapis clients pointed at the sandbox with per-API rootUrl (the global option does not work:
+ * docs/providers/clients.md#googleapis-rooturl).
+ */
 export function sandboxGoogleApis(
   sandbox: RunningSandbox,
   auth: OAuth2Client,

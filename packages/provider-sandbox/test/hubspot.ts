@@ -1,5 +1,5 @@
 // Test-only helpers for the HubSpot tests: a sandbox with this module, the install flow, and the
-// official SDK pointed at the sandbox (`basePath`, provider-contracts §1.4).
+// official SDK pointed at the sandbox (`basePath`, docs/providers/clients.md#hubspot-basepath).
 import { Client } from '@hubspot/api-client';
 import { request } from 'undici';
 import { createSandbox } from '../src/core/server';

@@ -1,5 +1,6 @@
-// Test-only helpers for the Microsoft tests: a sandbox with this module, the OAuth dance over
-// real HTTPS, and an official Graph client pointed at the sandbox (provider-contracts §0.3).
+// Test-only helpers for the Microsoft tests: a sandbox with this module, the OAuth dance over real
+// HTTPS, and an official Graph client pointed at the sandbox
+// (docs/providers/clients.md#graph-client-https-and-customhosts).
 import { createHash, randomBytes } from 'node:crypto';
 import {
   AuthenticationHandler,
@@ -100,7 +101,10 @@ export async function signIn(ms: MicrosoftSandbox, email: string): Promise<Token
   return body as unknown as TokenBody;
 }
 
-/** The official client with a chain whose retries are bounded, so request counts are exact (§0.7). */
+/**
+ * The official client with a chain whose retries are bounded, so request counts are exact
+ * (docs/providers/clients.md#client-retries).
+ */
 export function graphClient(ms: MicrosoftSandbox, token: () => string, maxRetries = 0): Client {
   const auth = new AuthenticationHandler({ getAccessToken: async () => token() });
   const retry = new RetryHandler(new RetryHandlerOptions(0, maxRetries));

@@ -4,8 +4,9 @@ type EndpointsById = { [P in keyof ProviderOptionsById]: NonNullable<ProviderOpt
 
 /**
  * Every provider endpoint at the project's provider sandbox: Google and HubSpot on its http origin, Microsoft on
- * its https origin (the Graph client only sends the bearer token over https, provider-contracts §0.3). This is
- * how `npm start` and the tests run the production code paths with only base URLs changed.
+ * its https origin (the Graph client only sends the bearer token over https,
+ * docs/providers/clients.md#graph-client-https-and-customhosts). This is how `npm start` and the tests run the
+ * production code paths with only base URLs changed.
  */
 export function sandboxEndpoints(
   origins: { httpUrl: string; httpsUrl: string },

@@ -366,7 +366,10 @@ export interface RenderedError {
 
 export interface ProviderModule {
   id: ProviderId;
-  /** Google and HubSpot are served over http; Microsoft over https (see provider-contracts §0.3). */
+  /**
+   * Google and HubSpot are served over http; Microsoft over https (see
+   * docs/providers/clients.md#graph-client-https-and-customhosts).
+   */
   listener: 'http' | 'https';
   errors: ErrorRenderer;
   generators: ResourceGenerator<unknown>[];
@@ -381,7 +384,7 @@ export interface RouteMeta {
   routeId: string;
   /** When true the core authenticates the bearer token before the handler (401 via ErrorRenderer). */
   auth: boolean;
-  /** Units charged against the account's quota plan (Gmail §B). */
+  /** Units charged against the account's quota plan (docs/providers/google.md#gmail-quota). */
   quotaUnits?: number;
 }
 

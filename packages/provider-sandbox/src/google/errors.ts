@@ -1,6 +1,7 @@
 import { type ErrorRenderer, type RenderedError } from '../core/types';
 
-// Google's "v1 error" JSON (provider-contracts §B-§D): { error: { code, message, errors[], status } }.
+// Google's "v1 error" JSON (docs/providers/google.md#error-format):
+// { error: { code, message, errors[], status } }.
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'INVALID_ARGUMENT',
@@ -60,7 +61,10 @@ export const fullSyncRequired = () =>
     locationType: 'parameter',
   });
 
-/** People: an expired sync token is a 400 whose ErrorInfo reason is EXPIRED_SYNC_TOKEN (§D). */
+/**
+ * People: an expired sync token is a 400 whose ErrorInfo reason is EXPIRED_SYNC_TOKEN
+ * (docs/providers/google.md#people-sync).
+ */
 export const expiredSyncToken = (): RenderedError => ({
   status: 400,
   body: {

@@ -10,7 +10,10 @@ import { registerIdentity } from './oauth/identity';
 import { registerToken } from './oauth/token';
 import { registerPeopleConnections } from './people/connections';
 
-/** Google OAuth, Gmail, Calendar and People on the http origin (paths do not collide, §1.1). */
+/**
+ * Google OAuth, Gmail, Calendar and People on the http origin (paths do not collide,
+ * docs/providers/google.md#api-hosts-and-paths).
+ */
 export const googleModule: ProviderModule = {
   id: 'google',
   listener: 'http',

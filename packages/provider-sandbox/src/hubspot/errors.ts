@@ -16,7 +16,10 @@ export function sendApiError(reply: FastifyReply, status: number, body: HubSpotE
   return reply.code(status).send(body);
 }
 
-/** OAuth endpoints answer `{status:"BAD_…", message}` instead ([T]/[U] wording, §A.3). */
+/**
+ * OAuth endpoints answer `{status:"BAD_…", message}` instead (wording third-party or unconfirmed:
+ * docs/providers/hubspot.md#oauth-errors).
+ */
 export const OAUTH_ERRORS = {
   BAD_CLIENT_ID: 'missing or unknown client id',
   BAD_CLIENT_SECRET: 'missing or invalid client secret',
@@ -34,7 +37,8 @@ export function oauthError(status: OAuthErrorStatus): HubSpotErrorWire {
 
 /**
  * The SDK's RetryDecorator keys on these exact values: `policyName: TEN_SECONDLY_ROLLING`
- * (waits 10 s × attempt) and the search limiter's message (1 s × attempt) (§1.4, §F.3).
+ * (waits 10 s × attempt) and the search limiter's message (1 s × attempt)
+ * (docs/providers/clients.md#client-retries, docs/providers/hubspot.md#rate-limits).
  */
 export function rateLimitError(policy: 'TEN_SECONDLY_ROLLING' | 'SECONDLY'): RateLimitErrorWire {
   return {

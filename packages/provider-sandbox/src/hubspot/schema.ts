@@ -1,7 +1,8 @@
 /**
- * The three CRM object types the sandbox serves, with the properties each has, the ones a
- * request without `properties` gets back, and the property incremental syncs filter on
- * (contacts `lastmodifieddate`, the others `hs_lastmodifieddate`; provider-contracts §F.2).
+ * The three CRM object types the sandbox serves, with the properties each has, the ones a request
+ * without `properties` gets back, and the property incremental syncs filter on (contacts
+ * `lastmodifieddate`, the others `hs_lastmodifieddate`;
+ * docs/providers/hubspot.md#last-modified-properties).
  */
 export const OBJECT_TYPES = {
   contacts: {

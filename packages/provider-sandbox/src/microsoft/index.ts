@@ -12,7 +12,8 @@ import { registerToken } from './identity/token';
 
 /**
  * Microsoft identity platform v2.0 and Graph v1.0 (me, mail/calendar/contacts delta), served
- * over https so the Graph JS client sends its bearer token (provider-contracts §0.3).
+ * over https so the Graph JS client sends its bearer token
+ * (docs/providers/clients.md#graph-client-https-and-customhosts).
  * Build one module per sandbox: the module binds that sandbox's clock.
  */
 export function createMicrosoftModule(): ProviderModule {

@@ -30,10 +30,12 @@ export function googleApisFor(accessToken: string, options: GoogleApiOptions): G
   const apiRootUrl = options.endpoints?.apiRootUrl;
   const common = {
     auth,
-    // Only a configured root overrides the APIs' own hosts (gmail., people., www.googleapis.com differ), and only
-    // per API: the global google.options({rootUrl}) does not redirect requests (provider-contracts §0.1).
+    // Only a configured root overrides the APIs' own hosts (gmail., people., www.googleapis.com differ), and only per
+    // API: the global google.options({rootUrl}) does not redirect requests
+    // (docs/providers/clients.md#googleapis-rooturl).
     ...(apiRootUrl ? { rootUrl: apiRootUrl } : {}),
-    // The engine retries with Retry-After and backoff; gaxios' own retries would multiply them (§0.7).
+    // The engine retries with Retry-After and backoff; gaxios' own retries would multiply them
+    // (docs/providers/clients.md#client-retries).
     retry: false,
     ...(options.fetch ? { fetchImplementation: options.fetch } : {}),
   };

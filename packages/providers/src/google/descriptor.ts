@@ -7,9 +7,9 @@ export interface GoogleEndpoints {
   revokeUrl: string;
   /**
    * Root of the REST APIs (`/oauth2/v2/userinfo`, `/gmail/v1`, `/calendar/v3`, `/v1/people`). googleapis keeps only
-   * the origin of a per-API `rootUrl` (provider-contracts §0.1), so a path prefix here is ignored. The sync clients
-   * use it only when it is configured (the sandbox serves all of them on one origin); by default each API keeps its
-   * own host (gmail.googleapis.com, www.googleapis.com, people.googleapis.com).
+   * the origin of a per-API `rootUrl` (docs/providers/clients.md#googleapis-rooturl), so a path prefix here is
+   * ignored. The sync clients use it only when it is configured (the sandbox serves all of them on one origin); by
+   * default each API keeps its own host (gmail.googleapis.com, www.googleapis.com, people.googleapis.com).
    */
   apiRootUrl: string;
 }
@@ -41,9 +41,10 @@ export const GOOGLE_DESCRIPTOR = {
   /** OAuth token-endpoint errors that mean the grant is gone and only a new consent helps. */
   revokedGrantErrors: ['invalid_grant'],
   /**
-   * Page sizes are each API's maximum: fewer calls per round, and the engine commits a page per transaction.
-   * Gmail gets are bounded in flight: its per-user quota is 15,000 units/minute and a get costs 5 (§B), so 25 at
-   * once saturates it on a fast link; the 429s that follow are the engine's rate_limited path.
+   * Page sizes are each API's maximum: fewer calls per round, and the engine commits a page per transaction. Gmail
+   * gets are bounded in flight: its per-user quota is 15,000 units/minute and a get costs 5
+   * (docs/providers/google.md#gmail-quota), so 25 at once saturates it on a fast link; the 429s that follow are the
+   * engine's rate_limited path.
    */
   /**
    * Gmail meters its per-user quota over a short window (the sandbox: per second). A page's gets that are refused

@@ -20,7 +20,10 @@ interface GoogleErrorBody {
   error_description?: string;
 }
 
-/** Maps anything a Google call threw onto the closed set of error kinds (ARCHITECTURE §4). */
+/**
+ * Maps anything a Google call threw onto the closed set of error kinds (docs/architecture.md, Style: "A closed set of
+ * error kinds").
+ */
 export function classifyGoogleError(error: unknown): ProviderErrorClass {
   if (error instanceof ClassifiedProviderError) return error.classification;
   if (!(error instanceof GaxiosError)) {
@@ -55,7 +58,8 @@ export function classifyGoogleError(error: unknown): ProviderErrorClass {
 }
 
 /**
- * The three ways Google says "your incremental starting point is gone, sync in full" (provider-contracts §B-§D):
+ * The three ways Google says "your incremental starting point is gone, sync in full"
+ * (docs/providers/google.md#gmail-history, #calendar-sync, #people-sync):
  * Gmail answers 404 to history.list (a 404 anywhere else means the item is gone, which the syncer handles),
  * Calendar 410 fullSyncRequired (or updatedMinTooLongAgo), People 400 with ErrorInfo reason EXPIRED_SYNC_TOKEN.
  */

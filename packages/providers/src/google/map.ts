@@ -18,7 +18,7 @@ import { parseAddressList } from './addresses';
 /** The headers `mapMessage` reads: the `metadataHeaders` of every `messages.get`. */
 export const MESSAGE_HEADERS = ['From', 'To', 'Cc', 'Subject', 'Date'] as const;
 
-/** The person fields `mapPerson` reads, plus `metadata` for `deleted` (provider-contracts §D). */
+/** The person fields `mapPerson` reads, plus `metadata` for `deleted` (docs/providers/google.md#people-sync). */
 export const PERSON_FIELDS = 'names,emailAddresses,phoneNumbers,organizations,metadata';
 
 function text(value: string | null | undefined): string | null {
@@ -123,17 +123,20 @@ export function mapPerson(person: people_v1.Schema$Person): ContactRecord {
   };
 }
 
-/** Calendar reports deletions as events with status `cancelled` (provider-contracts §C). */
+/** Calendar reports deletions as events with status `cancelled` (docs/providers/google.md#calendar-sync). */
 export const isCancelled = (event: calendar_v3.Schema$Event): boolean => event.status === 'cancelled';
 
-/** People reports deletions in sync responses as a person with `metadata.deleted` (§D). */
+/**
+ * People reports deletions in sync responses as a person with `metadata.deleted`
+ * (docs/providers/google.md#people-sync).
+ */
 export const isDeletedPerson = (person: people_v1.Schema$Person): boolean =>
   person.metadata?.deleted === true;
 
 /**
  * A contact's resourceName changes when Google links or unlinks it with a profile; sync responses then name the old
- * ones in `metadata.previousResourceNames` (§D). The engine applies a page's upserts before its deletes, so the row
- * under the new name is written and the old rows are marked deleted.
+ * ones in `metadata.previousResourceNames` (docs/providers/google.md#people-sync). The engine applies a page's
+ * upserts before its deletes, so the row under the new name is written and the old rows are marked deleted.
  */
 export function replacedResourceNames(person: people_v1.Schema$Person): string[] {
   const current = person.resourceName;

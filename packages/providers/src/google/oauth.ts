@@ -22,8 +22,9 @@ export interface GoogleOAuthOptions extends OAuthClientOptions {
 
 /**
  * `refreshAccessToken()` (the public refresh) copies the stored refresh token over whatever the token endpoint
- * returned (provider-contracts §1.2), which would hide a replacement refresh token. The protected `refreshToken()`
- * hands back the endpoint's own answer, so this subclass only makes that one call reachable.
+ * returned (docs/providers/clients.md#google-auth-library-refresh), which would hide a replacement refresh token. The
+ * protected `refreshToken()` hands back the endpoint's own answer, so this subclass only makes that one call
+ * reachable.
  */
 class GoogleTokenClient extends OAuth2Client {
   refreshGrant(refreshToken: string) {
@@ -58,7 +59,8 @@ export function createGoogleOAuth(options: GoogleOAuthOptions): ProviderOAuth {
 
     authorizationUrl(request: AuthorizationRequest): string {
       return client().generateAuthUrl({
-        // offline + consent: Google issues a refresh token only on a consent screen (provider-contracts §A.1).
+        // offline + consent: Google issues a refresh token only on a consent screen
+        // (docs/providers/google.md#consent-and-refresh-tokens).
         access_type: 'offline',
         prompt: 'consent',
         include_granted_scopes: true,
@@ -80,7 +82,8 @@ export function createGoogleOAuth(options: GoogleOAuthOptions): ProviderOAuth {
       call('identity', async () => {
         const auth = client();
         auth.setCredentials({ access_token: accessToken });
-        // Per-API rootUrl: the global google.options({rootUrl}) does not redirect requests (provider-contracts §0.1).
+        // Per-API rootUrl: the global google.options({rootUrl}) does not redirect requests
+        // (docs/providers/clients.md#googleapis-rooturl).
         const api = oauth2({ version: 'v2', auth, rootUrl: endpoints.apiRootUrl, retry: false });
         const { data } = await api.userinfo.get();
         if (!data.id || !data.email) throw new Error('Google userinfo lacks id or email');

@@ -14,7 +14,8 @@ export type CrmObjectsApi = Client['crm']['objects'];
 /**
  * An SDK client for one account's access token. Made per call because tokens are per account and refreshed
  * between slices; the SDK keeps no connection state of its own. No SDK retries: the sync engine decides when to
- * retry from the classified error, and two retry loops would multiply waits and requests (provider-contracts §0.7).
+ * retry from the classified error, and two retry loops would multiply waits and requests
+ * (docs/providers/clients.md#client-retries).
  */
 export function crmObjectsApi(options: HubSpotClientOptions, accessToken: string): CrmObjectsApi {
   return new Client({

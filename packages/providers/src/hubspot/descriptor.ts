@@ -39,7 +39,8 @@ export const HUBSPOT_DESCRIPTOR = {
   transientStatuses: [408, 423, 477, 502, 503, 504, 524],
   /**
    * The CRM object types synced into `crm_objects`: the property incremental search filters and sorts on
-   * (provider-contracts §F.2) and the properties requested (without a list HubSpot returns only a few defaults).
+   * (docs/providers/hubspot.md#last-modified-properties) and the properties requested (without a list HubSpot returns
+   * only a few defaults).
    */
   crmObjects: {
     contacts: {
@@ -91,7 +92,10 @@ export const HUBSPOT_DESCRIPTOR = {
   /** Page sizes: the list API's and the search API's maxima. */
   listPageSize: 100,
   searchPageSize: 200,
-  /** Search hands out no result past this many per query; paging beyond is a 400 (§F.2). */
+  /**
+   * Search hands out no result past this many per query; paging beyond is a 400
+   * (docs/providers/hubspot.md#search-limits).
+   */
   searchResultCap: 10_000,
   /**
    * How far back each incremental search reaches before its cursor: search indexes changes "a few moments" late

@@ -32,7 +32,10 @@ export function isHubSpotApiError(error: unknown): error is HubSpotApiError {
   );
 }
 
-/** Maps anything a HubSpot call threw onto the closed set of error kinds (ARCHITECTURE §4). */
+/**
+ * Maps anything a HubSpot call threw onto the closed set of error kinds (docs/architecture.md, Style: "A closed set
+ * of error kinds").
+ */
 export function classifyHubSpotError(error: unknown): ProviderErrorClass {
   if (error instanceof ClassifiedProviderError) return error.classification;
   if (!isHubSpotApiError(error)) {

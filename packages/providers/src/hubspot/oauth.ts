@@ -31,7 +31,7 @@ export interface HubSpotOAuthOptions extends Omit<OAuthClientOptions, 'fetch'> {
 export function createHubSpotOAuth(options: HubSpotOAuthOptions): ProviderOAuth {
   const endpoints: HubSpotEndpoints = { ...HUBSPOT_ENDPOINTS, ...options.endpoints };
   // The token calls carry no bearer token, so one SDK client serves every account. No SDK retries: a connect or a
-  // refresh reports throttling at once (provider-contracts §0.7).
+  // refresh reports throttling at once (docs/providers/clients.md#client-retries).
   const oauthApi = new Client({
     basePath: endpoints.apiBaseUrl,
     numberOfApiCallRetries: 0,
@@ -48,7 +48,8 @@ export function createHubSpotOAuth(options: HubSpotOAuthOptions): ProviderOAuth 
   return {
     scopesFor: scopes,
     // Built by hand: the SDK's oauth.getAuthorizationUrl() hard-codes https://app.hubspot.com/oauth/authorize
-    // (provider-contracts §0.4), so it could never point at the sandbox, and it has no PKCE parameters.
+    // (docs/providers/clients.md#hubspot-basepath), so it could never point at the sandbox, and it has no PKCE
+    // parameters.
     authorizationUrl: (request: AuthorizationRequest) =>
       hubSpotAuthorizationUrl(endpoints, options, request, scopes),
 

@@ -11,7 +11,8 @@ export interface GraphAccessOptions {
 /**
  * Graph for the sync half: one client per access token (the engine hands a fresh token to every page), and the
  * origin that next/delta links must point at. The client's chain has no RetryHandler (graph.ts): throttling and
- * 5xx go straight to the engine, which owns retries and Retry-After (provider-contracts §0.7).
+ * 5xx go straight to the engine, which owns retries and Retry-After
+ * (docs/providers/clients.md#client-retries).
  */
 export interface GraphAccess {
   /** Origin of the configured Graph root; a stored link anywhere else is refused, so a token never follows it. */

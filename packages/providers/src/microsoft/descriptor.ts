@@ -6,7 +6,8 @@ export interface MicrosoftEndpoints {
   tokenUrl: string;
   /**
    * Graph root without the version. The Graph client sends the bearer token only to https hosts it knows
-   * (graph.microsoft.com or `customHosts`), so the sandbox serves Graph over https (provider-contracts §0.3).
+   * (graph.microsoft.com or `customHosts`), so the sandbox serves Graph over https
+   * (docs/providers/clients.md#graph-client-https-and-customhosts).
    */
   graphBaseUrl: string;
 }

@@ -24,9 +24,9 @@ export interface FailureContext {
 }
 
 /**
- * The one place that maps an error kind to what happens (ARCHITECTURE "A closed set of error kinds").
- * Repeats degrade to a backoff: a token refused right after a refresh, or a cursor refused on a fresh full
- * round, point at a provider hiccup that retrying later may cure, not at something to repeat at once.
+ * The one place that maps an error kind to what happens (docs/architecture.md, Style: "A closed set of error kinds").
+ * Repeats degrade to a backoff: a token refused right after a refresh, or a cursor refused on a fresh full round,
+ * point at a provider hiccup that retrying later may cure, not at something to repeat at once.
  */
 export function decideFailure(error: ProviderErrorClass, context: FailureContext): FailureAction {
   switch (error.kind) {

@@ -32,7 +32,10 @@ export function renderEvent(account: Account, item: StoredItem<CalendarEventData
   };
 }
 
-/** Deletions in incremental results carry little more than id and status (§C). */
+/**
+ * Deletions in incremental results carry little more than id and status
+ * (docs/providers/google.md#calendar-sync).
+ */
 export const renderCancelled = (id: string, seq: number) => ({
   kind: 'calendar#event',
   etag: `"${seq}"`,

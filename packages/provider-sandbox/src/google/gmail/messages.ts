@@ -19,7 +19,10 @@ export const gmailRoute = (routeId: string, quotaUnits: number) => ({
   config: { sandbox: { provider: 'google' as const, routeId, auth: true, quotaUnits } },
 });
 
-/** Gmail scope check; `gmail.metadata` alone forbids bodies and search (§B). */
+/**
+ * Gmail scope check; `gmail.metadata` alone forbids bodies and search
+ * (docs/providers/google.md#scopes).
+ */
 export function gmailAccess(auth: RequestAuth): 'full' | 'metadata' | 'none' {
   if (auth.scopes.some((s) => s !== METADATA_ONLY && READ_SCOPES.includes(s))) return 'full';
   return auth.scopes.includes(METADATA_ONLY) ? 'metadata' : 'none';

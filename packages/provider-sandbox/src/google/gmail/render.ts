@@ -23,7 +23,7 @@ const rfc822 = (item: StoredItem<GmailMessageData>) =>
     .map((h) => `${h.name}: ${h.value}`)
     .join('\r\n')}\r\n\r\n${item.data.body}`;
 
-/** A Gmail Message resource in the requested format (provider-contracts §B). */
+/** A Gmail Message resource in the requested format (docs/providers/google.md#gmail-messages). */
 export function renderMessage(
   item: StoredItem<GmailMessageData>,
   format: MessageFormat,

@@ -116,7 +116,8 @@ test('expired access token: 401, then the client refreshes and the call succeeds
   sandbox.control.expireTokens('google', graceId);
   sandbox.control.resetCounters();
 
-  // With an expiry_date the client does not retry a 401 (§1.2) ...
+  // With an expiry_date the client does not retry a 401
+  // (docs/providers/clients.md#google-auth-library-refresh) ...
   const stale = sandboxGoogleApis(sandbox, sandboxOAuth2Client(sandbox, { ...tokens }));
   expect((await gaxiosError(stale.oauth2.userinfo.get())).status).toBe(401);
   // ... so a worker refreshes explicitly.

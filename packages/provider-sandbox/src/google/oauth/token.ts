@@ -5,7 +5,7 @@ type Form = Record<string, string | undefined>;
 
 const meta = (routeId: string) => ({ sandbox: { provider: 'google' as const, routeId, auth: false } });
 
-// Google's token-endpoint error bodies (provider-contracts §A.1).
+// Google's token-endpoint error bodies (docs/providers/google.md#token-errors).
 const GRANT_ERRORS: Record<GrantFailure, { error: string; error_description: string }> = {
   unknown_code: { error: 'invalid_grant', error_description: 'Malformed auth code.' },
   code_reused: { error: 'invalid_grant', error_description: 'Bad Request' },

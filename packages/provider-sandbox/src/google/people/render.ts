@@ -82,7 +82,10 @@ export function renderPerson(item: StoredItem<ContactData>, fields: Set<string>,
   };
 }
 
-/** Deleted contacts in a sync response: resourceName, etag and metadata.deleted (§D). */
+/**
+ * Deleted contacts in a sync response: resourceName, etag and metadata.deleted
+ * (docs/providers/google.md#people-sync).
+ */
 export const renderDeleted = (id: string, seq: number) => ({
   resourceName: `people/${id}`,
   etag: etag(seq),

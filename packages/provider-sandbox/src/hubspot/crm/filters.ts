@@ -1,6 +1,9 @@
 import { DATE_PROPERTIES } from '../schema';
 
-/** Limits from HubSpot's search guide (§F.2): 5 groups, 6 filters a group, 18 in all. */
+/**
+ * Limits from HubSpot's search guide (docs/providers/hubspot.md#search-limits): 5 groups, 6 filters
+ * a group, 18 in all.
+ */
 export const SEARCH_LIMITS = { groups: 5, filtersPerGroup: 6, filtersTotal: 18, queryLength: 3000 } as const;
 
 const OPERATORS = [

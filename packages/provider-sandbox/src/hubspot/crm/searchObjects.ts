@@ -11,7 +11,7 @@ const meta: RouteMeta = { provider: 'hubspot', routeId: 'crm.objects.search', au
 
 /**
  * `POST /crm/v3/objects/{type}/search`: its own per-second limiter, no rate-limit headers,
- * and the 10,000-result cap (§F.2).
+ * and the 10,000-result cap (docs/providers/hubspot.md#search-limits).
  */
 export function registerSearchObjects(
   app: FastifyInstance,

@@ -10,9 +10,9 @@ const deleteMeta: RouteMeta = { provider: 'hubspot', routeId: 'oauth.refreshToke
 const notFound = () => apiError('Refresh token not found', 'OBJECT_NOT_FOUND');
 
 /**
- * `GET|DELETE /oauth/v1/refresh-tokens/{token}`. Known deviation: HubSpot lets access tokens of
- * a deleted refresh token run until they expire (§A.3); the core's revoke ends the whole grant,
- * so they stop at once here.
+ * `GET|DELETE /oauth/v1/refresh-tokens/{token}`. Known deviation: HubSpot lets access tokens of a
+ * deleted refresh token run until they expire (docs/providers/hubspot.md#revoke-and-uninstall); the
+ * core's revoke ends the whole grant, so they stop at once here.
  */
 export function registerRefreshTokens(app: FastifyInstance, ctx: SandboxContext): void {
   app.get<{ Params: { token: string } }>(

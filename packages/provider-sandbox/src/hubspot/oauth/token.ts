@@ -37,9 +37,10 @@ function grant(ctx: SandboxContext, form: Form, clientId: string): GrantResult |
 }
 
 /**
- * `POST /oauth/v1/token` (form). Whether a refresh rotates the refresh token follows the
- * account's `refreshRotation`: `same` answers with the token that was sent, `rotate` with a new
- * one and the old one then fails with BAD_REFRESH_TOKEN (§A.3: undocumented, so configurable).
+ * `POST /oauth/v1/token` (form). Whether a refresh rotates the refresh token follows the account's
+ * `refreshRotation`: `same` answers with the token that was sent, `rotate` with a new one and the
+ * old one then fails with BAD_REFRESH_TOKEN (undocumented, so configurable:
+ * docs/providers/hubspot.md#tokens-and-refresh).
  */
 export function registerToken(app: FastifyInstance, ctx: SandboxContext): void {
   app.post('/oauth/v1/token', { config: { sandbox: meta } }, async (request, reply) => {

@@ -8,9 +8,10 @@ const DAY_MS = 86_400_000;
 const CALENDAR_ID = 'primary';
 
 /**
- * Calendar (`calendar` → `calendar_events`), events.list on the primary calendar (provider-contracts §C). Recurring
- * events are expanded (`singleEvents`) so each occurrence is a row; `showDeleted` makes a full round report
- * cancellations too. timeMin bounds only the full round: Google refuses it next to a syncToken.
+ * Calendar (`calendar` → `calendar_events`), events.list on the primary calendar
+ * (docs/providers/google.md#calendar-sync). Recurring events are expanded (`singleEvents`) so each occurrence is a
+ * row; `showDeleted` makes a full round report cancellations too. timeMin bounds only the full round: Google refuses
+ * it next to a syncToken.
  */
 export function createCalendarSyncer(
   api: GoogleApiOptions,

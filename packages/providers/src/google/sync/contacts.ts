@@ -4,9 +4,9 @@ import { isDeletedPerson, mapPerson, PERSON_FIELDS, replacedResourceNames } from
 import { syncTokenSyncer } from './syncTokenRound';
 
 /**
- * People (`contacts` → `contacts`), people.connections.list of `people/me` (provider-contracts §D). Every call asks
- * for a sync token, incremental ones too, or the last page would not hand out the next one. A contact has no date to
- * window by, so a full round takes them all.
+ * People (`contacts` → `contacts`), people.connections.list of `people/me` (docs/providers/google.md#people-sync).
+ * Every call asks for a sync token, incremental ones too, or the last page would not hand out the next one. A contact
+ * has no date to window by, so a full round takes them all.
  */
 export function createContactsSyncer(
   api: GoogleApiOptions,

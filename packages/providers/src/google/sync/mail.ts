@@ -24,7 +24,7 @@ const DAY_MS = 86_400_000;
 /**
  * Gmail (`mail` → `emails`). A full round lists the window newest first (so a user who just connected sees recent
  * mail first) and gets each message's headers; an incremental round reads history from the stored historyId and
- * re-gets what changed. Provider-contracts §B.
+ * re-gets what changed (docs/providers/google.md#gmail-history).
  */
 export function createMailSyncer(api: GoogleApiOptions, options: MailSyncOptions): ResourceSyncer<'emails'> {
   return {

@@ -30,7 +30,10 @@ export interface ListPage<Item> {
 export interface SyncTokenSpec<T extends CrmTableName, Item> {
   resource: Resource;
   table: T;
-  /** Parameters only a full round sends (with a syncToken Google refuses them, §C). */
+  /**
+   * Parameters only a full round sends (with a syncToken Google refuses them:
+   * docs/providers/google.md#calendar-sync).
+   */
   fullParams(request: SyncRequest): Record<string, string>;
   list(apis: GoogleApis, query: ListQuery): Promise<ListPage<Item>>;
   /** A deletion the provider reports in the listing, and the id it is reported under. */
