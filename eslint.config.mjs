@@ -53,7 +53,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', '**/test/**/*.ts', 'packages/testing/**/*.ts', 'bench/**/*.ts', '**/cli/**/*.ts'],
+    files: [
+      '**/*.test.ts',
+      '**/test/**/*.ts',
+      'packages/testing/**/*.ts',
+      'bench/**/*.ts',
+      'infra/docs/**/*.ts',
+      '**/cli/**/*.ts',
+    ],
     rules: { 'no-console': 'off' },
   },
 );

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { createRedisConnection, JobProducer, SYNC_QUEUES } from '@crm-sync/queue';
-import { createTestDatabase, createTestRedis } from '@crm-sync/testing';
+import { createTestDatabase, createTestRedis, waitFor } from '@crm-sync/testing';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let redis: Awaited<ReturnType<typeof createTestRedis>>;
@@ -36,12 +36,14 @@ it('runs as a process: enqueues due syncs each tick, serves health, stops cleanl
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   try {
-    const port = await waitFor(() => Number(/"opsPort":(\d+)/.exec(output)?.[1]) || undefined);
+    const port = await waitFor(() => Number(/"opsPort":(\d+)/.exec(output)?.[1]) || undefined, {
+      what: 'the ops port in the ready line',
+    });
     const connection = createRedisConnection({ url: redis.url, role: 'producer' });
     const producer = new JobProducer({ connection, prefix: redis.prefix });
     await waitFor(
-      async () =>
-        (await producer.queue(SYNC_QUEUES.hubspot).getJobCounts('waiting')).waiting === 40 || undefined,
+      async () => (await producer.queue(SYNC_QUEUES.hubspot).getJobCounts('waiting')).waiting === 40,
+      { what: '40 waiting hubspot jobs' },
     );
     await producer.close();
     await connection.quit();
@@ -58,16 +60,3 @@ it('runs as a process: enqueues due syncs each tick, serves health, stops cleanl
   }
   expect(output).not.toMatch(/"level":(50|60)/);
 });
-
-async function waitFor<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -1,3 +1,4 @@
+import { waitFor } from '@crm-sync/testing';
 import type { ChildProcess } from 'node:child_process';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import {
@@ -11,7 +12,6 @@ import { enqueueSync, sizeFromEnv, workerCase } from '../test/cases';
 import { ChildWorkerEnv, exited } from '../test/childWorker';
 
 const c = workerCase();
-const run = c ? it : it.skip;
 const SIZE = sizeFromEnv('CRASH_MAILBOX_SIZE', 4_000);
 
 let h: ConnectionsHarness;
@@ -29,54 +29,48 @@ afterAll(async () => {
 async function itemsDone(connectionId: string): Promise<{ items: number; phase: string | null }> {
   const [row] = await h.db.dataSource.query(
     `SELECT items_done, phase FROM sync_states WHERE connection_id = $1 AND resource = $2`,
-    [connectionId, c!.resource],
+    [connectionId, c.resource],
   );
   return { items: Number(row.items_done), phase: row.phase };
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('worker process', () => {
-  run(
-    'survives SIGKILL mid-sync: another worker picks the job up and the table ends equal to the dataset',
-    async () => {
-      const world = new ChildWorkerEnv(h, { SYNC_SLICE_MS: '400', WORKER_CONCURRENCY: '2' });
-      const { connectionId, account } = await connectSandboxAccount(h, {
-        provider: c!.provider,
-        email: 'crash@example.com',
-        sizes: { [c!.sandboxResource]: SIZE },
-        resources: [c!.resource],
-      });
-      await world.handOver(connectionId);
-      const first = await world.start();
-      children.push(first);
-      await enqueueSync(h, c!, connectionId);
-      await until(async () => (await itemsDone(connectionId)).items >= SIZE / 4, 40_000, 'a quarter synced');
-      first.kill('SIGKILL');
-      expect(await exited(first)).toBe('SIGKILL');
-      const atKill = await itemsDone(connectionId);
-      expect(atKill.phase).not.toBe('caught_up');
+  it('survives SIGKILL mid-sync: another worker picks the job up and the table ends equal to the dataset', async () => {
+    const world = new ChildWorkerEnv(h, { SYNC_SLICE_MS: '400', WORKER_CONCURRENCY: '2' });
+    const { connectionId, account } = await connectSandboxAccount(h, {
+      provider: c.provider,
+      email: 'crash@example.com',
+      sizes: { [c.sandboxResource]: SIZE },
+      resources: [c.resource],
+    });
+    await world.handOver(connectionId);
+    const first = await world.start();
+    children.push(first);
+    await enqueueSync(h, c, connectionId);
+    await waitFor(async () => (await itemsDone(connectionId)).items >= SIZE / 4, {
+      what: 'a quarter synced',
+      timeoutMs: 40_000,
+    });
+    first.kill('SIGKILL');
+    expect(await exited(first)).toBe('SIGKILL');
+    const atKill = await itemsDone(connectionId);
+    expect(atKill.phase).not.toBe('caught_up');
 
-      const second = await world.start();
-      children.push(second);
-      await until(async () => (await itemsDone(connectionId)).phase === 'caught_up', 40_000, 'caught up');
+    const second = await world.start();
+    children.push(second);
+    await waitFor(async () => (await itemsDone(connectionId)).phase === 'caught_up', {
+      what: 'caught up',
+      timeoutMs: 40_000,
+    });
 
-      const expected = sandboxSnapshot(h, c!, account.id);
-      const actual = await tableSnapshot(h, c!, connectionId);
-      expect(actual.size).toBe(expected.size);
-      expect(snapshotChecksum(actual)).toBe(snapshotChecksum(expected));
-      expect(await duplicateRows(h, c!, connectionId)).toBe(0);
+    const expected = sandboxSnapshot(h, c, account.id);
+    const actual = await tableSnapshot(h, c, connectionId);
+    expect(actual.size).toBe(expected.size);
+    expect(snapshotChecksum(actual)).toBe(snapshotChecksum(expected));
+    expect(await duplicateRows(h, c, connectionId)).toBe(0);
 
-      // Graceful stop: SIGTERM lets the current slice finish and exits 0.
-      second.kill('SIGTERM');
-      expect(await exited(second)).toBe(0);
-    },
-    90_000,
-  );
+    // Graceful stop: SIGTERM lets the current slice finish and exits 0.
+    second.kill('SIGTERM');
+    expect(await exited(second)).toBe(0);
+  }, 90_000);
 });

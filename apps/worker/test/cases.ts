@@ -5,14 +5,18 @@ import { hasSyncer, SYNC_CASES, type SyncCase } from '@crm-sync/sync-engine/test
 
 /**
  * The case the worker tests sync: mail where a mail syncer exists (large mailboxes are the point), else any
- * resource packages/providers offers. Undefined when no syncer has landed; the tests then report skipped.
+ * resource packages/providers offers. Fails loudly when none exists: a worker suite that syncs nothing would
+ * pass without showing anything.
  */
-export function workerCase(): SyncCase | undefined {
+export function workerCase(): SyncCase {
   const preference = [
     ...SYNC_CASES.filter((c) => c.resource === 'mail'),
     ...SYNC_CASES.filter((c) => c.resource !== 'mail'),
   ];
-  return preference.find((c) => hasSyncer(c.provider, c.resource));
+  const found = preference.find((c) => hasSyncer(c.provider, c.resource));
+  if (!found)
+    throw new Error('no provider registers a syncer (packages/providers): the worker suites need one');
+  return found;
 }
 
 export function enqueueSync(h: ConnectionsHarness, c: SyncCase, connectionId: string): Promise<string> {

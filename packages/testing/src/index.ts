@@ -1,2 +1,3 @@
 export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from '@crm-sync/db/testing';
 export { createTestRedis, deleteUnder, type TestRedis, type TestRedisOptions } from './redis';
+export { waitFor, type WaitForOptions } from './waitFor';
