@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { QUEUE_NAMES } from '@crm-sync/queue';
+import { syncStates } from '@crm-sync/sync-states';
 import { revokeConnection } from '../revocation/revokeConnection';
 import { connectSandboxAccount, engineDeps } from '../testing';
 import { runSlice } from './runSlice';
@@ -35,7 +36,7 @@ describe('runSlice before any provider call', () => {
           provider: 'google',
           email: 'dis@example.com',
         });
-        await q(`UPDATE sync_states SET enabled = false WHERE connection_id = $1`, [connectionId]);
+        await syncStates.disableConnection(h.db.dataSource, connectionId, 'stopped by the test');
         return { connectionId };
       },
     ],

@@ -1,3 +1,4 @@
+import { syncStates } from '@crm-sync/sync-states';
 import {
   DEFAULT_SYNC_ENGINE_OPTIONS,
   type SkipReason,
@@ -5,7 +6,6 @@ import {
   type SliceRequest,
   type SyncEngineDeps,
 } from '../types';
-import { loadSlice, markRunning } from '../state/syncStates';
 import { SliceRun } from './sliceRun';
 
 const skipped = (reason: SkipReason): SliceOutcome => ({
@@ -21,7 +21,7 @@ const skipped = (reason: SkipReason): SliceOutcome => ({
  */
 export async function runSlice(deps: SyncEngineDeps, request: SliceRequest): Promise<SliceOutcome> {
   const options = { ...DEFAULT_SYNC_ENGINE_OPTIONS, ...deps.options };
-  const loaded = await loadSlice(deps.db, request.connectionId, request.resource);
+  const loaded = await syncStates.loadSlice(deps.db, request.connectionId, request.resource);
   if (!loaded) return skipped('connection_missing');
   const { connection, state } = loaded;
   if (connection.status !== 'active') return skipped('connection_inactive');
@@ -30,6 +30,6 @@ export async function runSlice(deps: SyncEngineDeps, request: SliceRequest): Pro
   const adapter = deps.adapters.get(connection.provider);
   const syncer = adapter?.sync?.[request.resource];
   if (!adapter || !syncer) return skipped('no_syncer');
-  await markRunning(deps.db, connection.id, request.resource);
+  await syncStates.markRunning(deps.db, connection.id, request.resource);
   return new SliceRun(deps, options, request, connection, adapter, syncer, state.position).run();
 }
