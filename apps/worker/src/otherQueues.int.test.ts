@@ -25,7 +25,7 @@ beforeAll(async () => {
   const logger = createLogger({ name: 'worker-test', level: 'silent' });
   // Refresh whenever asked: the margin is longer than any sandbox token lives.
   const deps = engineDeps(h, {}, testAccessTokens(h, 24 * 3600_000));
-  const eventDeps = { ...deps, intervals: DEFAULT_SYNC_INTERVALS, batchSize: 100 };
+  const eventDeps = { ...h.deps, intervals: DEFAULT_SYNC_INTERVALS, batchSize: 100 };
   const limit = { max: 1000, durationMs: 1000 };
   workers = startWorkers({
     connection,

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { QUEUE_NAMES } from '@crm-sync/queue';
 import { syncStates } from '@crm-sync/sync-states';
-import { revokeConnection } from '../revocation/revokeConnection';
 import { connectSandboxAccount, engineDeps } from '../testing';
 import { runSlice } from './runSlice';
 
@@ -60,7 +59,7 @@ describe('runSlice before any provider call', () => {
   });
 });
 
-describe('revokeConnection', () => {
+describe('ConnectionOutcomes.revoked (connections’ implementation)', () => {
   it('flips the connection once: needs_reauth, credentials deleted, every resource disabled, audit, notification', async () => {
     const { connectionId } = await connectSandboxAccount(h, {
       provider: 'hubspot',
@@ -73,8 +72,8 @@ describe('revokeConnection', () => {
       reason: 'BAD_REFRESH_TOKEN',
       now: new Date(),
     };
-    const deps = { db: h.db.dataSource, credentials: h.deps.credentials, producer: h.deps.producer };
-    const [first, second] = await Promise.all([revokeConnection(deps, input), revokeConnection(deps, input)]);
+    const { outcomes } = engineDeps(h);
+    const [first, second] = await Promise.all([outcomes.revoked(input), outcomes.revoked(input)]);
     expect([first, second].sort()).toEqual([false, true]);
 
     const [connection] = await q<{ status: string; status_reason: string }>(

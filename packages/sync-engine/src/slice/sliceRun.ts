@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { writeAudit } from '@crm-sync/connections';
 import {
   ClassifiedProviderError,
   type ProviderAdapter,
@@ -13,7 +12,6 @@ import { syncStates, type SliceConnection } from '@crm-sync/sync-states';
 import { backoffDelayMs, decideFailure } from '../policy/errorPolicy';
 import { mergePages } from '../records/mergePages';
 import { writePage } from '../records/writePage';
-import { revokeConnection } from '../revocation/revokeConnection';
 import type { SliceCounts, SliceOutcome, SliceRequest, SyncEngineDeps, SyncEngineOptions } from '../types';
 
 /** `committed`: a page landed; `retry`: fetch the same position again (after a refresh or a reset). */
@@ -271,12 +269,7 @@ export class SliceRun {
         await this.disable(decision.reason, now);
         return { kind: 'disabled', reason: decision.reason, counts };
       case 'revoke':
-        await revokeConnection(this.deps, {
-          connectionId: id,
-          resource,
-          reason: decision.reason,
-          now,
-        });
+        await this.deps.outcomes.revoked({ connectionId: id, resource, reason: decision.reason, now });
         return { kind: 'auth_revoked', counts };
     }
   }
@@ -284,12 +277,11 @@ export class SliceRun {
   private async disable(reason: string, now: Date): Promise<void> {
     await this.deps.db.transaction(async (manager) => {
       await syncStates.disable(manager, this.connection.id, this.request.resource, reason, now);
-      await writeAudit(manager, {
+      await this.deps.outcomes.resourceDisabled(manager, {
         connectionId: this.connection.id,
         tenantId: this.connection.tenantId,
-        type: 'sync_failed',
-        actor: 'system',
-        details: { resource: this.request.resource, kind: 'permanent', reason },
+        resource: this.request.resource,
+        reason,
       });
     });
   }

@@ -1,5 +1,6 @@
 import type { Provider, Resource } from '@crm-sync/core';
 import { createAdapterRegistry, sandboxEndpoints } from '@crm-sync/providers';
+import { connectionOutcomes } from '@crm-sync/connections';
 import type { ConnectionsHarness } from '@crm-sync/connections/testing';
 import { AccessTokens } from '../tokens/accessTokens';
 import type { SyncEngineDeps, SyncEngineOptions } from '../types';
@@ -13,8 +14,8 @@ export function engineDeps(
   return {
     db: h.db.dataSource,
     adapters: h.deps.adapters,
-    credentials: h.deps.credentials,
     tokens: tokens ?? testAccessTokens(h),
+    outcomes: connectionOutcomes(h.deps),
     producer: h.deps.producer,
     options: { backoffBaseMs: 1_000, backoffMaxMs: 60_000, incrementalIntervalMs: 60_000, ...options },
   };

@@ -1,5 +1,4 @@
 import { ClassifiedProviderError, type Provider } from '@crm-sync/core';
-import { revokeConnection } from '../revocation/revokeConnection';
 import type { SyncEngineDeps } from '../types';
 
 /** What a `token-refresh` job did; expected results are returned, bugs and infrastructure failures thrown. */
@@ -16,7 +15,7 @@ export type RefreshOutcome =
  * token that is still fresh costs nothing. A refused grant takes the same revocation path as a sync.
  */
 export async function refreshConnectionToken(
-  deps: Pick<SyncEngineDeps, 'db' | 'adapters' | 'tokens' | 'credentials' | 'producer' | 'now'>,
+  deps: Pick<SyncEngineDeps, 'db' | 'adapters' | 'tokens' | 'outcomes' | 'now'>,
   connectionId: string,
 ): Promise<RefreshOutcome> {
   const [connection] = (await deps.db.query(`SELECT provider, status FROM connections WHERE id = $1`, [
@@ -34,7 +33,7 @@ export async function refreshConnectionToken(
     const failure = error.classification;
     switch (failure.kind) {
       case 'auth_revoked':
-        await revokeConnection(deps, {
+        await deps.outcomes.revoked({
           connectionId,
           reason: failure.reason,
           now: deps.now?.() ?? new Date(),
