@@ -1,4 +1,12 @@
-export { backoffDelayMs, decideFailure, type FailureAction, type FailureContext } from './policy/errorPolicy';
+export {
+  backoffDelayMs,
+  decideFailure,
+  type FailureAction,
+  type FailureContext,
+  type RefreshFailureAction,
+  type RefreshFailureContext,
+  type SliceFailureContext,
+} from './policy/errorPolicy';
 export { canonicalJson, contentHash } from './records/contentHash';
 export { MissingObjectTypeError, type PageCounts } from './records/writePage';
 export { runSlice } from './slice/runSlice';

@@ -236,6 +236,7 @@ export class SliceRun {
 
   private async onFailure(error: ProviderErrorClass): Promise<Step> {
     const decision = decideFailure(error, {
+      caller: 'slice',
       refreshedForPage: this.refreshedForPage,
       restartedFull: this.restartedFull,
     });
