@@ -5,7 +5,6 @@ import { createDataSource } from '@crm-sync/db';
 import { createLogger, createMetrics, runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
 import { createRedisConnection, JobProducer } from '@crm-sync/queue';
 import { connectionOutcomes, handleConnectionEvent } from '@crm-sync/connections';
-import { DEFAULT_SYNC_INTERVALS } from '@crm-sync/scheduling';
 import {
   AccessTokens,
   DEFAULT_ACCESS_TOKEN_OPTIONS,
@@ -80,11 +79,7 @@ async function start(): Promise<Stop> {
     credentials,
     producer,
     // The scheduler's interval and jitter, so an event-triggered sync leaves the same next due time.
-    intervals: {
-      ...DEFAULT_SYNC_INTERVALS,
-      defaultSeconds: config.scheduler.intervalSeconds,
-      jitterRatio: config.scheduler.jitterRatio,
-    },
+    intervals: { defaultMs: config.scheduler.syncIntervalMs, jitterRatio: config.scheduler.jitterRatio },
     batchSize: config.scheduler.batchSize,
   };
   const workers = startWorkers({

@@ -18,7 +18,6 @@ export {
   type GetTokenOptions,
 } from './tokens/accessTokens';
 export {
-  DEFAULT_SYNC_ENGINE_OPTIONS,
   type ConnectionOutcomes,
   type DisabledResource,
   type RevokedGrant,

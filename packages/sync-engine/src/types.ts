@@ -4,7 +4,7 @@ import type { JobProducer } from '@crm-sync/queue';
 import type { DataSource } from 'typeorm';
 import type { AccessTokens } from './tokens/accessTokens';
 
-/** Tunables of the engine; apps fill them from configuration, tests shrink them. */
+/** Tunables of the engine; apps fill them from configuration (defaults live in packages/config), tests shrink them. */
 export interface SyncEngineOptions {
   /** How long after a completed round the next incremental round is due. */
   incrementalIntervalMs: number;
@@ -19,14 +19,6 @@ export interface SyncEngineOptions {
   backoffBaseMs: number;
   backoffMaxMs: number;
 }
-
-export const DEFAULT_SYNC_ENGINE_OPTIONS: SyncEngineOptions = {
-  incrementalIntervalMs: 5 * 60_000,
-  intervalJitterRatio: 0.1,
-  initialWindowDays: 90,
-  backoffBaseMs: 30_000,
-  backoffMaxMs: 6 * 60 * 60_000,
-};
 
 /** The provider refused a connection's grant (OAuth `invalid_grant` or the like). */
 export interface RevokedGrant {
@@ -74,7 +66,7 @@ export interface SyncEngineDeps {
   outcomes: ConnectionOutcomes;
   /** Sends `sync.completed` to the CRM on the crm-notifications queue. */
   producer: JobProducer;
-  options?: Partial<SyncEngineOptions>;
+  options: SyncEngineOptions;
   now?: () => Date;
   /** In [0, 1); injectable so backoff jitter can be tested. */
   random?: () => number;

@@ -1,11 +1,5 @@
 import { syncStates } from '@crm-sync/sync-states';
-import {
-  DEFAULT_SYNC_ENGINE_OPTIONS,
-  type SkipReason,
-  type SliceOutcome,
-  type SliceRequest,
-  type SyncEngineDeps,
-} from '../types';
+import type { SkipReason, SliceOutcome, SliceRequest, SyncEngineDeps } from '../types';
 import { SliceRun } from './sliceRun';
 
 const skipped = (reason: SkipReason): SliceOutcome => ({
@@ -20,7 +14,6 @@ const skipped = (reason: SkipReason): SliceOutcome => ({
  * with its position, so a crash repeats at most the page in flight.
  */
 export async function runSlice(deps: SyncEngineDeps, request: SliceRequest): Promise<SliceOutcome> {
-  const options = { ...DEFAULT_SYNC_ENGINE_OPTIONS, ...deps.options };
   const loaded = await syncStates.loadSlice(deps.db, request.connectionId, request.resource);
   if (!loaded) return skipped('connection_missing');
   const { connection, state } = loaded;
@@ -31,5 +24,5 @@ export async function runSlice(deps: SyncEngineDeps, request: SliceRequest): Pro
   const syncer = adapter?.sync?.[request.resource];
   if (!adapter || !syncer) return skipped('no_syncer');
   await syncStates.markRunning(deps.db, connection.id, request.resource);
-  return new SliceRun(deps, options, request, connection, adapter, syncer, state.position).run();
+  return new SliceRun(deps, request, connection, adapter, syncer, state.position).run();
 }

@@ -12,7 +12,7 @@ import { syncStates, type SliceConnection } from '@crm-sync/sync-states';
 import { backoffDelayMs, decideFailure } from '../policy/errorPolicy';
 import { mergePages } from '../records/mergePages';
 import { writePage } from '../records/writePage';
-import type { SliceCounts, SliceOutcome, SliceRequest, SyncEngineDeps, SyncEngineOptions } from '../types';
+import type { SliceCounts, SliceOutcome, SliceRequest, SyncEngineDeps } from '../types';
 
 /** `committed`: a page landed; `retry`: fetch the same position again (after a refresh or a reset). */
 type Step = SliceOutcome | 'committed' | 'retry';
@@ -45,7 +45,6 @@ export class SliceRun {
 
   constructor(
     private readonly deps: SyncEngineDeps,
-    private readonly options: SyncEngineOptions,
     private readonly request: SliceRequest,
     private readonly connection: SliceConnection,
     private readonly adapter: ProviderAdapter,
@@ -144,7 +143,7 @@ export class SliceRun {
         accessToken,
         position,
         now: this.now(),
-        initialWindowDays: this.options.initialWindowDays,
+        initialWindowDays: this.deps.options.initialWindowDays,
       });
       return { ok: true, page, tookMs: performance.now() - begun };
     } catch (error) {
@@ -171,8 +170,8 @@ export class SliceRun {
         ? {
             nextSyncAt: new Date(
               now.getTime() +
-                this.options.incrementalIntervalMs *
-                  (1 + this.options.intervalJitterRatio * (this.deps.random ?? Math.random)()),
+                this.deps.options.incrementalIntervalMs *
+                  (1 + this.deps.options.intervalJitterRatio * (this.deps.random ?? Math.random)()),
             ),
           }
         : null;
@@ -259,8 +258,8 @@ export class SliceRun {
         const delay = (failures: number) =>
           backoffDelayMs(
             failures,
-            this.options.backoffBaseMs,
-            this.options.backoffMaxMs,
+            this.deps.options.backoffBaseMs,
+            this.deps.options.backoffMaxMs,
             this.deps.random ?? Math.random,
           );
         const { retryAt } = await syncStates.recordTransient(db, id, resource, decision.reason, now, delay);

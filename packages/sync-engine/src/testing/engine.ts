@@ -5,6 +5,15 @@ import type { ConnectionsHarness } from '@crm-sync/connections/testing';
 import { AccessTokens } from '../tokens/accessTokens';
 import type { SyncEngineDeps, SyncEngineOptions } from '../types';
 
+/** Small intervals and backoffs, so tests see the next due time and retries without waiting. */
+export const TEST_ENGINE_OPTIONS: SyncEngineOptions = {
+  incrementalIntervalMs: 60_000,
+  intervalJitterRatio: 0.1,
+  initialWindowDays: 90,
+  backoffBaseMs: 1_000,
+  backoffMaxMs: 60_000,
+};
+
 /** Engine dependencies over a connections harness: its database, Redis prefix, vault, producer and adapters. */
 export function engineDeps(
   h: ConnectionsHarness,
@@ -17,7 +26,7 @@ export function engineDeps(
     tokens: tokens ?? testAccessTokens(h),
     outcomes: connectionOutcomes(h.deps),
     producer: h.deps.producer,
-    options: { backoffBaseMs: 1_000, backoffMaxMs: 60_000, incrementalIntervalMs: 60_000, ...options },
+    options: { ...TEST_ENGINE_OPTIONS, ...options },
   };
 }
 
