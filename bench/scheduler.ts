@@ -216,7 +216,7 @@ async function catchup(
   const raw = SYNC_QUEUE_NAMES.map((name) => new Queue(name, { connection, prefix: `${prefix}addbulk` }));
   // The configured interval (300 s by default), not --interval: a claimed row must not fall due again while
   // the three arms, which share the wall clock, are still draining.
-  const intervals = { defaultSeconds: settings.intervalSeconds, jitterRatio: settings.jitterRatio };
+  const intervals = { defaultMs: settings.syncIntervalMs, jitterRatio: settings.jitterRatio };
   const deps = { db, producer, intervals, batchSize: settings.batchSize };
   const spec = JOB_CATALOG[SYNC_QUEUES.google];
 
@@ -361,7 +361,7 @@ async function steady(
   settings: SchedulerConfig,
   addBulkCpuPerThousand: number | undefined,
 ) {
-  const intervals: SyncIntervals = { defaultSeconds: INTERVAL, jitterRatio: settings.jitterRatio };
+  const intervals: SyncIntervals = { defaultMs: INTERVAL * 1000, jitterRatio: settings.jitterRatio };
   // A row comes back (1 + jitter/2) × --interval after it was dispatched, on average, and the next due time
   // counts from the dispatch, so the ~half-tick lag adds to every cycle too. Seeding one mean cycle's worth
   // of the issue's load keeps the offered rate at 4·size/300 per second on every pass, not only the first.
@@ -422,7 +422,7 @@ async function steady(
       intervals,
       batchSize: settings.batchSize,
       tickMs: settings.tickMs,
-      refreshMarginSeconds: settings.tokenRefreshMarginSeconds,
+      refreshMarginMs: settings.tokenRefreshMarginMs,
       logger: createLogger({ name: 'bench-scheduler', level: 'warn' }),
       onTick: (result) => ticks.push(result),
     });

@@ -28,9 +28,9 @@ async function start(): Promise<Stop> {
     db,
     producer,
     batchSize: settings.batchSize,
-    intervals: { defaultSeconds: settings.intervalSeconds, jitterRatio: settings.jitterRatio },
+    intervals: { defaultMs: settings.syncIntervalMs, jitterRatio: settings.jitterRatio },
     tickMs: settings.tickMs,
-    refreshMarginSeconds: settings.tokenRefreshMarginSeconds,
+    refreshMarginMs: settings.tokenRefreshMarginMs,
     logger,
     onTick: tickMetrics(metrics),
   });

@@ -4,8 +4,7 @@ import { loadConfigOrExit } from '@crm-sync/config';
 import { createDataSource } from '@crm-sync/db';
 import { createLogger, createMetrics, runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
 import { createRedisConnection, JobProducer } from '@crm-sync/queue';
-import { handleConnectionEvent } from '@crm-sync/connections';
-import { DEFAULT_SYNC_INTERVALS } from '@crm-sync/scheduling';
+import { connectionOutcomes, handleConnectionEvent } from '@crm-sync/connections';
 import {
   AccessTokens,
   DEFAULT_ACCESS_TOKEN_OPTIONS,
@@ -48,7 +47,6 @@ async function start(): Promise<Stop> {
   const deps: SyncEngineDeps = {
     db,
     adapters: providers.adapters,
-    credentials,
     producer,
     tokens: new AccessTokens({
       credentials,
@@ -57,6 +55,7 @@ async function start(): Promise<Stop> {
       refreshMarginMs: settings.tokenRefreshMarginMs,
       lockTtlMs: DEFAULT_ACCESS_TOKEN_OPTIONS.lockTtlMs,
     }),
+    outcomes: connectionOutcomes({ db, credentials, producer }),
     options: {
       incrementalIntervalMs: settings.incrementalIntervalMs,
       intervalJitterRatio: settings.intervalJitterRatio,
@@ -75,13 +74,12 @@ async function start(): Promise<Stop> {
       metrics,
     });
   const eventDeps = {
-    ...deps,
+    db,
+    adapters: providers.adapters,
+    credentials,
+    producer,
     // The scheduler's interval and jitter, so an event-triggered sync leaves the same next due time.
-    intervals: {
-      ...DEFAULT_SYNC_INTERVALS,
-      defaultSeconds: config.scheduler.intervalSeconds,
-      jitterRatio: config.scheduler.jitterRatio,
-    },
+    intervals: { defaultMs: config.scheduler.syncIntervalMs, jitterRatio: config.scheduler.jitterRatio },
     batchSize: config.scheduler.batchSize,
   };
   const workers = startWorkers({

@@ -3,7 +3,6 @@ import { handleConnectionEvent } from '@crm-sync/connections';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { createLogger, createMetrics } from '@crm-sync/observability';
 import { createRedisConnection, QUEUE_NAMES } from '@crm-sync/queue';
-import { DEFAULT_SYNC_INTERVALS } from '@crm-sync/scheduling';
 import { refreshConnectionToken } from '@crm-sync/sync-engine';
 import { connectSandboxAccount, engineDeps, testAccessTokens } from '@crm-sync/sync-engine/testing';
 import { QueueEvents, type Worker } from 'bullmq';
@@ -25,7 +24,7 @@ beforeAll(async () => {
   const logger = createLogger({ name: 'worker-test', level: 'silent' });
   // Refresh whenever asked: the margin is longer than any sandbox token lives.
   const deps = engineDeps(h, {}, testAccessTokens(h, 24 * 3600_000));
-  const eventDeps = { ...deps, intervals: DEFAULT_SYNC_INTERVALS, batchSize: 100 };
+  const eventDeps = { ...h.deps, intervals: { defaultMs: 60_000, jitterRatio: 0.1 }, batchSize: 100 };
   const limit = { max: 1000, durationMs: 1000 };
   workers = startWorkers({
     connection,

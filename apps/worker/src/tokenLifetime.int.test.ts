@@ -67,9 +67,9 @@ it(
       db: h.db.dataSource,
       producer: h.deps.producer,
       batchSize: 100,
-      intervals: { defaultSeconds: 1, jitterRatio: 0 },
+      intervals: { defaultMs: 1000, jitterRatio: 0 },
       tickMs: 250,
-      refreshMarginSeconds: 2.5,
+      refreshMarginMs: 2500,
       logger: {
         info: () => undefined,
         warn: () => undefined,

@@ -65,8 +65,8 @@ describe('scheduler configuration', () => {
   it('shares the sync interval and refresh margin with the worker', () => {
     const config = loadConfig({ SYNC_INCREMENTAL_INTERVAL_MS: '60000', TOKEN_REFRESH_MARGIN_MS: '120000' });
     expect(config.scheduler).toMatchObject({
-      intervalSeconds: 60,
-      tokenRefreshMarginSeconds: 120,
+      syncIntervalMs: 60_000,
+      tokenRefreshMarginMs: 120_000,
       tickMs: 1000,
     });
   });

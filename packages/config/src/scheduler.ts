@@ -5,9 +5,9 @@ export interface SchedulerConfig {
   /** Rows claimed per transaction (and jobs per addBulk). */
   batchSize: number;
   /** Same interval the worker applies after a completed sync, so both agree on "due". */
-  intervalSeconds: number;
+  syncIntervalMs: number;
   jitterRatio: number;
-  tokenRefreshMarginSeconds: number;
+  tokenRefreshMarginMs: number;
   queuePrefix: string;
   http: { host: string; port: number };
 }
@@ -16,9 +16,9 @@ export function schedulerConfig(env: Env): SchedulerConfig {
   return {
     tickMs: env.SCHEDULER_TICK_MS,
     batchSize: env.SCHEDULER_BATCH_SIZE,
-    intervalSeconds: env.SYNC_INCREMENTAL_INTERVAL_MS / 1000,
+    syncIntervalMs: env.SYNC_INCREMENTAL_INTERVAL_MS,
     jitterRatio: env.SYNC_INTERVAL_JITTER_RATIO,
-    tokenRefreshMarginSeconds: env.TOKEN_REFRESH_MARGIN_MS / 1000,
+    tokenRefreshMarginMs: env.TOKEN_REFRESH_MARGIN_MS,
     queuePrefix: env.WORKER_QUEUE_PREFIX,
     http: { host: env.SCHEDULER_HTTP_HOST, port: env.SCHEDULER_HTTP_PORT },
   };

@@ -49,9 +49,9 @@ export const envSchema = z.object({
   WORKER_QUEUES: z
     .string()
     .default('sync-google,sync-microsoft,sync-hubspot,token-refresh,connection-events'),
-  /** Slices one worker process runs at once, per queue. */
   /** BullMQ key prefix; the same value as the producers' (tests and side-by-side environments change it). */
   WORKER_QUEUE_PREFIX: z.string().min(1).default('crm-sync'),
+  /** Slices one worker process runs at once, per queue. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(4),
   WORKER_HTTP_HOST: z.string().default('127.0.0.1'),
   WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
@@ -63,10 +63,11 @@ export const envSchema = z.object({
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Job lock lease; renewed while the slice runs, lost when the process dies. */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
-  /** Time budget of one sync slice; the continuation is re-queued after it. */
   /** A slice still running this long past its budget is failed and retried (a provider call that hangs). */
   SYNC_STUCK_AFTER_MS: z.coerce.number().int().min(1000).default(120_000),
+  /** Time budget of one sync slice; the continuation is re-queued after it. */
   SYNC_SLICE_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
+  /** From a resource's completed round to its next one; the worker and the scheduler both apply it. */
   SYNC_INCREMENTAL_INTERVAL_MS: z.coerce.number().int().min(1000).default(300_000),
   SYNC_INITIAL_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   SYNC_BACKOFF_BASE_MS: z.coerce.number().int().min(100).default(30_000),

@@ -1,6 +1,5 @@
 import type { AuditEventType } from '@crm-sync/core';
-import type { JsonObject } from '@crm-sync/db';
-import type { EntityManager } from 'typeorm';
+import type { JsonObject, SqlExecutor } from '@crm-sync/db';
 
 export interface AuditEntry {
   connectionId: string | null;
@@ -12,7 +11,7 @@ export interface AuditEntry {
   details?: JsonObject;
 }
 
-export async function writeAudit(manager: Pick<EntityManager, 'query'>, entry: AuditEntry): Promise<void> {
+export async function writeAudit(manager: SqlExecutor, entry: AuditEntry): Promise<void> {
   await manager.query(
     `INSERT INTO audit_events (connection_id, tenant_id, type, actor, details) VALUES ($1, $2, $3, $4, $5)`,
     [entry.connectionId, entry.tenantId, entry.type, entry.actor, JSON.stringify(entry.details ?? {})],

@@ -19,6 +19,7 @@ export {
 } from './queries';
 export { requestDisconnect, requestSync, type RequestOutcome } from './requests';
 export {
+  connectionOutcomes,
   deleteUserData,
   disconnectConnection,
   endConnection,

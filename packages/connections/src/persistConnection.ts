@@ -1,4 +1,5 @@
 import type { Provider, ProviderIdentity, Resource, TokenGrant } from '@crm-sync/core';
+import { syncStates } from '@crm-sync/sync-states';
 import type { CredentialStore } from '@crm-sync/vault';
 import type { EntityManager } from 'typeorm';
 import { writeAudit } from './audit';
@@ -55,35 +56,16 @@ export async function persistConnection(
     { accessToken: input.grant.accessToken, refreshToken, scope: input.grant.grantedScopes },
     input.grant.expiresAt,
   );
-  await upsertSyncStates(manager, connectionId, input.resources, input.missing);
+  await syncStates.createForConnection(
+    manager,
+    connectionId,
+    input.resources.map((resource) => {
+      const missing = input.missing[resource];
+      return { resource, disabledReason: missing ? `scopes not granted: ${missing.join(' ')}` : null };
+    }),
+  );
   await auditGrant(manager, connectionId, input, !row.inserted);
   return { connectionId, reconnected: !row.inserted };
-}
-
-async function upsertSyncStates(
-  manager: EntityManager,
-  connectionId: string,
-  resources: Resource[],
-  missing: Partial<Record<Resource, string[]>>,
-): Promise<void> {
-  const reasons = resources.map((r) => (missing[r] ? `scopes not granted: ${missing[r]!.join(' ')}` : null));
-  await manager.query(
-    `INSERT INTO sync_states (connection_id, resource, enabled, status, next_sync_at, disabled_reason)
-     SELECT $1, r.resource, r.reason IS NULL, CASE WHEN r.reason IS NULL THEN 'idle' ELSE 'disabled' END,
-            now(), r.reason
-       FROM unnest($2::text[], $3::text[]) AS r(resource, reason)
-     ON CONFLICT (connection_id, resource) DO UPDATE SET
-       enabled = EXCLUDED.enabled, status = EXCLUDED.status, next_sync_at = now(),
-       disabled_reason = EXCLUDED.disabled_reason, consecutive_failures = 0, updated_at = now()`,
-    [connectionId, resources, reasons],
-  );
-  // A reconnect may ask for fewer resources than before: the others stop, their synced rows stay.
-  await manager.query(
-    `UPDATE sync_states SET enabled = false, status = 'disabled', disabled_reason = 'not requested',
-            updated_at = now()
-      WHERE connection_id = $1 AND NOT (resource = ANY($2::text[]))`,
-    [connectionId, resources],
-  );
 }
 
 async function auditGrant(

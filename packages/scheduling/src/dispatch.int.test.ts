@@ -14,8 +14,8 @@ const connections: ReturnType<typeof createRedisConnection>[] = [];
 const producers: JobProducer[] = [];
 
 const intervals: SyncIntervals = {
-  defaultSeconds: 300,
-  overrides: { 'hubspot.deals': 900 },
+  defaultMs: 300_000,
+  overrides: { 'hubspot.deals': 900_000 },
   jitterRatio: 0.1,
 };
 
@@ -163,7 +163,7 @@ describe('dispatchTokenRefreshes', () => {
     await db.dataSource.query(
       `UPDATE connections SET status = 'needs_reauth' WHERE id = (SELECT connection_id FROM credentials ORDER BY expires_at LIMIT 1)`,
     );
-    const deps = { db: db.dataSource, producer: newProducer(), marginSeconds: 200, batchSize: 2 };
+    const deps = { db: db.dataSource, producer: newProducer(), marginMs: 200_000, batchSize: 2 };
     // Expiring at 30..360 s; a 200 s margin covers the first six, one of which needs re-authentication.
     expect(await dispatchTokenRefreshes(deps)).toEqual({ enqueued: 5 });
     expect(await dispatchTokenRefreshes(deps)).toEqual({ enqueued: 5 });

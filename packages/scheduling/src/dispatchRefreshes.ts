@@ -5,7 +5,7 @@ export interface RefreshDispatchDeps {
   db: DataSource;
   producer: JobProducer;
   /** Refresh this long before expiry, so no sync ever starts with a token about to lapse. */
-  marginSeconds: number;
+  marginMs: number;
   batchSize: number;
 }
 
@@ -25,11 +25,11 @@ export async function dispatchTokenRefreshes(deps: RefreshDispatchDeps): Promise
     const rows: Array<{ connection_id: string; expires_at: string }> = await deps.db.query(
       `SELECT cr.connection_id, cr.expires_at::text AS expires_at
          FROM credentials cr JOIN connections c ON c.id = cr.connection_id
-        WHERE c.status = 'active' AND cr.expires_at <= now() + make_interval(secs => $1::float8)
+        WHERE c.status = 'active' AND cr.expires_at <= now() + make_interval(secs => $1::float8 / 1000)
           AND ($3::timestamptz IS NULL OR (cr.expires_at, cr.connection_id) > ($3, $4::uuid))
         ORDER BY cr.expires_at, cr.connection_id
         LIMIT $2`,
-      [deps.marginSeconds, deps.batchSize, after?.expiresAt ?? null, after?.id ?? null],
+      [deps.marginMs, deps.batchSize, after?.expiresAt ?? null, after?.id ?? null],
     );
     if (rows.length === 0) break;
     await deps.producer.enqueueBulk(

@@ -1,7 +1,8 @@
-import { syncJobId, type Provider, type Resource } from '@crm-sync/core';
+import { syncJobId, type Provider } from '@crm-sync/core';
 import { SYNC_QUEUES, type JobProducer } from '@crm-sync/queue';
+import { syncStates, type DueSync } from '@crm-sync/sync-states';
 import type { DataSource, EntityManager } from 'typeorm';
-import { intervalSeconds, type SyncIntervals } from './intervals';
+import { intervalMs, type SyncIntervals } from './intervals';
 
 export interface DispatchDeps {
   db: DataSource;
@@ -9,12 +10,6 @@ export interface DispatchDeps {
   intervals: SyncIntervals;
   /** Rows claimed per transaction; one addBulk per provider per batch. */
   batchSize: number;
-}
-
-interface DueRow {
-  connection_id: string;
-  resource: Resource;
-  provider: Provider;
 }
 
 /**
@@ -41,36 +36,18 @@ async function claimBatch(
   deps: DispatchDeps,
   connectionId?: string,
 ): Promise<number> {
-  const rows = await manager.query<DueRow[]>(
-    `SELECT s.connection_id, s.resource, c.provider
-       FROM sync_states s JOIN connections c ON c.id = s.connection_id
-      WHERE s.enabled AND s.next_sync_at <= now() AND c.status = 'active'
-        AND ($2::uuid IS NULL OR s.connection_id = $2)
-      ORDER BY s.next_sync_at
-      LIMIT $1
-      FOR UPDATE OF s SKIP LOCKED`,
-    [deps.batchSize, connectionId ?? null],
+  const due = await syncStates.claimDue(manager, deps.batchSize, connectionId ?? null);
+  if (due.length === 0) return 0;
+  await enqueueByProvider(deps.producer, due);
+  await syncStates.scheduleClaimed(
+    manager,
+    due.map((d) => ({ ...d, delayMs: intervalMs(deps.intervals, d.provider, d.resource) })),
   );
-  if (rows.length === 0) return 0;
-  await enqueueByProvider(deps.producer, rows);
-  await manager.query(
-    `UPDATE sync_states AS s
-        SET next_sync_at = now() + make_interval(secs => d.delay),
-            status = CASE WHEN s.status IN ('idle', 'failed') THEN 'queued' ELSE s.status END,
-            updated_at = now()
-       FROM unnest($1::uuid[], $2::text[], $3::float8[]) AS d(connection_id, resource, delay)
-      WHERE s.connection_id = d.connection_id AND s.resource = d.resource`,
-    [
-      rows.map((r) => r.connection_id),
-      rows.map((r) => r.resource),
-      rows.map((r) => intervalSeconds(deps.intervals, r.provider, r.resource)),
-    ],
-  );
-  return rows.length;
+  return due.length;
 }
 
-async function enqueueByProvider(producer: JobProducer, rows: DueRow[]): Promise<void> {
-  const byProvider = new Map<Provider, DueRow[]>();
+async function enqueueByProvider(producer: JobProducer, rows: DueSync[]): Promise<void> {
+  const byProvider = new Map<Provider, DueSync[]>();
   for (const row of rows) {
     const list = byProvider.get(row.provider);
     if (list) list.push(row);
@@ -81,7 +58,7 @@ async function enqueueByProvider(producer: JobProducer, rows: DueRow[]): Promise
       producer.enqueueBulk(
         SYNC_QUEUES[provider],
         due.map((row) => {
-          const payload = { connectionId: row.connection_id, resource: row.resource };
+          const payload = { connectionId: row.connectionId, resource: row.resource };
           return { name: row.resource, payload, options: { dedupeId: syncJobId(payload) } };
         }),
       ),

@@ -4,7 +4,7 @@ import { dispatchTokenRefreshes } from './dispatchRefreshes';
 
 export interface SchedulerOptions extends DispatchDeps {
   tickMs: number;
-  refreshMarginSeconds: number;
+  refreshMarginMs: number;
   logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   /** Called after each tick with what it did (metrics). */
   onTick?: (result: TickResult) => void;
@@ -33,7 +33,7 @@ export class Scheduler {
     const syncs = await dispatchDueSyncs(this.options);
     const refreshes = await dispatchTokenRefreshes({
       ...this.options,
-      marginSeconds: this.options.refreshMarginSeconds,
+      marginMs: this.options.refreshMarginMs,
     });
     const result = {
       syncsEnqueued: syncs.enqueued,

@@ -1,7 +1,14 @@
-export { backoffDelayMs, decideFailure, type FailureAction, type FailureContext } from './policy/errorPolicy';
+export {
+  backoffDelayMs,
+  decideFailure,
+  type FailureAction,
+  type FailureContext,
+  type RefreshFailureAction,
+  type RefreshFailureContext,
+  type SliceFailureContext,
+} from './policy/errorPolicy';
 export { canonicalJson, contentHash } from './records/contentHash';
 export { MissingObjectTypeError, type PageCounts } from './records/writePage';
-export { revokeConnection, type RevocationInput } from './revocation/revokeConnection';
 export { runSlice } from './slice/runSlice';
 export { refreshConnectionToken, type RefreshOutcome } from './tokens/refreshConnection';
 export {
@@ -11,7 +18,9 @@ export {
   type GetTokenOptions,
 } from './tokens/accessTokens';
 export {
-  DEFAULT_SYNC_ENGINE_OPTIONS,
+  type ConnectionOutcomes,
+  type DisabledResource,
+  type RevokedGrant,
   type SkipReason,
   type SliceCounts,
   type SliceOutcome,

@@ -1,10 +1,10 @@
 import type { Provider, ProviderAdapter, Resource } from '@crm-sync/core';
+import type { SqlExecutor } from '@crm-sync/db';
 import type { JobProducer } from '@crm-sync/queue';
-import type { CredentialStore } from '@crm-sync/vault';
 import type { DataSource } from 'typeorm';
 import type { AccessTokens } from './tokens/accessTokens';
 
-/** Tunables of the engine; apps fill them from configuration, tests shrink them. */
+/** Tunables of the engine; apps fill them from configuration (defaults live in packages/config), tests shrink them. */
 export interface SyncEngineOptions {
   /** How long after a completed round the next incremental round is due. */
   incrementalIntervalMs: number;
@@ -20,24 +20,53 @@ export interface SyncEngineOptions {
   backoffMaxMs: number;
 }
 
-export const DEFAULT_SYNC_ENGINE_OPTIONS: SyncEngineOptions = {
-  incrementalIntervalMs: 5 * 60_000,
-  intervalJitterRatio: 0.1,
-  initialWindowDays: 90,
-  backoffBaseMs: 30_000,
-  backoffMaxMs: 6 * 60 * 60_000,
-};
+/** The provider refused a connection's grant (OAuth `invalid_grant` or the like). */
+export interface RevokedGrant {
+  connectionId: string;
+  /** The resource whose sync found out; absent when a token refresh did. */
+  resource?: Resource;
+  /** Provider error code such as invalid_grant; never a token. */
+  reason: string;
+  now: Date;
+}
+
+/** A resource the engine stopped after a `permanent` failure; its `sync_states` row is already disabled. */
+export interface DisabledResource {
+  connectionId: string;
+  tenantId: string;
+  resource: Resource;
+  reason: string;
+}
+
+/**
+ * What the engine reports about a connection to the package that owns connections, credentials and the audit
+ * trail. The engine decides *that* a grant is gone or a resource must stop (`policy/errorPolicy.ts`); the owner
+ * decides what that means for the connection, so the engine never writes those tables itself and does not
+ * depend on the package that does. The worker wires `connectionOutcomes` from @crm-sync/connections.
+ */
+export interface ConnectionOutcomes {
+  /**
+   * Runs the revocation pipeline: the connection needs re-auth, its credentials are deleted, every resource
+   * stops, the audit trail records it and the CRM is told. Many slices may find out at once; only the call that
+   * changed the connection returns true, the others do nothing and return false.
+   */
+  revoked(input: RevokedGrant): Promise<boolean>;
+  /**
+   * Records a disabled resource (audit `sync_failed`). Called inside the transaction that disabled it, with that
+   * transaction's executor, so the record and the disable commit or roll back together.
+   */
+  resourceDisabled(db: SqlExecutor, input: DisabledResource): Promise<void>;
+}
 
 export interface SyncEngineDeps {
   db: DataSource;
   /** Only configured providers are present. */
   adapters: ReadonlyMap<Provider, ProviderAdapter>;
-  /** The same store `tokens` reads; the revocation pipeline deletes from it. */
-  credentials: CredentialStore;
   tokens: AccessTokens;
-  /** Sends `connection.status_changed` / `sync.completed` to the CRM on the crm-notifications queue. */
+  outcomes: ConnectionOutcomes;
+  /** Sends `sync.completed` to the CRM on the crm-notifications queue. */
   producer: JobProducer;
-  options?: Partial<SyncEngineOptions>;
+  options: SyncEngineOptions;
   now?: () => Date;
   /** In [0, 1); injectable so backoff jitter can be tested. */
   random?: () => number;

@@ -1,8 +1,18 @@
 import type { Provider, Resource } from '@crm-sync/core';
 import { createAdapterRegistry, sandboxEndpoints } from '@crm-sync/providers';
+import { connectionOutcomes } from '@crm-sync/connections';
 import type { ConnectionsHarness } from '@crm-sync/connections/testing';
 import { AccessTokens } from '../src/tokens/accessTokens';
 import type { SyncEngineDeps, SyncEngineOptions } from '../src/types';
+
+/** Small intervals and backoffs, so tests see the next due time and retries without waiting. */
+export const TEST_ENGINE_OPTIONS: SyncEngineOptions = {
+  incrementalIntervalMs: 60_000,
+  intervalJitterRatio: 0.1,
+  initialWindowDays: 90,
+  backoffBaseMs: 1_000,
+  backoffMaxMs: 60_000,
+};
 
 /** Engine dependencies over a connections harness: its database, Redis prefix, vault, producer and adapters. */
 export function engineDeps(
@@ -13,10 +23,10 @@ export function engineDeps(
   return {
     db: h.db.dataSource,
     adapters: h.deps.adapters,
-    credentials: h.deps.credentials,
     tokens: tokens ?? testAccessTokens(h),
+    outcomes: connectionOutcomes(h.deps),
     producer: h.deps.producer,
-    options: { backoffBaseMs: 1_000, backoffMaxMs: 60_000, incrementalIntervalMs: 60_000, ...options },
+    options: { ...TEST_ENGINE_OPTIONS, ...options },
   };
 }
 

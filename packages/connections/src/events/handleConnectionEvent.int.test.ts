@@ -8,7 +8,7 @@ let h: ConnectionsHarness;
 let deps: EventDeps;
 beforeAll(async () => {
   h = await createConnectionsHarness();
-  deps = { ...h.deps, intervals: { defaultSeconds: 300, jitterRatio: 0 }, batchSize: 100 };
+  deps = { ...h.deps, intervals: { defaultMs: 300_000, jitterRatio: 0 }, batchSize: 100 };
 });
 afterAll(() => h.close());
 

@@ -1,6 +1,7 @@
 import type { AuditEventType, ConnectionStatus } from '@crm-sync/core';
 import type { JsonObject } from '@crm-sync/db';
 import { QUEUE_NAMES, type JobProducer } from '@crm-sync/queue';
+import { syncStates } from '@crm-sync/sync-states';
 import type { CredentialStore } from '@crm-sync/vault';
 import type { DataSource } from 'typeorm';
 import { writeAudit } from '../audit';
@@ -39,12 +40,7 @@ export async function endConnection(deps: EndConnectionDeps, input: EndConnectio
     )) as [Array<{ tenant_id: string }>, number];
     if (rows.length === 0) return null;
     await deps.credentials.withManager(manager).delete(input.connectionId);
-    await manager.query(
-      `UPDATE sync_states SET enabled = false, status = 'disabled', disabled_reason = $2, continuation = NULL,
-              next_sync_at = NULL, updated_at = now()
-        WHERE connection_id = $1`,
-      [input.connectionId, reason],
-    );
+    await syncStates.disableConnection(manager, input.connectionId, reason);
     await writeAudit(manager, {
       connectionId: input.connectionId,
       tenantId: rows[0]!.tenant_id,

@@ -1,3 +1,4 @@
+export { connectionOutcomes } from './connectionOutcomes';
 export { deleteUserData } from './deleteUser';
 export {
   disconnectConnection,

@@ -1,10 +1,27 @@
-import type { ProviderErrorClass } from '@crm-sync/core';
-import { backoffDelayMs, decideFailure, type FailureAction, type FailureContext } from './errorPolicy';
+import type { ProviderErrorClass, ProviderErrorKind } from '@crm-sync/core';
+import {
+  backoffDelayMs,
+  decideFailure,
+  type FailureAction,
+  type FailureContext,
+  type RefreshFailureAction,
+} from './errorPolicy';
 
-const fresh: FailureContext = { refreshedForPage: false, restartedFull: false };
-const repeated: FailureContext = { refreshedForPage: true, restartedFull: true };
+// A Record over the kind union: a kind added to core fails to compile here until both tables cover it.
+const EVERY_KIND: Record<ProviderErrorKind, true> = {
+  auth_expired: true,
+  auth_revoked: true,
+  rate_limited: true,
+  cursor_expired: true,
+  transient: true,
+  permanent: true,
+};
+const ERROR_KINDS = Object.keys(EVERY_KIND);
 
-describe('decideFailure', () => {
+const fresh: FailureContext = { caller: 'slice', refreshedForPage: false, restartedFull: false };
+const repeated: FailureContext = { caller: 'slice', refreshedForPage: true, restartedFull: true };
+
+describe('decideFailure for a slice', () => {
   const table: Array<[string, ProviderErrorClass, FailureContext, FailureAction]> = [
     ['auth_expired refreshes once', { kind: 'auth_expired' }, fresh, { action: 'refresh_and_retry' }],
     [
@@ -54,6 +71,46 @@ describe('decideFailure', () => {
 
   it.each(table)('%s', (_, error, context, expected) => {
     expect(decideFailure(error, context)).toEqual(expected);
+  });
+
+  it('covers every kind', () => {
+    expect(new Set(table.map(([, error]) => error.kind))).toEqual(new Set(ERROR_KINDS));
+  });
+});
+
+describe('decideFailure for a token refresh', () => {
+  const refresh = { caller: 'token_refresh' } as const;
+  const table: Array<[ProviderErrorClass, RefreshFailureAction]> = [
+    [{ kind: 'auth_expired' }, { action: 'back_off', reason: 'auth_expired' }],
+    [
+      { kind: 'auth_revoked', reason: 'invalid_grant' },
+      { action: 'revoke', reason: 'invalid_grant' },
+    ],
+    [
+      { kind: 'rate_limited', retryAfterMs: 1500 },
+      { action: 'wait', retryAfterMs: 1500 },
+    ],
+    [
+      { kind: 'rate_limited', retryAfterMs: -5 },
+      { action: 'wait', retryAfterMs: 0 },
+    ],
+    [{ kind: 'cursor_expired' }, { action: 'back_off', reason: 'cursor_expired' }],
+    [
+      { kind: 'transient', reason: 'HTTP 503' },
+      { action: 'back_off', reason: 'transient: HTTP 503' },
+    ],
+    [
+      { kind: 'permanent', reason: 'invalid_client' },
+      { action: 'back_off', reason: 'permanent: invalid_client' },
+    ],
+  ];
+
+  it.each(table)('%o → %o', (error, expected) => {
+    expect(decideFailure(error, refresh)).toEqual(expected);
+  });
+
+  it('covers every kind', () => {
+    expect(new Set(table.map(([error]) => error.kind))).toEqual(new Set(ERROR_KINDS));
   });
 });
 

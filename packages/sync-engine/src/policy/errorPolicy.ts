@@ -4,7 +4,7 @@ import type { ProviderErrorClass } from '@crm-sync/core';
 export type FailureAction =
   /** Force a token refresh, then fetch the same page again. */
   | { action: 'refresh_and_retry' }
-  /** Revocation pipeline: needs_reauth, credentials deleted, every resource disabled, audit, notify. */
+  /** Revocation pipeline (ConnectionOutcomes.revoked): needs_reauth, credentials deleted, every resource disabled. */
   | { action: 'revoke'; reason: string }
   /** Stop now and come back after the provider's delay; not a failure. */
   | { action: 'wait'; retryAfterMs: number }
@@ -15,8 +15,9 @@ export type FailureAction =
   /** Disable this resource with the reason; other resources go on. */
   | { action: 'disable'; reason: string };
 
-/** What the slice already tried, so a retry cannot loop. */
-export interface FailureContext {
+/** A slice fetching pages, and what it already tried, so a retry cannot loop. */
+export interface SliceFailureContext {
+  caller: 'slice';
   /** A forced refresh already happened for the current page. */
   refreshedForPage: boolean;
   /** The slice already restarted a full round once. */
@@ -24,13 +25,36 @@ export interface FailureContext {
 }
 
 /**
- * The one place that maps an error kind to what happens (docs/architecture.md, Style: "A closed set of error kinds").
- * Repeats degrade to a backoff: a token refused right after a refresh, or a cursor refused on a fresh full round,
- * point at a provider hiccup that retrying later may cure, not at something to repeat at once.
+ * A token-refresh job: the failure came from the token endpoint, so a refresh has just been tried, and there is
+ * no page, cursor or resource to act on.
  */
+export interface RefreshFailureContext {
+  caller: 'token_refresh';
+}
+
+export type FailureContext = SliceFailureContext | RefreshFailureContext;
+
+/** The actions open to a token refresh: revoke, wait, or back off and let the queue retry. */
+export type RefreshFailureAction = Extract<FailureAction, { action: 'revoke' | 'wait' | 'back_off' }>;
+
+/**
+ * The one place that maps an error kind to what happens (docs/architecture.md, Style: "A closed set of error kinds"), for a
+ * slice and for a token refresh. Repeats degrade to a backoff: a token refused right after a refresh, or a cursor
+ * refused on a fresh full round, point at a provider hiccup that retrying later may cure, not at something to
+ * repeat at once. A token refresh has nothing to refresh again, no cursor to reset and no resource to disable,
+ * so those kinds back off too.
+ */
+export function decideFailure(error: ProviderErrorClass, context: SliceFailureContext): FailureAction;
+export function decideFailure(
+  error: ProviderErrorClass,
+  context: RefreshFailureContext,
+): RefreshFailureAction;
+export function decideFailure(error: ProviderErrorClass, context: FailureContext): FailureAction;
 export function decideFailure(error: ProviderErrorClass, context: FailureContext): FailureAction {
+  const refresh = context.caller === 'token_refresh';
   switch (error.kind) {
     case 'auth_expired':
+      if (refresh) return { action: 'back_off', reason: 'auth_expired' };
       return context.refreshedForPage
         ? { action: 'back_off', reason: 'auth_expired: token refused right after a refresh' }
         : { action: 'refresh_and_retry' };
@@ -39,12 +63,14 @@ export function decideFailure(error: ProviderErrorClass, context: FailureContext
     case 'rate_limited':
       return { action: 'wait', retryAfterMs: Math.max(0, error.retryAfterMs) };
     case 'cursor_expired':
+      if (refresh) return { action: 'back_off', reason: 'cursor_expired' };
       return context.restartedFull
         ? { action: 'back_off', reason: 'cursor_expired: refused again on a fresh full round' }
         : { action: 'restart_full' };
     case 'transient':
       return { action: 'back_off', reason: `transient: ${error.reason}` };
     case 'permanent':
+      if (refresh) return { action: 'back_off', reason: `permanent: ${error.reason}` };
       return { action: 'disable', reason: error.reason };
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { QUEUE_NAMES } from '@crm-sync/queue';
-import { revokeConnection } from '../revocation/revokeConnection';
+import { syncStates } from '@crm-sync/sync-states';
 import { connectSandboxAccount, engineDeps } from '../../test';
 import { runSlice } from './runSlice';
 
@@ -35,7 +35,7 @@ describe('runSlice before any provider call', () => {
           provider: 'google',
           email: 'dis@example.com',
         });
-        await q(`UPDATE sync_states SET enabled = false WHERE connection_id = $1`, [connectionId]);
+        await syncStates.disableConnection(h.db.dataSource, connectionId, 'stopped by the test');
         return { connectionId };
       },
     ],
@@ -59,7 +59,7 @@ describe('runSlice before any provider call', () => {
   });
 });
 
-describe('revokeConnection', () => {
+describe('ConnectionOutcomes.revoked (connections’ implementation)', () => {
   it('flips the connection once: needs_reauth, credentials deleted, every resource disabled, audit, notification', async () => {
     const { connectionId } = await connectSandboxAccount(h, {
       provider: 'hubspot',
@@ -72,8 +72,8 @@ describe('revokeConnection', () => {
       reason: 'BAD_REFRESH_TOKEN',
       now: new Date(),
     };
-    const deps = { db: h.db.dataSource, credentials: h.deps.credentials, producer: h.deps.producer };
-    const [first, second] = await Promise.all([revokeConnection(deps, input), revokeConnection(deps, input)]);
+    const { outcomes } = engineDeps(h);
+    const [first, second] = await Promise.all([outcomes.revoked(input), outcomes.revoked(input)]);
     expect([first, second].sort()).toEqual([false, true]);
 
     const [connection] = await q<{ status: string; status_reason: string }>(

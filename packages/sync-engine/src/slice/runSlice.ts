@@ -1,11 +1,5 @@
-import {
-  DEFAULT_SYNC_ENGINE_OPTIONS,
-  type SkipReason,
-  type SliceOutcome,
-  type SliceRequest,
-  type SyncEngineDeps,
-} from '../types';
-import { loadSlice, markRunning } from '../state/syncStates';
+import { syncStates } from '@crm-sync/sync-states';
+import type { SkipReason, SliceOutcome, SliceRequest, SyncEngineDeps } from '../types';
 import { SliceRun } from './sliceRun';
 
 const skipped = (reason: SkipReason): SliceOutcome => ({
@@ -20,8 +14,7 @@ const skipped = (reason: SkipReason): SliceOutcome => ({
  * with its position, so a crash repeats at most the page in flight.
  */
 export async function runSlice(deps: SyncEngineDeps, request: SliceRequest): Promise<SliceOutcome> {
-  const options = { ...DEFAULT_SYNC_ENGINE_OPTIONS, ...deps.options };
-  const loaded = await loadSlice(deps.db, request.connectionId, request.resource);
+  const loaded = await syncStates.loadSlice(deps.db, request.connectionId, request.resource);
   if (!loaded) return skipped('connection_missing');
   const { connection, state } = loaded;
   if (connection.status !== 'active') return skipped('connection_inactive');
@@ -30,6 +23,6 @@ export async function runSlice(deps: SyncEngineDeps, request: SliceRequest): Pro
   const adapter = deps.adapters.get(connection.provider);
   const syncer = adapter?.sync?.[request.resource];
   if (!adapter || !syncer) return skipped('no_syncer');
-  await markRunning(deps.db, connection.id, request.resource);
-  return new SliceRun(deps, options, request, connection, adapter, syncer, state.position).run();
+  await syncStates.markRunning(deps.db, connection.id, request.resource);
+  return new SliceRun(deps, request, connection, adapter, syncer, state.position).run();
 }

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { writeAudit } from '@crm-sync/connections';
 import {
   ClassifiedProviderError,
   type ProviderAdapter,
@@ -9,19 +8,11 @@ import {
   type SyncPosition,
 } from '@crm-sync/core';
 import { QUEUE_NAMES } from '@crm-sync/queue';
+import { syncStates, type SliceConnection } from '@crm-sync/sync-states';
 import { backoffDelayMs, decideFailure } from '../policy/errorPolicy';
 import { mergePages } from '../records/mergePages';
 import { writePage } from '../records/writePage';
-import { revokeConnection } from '../revocation/revokeConnection';
-import {
-  recordDisabled,
-  recordQueued,
-  recordRateLimited,
-  recordRestartFull,
-  recordTransient,
-} from '../state/failureStates';
-import { advancePosition, roundCounters, type SliceConnection } from '../state/syncStates';
-import type { SliceCounts, SliceOutcome, SliceRequest, SyncEngineDeps, SyncEngineOptions } from '../types';
+import type { SliceCounts, SliceOutcome, SliceRequest, SyncEngineDeps } from '../types';
 
 /** `committed`: a page landed; `retry`: fetch the same position again (after a refresh or a reset). */
 type Step = SliceOutcome | 'committed' | 'retry';
@@ -54,7 +45,6 @@ export class SliceRun {
 
   constructor(
     private readonly deps: SyncEngineDeps,
-    private readonly options: SyncEngineOptions,
     private readonly request: SliceRequest,
     private readonly connection: SliceConnection,
     private readonly adapter: ProviderAdapter,
@@ -71,7 +61,7 @@ export class SliceRun {
         if (step !== 'committed') return step;
         // Checked only after a commit, so every slice makes progress however small its budget.
         if (performance.now() - this.started >= this.request.budgetMs) {
-          await recordQueued(this.deps.db, this.connection.id, this.request.resource);
+          await syncStates.requeue(this.deps.db, this.connection.id, this.request.resource);
           return { kind: 'more', counts: this.counts };
         }
       }
@@ -153,7 +143,7 @@ export class SliceRun {
         accessToken,
         position,
         now: this.now(),
-        initialWindowDays: this.options.initialWindowDays,
+        initialWindowDays: this.deps.options.initialWindowDays,
       });
       return { ok: true, page, tookMs: performance.now() - begun };
     } catch (error) {
@@ -180,8 +170,8 @@ export class SliceRun {
         ? {
             nextSyncAt: new Date(
               now.getTime() +
-                this.options.incrementalIntervalMs *
-                  (1 + this.options.intervalJitterRatio * (this.deps.random ?? Math.random)()),
+                this.deps.options.incrementalIntervalMs *
+                  (1 + this.deps.options.intervalJitterRatio * (this.deps.random ?? Math.random)()),
             ),
           }
         : null;
@@ -199,7 +189,7 @@ export class SliceRun {
         const items = page.upserts.length + page.deletes.length;
         const roundStart = from.continuation === null;
         const advance = { connectionId, resource, from, to, counts, items, roundStart, caughtUp, now };
-        if (!(await advancePosition(manager, advance))) throw new PositionMovedError();
+        if (!(await syncStates.advancePosition(manager, advance))) throw new PositionMovedError();
         return counts;
       });
     } catch (error) {
@@ -225,7 +215,7 @@ export class SliceRun {
 
   /** Tells the CRM a round changed something; quiet rounds (most incremental ones) send nothing. */
   private async announceCompleted(now: Date): Promise<void> {
-    const round = await roundCounters(this.deps.db, this.connection.id, this.request.resource);
+    const round = await syncStates.roundCounters(this.deps.db, this.connection.id, this.request.resource);
     const [added, updated, deleted] = [round.added ?? 0, round.updated ?? 0, round.deleted ?? 0].map(Number);
     if (added + updated + deleted === 0) return;
     await this.deps.producer.publish(
@@ -245,6 +235,7 @@ export class SliceRun {
 
   private async onFailure(error: ProviderErrorClass): Promise<Step> {
     const decision = decideFailure(error, {
+      caller: 'slice',
       refreshedForPage: this.refreshedForPage,
       restartedFull: this.restartedFull,
     });
@@ -256,47 +247,41 @@ export class SliceRun {
         this.refreshedForPage = true;
         return 'retry';
       case 'restart_full':
-        await recordRestartFull(db, id, resource, now);
+        await syncStates.recordCursorReset(db, id, resource, now);
         this.position = { mode: 'full', cursor: null, continuation: null };
         this.restartedFull = true;
         return 'retry';
       case 'wait':
-        await recordRateLimited(db, id, resource, new Date(now.getTime() + decision.retryAfterMs));
+        await syncStates.recordRateLimited(db, id, resource, new Date(now.getTime() + decision.retryAfterMs));
         return { kind: 'rate_limited', retryAfterMs: decision.retryAfterMs, counts };
       case 'back_off': {
         const delay = (failures: number) =>
           backoffDelayMs(
             failures,
-            this.options.backoffBaseMs,
-            this.options.backoffMaxMs,
+            this.deps.options.backoffBaseMs,
+            this.deps.options.backoffMaxMs,
             this.deps.random ?? Math.random,
           );
-        const { retryAt } = await recordTransient(db, id, resource, decision.reason, now, delay);
+        const { retryAt } = await syncStates.recordTransient(db, id, resource, decision.reason, now, delay);
         return { kind: 'transient', reason: decision.reason, retryAt, counts };
       }
       case 'disable':
         await this.disable(decision.reason, now);
         return { kind: 'disabled', reason: decision.reason, counts };
       case 'revoke':
-        await revokeConnection(this.deps, {
-          connectionId: id,
-          resource,
-          reason: decision.reason,
-          now,
-        });
+        await this.deps.outcomes.revoked({ connectionId: id, resource, reason: decision.reason, now });
         return { kind: 'auth_revoked', counts };
     }
   }
 
   private async disable(reason: string, now: Date): Promise<void> {
     await this.deps.db.transaction(async (manager) => {
-      await recordDisabled(manager, this.connection.id, this.request.resource, reason, now);
-      await writeAudit(manager, {
+      await syncStates.disable(manager, this.connection.id, this.request.resource, reason, now);
+      await this.deps.outcomes.resourceDisabled(manager, {
         connectionId: this.connection.id,
         tenantId: this.connection.tenantId,
-        type: 'sync_failed',
-        actor: 'system',
-        details: { resource: this.request.resource, kind: 'permanent', reason },
+        resource: this.request.resource,
+        reason,
       });
     });
   }

@@ -18,7 +18,8 @@ export interface AccessTokensOptions {
   now?: () => number;
 }
 
-export const DEFAULT_ACCESS_TOKEN_OPTIONS = { refreshMarginMs: 5 * 60_000, lockTtlMs: 30_000, pollMs: 50 };
+/** Defaults of the options that are not settings (the refresh margin is, TOKEN_REFRESH_MARGIN_MS in config). */
+export const DEFAULT_ACCESS_TOKEN_OPTIONS = { lockTtlMs: 30_000, pollMs: 50 };
 
 export interface GetTokenOptions {
   /** Refresh even if the stored token looks valid (the provider answered 401). */

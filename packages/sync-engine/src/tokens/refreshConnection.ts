@@ -1,5 +1,5 @@
 import { ClassifiedProviderError, type Provider } from '@crm-sync/core';
-import { revokeConnection } from '../revocation/revokeConnection';
+import { decideFailure } from '../policy/errorPolicy';
 import type { SyncEngineDeps } from '../types';
 
 /** What a `token-refresh` job did; expected results are returned, bugs and infrastructure failures thrown. */
@@ -13,10 +13,11 @@ export type RefreshOutcome =
 /**
  * Refreshes a connection's access token ahead of expiry (the scheduler enqueues these by `expires_at`). The
  * refresh goes through AccessTokens, so it is single-flight with any sync refreshing the same connection, and a
- * token that is still fresh costs nothing. A refused grant takes the same revocation path as a sync.
+ * token that is still fresh costs nothing. Failures go through the same policy as a sync's (`decideFailure`), so
+ * a refused grant takes the same revocation path.
  */
 export async function refreshConnectionToken(
-  deps: Pick<SyncEngineDeps, 'db' | 'adapters' | 'tokens' | 'credentials' | 'producer' | 'now'>,
+  deps: Pick<SyncEngineDeps, 'db' | 'adapters' | 'tokens' | 'outcomes' | 'now'>,
   connectionId: string,
 ): Promise<RefreshOutcome> {
   const [connection] = (await deps.db.query(`SELECT provider, status FROM connections WHERE id = $1`, [
@@ -31,22 +32,19 @@ export async function refreshConnectionToken(
     return { kind: 'ok' };
   } catch (error) {
     if (!(error instanceof ClassifiedProviderError)) throw error;
-    const failure = error.classification;
-    switch (failure.kind) {
-      case 'auth_revoked':
-        await revokeConnection(deps, {
+    const decision = decideFailure(error.classification, { caller: 'token_refresh' });
+    switch (decision.action) {
+      case 'revoke':
+        await deps.outcomes.revoked({
           connectionId,
-          reason: failure.reason,
+          reason: decision.reason,
           now: deps.now?.() ?? new Date(),
         });
         return { kind: 'auth_revoked' };
-      case 'rate_limited':
-        return { kind: 'rate_limited', retryAfterMs: failure.retryAfterMs };
-      case 'transient':
-      case 'permanent':
-        return { kind: 'transient', reason: `${failure.kind}: ${failure.reason}` };
-      default:
-        return { kind: 'transient', reason: failure.kind };
+      case 'wait':
+        return { kind: 'rate_limited', retryAfterMs: decision.retryAfterMs };
+      case 'back_off':
+        return { kind: 'transient', reason: decision.reason };
     }
   }
 }

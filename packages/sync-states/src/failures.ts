@@ -1,13 +1,6 @@
 import type { Resource } from '@crm-sync/core';
 import type { SqlExecutor } from '@crm-sync/db';
-
-// last_error is built from error kinds and provider codes only (adapters never put a token in a reason);
-// it is still capped so a verbose provider message cannot bloat the row.
-const MAX_ERROR_LENGTH = 500;
-const clip = (text: string) =>
-  text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
-
-const where = `WHERE connection_id = $1 AND resource = $2`;
+import { clip, WHERE_RESOURCE } from './sql';
 
 /** Throttled: due again after the provider's delay; not a failure, so the failure count is untouched. */
 export async function recordRateLimited(
@@ -16,15 +9,14 @@ export async function recordRateLimited(
   resource: Resource,
   retryAt: Date,
 ): Promise<void> {
-  await db.query(`UPDATE sync_states SET status = 'queued', next_sync_at = $3, updated_at = now() ${where}`, [
-    connectionId,
-    resource,
-    retryAt,
-  ]);
+  await db.query(
+    `UPDATE sync_states SET status = 'queued', next_sync_at = $3, updated_at = now() ${WHERE_RESOURCE}`,
+    [connectionId, resource, retryAt],
+  );
 }
 
 /** The provider no longer accepts the cursor: the next page starts a full round. */
-export async function recordRestartFull(
+export async function recordCursorReset(
   db: SqlExecutor,
   connectionId: string,
   resource: Resource,
@@ -32,7 +24,7 @@ export async function recordRestartFull(
 ): Promise<void> {
   await db.query(
     `UPDATE sync_states SET mode = 'full', cursor = NULL, continuation = NULL, phase = 'full',
-            last_error = 'cursor expired; full resync', last_error_at = $3, updated_at = now() ${where}`,
+            last_error = 'cursor expired; full resync', last_error_at = $3, updated_at = now() ${WHERE_RESOURCE}`,
     [connectionId, resource, now],
   );
 }
@@ -48,18 +40,22 @@ export async function recordTransient(
 ): Promise<{ failures: number; retryAt: Date }> {
   const [row] = (await db.query(
     `UPDATE sync_states SET consecutive_failures = consecutive_failures + 1, status = 'failed',
-            last_error = $3, last_error_at = $4, updated_at = now() ${where}
+            last_error = $3, last_error_at = $4, updated_at = now() ${WHERE_RESOURCE}
      RETURNING consecutive_failures`,
     [connectionId, resource, clip(reason), now],
   )) as [Array<{ consecutive_failures: number }>, number];
   const failures = row[0]?.consecutive_failures ?? 1;
   const retryAt = new Date(now.getTime() + delayFor(failures));
-  await db.query(`UPDATE sync_states SET next_sync_at = $3 ${where}`, [connectionId, resource, retryAt]);
+  await db.query(`UPDATE sync_states SET next_sync_at = $3 ${WHERE_RESOURCE}`, [
+    connectionId,
+    resource,
+    retryAt,
+  ]);
   return { failures, retryAt };
 }
 
 /** Retrying cannot help: this resource stops with the reason until a reconnect re-enables it. */
-export async function recordDisabled(
+export async function disable(
   db: SqlExecutor,
   connectionId: string,
   resource: Resource,
@@ -68,15 +64,7 @@ export async function recordDisabled(
 ): Promise<void> {
   await db.query(
     `UPDATE sync_states SET enabled = false, status = 'disabled', disabled_reason = $3,
-            last_error = $4, last_error_at = $5, next_sync_at = NULL, updated_at = now() ${where}`,
+            last_error = $4, last_error_at = $5, next_sync_at = NULL, updated_at = now() ${WHERE_RESOURCE}`,
     [connectionId, resource, clip(reason), clip(`permanent: ${reason}`), now],
-  );
-}
-
-/** A finished slice that is not done yet waits in the queue for its next turn. */
-export async function recordQueued(db: SqlExecutor, connectionId: string, resource: Resource): Promise<void> {
-  await db.query(
-    `UPDATE sync_states SET status = 'queued', updated_at = now() ${where} AND status = 'running'`,
-    [connectionId, resource],
   );
 }

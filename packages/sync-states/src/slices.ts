@@ -1,19 +1,7 @@
-import type { ConnectionStatus, Provider, Resource, SyncContinuation, SyncPosition } from '@crm-sync/core';
+import type { ConnectionStatus, Provider, Resource, SyncContinuation } from '@crm-sync/core';
 import type { SqlExecutor } from '@crm-sync/db';
-import type { PageCounts } from '../records/writePage';
-
-export interface SliceConnection {
-  id: string;
-  tenantId: string;
-  provider: Provider;
-  status: ConnectionStatus;
-}
-
-export interface SliceState {
-  enabled: boolean;
-  position: SyncPosition;
-  consecutiveFailures: number;
-}
+import type { PageAdvance, SliceConnection, SliceState } from './types';
+import { rows, WHERE_RESOURCE } from './sql';
 
 interface Row {
   id: string;
@@ -25,10 +13,6 @@ interface Row {
   cursor: string | null;
   continuation: SyncContinuation | null;
   consecutive_failures: number | null;
-}
-
-async function rows<T>(db: SqlExecutor, sql: string, parameters: unknown[]): Promise<T[]> {
-  return (await db.query(sql, parameters)) as T[];
 }
 
 /** The connection and its state for one resource; state is null when the resource has no row. */
@@ -59,31 +43,17 @@ export async function loadSlice(
 }
 
 export async function markRunning(db: SqlExecutor, connectionId: string, resource: Resource): Promise<void> {
-  await db.query(
-    `UPDATE sync_states SET status = 'running', updated_at = now() WHERE connection_id = $1 AND resource = $2`,
-    [connectionId, resource],
-  );
-}
-
-export interface PageAdvance {
-  connectionId: string;
-  resource: Resource;
-  /** The position the page was fetched from; the write only applies if the row still holds it. */
-  from: SyncPosition;
-  to: SyncPosition;
-  counts: PageCounts;
-  items: number;
-  /** The page began a round (no continuation): counters and items_done restart from this page. */
-  roundStart: boolean;
-  /** Set when the page finished the round. */
-  caughtUp: { nextSyncAt: Date } | null;
-  now: Date;
+  await db.query(`UPDATE sync_states SET status = 'running', updated_at = now() ${WHERE_RESOURCE}`, [
+    connectionId,
+    resource,
+  ]);
 }
 
 /**
  * Advances the position and counters in the caller's transaction, compare-and-set on the position read before
  * the fetch: if another worker moved it meanwhile (a stalled job picked up twice), nothing is written and the
- * caller rolls back its rows. Returns false in that case.
+ * caller rolls back its rows. Returns false in that case. A page that finishes the round (`caughtUp`) also
+ * stores the cursor as incremental, the success time and the next due time.
  */
 export async function advancePosition(db: SqlExecutor, a: PageAdvance): Promise<boolean> {
   const phase = a.caughtUp ? 'caught_up' : a.to.mode;
@@ -138,10 +108,18 @@ export async function roundCounters(
 ): Promise<Record<string, number>> {
   const [row] = await rows<{ counters: Record<string, number> }>(
     db,
-    `SELECT counters FROM sync_states WHERE connection_id = $1 AND resource = $2`,
+    `SELECT counters FROM sync_states ${WHERE_RESOURCE}`,
     [connectionId, resource],
   );
   return row?.counters ?? {};
+}
+
+/** A finished slice that is not done yet waits in the queue for its next turn. */
+export async function requeue(db: SqlExecutor, connectionId: string, resource: Resource): Promise<void> {
+  await db.query(
+    `UPDATE sync_states SET status = 'queued', updated_at = now() ${WHERE_RESOURCE} AND status = 'running'`,
+    [connectionId, resource],
+  );
 }
 
 const json = (value: SyncContinuation | null) => (value === null ? null : JSON.stringify(value));

@@ -1,12 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '@crm-sync/testing';
-import {
-  recordDisabled,
-  recordQueued,
-  recordRateLimited,
-  recordRestartFull,
-  recordTransient,
-} from './failureStates';
-import { advancePosition, loadSlice } from './syncStates';
+import { syncStates } from './repository';
 
 let db: TestDatabase;
 let connectionId: string;
@@ -35,7 +28,7 @@ const row = async () =>
 
 describe('sync state writes for each failure kind', () => {
   it('rate_limited: due after the delay, failures untouched', async () => {
-    await recordRateLimited(db.dataSource, connectionId, 'mail', new Date(now.getTime() + 7000));
+    await syncStates.recordRateLimited(db.dataSource, connectionId, 'mail', new Date(now.getTime() + 7000));
     expect(await row()).toMatchObject({
       status: 'queued',
       consecutive_failures: 2,
@@ -45,7 +38,7 @@ describe('sync state writes for each failure kind', () => {
   });
 
   it('cursor_expired: position back to a fresh full round, the reason recorded', async () => {
-    await recordRestartFull(db.dataSource, connectionId, 'mail', now);
+    await syncStates.recordCursorReset(db.dataSource, connectionId, 'mail', now);
     expect(await row()).toMatchObject({
       mode: 'full',
       cursor: null,
@@ -57,7 +50,7 @@ describe('sync state writes for each failure kind', () => {
 
   it('transient: failures + 1 and the retry time from the backoff of the new count', async () => {
     const seen: number[] = [];
-    const result = await recordTransient(
+    const result = await syncStates.recordTransient(
       db.dataSource,
       connectionId,
       'mail',
@@ -80,16 +73,16 @@ describe('sync state writes for each failure kind', () => {
   });
 
   it('permanent: the resource is disabled with its reason; an overlong reason is clipped', async () => {
-    await recordDisabled(db.dataSource, connectionId, 'mail', 'x'.repeat(900), now);
+    await syncStates.disable(db.dataSource, connectionId, 'mail', 'x'.repeat(900), now);
     const state = await row();
     expect(state).toMatchObject({ enabled: false, status: 'disabled', next_sync_at: null });
     expect(state.disabled_reason).toHaveLength(500);
     expect(state.last_error).toMatch(/^permanent: x+…$/);
-    expect((await loadSlice(db.dataSource, connectionId, 'mail'))?.state?.enabled).toBe(false);
+    expect((await syncStates.loadSlice(db.dataSource, connectionId, 'mail'))?.state?.enabled).toBe(false);
   });
 
   it('more: a running slice becomes queued', async () => {
-    await recordQueued(db.dataSource, connectionId, 'mail');
+    await syncStates.requeue(db.dataSource, connectionId, 'mail');
     expect((await row()).status).toBe('queued');
   });
 });
@@ -107,8 +100,18 @@ describe('advancePosition', () => {
 
   it('writes only over the position it was fetched from (a second writer loses)', async () => {
     const to = { ...from, continuation: { page: 'p3' } };
-    const first = await advancePosition(db.dataSource, { ...base, connectionId, to, caughtUp: null });
-    const second = await advancePosition(db.dataSource, { ...base, connectionId, to, caughtUp: null });
+    const first = await syncStates.advancePosition(db.dataSource, {
+      ...base,
+      connectionId,
+      to,
+      caughtUp: null,
+    });
+    const second = await syncStates.advancePosition(db.dataSource, {
+      ...base,
+      connectionId,
+      to,
+      caughtUp: null,
+    });
     expect([first, second]).toEqual([true, false]);
     expect(await row()).toMatchObject({
       continuation: { page: 'p3' },
@@ -126,7 +129,12 @@ describe('advancePosition', () => {
     const nextSyncAt = new Date(now.getTime() + 60_000);
     const to = { mode: 'incremental' as const, cursor: 'c2', continuation: null };
     expect(
-      await advancePosition(db.dataSource, { ...base, connectionId, to, caughtUp: { nextSyncAt } }),
+      await syncStates.advancePosition(db.dataSource, {
+        ...base,
+        connectionId,
+        to,
+        caughtUp: { nextSyncAt },
+      }),
     ).toBe(true);
     const state = await row();
     expect(state).toMatchObject({

@@ -1,0 +1,30 @@
+import { createForConnection, disableConnection } from './connections';
+import { claimDue, scheduleClaimed, triggerNow } from './due';
+import { disable, recordCursorReset, recordRateLimited, recordTransient } from './failures';
+import { advancePosition, loadSlice, markRunning, requeue, roundCounters } from './slices';
+
+/**
+ * Every write to `sync_states`, and the reads that go with them. Each operation takes a `SqlExecutor`: the
+ * DataSource, or a transaction's EntityManager when the write must commit with other rows (a page and its
+ * position, a disable and its audit row, a claim and its enqueue).
+ */
+export const syncStates = {
+  // a connection's resources
+  createForConnection,
+  disableConnection,
+  // the scheduler and on-demand syncs
+  claimDue,
+  scheduleClaimed,
+  triggerNow,
+  // a slice
+  loadSlice,
+  markRunning,
+  advancePosition,
+  roundCounters,
+  requeue,
+  // a slice's failures
+  recordTransient,
+  recordRateLimited,
+  recordCursorReset,
+  disable,
+} as const;

@@ -1,0 +1,67 @@
+import type { ConnectionStatus, Provider, Resource, SyncPosition } from '@crm-sync/core';
+
+/** The connection a slice runs for, read together with its state. */
+export interface SliceConnection {
+  id: string;
+  tenantId: string;
+  provider: Provider;
+  status: ConnectionStatus;
+}
+
+/** What a slice needs from a resource's `sync_states` row. */
+export interface SliceState {
+  enabled: boolean;
+  position: SyncPosition;
+  consecutiveFailures: number;
+}
+
+/** Items a page added, updated, left unchanged and deleted; they add up into the round's counters. */
+export interface RoundCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+}
+
+export interface PageAdvance {
+  connectionId: string;
+  resource: Resource;
+  /** The position the page was fetched from; the write only applies if the row still holds it. */
+  from: SyncPosition;
+  to: SyncPosition;
+  counts: RoundCounts;
+  items: number;
+  /** The page began a round (no continuation): counters and items_done restart from this page. */
+  roundStart: boolean;
+  /** Set when the page finished the round. */
+  caughtUp: { nextSyncAt: Date } | null;
+  now: Date;
+}
+
+/** A resource a (re)connect asks for: enabled, or disabled with the reason (such as missing scopes). */
+export interface RequestedResource {
+  resource: Resource;
+  disabledReason: string | null;
+}
+
+/** A due sync claimed by the scheduler, with the provider that picks its queue. */
+export interface DueSync {
+  connectionId: string;
+  resource: Resource;
+  provider: Provider;
+}
+
+/** When a claimed sync is due next, counted from the claim. */
+export interface NextDue {
+  connectionId: string;
+  resource: Resource;
+  delayMs: number;
+}
+
+export interface TriggerNowInput {
+  connectionId: string;
+  /** All enabled resources when absent. */
+  resources?: Resource[];
+  /** Drop the cursors and start over with a full sync. */
+  full: boolean;
+}
