@@ -1,6 +1,8 @@
 import { type ProviderModule } from '../core/types';
 import { registerListObjects } from './crm/listObjects';
+import { DEFAULT_SEARCH_OPTIONS, type SearchOptions } from './crm/search';
 import { registerSearchObjects } from './crm/searchObjects';
+import { registerGdprDelete } from './crm/gdprDelete';
 import { hubspotErrorRenderer } from './errors';
 import { hubspotGenerators } from './generate';
 import { registerAccessTokenInfo } from './oauth/accessTokenInfo';
@@ -11,9 +13,11 @@ import { createLimiters, DEFAULT_LIMITS, type HubSpotLimits } from './rateLimit'
 
 export interface HubSpotModuleOptions {
   limits?: Partial<HubSpotLimits>;
+  /** How search `after` values resume and where the result cap is (default: HubSpot's, `offset` and 10,000). */
+  search?: Partial<SearchOptions>;
 }
 
-/** HubSpot OAuth v1 and CRM v3 objects (list, search) with HubSpot's rate limits. */
+/** HubSpot OAuth v1 and CRM v3 objects (list, search, GDPR delete) with HubSpot's rate limits. */
 export function createHubspotModule(options: HubSpotModuleOptions = {}): ProviderModule {
   const generators = hubspotGenerators();
   return {
@@ -28,7 +32,8 @@ export function createHubspotModule(options: HubSpotModuleOptions = {}): Provide
       registerAccessTokenInfo(app, ctx);
       registerRefreshTokens(app, ctx);
       registerListObjects(app, ctx, generators, limiters);
-      registerSearchObjects(app, ctx, generators, limiters);
+      registerSearchObjects(app, ctx, generators, limiters, { ...DEFAULT_SEARCH_OPTIONS, ...options.search });
+      registerGdprDelete(app, ctx, generators, limiters);
     },
   };
 }

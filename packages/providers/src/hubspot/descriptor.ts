@@ -93,10 +93,10 @@ export const HUBSPOT_DESCRIPTOR = {
   listPageSize: 100,
   searchPageSize: 200,
   /**
-   * Search hands out no result past this many per query; paging beyond is a 400
-   * (docs/providers/hubspot.md#search-limits).
+   * How often an incremental round is replaced by a full listing, whose id comparison finds permanent (GDPR)
+   * deletes: HubSpot reports them nowhere (docs/providers/hubspot.md#permanent-deletes).
    */
-  searchResultCap: 10_000,
+  relistEveryMs: 24 * 3_600_000,
   /**
    * How far back each incremental search reaches before its cursor: search indexes changes "a few moments" late
    * and our clock is not HubSpot's, so a watermark alone could skip an object. Items inside it come back twice,

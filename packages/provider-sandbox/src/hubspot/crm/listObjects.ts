@@ -6,6 +6,7 @@ import { type HubSpotGenerators } from '../generate';
 import { type Limiters } from '../rateLimit';
 import { objectType } from '../schema';
 import { type ListResponseWire } from '../types';
+import { listAfter, openListAfter } from './pageTokens';
 import { renderObject } from './serialize';
 
 const meta: RouteMeta = { provider: 'hubspot', routeId: 'crm.objects.list', auth: true };
@@ -20,7 +21,8 @@ function propertyList(raw: string | string[] | undefined): string[] | undefined 
 }
 
 /**
- * `GET /crm/v3/objects/{type}`: creation order, `after` is an opaque numeric cursor;
+ * `GET /crm/v3/objects/{type}`: creation (id) order; `after` is a sealed key (the last object served), so
+ * objects edited, added or deleted between pages neither shift nor repeat the others;
  * `archived=true` lists only archived objects.
  */
 export function registerListObjects(
@@ -45,7 +47,6 @@ export function registerListObjects(
           apiError(`Unable to infer object type from: ${request.params.objectType}`, 'VALIDATION_ERROR'),
         );
       const limit = request.query.limit === undefined ? 10 : Number(request.query.limit);
-      const after = request.query.after === undefined ? undefined : Number(request.query.after);
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
         return sendApiError(
           reply,
@@ -53,12 +54,16 @@ export function registerListObjects(
           apiError(`limit must be between 1 and ${MAX_LIMIT}.`, 'VALIDATION_ERROR'),
         );
       }
-      if (after !== undefined && (!Number.isInteger(after) || after < 0)) {
-        return sendApiError(reply, 400, apiError('after must be a numeric cursor.', 'VALIDATION_ERROR'));
-      }
       const archived = request.query.archived === 'true';
+      const after =
+        request.query.after === undefined ? undefined : openListAfter(request.query.after, type, archived);
+      if (request.query.after !== undefined && after === undefined) {
+        // Wording not documented [U] (docs/providers/hubspot.md#paging-cursors).
+        const message = `Invalid paging cursor: ${request.query.after}`;
+        return sendApiError(reply, 400, apiError(message, 'VALIDATION_ERROR'));
+      }
       const page = ctx.datasets.open(account, generators[type]).page({
-        ...(after === undefined ? {} : { after: after - 1 }),
+        ...(after === undefined ? {} : { after }),
         limit,
         order: 'asc',
         filter: (item) => (item.data.archivedAt !== null) === archived,
@@ -68,10 +73,9 @@ export function registerListObjects(
         results: page.items.map((item) => renderObject(type, item, properties)),
       };
       if (page.nextOrdinal !== undefined) {
-        const next = String(page.nextOrdinal + 1);
-        body.paging = {
-          next: { after: next, link: `${ctx.urls.hubspot}/crm/v3/objects/${type}?after=${next}` },
-        };
+        const next = listAfter({ type, archived, ordinal: page.nextOrdinal });
+        const link = `${ctx.urls.hubspot}/crm/v3/objects/${type}?after=${encodeURIComponent(next)}`;
+        body.paging = { next: { after: next, link } };
       }
       return body;
     },

@@ -5,19 +5,20 @@ import { apiError, rateLimitError, sendApiError } from '../errors';
 import { type HubSpotGenerators } from '../generate';
 import { type Limiters } from '../rateLimit';
 import { objectType } from '../schema';
-import { parseSearch, runSearch, SEARCH_RESULT_CAP } from './search';
+import { parseSearch, runSearch, type SearchOptions } from './search';
 
 const meta: RouteMeta = { provider: 'hubspot', routeId: 'crm.objects.search', auth: true };
 
 /**
  * `POST /crm/v3/objects/{type}/search`: its own per-second limiter, no rate-limit headers,
- * and the 10,000-result cap (docs/providers/hubspot.md#search-limits).
+ * sealed `after` values and the 10,000-result cap (docs/providers/hubspot.md#search-limits).
  */
 export function registerSearchObjects(
   app: FastifyInstance,
   ctx: SandboxContext,
   generators: HubSpotGenerators,
   limiters: Limiters,
+  options: SearchOptions,
 ): void {
   app.post<{ Params: { objectType: string } }>(
     '/crm/v3/objects/:objectType/search',
@@ -34,12 +35,9 @@ export function registerSearchObjects(
         );
       const search = parseSearch(request.body);
       if (typeof search === 'string') return sendApiError(reply, 400, apiError(search, 'VALIDATION_ERROR'));
-      if (search.offset >= SEARCH_RESULT_CAP) {
-        // Wording not documented [U]; status and category are.
-        const message = `Cannot page past ${SEARCH_RESULT_CAP} results; narrow the query instead.`;
-        return sendApiError(reply, 400, apiError(message, 'VALIDATION_ERROR'));
-      }
-      return runSearch(type, ctx.datasets.open(account, generators[type]), search);
+      const result = runSearch(type, ctx.datasets.open(account, generators[type]), search, options);
+      if (typeof result === 'string') return sendApiError(reply, 400, apiError(result, 'VALIDATION_ERROR'));
+      return result;
     },
   );
 }

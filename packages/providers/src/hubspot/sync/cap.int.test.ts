@@ -7,12 +7,13 @@ import {
 } from '@crm-sync/provider-sandbox';
 import { type ResourceSyncer } from '@crm-sync/core';
 import { endpointsOf, REDIRECT_URI } from '../../../test/sandbox';
-import { HUBSPOT_DESCRIPTOR } from '../descriptor';
 import { createHubSpotAdapter } from '../index';
 import { connect, createPortal, manualClock, runRound } from '../../../test/hubspot';
+import { parseCursor } from './rounds';
 
-// The sandbox's 10,000-result search cap is a constant, so these accounts hold more objects than that.
-const SIZE = 10_500;
+// The sandbox's search result cap lowered from 10,000 so a round of more changes than the cap stays fast.
+const CAP = 500;
+const SIZE = 1_200;
 const HOUR = 3_600_000;
 
 const clock = manualClock(Math.floor(Date.now() / 1000) * 1000);
@@ -22,7 +23,12 @@ let syncer: ResourceSyncer;
 beforeAll(async () => {
   sandbox = await startSandbox({
     clock,
-    modules: [createHubspotModule({ limits: { searchPerSecond: 1e6, tenSecondly: 1e6 } })],
+    modules: [
+      createHubspotModule({
+        limits: { searchPerSecond: 1e6, tenSecondly: 1e6 },
+        search: { resultCap: CAP },
+      }),
+    ],
   });
   syncer = createHubSpotAdapter(adapterOptions()).sync!.contacts!;
 });
@@ -40,7 +46,7 @@ async function editedPortal(email: string, instantOf: (i: number) => number) {
       firstname: `Edited ${i}`,
     });
   }
-  return { accessToken, cursor };
+  return { accessToken, cursor, portal };
 }
 
 function adapterOptions() {
@@ -60,32 +66,48 @@ const searchStatuses = () =>
 
 afterEach(() => sandbox.control.resetCounters());
 
-test('more than 10,000 changed objects in one round all arrive: a new query starts before the cap', async () => {
-  // 7 edits share each instant, so the restart point is a shared instant too.
+test('more changed objects than the search cap all arrive: fresh queries from the last instant read', async () => {
+  // 7 edits share each instant, so every page ends inside a shared instant.
   const { accessToken, cursor } = await editedPortal('cap@acme.example', (i) => Math.floor(i / 7));
   const round = await runRound(syncer, accessToken, { mode: 'incremental', cursor }, clock);
 
   const ids = new Set(round.upserts.map((r) => r.externalId));
   expect(ids.size).toBe(SIZE);
   expect(round.upserts.every((r) => r.properties.firstname?.startsWith('Edited '))).toBe(true);
-  // One restart; only the objects of the instant it restarted at come twice.
-  const restarts = round.continuations.filter((c) => c.phase === 'search' && c.after === null).length;
-  expect(restarts).toBe(1);
-  expect(round.upserts.length).toBeLessThan(SIZE + 7);
+  // Only the objects of each page's last instant come twice.
+  const searches = round.continuations.filter((c) => c.phase === 'search').length + 1;
+  expect(round.upserts.length).toBeLessThan(SIZE + 7 * searches);
   expect(new Set(searchStatuses())).toEqual(new Set([200]));
-  expect(round.cursor).toBe(
-    new Date(Math.max(...round.upserts.map((r) => r.remoteUpdatedAt!.getTime()))).toISOString(),
-  );
-  expect(Math.max(...round.continuations.map((c) => Number(c.after ?? 0)))).toBeLessThanOrEqual(
-    HUBSPOT_DESCRIPTOR.searchResultCap - HUBSPOT_DESCRIPTOR.searchPageSize,
+  expect(parseCursor(round.cursor)?.watermark).toBe(
+    Math.max(...round.upserts.map((r) => r.remoteUpdatedAt!.getTime())),
   );
 });
 
-test('more than 10,000 objects modified at one instant: paged through by id, nothing lost, no 400', async () => {
+test('more objects modified at one instant than the cap: paged through by id, nothing lost, no 400', async () => {
   const { accessToken, cursor } = await editedPortal('bulk@acme.example', () => 0);
   const round = await runRound(syncer, accessToken, { mode: 'incremental', cursor }, clock);
 
   expect(new Set(round.upserts.map((r) => r.externalId)).size).toBe(SIZE);
   expect(round.continuations.some((c) => c.tieAfterId !== null && c.phase === 'search')).toBe(true);
+  expect(new Set(searchStatuses())).toEqual(new Set([200]));
+});
+
+test('many objects sharing instants across page boundaries, and edits made while the round pages: none lost', async () => {
+  // 450 objects at one instant straddle the 200-object pages; the rest spread out after it.
+  const { accessToken, cursor, portal } = await editedPortal('ties@acme.example', (i) => (i < 450 ? 0 : i));
+  const edited: string[] = [];
+  const round = await runRound(syncer, accessToken, { mode: 'incremental', cursor }, clock, (page) => {
+    if (page < 3 || page > 5) return;
+    // An object the round already read gets a new instant, after everything else.
+    clock.advance(1000);
+    const id = String(1_000_001 + page * 10);
+    sandbox.control.updateItem('hubspot', portal.id, 'contacts', id, {
+      firstname: `Again ${page}`,
+    });
+    edited.push(id);
+  });
+  const last = new Map(round.upserts.map((r) => [r.externalId, r]));
+  expect(last.size).toBe(SIZE);
+  for (const [n, id] of edited.entries()) expect(last.get(id)?.properties.firstname).toBe(`Again ${n + 3}`);
   expect(new Set(searchStatuses())).toEqual(new Set([200]));
 });

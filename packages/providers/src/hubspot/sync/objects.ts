@@ -7,7 +7,8 @@ import { crmObjectsApi, type CrmObjectsApi, type HubSpotClientOptions } from '..
 import { HUBSPOT_DESCRIPTOR, type HubSpotObjectType } from '../descriptor';
 import { classifyHubSpotError } from '../errors';
 import { modifiedAt, toCrmObjectRecord } from '../map';
-import { continuationOf, cursorOf, type Round, roundFor } from './rounds';
+import { decodeIds, encodeIds, numericIds } from './ledger';
+import { continuationOf, cursorOf, type HubSpotCursor, parseCursor, type Round, roundFor } from './rounds';
 
 /** What distinguishes one CRM object type's sync from another's; everything else is shared. */
 export interface CrmObjectSpec {
@@ -20,53 +21,66 @@ export interface CrmObjectSpec {
 export interface CrmObjectSyncerOptions extends HubSpotClientOptions {
   /** Default `HUBSPOT_DESCRIPTOR.syncOverlapMs`; tests pass 0 to assert exact change sets. */
   overlapMs?: number;
+  /** Default `HUBSPOT_DESCRIPTOR.relistEveryMs`. */
+  relistEveryMs?: number;
 }
 
 type Page = SyncPage<'crm_objects'>;
 type SearchRound = Extract<Round, { phase: 'search' }>;
 
-const LIMITS = {
-  list: HUBSPOT_DESCRIPTOR.listPageSize,
-  search: HUBSPOT_DESCRIPTOR.searchPageSize,
-  cap: HUBSPOT_DESCRIPTOR.searchResultCap,
-};
+const LIMITS = { list: HUBSPOT_DESCRIPTOR.listPageSize, search: HUBSPOT_DESCRIPTOR.searchPageSize };
 
 /**
  * One syncer per CRM object type. A full round lists every live object (the list API has no result cap and
  * no per-second search limit); an incremental round searches by last-modified instant. Both end by listing
- * archived objects, because neither list nor search returns them among live ones. One HTTP request per page, so a crash repeats one request
- * and the 5-searches-per-second limit meets at most one search per page.
+ * archived objects, because neither list nor search returns them among live ones; a full round then reports the
+ * ids the CRM holds that it did not list, HubSpot's permanent deletes. One HTTP request per page, so a crash
+ * repeats one request and the 5-searches-per-second limit meets at most one search per page.
  */
 export function createCrmObjectSyncer(
   spec: CrmObjectSpec,
   options: CrmObjectSyncerOptions,
 ): ResourceSyncer<'crm_objects'> {
-  const overlapMs = options.overlapMs ?? HUBSPOT_DESCRIPTOR.syncOverlapMs;
+  const timing = {
+    overlapMs: options.overlapMs ?? HUBSPOT_DESCRIPTOR.syncOverlapMs,
+    relistEveryMs: options.relistEveryMs ?? HUBSPOT_DESCRIPTOR.relistEveryMs,
+  };
   return {
     resource: spec.objectType,
     table: 'crm_objects',
     objectType: spec.objectType,
     fetchPage: async (request: SyncRequest): Promise<Page> => {
       // Throws cursor_expired for a position that cannot be resumed, before any request is made.
-      const round = roundFor(request.position, request.now, overlapMs);
+      const round = roundFor(request.position, request.now, timing);
+      // Only the last page needs it; read here so a stored cursor that went bad fails before any request.
+      const previous = parseCursor(request.position.cursor);
       const api = crmObjectsApi(options, request.accessToken);
       return guarded('hubspot', `${spec.objectType} ${round.phase}`, classifyHubSpotError, () =>
-        fetchRoundPage(api, spec, round),
+        fetchRoundPage(api, spec, round, previous),
       );
     },
   };
 }
 
-function fetchRoundPage(api: CrmObjectsApi, spec: CrmObjectSpec, round: Round): Promise<Page> {
+function fetchRoundPage(
+  api: CrmObjectsApi,
+  spec: CrmObjectSpec,
+  round: Round,
+  previous: HubSpotCursor | undefined,
+): Promise<Page> {
   switch (round.phase) {
     case 'list':
       return listPage(api, spec, round);
     case 'search':
       return searchPage(api, spec, round);
     case 'archived':
-      return archivedPage(api, spec, round);
+      return archivedPage(api, spec, round, previous);
   }
 }
+
+/** The round's delivered ids with these objects' added. */
+const withSeen = (seen: string, objects: readonly SimplePublicObject[]) =>
+  encodeIds([...(decodeIds(seen) ?? []), ...numericIds(objects.map((o) => o.id))]);
 
 async function listPage(
   api: CrmObjectsApi,
@@ -77,24 +91,35 @@ async function listPage(
     ...spec.properties,
   ]);
   const after = page.paging?.next?.after;
-  // A full round may follow an earlier sync (a reset, an unresumable position), so it ends by reporting every
-  // archived object: rows the CRM still holds for them must be marked deleted. HubSpot keeps archived objects
-  // restorable for 90 days, which bounds that list.
-  const last: Round = { phase: 'archived', deletedSince: 0, after: null, nextCursor: round.startedAt };
+  const seen = withSeen(round.seen, page.results);
+  // A full round may follow an earlier sync (a reset, an unresumable position, a periodic relisting), so it ends by
+  // reporting every archived object: rows the CRM still holds for them must be marked deleted. HubSpot keeps
+  // archived objects restorable for 90 days, which bounds that list.
+  const last: Round = {
+    phase: 'archived',
+    deletedSince: 0,
+    after: null,
+    nextCursor: round.startedAt,
+    seen,
+    listed: true,
+  };
   return {
     upserts: records(spec, page.results),
     deletes: [],
-    next: { kind: 'more', continuation: continuationOf(after ? { ...round, after } : last) },
+    next: { kind: 'more', continuation: continuationOf(after ? { ...round, after, seen } : last) },
   };
 }
 
 async function searchPage(api: CrmObjectsApi, spec: CrmObjectSpec, round: SearchRound): Promise<Page> {
   const result = await api.searchApi.doSearch(spec.objectType, searchRequest(spec, round));
-  const seen = result.results
+  const read = result.results
     .map((object) => modifiedAt(object, spec.modifiedProperty))
     .filter((ms): ms is number => ms !== null);
-  const nextCursor = Math.max(round.nextCursor, ...seen);
-  const next = nextSearchRound({ ...round, nextCursor }, result.results, result.paging?.next?.after, spec);
+  const next = nextSearchRound(
+    { ...round, nextCursor: Math.max(round.nextCursor, ...read), seen: withSeen(round.seen, result.results) },
+    result.results,
+    spec,
+  );
   return {
     upserts: records(spec, result.results),
     deletes: [],
@@ -103,8 +128,10 @@ async function searchPage(api: CrmObjectsApi, spec: CrmObjectSpec, round: Search
 }
 
 /**
- * `modified GTE since`, ascending, paged with `after`; or, while paging through one instant's ties, `modified EQ
- * since AND hs_object_id GT last id` ascending by id, a fresh query each page so the cap never applies.
+ * `modified GTE since` ascending; or, while paging through one instant's ties, `modified EQ since AND hs_object_id
+ * GT last id` ascending by id. Never `after`: HubSpot's search `after` is an offset into a list that re-sorts as
+ * objects change, so paging with it skips one object per edit made meanwhile (docs/providers/hubspot.md#paging-cursors),
+ * and it stops at 10,000 results. A fresh query from the last instant read has neither problem.
  */
 export function searchRequest(spec: CrmObjectSpec, round: SearchRound): PublicObjectSearchRequest {
   const filter = (propertyName: string, operator: `${FilterOperatorEnum}`, value: string) => ({
@@ -124,42 +151,37 @@ export function searchRequest(spec: CrmObjectSpec, round: SearchRound): PublicOb
     sorts: [{ propertyName: sortBy, direction: 'ASCENDING' }] as unknown as string[],
     properties: [...spec.properties],
     limit: LIMITS.search,
-    ...(round.after !== null && !tie ? { after: round.after } : {}),
   };
 }
 
 /**
- * Where the search goes after a page: on with `after`; a new query from the last modified instant seen when the
- * next page would reach past the result cap; through that instant's ties by id when a new query would start
- * where this one did (more objects share it than one query returns); and to the archived phase at the end.
+ * Where the search goes after a page. A short page read everything from `since` on: the round moves to the archived
+ * phase. A full page moves `since` to the last instant read (its objects come again, which upserts absorb); when
+ * the whole page shares `since`, that instant is paged by id first, then the search goes on after it.
  */
 export function nextSearchRound(
   round: SearchRound,
   results: readonly SimplePublicObject[],
-  after: string | undefined,
   spec: Pick<CrmObjectSpec, 'modifiedProperty'>,
 ): Round {
   const last = results.at(-1);
+  const full = last !== undefined && results.length >= LIMITS.search;
   if (round.tieAfterId !== null) {
-    if (!last || results.length < LIMITS.search) {
-      return { ...round, since: round.since + 1, after: null, tieAfterId: null };
-    }
-    return { ...round, tieAfterId: last.id };
+    return full ? { ...round, tieAfterId: last.id } : { ...round, since: round.since + 1, tieAfterId: null };
   }
-  if (after === undefined || !last) {
-    const { deletedSince, nextCursor } = round;
-    return { phase: 'archived', deletedSince, after: null, nextCursor };
+  if (!full) {
+    const { deletedSince, nextCursor, seen } = round;
+    return { phase: 'archived', deletedSince, after: null, nextCursor, seen, listed: false };
   }
-  if (Number(after) + LIMITS.search <= LIMITS.cap) return { ...round, after };
-  const restartAt = modifiedAt(last, spec.modifiedProperty) ?? round.since;
-  if (restartAt > round.since) return { ...round, since: restartAt, after: null };
-  return { ...round, after: null, tieAfterId: '0' };
+  const lastAt = modifiedAt(last, spec.modifiedProperty) ?? round.since;
+  return lastAt > round.since ? { ...round, since: lastAt } : { ...round, tieAfterId: '0' };
 }
 
 async function archivedPage(
   api: CrmObjectsApi,
   spec: CrmObjectSpec,
   round: Extract<Round, { phase: 'archived' }>,
+  previous: HubSpotCursor | undefined,
 ): Promise<Page> {
   const page = await api.basicApi.getPage(
     spec.objectType,
@@ -176,12 +198,33 @@ async function archivedPage(
     .filter((object) => !object.archivedAt || object.archivedAt.getTime() >= round.deletedSince)
     .map((object) => object.id);
   const after = page.paging?.next?.after;
+  if (after)
+    return {
+      upserts: [],
+      deletes,
+      next: { kind: 'more', continuation: continuationOf({ ...round, after }) },
+    };
+  return { upserts: [], ...roundEnd(round, deletes, previous) };
+}
+
+/**
+ * The end of a round: the cursor with the ids the CRM now holds. After a full listing those are exactly the ids
+ * listed, and every id held before and not listed is gone from HubSpot without a trace (archived ones were just
+ * reported; the rest were deleted permanently); after a search they are the ids held before plus those delivered.
+ */
+function roundEnd(
+  round: Extract<Round, { phase: 'archived' }>,
+  deletes: string[],
+  previous: HubSpotCursor | undefined,
+): Pick<Page, 'deletes' | 'next'> {
+  const seen = decodeIds(round.seen) ?? new Set<number>();
+  const held = previous?.ids ?? new Set<number>();
+  const gone = round.listed ? [...held].filter((id) => !seen.has(id)).map(String) : [];
+  const ids = round.listed ? round.seen : encodeIds([...held, ...seen]);
+  const listedAt = round.listed ? round.nextCursor : (previous?.listedAt ?? 0);
   return {
-    upserts: [],
-    deletes,
-    next: after
-      ? { kind: 'more', continuation: continuationOf({ ...round, after }) }
-      : { kind: 'caught_up', cursor: cursorOf(round.nextCursor) },
+    deletes: [...deletes, ...gone],
+    next: { kind: 'caught_up', cursor: cursorOf({ watermark: round.nextCursor, listedAt, ids }) },
   };
 }
 

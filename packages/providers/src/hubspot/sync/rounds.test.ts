@@ -1,10 +1,12 @@
 import { ClassifiedProviderError, type SyncPosition } from '@crm-sync/core';
 import { type SimplePublicObject } from '@hubspot/api-client/lib/codegen/crm/objects/models/SimplePublicObject';
 import { nextSearchRound, searchRequest } from './objects';
-import { continuationOf, type Round, roundFor } from './rounds';
+import { continuationOf, cursorOf, parseCursor, type Round, roundFor } from './rounds';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 const CURSOR = Date.parse('2026-03-01T09:00:00.000Z');
+const LISTED = Date.parse('2026-03-01T08:00:00.000Z');
+const TIMING = { overlapMs: 1000, relistEveryMs: 24 * 3_600_000 };
 const spec = {
   objectType: 'deals' as const,
   modifiedProperty: 'hs_lastmodifieddate',
@@ -14,47 +16,72 @@ type SearchRound = Extract<Round, { phase: 'search' }>;
 const search: SearchRound = {
   phase: 'search',
   since: CURSOR - 1000,
-  after: null,
   tieAfterId: null,
   deletedSince: CURSOR - 1000,
   nextCursor: CURSOR,
+  seen: '',
 };
+const stored = cursorOf({ watermark: CURSOR, listedAt: LISTED, ids: '1+2' });
+const list = { phase: 'list', startedAt: NOW.getTime(), after: null, seen: '' };
+
+describe('cursor', () => {
+  it('holds the watermark, the last listing and the ids; a bare instant reads as listed then, no ids', () => {
+    expect(stored).toBe('2026-03-01T09:00:00.000Z|2026-03-01T08:00:00.000Z|1+2');
+    expect(parseCursor(stored)).toEqual({ watermark: CURSOR, listedAt: LISTED, ids: new Set([1, 2, 3]) });
+    expect(parseCursor(new Date(CURSOR).toISOString())).toEqual({
+      watermark: CURSOR,
+      listedAt: CURSOR,
+      ids: new Set(),
+    });
+    expect(parseCursor(`${stored}|x`)).toBeUndefined();
+    expect(parseCursor(stored.replace('1+2', '1;2'))).toBeUndefined();
+  });
+});
 
 describe('roundFor', () => {
   it('starts a full round at `now`, taken before anything is listed', () => {
-    expect(roundFor({ mode: 'full', cursor: null, continuation: null }, NOW, 1000)).toEqual({
-      phase: 'list',
-      startedAt: NOW.getTime(),
-      after: null,
-    });
+    expect(roundFor({ mode: 'full', cursor: null, continuation: null }, NOW, TIMING)).toEqual(list);
   });
 
-  it.each([new Date(CURSOR).toISOString(), String(CURSOR)])(
-    'starts an incremental round an overlap before the cursor (%s)',
-    (cursor) => {
-      expect(roundFor({ mode: 'incremental', cursor, continuation: null }, NOW, 1000)).toEqual(search);
-    },
-  );
+  it('starts an incremental round an overlap before the watermark', () => {
+    expect(roundFor({ mode: 'incremental', cursor: stored, continuation: null }, NOW, TIMING)).toEqual(
+      search,
+    );
+  });
+
+  it('lists everything instead once the last listing is `relistEveryMs` old', () => {
+    const later = new Date(LISTED + TIMING.relistEveryMs);
+    const due = roundFor({ mode: 'incremental', cursor: stored, continuation: null }, later, TIMING);
+    expect(due).toEqual({ ...list, startedAt: later.getTime() });
+  });
 
   it('resumes from a stored continuation whatever the mode says', () => {
-    const archived: Round = { phase: 'archived', deletedSince: 5, after: '200', nextCursor: 9 };
-    const stored = JSON.parse(JSON.stringify(continuationOf(archived))) as SyncPosition['continuation'];
-    expect(roundFor({ mode: 'full', cursor: null, continuation: stored }, NOW, 1000)).toEqual(archived);
+    const archived: Round = {
+      phase: 'archived',
+      deletedSince: 5,
+      after: 'x',
+      nextCursor: 9,
+      seen: '1',
+      listed: true,
+    };
+    const json = JSON.parse(JSON.stringify(continuationOf(archived))) as SyncPosition['continuation'];
+    expect(roundFor({ mode: 'full', cursor: null, continuation: json }, NOW, TIMING)).toEqual(archived);
   });
 
   it.each<[string, SyncPosition]>([
     ['incremental without a cursor', { mode: 'incremental', cursor: null, continuation: null }],
     ['an unreadable cursor', { mode: 'incremental', cursor: 'soon', continuation: null }],
-    ['an unknown phase', { mode: 'full', cursor: null, continuation: { phase: 'walk', after: null } }],
+    ['an unknown phase', { mode: 'full', cursor: null, continuation: { phase: 'walk', seen: '' } }],
     [
       'a numeric after',
-      { mode: 'full', cursor: null, continuation: { phase: 'list', startedAt: 1, after: 3 } },
+      { mode: 'full', cursor: null, continuation: { phase: 'list', startedAt: 1, after: 3, seen: '' } },
     ],
+    ['unreadable ids', { mode: 'full', cursor: null, continuation: { ...list, seen: 'a;b' } }],
     ['a search without since', { mode: 'full', cursor: null, continuation: { ...search, since: 'x' } }],
   ])('%s is cursor_expired', (_name, position) => {
     const thrown = (() => {
       try {
-        return roundFor(position, NOW, 1000);
+        return roundFor(position, NOW, TIMING);
       } catch (error) {
         return error;
       }
@@ -74,60 +101,59 @@ const page = (count: number, modified: (i: number) => number) =>
   Array.from({ length: count }, (_, i) => object(3_000_000 + i, modified(i)));
 
 describe('nextSearchRound', () => {
-  const full = page(200, (i) => CURSOR + i);
-
-  it('follows `after` while the next page stays inside the 10,000 cap', () => {
-    expect(nextSearchRound(search, full, '9800', spec)).toEqual({ ...search, after: '9800' });
-  });
-
-  it('starts a new query from the last modified instant seen before the next page would pass the cap', () => {
-    expect(nextSearchRound({ ...search, after: '9800' }, full, '10000', spec)).toEqual({
+  it('starts the next query at the last instant read after a full page', () => {
+    expect(
+      nextSearchRound(
+        search,
+        page(200, (i) => CURSOR + i),
+        spec,
+      ),
+    ).toEqual({
       ...search,
       since: CURSOR + 199,
-      after: null,
     });
   });
 
-  it('pages ties by id when the new query would start where this one did', () => {
+  it('pages ties by id when a whole page shares the instant it started at, then goes on after it', () => {
     const tied = page(200, () => search.since);
-    expect(nextSearchRound({ ...search, after: '9800' }, tied, '10000', spec)).toEqual({
-      ...search,
-      after: null,
-      tieAfterId: '0',
-    });
+    expect(nextSearchRound(search, tied, spec)).toEqual({ ...search, tieAfterId: '0' });
     const inTies = { ...search, tieAfterId: '0' };
-    expect(nextSearchRound(inTies, tied, '200', spec)).toEqual({ ...search, tieAfterId: '3000199' });
-    expect(nextSearchRound(inTies, tied.slice(0, 3), undefined, spec)).toEqual({
-      ...search,
-      since: search.since + 1,
-    });
+    expect(nextSearchRound(inTies, tied, spec)).toEqual({ ...search, tieAfterId: '3000199' });
+    expect(nextSearchRound(inTies, tied.slice(0, 3), spec)).toEqual({ ...search, since: search.since + 1 });
   });
 
-  it('moves to the archived phase at the end, carrying the round window and cursor', () => {
-    expect(nextSearchRound(search, full.slice(0, 5), undefined, spec)).toEqual({
+  it('moves to the archived phase after a short page, carrying the round window, cursor and ids', () => {
+    expect(
+      nextSearchRound(
+        { ...search, seen: '5' },
+        page(5, (i) => CURSOR + i),
+        spec,
+      ),
+    ).toEqual({
       phase: 'archived',
       deletedSince: search.deletedSince,
       after: null,
       nextCursor: search.nextCursor,
+      seen: '5',
+      listed: false,
     });
   });
 });
 
 describe('searchRequest', () => {
-  it('filters GTE since and sorts ascending on the modified property, with `after`', () => {
-    expect(searchRequest(spec, { ...search, after: '400' })).toEqual({
+  it('filters GTE since and sorts ascending on the modified property, never with `after`', () => {
+    expect(searchRequest(spec, search)).toEqual({
       filterGroups: [
         { filters: [{ propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: String(search.since) }] },
       ],
       sorts: [{ propertyName: 'hs_lastmodifieddate', direction: 'ASCENDING' }],
       properties: ['dealname'],
       limit: 200,
-      after: '400',
     });
   });
 
   it('pages one instant by id, a fresh query each time', () => {
-    expect(searchRequest(spec, { ...search, after: '400', tieAfterId: '3000199' })).toMatchObject({
+    expect(searchRequest(spec, { ...search, tieAfterId: '3000199' })).toMatchObject({
       filterGroups: [
         {
           filters: [
@@ -138,6 +164,5 @@ describe('searchRequest', () => {
       ],
       sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
     });
-    expect(searchRequest(spec, { ...search, after: '400', tieAfterId: '0' })).not.toHaveProperty('after');
   });
 });
