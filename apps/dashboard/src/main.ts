@@ -1,15 +1,14 @@
 // dashboard process: Bull Board for operators; configuration, wiring and lifecycle only.
-import { loadConfigOrExit } from '@crm-sync/config';
-import { createLogger, runProcess, type Stop } from '@crm-sync/observability';
-import { createRedisConnection, JOB_CATALOG, JobProducer, type CatalogQueue } from '@crm-sync/queue';
+import { runProcess, type Stop } from '@crm-sync/observability';
+import { JOB_CATALOG, type CatalogQueue } from '@crm-sync/queue';
+import { startRuntime } from '@crm-sync/runtime';
 import { buildDashboard } from './server';
 
 async function start(): Promise<Stop> {
-  const config = loadConfigOrExit('dashboard');
-  const settings = config.dashboard;
-  const logger = createLogger({ name: 'dashboard', level: config.logLevel });
-  const redis = createRedisConnection({ url: config.redis.url, role: 'worker', connectionName: 'dashboard' });
-  const producer = new JobProducer({ connection: redis, prefix: settings.queuePrefix });
+  // Bull Board reads queues with blocking-safe settings, as a worker connection does.
+  const runtime = await startRuntime({ app: 'dashboard', redisRole: 'worker' });
+  const { logger, producer } = runtime;
+  const settings = runtime.config.dashboard;
   const queues = (Object.keys(JOB_CATALOG) as CatalogQueue[]).map((name) => producer.queue(name));
   const app = await buildDashboard({ queues, credentials: settings, logger });
   await app.listen({ host: settings.host, port: settings.port });
@@ -17,8 +16,7 @@ async function start(): Promise<Stop> {
 
   return async () => {
     await app.close();
-    await producer.close();
-    await redis.quit();
+    await runtime.close();
   };
 }
 

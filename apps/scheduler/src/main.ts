@@ -1,29 +1,20 @@
 // scheduler process: configuration, wiring and lifecycle only; the claiming logic lives in @crm-sync/scheduling.
 import type { AddressInfo } from 'node:net';
-import { loadConfigOrExit } from '@crm-sync/config';
-import { createDataSource } from '@crm-sync/db';
-import { createLogger, createMetrics, runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
-import { createRedisConnection, JobProducer } from '@crm-sync/queue';
+import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
+import { startRuntime } from '@crm-sync/runtime';
 import { Scheduler } from '@crm-sync/scheduling';
 import { tickMetrics } from './metrics';
 
 async function start(): Promise<Stop> {
-  const config = loadConfigOrExit('scheduler');
-  const settings = config.scheduler;
-  const logger = createLogger({ name: 'scheduler', level: config.logLevel });
-  const db = createDataSource({
-    url: config.database.url,
+  // A scheduler claims in batches from one loop: a few database connections are plenty.
+  const runtime = await startRuntime({
+    app: 'scheduler',
+    redisRole: 'producer',
+    database: true,
     poolSize: 4,
-    applicationName: 'crm-sync-scheduler',
   });
-  await db.initialize();
-  const redis = createRedisConnection({
-    url: config.redis.url,
-    role: 'producer',
-    connectionName: 'scheduler',
-  });
-  const producer = new JobProducer({ connection: redis, prefix: settings.queuePrefix });
-  const metrics = createMetrics({ defaultLabels: { app: 'scheduler' } });
+  const { config, logger, metrics, db, producer } = runtime;
+  const settings = config.scheduler;
   const scheduler = new Scheduler({
     db,
     producer,
@@ -37,10 +28,7 @@ async function start(): Promise<Stop> {
   const ops = await startOpsServer({
     ...settings.http,
     metrics,
-    health: {
-      postgres: async () => void (await db.query('SELECT 1')),
-      redis: async () => void (await redis.ping()),
-    },
+    health: runtime.health,
   });
   scheduler.start();
   logger.info({ tickMs: settings.tickMs, opsPort: (ops.address() as AddressInfo).port }, 'ready');
@@ -49,9 +37,7 @@ async function start(): Promise<Stop> {
     logger.info('shutting down after the current tick');
     await scheduler.stop();
     ops.close();
-    await producer.close();
-    await redis.quit();
-    await db.destroy();
+    await runtime.close();
   };
 }
 

@@ -1,10 +1,8 @@
 // worker process: configuration, wiring and lifecycle only; behaviour lives in the packages and processor.ts.
 import type { AddressInfo } from 'node:net';
-import { loadConfigOrExit } from '@crm-sync/config';
-import { createDataSource } from '@crm-sync/db';
-import { createLogger, createMetrics, runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
-import { createRedisConnection, JobProducer } from '@crm-sync/queue';
+import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
 import { connectionOutcomes, handleConnectionEvent } from '@crm-sync/connections';
+import { startRuntime } from '@crm-sync/runtime';
 import {
   AccessTokens,
   DEFAULT_ACCESS_TOKEN_OPTIONS,
@@ -20,30 +18,13 @@ import { createTokenRefreshProcessor } from './tokenRefreshProcessor';
 import { startWorkers } from './workers';
 
 async function start(): Promise<Stop> {
-  const config = loadConfigOrExit('worker');
+  const runtime = await startRuntime({ app: 'worker', redisRole: 'worker', database: true });
+  const { config, logger, metrics, db, producer, redis } = runtime;
   const { worker: settings } = config;
-  const logger = createLogger({ name: 'worker', level: config.logLevel });
-  const db = createDataSource({
-    url: config.database.url,
-    poolSize: config.database.poolSize,
-    applicationName: 'crm-sync-worker',
-  });
-  await db.initialize();
-  // BullMQ's workers block on their connection; engine commands (locks, notifications) get their own.
-  const bullRedis = createRedisConnection({
-    url: config.redis.url,
-    role: 'worker',
-    connectionName: 'worker-bullmq',
-  });
-  const redis = createRedisConnection({
-    url: config.redis.url,
-    role: 'worker',
-    connectionName: 'worker-engine',
-  });
-  const producer = new JobProducer({ connection: redis, prefix: settings.queuePrefix });
+  // BullMQ's workers block on their connection; engine commands (locks, notifications) use the runtime's.
+  const bullRedis = runtime.redisConnection('worker-bullmq', 'worker');
   const credentials = new CredentialStore({ db, keyRing: new KeyRing(config.vault) });
   const providers = adaptersFromConfig(config.providers, config.connectApi.publicBaseUrl);
-  const metrics = createMetrics({ defaultLabels: { app: 'worker' } });
   const deps: SyncEngineDeps = {
     db,
     adapters: providers.adapters,
@@ -51,7 +32,7 @@ async function start(): Promise<Stop> {
     tokens: new AccessTokens({
       credentials,
       redis,
-      keyPrefix: `${settings.queuePrefix}:`,
+      keyPrefix: `${config.queues.prefix}:`,
       refreshMarginMs: settings.tokenRefreshMarginMs,
       lockTtlMs: DEFAULT_ACCESS_TOKEN_OPTIONS.lockTtlMs,
     }),
@@ -85,7 +66,7 @@ async function start(): Promise<Stop> {
   const workers = startWorkers({
     ...settings,
     connection: bullRedis,
-    prefix: settings.queuePrefix,
+    prefix: config.queues.prefix,
     processors: {
       'sync-google': sync('sync-google'),
       'sync-microsoft': sync('sync-microsoft'),
@@ -104,10 +85,7 @@ async function start(): Promise<Stop> {
   const ops = await startOpsServer({
     ...settings.http,
     metrics,
-    health: {
-      postgres: async () => void (await db.query('SELECT 1')),
-      redis: async () => void (await redis.ping()),
-    },
+    health: runtime.health,
   });
   logger.info(
     {
@@ -125,9 +103,7 @@ async function start(): Promise<Stop> {
     // Worker.close() stops fetching and waits for active jobs; slices are budget-bounded, so this is short.
     await Promise.all(workers.map((w) => w.close()));
     ops.close();
-    await producer.close();
-    await Promise.all([bullRedis.quit(), redis.quit()]);
-    await db.destroy();
+    await runtime.close();
     await providers.close();
     logger.info('stopped');
   };

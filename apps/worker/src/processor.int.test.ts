@@ -5,10 +5,10 @@ import type { SliceOutcome, SliceRequest } from '@crm-sync/sync-engine';
 import { createTestRedis, type TestRedis } from '@crm-sync/testing';
 import { QueueEvents, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { createSyncProcessor, type SyncQueue } from './processor';
+import { createSyncProcessor } from './processor';
 import { startWorkers } from './workers';
 
-const QUEUE: SyncQueue = SYNC_QUEUES.hubspot;
+const QUEUE = SYNC_QUEUES.hubspot;
 const zero = { pages: 1, added: 0, updated: 0, unchanged: 0, deleted: 0 };
 
 let redis: TestRedis;

@@ -13,7 +13,7 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createSyncProcessor } from './processor';
 import { enqueueSync, sizeFromEnv, workerCase } from '../test/cases';
-import { startWorkers } from './workers';
+import { startWorkers, type Processors } from './workers';
 
 const c = workerCase();
 const BIG = sizeFromEnv('FAIRNESS_BIG_SIZE', 50_000);
@@ -55,6 +55,7 @@ function startWorker(concurrency: number, sliceMs: number): void {
     limiters: { 'sync-google': limit, 'sync-microsoft': limit, 'sync-hubspot': limit },
     stalledIntervalMs: 5_000,
     lockDurationMs: 10_000,
+    // A computed key of a union type widens to a string index; the case's queue is the one key.
     processors: {
       [queue]: () =>
         createSyncProcessor({
@@ -65,7 +66,7 @@ function startWorker(concurrency: number, sliceMs: number): void {
           logger,
           metrics,
         }),
-    },
+    } as Processors<typeof queue>,
   });
 }
 

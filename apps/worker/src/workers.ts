@@ -1,20 +1,26 @@
-import { SYNC_QUEUE_NAMES, type RateLimit, type SyncQueueName, type WorkerQueueName } from '@crm-sync/config';
+import type { RateLimit } from '@crm-sync/config';
+import { SYNC_QUEUE_NAMES, type SyncQueueName, type WorkerQueueName } from '@crm-sync/core';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 
-/** A processor per consumed queue; a typed map, so a queue without a handler is a type error. */
-export type Processors = { [Q in WorkerQueueName]: () => (job: Job, token?: string) => Promise<unknown> };
+type Processor = (job: Job, token?: string) => Promise<unknown>;
 
-export interface WorkersOptions {
+/**
+ * A processor factory for each queue in `Q`: the map is typed by the queues consumed, so a consumed queue without
+ * a handler does not compile (the worker app consumes any of WORKER_QUEUE_NAMES, so it must handle all of them).
+ */
+export type Processors<Q extends WorkerQueueName = WorkerQueueName> = { [K in Q]: () => Processor };
+
+export interface WorkersOptions<Q extends WorkerQueueName> {
   connection: Redis;
   prefix: string;
-  queues: readonly WorkerQueueName[];
+  queues: readonly Q[];
   concurrency: number;
   /** Applied to the sync queues (one per provider); shared by every worker process through Redis. */
   limiters: Readonly<Record<SyncQueueName, RateLimit>>;
   stalledIntervalMs: number;
   lockDurationMs: number;
-  processors: Partial<Processors>;
+  processors: Processors<Q>;
 }
 
 const isSyncQueue = (queue: WorkerQueueName): queue is SyncQueueName =>
@@ -24,10 +30,9 @@ const isSyncQueue = (queue: WorkerQueueName): queue is SyncQueueName =>
  * One BullMQ Worker per consumed queue. Stalled checks hand a job whose process died (its lock expired) to
  * another worker; sync slices are idempotent, so the repeat costs at most one page.
  */
-export function startWorkers(options: WorkersOptions): Worker[] {
+export function startWorkers<Q extends WorkerQueueName>(options: WorkersOptions<Q>): Worker[] {
   return options.queues.map((queue) => {
-    const processor = options.processors[queue];
-    if (!processor) throw new Error(`no processor for queue ${queue}`);
+    const processor: () => Processor = options.processors[queue];
     const limit = isSyncQueue(queue) ? options.limiters[queue] : undefined;
     return new Worker(queue, processor(), {
       connection: options.connection,

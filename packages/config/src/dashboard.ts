@@ -6,7 +6,6 @@ export interface DashboardConfig {
   port: number;
   user: string;
   password: string;
-  queuePrefix: string;
 }
 
 /** Public on purpose (it is in this file): development only, refused when NODE_ENV=production. */
@@ -20,6 +19,5 @@ export function dashboardConfig(env: Env): DashboardConfig {
     port: env.DASHBOARD_PORT,
     user: env.DASHBOARD_USER,
     password,
-    queuePrefix: env.WORKER_QUEUE_PREFIX,
   };
 }

@@ -9,14 +9,6 @@ export {
   type ProvidersConfig,
 } from './providers';
 export { DEV_SERVICE_TOKENS, parseServiceTokens, type ServiceToken } from './serviceTokens';
-export {
-  SYNC_QUEUE_NAMES,
-  WORKER_QUEUE_NAMES,
-  workerConfig,
-  type RateLimit,
-  type SyncQueueName,
-  type WorkerConfig,
-  type WorkerQueueName,
-} from './worker';
+export { workerConfig, type RateLimit, type WorkerConfig } from './worker';
 export { schedulerConfig, type SchedulerConfig } from './scheduler';
 export { dashboardConfig, DEV_DASHBOARD_PASSWORD, type DashboardConfig } from './dashboard';

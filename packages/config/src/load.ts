@@ -12,6 +12,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   database: { url: string; poolSize: number };
   redis: { url: string };
+  /** Every process's BullMQ key prefix; one setting, so producers and consumers always meet. */
+  queues: { prefix: string };
   vault: VaultKeysConfig;
   connectApi: {
     host: string;
@@ -49,6 +51,7 @@ export function loadConfig(source: EnvSource = process.env, app?: AppName): Conf
     logLevel: env.LOG_LEVEL,
     database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
     redis: { url: env.REDIS_URL },
+    queues: { prefix: env.WORKER_QUEUE_PREFIX },
     vault: parseVaultKeys(env.VAULT_KEYS ?? DEV_VAULT_KEYS, env.VAULT_ACTIVE_KEY_ID),
     connectApi: {
       host: env.CONNECT_API_HOST,

@@ -8,7 +8,6 @@ export interface SchedulerConfig {
   syncIntervalMs: number;
   jitterRatio: number;
   tokenRefreshMarginMs: number;
-  queuePrefix: string;
   http: { host: string; port: number };
 }
 
@@ -19,7 +18,6 @@ export function schedulerConfig(env: Env): SchedulerConfig {
     syncIntervalMs: env.SYNC_INCREMENTAL_INTERVAL_MS,
     jitterRatio: env.SYNC_INTERVAL_JITTER_RATIO,
     tokenRefreshMarginMs: env.TOKEN_REFRESH_MARGIN_MS,
-    queuePrefix: env.WORKER_QUEUE_PREFIX,
     http: { host: env.SCHEDULER_HTTP_HOST, port: env.SCHEDULER_HTTP_PORT },
   };
 }

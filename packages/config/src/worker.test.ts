@@ -2,7 +2,8 @@ import { ConfigError, loadConfig } from './index';
 
 describe('worker configuration', () => {
   it('consumes every sync queue with development defaults', () => {
-    const { worker } = loadConfig({});
+    const { worker, queues } = loadConfig({});
+    expect(queues.prefix).toBe('crm-sync');
     expect(worker.queues).toEqual([
       'sync-google',
       'sync-microsoft',
@@ -12,11 +13,15 @@ describe('worker configuration', () => {
     ]);
     expect(worker).toMatchObject({
       concurrency: 4,
-      queuePrefix: 'crm-sync',
       sliceMs: 20_000,
       http: { host: '127.0.0.1', port: 3001 },
       limiters: { 'sync-google': { max: 50, durationMs: 1000 } },
     });
+  });
+
+  it('gives every process the one queue prefix', () => {
+    const config = loadConfig({ WORKER_QUEUE_PREFIX: 'tenant-a' });
+    expect(config.queues.prefix).toBe('tenant-a');
   });
 
   it('parses queues, limits and numbers', () => {

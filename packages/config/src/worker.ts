@@ -1,12 +1,6 @@
+import { WORKER_QUEUE_NAMES, type SyncQueueName, type WorkerQueueName } from '@crm-sync/core';
 import { ConfigError } from './errors';
 import type { Env } from './schema';
-
-/** The sync queues a worker may consume; the same names as @crm-sync/queue's SYNC_QUEUES (config has no deps). */
-export const SYNC_QUEUE_NAMES = ['sync-google', 'sync-microsoft', 'sync-hubspot'] as const;
-export type SyncQueueName = (typeof SYNC_QUEUE_NAMES)[number];
-/** Every queue a worker can consume: the sync queues plus on-demand token refreshes and inbound events. */
-export const WORKER_QUEUE_NAMES = [...SYNC_QUEUE_NAMES, 'token-refresh', 'connection-events'] as const;
-export type WorkerQueueName = (typeof WORKER_QUEUE_NAMES)[number];
 
 export interface RateLimit {
   max: number;
@@ -15,7 +9,6 @@ export interface RateLimit {
 
 export interface WorkerConfig {
   queues: WorkerQueueName[];
-  queuePrefix: string;
   concurrency: number;
   http: { host: string; port: number };
   /** BullMQ limiter per sync queue. */
@@ -39,7 +32,6 @@ export function workerConfig(env: Env): WorkerConfig {
   }
   return {
     queues: parseQueues(env.WORKER_QUEUES),
-    queuePrefix: env.WORKER_QUEUE_PREFIX,
     concurrency: env.WORKER_CONCURRENCY,
     http: { host: env.WORKER_HTTP_HOST, port: env.WORKER_HTTP_PORT },
     limiters: {

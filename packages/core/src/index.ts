@@ -60,3 +60,12 @@ export type {
   SyncPosition,
   SyncRequest,
 } from './sync';
+export {
+  QUEUE_NAMES,
+  SYNC_QUEUE_NAMES,
+  SYNC_QUEUES,
+  WORKER_QUEUE_NAMES,
+  type QueueName,
+  type SyncQueueName,
+  type WorkerQueueName,
+} from './queues';

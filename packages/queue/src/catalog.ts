@@ -1,11 +1,12 @@
 import {
   connectionEventSchema,
   crmNotificationSchema,
+  QUEUE_NAMES,
+  SYNC_QUEUES,
   syncJobSchema,
   tokenRefreshJobSchema,
 } from '@crm-sync/core';
 import type { z } from 'zod';
-import { QUEUE_NAMES, SYNC_QUEUES } from './names';
 
 interface JobSpec<S extends z.ZodType> {
   schema: S;

@@ -1,8 +1,9 @@
 export { JOB_CATALOG, type CatalogQueue, type JobPayload, type ParsedJobPayload } from './catalog';
 export { createRedisConnection, type RedisConnectionOptions } from './connection';
-export { DEFAULT_QUEUE_PREFIX, QUEUE_NAMES, SYNC_QUEUES, type QueueName } from './names';
+// Queue names live in @crm-sync/core, the one place every process reads them from.
+export { QUEUE_NAMES, SYNC_QUEUES, type QueueName } from '@crm-sync/core';
 export {
-  EnqueueTimeoutError,
+  QueueUnavailableError,
   JobProducer,
   type EnqueueOptions,
   type EventFields,

@@ -3,7 +3,6 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { JOB_CATALOG, type CatalogQueue, type JobPayload } from './catalog';
-import { DEFAULT_QUEUE_PREFIX } from './names';
 
 export interface EnqueueOptions {
   /** A unique id (e.g. an event id): BullMQ ignores an add whose id exists in any state. No `:` (BullMQ 6). */
@@ -25,7 +24,8 @@ export type EventFields<Q extends EventQueue> = WithoutIds<JobPayload<Q>> & { ty
 
 export interface ProducerOptions {
   connection: Redis;
-  prefix?: string;
+  /** BullMQ key prefix; every process passes the configured one (`WORKER_QUEUE_PREFIX`), there is no default. */
+  prefix: string;
   /**
    * BullMQ waits for Redis to become ready before adding, indefinitely. A producer in a request path or a
    * scheduler tick must fail instead, so the caller can answer or retry; default 5 s.
@@ -33,9 +33,12 @@ export interface ProducerOptions {
   timeoutMs?: number;
 }
 
-/** Redis did not accept the jobs in time; nothing can be assumed added (dedupe keys make a retry safe). */
-export class EnqueueTimeoutError extends Error {
-  override name = 'EnqueueTimeoutError';
+/**
+ * Redis did not accept the jobs (it refused, or did not answer in time): nothing can be assumed added (dedupe keys
+ * make a retry safe). Callers answer it as "try again later", never as success.
+ */
+export class QueueUnavailableError extends Error {
+  override name = 'QueueUnavailableError';
 }
 
 /** Adds validated jobs to the catalog's queues; one BullMQ Queue object per queue name, created on first use. */
@@ -81,7 +84,11 @@ export class JobProducer {
       this.queue(queue).addBulk(prepared),
       this.options.timeoutMs ?? 5_000,
       `Redis did not accept ${prepared.length} ${queue} job(s) in time`,
-    );
+    ).catch((error: unknown) => {
+      if (error instanceof QueueUnavailableError) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new QueueUnavailableError(`Redis refused ${prepared.length} ${queue} job(s): ${reason}`);
+    });
     return added.map((job, i) => {
       if (!job.id) throw new Error(`BullMQ returned no job id for ${queue} job ${i}`);
       return job.id;
@@ -108,7 +115,7 @@ export class JobProducer {
     if (!queue) {
       queue = new Queue(name, {
         connection: this.options.connection,
-        prefix: this.options.prefix ?? DEFAULT_QUEUE_PREFIX,
+        prefix: this.options.prefix,
       });
       this.queues.set(name, queue);
     }
@@ -124,7 +131,7 @@ export class JobProducer {
 async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new EnqueueTimeoutError(message)), ms);
+    timer = setTimeout(() => reject(new QueueUnavailableError(message)), ms);
   });
   try {
     return await Promise.race([work, timeout]);

@@ -1,6 +1,6 @@
 import {
   createRedisConnection,
-  EnqueueTimeoutError,
+  QueueUnavailableError,
   JobProducer,
   QUEUE_NAMES,
   SYNC_QUEUES,
@@ -142,7 +142,7 @@ describe('dispatchDueSyncs', () => {
     queue.on('error', () => undefined);
     await expect(
       dispatchDueSyncs({ db: db.dataSource, producer: broken, intervals, batchSize: 10 }),
-    ).rejects.toBeInstanceOf(EnqueueTimeoutError);
+    ).rejects.toBeInstanceOf(QueueUnavailableError);
     connection.disconnect();
     await queue.close().catch(() => undefined);
     const due = await db.dataSource.query(

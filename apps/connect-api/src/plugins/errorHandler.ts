@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { QueueUnavailableError } from '@crm-sync/queue';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { errorBody, HttpError } from './httpErrors';
 
@@ -24,6 +25,14 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.status(error.statusCode).send(errorBody('bad_request', error.message));
+    }
+    if (error instanceof QueueUnavailableError) {
+      // The request was not handed on (no worker will see it): the caller must know and may retry.
+      request.log.warn({ err: error }, 'queue unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', '5')
+        .send(errorBody('queue_unavailable', 'the request could not be queued, retry later'));
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send(errorBody('internal', 'internal error'));

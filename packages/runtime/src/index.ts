@@ -1,0 +1,1 @@
+export { startRuntime, type DatabaseRuntime, type Runtime, type RuntimeOptions } from './runtime';
