@@ -1,9 +1,9 @@
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { createLogger, createMetrics } from '@crm-sync/observability';
 import type { FastifyInstance } from 'fastify';
-import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { oauthCallbackUrl } from '@crm-sync/providers';
+import { freePort } from '@crm-sync/testing';
 import type { AppContext } from '../src/context';
 import { buildServer } from '../src/server';
 
@@ -80,17 +80,4 @@ export async function startApp(
       await harness.close();
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }

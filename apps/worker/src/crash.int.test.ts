@@ -1,4 +1,4 @@
-import { waitFor } from '@crm-sync/testing';
+import { exited, waitFor } from '@crm-sync/testing';
 import type { ChildProcess } from 'node:child_process';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import {
@@ -9,7 +9,7 @@ import {
   tableSnapshot,
 } from '@crm-sync/sync-engine/testing';
 import { enqueueSync, sizeFromEnv, workerCase } from '../test/cases';
-import { ChildWorkerEnv, exited } from '../test/childWorker';
+import { ChildWorkerEnv } from '../test/childWorker';
 
 const c = workerCase();
 const SIZE = sizeFromEnv('CRASH_MAILBOX_SIZE', 4_000);

@@ -1,5 +1,6 @@
+import { exited } from '@crm-sync/testing';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
-import { ChildWorkerEnv, exited } from '../test/childWorker';
+import { ChildWorkerEnv } from '../test/childWorker';
 
 let h: ConnectionsHarness;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { waitFor } from '@crm-sync/testing';
+import { exited, waitFor } from '@crm-sync/testing';
 import type { ChildProcess } from 'node:child_process';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { SYNC_QUEUES } from '@crm-sync/queue';
@@ -11,7 +11,7 @@ import {
   tableSnapshot,
 } from '@crm-sync/sync-engine/testing';
 import { sizeFromEnv } from '../test/cases';
-import { ChildWorkerEnv, exited } from '../test/childWorker';
+import { ChildWorkerEnv } from '../test/childWorker';
 
 // Microsoft rotates refresh tokens on every use: the hardest case for never losing one.
 const c = SYNC_CASES.find((x) => x.provider === 'microsoft' && x.resource === 'mail')!;

@@ -1,14 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ConnectionsHarness } from '@crm-sync/connections/testing';
+import { startAppProcess } from '@crm-sync/testing';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
-
-const MAIN = resolve(__dirname, '..', 'src', 'main.ts');
-const ROOT = resolve(__dirname, '..', '..', '..');
 
 /**
  * What a worker child process needs to share the test's world: its database, Redis prefix, sandbox and a
@@ -25,7 +22,6 @@ export class ChildWorkerEnv {
     const caFile = join(mkdtempSync(join(tmpdir(), 'crm-sync-worker-test-')), 'ca.pem');
     writeFileSync(caFile, h.sandbox.caPem);
     this.env = {
-      PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
       DATABASE_URL: h.db.url,
@@ -58,43 +54,9 @@ export class ChildWorkerEnv {
     );
   }
 
-  /** Starts `node --import tsx apps/worker/src/main.ts` and resolves once it logs `ready`. */
+  /** Starts the worker app as a process and resolves once it logs `ready`. */
   async start(timeoutMs = 30_000): Promise<ChildProcess & { opsPort: number }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      cwd: ROOT,
-      env: this.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const ready = new Promise<void>((resolveReady, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`worker not ready: ${output.slice(-2000)}`)),
-        timeoutMs,
-      );
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('"msg":"ready"')) {
-          clearTimeout(timer);
-          resolveReady();
-        }
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`worker exited with ${code}: ${output.slice(-2000)}`));
-      });
-    });
-    await ready;
-    const port = /"opsPort":(\d+)/.exec(output)?.[1];
-    return Object.assign(child, { opsPort: Number(port) });
+    const worker = await startAppProcess('worker', this.env, { timeoutMs });
+    return Object.assign(worker.child, { opsPort: worker.opsPort ?? 0 });
   }
-}
-
-/** Resolves with the exit code (or signal name) once the child is gone. */
-export async function exited(child: ChildProcess): Promise<number | string> {
-  if (child.exitCode !== null) return child.exitCode;
-  if (child.signalCode !== null) return child.signalCode;
-  const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
-  return code ?? signal ?? -1;
 }
