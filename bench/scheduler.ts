@@ -14,7 +14,7 @@
 //              Lag = enqueue time − due time, per job, recorded by a statement-level trigger in the bench
 //              database (the payload is ids-only, and the old due time is gone once the row is updated).
 import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -24,6 +24,7 @@ import { createDataSource, dropDatabase, ensureDatabase, withDatabase } from '@c
 import { createLogger } from '@crm-sync/observability';
 import { createRedisConnection, JOB_CATALOG, JobProducer, SYNC_QUEUES } from '@crm-sync/queue';
 import { dispatchDueSyncs, Scheduler, type SyncIntervals, type TickResult } from '@crm-sync/scheduling';
+import { seedSyncStates } from '@crm-sync/sync-states/testing';
 import { deleteUnder } from '@crm-sync/testing';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -116,21 +117,27 @@ async function seedStates(db: DataSource, rows: number, offsetSeconds: number, s
   );
   // Ids are md5 digests with the version-4 and variant nibbles set: the job schema accepts only RFC UUIDs.
   // The due time's position in the spread is a hash of seed, connection and resource: the same on every run.
-  // Kept as Postgres text (microseconds) for the SQL, and as epoch ms for this process's timers.
-  const [{ base, baseMs }] = await db.query<[{ base: string; baseMs: number }]>(
-    `SELECT b::text AS base, extract(epoch FROM b) * 1000 AS "baseMs"
-       FROM (SELECT now() + make_interval(secs => $1::float8) AS b) AS t`,
-    [offsetSeconds],
+  const baseMs = Date.now() + offsetSeconds * 1_000;
+  const base = new Date(baseMs).toISOString();
+  const seeded = await db.query<Array<{ id: string; provider: Provider }>>(
+    `SELECT id, provider FROM connections WHERE tenant_id = 'bench'`,
   );
-  await db.query(
-    `INSERT INTO sync_states (connection_id, resource, next_sync_at)
-     SELECT c.id, r, $2::timestamptz + make_interval(secs => $3::float8
-              * (('x' || substr(md5($1::text || c.id::text || r), 1, 8))::bit(32)::bigint / 4294967296.0))
-       FROM connections c, jsonb_array_elements_text(($4::jsonb) -> c.provider) AS r`,
-    [SEED, base, spreadSeconds, JSON.stringify(RESOURCES_BY_PROVIDER)],
+  const states = seeded.flatMap(({ id, provider }) =>
+    RESOURCES_BY_PROVIDER[provider].map((resource) => {
+      const position = parseInt(
+        createHash('md5').update(`${SEED}${id}${resource}`).digest('hex').slice(0, 8),
+        16,
+      );
+      return {
+        connectionId: id,
+        resource,
+        nextSyncAt: new Date(baseMs + spreadSeconds * 1_000 * (position / 2 ** 32)),
+      };
+    }),
   );
+  await seedSyncStates(db, states);
   await db.query('VACUUM ANALYZE connections, sync_states');
-  return { connections, rows: connections * 3, base, baseMs: Number(baseMs) };
+  return { connections, rows: connections * 3, base, baseMs };
 }
 
 async function redisUsedMemory(redis: Redis): Promise<number> {

@@ -1,3 +1,4 @@
+import { seedSyncStates } from '@crm-sync/sync-states/testing';
 import type { DataSource } from 'typeorm';
 
 /** Inserts a connection and its sync states directly, for tests of the read and request routes. */
@@ -17,10 +18,9 @@ export async function seedConnection(
       values.status ?? 'active',
     ],
   );
-  await db.query(
-    `INSERT INTO sync_states (connection_id, resource, last_error, last_error_at)
-     VALUES ($1, 'mail', NULL, NULL), ($1, 'calendar', 'quota exceeded', now())`,
-    [row.id],
-  );
+  await seedSyncStates(db, [
+    { connectionId: row.id, resource: 'mail' },
+    { connectionId: row.id, resource: 'calendar', lastError: 'quota exceeded', lastErrorAt: new Date() },
+  ]);
   return row.id as string;
 }

@@ -1,3 +1,4 @@
+import { seedSyncStates } from '@crm-sync/sync-states/testing';
 import { createRedisConnection, JobProducer, SYNC_QUEUES } from '@crm-sync/queue';
 import { createTestDatabase, createTestRedis, startAppProcess, waitFor } from '@crm-sync/testing';
 
@@ -11,10 +12,13 @@ afterAll(async () => {
 });
 
 it('runs as a process: enqueues due syncs each tick, serves health, stops cleanly on SIGTERM', async () => {
-  await db.dataSource.query(
-    `WITH c AS (INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id)
-                SELECT 't', 'u', 'hubspot', 'acct-' || i FROM generate_series(1, 40) i RETURNING id)
-     INSERT INTO sync_states (connection_id, resource, next_sync_at) SELECT id, 'deals', now() FROM c`,
+  const connections = (await db.dataSource.query(
+    `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id)
+     SELECT 't', 'u', 'hubspot', 'acct-' || i FROM generate_series(1, 40) i RETURNING id`,
+  )) as Array<{ id: string }>;
+  await seedSyncStates(
+    db.dataSource,
+    connections.map(({ id }) => ({ connectionId: id, resource: 'deals', nextSyncAt: new Date() })),
   );
   const scheduler = await startAppProcess('scheduler', {
     DATABASE_URL: db.url,

@@ -1,3 +1,4 @@
+import { seedSyncStates, setSyncStates } from '@crm-sync/sync-states/testing';
 import {
   createRedisConnection,
   QueueUnavailableError,
@@ -48,14 +49,18 @@ async function seed(
   dueInSeconds: number,
   status = 'active',
 ) {
-  await db.dataSource.query(
-    `WITH c AS (
-       INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id, status)
-       SELECT 't', 'u' || i, $1, $1 || '-' || i || '-' || $4::text || '-' || random(), $5
-         FROM generate_series(1, $2) AS i RETURNING id)
-     INSERT INTO sync_states (connection_id, resource, next_sync_at)
-     SELECT c.id, r, now() + make_interval(secs => $4::float8) FROM c, unnest($3::text[]) AS r`,
-    [provider, count, resources, dueInSeconds, status],
+  const connections = (await db.dataSource.query(
+    `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id, status)
+     SELECT 't', 'u' || i, $1, $1 || '-' || i || '-' || $3::text || '-' || random(), $4
+       FROM generate_series(1, $2) AS i RETURNING id`,
+    [provider, count, dueInSeconds, status],
+  )) as Array<{ id: string }>;
+  const nextSyncAt = new Date(Date.now() + dueInSeconds * 1_000);
+  await seedSyncStates(
+    db.dataSource,
+    connections.flatMap(({ id }) =>
+      resources.map((resource) => ({ connectionId: id, resource, nextSyncAt })),
+    ),
   );
 }
 
@@ -72,9 +77,15 @@ describe('dispatchDueSyncs', () => {
     await seed('hubspot', ['deals'], 10, -5);
     await seed('google', ['mail'], 7, 60); // not due yet
     await seed('microsoft', ['mail'], 5, -5, 'needs_reauth');
-    await db.dataSource.query(
-      `UPDATE sync_states SET enabled = false WHERE resource = 'calendar' AND connection_id IN
-         (SELECT id FROM connections ORDER BY id LIMIT 3)`,
+    const firstThree = (await db.dataSource.query(
+      `SELECT id FROM connections ORDER BY id LIMIT 3`,
+    )) as Array<{
+      id: string;
+    }>;
+    await setSyncStates(
+      db.dataSource,
+      { resource: 'calendar', connectionIds: firstThree.map((c) => c.id) },
+      { enabled: false },
     );
     const disabled = Number(
       (await db.dataSource.query(`SELECT count(*) FROM sync_states WHERE NOT enabled`))[0].count,
@@ -123,12 +134,12 @@ describe('dispatchDueSyncs', () => {
     await seed('hubspot', ['contacts', 'companies'], 25, -1);
     const deps = { db: db.dataSource, producer: newProducer(), intervals, batchSize: 100 };
     await dispatchDueSyncs(deps);
-    await db.dataSource.query(`UPDATE sync_states SET next_sync_at = now() - interval '1 second'`);
+    await setSyncStates(db.dataSource, {}, { nextSyncAt: { inSeconds: -1 } });
     expect(await dispatchDueSyncs(deps)).toEqual({ enqueued: 50 });
     expect(await waiting(SYNC_QUEUES.hubspot)).toBe(50);
 
     await deleteUnder(redis.redis, redis.prefix);
-    await db.dataSource.query(`UPDATE sync_states SET next_sync_at = now() - interval '1 second'`);
+    await setSyncStates(db.dataSource, {}, { nextSyncAt: { inSeconds: -1 } });
     expect(await dispatchDueSyncs(deps)).toEqual({ enqueued: 50 });
     expect(await waiting(SYNC_QUEUES.hubspot)).toBe(50);
   });
@@ -174,7 +185,7 @@ describe('dispatchTokenRefreshes', () => {
 describe('triggerSync', () => {
   it('enqueues a connection at once and, when full, drops its cursors', async () => {
     await seed('google', ['mail', 'calendar', 'contacts'], 2, 3600);
-    await db.dataSource.query(`UPDATE sync_states SET mode = 'incremental', cursor = '123'`);
+    await setSyncStates(db.dataSource, {}, { mode: 'incremental', cursor: '123' });
     const [{ id }] = await db.dataSource.query(`SELECT id FROM connections ORDER BY id LIMIT 1`);
     const deps = { db: db.dataSource, producer: newProducer(), intervals, batchSize: 10 };
 

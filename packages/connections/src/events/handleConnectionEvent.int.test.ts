@@ -1,3 +1,4 @@
+import { setSyncStates } from '@crm-sync/sync-states/testing';
 import { randomUUID } from 'node:crypto';
 import { connectionEventSchema, type ConnectionEvent } from '@crm-sync/core';
 import { SYNC_QUEUES } from '@crm-sync/queue';
@@ -38,9 +39,10 @@ it('starts the first sync of a new connection at once', async () => {
 
 it('runs a requested full sync of one resource', async () => {
   const { connectionId } = await connectSandboxAccount(h, { provider: 'hubspot', email: 'full@example.com' });
-  await h.db.dataSource.query(
-    `UPDATE sync_states SET mode = 'incremental', cursor = 'c', next_sync_at = now() + interval '1 hour' WHERE connection_id = $1`,
-    [connectionId],
+  await setSyncStates(
+    h.db.dataSource,
+    { connectionIds: [connectionId] },
+    { mode: 'incremental', cursor: 'c', nextSyncAt: { inSeconds: 3_600 } },
   );
   const result = await handleConnectionEvent(
     deps,

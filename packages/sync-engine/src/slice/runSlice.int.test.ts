@@ -1,3 +1,4 @@
+import { deleteSyncStates, setSyncStates } from '@crm-sync/sync-states/testing';
 import { randomUUID } from 'node:crypto';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { QUEUE_NAMES } from '@crm-sync/queue';
@@ -46,7 +47,7 @@ describe('runSlice before any provider call', () => {
           provider: 'google',
           email: 'nostate@example.com',
         });
-        await q(`DELETE FROM sync_states WHERE connection_id = $1`, [connectionId]);
+        await deleteSyncStates(h.db.dataSource, connectionId);
         return { connectionId };
       },
     ],
@@ -146,9 +147,10 @@ describe('runSlice when the grant lacks a scope', () => {
     });
     h.sandbox.control.setAuthorize('google', { withholdScopes: [] });
     // The connect flow disabled calendar already; turn it back on, as if the scope had been withdrawn later.
-    await q(
-      `UPDATE sync_states SET enabled = true, status = 'idle', disabled_reason = NULL WHERE connection_id = $1`,
-      [connectionId],
+    await setSyncStates(
+      h.db.dataSource,
+      { connectionIds: [connectionId] },
+      { enabled: true, status: 'idle', disabledReason: null },
     );
 
     const calendar = await runSlice(engineDeps(h), { connectionId, resource: 'calendar', budgetMs: 5_000 });
