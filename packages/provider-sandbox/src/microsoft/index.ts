@@ -16,7 +16,17 @@ import { registerToken } from './identity/token';
  * (docs/providers/clients.md#graph-client-https-and-customhosts).
  * Build one module per sandbox: the module binds that sandbox's clock.
  */
-export function createMicrosoftModule(): ProviderModule {
+export interface MicrosoftModuleOptions {
+  /**
+   * Most messages a message-delta round with `$filter` serves; Graph documents 5,000
+   * (docs/providers/microsoft.md#delta-endpoints). Tests lower it to reach the cap cheaply.
+   */
+  messageDeltaFilterCap?: number;
+}
+
+export const GRAPH_MESSAGE_DELTA_FILTER_CAP = 5000;
+
+export function createMicrosoftModule(options: MicrosoftModuleOptions = {}): ProviderModule {
   const clock = deferredClock();
   const generators = graphGenerators();
   return {
@@ -29,7 +39,12 @@ export function createMicrosoftModule(): ProviderModule {
       registerAuthorize(app, ctx);
       registerToken(app, ctx, createRefreshActivity(ctx.clock));
       registerMe(app, ctx);
-      registerMessagesDelta(app, ctx, generators.messages);
+      registerMessagesDelta(
+        app,
+        ctx,
+        generators.messages,
+        options.messageDeltaFilterCap ?? GRAPH_MESSAGE_DELTA_FILTER_CAP,
+      );
       registerEventsDelta(app, ctx, generators.events);
       registerContactsDelta(app, ctx, generators.contacts);
     },
