@@ -8,6 +8,7 @@ import { registerMe } from './graph/routes/me';
 import { registerMessagesDelta } from './graph/routes/messagesDelta';
 import { registerAuthorize } from './identity/authorize';
 import { createRefreshActivity } from './identity/refreshActivity';
+import { createRefreshAliases } from './identity/refreshAliases';
 import { registerToken } from './identity/token';
 
 /**
@@ -37,7 +38,7 @@ export function createMicrosoftModule(options: MicrosoftModuleOptions = {}): Pro
     register(app, ctx) {
       clock.bind(ctx.clock);
       registerAuthorize(app, ctx);
-      registerToken(app, ctx, createRefreshActivity(ctx.clock));
+      registerToken(app, ctx, createRefreshActivity(ctx.clock), createRefreshAliases());
       registerMe(app, ctx);
       registerMessagesDelta(
         app,
