@@ -27,8 +27,8 @@ const failure = async (promise: Promise<unknown>) => {
   }
   throw new Error('expected the call to fail');
 };
-/** Flips one character of the token's signature. */
-const edited = (token: string) => `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+/** Edits the token's first character (its sealed body starts `eyJ`, base64url of `{"`). */
+const edited = (token: string) => `f${token.slice(1)}`;
 const control = () => sandbox.control;
 const unique = (ids: string[]) => new Set(ids).size;
 

@@ -95,7 +95,7 @@ export function deltaHandler<T extends object>(ctx: SandboxContext, spec: DeltaR
     const value = step.entries.map((entry) =>
       entry.kind === 'removed'
         ? renderRemoved(entry.id, odataType, prefs)
-        : project(renderItem(entry.item, prefs), resolved.query.select),
+        : project(renderItem(entry.item, prefs, odataType), resolved.query.select),
     );
     const link =
       'cursor' in step.next

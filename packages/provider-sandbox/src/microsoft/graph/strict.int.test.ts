@@ -25,8 +25,8 @@ const failure = (promise: Promise<unknown>) =>
     },
     (e: unknown) => e,
   );
-/** Flips one character of a link's token signature. */
-const edited = (link: string) => `${link.slice(0, -1)}${link.endsWith('A') ? 'B' : 'A'}`;
+/** Edits the first character of a link's token (its sealed body starts `eyJ`, base64url of `{"`). */
+const edited = (link: string) => link.replace(/(token=)e/, '$1f');
 
 beforeAll(async () => {
   ms = await startMicrosoftSandbox({}, { messageDeltaFilterCap: CAP });
@@ -111,4 +111,13 @@ test('calendarView delta takes no OData options; contacts delta no $filter', asy
   ]) {
     expect(await failure(get(url))).toMatchObject({ statusCode: 400, code: 'ErrorInvalidUrlQuery' });
   }
+});
+
+test('Prefer outlook.body-content-type converts bodies and is echoed in Preference-Applied', async () => {
+  const prefer = 'odata.maxpagesize=2, outlook.body-content-type="html"';
+  const page = (await client.api(MAIL).headers({ Prefer: prefer }).get()) as PageCollection;
+  const message = page.value[0] as { body: { contentType: string; content: string }; '@odata.type': string };
+  expect(message['@odata.type']).toBe('#microsoft.graph.message');
+  expect(message.body.contentType).toBe('html');
+  expect(message.body.content).toMatch(/^<html><body>.*<br>/s);
 });
