@@ -1,7 +1,7 @@
 export { startSandbox } from './start';
 export { defaultModules } from './modules';
 export { googleModule } from './google';
-export { createMicrosoftModule } from './microsoft';
+export { createMicrosoftModule, type MicrosoftModuleOptions } from './microsoft';
 export { createHubspotModule, type HubSpotModuleOptions } from './hubspot';
 export { createSandbox } from './core/server';
 export { requireAuth, send } from './core/hooks';

@@ -1,12 +1,14 @@
 import { type ProviderModule } from './core/types';
 import { googleModule } from './google';
 import { createHubspotModule, type HubSpotModuleOptions } from './hubspot';
-import { createMicrosoftModule } from './microsoft';
+import { createMicrosoftModule, type MicrosoftModuleOptions } from './microsoft';
 
 /**
  * The provider modules a sandbox serves by default, made fresh per sandbox because a module may
  * bind per-sandbox state (the Microsoft module binds the sandbox clock). One line per provider.
  */
-export function defaultModules(options: { hubspot?: HubSpotModuleOptions } = {}): ProviderModule[] {
-  return [googleModule, createMicrosoftModule(), createHubspotModule(options.hubspot)];
+export function defaultModules(
+  options: { hubspot?: HubSpotModuleOptions; microsoft?: MicrosoftModuleOptions } = {},
+): ProviderModule[] {
+  return [googleModule, createMicrosoftModule(options.microsoft), createHubspotModule(options.hubspot)];
 }

@@ -12,7 +12,7 @@ import {
 import { Agent, request } from 'undici';
 import { createSandbox } from '../src/core/server';
 import { DEFAULT_CLIENT, type RunningSandbox, type SandboxOptions } from '../src/core/types';
-import { createMicrosoftModule } from '../src/microsoft/index';
+import { createMicrosoftModule, type MicrosoftModuleOptions } from '../src/microsoft/index';
 
 export const REDIRECT_URI = 'http://127.0.0.1:5555/callback';
 export const SCOPES =
@@ -25,8 +25,11 @@ export interface MicrosoftSandbox {
   close(): Promise<void>;
 }
 
-export async function startMicrosoftSandbox(options: SandboxOptions = {}): Promise<MicrosoftSandbox> {
-  const sandbox = await createSandbox([createMicrosoftModule()], options);
+export async function startMicrosoftSandbox(
+  options: SandboxOptions = {},
+  module: MicrosoftModuleOptions = {},
+): Promise<MicrosoftSandbox> {
+  const sandbox = await createSandbox([createMicrosoftModule(module)], options);
   const dispatcher = new Agent({ connect: { ca: sandbox.caPem } });
   return {
     sandbox,

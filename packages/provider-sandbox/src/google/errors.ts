@@ -46,6 +46,12 @@ export const badRequest = (message: string, location?: string) =>
     ...(location ? { location, locationType: 'parameter' } : {}),
   });
 
+/**
+ * Gmail's answer to a page token it did not issue (docs/providers/google.md#page-and-sync-tokens): reason
+ * `invalidArgument`, no location.
+ */
+export const invalidPageToken = () =>
+  googleError(400, 'Invalid pageToken', { domain: 'global', reason: 'invalidArgument' });
 export const insufficientScope = () =>
   googleError(403, 'Request had insufficient authentication scopes.', {
     domain: 'global',

@@ -31,22 +31,3 @@ export function pathParam(request: FastifyRequest, key: string): string {
   if (value === undefined) throw new Error(`route has no :${key} parameter`);
   return value;
 }
-
-/** Opaque page/sync tokens: base64url JSON, so clients cannot rely on their content. */
-export function encodeToken(value: Record<string, number>): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
-}
-
-export function decodeToken(token: string | undefined): Record<string, number> | undefined {
-  if (token === undefined) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (typeof parsed !== 'object' || parsed === null) return undefined;
-    const entries = Object.entries(parsed);
-    return entries.every(([, v]) => Number.isInteger(v))
-      ? (Object.fromEntries(entries) as Record<string, number>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}

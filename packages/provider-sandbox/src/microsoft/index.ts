@@ -8,6 +8,7 @@ import { registerMe } from './graph/routes/me';
 import { registerMessagesDelta } from './graph/routes/messagesDelta';
 import { registerAuthorize } from './identity/authorize';
 import { createRefreshActivity } from './identity/refreshActivity';
+import { createRefreshAliases } from './identity/refreshAliases';
 import { registerToken } from './identity/token';
 
 /**
@@ -16,7 +17,17 @@ import { registerToken } from './identity/token';
  * (docs/providers/clients.md#graph-client-https-and-customhosts).
  * Build one module per sandbox: the module binds that sandbox's clock.
  */
-export function createMicrosoftModule(): ProviderModule {
+export interface MicrosoftModuleOptions {
+  /**
+   * Most messages a message-delta round with `$filter` serves; Graph documents 5,000
+   * (docs/providers/microsoft.md#delta-endpoints). Tests lower it to reach the cap cheaply.
+   */
+  messageDeltaFilterCap?: number;
+}
+
+export const GRAPH_MESSAGE_DELTA_FILTER_CAP = 5000;
+
+export function createMicrosoftModule(options: MicrosoftModuleOptions = {}): ProviderModule {
   const clock = deferredClock();
   const generators = graphGenerators();
   return {
@@ -27,9 +38,14 @@ export function createMicrosoftModule(): ProviderModule {
     register(app, ctx) {
       clock.bind(ctx.clock);
       registerAuthorize(app, ctx);
-      registerToken(app, ctx, createRefreshActivity(ctx.clock));
+      registerToken(app, ctx, createRefreshActivity(ctx.clock), createRefreshAliases());
       registerMe(app, ctx);
-      registerMessagesDelta(app, ctx, generators.messages);
+      registerMessagesDelta(
+        app,
+        ctx,
+        generators.messages,
+        options.messageDeltaFilterCap ?? GRAPH_MESSAGE_DELTA_FILTER_CAP,
+      );
       registerEventsDelta(app, ctx, generators.events);
       registerContactsDelta(app, ctx, generators.contacts);
     },

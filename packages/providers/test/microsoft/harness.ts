@@ -1,7 +1,14 @@
 // Test-only: a sandbox, an adapter pointed at it, and a way to run rounds the way the engine does, for the
 // `*.int.test.ts` files here. Not exported from the adapter's index.
 import { type ProviderAdapter } from '@crm-sync/core';
-import { DEFAULT_CLIENT, startSandbox, type Account, type RunningSandbox } from '@crm-sync/provider-sandbox';
+import {
+  DEFAULT_CLIENT,
+  defaultModules,
+  startSandbox,
+  type Account,
+  type MicrosoftModuleOptions,
+  type RunningSandbox,
+} from '@crm-sync/provider-sandbox';
 import { grantThroughAdapter, endpointsOf, REDIRECT_URI, storedItems, trustingFetch } from '../sandbox';
 import { createMicrosoftAdapter } from '../../src/microsoft/index';
 
@@ -22,8 +29,11 @@ export interface GraphHarness {
   close(): Promise<void>;
 }
 
-export async function startGraphHarness(pageSize: number): Promise<GraphHarness> {
-  const sandbox = await startSandbox();
+export async function startGraphHarness(
+  pageSize: number,
+  microsoft: MicrosoftModuleOptions = {},
+): Promise<GraphHarness> {
+  const sandbox = await startSandbox({ modules: defaultModules({ microsoft }) });
   const trusted = trustingFetch(sandbox.caPem);
   const adapter = createMicrosoftAdapter({
     clientId: DEFAULT_CLIENT.clientId,

@@ -3,7 +3,8 @@ import { requireAuth, send } from '../../core/hooks';
 import { type SandboxContext } from '../../core/types';
 import { fullSyncRequired, insufficientScope } from '../errors';
 import { CALENDAR_READ_SCOPES, hasAnyScope } from '../scopes';
-import { decodeToken, encodeToken, one } from '../params';
+import { openToken, sealToken } from '../cursors';
+import { one } from '../params';
 import { calendarListEntry } from './render';
 
 const route = {
@@ -18,12 +19,15 @@ export function registerCalendarList(app: FastifyInstance, ctx: SandboxContext):
     const { account } = auth;
     const syncToken = one(request, 'syncToken');
     const seq = ctx.datasets.currentSeq(account);
-    if (syncToken !== undefined && decodeToken(syncToken)?.l === undefined)
+    if (
+      syncToken !== undefined &&
+      openToken('calendar.calendarList.syncToken', account, syncToken)?.l === undefined
+    )
       return send(reply, fullSyncRequired());
     return {
       kind: 'calendar#calendarList',
       etag: `"${account.seed}"`,
-      nextSyncToken: encodeToken({ l: seq }),
+      nextSyncToken: sealToken('calendar.calendarList.syncToken', account, { l: seq }),
       items: syncToken === undefined ? [calendarListEntry(account)] : [],
     };
   });

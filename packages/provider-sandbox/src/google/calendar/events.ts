@@ -1,15 +1,17 @@
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { requireAuth, send } from '../../core/hooks';
-import { type Account, type Dataset, type SandboxContext } from '../../core/types';
+import { type Account, type Dataset, type SandboxContext, type StoredItem } from '../../core/types';
+import { openToken, queryFingerprint, sealToken } from '../cursors';
 import { type CalendarEventData, calendarEvents } from '../data';
 import { badRequest, fullSyncRequired, insufficientScope, notFound } from '../errors';
 import { CALENDAR_READ_SCOPES, hasAnyScope } from '../scopes';
-import { bool, decodeToken, encodeToken, limit, one, pathParam } from '../params';
+import { bool, limit, one, pathParam } from '../params';
 import { renderCancelled, renderEvent } from './render';
 
 const route = {
   config: { sandbox: { provider: 'google' as const, routeId: 'calendar.events.list', auth: true } },
 };
+/** Refused next to a syncToken (docs/providers/google.md#calendar-sync). */
 const NOT_WITH_SYNC_TOKEN = [
   'iCalUID',
   'orderBy',
@@ -20,15 +22,14 @@ const NOT_WITH_SYNC_TOKEN = [
   'timeMax',
   'updatedMin',
 ];
+/** Parameters the sandbox does not emulate: refused rather than silently ignored. */
+const NOT_EMULATED = ['orderBy', 'iCalUID', 'privateExtendedProperty', 'sharedExtendedProperty'];
+/** A page token continues the same query; the page size and the partial-response mask may change. */
+const NOT_IN_FINGERPRINT = ['pageToken', 'maxResults', 'fields'];
 
-const NOT_EMULATED = [
-  'orderBy',
-  'q',
-  'updatedMin',
-  'iCalUID',
-  'privateExtendedProperty',
-  'sharedExtendedProperty',
-];
+type Reply = Parameters<typeof send>[0];
+
+const invalidPageToken = () => badRequest('Invalid page token.', 'pageToken');
 
 const envelope = (
   account: Account,
@@ -47,7 +48,7 @@ const envelope = (
   ...next,
 });
 
-/** events.list: full listing (timeMin/timeMax) or incremental by syncToken; 410 when it expired. */
+/** events.list: full listing (timeMin/timeMax, q, updatedMin) or incremental by syncToken; 410 when it expired. */
 export function registerCalendarEvents(app: FastifyInstance, ctx: SandboxContext): void {
   app.get('/calendar/v3/calendars/:calendarId/events', route, async (request, reply) => {
     const auth = requireAuth(request);
@@ -55,74 +56,92 @@ export function registerCalendarEvents(app: FastifyInstance, ctx: SandboxContext
     const { account } = auth;
     const calendarId = pathParam(request, 'calendarId');
     if (calendarId !== 'primary' && calendarId !== account.email) return send(reply, notFound());
-    const syncToken = one(request, 'syncToken');
     const events = ctx.datasets.open(account, calendarEvents);
+    const query = queryFingerprint(request, NOT_IN_FINGERPRINT);
+    const pageToken = one(request, 'pageToken');
+    const cursor = openToken('calendar.events.pageToken', account, pageToken, query);
+    if (pageToken !== undefined && cursor?.s === undefined) return send(reply, invalidPageToken());
+    const syncToken = one(request, 'syncToken');
     if (syncToken === undefined)
-      return fullListing(request, reply, account, events, ctx.datasets.currentSeq(account));
+      return fullListing(
+        request,
+        reply,
+        account,
+        events,
+        cursor?.s ?? ctx.datasets.currentSeq(account),
+        cursor,
+      );
     const forbidden = NOT_WITH_SYNC_TOKEN.find((p) => one(request, p) !== undefined);
     if (forbidden)
       return send(reply, badRequest(`The parameter ${forbidden} cannot be used with syncToken.`, forbidden));
-    const since = decodeToken(syncToken)?.v;
+    const since = openToken('calendar.events.syncToken', account, syncToken)?.v;
     const result = since === undefined ? undefined : events.changesSince(since);
-    if (!result?.ok) return send(reply, fullSyncRequired());
-    const pageToken = one(request, 'pageToken');
-    const cursor = decodeToken(pageToken);
-    if (pageToken !== undefined && (cursor?.c === undefined || cursor.s === undefined)) {
-      return send(reply, badRequest('Invalid page token.', 'pageToken'));
-    }
-    // Pages of one incremental pass are cut from the changes up to the first page's sequence.
+    if (since === undefined || !result?.ok) return send(reply, fullSyncRequired());
+    // One pass covers the changes up to the first page's sequence; pages resume after the last sequence served, so
+    // an event edited between two pages moves past `upTo` (to the next sync) and shifts nothing else.
     const upTo = cursor?.s ?? result.currentSeq;
-    const changes = result.changes.filter((c) => c.seq <= upTo);
-    const offset = cursor?.c ?? 0;
-    const max = limit(request, 'maxResults', 250, 2500);
-    const items = changes.slice(offset, offset + max).map((c) => {
+    const after = cursor?.k ?? since;
+    const changes = result.changes.filter((c) => c.seq > after && c.seq <= upTo);
+    const page = changes.slice(0, limit(request, 'maxResults', 250, 2500));
+    const items = page.map((c) => {
       const item = c.kind === 'delete' ? undefined : events.get(c.id);
       return item ? renderEvent(account, item) : renderCancelled(c.id, c.seq);
     });
+    const last = page[page.length - 1];
     const next =
-      offset + max < changes.length
-        ? { nextPageToken: encodeToken({ c: offset + max, s: upTo }) }
-        : { nextSyncToken: encodeToken({ v: upTo }) };
+      page.length < changes.length && last
+        ? { nextPageToken: sealToken('calendar.events.pageToken', account, { k: last.seq, s: upTo }, query) }
+        : { nextSyncToken: sealToken('calendar.events.syncToken', account, { v: upTo }) };
     return envelope(account, items, next);
   });
 }
 
 function fullListing(
   request: FastifyRequest,
-  reply: Parameters<typeof send>[0],
+  reply: Reply,
   account: Account,
   events: Dataset<CalendarEventData>,
-  currentSeq: number,
+  snapshot: number,
+  cursor: Record<string, number> | undefined,
 ) {
-  // Parameters the sandbox does not emulate are refused rather than silently ignored.
   const unsupported = NOT_EMULATED.find((p) => one(request, p) !== undefined);
   if (unsupported)
     return send(reply, badRequest(`The sandbox does not emulate ${unsupported}.`, unsupported));
   const timeMin = parseTime(one(request, 'timeMin'));
   const timeMax = parseTime(one(request, 'timeMax'));
+  const updatedMin = parseTime(one(request, 'updatedMin'));
   if (timeMin === null) return send(reply, badRequest('Bad Request', 'timeMin'));
   if (timeMax === null) return send(reply, badRequest('Bad Request', 'timeMax'));
+  if (updatedMin === null) return send(reply, badRequest('Bad Request', 'updatedMin'));
   if (timeMin !== undefined && timeMax !== undefined && timeMax <= timeMin) {
     return send(reply, badRequest('The specified time range is empty.', 'timeMax'));
   }
-  const pageToken = one(request, 'pageToken');
-  const cursor = decodeToken(pageToken);
-  if (pageToken !== undefined && (cursor?.o === undefined || cursor.s === undefined)) {
-    return send(reply, badRequest('Invalid page token.', 'pageToken'));
-  }
-  // The sync token handed out at the end covers changes made after the first page was served.
-  const snapshot = cursor?.s ?? currentSeq;
+  const text = one(request, 'q')?.toLowerCase();
+  const matches = ({ data }: StoredItem<CalendarEventData>) =>
+    (timeMin === undefined || data.end > timeMin) &&
+    (timeMax === undefined || data.start < timeMax) &&
+    (updatedMin === undefined || data.updated >= updatedMin) &&
+    (text === undefined || matchesText(data, text));
+  const query = queryFingerprint(request, NOT_IN_FINGERPRINT);
+  // Ordinals are stable positions: edits, deletes and adds between pages shift nothing.
   const page = events.page({
     ...(cursor?.o === undefined ? {} : { after: cursor.o }),
     limit: limit(request, 'maxResults', 250, 2500),
     order: 'asc',
-    filter: ({ data }) =>
-      (timeMin === undefined || data.end > timeMin) && (timeMax === undefined || data.start < timeMax),
+    filter: matches,
   });
   const last = page.nextOrdinal === undefined;
+  // The sync token handed out at the end covers changes made after the first page was served.
   const next = last
-    ? { nextSyncToken: encodeToken({ v: snapshot }) }
-    : { nextPageToken: encodeToken({ o: page.nextOrdinal as number, s: snapshot }) };
+    ? { nextSyncToken: sealToken('calendar.events.syncToken', account, { v: snapshot }) }
+    : {
+        nextPageToken: sealToken(
+          'calendar.events.pageToken',
+          account,
+          { o: page.nextOrdinal as number, s: snapshot },
+          query,
+        ),
+      };
   // With showDeleted, deleted events come back as cancelled; the sandbox appends them to the last page.
   const cancelled =
     last && bool(request, 'showDeleted')
@@ -132,6 +151,13 @@ function fullListing(
           .map((d) => renderCancelled(d.id, d.seq))
       : [];
   return envelope(account, [...page.items.map((item) => renderEvent(account, item)), ...cancelled], next);
+}
+
+/** `q`: free text over summary, description and attendees' addresses (a subset of Google's fields). */
+function matchesText(data: CalendarEventData, text: string): boolean {
+  return [data.summary, data.description, ...data.attendees].some((field) =>
+    field.toLowerCase().includes(text),
+  );
 }
 
 /** RFC 3339 with an offset; undefined when absent, null when malformed. */

@@ -2,8 +2,9 @@ import { type FastifyInstance } from 'fastify';
 import { requireAuth, send } from '../../core/hooks';
 import { type Change, type Dataset, type SandboxContext } from '../../core/types';
 import { type GmailMessageData, gmailMessages } from '../data';
-import { badRequest, insufficientScope, notFound } from '../errors';
-import { decodeToken, encodeToken, limit, many, one, pathParam } from '../params';
+import { openToken, sealToken } from '../cursors';
+import { badRequest, insufficientScope, invalidPageToken, notFound } from '../errors';
+import { limit, many, one, pathParam } from '../params';
 import { gmailAccess, gmailRoute, ownUser } from './messages';
 
 type HistoryType = 'messageAdded' | 'messageDeleted' | 'labelAdded' | 'labelRemoved';
@@ -52,9 +53,8 @@ export function registerGmailHistory(app: FastifyInstance, ctx: SandboxContext):
       if (types.some((t) => !HISTORY_TYPES.includes(t)))
         return send(reply, badRequest('Invalid historyTypes', 'historyTypes'));
       const pageToken = one(request, 'pageToken');
-      const cursor = decodeToken(pageToken);
-      if (pageToken !== undefined && cursor?.s === undefined)
-        return send(reply, badRequest('Invalid pageToken', 'pageToken'));
+      const cursor = openToken('gmail.history.pageToken', auth.account, pageToken);
+      if (pageToken !== undefined && cursor?.s === undefined) return send(reply, invalidPageToken());
 
       const messages = ctx.datasets.open(auth.account, gmailMessages);
       const result = messages.changesSince(Number(start));
@@ -70,7 +70,9 @@ export function registerGmailHistory(app: FastifyInstance, ctx: SandboxContext):
       const last = page[page.length - 1];
       return {
         ...(page.length > 0 ? { history: page.map((r) => r.record) } : {}),
-        ...(records.length > max && last ? { nextPageToken: encodeToken({ s: last.change.seq }) } : {}),
+        ...(records.length > max && last
+          ? { nextPageToken: sealToken('gmail.history.pageToken', auth.account, { s: last.change.seq }) }
+          : {}),
         historyId: String(result.currentSeq),
       };
     },

@@ -2,8 +2,9 @@ import { type FastifyInstance } from 'fastify';
 import { requireAuth, send } from '../../core/hooks';
 import { type RequestAuth, type SandboxContext } from '../../core/types';
 import { gmailMessages } from '../data';
-import { badRequest, insufficientScope, notFound } from '../errors';
-import { decodeToken, encodeToken, limit, many, one, pathParam } from '../params';
+import { openToken, sealToken } from '../cursors';
+import { badRequest, insufficientScope, invalidPageToken, notFound } from '../errors';
+import { limit, many, one, pathParam } from '../params';
 import { type MessageFormat, parseQuery, renderMessage } from './render';
 
 const READ_SCOPES = [
@@ -65,9 +66,8 @@ export function registerGmailMessages(app: FastifyInstance, ctx: SandboxContext)
       const range = parseQuery(q, ctx.clock.now());
       if (range === 'invalid') return send(reply, badRequest('Invalid query', 'q'));
       const pageToken = one(request, 'pageToken');
-      const cursor = decodeToken(pageToken);
-      if (pageToken !== undefined && cursor?.o === undefined)
-        return send(reply, badRequest('Invalid pageToken', 'pageToken'));
+      const cursor = openToken('gmail.messages.pageToken', auth.account, pageToken);
+      if (pageToken !== undefined && cursor?.o === undefined) return send(reply, invalidPageToken());
       const labels = many(request, 'labelIds');
       const hidden = one(request, 'includeSpamTrash') === 'true' ? [] : ['SPAM', 'TRASH'];
       const page = ctx.datasets.open(auth.account, gmailMessages).page({
@@ -87,7 +87,9 @@ export function registerGmailMessages(app: FastifyInstance, ctx: SandboxContext)
         ...(page.items.length > 0
           ? { messages: page.items.map((m) => ({ id: m.id, threadId: m.data.threadId })) }
           : {}),
-        ...(page.nextOrdinal === undefined ? {} : { nextPageToken: encodeToken({ o: page.nextOrdinal }) }),
+        ...(page.nextOrdinal === undefined
+          ? {}
+          : { nextPageToken: sealToken('gmail.messages.pageToken', auth.account, { o: page.nextOrdinal }) }),
         resultSizeEstimate: page.nextOrdinal === undefined ? page.items.length : page.items.length + 1,
       };
     },

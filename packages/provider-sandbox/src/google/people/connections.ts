@@ -4,12 +4,18 @@ import { type SandboxContext } from '../../core/types';
 import { peopleContacts } from '../data';
 import { expiredSyncToken, googleError, insufficientScope, notFound } from '../errors';
 import { CONTACTS_READ_SCOPES, hasAnyScope } from '../scopes';
-import { bool, decodeToken, encodeToken, limit, one, pathParam } from '../params';
+import { openToken, queryFingerprint, sealToken } from '../cursors';
+import { bool, limit, one, pathParam } from '../params';
 import { PERSON_FIELDS, renderDeleted, renderPerson } from './render';
 
 const route = {
   config: { sandbox: { provider: 'google' as const, routeId: 'people.connections.list', auth: true } },
 };
+/**
+ * With a pageToken, every other parameter must match the call that returned it
+ * (docs/providers/google.md#people-sync); `fields` is a system parameter, not the method's.
+ */
+const NOT_IN_FINGERPRINT = ['pageToken', 'fields'];
 const invalidArgument = (message: string) =>
   googleError(400, message, { domain: 'global', reason: 'badRequest' });
 
@@ -31,7 +37,8 @@ export function registerPeopleConnections(app: FastifyInstance, ctx: SandboxCont
     const unknown = [...fields].find((f) => !PERSON_FIELDS.has(f));
     if (unknown) return send(reply, invalidArgument(`Invalid personFields mask path: "${unknown}".`));
     const pageToken = one(request, 'pageToken');
-    const cursor = decodeToken(pageToken);
+    const query = queryFingerprint(request, NOT_IN_FINGERPRINT);
+    const cursor = openToken('people.connections.pageToken', account, pageToken, query);
     if (pageToken !== undefined && cursor?.s === undefined)
       return send(reply, invalidArgument('Page token is invalid.'));
     const contacts = ctx.datasets.open(account, peopleContacts);
@@ -45,21 +52,28 @@ export function registerPeopleConnections(app: FastifyInstance, ctx: SandboxCont
     const syncToken = one(request, 'syncToken');
 
     if (syncToken !== undefined) {
-      const since = decodeToken(syncToken)?.v;
+      const since = openToken('people.connections.syncToken', account, syncToken)?.v;
       const result = since === undefined ? undefined : contacts.changesSince(since);
-      if (!result?.ok) return send(reply, expiredSyncToken());
+      if (since === undefined || !result?.ok) return send(reply, expiredSyncToken());
+      // Pages resume after the last sequence served: a contact edited between pages moves past `upTo` (to the next
+      // sync) and shifts nothing else.
       const upTo = cursor?.s ?? result.currentSeq;
-      const changes = result.changes.filter((c) => c.seq <= upTo);
-      const offset = cursor?.c ?? 0;
-      const slice = changes.slice(offset, offset + pageSize).map((c) => {
+      const after = cursor?.k ?? since;
+      const changes = result.changes.filter((c) => c.seq > after && c.seq <= upTo);
+      const page = changes.slice(0, pageSize);
+      const slice = page.map((c) => {
         const item = c.kind === 'delete' ? undefined : contacts.get(c.id);
         return item ? renderPerson(item, fields, updateTime) : renderDeleted(c.id, c.seq);
       });
-      const more = offset + pageSize < changes.length;
+      const last = page[page.length - 1];
+      const more = page.length < changes.length && last !== undefined;
+      const token = (k: number) => sealToken('people.connections.pageToken', account, { k, s: upTo }, query);
       return {
         ...(slice.length > 0 ? { connections: slice } : {}),
-        ...(more ? { nextPageToken: encodeToken({ c: offset + pageSize, s: upTo }) } : {}),
-        ...(!more && wantsToken ? { nextSyncToken: encodeToken({ v: upTo }) } : {}),
+        ...(more ? { nextPageToken: token(last.seq) } : {}),
+        ...(!more && wantsToken
+          ? { nextSyncToken: sealToken('people.connections.syncToken', account, { v: upTo }) }
+          : {}),
         totalPeople: contacts.count(),
         totalItems: contacts.count(),
       };
@@ -76,8 +90,19 @@ export function registerPeopleConnections(app: FastifyInstance, ctx: SandboxCont
       ...(page.items.length > 0
         ? { connections: page.items.map((item) => renderPerson(item, fields, updateTime)) }
         : {}),
-      ...(more ? { nextPageToken: encodeToken({ o: page.nextOrdinal as number, s: snapshot }) } : {}),
-      ...(!more && wantsToken ? { nextSyncToken: encodeToken({ v: snapshot }) } : {}),
+      ...(more
+        ? {
+            nextPageToken: sealToken(
+              'people.connections.pageToken',
+              account,
+              { o: page.nextOrdinal as number, s: snapshot },
+              query,
+            ),
+          }
+        : {}),
+      ...(!more && wantsToken
+        ? { nextSyncToken: sealToken('people.connections.syncToken', account, { v: snapshot }) }
+        : {}),
       totalPeople: contacts.count(),
       totalItems: contacts.count(),
     };

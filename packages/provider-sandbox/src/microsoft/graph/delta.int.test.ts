@@ -88,7 +88,7 @@ test('$select is kept across pages and the immutable-id preference changes the i
   const { items } = await drain(first, { headers });
   expect(items.length).toBeGreaterThan(20);
   for (const item of items) {
-    expect(Object.keys(item).sort()).toEqual(['@odata.etag', 'id', 'subject']);
+    expect(Object.keys(item).sort()).toEqual(['@odata.etag', '@odata.type', 'id', 'subject']);
     expect(item.id.startsWith('AAkALg')).toBe(true);
   }
 });

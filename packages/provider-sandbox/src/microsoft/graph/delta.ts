@@ -10,14 +10,15 @@ export type DeltaStep<T> =
 
 export interface DeltaOptions<T> {
   pageSize: number;
-  /** Items outside the query (calendarView window) are skipped initially and reported removed later. */
+  /** Items outside the query (calendarView window, `$filter`) are skipped initially and reported removed later. */
   inScope: (item: StoredItem<T>, query: DeltaQuery) => boolean;
 }
 
 /**
- * The initial round walks live items by ordinal (stable under deletes and adds) and ends with a
- * delta link at the sequence the round started from, so changes made during the round are
- * replayed next round — Graph allows repeats, never losses.
+ * The initial round walks live items by ordinal (stable under deletes and adds) and ends with a delta link at the
+ * sequence the round started from, so changes made during the round are replayed next round — Graph allows repeats,
+ * never losses. A round cap (`$top`, message delta's `$filter` limit) ends the round early: what lies beyond it is
+ * not served at all (docs/providers/microsoft.md#delta-endpoints).
  */
 function initialPage<T>(
   dataset: Dataset<T>,
@@ -25,22 +26,25 @@ function initialPage<T>(
   cursor: Extract<DeltaCursor, { kind: 'initial' }>,
   options: DeltaOptions<T>,
 ): DeltaStep<T> {
+  const room = query.roundCap === undefined ? options.pageSize : query.roundCap - cursor.served;
   const page = dataset.page({
     ...(cursor.afterOrdinal === undefined ? {} : { after: cursor.afterOrdinal }),
-    limit: options.pageSize,
-    order: 'asc',
+    limit: Math.min(options.pageSize, room),
+    order: query.newestFirst ? 'desc' : 'asc',
     filter: (item) => options.inScope(item, query),
   });
   const entries = page.items.map((item): DeltaEntry<T> => ({ kind: 'item', item }));
-  if (page.nextOrdinal === undefined) return { ok: true, entries, next: { deltaSince: cursor.until } };
-  return {
-    ok: true,
-    entries,
-    next: { cursor: { kind: 'initial', until: cursor.until, afterOrdinal: page.nextOrdinal } },
-  };
+  const served = cursor.served + entries.length;
+  const capped = query.roundCap !== undefined && served >= query.roundCap;
+  if (page.nextOrdinal === undefined || capped)
+    return { ok: true, entries, next: { deltaSince: cursor.until } };
+  return { ok: true, entries, next: { cursor: { ...cursor, afterOrdinal: page.nextOrdinal, served } } };
 }
 
-/** Replays the change log in (since, until], `pageSize` ids at a time. */
+/**
+ * Replays the change log in (since, until], `pageSize` ids at a time, resuming after the last sequence served: an
+ * item changed again while the round pages moves past `until` (to the next round) and shifts nothing else.
+ */
 function changesPage<T>(
   dataset: Dataset<T>,
   query: DeltaQuery,
@@ -49,17 +53,20 @@ function changesPage<T>(
 ): DeltaStep<T> {
   const result = dataset.changesSince(cursor.since);
   if (!result.ok) return result;
-  const inRound = result.changes.filter((change) => change.seq <= cursor.until);
-  const slice = inRound.slice(cursor.offset, cursor.offset + options.pageSize);
+  const inRound = result.changes.filter(
+    (change) => change.seq > cursor.afterSeq && change.seq <= cursor.until,
+  );
+  const slice = inRound.slice(0, options.pageSize);
   const entries = slice.map((change): DeltaEntry<T> => {
     const item = change.kind === 'delete' ? undefined : dataset.get(change.id);
     return item !== undefined && options.inScope(item, query)
       ? { kind: 'item', item }
       : { kind: 'removed', id: change.id };
   });
-  const offset = cursor.offset + slice.length;
-  if (offset >= inRound.length) return { ok: true, entries, next: { deltaSince: cursor.until } };
-  return { ok: true, entries, next: { cursor: { ...cursor, offset } } };
+  const last = slice[slice.length - 1];
+  if (last === undefined || slice.length === inRound.length)
+    return { ok: true, entries, next: { deltaSince: cursor.until } };
+  return { ok: true, entries, next: { cursor: { ...cursor, afterSeq: last.seq } } };
 }
 
 export function deltaPage<T>(

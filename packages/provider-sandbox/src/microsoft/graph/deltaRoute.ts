@@ -12,8 +12,10 @@ import {
 } from './deltaToken';
 import { parsePrefer, preferenceApplied } from './prefer';
 import { renderItem, renderRemoved } from './render';
+import { type DeltaOptionRules, parseDeltaOptions } from './queryOptions';
 import { sendGraphError } from './reply';
-import { parseSelect, project } from './select';
+import { project } from './select';
+import { type GraphErrorCode } from './errors';
 
 const DEFAULT_PAGE_SIZE = 10;
 const MAX_PAGE_SIZE = 999;
@@ -24,12 +26,18 @@ export interface DeltaRouteSpec<T> {
   entity: string;
   /** Token scope: a token minted for another resource or folder is refused. */
   scope: string;
-  /** Builds the query of a new round from the first request; a string is a 400 message. */
-  initialQuery(request: FastifyRequest, account: Account, scope: string): DeltaQuery | string;
+  /** Builds the query of a new round from the first request, or refuses it. */
+  initialQuery(request: FastifyRequest, account: Account, scope: string): DeltaQuery | QueryRefusal;
   inScope(item: StoredItem<T>, query: DeltaQuery): boolean;
 }
 
 type Query = Record<string, string | undefined>;
+
+/** A first request Graph answers with a 400: the error code and its message. */
+export interface QueryRefusal {
+  refused: GraphErrorCode;
+  message: string;
+}
 
 /** Resolves where this request continues: a skip token, a delta token, or a new round. */
 function resolveCursor<T>(
@@ -37,7 +45,7 @@ function resolveCursor<T>(
   spec: DeltaRouteSpec<T>,
   account: Account,
   ctx: SandboxContext,
-): { query: DeltaQuery; cursor: DeltaCursor } | 'stale' | string {
+): { query: DeltaQuery; cursor: DeltaCursor } | 'stale' | QueryRefusal {
   const params = request.query as Query;
   const owned = (query: DeltaQuery) => query.accountId === account.id && query.scope === spec.scope;
   const skip = params.$skiptoken;
@@ -50,12 +58,15 @@ function resolveCursor<T>(
   if (delta !== undefined) {
     const state = decodeDeltaToken(delta);
     if (state === undefined || !owned(state.query)) return 'stale';
-    return { query: state.query, cursor: { kind: 'changes', since: state.since, until, offset: 0 } };
+    return {
+      query: state.query,
+      cursor: { kind: 'changes', since: state.since, until, afterSeq: state.since },
+    };
   }
   const query = spec.initialQuery(request, account, spec.scope);
-  return typeof query === 'string'
+  return 'refused' in query
     ? query
-    : { query, cursor: { kind: 'initial', until, afterOrdinal: undefined } };
+    : { query, cursor: { kind: 'initial', until, afterOrdinal: undefined, served: 0 } };
 }
 
 export function deltaHandler<T extends object>(ctx: SandboxContext, spec: DeltaRouteSpec<T>) {
@@ -63,8 +74,8 @@ export function deltaHandler<T extends object>(ctx: SandboxContext, spec: DeltaR
     const { account } = requireAuth(request);
     const resolved = resolveCursor(request, spec, account, ctx);
     if (resolved === 'stale') return sendGraphError(reply, ctx.clock, 'syncStateNotFound');
-    if (typeof resolved === 'string')
-      return sendGraphError(reply, ctx.clock, 'ErrorInvalidRequest', { message: resolved });
+    if ('refused' in resolved)
+      return sendGraphError(reply, ctx.clock, resolved.refused, { message: resolved.message });
     const prefs = parsePrefer(request.headers.prefer);
     const pageSize = Math.min(prefs.maxPageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     const dataset = ctx.datasets.open(account, spec.generator);
@@ -84,7 +95,7 @@ export function deltaHandler<T extends object>(ctx: SandboxContext, spec: DeltaR
     const value = step.entries.map((entry) =>
       entry.kind === 'removed'
         ? renderRemoved(entry.id, odataType, prefs)
-        : project(renderItem(entry.item, prefs), resolved.query.select),
+        : project(renderItem(entry.item, prefs, odataType), resolved.query.select),
     );
     const link =
       'cursor' in step.next
@@ -103,12 +114,11 @@ export function deltaHandler<T extends object>(ctx: SandboxContext, spec: DeltaR
   };
 }
 
-/** The first request of an unwindowed delta round (mail, contacts): only `$select` shapes it. */
-export function selectOnlyQuery(request: FastifyRequest, account: Account, scope: string): DeltaQuery {
-  return {
-    scope,
-    accountId: account.id,
-    select: parseSelect((request.query as Record<string, string | undefined>).$select),
-    window: undefined,
+/** The first request of an unwindowed delta round (mail, contacts): the OData options `rules` allow shape it. */
+export function optionsQuery(rules: DeltaOptionRules) {
+  return (request: FastifyRequest, account: Account, scope: string): DeltaQuery | QueryRefusal => {
+    const options = parseDeltaOptions(request.query as Query, rules);
+    if (typeof options === 'string') return { refused: 'ErrorInvalidUrlQuery', message: options };
+    return { scope, accountId: account.id, window: undefined, ...options };
   };
 }

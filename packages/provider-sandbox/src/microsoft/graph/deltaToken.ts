@@ -1,6 +1,9 @@
+import { openCursor, sealCursor } from '../../core/cursors';
+
 /**
- * Graph's `$skiptoken` / `$deltatoken` values. They are opaque to callers, so the sandbox keeps
- * the whole round's state inside them (query options are sent only on the first request).
+ * Graph's `$skiptoken` / `$deltatoken` values. They are opaque to callers, so the sandbox keeps the whole round's
+ * state inside them (query options are sent only on the first request), sealed (src/core/cursors.ts) so an edited or
+ * foreign token is refused instead of read as another position (docs/providers/microsoft.md#delta-tokens).
  */
 
 export interface DeltaQuery {
@@ -9,12 +12,18 @@ export interface DeltaQuery {
   accountId: string;
   select: string[] | undefined;
   window: { start: string; end: string } | undefined;
+  /** Message delta's `$filter=receivedDateTime ge|gt {value}`, as epoch ms. */
+  receivedAfter?: { inclusive: boolean; ms: number };
+  /** `$orderby=receivedDateTime desc`: the initial round lists newest first. */
+  newestFirst?: boolean;
+  /** Most items the initial round serves (`$top`, and message delta's cap under `$filter`). */
+  roundCap?: number;
 }
 
-/** A round in progress: either the initial listing or the replay of a change-log range. */
+/** A round in progress: the initial listing, or the replay of a change-log range resumed after a sequence. */
 export type DeltaCursor =
-  | { kind: 'initial'; until: number; afterOrdinal: number | undefined }
-  | { kind: 'changes'; since: number; until: number; offset: number };
+  | { kind: 'initial'; until: number; afterOrdinal: number | undefined; served: number }
+  | { kind: 'changes'; since: number; until: number; afterSeq: number };
 
 export interface SkipState {
   query: DeltaQuery;
@@ -26,50 +35,31 @@ export interface DeltaState {
   since: number;
 }
 
-function encode(value: unknown): string {
-  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
-}
+const SKIP = 'graph.skiptoken';
+const DELTA = 'graph.deltatoken';
 
-function decode(token: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isQuery(value: unknown): value is DeltaQuery {
-  return isRecord(value) && typeof value.scope === 'string' && typeof value.accountId === 'string';
-}
-
-function isCursor(value: unknown): value is DeltaCursor {
-  if (!isRecord(value) || typeof value.until !== 'number') return false;
-  if (value.kind === 'initial')
-    return value.afterOrdinal === undefined || typeof value.afterOrdinal === 'number';
-  return value.kind === 'changes' && typeof value.since === 'number' && typeof value.offset === 'number';
-}
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function encodeSkipToken(state: SkipState): string {
-  return encode({ q: state.query, c: state.cursor });
+  return sealCursor(SKIP, state);
 }
 
 export function encodeDeltaToken(state: DeltaState): string {
-  return encode({ q: state.query, s: state.since });
+  return sealCursor(DELTA, state);
 }
 
-/** Returns undefined for anything the sandbox did not mint: Graph answers those as expired. */
+/** Undefined for anything this sandbox did not mint as a skip token (edited, truncated, a delta token, junk). */
 export function decodeSkipToken(token: string): SkipState | undefined {
-  const raw = decode(token);
-  if (!isRecord(raw) || !isQuery(raw.q) || !isCursor(raw.c)) return undefined;
-  return { query: raw.q, cursor: raw.c };
+  const raw = openCursor(SKIP, token);
+  return isRecord(raw) && isRecord(raw.query) && isRecord(raw.cursor)
+    ? (raw as unknown as SkipState)
+    : undefined;
 }
 
 export function decodeDeltaToken(token: string): DeltaState | undefined {
-  const raw = decode(token);
-  if (!isRecord(raw) || !isQuery(raw.q) || typeof raw.s !== 'number') return undefined;
-  return { query: raw.q, since: raw.s };
+  const raw = openCursor(DELTA, token);
+  return isRecord(raw) && isRecord(raw.query) && typeof raw.since === 'number'
+    ? (raw as unknown as DeltaState)
+    : undefined;
 }

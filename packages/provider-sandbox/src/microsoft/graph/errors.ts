@@ -9,6 +9,7 @@ export const GRAPH_ERRORS = {
   resyncRequired: { status: 410, message: 'The delta token is no longer valid. Reset the sync state.' },
   ErrorItemNotFound: { status: 404, message: 'The specified object was not found in the store.' },
   ErrorInvalidRequest: { status: 400, message: 'The request is invalid.' },
+  ErrorInvalidUrlQuery: { status: 400, message: 'The query parameter is not supported.' },
   generalException: { status: 500, message: 'An internal server error occurred.' },
   serviceNotAvailable: { status: 503, message: 'The service is temporarily unavailable.' },
 } as const;

@@ -41,9 +41,9 @@ test('every emitted field name exists on the official Graph types', () => {
 });
 
 test('rendered items are assignable to Message, Event, Contact and User', () => {
-  const message: Message = renderItem(stored(generators.messages, 1), prefs);
-  const event: Event = renderItem(stored(generators.events, 1), prefs);
-  const contact: Contact = renderItem(stored(generators.contacts, 1), prefs);
+  const message: Message = renderItem(stored(generators.messages, 1), prefs, '#microsoft.graph.message');
+  const event: Event = renderItem(stored(generators.events, 1), prefs, '#microsoft.graph.event');
+  const contact: Contact = renderItem(stored(generators.contacts, 1), prefs, '#microsoft.graph.contact');
   const user: User = userOf(account);
   expect(message.from?.emailAddress?.address).toMatch(/@/);
   expect(event.start?.timeZone).toBe('UTC');

@@ -2,6 +2,8 @@
 export interface GraphPreferences {
   maxPageSize: number | undefined;
   immutableIds: boolean;
+  /** `outlook.body-content-type`: bodies converted to text or HTML (docs/providers/microsoft.md#delta-endpoints). */
+  bodyContentType?: 'text' | 'html';
 }
 
 /**
@@ -15,6 +17,7 @@ export function parsePrefer(header: string | string[] | undefined): GraphPrefere
     .filter((p) => p.length > 0);
   let maxPageSize: number | undefined;
   let immutableIds = false;
+  let bodyContentType: GraphPreferences['bodyContentType'];
   for (const part of parts) {
     const [rawName, rawValue = ''] = part.split('=', 2).map((s) => s.trim());
     const name = (rawName ?? '').toLowerCase();
@@ -23,14 +26,17 @@ export function parsePrefer(header: string | string[] | undefined): GraphPrefere
       maxPageSize = Number(value);
     } else if (name === 'idtype' && value.toLowerCase() === 'immutableid') {
       immutableIds = true;
+    } else if (name === 'outlook.body-content-type' && ['text', 'html'].includes(value.toLowerCase())) {
+      bodyContentType = value.toLowerCase() as 'text' | 'html';
     }
   }
-  return { maxPageSize, immutableIds };
+  return { maxPageSize, immutableIds, ...(bodyContentType ? { bodyContentType } : {}) };
 }
 
 /** Header value that tells the caller which preferences were applied. */
 export function preferenceApplied(prefs: GraphPreferences, pageSize: number): string {
   const applied = [`odata.maxpagesize=${pageSize}`];
   if (prefs.immutableIds) applied.push('IdType="ImmutableId"');
+  if (prefs.bodyContentType) applied.push(`outlook.body-content-type="${prefs.bodyContentType}"`);
   return applied.join(', ');
 }

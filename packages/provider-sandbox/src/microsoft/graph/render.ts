@@ -1,6 +1,6 @@
 import { type StoredItem } from '../../core/types';
 import { type GraphPreferences } from './prefer';
-import { type RemovedItem } from './types';
+import { type ItemBody, type RemovedItem } from './types';
 
 // Graph ids change form with `Prefer: IdType="ImmutableId"`; both forms stay stable here
 // because the sandbox never moves items between folders.
@@ -13,14 +13,38 @@ export function wireId(id: string, prefs: GraphPreferences): string {
     : id;
 }
 
-/** changeKey (and the etag built from it) changes on every edit because seq does. */
+/**
+ * changeKey (and the etag built from it) changes on every edit because seq does. Delta pages carry each item's
+ * `@odata.type` and `@odata.etag` (docs/providers/microsoft.md#delta-endpoints).
+ */
 export function renderItem<T extends object>(
   stored: StoredItem<T>,
   prefs: GraphPreferences,
-): T & { id: string; changeKey: string; '@odata.etag': string } {
+  odataType: string,
+): T & { id: string; changeKey: string; '@odata.etag': string; '@odata.type': string } {
   const changeKey = `CQAAABYAAA${stored.seq.toString(36).padStart(6, '0')}`;
-  return { '@odata.etag': `W/"${changeKey}"`, id: wireId(stored.id, prefs), changeKey, ...stored.data };
+  const data = bodyAs(stored.data, prefs.bodyContentType);
+  return {
+    '@odata.type': odataType,
+    '@odata.etag': `W/"${changeKey}"`,
+    id: wireId(stored.id, prefs),
+    changeKey,
+    ...data,
+  };
 }
+
+/** `Prefer: outlook.body-content-type`: Graph converts the body; the sandbox wraps text or strips tags. */
+function bodyAs<T extends object>(data: T, wanted: 'text' | 'html' | undefined): T {
+  const body = (data as { body?: ItemBody }).body;
+  if (wanted === undefined || body === undefined || body.contentType === wanted) return data;
+  const content =
+    wanted === 'html'
+      ? `<html><body>${escapeHtml(body.content).replace(/\n/g, '<br>')}</body></html>`
+      : body.content.replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]*>/g, '');
+  return { ...data, body: { contentType: wanted, content } };
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function renderRemoved(id: string, odataType: string, prefs: GraphPreferences): RemovedItem {
   return { '@odata.type': odataType, id: wireId(id, prefs), '@removed': { reason: 'deleted' } };

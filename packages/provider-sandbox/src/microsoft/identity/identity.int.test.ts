@@ -63,11 +63,20 @@ test('refresh rotates the refresh token on every use; a rotated-out token is ref
   expectAadError(replay.body, 50173);
 });
 
-test('without rotation the same refresh token comes back on each refresh', async () => {
+test('by default each refresh returns a new refresh token and the used one keeps working, as Entra does', async () => {
   const tokens = await signIn(ms, steady.email);
   const again = await refresh(tokens.refresh_token!);
-  expect(again.body.refresh_token).toBe(tokens.refresh_token);
+  expect(again.body.refresh_token).toEqual(expect.any(String));
+  expect(again.body.refresh_token).not.toBe(tokens.refresh_token);
   expect(again.body.access_token).not.toBe(tokens.access_token);
+  const third = await refresh(again.body.refresh_token as string);
+  expect(third.body.refresh_token).not.toBe(again.body.refresh_token);
+  // The old tokens are not revoked by rotation (docs/providers/microsoft.md#tokens-and-rotation) ...
+  expect((await refresh(tokens.refresh_token!)).status).toBe(200);
+  expect((await refresh(again.body.refresh_token as string)).status).toBe(200);
+  // ... but revoking the grant ends every one of them.
+  ms.sandbox.control.revokeTokens('microsoft', steady.id);
+  expectAadError((await refresh(third.body.refresh_token as string)).body, 50173);
 });
 
 test('revoked sessions answer AADSTS50173; idle refresh tokens AADSTS700082', async () => {

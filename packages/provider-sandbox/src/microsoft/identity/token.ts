@@ -3,6 +3,7 @@ import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fa
 import { type GrantFailure, type GrantResult, type RouteMeta, type SandboxContext } from '../../core/types';
 import { type AadstsCode, aadErrorBody, aadErrorStatus } from './errors';
 import { type RefreshActivity } from './refreshActivity';
+import { type RefreshAliases } from './refreshAliases';
 
 const meta: RouteMeta = { provider: 'microsoft', routeId: 'identity.token', auth: false };
 
@@ -45,6 +46,7 @@ function grantFor(
   form: Form,
   clientId: string,
   activity: RefreshActivity,
+  aliases: RefreshAliases,
 ): GrantResult | AadstsCode {
   if (form.grant_type === 'authorization_code') {
     if (form.code === undefined || form.redirect_uri === undefined) return 900144;
@@ -59,12 +61,17 @@ function grantFor(
   if (form.grant_type === 'refresh_token') {
     if (form.refresh_token === undefined) return 900144;
     if (activity.idle(form.refresh_token)) return 700082;
-    return ctx.tokens.refresh('microsoft', form.refresh_token, clientId);
+    return ctx.tokens.refresh('microsoft', aliases.resolve(form.refresh_token), clientId);
   }
   return form.grant_type === undefined ? 900144 : 70003;
 }
 
-export function registerToken(app: FastifyInstance, ctx: SandboxContext, activity: RefreshActivity): void {
+export function registerToken(
+  app: FastifyInstance,
+  ctx: SandboxContext,
+  activity: RefreshActivity,
+  aliases: RefreshAliases,
+): void {
   app.post('/:tenant/oauth2/v2.0/token', { config: { sandbox: meta } }, async (request, reply) => {
     const form = (request.body ?? {}) as Form;
     const { clientId, clientSecret } = clientCredentials(request, form);
@@ -72,14 +79,17 @@ export function registerToken(app: FastifyInstance, ctx: SandboxContext, activit
     if (ctx.clients.get(clientId) === undefined) return sendAadError(reply, ctx, 700016);
     if (clientSecret === undefined) return sendAadError(reply, ctx, 7000218);
     if (!ctx.clients.verifySecret(clientId, clientSecret)) return sendAadError(reply, ctx, 7000215);
-    const result = grantFor(ctx, form, clientId, activity);
+    const result = grantFor(ctx, form, clientId, activity, aliases);
     if (typeof result === 'number') return sendAadError(reply, ctx, result);
     if (!result.ok) return sendAadError(reply, ctx, FAILURE_CODES[result.reason]);
     const { grant } = result;
-    // Entra answers every refresh with a refresh token; with rotation off the sandbox hands the
-    // same one back, with rotation on the core minted a new one.
+    // Entra answers every refresh with a new refresh token: the core minted one (strict `rotate`), or a new alias of
+    // the grant's token, the used one staying valid as Entra's does.
     const refreshToken =
-      grant.refreshToken ?? (form.grant_type === 'refresh_token' ? form.refresh_token : undefined);
+      grant.refreshToken ??
+      (form.grant_type === 'refresh_token' && form.refresh_token !== undefined
+        ? aliases.mint(aliases.resolve(form.refresh_token))
+        : undefined);
     if (refreshToken !== undefined) activity.touch(refreshToken);
     return reply.header('cache-control', 'no-store').send({
       token_type: 'Bearer',

@@ -1,6 +1,6 @@
 import { type FastifyInstance } from 'fastify';
 import { type ResourceGenerator, type RouteMeta, type SandboxContext } from '../../../core/types';
-import { deltaHandler, selectOnlyQuery } from '../deltaRoute';
+import { deltaHandler, optionsQuery } from '../deltaRoute';
 import { CONTACTS_FOLDER_ID, type ContactData } from '../generate';
 import { sendGraphError } from '../reply';
 
@@ -19,7 +19,13 @@ export function registerContactsDelta(
     generator,
     entity: 'contact',
     scope: 'contacts:default',
-    initialQuery: selectOnlyQuery,
+    initialQuery: optionsQuery({
+      resource: 'Contacts',
+      select: true,
+      top: true,
+      receivedDateTime: false,
+      filterCap: 0,
+    }),
     inScope: () => true,
   });
   app.get('/v1.0/me/contacts/delta', { config: { sandbox: meta } }, handler);

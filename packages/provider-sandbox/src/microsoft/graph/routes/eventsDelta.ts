@@ -8,6 +8,9 @@ const meta: RouteMeta = { provider: 'microsoft', routeId: 'graph.events.delta', 
 const WINDOW_REQUIRED =
   'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.';
 
+const UNSUPPORTED = (option: string) =>
+  `The query parameter '${option}' is not supported with change tracking over the 'Events' resource.`;
+
 /** Graph writes event times without a zone suffix (`2024-05-01T09:00:00.0000000`, zone UTC). */
 const utcMs = (dateTime: string) =>
   Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(dateTime) ? dateTime : `${dateTime}Z`);
@@ -26,9 +29,14 @@ export function registerEventsDelta(
     entity: 'event',
     scope: 'events:calendarView',
     initialQuery(request, account, scope) {
-      const { startDateTime, endDateTime } = request.query as Record<string, string | undefined>;
-      if (startDateTime === undefined || endDateTime === undefined) return WINDOW_REQUIRED;
-      if (Number.isNaN(utcMs(startDateTime)) || Number.isNaN(utcMs(endDateTime))) return WINDOW_REQUIRED;
+      const params = request.query as Record<string, string | undefined>;
+      const { startDateTime, endDateTime } = params;
+      // calendarView delta takes no OData query options (docs/providers/microsoft.md#delta-endpoints).
+      const option = Object.keys(params).find((key) => key.startsWith('$'));
+      if (option !== undefined) return { refused: 'ErrorInvalidUrlQuery', message: UNSUPPORTED(option) };
+      const windowed = startDateTime !== undefined && endDateTime !== undefined;
+      if (!windowed || Number.isNaN(utcMs(startDateTime)) || Number.isNaN(utcMs(endDateTime)))
+        return { refused: 'ErrorInvalidRequest', message: WINDOW_REQUIRED };
       return {
         scope,
         accountId: account.id,
