@@ -95,6 +95,7 @@ describe('advancePosition', () => {
     counts: { added: 2, updated: 1, unchanged: 3, deleted: 1 },
     items: 7,
     roundStart: false,
+    generation: 0,
     now,
   };
 

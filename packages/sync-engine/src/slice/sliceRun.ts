@@ -11,8 +11,18 @@ import { QUEUE_NAMES } from '@crm-sync/queue';
 import { syncStates, type SliceConnection } from '@crm-sync/sync-states';
 import { backoffDelayMs, decideFailure } from '../policy/errorPolicy';
 import { mergePages } from '../records/mergePages';
-import { writePage } from '../records/writePage';
-import type { SliceCounts, SliceOutcome, SliceRequest, SyncEngineDeps } from '../types';
+import { writePage, type PageCounts } from '../records/writePage';
+import {
+  NO_COUNTS,
+  ROUND_COUNTERS,
+  type RoundReport,
+  type SliceCounts,
+  type SliceOutcome,
+  type SliceRequest,
+  type SyncEngineDeps,
+} from '../types';
+
+const COUNTED = ['added', 'updated', 'unchanged', 'deleted', 'swept'] as const;
 
 /** `committed`: a page landed; `retry`: fetch the same position again (after a refresh or a reset). */
 type Step = SliceOutcome | 'committed' | 'retry';
@@ -34,7 +44,7 @@ class PositionMovedError extends Error {
 
 /** One slice of one resource: fetch a page, commit it with the position, repeat until caught up or out of time. */
 export class SliceRun {
-  private readonly counts: SliceCounts = { pages: 0, added: 0, updated: 0, unchanged: 0, deleted: 0 };
+  private readonly counts: SliceCounts = { ...NO_COUNTS };
   private refreshedForPage = false;
   private restartedFull = false;
   private forceRefresh = false;
@@ -50,6 +60,8 @@ export class SliceRun {
     private readonly adapter: ProviderAdapter,
     private readonly syncer: ResourceSyncer,
     private position: SyncPosition,
+    /** The generation of the round the position belongs to (the next full round's first page writes this + 1). */
+    private generation: number,
   ) {}
 
   async run(): Promise<SliceOutcome> {
@@ -176,19 +188,29 @@ export class SliceRun {
           }
         : null;
     const { connectionId, resource } = { connectionId: this.connection.id, resource: this.request.resource };
+    const roundStart = from.continuation === null;
+    const generation = roundStart && from.mode === 'full' ? this.generation + 1 : this.generation;
+    // Only a completed full round may sweep; one abandoned midway (a reset, a crash) never reaches this page.
+    const sweep =
+      page.next.kind === 'caught_up' && from.mode === 'full' ? { window: page.next.window } : null;
+    const target = { table: this.syncer.table, objectType: this.syncer.objectType, connectionId };
     let written;
     try {
       written = await this.deps.db.transaction(async (manager) => {
-        const counts = await writePage(
-          manager,
-          this.syncer.table,
-          this.syncer.objectType,
-          connectionId,
-          page,
-        );
+        const counts = await writePage(manager, target, page, { generation, sweep });
         const items = page.upserts.length + page.deletes.length;
-        const roundStart = from.continuation === null;
-        const advance = { connectionId, resource, from, to, counts, items, roundStart, caughtUp, now };
+        const advance = {
+          connectionId,
+          resource,
+          from,
+          to,
+          counts,
+          items,
+          roundStart,
+          generation,
+          caughtUp,
+          now,
+        };
         if (!(await syncStates.advancePosition(manager, advance))) throw new PositionMovedError();
         return counts;
       });
@@ -197,26 +219,39 @@ export class SliceRun {
         return { kind: 'skipped', reason: 'superseded', counts: this.counts };
       throw error;
     }
+    this.generation = generation;
     this.tally(written);
     this.position = to;
     this.refreshedForPage = false;
     if (!caughtUp) return 'committed';
-    await this.announceCompleted(now);
-    return { kind: 'caught_up', counts: this.counts };
+    const round = await this.finishedRound(from.mode, now);
+    await this.announceCompleted(round, now);
+    return { kind: 'caught_up', counts: this.counts, round };
   }
 
-  private tally(page: { added: number; updated: number; unchanged: number; deleted: number }): void {
+  private tally(page: PageCounts): void {
     this.counts.pages += 1;
-    this.counts.added += page.added;
-    this.counts.updated += page.updated;
-    this.counts.unchanged += page.unchanged;
-    this.counts.deleted += page.deleted;
+    for (const key of COUNTED) this.counts[key] += page[key];
+  }
+
+  /** The whole round's figures (it may have spanned many slices), for the worker's one log line per round. */
+  private async finishedRound(mode: SyncPosition['mode'], now: Date): Promise<RoundReport> {
+    const summary = await syncStates.roundSummary(this.deps.db, this.connection.id, this.request.resource);
+    const counters = Object.fromEntries(ROUND_COUNTERS.map((key) => [key, summary.counters[key] ?? 0]));
+    const startedAt = summary.startedAt?.getTime() ?? now.getTime();
+    return {
+      mode,
+      counts: counters as RoundReport['counts'],
+      pages: summary.pages,
+      durationMs: Math.max(0, now.getTime() - startedAt),
+    };
   }
 
   /** Tells the CRM a round changed something; quiet rounds (most incremental ones) send nothing. */
-  private async announceCompleted(now: Date): Promise<void> {
-    const round = await syncStates.roundCounters(this.deps.db, this.connection.id, this.request.resource);
-    const [added, updated, deleted] = [round.added ?? 0, round.updated ?? 0, round.deleted ?? 0].map(Number);
+  private async announceCompleted(round: RoundReport, now: Date): Promise<void> {
+    const { added, updated } = round.counts;
+    // Rows a full round swept are deletions to the CRM like the ones the provider reported.
+    const deleted = round.counts.deleted + round.counts.swept;
     if (added + updated + deleted === 0) return;
     await this.deps.producer.publish(
       QUEUE_NAMES.crmNotifications,
