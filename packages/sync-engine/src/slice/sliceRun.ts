@@ -190,9 +190,10 @@ export class SliceRun {
     const { connectionId, resource } = { connectionId: this.connection.id, resource: this.request.resource };
     const roundStart = from.continuation === null;
     const generation = roundStart && from.mode === 'full' ? this.generation + 1 : this.generation;
-    // Only a completed full round may sweep; one abandoned midway (a reset, a crash) never reaches this page.
-    const sweep =
-      page.next.kind === 'caught_up' && from.mode === 'full' ? { window: page.next.window } : null;
+    // Only a completed full round may sweep; one abandoned midway (a reset, a crash) never reaches this page. A round
+    // still at generation 0 began before generations existed, so its rows were never marked seen: it sweeps nothing.
+    const sweeps = from.mode === 'full' && generation > 0;
+    const sweep = page.next.kind === 'caught_up' && sweeps ? { window: page.next.window } : null;
     const target = { table: this.syncer.table, objectType: this.syncer.objectType, connectionId };
     let written;
     try {
