@@ -10,7 +10,16 @@ import { createSyncProcessor, type SyncQueue } from './processor';
 import { startWorkers } from './workers';
 
 const QUEUE: SyncQueue = SYNC_QUEUES.hubspot;
-const zero = { pages: 1, added: 0, updated: 0, unchanged: 0, deleted: 0, swept: 0 };
+const zero = {
+  pages: 1,
+  added: 0,
+  updated: 0,
+  unchanged: 0,
+  deleted: 0,
+  swept: 0,
+  sanitized: 0,
+  quarantined: 0,
+};
 const round: RoundReport = {
   mode: 'incremental',
   counts: { added: 0, updated: 0, unchanged: 0, deleted: 0, swept: 0, sanitized: 0, quarantined: 0 },
@@ -198,6 +207,23 @@ describe('sync processor on a real queue', () => {
         pages: 3,
         durationMs: 5,
       }),
+    ]);
+  });
+
+  it('warns, with counts only, when a round made values safe or quarantined items', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    const poisoned = { ...round, counts: { ...round.counts, sanitized: 1, quarantined: 2 } };
+    const id = await enqueue([{ kind: 'caught_up', counts: zero, round: poisoned }]);
+    start(1, createLogger({ name: 'test', level: 'info', destination }));
+    await (await job(id))!.waitUntilFinished(events, 10_000);
+    expect(lines.filter((l) => l.level === 40)).toEqual([
+      expect.objectContaining({ resource: 'contacts', sanitized: 1, quarantined: 2 }),
     ]);
   });
 

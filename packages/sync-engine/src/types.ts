@@ -88,6 +88,10 @@ export interface SliceCounts {
   deleted: number;
   /** Rows a completed full round did not list, marked deleted. */
   swept: number;
+  /** Items stored with values made safe (a NUL, a lone surrogate, an invalid date, an absurd length). */
+  sanitized: number;
+  /** Items that could not be stored, set aside in sync_quarantine. */
+  quarantined: number;
 }
 
 export const NO_COUNTS: Readonly<SliceCounts> = {
@@ -97,6 +101,8 @@ export const NO_COUNTS: Readonly<SliceCounts> = {
   unchanged: 0,
   deleted: 0,
   swept: 0,
+  sanitized: 0,
+  quarantined: 0,
 };
 
 /** The counters a round adds up in `sync_states` and reports when it finishes. */

@@ -18,10 +18,14 @@ export type Step =
   | { kind: 'fault'; status: 429 | 500 | 503; next: number }
   | { kind: 'slices'; count: number };
 
-/** Field values as users type them, and as mailboxes hold them: unicode, emoji, quotes, long runs. */
+/**
+ * Field values as users type them, and as mailboxes hold them: unicode, emoji, quotes, long runs, and what
+ * PostgreSQL cannot store as given (NUL bytes, lone UTF-16 surrogates; `binary` strings hold those too).
+ */
 const value = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.string({ unit: 'binary', maxLength: 20 }),
   fc.constantFrom(
     '',
     ' ',
@@ -30,6 +34,10 @@ const value = fc.oneof(
     'a\u200bb',
     '😀'.repeat(30),
     'x'.repeat(2000),
+    'nul\u0000inside',
+    '\u0000',
+    'lone \uD800 high',
+    '\uDC00 lone low',
   ),
 );
 
@@ -136,9 +144,15 @@ export async function quiesce(run: ConvergenceRun, maxSlices = 400): Promise<voi
   throw new Error(`no two completed rounds in ${maxSlices} slices`);
 }
 
-/** Syncers store a blank text as null (packages/providers map.ts), so the oracle compares them as equal. */
-const normalised = (v: string | null | undefined) =>
-  v === undefined || v === null || v.trim() === '' ? null : v;
+/**
+ * What the CRM can hold of a provider's text: NULs dropped and lone surrogates as U+FFFD (PostgreSQL stores
+ * neither; issue 16), and a blank text as null (syncers store blanks as null: packages/providers map.ts).
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const normalised = (v: string | null | undefined) => {
+  const stored = (v ?? '').replace(/\u0000/g, '').replace(LONE_SURROGATE, '\uFFFD');
+  return stored.trim() === '' ? null : stored;
+};
 
 /** An id both sides hold with different values of the checked field. */
 export interface ContentDifference {

@@ -7,22 +7,20 @@ import {
   type SyncPage,
   type SyncPosition,
 } from '@crm-sync/core';
-import { QUEUE_NAMES } from '@crm-sync/queue';
 import { syncStates, type SliceConnection } from '@crm-sync/sync-states';
 import { backoffDelayMs, decideFailure } from '../policy/errorPolicy';
 import { mergePages } from '../records/mergePages';
 import { writePage, type PageCounts } from '../records/writePage';
+import { finishRound } from './roundEnd';
 import {
   NO_COUNTS,
-  ROUND_COUNTERS,
-  type RoundReport,
   type SliceCounts,
   type SliceOutcome,
   type SliceRequest,
   type SyncEngineDeps,
 } from '../types';
 
-const COUNTED = ['added', 'updated', 'unchanged', 'deleted', 'swept'] as const;
+const COUNTED = ['added', 'updated', 'unchanged', 'deleted', 'swept', 'sanitized', 'quarantined'] as const;
 
 /** `committed`: a page landed; `retry`: fetch the same position again (after a refresh or a reset). */
 type Step = SliceOutcome | 'committed' | 'retry';
@@ -194,7 +192,8 @@ export class SliceRun {
     // still at generation 0 began before generations existed, so its rows were never marked seen: it sweeps nothing.
     const sweeps = from.mode === 'full' && generation > 0;
     const sweep = page.next.kind === 'caught_up' && sweeps ? { window: page.next.window } : null;
-    const target = { table: this.syncer.table, objectType: this.syncer.objectType, connectionId };
+    const { table, objectType } = this.syncer;
+    const target = { table, objectType, connectionId, resource };
     let written;
     try {
       written = await this.deps.db.transaction(async (manager) => {
@@ -225,48 +224,14 @@ export class SliceRun {
     this.position = to;
     this.refreshedForPage = false;
     if (!caughtUp) return 'committed';
-    const round = await this.finishedRound(from.mode, now);
-    await this.announceCompleted(round, now);
+    const place = { connection: this.connection, resource };
+    const round = await finishRound(this.deps, place, from.mode, now);
     return { kind: 'caught_up', counts: this.counts, round };
   }
 
   private tally(page: PageCounts): void {
     this.counts.pages += 1;
     for (const key of COUNTED) this.counts[key] += page[key];
-  }
-
-  /** The whole round's figures (it may have spanned many slices), for the worker's one log line per round. */
-  private async finishedRound(mode: SyncPosition['mode'], now: Date): Promise<RoundReport> {
-    const summary = await syncStates.roundSummary(this.deps.db, this.connection.id, this.request.resource);
-    const counters = Object.fromEntries(ROUND_COUNTERS.map((key) => [key, summary.counters[key] ?? 0]));
-    const startedAt = summary.startedAt?.getTime() ?? now.getTime();
-    return {
-      mode,
-      counts: counters as RoundReport['counts'],
-      pages: summary.pages,
-      durationMs: Math.max(0, now.getTime() - startedAt),
-    };
-  }
-
-  /** Tells the CRM a round changed something; quiet rounds (most incremental ones) send nothing. */
-  private async announceCompleted(round: RoundReport, now: Date): Promise<void> {
-    const { added, updated } = round.counts;
-    // Rows a full round swept are deletions to the CRM like the ones the provider reported.
-    const deleted = round.counts.deleted + round.counts.swept;
-    if (added + updated + deleted === 0) return;
-    await this.deps.producer.publish(
-      QUEUE_NAMES.crmNotifications,
-      {
-        type: 'sync.completed',
-        tenantId: this.connection.tenantId,
-        connectionId: this.connection.id,
-        resource: this.request.resource,
-        added,
-        updated,
-        deleted,
-      },
-      now,
-    );
   }
 
   private async onFailure(error: ProviderErrorClass): Promise<Step> {
