@@ -56,7 +56,9 @@ export async function markRunning(db: SqlExecutor, connectionId: string, resourc
 /**
  * Advances the position and counters in the caller's transaction, compare-and-set on the position read before
  * the fetch: if another worker moved it meanwhile (a stalled job picked up twice), nothing is written and the
- * caller rolls back its rows. Returns false in that case. A page that finishes the round (`caughtUp`) also
+ * caller rolls back its rows. Returns false in that case. The round generation is part of the check: a full round's
+ * first page must bring the stored one + 1, every other page the stored one, so a page read before another worker
+ * began (and abandoned) a full round from the same position cannot reuse that round's generation. A page that finishes the round (`caughtUp`) also
  * stores the cursor as incremental, the success time and the next due time, and, ending a full round, its time.
  */
 export async function advancePosition(db: SqlExecutor, a: PageAdvance): Promise<boolean> {
@@ -84,7 +86,8 @@ export async function advancePosition(db: SqlExecutor, a: PageAdvance): Promise<
         updated_at = now()
       WHERE connection_id = $1 AND resource = $2 AND enabled
         AND mode = $16 AND cursor IS NOT DISTINCT FROM $17
-        AND continuation IS NOT DISTINCT FROM $18::jsonb`,
+        AND continuation IS NOT DISTINCT FROM $18::jsonb
+        AND round_generation = $19 - CASE WHEN $7 AND $16 = 'full' THEN 1 ELSE 0 END`,
     [
       a.connectionId,
       a.resource,

@@ -50,7 +50,7 @@ export interface PageAdvance {
   items: number;
   /** The page began a round (no continuation): counters and items_done restart from this page. */
   roundStart: boolean;
-  /** The round's generation (a full round's first page brings the new one). */
+  /** The round's generation: a full round's first page brings the stored one + 1, other pages the stored one. */
   generation: number;
   /** Set when the page finished the round. */
   caughtUp: { nextSyncAt: Date } | null;
