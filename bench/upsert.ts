@@ -37,7 +37,7 @@ for (const [name, value] of Object.entries({ size: SIZE, page: PAGE, seed: SEED 
 const emailRow = emailRows(SEED, SIZE);
 const COLUMNS = EMAIL_COLUMNS;
 
-/** The alternative to unnest: the same upsert with one parameter per value (11 per row). */
+/** The alternative to unnest: the same upsert with one parameter per value (12 per row). */
 function valuesUpsert(client: Client, page: EmailInput[]): Promise<unknown> {
   const updates = COLUMNS.slice(2).map((c) => `${c} = EXCLUDED.${c}`);
   return client.query(

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { createLogger, createMetrics } from '@crm-sync/observability';
 import { createRedisConnection, JobProducer, SYNC_QUEUES } from '@crm-sync/queue';
-import type { SliceOutcome, SliceRequest } from '@crm-sync/sync-engine';
+import type { RoundReport, SliceOutcome, SliceRequest } from '@crm-sync/sync-engine';
 import { createTestRedis, type TestRedis } from '@crm-sync/testing';
 import { QueueEvents, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -9,7 +10,22 @@ import { createSyncProcessor } from './processor';
 import { startWorkers } from './workers';
 
 const QUEUE = SYNC_QUEUES.hubspot;
-const zero = { pages: 1, added: 0, updated: 0, unchanged: 0, deleted: 0 };
+const zero = {
+  pages: 1,
+  added: 0,
+  updated: 0,
+  unchanged: 0,
+  deleted: 0,
+  swept: 0,
+  sanitized: 0,
+  quarantined: 0,
+};
+const round: RoundReport = {
+  mode: 'incremental',
+  counts: { added: 0, updated: 0, unchanged: 0, deleted: 0, swept: 0, sanitized: 0, quarantined: 0 },
+  pages: 1,
+  durationMs: 5,
+};
 
 let redis: TestRedis;
 let connection: Redis;
@@ -53,9 +69,8 @@ afterAll(async () => {
 
 let metrics = createMetrics({ collectDefaults: false });
 
-function start(concurrency = 1): void {
+function start(concurrency = 1, logger = createLogger({ name: 'test', level: 'silent' })): void {
   metrics = createMetrics({ collectDefaults: false });
-  const logger = createLogger({ name: 'test', level: 'silent' });
   [worker] = startWorkers({
     connection,
     prefix: redis.prefix,
@@ -93,9 +108,9 @@ describe('sync processor on a real queue', () => {
     const big = await enqueue([
       { kind: 'more', counts: { ...zero, added: 5 } },
       { kind: 'more', counts: { ...zero, added: 5 } },
-      { kind: 'caught_up', counts: zero },
+      { kind: 'caught_up', counts: zero, round },
     ]);
-    const small = await enqueue([{ kind: 'caught_up', counts: { ...zero, added: 1 } }]);
+    const small = await enqueue([{ kind: 'caught_up', counts: { ...zero, added: 1 }, round }]);
     start();
     const bigJob = (await job(big))!;
     await bigJob.waitUntilFinished(events, 10_000);
@@ -112,7 +127,7 @@ describe('sync processor on a real queue', () => {
   it('waits out a rate limit without counting an attempt', async () => {
     const id = await enqueue([
       { kind: 'rate_limited', retryAfterMs: 400, counts: zero },
-      { kind: 'caught_up', counts: zero },
+      { kind: 'caught_up', counts: zero, round },
     ]);
     start();
     const started = Date.now();
@@ -124,7 +139,7 @@ describe('sync processor on a real queue', () => {
   });
 
   it('fails a slice stuck past its deadline as an attempt, so the sync is retried instead of stalling', async () => {
-    const id = await enqueue([HANG, { kind: 'caught_up', counts: zero }]);
+    const id = await enqueue([HANG, { kind: 'caught_up', counts: zero, round }]);
     start();
     const failed = new Promise<string>((resolve) =>
       worker!.once('failed', (_job, error) => resolve(error.name)),
@@ -139,7 +154,7 @@ describe('sync processor on a real queue', () => {
   it('fails a transient slice as an attempt so BullMQ retries it with backoff', async () => {
     const id = await enqueue([
       { kind: 'transient', reason: 'transient: HTTP 503', retryAt: new Date(), counts: zero },
-      { kind: 'caught_up', counts: zero },
+      { kind: 'caught_up', counts: zero, round },
     ]);
     start();
     const failed = new Promise<string>((resolve) =>
@@ -163,6 +178,53 @@ describe('sync processor on a real queue', () => {
     expect(await metrics.render()).toContain(
       `crm_sync_slices_total{queue="sync-hubspot",outcome="${outcome.kind}"} 1`,
     );
+  });
+
+  it('logs one info line per finished round, with its figures, and nothing per slice at info', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    const finished = { ...round, mode: 'full' as const, pages: 3, counts: { ...round.counts, swept: 2 } };
+    const id = await enqueue([
+      { kind: 'more', counts: { ...zero, added: 5 } },
+      { kind: 'caught_up', counts: zero, round: finished },
+    ]);
+    start(1, createLogger({ name: 'test', level: 'info', destination }));
+    await (await job(id))!.waitUntilFinished(events, 10_000);
+    expect(lines.filter((l) => l.level === 30)).toEqual([
+      expect.objectContaining({
+        msg: 'sync round finished',
+        connectionId: id.split('.')[0],
+        resource: 'contacts',
+        mode: 'full',
+        added: 0,
+        swept: 2,
+        quarantined: 0,
+        pages: 3,
+        durationMs: 5,
+      }),
+    ]);
+  });
+
+  it('warns, with counts only, when a round made values safe or quarantined items', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    const poisoned = { ...round, counts: { ...round.counts, sanitized: 1, quarantined: 2 } };
+    const id = await enqueue([{ kind: 'caught_up', counts: zero, round: poisoned }]);
+    start(1, createLogger({ name: 'test', level: 'info', destination }));
+    await (await job(id))!.waitUntilFinished(events, 10_000);
+    expect(lines.filter((l) => l.level === 40)).toEqual([
+      expect.objectContaining({ resource: 'contacts', sanitized: 1, quarantined: 2 }),
+    ]);
   });
 
   it('fails a payload that does not parse once, without retries', async () => {

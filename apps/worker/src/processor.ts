@@ -70,13 +70,29 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
       },
     );
     slices.inc({ queue: deps.queue, outcome: outcome.kind });
-    for (const change of ['added', 'updated', 'deleted'] as const) {
+    for (const change of ['added', 'updated', 'deleted', 'swept'] as const) {
       if (outcome.counts[change] > 0) items.inc({ queue: deps.queue, change }, outcome.counts[change]);
     }
     deps.logger.debug(
       { jobId: job.id, ...data, outcome: outcome.kind, counts: outcome.counts },
       'slice done',
     );
+    // One line per finished round, whatever number of slices it took; slices and pages stay at debug.
+    if (outcome.kind === 'caught_up') {
+      const { mode, counts, pages, durationMs } = outcome.round;
+      const round = {
+        connectionId: data.connectionId,
+        resource: data.resource,
+        mode,
+        ...counts,
+        pages,
+        durationMs,
+      };
+      deps.logger.info(round, 'sync round finished');
+      // Counts only, never the items: an operator looks in sync_quarantine for which ones.
+      if (counts.sanitized + counts.quarantined > 0)
+        deps.logger.warn(round, 'sync round stored items with unsafe values made safe, or quarantined items');
+    }
     await job.updateProgress({ outcome: outcome.kind, ...outcome.counts });
     return act(job, token, outcome, now);
   };

@@ -19,7 +19,7 @@ export interface ProvidersConfig {
   /** Only providers with credentials are offered; the others answer 404. */
   google?: OAuthAppConfig;
   microsoft?: OAuthAppConfig & { tenant: string };
-  hubspot?: OAuthAppConfig;
+  hubspot?: OAuthAppConfig & { fullRoundEveryMs?: number };
 }
 
 /** The sandbox's built-in OAuth client; it exists only inside the emulator. */
@@ -40,6 +40,7 @@ function app(
 export function providersConfig(env: Env): ProvidersConfig {
   const sandbox = env.PROVIDER_MODE === 'sandbox';
   const microsoft = app(env.MICROSOFT_CLIENT_ID, env.MICROSOFT_CLIENT_SECRET, sandbox);
+  const hubspot = app(env.HUBSPOT_CLIENT_ID, env.HUBSPOT_CLIENT_SECRET, sandbox);
   return {
     endpoints: sandbox
       ? {
@@ -52,6 +53,11 @@ export function providersConfig(env: Env): ProvidersConfig {
       : { mode: 'live' },
     google: app(env.GOOGLE_CLIENT_ID, env.GOOGLE_CLIENT_SECRET, sandbox),
     microsoft: microsoft && { ...microsoft, tenant: env.MICROSOFT_TENANT },
-    hubspot: app(env.HUBSPOT_CLIENT_ID, env.HUBSPOT_CLIENT_SECRET, sandbox),
+    hubspot: hubspot && {
+      ...hubspot,
+      ...(env.HUBSPOT_FULL_ROUND_EVERY_MS !== undefined && {
+        fullRoundEveryMs: env.HUBSPOT_FULL_ROUND_EVERY_MS,
+      }),
+    },
   };
 }

@@ -44,6 +44,11 @@ export const envSchema = z.object({
   MICROSOFT_TENANT: z.string().default('common'),
   HUBSPOT_CLIENT_ID: z.string().optional(),
   HUBSPOT_CLIENT_SECRET: z.string().optional(),
+  /**
+   * How often a HubSpot object type gets a full round instead of an incremental one (permanent deletes have no
+   * change feed); unset: the adapter's default, HUBSPOT_DESCRIPTOR.fullRoundEveryMs (24 h).
+   */
+  HUBSPOT_FULL_ROUND_EVERY_MS: z.coerce.number().int().min(60_000).optional(),
 
   /** Queues this worker consumes (comma-separated queue names): the sync queues, token-refresh, connection-events. */
   WORKER_QUEUES: z

@@ -53,6 +53,7 @@ export type {
   RecordsByTable,
 } from './records';
 export type {
+  ListedWindow,
   ResourceSyncer,
   ResourceSyncers,
   SyncContinuation,

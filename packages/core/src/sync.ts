@@ -23,6 +23,16 @@ export interface SyncRequest {
   initialWindowDays: number;
 }
 
+/**
+ * The part of a resource a windowed full round listed: every item dated after `after` and before `before` (either
+ * bound open when null). Which date that is belongs to the table (mail: sent, calendar: start); see the sweep in
+ * packages/db.
+ */
+export interface ListedWindow {
+  after: Date | null;
+  before: Date | null;
+}
+
 /** One page of changes and what comes after it. */
 export interface SyncPage<T extends CrmTableName = CrmTableName> {
   upserts: RecordsByTable[T][];
@@ -30,8 +40,12 @@ export interface SyncPage<T extends CrmTableName = CrmTableName> {
   deletes: string[];
   next:
     | { kind: 'more'; continuation: SyncContinuation }
-    /** The round is complete; `cursor` starts the next incremental round. */
-    | { kind: 'caught_up'; cursor: string };
+    /**
+     * The round is complete; `cursor` starts the next incremental round. A full round that listed only a window
+     * says which in `window` (the engine then removes only rows inside it that the round did not list); without
+     * it, a completed full round listed everything the provider has.
+     */
+    | { kind: 'caught_up'; cursor: string; window?: ListedWindow };
 }
 
 /**
@@ -45,6 +59,12 @@ export interface ResourceSyncer<T extends CrmTableName = CrmTableName> {
   readonly table: T;
   /** For `crm_objects`: the object type every record and deletion of this syncer belongs to. */
   readonly objectType?: string;
+  /**
+   * For a provider whose change feed misses some deletions (HubSpot's search never reports permanent deletes): the
+   * engine runs a full round instead of an incremental one once the last completed full round is this old, and the
+   * full round removes what the provider no longer has.
+   */
+  readonly fullRoundEveryMs?: number;
   fetchPage(request: SyncRequest): Promise<SyncPage<T>>;
 }
 

@@ -14,6 +14,7 @@ export {
   CrmObjectEntity,
   EmailEntity,
   ENTITIES,
+  SyncQuarantineEntity,
   SyncStateEntity,
 } from './entities';
 export { DatabaseUrlError } from './errors';
@@ -32,6 +33,7 @@ export {
   type UpsertInput,
 } from './upsert/specs';
 export type { SqlType } from './upsert/sqlArrays';
+export { sweepUnseen, type SweepScope } from './upsert/sweep';
 export {
   defineUpsertSpec,
   UPSERT_PAGE_SIZE,
@@ -52,6 +54,7 @@ export {
   type CrmRowBase,
   type EmailRow,
   type JsonObject,
+  type SyncQuarantineRow,
   type SyncStateRow,
   type SyncStatus,
 } from './types';

@@ -70,6 +70,12 @@ export interface SyncStateRow {
   lastSuccessAt: Date | null;
   startedAt: Date | null;
   disabledReason: string | null;
+  /** Bumped by the first page of each full round; rows that round lists carry it in `seen_round`. */
+  roundGeneration: number;
+  /** When a full round last completed. */
+  fullRoundAt: Date | null;
+  /** Pages the current round has committed so far. */
+  roundPages: number;
   updatedAt: Date;
 }
 
@@ -79,6 +85,8 @@ export interface CrmRowBase {
   connectionId: string;
   externalId: string;
   contentHash: string;
+  /** The generation of the last full round that listed the row (`sync_states.round_generation`). */
+  seenRound: number | null;
   deletedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -96,6 +104,19 @@ export interface ContactRow extends CrmRowBase, Omit<ContactRecord, 'externalId'
 
 export interface CrmObjectRow extends CrmRowBase, Omit<CrmObjectRecord, 'externalId' | 'properties'> {
   properties: JsonObject;
+}
+
+/** An item the sync engine could not store even after making its values safe; it waits here, counted. */
+export interface SyncQuarantineRow {
+  id: string;
+  connectionId: string;
+  resource: Resource;
+  externalId: string;
+  /** The database's error code and class, never the item's content. */
+  reason: string;
+  attempts: number;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
 }
 
 export interface AuditEventRow {

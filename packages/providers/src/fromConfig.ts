@@ -42,9 +42,11 @@ export function adaptersFromConfig(
       },
     },
     hubspot: providers.hubspot && {
-      ...providers.hubspot,
+      clientId: providers.hubspot.clientId,
+      clientSecret: providers.hubspot.clientSecret,
       redirectUri: redirectUri('hubspot'),
       endpoints: endpoints?.hubspot,
+      syncFullRoundEveryMs: providers.hubspot.fullRoundEveryMs,
     },
   });
   return { adapters, close: async () => dispatcher?.close() };

@@ -1,6 +1,7 @@
 // Test-only: runs a syncer's rounds the way the engine does, for the syncer tests of every provider folder.
 import {
   type CrmTableName,
+  type ListedWindow,
   type RecordsByTable,
   type ResourceSyncer,
   type SyncPosition,
@@ -14,6 +15,8 @@ export interface Round<T extends CrmTableName> {
   cursor: string;
   /** Every continuation handed back, after a JSON round trip (what sync_states stores). */
   continuations: unknown[];
+  /** What the last page says a windowed full round listed. */
+  window?: ListedWindow;
 }
 
 export interface RoundOptions {
@@ -42,7 +45,10 @@ export async function runRound<T extends CrmTableName>(
     round.pages.push({ upserts: page.upserts, deletes: page.deletes });
     round.upserts.push(...page.upserts);
     round.deletes.push(...page.deletes);
-    if (page.next.kind === 'caught_up') return { ...round, cursor: page.next.cursor };
+    if (page.next.kind === 'caught_up') {
+      const { cursor, window } = page.next;
+      return { ...round, cursor, ...(window && { window }) };
+    }
     const stored = JSON.parse(JSON.stringify(page.next.continuation)) as SyncPosition['continuation'];
     round.continuations.push(stored);
     position = { ...position, continuation: stored };

@@ -21,6 +21,7 @@ export {
   type ConnectionOutcomes,
   type DisabledResource,
   type RevokedGrant,
+  type RoundReport,
   type SkipReason,
   type SliceCounts,
   type SliceOutcome,

@@ -86,6 +86,43 @@ export interface SliceCounts {
   updated: number;
   unchanged: number;
   deleted: number;
+  /** Rows a completed full round did not list, marked deleted. */
+  swept: number;
+  /** Items stored with values made safe (a NUL, a lone surrogate, an invalid date, an absurd length). */
+  sanitized: number;
+  /** Items that could not be stored, set aside in sync_quarantine. */
+  quarantined: number;
+}
+
+export const NO_COUNTS: Readonly<SliceCounts> = {
+  pages: 0,
+  added: 0,
+  updated: 0,
+  unchanged: 0,
+  deleted: 0,
+  swept: 0,
+  sanitized: 0,
+  quarantined: 0,
+};
+
+/** The counters a round adds up in `sync_states` and reports when it finishes. */
+export const ROUND_COUNTERS = [
+  'added',
+  'updated',
+  'unchanged',
+  'deleted',
+  'swept',
+  'sanitized',
+  'quarantined',
+] as const;
+
+/** A finished round, which may have spanned many slices: what the worker logs once per round. */
+export interface RoundReport {
+  mode: 'full' | 'incremental';
+  counts: Record<(typeof ROUND_COUNTERS)[number], number>;
+  pages: number;
+  /** From the round's first page to its last. */
+  durationMs: number;
 }
 
 export type SkipReason =
@@ -97,7 +134,7 @@ export type SkipReason =
  * rest complete the job.
  */
 export type SliceOutcome =
-  | { kind: 'caught_up'; counts: SliceCounts }
+  | { kind: 'caught_up'; counts: SliceCounts; round: RoundReport }
   | { kind: 'more'; counts: SliceCounts }
   | { kind: 'skipped'; reason: SkipReason; counts: SliceCounts }
   | { kind: 'rate_limited'; retryAfterMs: number; counts: SliceCounts }

@@ -139,7 +139,7 @@ describe('due syncs', () => {
 });
 
 describe('a slice', () => {
-  it('markRunning, then roundCounters reads what the round added up', async () => {
+  it('markRunning, then roundSummary reads what the round added up', async () => {
     await connect(['mail']);
     await syncStates.markRunning(db.dataSource, connectionId, 'mail');
     expect(await states()).toMatchObject([{ status: 'running' }]);
@@ -152,16 +152,15 @@ describe('a slice', () => {
       counts: { added: 3, updated: 0, unchanged: 1, deleted: 0 },
       items: 4,
       roundStart: true,
+      generation: 1,
       caughtUp: null,
       now: new Date(),
     });
     expect(advanced).toBe(true);
-    expect(await syncStates.roundCounters(db.dataSource, connectionId, 'mail')).toEqual({
-      added: 3,
-      updated: 0,
-      unchanged: 1,
-      deleted: 0,
+    expect(await syncStates.roundSummary(db.dataSource, connectionId, 'mail')).toMatchObject({
+      counters: { added: 3, updated: 0, unchanged: 1, deleted: 0 },
+      pages: 1,
     });
-    expect(await syncStates.roundCounters(db.dataSource, connectionId, 'calendar')).toEqual({});
+    expect((await syncStates.roundSummary(db.dataSource, connectionId, 'calendar')).counters).toEqual({});
   });
 });

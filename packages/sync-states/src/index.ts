@@ -5,6 +5,7 @@ export type {
   PageAdvance,
   RequestedResource,
   RoundCounts,
+  RoundSummary,
   SliceConnection,
   SliceState,
   TriggerNowInput,

@@ -1,7 +1,7 @@
 import { createForConnection, disableConnection } from './connections';
 import { claimDue, scheduleClaimed, triggerNow } from './due';
 import { disable, recordCursorReset, recordRateLimited, recordTransient } from './failures';
-import { advancePosition, loadSlice, markRunning, requeue, roundCounters } from './slices';
+import { advancePosition, loadSlice, markRunning, requeue, roundSummary, startFullRound } from './slices';
 
 /**
  * Every write to `sync_states`, and the reads that go with them. Each operation takes a `SqlExecutor`: the
@@ -20,7 +20,8 @@ export const syncStates = {
   loadSlice,
   markRunning,
   advancePosition,
-  roundCounters,
+  startFullRound,
+  roundSummary,
   requeue,
   // a slice's failures
   recordTransient,

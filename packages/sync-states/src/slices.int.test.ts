@@ -95,6 +95,7 @@ describe('advancePosition', () => {
     counts: { added: 2, updated: 1, unchanged: 3, deleted: 1 },
     items: 7,
     roundStart: false,
+    generation: 0,
     now,
   };
 
@@ -118,6 +119,21 @@ describe('advancePosition', () => {
       consecutive_failures: 0,
       status: 'running',
     });
+  });
+
+  it('a full round start must bring the next generation; a page from a stale generation loses', async () => {
+    const fresh = { mode: 'full' as const, cursor: null, continuation: null };
+    await db.dataSource.query(
+      `UPDATE sync_states SET mode = 'full', cursor = NULL, continuation = NULL, round_generation = 6
+        WHERE connection_id = $1`,
+      [connectionId],
+    );
+    const start = { ...base, connectionId, from: fresh, roundStart: true, caughtUp: null };
+    const to = { ...fresh, continuation: { page: 'p2' } };
+    // Read before another worker began generation 6 from this same position: 5 + 1 is taken.
+    expect(await syncStates.advancePosition(db.dataSource, { ...start, to, generation: 6 })).toBe(false);
+    expect(await syncStates.advancePosition(db.dataSource, { ...start, to, generation: 7 })).toBe(true);
+    expect(await row()).toMatchObject({ round_generation: '7', continuation: { page: 'p2' } });
   });
 
   it('finishes a round: incremental, cursor stored, success time, next due time, counters added up', async () => {

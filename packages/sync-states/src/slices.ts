@@ -1,6 +1,6 @@
-import type { ConnectionStatus, Provider, Resource, SyncContinuation } from '@crm-sync/core';
+import type { ConnectionStatus, Provider, Resource, SyncContinuation, SyncPosition } from '@crm-sync/core';
 import type { SqlExecutor } from '@crm-sync/db';
-import type { PageAdvance, SliceConnection, SliceState } from './types';
+import type { PageAdvance, RoundSummary, SliceConnection, SliceState } from './types';
 import { rows, WHERE_RESOURCE } from './sql';
 
 interface Row {
@@ -13,6 +13,8 @@ interface Row {
   cursor: string | null;
   continuation: SyncContinuation | null;
   consecutive_failures: number | null;
+  round_generation: string | null;
+  full_round_at: Date | null;
 }
 
 /** The connection and its state for one resource; state is null when the resource has no row. */
@@ -24,7 +26,7 @@ export async function loadSlice(
   const [row] = await rows<Row>(
     db,
     `SELECT c.id, c.tenant_id, c.provider, c.status, s.enabled, s.mode, s.cursor, s.continuation,
-            s.consecutive_failures
+            s.consecutive_failures, s.round_generation, s.full_round_at
        FROM connections c LEFT JOIN sync_states s ON s.connection_id = c.id AND s.resource = $2
       WHERE c.id = $1`,
     [connectionId, resource],
@@ -38,6 +40,8 @@ export async function loadSlice(
       enabled: row.enabled,
       position: { mode: row.mode, cursor: row.cursor, continuation: row.continuation },
       consecutiveFailures: row.consecutive_failures ?? 0,
+      roundGeneration: Number(row.round_generation ?? 0),
+      fullRoundAt: row.full_round_at,
     },
   };
 }
@@ -52,22 +56,29 @@ export async function markRunning(db: SqlExecutor, connectionId: string, resourc
 /**
  * Advances the position and counters in the caller's transaction, compare-and-set on the position read before
  * the fetch: if another worker moved it meanwhile (a stalled job picked up twice), nothing is written and the
- * caller rolls back its rows. Returns false in that case. A page that finishes the round (`caughtUp`) also
- * stores the cursor as incremental, the success time and the next due time.
+ * caller rolls back its rows. Returns false in that case. The round generation is part of the check: a full round's
+ * first page must bring the stored one + 1, every other page the stored one, so a page read before another worker
+ * began (and abandoned) a full round from the same position cannot reuse that round's generation. A page that finishes the round (`caughtUp`) also
+ * stores the cursor as incremental, the success time and the next due time, and, ending a full round, its time.
  */
 export async function advancePosition(db: SqlExecutor, a: PageAdvance): Promise<boolean> {
   const phase = a.caughtUp ? 'caught_up' : a.to.mode;
-  const countersBase = a.roundStart ? `'{}'::jsonb` : 'counters';
+  const base = a.roundStart ? `'{}'::jsonb` : 'counters';
+  const sum = (key: string, parameter: number) => `COALESCE((${base}->>'${key}')::bigint, 0) + $${parameter}`;
   const [, affected] = (await db.query(
     `UPDATE sync_states SET
         mode = $3, cursor = $4, continuation = $5::jsonb, phase = $6,
         items_done = CASE WHEN $7 THEN 0 ELSE items_done END + $8,
+        round_pages = CASE WHEN $7 THEN 0 ELSE round_pages END + 1,
         counters = jsonb_build_object(
-          'added', COALESCE((${countersBase}->>'added')::bigint, 0) + $9,
-          'updated', COALESCE((${countersBase}->>'updated')::bigint, 0) + $10,
-          'unchanged', COALESCE((${countersBase}->>'unchanged')::bigint, 0) + $11,
-          'deleted', COALESCE((${countersBase}->>'deleted')::bigint, 0) + $12),
+          'added', ${sum('added', 9)}, 'updated', ${sum('updated', 10)},
+          'unchanged', ${sum('unchanged', 11)}, 'deleted', ${sum('deleted', 12)})
+          || jsonb_strip_nulls(jsonb_build_object(
+          'swept', NULLIF(${sum('swept', 20)}, 0), 'sanitized', NULLIF(${sum('sanitized', 21)}, 0),
+          'quarantined', NULLIF(${sum('quarantined', 22)}, 0))),
         started_at = CASE WHEN $7 THEN $13 ELSE started_at END,
+        round_generation = $19,
+        full_round_at = CASE WHEN $14 AND $16 = 'full' THEN $13 ELSE full_round_at END,
         consecutive_failures = 0,
         status = CASE WHEN $14 THEN 'idle' ELSE 'running' END,
         last_success_at = CASE WHEN $14 THEN $13 ELSE last_success_at END,
@@ -75,7 +86,8 @@ export async function advancePosition(db: SqlExecutor, a: PageAdvance): Promise<
         updated_at = now()
       WHERE connection_id = $1 AND resource = $2 AND enabled
         AND mode = $16 AND cursor IS NOT DISTINCT FROM $17
-        AND continuation IS NOT DISTINCT FROM $18::jsonb`,
+        AND continuation IS NOT DISTINCT FROM $18::jsonb
+        AND round_generation = $19 - CASE WHEN $7 AND $16 = 'full' THEN 1 ELSE 0 END`,
     [
       a.connectionId,
       a.resource,
@@ -95,23 +107,50 @@ export async function advancePosition(db: SqlExecutor, a: PageAdvance): Promise<
       a.from.mode,
       a.from.cursor,
       json(a.from.continuation),
+      a.generation,
+      a.counts.swept ?? 0,
+      a.counts.sanitized ?? 0,
+      a.counts.quarantined ?? 0,
     ],
   )) as [unknown, number];
   return affected === 1;
 }
 
-/** The round's totals after a commit (for the `sync.completed` notification). */
-export async function roundCounters(
+/**
+ * Turns an incremental position into the start of a full round (a resource whose full rounds are due
+ * periodically), compare-and-set like `advancePosition`; false if the position moved meanwhile.
+ */
+export async function startFullRound(
   db: SqlExecutor,
   connectionId: string,
   resource: Resource,
-): Promise<Record<string, number>> {
-  const [row] = await rows<{ counters: Record<string, number> }>(
-    db,
-    `SELECT counters FROM sync_states ${WHERE_RESOURCE}`,
-    [connectionId, resource],
-  );
-  return row?.counters ?? {};
+  from: SyncPosition,
+): Promise<boolean> {
+  const [, affected] = (await db.query(
+    `UPDATE sync_states SET mode = 'full', cursor = NULL, continuation = NULL, phase = 'full', updated_at = now()
+      ${WHERE_RESOURCE} AND enabled AND mode = $3 AND cursor IS NOT DISTINCT FROM $4
+        AND continuation IS NOT DISTINCT FROM $5::jsonb`,
+    [connectionId, resource, from.mode, from.cursor, json(from.continuation)],
+  )) as [unknown, number];
+  return affected === 1;
+}
+
+/** The round's counters, pages and start, read after the page that finished it committed. */
+export async function roundSummary(
+  db: SqlExecutor,
+  connectionId: string,
+  resource: Resource,
+): Promise<RoundSummary> {
+  const [row] = await rows<{
+    counters: Record<string, number>;
+    round_pages: number;
+    started_at: Date | null;
+  }>(db, `SELECT counters, round_pages, started_at FROM sync_states ${WHERE_RESOURCE}`, [
+    connectionId,
+    resource,
+  ]);
+  const counters = Object.fromEntries(Object.entries(row?.counters ?? {}).map(([k, v]) => [k, Number(v)]));
+  return { counters, pages: row?.round_pages ?? 0, startedAt: row?.started_at ?? null };
 }
 
 /** A finished slice that is not done yet waits in the queue for its next turn. */

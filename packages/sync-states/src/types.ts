@@ -13,14 +13,31 @@ export interface SliceState {
   enabled: boolean;
   position: SyncPosition;
   consecutiveFailures: number;
+  /** The generation of the current (or last) full round; the first page of the next one writes this + 1. */
+  roundGeneration: number;
+  /** When a full round last completed; null if none has since the column exists. */
+  fullRoundAt: Date | null;
 }
 
-/** Items a page added, updated, left unchanged and deleted; they add up into the round's counters. */
+/**
+ * Items a page added, updated, left unchanged and deleted; they add up into the round's counters. The rarer ones
+ * (rows a full round swept, values made safe, items quarantined) are kept in the counters only once non-zero.
+ */
 export interface RoundCounts {
   added: number;
   updated: number;
   unchanged: number;
   deleted: number;
+  swept?: number;
+  sanitized?: number;
+  quarantined?: number;
+}
+
+/** A finished round as the round's log line reports it. */
+export interface RoundSummary {
+  counters: Record<string, number>;
+  pages: number;
+  startedAt: Date | null;
 }
 
 export interface PageAdvance {
@@ -33,6 +50,8 @@ export interface PageAdvance {
   items: number;
   /** The page began a round (no continuation): counters and items_done restart from this page. */
   roundStart: boolean;
+  /** The round's generation: a full round's first page brings the stored one + 1, other pages the stored one. */
+  generation: number;
   /** Set when the page finished the round. */
   caughtUp: { nextSyncAt: Date } | null;
   now: Date;

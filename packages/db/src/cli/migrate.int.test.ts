@@ -22,10 +22,11 @@ describe('migrate CLI', () => {
   it('creates the database, applies, reports nothing pending, reverts, and has nothing left to revert', () => {
     expect(run('up', url)).toEqual({
       status: 0,
-      stdout: `db: database ${name} created\ndb: applied InitialSchema1764000000000`,
+      stdout: `db: database ${name} created\ndb: applied InitialSchema1764000000000\ndb: applied RoundSweep1765000000000`,
       stderr: '',
     });
     expect(run('up', url).stdout).toBe(`db: database ${name} exists\ndb: no pending migrations`);
+    expect(run('down', url).stdout).toBe('db: reverted RoundSweep1765000000000');
     expect(run('down', url).stdout).toBe('db: reverted InitialSchema1764000000000');
     expect(run('down', url).stdout).toBe('db: no migration to revert');
   }, 60_000);

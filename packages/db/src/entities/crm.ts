@@ -1,4 +1,5 @@
 import { EntitySchema, type EntitySchemaColumnOptions } from 'typeorm';
+import { bigintAsNumber } from './transformers';
 import type { CalendarEventRow, ContactRow, CrmObjectRow, CrmRowBase, EmailRow } from '../types';
 
 // Sync code writes these tables with upsertRows (one statement per page); the schemas serve reads and tests.
@@ -9,6 +10,7 @@ const base: Record<keyof CrmRowBase, EntitySchemaColumnOptions> = {
   connectionId: { name: 'connection_id', type: 'uuid' },
   externalId: { name: 'external_id', type: 'text' },
   contentHash: { name: 'content_hash', type: 'text' },
+  seenRound: { name: 'seen_round', type: 'bigint', nullable: true, transformer: bigintAsNumber },
   deletedAt: { name: 'deleted_at', type: 'timestamptz', nullable: true },
   createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
   updatedAt: { name: 'updated_at', type: 'timestamptz', updateDate: true },

@@ -2,6 +2,7 @@ import { AuditEventEntity } from './auditEvent';
 import { ConnectionEntity } from './connection';
 import { CredentialEntity } from './credential';
 import { CalendarEventEntity, ContactEntity, CrmObjectEntity, EmailEntity } from './crm';
+import { SyncQuarantineEntity } from './syncQuarantine';
 import { SyncStateEntity } from './syncState';
 
 export {
@@ -12,6 +13,7 @@ export {
   CredentialEntity,
   CrmObjectEntity,
   EmailEntity,
+  SyncQuarantineEntity,
   SyncStateEntity,
 };
 
@@ -24,4 +26,5 @@ export const ENTITIES = [
   ContactEntity,
   CrmObjectEntity,
   AuditEventEntity,
+  SyncQuarantineEntity,
 ];

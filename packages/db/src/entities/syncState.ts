@@ -1,11 +1,6 @@
-import { EntitySchema, type ValueTransformer } from 'typeorm';
+import { EntitySchema } from 'typeorm';
 import type { SyncStateRow } from '../types';
-
-// pg returns bigint as a string to avoid precision loss; an item count stays far below 2^53.
-const bigintAsNumber: ValueTransformer = {
-  to: (value: number | undefined) => value,
-  from: (value: string | null) => (value === null ? null : Number(value)),
-};
+import { bigintAsNumber } from './transformers';
 
 export const SyncStateEntity = new EntitySchema<SyncStateRow>({
   name: 'SyncState',
@@ -28,6 +23,14 @@ export const SyncStateEntity = new EntitySchema<SyncStateRow>({
     lastSuccessAt: { name: 'last_success_at', type: 'timestamptz', nullable: true },
     startedAt: { name: 'started_at', type: 'timestamptz', nullable: true },
     disabledReason: { name: 'disabled_reason', type: 'text', nullable: true },
+    roundGeneration: {
+      name: 'round_generation',
+      type: 'bigint',
+      default: 0,
+      transformer: bigintAsNumber,
+    },
+    fullRoundAt: { name: 'full_round_at', type: 'timestamptz', nullable: true },
+    roundPages: { name: 'round_pages', type: 'integer', default: 0 },
     updatedAt: { name: 'updated_at', type: 'timestamptz', updateDate: true },
   },
 });

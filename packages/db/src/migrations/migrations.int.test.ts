@@ -10,6 +10,7 @@ const TABLES = [
   'credentials',
   'crm_objects',
   'emails',
+  'sync_quarantine',
   'sync_states',
 ];
 
@@ -53,7 +54,7 @@ const checkValues = (def: string | undefined) =>
 describe('migrations', () => {
   it('up creates every table with its keys, indexes and checks', async () => {
     const applied = await db.dataSource.runMigrations();
-    expect(applied.map((m) => m.name)).toEqual(['InitialSchema1764000000000']);
+    expect(applied.map((m) => m.name)).toEqual(['InitialSchema1764000000000', 'RoundSweep1765000000000']);
     expect(await tables()).toEqual(TABLES);
 
     const unique = await constraints('u');
@@ -94,7 +95,34 @@ describe('migrations', () => {
     expect(byTable.map(([table]) => table).sort()).toEqual(TABLES.filter((t) => t !== 'connections'));
   });
 
+  it('round sweep: down removes its table and columns only, up restores them', async () => {
+    const sweepColumns = () =>
+      query<{ name: string }>(
+        `SELECT table_name || '.' || column_name AS name FROM information_schema.columns
+          WHERE column_name IN ('seen_round', 'round_generation', 'full_round_at', 'round_pages') ORDER BY 1`,
+      );
+    const added = [
+      'calendar_events.seen_round',
+      'contacts.seen_round',
+      'crm_objects.seen_round',
+      'emails.seen_round',
+      'sync_states.full_round_at',
+      'sync_states.round_generation',
+      'sync_states.round_pages',
+    ];
+    expect((await sweepColumns()).map((r) => r.name)).toEqual(added);
+    expect((await constraints('u')).sync_quarantine_item_key).toBe(
+      'UNIQUE (connection_id, resource, external_id)',
+    );
+    await db.dataSource.undoLastMigration();
+    expect(await sweepColumns()).toEqual([]);
+    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'sync_quarantine'));
+    await db.dataSource.runMigrations();
+    expect((await sweepColumns()).map((r) => r.name)).toEqual(added);
+  });
+
   it('down removes everything, and up again restores it', async () => {
+    await db.dataSource.undoLastMigration();
     await db.dataSource.undoLastMigration();
     expect(await tables()).toEqual([]);
     expect(await indexes()).toEqual({});

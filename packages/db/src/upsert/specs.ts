@@ -13,6 +13,7 @@ const keyColumns = {
   connectionId: { column: 'connection_id', type: 'uuid' },
   externalId: { column: 'external_id', type: 'text' },
   contentHash: { column: 'content_hash', type: 'text' },
+  seenRound: { column: 'seen_round', type: 'bigint' },
 } as const satisfies Record<string, UpsertColumn>;
 
 const text = (column: string): UpsertColumn => ({ column, type: 'text' });
@@ -34,6 +35,7 @@ export const emailUpsert = defineUpsertSpec<EmailInput>({
   },
   conflict: ['connectionId', 'externalId'],
   hash: 'contentHash',
+  generation: 'seenRound',
 });
 
 export const calendarEventUpsert = defineUpsertSpec<CalendarEventInput>({
@@ -53,6 +55,7 @@ export const calendarEventUpsert = defineUpsertSpec<CalendarEventInput>({
   },
   conflict: ['connectionId', 'externalId'],
   hash: 'contentHash',
+  generation: 'seenRound',
 });
 
 export const contactUpsert = defineUpsertSpec<ContactInput>({
@@ -69,6 +72,7 @@ export const contactUpsert = defineUpsertSpec<ContactInput>({
   },
   conflict: ['connectionId', 'externalId'],
   hash: 'contentHash',
+  generation: 'seenRound',
 });
 
 // HubSpot ids are unique per object type only, hence the three-column key (see the initial migration).
@@ -82,4 +86,5 @@ export const crmObjectUpsert = defineUpsertSpec<CrmObjectInput>({
   },
   conflict: ['connectionId', 'objectType', 'externalId'],
   hash: 'contentHash',
+  generation: 'seenRound',
 });

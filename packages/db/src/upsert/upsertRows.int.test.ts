@@ -19,6 +19,7 @@ const email = (externalId: string, overrides: Partial<EmailInput> = {}): EmailIn
   connectionId,
   externalId,
   contentHash: `h-${externalId}`,
+  seenRound: null,
   threadId: 't',
   fromAddress: 'a@example.com',
   toAddresses: ['b@example.com'],
@@ -78,6 +79,7 @@ describe('upsertRows', () => {
       connectionId,
       externalId: '123',
       contentHash: 'h',
+      seenRound: null,
       objectType: 'deals',
       properties: { amount: '10', nested: { list: [1, null, 'two'] }, quote: '"' },
       remoteUpdatedAt: null,
@@ -92,7 +94,7 @@ describe('upsertRows', () => {
   });
 
   it('writes calendar events and contacts through their specs', async () => {
-    const common = { connectionId, externalId: 'e1', contentHash: 'h' };
+    const common = { connectionId, externalId: 'e1', contentHash: 'h', seenRound: null };
     await upsertRows(db.dataSource, calendarEventUpsert, [
       {
         ...common,
@@ -187,7 +189,14 @@ describe('markDeleted', () => {
   });
 
   it('scopes crm_objects deletions to one object type', async () => {
-    const base = { connectionId, externalId: '7', contentHash: 'h', properties: {}, remoteUpdatedAt: null };
+    const base = {
+      connectionId,
+      externalId: '7',
+      contentHash: 'h',
+      seenRound: null,
+      properties: {},
+      remoteUpdatedAt: null,
+    };
     await upsertRows(db.dataSource, crmObjectUpsert, [
       { ...base, objectType: 'deals' },
       { ...base, objectType: 'companies' },

@@ -14,6 +14,12 @@ export interface UpsertSpecInput<Row> {
   conflict: readonly (keyof Row & string)[];
   /** The property whose change means the row changed; unchanged rows are not rewritten. */
   hash: keyof Row & string;
+  /**
+   * The property naming the full round that listed the row (mark-and-sweep). An unchanged row whose value differs
+   * gets only that column and still counts as unchanged, so a full round over a settled table costs no rewrites of
+   * content and reports no updates.
+   */
+  generation?: keyof Row & string;
 }
 
 export interface UpsertSpec<Row> {
@@ -40,25 +46,37 @@ export function defineUpsertSpec<Row>(input: UpsertSpecInput<Row>): UpsertSpec<R
   for (const name of [input.table, ...columns.map((c) => c.column)]) {
     if (!IDENTIFIER.test(name)) throw new Error(`upsert spec: "${name}" is not a plain SQL identifier`);
   }
-  for (const field of [...input.conflict, input.hash]) {
+  for (const field of [...input.conflict, input.hash, ...(input.generation ? [input.generation] : [])]) {
     if (!fields.includes(field)) throw new Error(`upsert spec: "${field}" is not one of the columns`);
   }
   const conflict = input.conflict.map((f) => input.columns[f].column);
   const hash = input.columns[input.hash].column;
+  const generation = input.generation === undefined ? undefined : input.columns[input.generation].column;
   const names = columns.map((c) => c.column);
   const transports = columns.map((c) => columnTransport(c.type, c.column));
-  const updates = names.filter((n) => !conflict.includes(n)).map((n) => `${n} = EXCLUDED.${n}`);
-  // A row that comes back after a provider deletion is rewritten (and undeleted) even with the same hash.
+  const changed = `t.${hash} IS DISTINCT FROM EXCLUDED.${hash} OR t.deleted_at IS NOT NULL`;
+  // Equal hashes mean equal content, so rewriting the content columns of a row that is only being marked seen
+  // writes the values it already holds; updated_at moves only when the content did.
+  const updates = [
+    ...names.filter((n) => !conflict.includes(n)).map((n) => `${n} = EXCLUDED.${n}`),
+    'deleted_at = NULL',
+    generation ? `updated_at = CASE WHEN ${changed} THEN now() ELSE t.updated_at END` : 'updated_at = now()',
+  ];
+  const when = generation ? `${changed} OR t.${generation} IS DISTINCT FROM EXCLUDED.${generation}` : changed;
+  // A row that comes back after a provider deletion is rewritten (and undeleted) even with the same hash. A row
+  // written only to mark it seen keeps its updated_at, which is how the count tells it from an update: now() is
+  // the transaction's start, and a content write sets exactly that (the engine writes a key once per transaction).
+  const rewritten = generation ? 'NOT inserted AND updated_at = now()' : 'NOT inserted';
   const sql = `WITH written AS (
   INSERT INTO ${input.table} AS t (${names.join(', ')})
   SELECT ${transports.map((t) => t.select).join(', ')}
   FROM unnest(${transports.map((t, i) => `$${i + 1}::${t.paramType}`).join(', ')}) AS u(${names.join(', ')})
   ON CONFLICT (${conflict.join(', ')}) DO UPDATE
-  SET ${[...updates, 'deleted_at = NULL', 'updated_at = now()'].join(', ')}
-  WHERE t.${hash} IS DISTINCT FROM EXCLUDED.${hash} OR t.deleted_at IS NOT NULL
-  RETURNING (t.xmax = 0) AS inserted
+  SET ${updates.join(', ')}
+  WHERE ${when}
+  RETURNING (t.xmax = 0) AS inserted, t.updated_at
 )
-SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated
+SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE ${rewritten})::int AS updated
 FROM written`;
   return { table: input.table, fields, types: columns.map((c) => c.type), conflict: input.conflict, sql };
 }

@@ -93,10 +93,11 @@ export const HUBSPOT_DESCRIPTOR = {
   listPageSize: 100,
   searchPageSize: 200,
   /**
-   * How often an incremental round is replaced by a full listing, whose id comparison finds permanent (GDPR)
-   * deletes: HubSpot reports them nowhere (docs/providers/hubspot.md#permanent-deletes).
+   * How often the engine runs a full round in place of an incremental one: HubSpot reports permanent (GDPR) deletes
+   * nowhere (docs/providers/hubspot.md#permanent-deletes), so only a full listing, and the engine's sweep of what it
+   * did not list, removes them.
    */
-  relistEveryMs: 24 * 3_600_000,
+  fullRoundEveryMs: 24 * 3_600_000,
   /**
    * How far back each incremental search reaches before its cursor: search indexes changes "a few moments" late
    * and our clock is not HubSpot's, so a watermark alone could skip an object. Items inside it come back twice,

@@ -7,8 +7,8 @@ import { createCrmObjectSyncer, type CrmObjectSyncerOptions } from './sync/objec
 export interface HubSpotAdapterOptions extends HubSpotOAuthOptions {
   /** Reach of each incremental search before its cursor; default `HUBSPOT_DESCRIPTOR.syncOverlapMs`. */
   syncOverlapMs?: number;
-  /** How often a full listing replaces an incremental round; default `HUBSPOT_DESCRIPTOR.relistEveryMs`. */
-  syncRelistEveryMs?: number;
+  /** How often a full round replaces an incremental one; default `HUBSPOT_DESCRIPTOR.fullRoundEveryMs`. */
+  syncFullRoundEveryMs?: number;
 }
 
 export function createHubSpotAdapter(options: HubSpotAdapterOptions): ProviderAdapter {
@@ -16,7 +16,7 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): ProviderAd
     apiBaseUrl: options.endpoints?.apiBaseUrl ?? HUBSPOT_ENDPOINTS.apiBaseUrl,
     ...(options.httpAgent ? { httpAgent: options.httpAgent } : {}),
     ...(options.syncOverlapMs === undefined ? {} : { overlapMs: options.syncOverlapMs }),
-    ...(options.syncRelistEveryMs === undefined ? {} : { relistEveryMs: options.syncRelistEveryMs }),
+    ...(options.syncFullRoundEveryMs === undefined ? {} : { fullRoundEveryMs: options.syncFullRoundEveryMs }),
   };
   // One generic syncer per object type: the types differ only in data (descriptor), never in code.
   const syncer = (objectType: HubSpotObjectType) =>

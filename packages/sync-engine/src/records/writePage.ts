@@ -1,20 +1,29 @@
-import type { CrmTableName, RecordsByTable, SyncPage } from '@crm-sync/core';
+import type { CrmTableName, ListedWindow, RecordsByTable, Resource, SyncPage } from '@crm-sync/core';
 import {
   calendarEventUpsert,
   contactUpsert,
   crmObjectUpsert,
   emailUpsert,
   markDeleted,
-  upsertRows,
+  sweepUnseen,
   type SqlExecutor,
   type UpsertSpec,
 } from '@crm-sync/db';
 import { contentHash } from './contentHash';
+import { quarantine, upsertOrQuarantine } from './quarantine';
+import { makeSafe } from './safeValues';
+
+/**
+ * Longer ids cannot be keys: a btree entry holds at most about a third of an 8 kB page
+ * (https://www.postgresql.org/docs/current/btree-implementation.html), and no provider's ids come near this.
+ */
+const MAX_ID_LENGTH = 1024;
 
 /** What the engine adds to every provider-neutral record before it becomes a row. */
 interface Stamp {
   connectionId: string;
   contentHash: string;
+  seenRound: number;
 }
 
 // The db specs' inputs are exactly record + stamp; the mapped type keeps table and spec paired.
@@ -30,6 +39,28 @@ export interface PageCounts {
   updated: number;
   unchanged: number;
   deleted: number;
+  /** Rows a completed full round did not list, marked deleted. */
+  swept: number;
+  /** Records stored with values made safe (records/safeValues.ts). */
+  sanitized: number;
+  /** Records set aside in sync_quarantine instead of stored. */
+  quarantined: number;
+}
+
+/** Where a page lands: one resource's rows of one connection. */
+export interface PageTarget<T extends CrmTableName> {
+  table: T;
+  /** For crm_objects: the object type of every record and deletion. */
+  objectType: string | undefined;
+  connectionId: string;
+  resource: Resource;
+}
+
+/** The round a page belongs to, and whether the page completes a full round (which then sweeps). */
+export interface PageRound {
+  generation: number;
+  /** Set on the page that completes a full round; `window` when that round listed only a window. */
+  sweep: { window: ListedWindow | undefined } | null;
 }
 
 /** A syncer that writes crm_objects without saying which object type it owns: a programming error. */
@@ -38,31 +69,72 @@ export class MissingObjectTypeError extends Error {
 }
 
 /**
- * Upserts a page's records and marks its deletions, inside the caller's transaction. The hash covers the whole
- * record, so a record the provider re-sends unchanged costs a comparison and no write.
+ * Upserts a page's records, marks its deletions and, on the page that completes a full round, sweeps the rows the
+ * round did not list, inside the caller's transaction. The hash covers the whole record, so a record the provider
+ * re-sends unchanged costs a comparison and, at most, the write of its round generation.
  */
 export async function writePage<T extends CrmTableName>(
   executor: SqlExecutor,
-  table: T,
-  objectType: string | undefined,
-  connectionId: string,
+  target: PageTarget<T>,
   page: SyncPage<T>,
+  round: PageRound,
 ): Promise<PageCounts> {
-  const rows = page.upserts.map((record) => ({ ...record, connectionId, contentHash: contentHash(record) }));
-  const upserted = await upsertRows(executor, SPECS[table], rows);
+  const { table, objectType, connectionId } = target;
+  if (table === 'crm_objects' && !objectType)
+    throw new MissingObjectTypeError('a crm_objects syncer must declare its objectType');
+  const { records, deletes, sanitized, unsafeIds } = safePage(page);
+  for (const id of unsafeIds) await quarantine(executor, target, id, 'unsafe external id');
+  const rows = records.map((record) => ({
+    ...record,
+    connectionId,
+    contentHash: contentHash(record),
+    seenRound: round.generation,
+  }));
+  const { counts: upserted, quarantined } = await upsertOrQuarantine(executor, SPECS[table], rows, target);
   let deleted = 0;
-  if (page.deletes.length > 0) {
-    if (table === 'crm_objects') {
-      if (!objectType) throw new MissingObjectTypeError('a crm_objects syncer must declare its objectType');
-      deleted = await markDeleted(executor, 'crm_objects', connectionId, page.deletes, objectType);
-    } else {
-      deleted = await markDeleted(
-        executor,
-        table as Exclude<CrmTableName, 'crm_objects'>,
+  if (deletes.length > 0) {
+    deleted =
+      table === 'crm_objects'
+        ? await markDeleted(executor, 'crm_objects', connectionId, deletes, objectType as string)
+        : await markDeleted(executor, table as Exclude<CrmTableName, 'crm_objects'>, connectionId, deletes);
+  }
+  const swept = round.sweep
+    ? await sweepUnseen(executor, table, {
         connectionId,
-        page.deletes,
-      );
+        generation: round.generation,
+        ...(objectType !== undefined && { objectType }),
+        ...(round.sweep.window && { window: round.sweep.window }),
+      })
+    : 0;
+  return {
+    added: upserted.inserted,
+    updated: upserted.updated,
+    unchanged: upserted.unchanged,
+    deleted,
+    swept,
+    sanitized,
+    quarantined: quarantined + unsafeIds.length,
+  };
+}
+
+/**
+ * The page's records with their values made safe, and its deletions. An id that is not safe as given cannot be
+ * changed without losing the item's identity: its record is quarantined (under the id made safe) and a deletion
+ * of it is dropped, since no row can hold it.
+ */
+function safePage<T extends CrmTableName>(page: SyncPage<T>) {
+  const records: RecordsByTable[T][] = [];
+  const unsafeIds: string[] = [];
+  let sanitized = 0;
+  for (const record of page.upserts) {
+    const safe = makeSafe(record);
+    if (safe.value.externalId !== record.externalId || record.externalId.length > MAX_ID_LENGTH)
+      unsafeIds.push(safe.value.externalId.slice(0, MAX_ID_LENGTH));
+    else {
+      records.push(safe.value);
+      if (safe.changed) sanitized += 1;
     }
   }
-  return { added: upserted.inserted, updated: upserted.updated, unchanged: upserted.unchanged, deleted };
+  const deletes = page.deletes.filter((id) => makeSafe(id).value === id && id.length <= MAX_ID_LENGTH);
+  return { records, deletes, sanitized, unsafeIds };
 }

@@ -1,12 +1,30 @@
-import { syncStates } from '@crm-sync/sync-states';
-import type { SkipReason, SliceOutcome, SliceRequest, SyncEngineDeps } from '../types';
+import type { ResourceSyncer } from '@crm-sync/core';
+import { syncStates, type SliceState } from '@crm-sync/sync-states';
+import {
+  NO_COUNTS,
+  type SkipReason,
+  type SliceOutcome,
+  type SliceRequest,
+  type SyncEngineDeps,
+} from '../types';
 import { SliceRun } from './sliceRun';
 
 const skipped = (reason: SkipReason): SliceOutcome => ({
   kind: 'skipped',
   reason,
-  counts: { pages: 0, added: 0, updated: 0, unchanged: 0, deleted: 0 },
+  counts: { ...NO_COUNTS },
 });
+
+/**
+ * Whether a resource that declares periodic full rounds is due one: between rounds, and its last completed full
+ * round is at least `fullRoundEveryMs` old (or unknown).
+ */
+function fullRoundDue(syncer: ResourceSyncer, state: SliceState, now: Date): boolean {
+  const every = syncer.fullRoundEveryMs;
+  const { mode, continuation } = state.position;
+  if (every === undefined || mode !== 'incremental' || continuation !== null) return false;
+  return state.fullRoundAt === null || now.getTime() - state.fullRoundAt.getTime() >= every;
+}
 
 /**
  * Runs one time-bounded slice of one resource's sync. Expected results, provider failures included, come back
@@ -23,6 +41,12 @@ export async function runSlice(deps: SyncEngineDeps, request: SliceRequest): Pro
   const adapter = deps.adapters.get(connection.provider);
   const syncer = adapter?.sync?.[request.resource];
   if (!adapter || !syncer) return skipped('no_syncer');
+  let position = state.position;
+  if (fullRoundDue(syncer, state, deps.now?.() ?? new Date())) {
+    if (!(await syncStates.startFullRound(deps.db, connection.id, request.resource, position)))
+      return skipped('superseded');
+    position = { mode: 'full', cursor: null, continuation: null };
+  }
   await syncStates.markRunning(deps.db, connection.id, request.resource);
-  return new SliceRun(deps, request, connection, adapter, syncer, state.position).run();
+  return new SliceRun(deps, request, connection, adapter, syncer, position, state.roundGeneration).run();
 }

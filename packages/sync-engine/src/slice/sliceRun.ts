@@ -7,12 +7,20 @@ import {
   type SyncPage,
   type SyncPosition,
 } from '@crm-sync/core';
-import { QUEUE_NAMES } from '@crm-sync/queue';
 import { syncStates, type SliceConnection } from '@crm-sync/sync-states';
 import { backoffDelayMs, decideFailure } from '../policy/errorPolicy';
 import { mergePages } from '../records/mergePages';
-import { writePage } from '../records/writePage';
-import type { SliceCounts, SliceOutcome, SliceRequest, SyncEngineDeps } from '../types';
+import { writePage, type PageCounts } from '../records/writePage';
+import { finishRound } from './roundEnd';
+import {
+  NO_COUNTS,
+  type SliceCounts,
+  type SliceOutcome,
+  type SliceRequest,
+  type SyncEngineDeps,
+} from '../types';
+
+const COUNTED = ['added', 'updated', 'unchanged', 'deleted', 'swept', 'sanitized', 'quarantined'] as const;
 
 /** `committed`: a page landed; `retry`: fetch the same position again (after a refresh or a reset). */
 type Step = SliceOutcome | 'committed' | 'retry';
@@ -34,7 +42,7 @@ class PositionMovedError extends Error {
 
 /** One slice of one resource: fetch a page, commit it with the position, repeat until caught up or out of time. */
 export class SliceRun {
-  private readonly counts: SliceCounts = { pages: 0, added: 0, updated: 0, unchanged: 0, deleted: 0 };
+  private readonly counts: SliceCounts = { ...NO_COUNTS };
   private refreshedForPage = false;
   private restartedFull = false;
   private forceRefresh = false;
@@ -50,6 +58,8 @@ export class SliceRun {
     private readonly adapter: ProviderAdapter,
     private readonly syncer: ResourceSyncer,
     private position: SyncPosition,
+    /** The generation of the round the position belongs to (the next full round's first page writes this + 1). */
+    private generation: number,
   ) {}
 
   async run(): Promise<SliceOutcome> {
@@ -176,19 +186,31 @@ export class SliceRun {
           }
         : null;
     const { connectionId, resource } = { connectionId: this.connection.id, resource: this.request.resource };
+    const roundStart = from.continuation === null;
+    const generation = roundStart && from.mode === 'full' ? this.generation + 1 : this.generation;
+    // Only a completed full round may sweep; one abandoned midway (a reset, a crash) never reaches this page. A round
+    // still at generation 0 began before generations existed, so its rows were never marked seen: it sweeps nothing.
+    const sweeps = from.mode === 'full' && generation > 0;
+    const sweep = page.next.kind === 'caught_up' && sweeps ? { window: page.next.window } : null;
+    const { table, objectType } = this.syncer;
+    const target = { table, objectType, connectionId, resource };
     let written;
     try {
       written = await this.deps.db.transaction(async (manager) => {
-        const counts = await writePage(
-          manager,
-          this.syncer.table,
-          this.syncer.objectType,
-          connectionId,
-          page,
-        );
+        const counts = await writePage(manager, target, page, { generation, sweep });
         const items = page.upserts.length + page.deletes.length;
-        const roundStart = from.continuation === null;
-        const advance = { connectionId, resource, from, to, counts, items, roundStart, caughtUp, now };
+        const advance = {
+          connectionId,
+          resource,
+          from,
+          to,
+          counts,
+          items,
+          roundStart,
+          generation,
+          caughtUp,
+          now,
+        };
         if (!(await syncStates.advancePosition(manager, advance))) throw new PositionMovedError();
         return counts;
       });
@@ -197,40 +219,19 @@ export class SliceRun {
         return { kind: 'skipped', reason: 'superseded', counts: this.counts };
       throw error;
     }
+    this.generation = generation;
     this.tally(written);
     this.position = to;
     this.refreshedForPage = false;
     if (!caughtUp) return 'committed';
-    await this.announceCompleted(now);
-    return { kind: 'caught_up', counts: this.counts };
+    const place = { connection: this.connection, resource };
+    const round = await finishRound(this.deps, place, from.mode, now);
+    return { kind: 'caught_up', counts: this.counts, round };
   }
 
-  private tally(page: { added: number; updated: number; unchanged: number; deleted: number }): void {
+  private tally(page: PageCounts): void {
     this.counts.pages += 1;
-    this.counts.added += page.added;
-    this.counts.updated += page.updated;
-    this.counts.unchanged += page.unchanged;
-    this.counts.deleted += page.deleted;
-  }
-
-  /** Tells the CRM a round changed something; quiet rounds (most incremental ones) send nothing. */
-  private async announceCompleted(now: Date): Promise<void> {
-    const round = await syncStates.roundCounters(this.deps.db, this.connection.id, this.request.resource);
-    const [added, updated, deleted] = [round.added ?? 0, round.updated ?? 0, round.deleted ?? 0].map(Number);
-    if (added + updated + deleted === 0) return;
-    await this.deps.producer.publish(
-      QUEUE_NAMES.crmNotifications,
-      {
-        type: 'sync.completed',
-        tenantId: this.connection.tenantId,
-        connectionId: this.connection.id,
-        resource: this.request.resource,
-        added,
-        updated,
-        deleted,
-      },
-      now,
-    );
+    for (const key of COUNTED) this.counts[key] += page[key];
   }
 
   private async onFailure(error: ProviderErrorClass): Promise<Step> {

@@ -24,6 +24,8 @@ export function createCalendarSyncer(
       fullParams: ({ now, initialWindowDays }) => ({
         timeMin: new Date(now.getTime() - initialWindowDays * DAY_MS).toISOString(),
       }),
+      // timeMin bounds an event's end; one that starts after it ends after it too, so it was listed.
+      listedWindow: ({ timeMin }) => ({ after: timeMin ? new Date(timeMin) : null, before: null }),
       async list(apis, query) {
         const { data } = await apis.calendar.events.list({
           calendarId: CALENDAR_ID,

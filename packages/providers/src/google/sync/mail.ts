@@ -81,7 +81,12 @@ async function listPage(
     ...changes,
     next: data.nextPageToken
       ? { kind: 'more', continuation: { ...round, pageToken: data.nextPageToken } }
-      : { kind: 'caught_up', cursor: round.startHistoryId },
+      : // `after:` lists every message Gmail received after that instant, the date the mapper stores as sentAt.
+        {
+          kind: 'caught_up',
+          cursor: round.startHistoryId,
+          window: { after: new Date(round.afterSeconds * 1000), before: null },
+        },
   };
 }
 

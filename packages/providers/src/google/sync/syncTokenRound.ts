@@ -1,5 +1,6 @@
 import {
   type CrmTableName,
+  type ListedWindow,
   type RecordsByTable,
   type Resource,
   type ResourceSyncer,
@@ -35,6 +36,8 @@ export interface SyncTokenSpec<T extends CrmTableName, Item> {
    * docs/providers/google.md#calendar-sync).
    */
   fullParams(request: SyncRequest): Record<string, string>;
+  /** What a full round with these parameters lists, when it lists a window rather than everything. */
+  listedWindow?(params: Record<string, string>): ListedWindow;
   list(apis: GoogleApis, query: ListQuery): Promise<ListPage<Item>>;
   /** A deletion the provider reports in the listing, and the id it is reported under. */
   deletedId(item: Item): string | undefined;
@@ -87,7 +90,12 @@ async function page<T extends CrmTableName, Item>(
     return { upserts, deletes, next: { kind: 'more', continuation } };
   }
   if (!listed.nextSyncToken) throw new Error(`Google ${spec.resource} last page without nextSyncToken`);
-  return { upserts, deletes, next: { kind: 'caught_up', cursor: listed.nextSyncToken } };
+  const window = query.syncToken === undefined ? spec.listedWindow?.(query.params) : undefined;
+  return {
+    upserts,
+    deletes,
+    next: { kind: 'caught_up', cursor: listed.nextSyncToken, ...(window && { window }) },
+  };
 }
 
 function startingQuery<T extends CrmTableName, Item>(

@@ -12,7 +12,7 @@ import { createHubSpotAdapter } from '../index';
 import { connect, createPortal, manualClock, runRound } from '../../../test/hubspot';
 import { parseCursor } from './rounds';
 
-const watermarkOf = (cursor: string) => new Date(parseCursor(cursor)!.watermark).toISOString();
+const watermarkOf = (cursor: string) => new Date(parseCursor(cursor)!).toISOString();
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;

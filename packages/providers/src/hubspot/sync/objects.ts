@@ -7,8 +7,7 @@ import { crmObjectsApi, type CrmObjectsApi, type HubSpotClientOptions } from '..
 import { HUBSPOT_DESCRIPTOR, type HubSpotObjectType } from '../descriptor';
 import { classifyHubSpotError } from '../errors';
 import { modifiedAt, toCrmObjectRecord } from '../map';
-import { decodeIds, encodeIds, numericIds } from './ledger';
-import { continuationOf, cursorOf, type HubSpotCursor, parseCursor, type Round, roundFor } from './rounds';
+import { continuationOf, cursorOf, type Round, roundFor } from './rounds';
 
 /** What distinguishes one CRM object type's sync from another's; everything else is shared. */
 export interface CrmObjectSpec {
@@ -21,8 +20,8 @@ export interface CrmObjectSpec {
 export interface CrmObjectSyncerOptions extends HubSpotClientOptions {
   /** Default `HUBSPOT_DESCRIPTOR.syncOverlapMs`; tests pass 0 to assert exact change sets. */
   overlapMs?: number;
-  /** Default `HUBSPOT_DESCRIPTOR.relistEveryMs`. */
-  relistEveryMs?: number;
+  /** Default `HUBSPOT_DESCRIPTOR.fullRoundEveryMs`. */
+  fullRoundEveryMs?: number;
 }
 
 type Page = SyncPage<'crm_objects'>;
@@ -31,56 +30,43 @@ type SearchRound = Extract<Round, { phase: 'search' }>;
 const LIMITS = { list: HUBSPOT_DESCRIPTOR.listPageSize, search: HUBSPOT_DESCRIPTOR.searchPageSize };
 
 /**
- * One syncer per CRM object type. A full round lists every live object (the list API has no result cap and
- * no per-second search limit); an incremental round searches by last-modified instant. Both end by listing
- * archived objects, because neither list nor search returns them among live ones; a full round then reports the
- * ids the CRM holds that it did not list, HubSpot's permanent deletes. One HTTP request per page, so a crash
- * repeats one request and the 5-searches-per-second limit meets at most one search per page.
+ * One syncer per CRM object type. A full round lists every live object (the list API has no result cap and no
+ * per-second search limit); an incremental round searches by last-modified instant. Both end by listing archived
+ * objects, because neither list nor search returns them among live ones. Search never sees a permanent (GDPR) delete, so the syncer asks the engine for a full
+ * round every `fullRoundEveryMs`: the engine's sweep then removes whatever the listing did not show. One HTTP request
+ * per page, so a crash repeats one request and the 5-searches-per-second limit meets at most one search per page.
  */
 export function createCrmObjectSyncer(
   spec: CrmObjectSpec,
   options: CrmObjectSyncerOptions,
 ): ResourceSyncer<'crm_objects'> {
-  const timing = {
-    overlapMs: options.overlapMs ?? HUBSPOT_DESCRIPTOR.syncOverlapMs,
-    relistEveryMs: options.relistEveryMs ?? HUBSPOT_DESCRIPTOR.relistEveryMs,
-  };
+  const overlapMs = options.overlapMs ?? HUBSPOT_DESCRIPTOR.syncOverlapMs;
   return {
     resource: spec.objectType,
     table: 'crm_objects',
     objectType: spec.objectType,
+    fullRoundEveryMs: options.fullRoundEveryMs ?? HUBSPOT_DESCRIPTOR.fullRoundEveryMs,
     fetchPage: async (request: SyncRequest): Promise<Page> => {
       // Throws cursor_expired for a position that cannot be resumed, before any request is made.
-      const round = roundFor(request.position, request.now, timing);
-      // Only the last page needs it; read here so a stored cursor that went bad fails before any request.
-      const previous = parseCursor(request.position.cursor);
+      const round = roundFor(request.position, request.now, overlapMs);
       const api = crmObjectsApi(options, request.accessToken);
       return guarded('hubspot', `${spec.objectType} ${round.phase}`, classifyHubSpotError, () =>
-        fetchRoundPage(api, spec, round, previous),
+        fetchRoundPage(api, spec, round),
       );
     },
   };
 }
 
-function fetchRoundPage(
-  api: CrmObjectsApi,
-  spec: CrmObjectSpec,
-  round: Round,
-  previous: HubSpotCursor | undefined,
-): Promise<Page> {
+function fetchRoundPage(api: CrmObjectsApi, spec: CrmObjectSpec, round: Round): Promise<Page> {
   switch (round.phase) {
     case 'list':
       return listPage(api, spec, round);
     case 'search':
       return searchPage(api, spec, round);
     case 'archived':
-      return archivedPage(api, spec, round, previous);
+      return archivedPage(api, spec, round);
   }
 }
-
-/** The round's delivered ids with these objects' added. */
-const withSeen = (seen: string, objects: readonly SimplePublicObject[]) =>
-  encodeIds([...(decodeIds(seen) ?? []), ...numericIds(objects.map((o) => o.id))]);
 
 async function listPage(
   api: CrmObjectsApi,
@@ -91,22 +77,14 @@ async function listPage(
     ...spec.properties,
   ]);
   const after = page.paging?.next?.after;
-  const seen = withSeen(round.seen, page.results);
-  // A full round may follow an earlier sync (a reset, an unresumable position, a periodic relisting), so it ends by
-  // reporting every archived object: rows the CRM still holds for them must be marked deleted. HubSpot keeps
-  // archived objects restorable for 90 days, which bounds that list.
-  const last: Round = {
-    phase: 'archived',
-    deletedSince: 0,
-    after: null,
-    nextCursor: round.startedAt,
-    seen,
-    listed: true,
-  };
+  // A full round may follow an earlier sync (a reset, an unresumable position, a periodic full round), so it ends by
+  // reporting every archived object as deleted, explicitly rather than leaving them to the engine's sweep. HubSpot
+  // keeps archived objects restorable for 90 days, which bounds that list.
+  const last: Round = { phase: 'archived', deletedSince: 0, after: null, nextCursor: round.startedAt };
   return {
     upserts: records(spec, page.results),
     deletes: [],
-    next: { kind: 'more', continuation: continuationOf(after ? { ...round, after, seen } : last) },
+    next: { kind: 'more', continuation: continuationOf(after ? { ...round, after } : last) },
   };
 }
 
@@ -116,7 +94,7 @@ async function searchPage(api: CrmObjectsApi, spec: CrmObjectSpec, round: Search
     .map((object) => modifiedAt(object, spec.modifiedProperty))
     .filter((ms): ms is number => ms !== null);
   const next = nextSearchRound(
-    { ...round, nextCursor: Math.max(round.nextCursor, ...read), seen: withSeen(round.seen, result.results) },
+    { ...round, nextCursor: Math.max(round.nextCursor, ...read) },
     result.results,
     spec,
   );
@@ -170,8 +148,8 @@ export function nextSearchRound(
     return full ? { ...round, tieAfterId: last.id } : { ...round, since: round.since + 1, tieAfterId: null };
   }
   if (!full) {
-    const { deletedSince, nextCursor, seen } = round;
-    return { phase: 'archived', deletedSince, after: null, nextCursor, seen, listed: false };
+    const { deletedSince, nextCursor } = round;
+    return { phase: 'archived', deletedSince, after: null, nextCursor };
   }
   const lastAt = modifiedAt(last, spec.modifiedProperty) ?? round.since;
   return lastAt > round.since ? { ...round, since: lastAt } : { ...round, tieAfterId: '0' };
@@ -181,7 +159,6 @@ async function archivedPage(
   api: CrmObjectsApi,
   spec: CrmObjectSpec,
   round: Extract<Round, { phase: 'archived' }>,
-  previous: HubSpotCursor | undefined,
 ): Promise<Page> {
   const page = await api.basicApi.getPage(
     spec.objectType,
@@ -198,33 +175,12 @@ async function archivedPage(
     .filter((object) => !object.archivedAt || object.archivedAt.getTime() >= round.deletedSince)
     .map((object) => object.id);
   const after = page.paging?.next?.after;
-  if (after)
-    return {
-      upserts: [],
-      deletes,
-      next: { kind: 'more', continuation: continuationOf({ ...round, after }) },
-    };
-  return { upserts: [], ...roundEnd(round, deletes, previous) };
-}
-
-/**
- * The end of a round: the cursor with the ids the CRM now holds. After a full listing those are exactly the ids
- * listed, and every id held before and not listed is gone from HubSpot without a trace (archived ones were just
- * reported; the rest were deleted permanently); after a search they are the ids held before plus those delivered.
- */
-function roundEnd(
-  round: Extract<Round, { phase: 'archived' }>,
-  deletes: string[],
-  previous: HubSpotCursor | undefined,
-): Pick<Page, 'deletes' | 'next'> {
-  const seen = decodeIds(round.seen) ?? new Set<number>();
-  const held = previous?.ids ?? new Set<number>();
-  const gone = round.listed ? [...held].filter((id) => !seen.has(id)).map(String) : [];
-  const ids = round.listed ? round.seen : encodeIds([...held, ...seen]);
-  const listedAt = round.listed ? round.nextCursor : (previous?.listedAt ?? 0);
   return {
-    deletes: [...deletes, ...gone],
-    next: { kind: 'caught_up', cursor: cursorOf({ watermark: round.nextCursor, listedAt, ids }) },
+    upserts: [],
+    deletes,
+    next: after
+      ? { kind: 'more', continuation: continuationOf({ ...round, after }) }
+      : { kind: 'caught_up', cursor: cursorOf(round.nextCursor) },
   };
 }
 

@@ -5,8 +5,7 @@ import { continuationOf, cursorOf, parseCursor, type Round, roundFor } from './r
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 const CURSOR = Date.parse('2026-03-01T09:00:00.000Z');
-const LISTED = Date.parse('2026-03-01T08:00:00.000Z');
-const TIMING = { overlapMs: 1000, relistEveryMs: 24 * 3_600_000 };
+const OVERLAP = 1000;
 const spec = {
   objectType: 'deals' as const,
   modifiedProperty: 'hs_lastmodifieddate',
@@ -19,40 +18,29 @@ const search: SearchRound = {
   tieAfterId: null,
   deletedSince: CURSOR - 1000,
   nextCursor: CURSOR,
-  seen: '',
 };
-const stored = cursorOf({ watermark: CURSOR, listedAt: LISTED, ids: '1+2' });
-const list = { phase: 'list', startedAt: NOW.getTime(), after: null, seen: '' };
+const stored = cursorOf(CURSOR);
+const list = { phase: 'list', startedAt: NOW.getTime(), after: null };
 
 describe('cursor', () => {
-  it('holds the watermark, the last listing and the ids; a bare instant reads as listed then, no ids', () => {
-    expect(stored).toBe('2026-03-01T09:00:00.000Z|2026-03-01T08:00:00.000Z|1+2');
-    expect(parseCursor(stored)).toEqual({ watermark: CURSOR, listedAt: LISTED, ids: new Set([1, 2, 3]) });
-    expect(parseCursor(new Date(CURSOR).toISOString())).toEqual({
-      watermark: CURSOR,
-      listedAt: CURSOR,
-      ids: new Set(),
-    });
-    expect(parseCursor(`${stored}|x`)).toBeUndefined();
-    expect(parseCursor(stored.replace('1+2', '1;2'))).toBeUndefined();
+  it('is the watermark; a cursor that also kept a listing time and ids still reads as its watermark', () => {
+    expect(stored).toBe('2026-03-01T09:00:00.000Z');
+    expect(parseCursor(stored)).toBe(CURSOR);
+    expect(parseCursor('2026-03-01T09:00:00.000Z|2026-03-01T08:00:00.000Z|1+2')).toBe(CURSOR);
+    expect(parseCursor('soon|2026-03-01T08:00:00.000Z|1')).toBeUndefined();
+    expect(parseCursor(null)).toBeUndefined();
   });
 });
 
 describe('roundFor', () => {
   it('starts a full round at `now`, taken before anything is listed', () => {
-    expect(roundFor({ mode: 'full', cursor: null, continuation: null }, NOW, TIMING)).toEqual(list);
+    expect(roundFor({ mode: 'full', cursor: null, continuation: null }, NOW, OVERLAP)).toEqual(list);
   });
 
   it('starts an incremental round an overlap before the watermark', () => {
-    expect(roundFor({ mode: 'incremental', cursor: stored, continuation: null }, NOW, TIMING)).toEqual(
+    expect(roundFor({ mode: 'incremental', cursor: stored, continuation: null }, NOW, OVERLAP)).toEqual(
       search,
     );
-  });
-
-  it('lists everything instead once the last listing is `relistEveryMs` old', () => {
-    const later = new Date(LISTED + TIMING.relistEveryMs);
-    const due = roundFor({ mode: 'incremental', cursor: stored, continuation: null }, later, TIMING);
-    expect(due).toEqual({ ...list, startedAt: later.getTime() });
   });
 
   it('resumes from a stored continuation whatever the mode says', () => {
@@ -61,27 +49,24 @@ describe('roundFor', () => {
       deletedSince: 5,
       after: 'x',
       nextCursor: 9,
-      seen: '1',
-      listed: true,
     };
     const json = JSON.parse(JSON.stringify(continuationOf(archived))) as SyncPosition['continuation'];
-    expect(roundFor({ mode: 'full', cursor: null, continuation: json }, NOW, TIMING)).toEqual(archived);
+    expect(roundFor({ mode: 'full', cursor: null, continuation: json }, NOW, OVERLAP)).toEqual(archived);
   });
 
   it.each<[string, SyncPosition]>([
     ['incremental without a cursor', { mode: 'incremental', cursor: null, continuation: null }],
     ['an unreadable cursor', { mode: 'incremental', cursor: 'soon', continuation: null }],
-    ['an unknown phase', { mode: 'full', cursor: null, continuation: { phase: 'walk', seen: '' } }],
+    ['an unknown phase', { mode: 'full', cursor: null, continuation: { phase: 'walk' } }],
     [
       'a numeric after',
-      { mode: 'full', cursor: null, continuation: { phase: 'list', startedAt: 1, after: 3, seen: '' } },
+      { mode: 'full', cursor: null, continuation: { phase: 'list', startedAt: 1, after: 3 } },
     ],
-    ['unreadable ids', { mode: 'full', cursor: null, continuation: { ...list, seen: 'a;b' } }],
     ['a search without since', { mode: 'full', cursor: null, continuation: { ...search, since: 'x' } }],
   ])('%s is cursor_expired', (_name, position) => {
     const thrown = (() => {
       try {
-        return roundFor(position, NOW, TIMING);
+        return roundFor(position, NOW, OVERLAP);
       } catch (error) {
         return error;
       }
@@ -122,10 +107,10 @@ describe('nextSearchRound', () => {
     expect(nextSearchRound(inTies, tied.slice(0, 3), spec)).toEqual({ ...search, since: search.since + 1 });
   });
 
-  it('moves to the archived phase after a short page, carrying the round window, cursor and ids', () => {
+  it('moves to the archived phase after a short page, carrying the round window and cursor', () => {
     expect(
       nextSearchRound(
-        { ...search, seen: '5' },
+        search,
         page(5, (i) => CURSOR + i),
         spec,
       ),
@@ -134,8 +119,6 @@ describe('nextSearchRound', () => {
       deletedSince: search.deletedSince,
       after: null,
       nextCursor: search.nextCursor,
-      seen: '5',
-      listed: false,
     });
   });
 });

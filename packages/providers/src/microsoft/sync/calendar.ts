@@ -1,4 +1,4 @@
-import { type ResourceSyncer, type SyncRequest } from '@crm-sync/core';
+import { type ListedWindow, type ResourceSyncer, type SyncRequest } from '@crm-sync/core';
 import type { Event } from '@microsoft/microsoft-graph-types';
 import { type GraphAccess } from '../client';
 import { mapEvent } from '../map';
@@ -23,6 +23,12 @@ export function calendarFirstRequest({ now, initialWindowDays }: SyncRequest): F
   };
 }
 
+/** An event starting inside calendarView's window overlaps it, so the round listed it. */
+export function calendarWindow(request: SyncRequest): ListedWindow {
+  const { startDateTime, endDateTime } = calendarFirstRequest(request).query ?? {};
+  return { after: new Date(startDateTime as string), before: new Date(endDateTime as string) };
+}
+
 export function createCalendarSyncer(
   access: GraphAccess,
   options: DeltaOptions,
@@ -32,6 +38,7 @@ export function createCalendarSyncer(
       resource: 'calendar',
       table: 'calendar_events',
       firstRequest: calendarFirstRequest,
+      window: calendarWindow,
       // Times in UTC (also Graph's default), so mapping never needs a Windows time-zone table.
       preferences: ['outlook.timezone="UTC"'],
       map: mapEvent,

@@ -1,5 +1,6 @@
 import {
   ClassifiedProviderError,
+  type ListedWindow,
   type RecordsByTable,
   type Resource,
   type ResourceSyncer,
@@ -11,6 +12,7 @@ import { type Client, type GraphRequest } from '@microsoft/microsoft-graph-clien
 import { guarded } from '../../shared/guard';
 import { type GraphAccess } from '../client';
 import { classifyMicrosoftError } from '../errors';
+import { roundWindow, withWindow } from './listedWindow';
 
 /** The tables a Graph delta syncer writes. */
 export type DeltaTable = 'emails' | 'calendar_events' | 'contacts';
@@ -31,6 +33,8 @@ export interface DeltaSpec<T extends DeltaTable, Item> {
   table: T;
   /** Computed once per round, on its first page (a window is fixed for the round). */
   firstRequest(request: SyncRequest): FirstRequest;
+  /** For a windowed first request: which items a full round lists (the engine sweeps only inside it). */
+  window?(request: SyncRequest): ListedWindow;
   /** `Prefer` preferences beyond page size and immutable ids (e.g. the calendar's time zone). */
   preferences?: readonly string[];
   map(item: Item): RecordsByTable[T];
@@ -76,8 +80,9 @@ export function deltaSyncer<T extends DeltaTable, Item>(
     fetchPage: (request) =>
       guarded('microsoft', `${spec.resource} delta`, classifyMicrosoftError, async () => {
         const client = access.clientFor(request.accessToken);
+        const window = roundWindow(request, spec.window);
         const api = pageRequest(client, spec, request, access.origin).header('Prefer', prefer.join(', '));
-        return toPage(spec, (await api.get()) as DeltaResponse);
+        return withWindow(toPage(spec, (await api.get()) as DeltaResponse), window);
       }),
   };
 }

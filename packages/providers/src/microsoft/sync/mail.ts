@@ -1,4 +1,4 @@
-import { type ResourceSyncer, type SyncRequest } from '@crm-sync/core';
+import { type ListedWindow, type ResourceSyncer, type SyncRequest } from '@crm-sync/core';
 import type { Message } from '@microsoft/microsoft-graph-types';
 import { type GraphAccess } from '../client';
 import { MESSAGE_FIELDS, mapMessage } from '../map';
@@ -18,9 +18,20 @@ export function mailFirstRequest({ now, initialWindowDays }: SyncRequest): First
   };
 }
 
+/** A message sent inside the window was received inside it too (received follows sent), so it was listed. */
+export function mailWindow({ now, initialWindowDays }: SyncRequest): ListedWindow {
+  return { after: new Date(daysFrom(now, -initialWindowDays)), before: null };
+}
+
 export function createMailSyncer(access: GraphAccess, options: DeltaOptions): ResourceSyncer<'emails'> {
   return deltaSyncer<'emails', Message>(
-    { resource: 'mail', table: 'emails', firstRequest: mailFirstRequest, map: mapMessage },
+    {
+      resource: 'mail',
+      table: 'emails',
+      firstRequest: mailFirstRequest,
+      window: mailWindow,
+      map: mapMessage,
+    },
     access,
     options,
   );

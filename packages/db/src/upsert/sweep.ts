@@ -1,0 +1,56 @@
+import type { ListedWindow } from '@crm-sync/core';
+import { selectRows, type SqlExecutor } from './executor';
+import { CRM_TABLES, type CrmTable } from './markDeleted';
+
+/**
+ * The date column a windowed full round is bounded by, per table: mail by when it was sent (Gmail's `after:` and
+ * Graph's receivedDateTime filter list every message sent inside the window, since a message is received after it
+ * is sent), calendar events by their start (an event starting inside the window overlaps it). Tables without one
+ * are always listed whole.
+ */
+const WINDOW_COLUMNS: Partial<Record<CrmTable, string>> = { emails: 'sent_at', calendar_events: 'starts_at' };
+
+export interface SweepScope {
+  connectionId: string;
+  /** The generation of the full round that just completed; rows it listed carry it in `seen_round`. */
+  generation: number;
+  /** Required for crm_objects, whose ids are unique per object type only. */
+  objectType?: string;
+  /** Absent when the round listed everything. */
+  window?: ListedWindow;
+}
+
+/**
+ * Marks deleted the live rows a completed full round did not list: the provider no longer has them, whether or not
+ * it said so. With a window only rows dated inside it are candidates (a row without a date is never swept), so mail
+ * older than the window stays. Returns how many rows were marked.
+ */
+export async function sweepUnseen(
+  executor: SqlExecutor,
+  table: CrmTable,
+  scope: SweepScope,
+): Promise<number> {
+  // The table name is spliced into SQL, so an unchecked cast from a caller must not reach it.
+  if (!CRM_TABLES.includes(table)) throw new Error(`sweepUnseen: ${String(table)} is not a CRM table`);
+  if (table === 'crm_objects' && !scope.objectType)
+    throw new Error('sweepUnseen: crm_objects needs an objectType');
+  const parameters: unknown[] = [scope.connectionId, scope.generation];
+  const where = [`connection_id = $1`, `deleted_at IS NULL`, `seen_round IS DISTINCT FROM $2`];
+  if (table === 'crm_objects') where.push(`object_type = $${parameters.push(scope.objectType)}`);
+  if (scope.window) {
+    const column = WINDOW_COLUMNS[table];
+    if (!column) throw new Error(`sweepUnseen: ${table} has no window column`);
+    where.push(`${column} IS NOT NULL`);
+    if (scope.window.after) where.push(`${column} > $${parameters.push(scope.window.after)}`);
+    if (scope.window.before) where.push(`${column} < $${parameters.push(scope.window.before)}`);
+  }
+  const [result] = await selectRows<{ swept: number }>(
+    executor,
+    `WITH swept AS (
+      UPDATE ${table} SET deleted_at = now(), updated_at = now() WHERE ${where.join(' AND ')} RETURNING 1
+    )
+    SELECT count(*)::int AS swept FROM swept`,
+    parameters,
+  );
+  return result?.swept ?? 0;
+}

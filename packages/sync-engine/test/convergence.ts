@@ -1,0 +1,177 @@
+import type { ConnectionsHarness } from '@crm-sync/connections/testing';
+import fc from 'fast-check';
+import { runSlice } from '../src/slice/runSlice';
+import type { SliceOutcome } from '../src/types';
+import { deleteAtProvider, sandboxIds, sandboxSnapshot, tableSnapshot, type SyncCase } from './dataset';
+import { engineDeps } from './engine';
+
+/**
+ * The model-based convergence check of issue 16: random interleavings of provider-side changes, cursor expiries,
+ * rate-limit and server faults, and sync slices (each a single page, so rounds span many slices with changes in
+ * between), then quiescence; the CRM table must then equal the provider's state exactly.
+ */
+export type Step =
+  | { kind: 'add'; count: number; value: string }
+  | { kind: 'edit'; pick: number; value: string }
+  | { kind: 'delete'; pick: number }
+  | { kind: 'expire' }
+  | { kind: 'fault'; status: 429 | 500 | 503; next: number }
+  | { kind: 'slices'; count: number };
+
+/**
+ * Field values as users type them, and as mailboxes hold them: unicode, emoji, quotes, long runs, and what
+ * PostgreSQL cannot store as given (NUL bytes, lone UTF-16 surrogates; `binary` strings hold those too).
+ */
+const value = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.string({ unit: 'binary', maxLength: 20 }),
+  fc.constantFrom(
+    '',
+    ' ',
+    "O'Brien; DROP TABLE emails;--",
+    '\\',
+    'a\u200bb',
+    '😀'.repeat(30),
+    'x'.repeat(2000),
+    'nul\u0000inside',
+    '\u0000',
+    'lone \uD800 high',
+    '\uDC00 lone low',
+  ),
+);
+
+export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('add' as const),
+      count: fc.integer({ min: 1, max: 30 }),
+      value,
+    }),
+  },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('edit' as const), pick: fc.nat(), value }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('fault' as const),
+      status: fc.constantFrom(429 as const, 500 as const, 503 as const),
+      next: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('slices' as const), count: fc.integer({ min: 1, max: 4 }) }),
+  },
+);
+
+export interface ConvergenceRun {
+  h: ConnectionsHarness;
+  c: SyncCase;
+  connectionId: string;
+  accountId: string;
+}
+
+/** One slice of at most one page: the budget is spent by the first page. */
+function slice(run: ConvergenceRun): Promise<SliceOutcome> {
+  return runSlice(engineDeps(run.h, { backoffBaseMs: 1, backoffMaxMs: 1 }), {
+    connectionId: run.connectionId,
+    resource: run.c.resource,
+    budgetMs: 1,
+  });
+}
+
+export async function apply(run: ConvergenceRun, step: Step): Promise<void> {
+  const { h, c, accountId } = run;
+  const control = h.sandbox.control;
+  const ids = () => sandboxIds(h, c, accountId);
+  switch (step.kind) {
+    case 'add':
+      for (let i = 0; i < step.count; i += 1)
+        control.addItem(c.provider, accountId, c.sandboxResource, c.edit(`${step.value}#${i}`));
+      return;
+    case 'edit': {
+      const live = ids();
+      if (live.length > 0)
+        control.updateItem(
+          c.provider,
+          accountId,
+          c.sandboxResource,
+          live[step.pick % live.length]!,
+          c.edit(step.value),
+        );
+      return;
+    }
+    case 'delete': {
+      const live = ids();
+      if (live.length > 0) deleteAtProvider(h, c, accountId, live[step.pick % live.length]!);
+      return;
+    }
+    case 'expire':
+      control.expireCursors(c.provider, accountId);
+      return;
+    case 'fault':
+      control.addFault({
+        provider: c.provider,
+        accountId,
+        action: { kind: 'status', status: step.status, retryAfterSeconds: 0 },
+        next: step.next,
+      });
+      return;
+    case 'slices':
+      for (let i = 0; i < step.count; i += 1) await slice(run);
+      return;
+  }
+}
+
+/**
+ * Quiescence: faults cleared, slices until two complete rounds in a row (the second proves nothing was left for
+ * an incremental round to find). Throws when the sync does not settle.
+ */
+export async function quiesce(run: ConvergenceRun, maxSlices = 400): Promise<void> {
+  run.h.sandbox.control.clearFaults();
+  let completed = 0;
+  for (let i = 0; i < maxSlices; i += 1) {
+    const outcome = await slice(run);
+    if (outcome.kind === 'caught_up') {
+      completed += 1;
+      if (completed === 2) return;
+    } else if (outcome.kind !== 'more' && outcome.kind !== 'rate_limited' && outcome.kind !== 'transient')
+      throw new Error(`sync stopped with ${JSON.stringify(outcome)}`);
+  }
+  throw new Error(`no two completed rounds in ${maxSlices} slices`);
+}
+
+/**
+ * What the CRM can hold of a provider's text: NULs dropped and lone surrogates as U+FFFD (PostgreSQL stores
+ * neither; issue 16), and a blank text as null (syncers store blanks as null: packages/providers map.ts).
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const normalised = (v: string | null | undefined) => {
+  const stored = (v ?? '').replace(/\u0000/g, '').replace(LONE_SURROGATE, '\uFFFD');
+  return stored.trim() === '' ? null : stored;
+};
+
+/** An id both sides hold with different values of the checked field. */
+export interface ContentDifference {
+  id: string;
+  provider: string | null;
+  crm: string | null | undefined;
+}
+
+/** What differs between the provider and the table: missing ids, ghost ids and ids whose content differs. */
+export async function divergence(
+  run: ConvergenceRun,
+): Promise<{ missing: string[]; ghosts: string[]; changed: ContentDifference[] }> {
+  const expected = sandboxSnapshot(run.h, run.c, run.accountId);
+  const actual = await tableSnapshot(run.h, run.c, run.connectionId);
+  return {
+    missing: [...expected.keys()].filter((id) => !actual.has(id)),
+    ghosts: [...actual.keys()].filter((id) => !expected.has(id)),
+    changed: [...expected]
+      .filter(([id, v]) => actual.has(id) && normalised(actual.get(id)) !== normalised(v))
+      .map(([id, v]) => ({ id, provider: v, crm: actual.get(id) })),
+  };
+}
