@@ -5,6 +5,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppContext } from './context';
 import { registerErrorHandler } from './plugins/errorHandler';
+import { registerJsonBody } from './plugins/jsonBody';
+import { registerOpenFlow } from './routes/connect/openFlow';
 import { registerStartConnect } from './routes/connect/startConnect';
 import { registerDeleteConnection } from './routes/connections/deleteConnection';
 import { registerGetConnection } from './routes/connections/getConnection';
@@ -27,6 +29,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  registerJsonBody(app);
 
   await app.register(helmet, { global: true });
   await app.register(rateLimit, {
@@ -44,6 +47,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   trackRequests(app, ctx);
 
   registerStartConnect(app, ctx);
+  registerOpenFlow(app, ctx);
   registerOAuthCallback(app, ctx);
   registerListConnections(app, ctx);
   registerGetConnection(app, ctx);
