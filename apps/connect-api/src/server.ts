@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppContext } from './context';
-import { registerErrorHandler } from './plugins/errorHandler';
+import { answerFrameworkError, registerErrorHandler } from './plugins/errorHandler';
 import { registerJsonBody } from './plugins/jsonBody';
 import { registerOpenFlow } from './routes/connect/openFlow';
 import { registerStartConnect } from './routes/connect/startConnect';
@@ -25,6 +25,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     // state; `trackRequests` logs each request without it.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: true,
+    frameworkErrors: answerFrameworkError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

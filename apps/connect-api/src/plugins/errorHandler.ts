@@ -47,6 +47,15 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => send(request, reply, 404, 'not_found', 'no such route'));
 }
 
+/**
+ * Fastify's router refuses some URLs before any route is chosen (malformed percent-encoding, a path parameter over
+ * `maxParamLength`) and would answer in its own shape, echoing the path. Both are a bad request here, answered as a
+ * problem document (no route, so no browser page either).
+ */
+export function answerFrameworkError(_error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  return send(request, reply, 400, 'invalid_request', 'the URL could not be read');
+}
+
 function send(request: FastifyRequest, reply: FastifyReply, status: number, code: string, detail: string) {
   const page = request.routeOptions.config?.browserErrorPage;
   if (page) return reply.status(status).type('text/html; charset=utf-8').send(page(status));

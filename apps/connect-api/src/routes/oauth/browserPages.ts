@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { problemResponse } from '../schemas';
 
 /**
  * What a browser sees when a connect link or callback cannot be honoured. The pages echo nothing from the request,
@@ -21,10 +22,19 @@ export function browserErrorPage(status: number): string {
   return page('Something went wrong', 'Nothing was connected. Try again later.');
 }
 
-const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
+const html = { 'text/html': { schema: z.string() } };
 
-/** How the browser routes answer errors, as the OpenAPI document shows it. */
+/**
+ * How the browser routes answer errors, as the OpenAPI document shows it. A URL the router cannot read at all
+ * (malformed percent-encoding, an overlong path segment) is refused before any route is chosen, with a problem
+ * document.
+ */
 export const browserErrors = {
-  400: html('Malformed, unknown, expired or already used link, or a browser that did not start this flow'),
-  429: html('Too many requests from this client'),
+  400: {
+    description:
+      'Malformed, unknown, expired or already used link, or a browser that did not start this flow (HTML page); ' +
+      'an unreadable URL (problem document, code `invalid_request`)',
+    content: { ...html, ...problemResponse('').content },
+  },
+  429: { description: 'Too many requests from this client', content: html },
 };
