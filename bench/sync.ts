@@ -346,7 +346,7 @@ async function connect(
   });
   // HubSpot's consent ignores login_hint (the user picks an account in its UI): name the account here.
   await control(w.sb, 'PUT', `/authorize/${d.provider}`, { defaultLoginEmail: email });
-  const { authorizationUrl } = await startConnect(w.deps, {
+  const { flowId } = await startConnect(w.deps, {
     provider: d.provider,
     tenantId: 'bench',
     crmUserId: `u-${account.id}`,
@@ -354,7 +354,10 @@ async function connect(
     redirectUrl: 'https://crm.example.com/done',
     loginHint: email,
   });
-  const consent = await fetch(authorizationUrl, {
+  // What GET /v1/connect/start/:flowId does for a browser: bind the flow to a key its cookie carries back.
+  const flow = await w.deps.states.openFlow(flowId);
+  if (!flow) throw new Error('connect flow did not open');
+  const consent = await fetch(flow.authorizationUrl, {
     redirect: 'manual',
     // Microsoft's consent is on the sandbox's https origin, signed by its own CA.
     ...(d.provider === 'microsoft' ? { dispatcher: w.dispatcher } : {}),
@@ -367,6 +370,7 @@ async function connect(
     provider: d.provider,
     state: params.get('state') ?? undefined,
     code: params.get('code') ?? undefined,
+    browserKeyFor: (id) => (id === flowId ? flow.browserKey : undefined),
   });
   if (outcome.kind !== 'connected') throw new Error(`connect failed: ${outcome.kind}`);
   return { connectionId: outcome.connectionId, accountId: account.id };

@@ -1,5 +1,6 @@
 import { RESOURCES_BY_PROVIDER, type Provider } from '@crm-sync/core';
 import { QUEUE_NAMES } from '@crm-sync/queue';
+import { CookieJar } from '@crm-sync/testing';
 import { CRM_ORIGIN, startApp, type AppHarness } from '../test/appHarness';
 
 let h: AppHarness;
@@ -30,29 +31,43 @@ async function startConnect(provider: Provider, body: Record<string, unknown> = 
   });
 }
 
-/** The browser's trip through the provider: returns the callback URL the provider redirects to. */
-async function consent(provider: Provider, body: Record<string, unknown> = {}): Promise<URL> {
+/** A flow the browser took to the provider: the callback URL the provider redirects to, and that browser. */
+interface Flow {
+  callback: URL;
+  browser: CookieJar;
+}
+
+/** The browser's trip: the start URL connect-api handed out (cookie set there), then the provider's consent. */
+async function consent(provider: Provider, body: Record<string, unknown> = {}): Promise<Flow> {
   const started = await startConnect(provider, body);
   expect(started.status).toBe(201);
   const { authorizationUrl } = (await started.json()) as { authorizationUrl: string };
+  expect(authorizationUrl).toMatch(new RegExp(`^${h.baseUrl}/v1/connect/start/[A-Za-z0-9_-]{43}$`));
+  const browser = new CookieJar();
+  const opened = await browser.fetch(authorizationUrl);
+  expect(opened.status).toBe(302);
   const send = provider === 'microsoft' ? h.trustingFetch : fetch;
-  const atProvider = await send(authorizationUrl, { redirect: 'manual' });
+  const atProvider = await send(opened.headers.get('location')!, { redirect: 'manual' });
   await atProvider.body?.cancel();
   const callback = new URL(atProvider.headers.get('location')!);
   for (const key of ['code', 'state']) {
     const value = callback.searchParams.get(key);
     if (value) secrets.add(value);
   }
-  return callback;
+  return { callback, browser };
 }
 
-async function follow(callback: URL): Promise<{ status: number; location: URL | null; body: string }> {
-  const response = await fetch(callback, { redirect: 'manual' });
+async function follow(
+  flow: Flow | URL,
+): Promise<{ status: number; location: URL | null; body: string; setCookie: string[] }> {
+  const response =
+    flow instanceof URL ? await fetch(flow, { redirect: 'manual' }) : await flow.browser.fetch(flow.callback);
   const location = response.headers.get('location');
   return {
     status: response.status,
     location: location ? new URL(location) : null,
     body: await response.text(),
+    setCookie: response.headers.getSetCookie(),
   };
 }
 
@@ -74,10 +89,14 @@ async function leavesNothing(action: () => Promise<void>): Promise<void> {
 
 describe.each(CONNECTABLE)('connecting %s over HTTP', (provider) => {
   it('ends with sealed credentials, a visible connection and a connection.connected event', async () => {
-    const callback = await consent(provider);
-    expect(callback.origin + callback.pathname).toBe(`${h.baseUrl}/v1/oauth/${provider}/callback`);
-    const result = await follow(callback);
+    const flow = await consent(provider);
+    expect(flow.callback.origin + flow.callback.pathname).toBe(`${h.baseUrl}/v1/oauth/${provider}/callback`);
+    const result = await follow(flow);
     expect(result.status).toBe(302);
+    expect(result.setCookie).toEqual([
+      expect.stringMatching(/^crm_sync_flow_[\w-]{43}=; Max-Age=0; Path=\/v1\/oauth/),
+    ]);
+    expect(flow.browser.names()).toEqual([]);
     expect(result.location?.origin + result.location!.pathname).toBe(REDIRECT);
     expect(result.location?.searchParams.get('status')).toBe('connected');
     const id = result.location!.searchParams.get('connectionId')!;
@@ -114,9 +133,9 @@ describe('partial consent over HTTP', () => {
     h.sandbox.control.setAuthorize('google', {
       withholdScopes: ['https://www.googleapis.com/auth/contacts.readonly'],
     });
-    const callback = await consent('google', { tenantId: 't-partial' });
+    const flow = await consent('google');
     h.sandbox.control.setAuthorize('google', { withholdScopes: [] });
-    const result = await follow(callback);
+    const result = await follow(flow);
     expect(result.location?.searchParams.get('status')).toBe('connected');
     expect(result.location?.searchParams.get('missing')).toBe('contacts');
   });
@@ -124,13 +143,13 @@ describe('partial consent over HTTP', () => {
 
 describe('callbacks that must not connect anything', () => {
   it('answers a replayed state with a 400 page', async () => {
-    const callback = await consent('google');
-    expect((await follow(callback)).status).toBe(302);
+    const flow = await consent('google');
+    expect((await follow(flow)).status).toBe(302);
     await leavesNothing(async () => {
-      const replay = await follow(callback);
+      const replay = await follow(flow);
       expect(replay.status).toBe(400);
       expect(replay.body).toContain('expired or was already used');
-      expect(replay.body).not.toContain(callback.searchParams.get('state')!);
+      expect(replay.body).not.toContain(flow.callback.searchParams.get('state')!);
     });
   });
 
@@ -145,9 +164,9 @@ describe('callbacks that must not connect anything', () => {
 
   it('sends the user back with access_denied when they decline', async () => {
     h.sandbox.control.setAuthorize('google', { denyNext: 1 });
-    const callback = await consent('google');
+    const flow = await consent('google');
     await leavesNothing(async () => {
-      const result = await follow(callback);
+      const result = await follow(flow);
       expect(result.status).toBe(302);
       expect(result.location?.searchParams.get('status')).toBe('error');
       expect(result.location?.searchParams.get('error')).toBe('access_denied');
@@ -157,16 +176,16 @@ describe('callbacks that must not connect anything', () => {
   it('refuses a code presented with another flow state (PKCE verifier mismatch)', async () => {
     const first = await consent('google');
     const second = await consent('google');
-    const crossed = new URL(second);
-    crossed.searchParams.set('code', first.searchParams.get('code')!);
+    const crossed = new URL(second.callback);
+    crossed.searchParams.set('code', first.callback.searchParams.get('code')!);
     await leavesNothing(async () => {
-      const result = await follow(crossed);
+      const result = await follow({ ...second, callback: crossed });
       expect(result.location?.searchParams.get('error')).toBe('provider_error');
     });
   });
 
   it('reports a failing provider token endpoint', async () => {
-    const callback = await consent('microsoft');
+    const flow = await consent('microsoft');
     h.sandbox.control.addFault({
       provider: 'microsoft',
       route: 'identity.token',
@@ -174,7 +193,7 @@ describe('callbacks that must not connect anything', () => {
       next: 10,
     });
     await leavesNothing(async () => {
-      const result = await follow(callback);
+      const result = await follow(flow);
       expect(result.location?.searchParams.get('error')).toBe('provider_error');
     });
     h.sandbox.control.clearFaults();
@@ -192,7 +211,8 @@ describe('bad connect requests', () => {
     await leavesNothing(async () => {
       const response = await startConnect('google', patch);
       expect(response.status).toBe(400);
-      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+      expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+      expect(((await response.json()) as { code: string }).code).toBe('invalid_request');
     });
   });
 
@@ -200,7 +220,11 @@ describe('bad connect requests', () => {
     const response = await startConnect('google', { redirectUrl: 'https://evil.example.net/x' });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({
-      error: { code: 'redirect_not_allowed', message: 'redirectUrl is not on an allowed origin' },
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      code: 'redirect_not_allowed',
+      detail: 'redirectUrl is not on an allowed origin',
     });
   });
 

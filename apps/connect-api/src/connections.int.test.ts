@@ -145,7 +145,7 @@ describe('service authentication and tenant scoping', () => {
     ];
     for (const response of await Promise.all(calls)) {
       expect(response.status).toBe(401);
-      expect((await json<{ error: { code: string } }>(response)).error.code).toBe('unauthorized');
+      expect((await json<{ code: string }>(response)).code).toBe('unauthorized');
     }
   });
 

@@ -1,3 +1,4 @@
+import { CookieJar } from '@crm-sync/testing';
 import { startApp, type AppHarness } from '../test/appHarness';
 
 let h: AppHarness;
@@ -23,12 +24,14 @@ it('refuses a callback that arrives after its state expired, storing nothing', a
     expiresInSeconds: number;
   };
   expect(expiresInSeconds).toBe(1);
-  const atProvider = await fetch(authorizationUrl, { redirect: 'manual' });
+  const browser = new CookieJar();
+  const opened = await browser.fetch(authorizationUrl);
+  const atProvider = await fetch(opened.headers.get('location')!, { redirect: 'manual' });
   await atProvider.body?.cancel();
   const callback = atProvider.headers.get('location')!;
   // The user lingers on the consent screen past the state's lifetime.
   await new Promise((r) => setTimeout(r, 1_500));
-  const result = await fetch(callback, { redirect: 'manual' });
+  const result = await browser.fetch(callback);
   expect(result.status).toBe(400);
   expect(await result.text()).toContain('expired or was already used');
   const [{ n }] = await h.db.dataSource.query(`SELECT count(*)::int AS n FROM connections`);

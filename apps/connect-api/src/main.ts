@@ -15,7 +15,8 @@ async function start(): Promise<Stop> {
     deps: {
       db,
       credentials: new CredentialStore({ db, keyRing: new KeyRing(config.vault) }),
-      states: new OAuthStateStore(redis),
+      // Under the one configured prefix, like the queues, so environments sharing a Redis stay apart.
+      states: new OAuthStateStore(redis, { keyPrefix: `${config.queues.prefix}:oauth-state:` }),
       producer,
       adapters: providers.adapters,
     },
@@ -23,6 +24,7 @@ async function start(): Promise<Stop> {
     metrics,
     health: runtime.health,
     redis,
+    rateLimitKeyPrefix: `${config.queues.prefix}:rate-limit:`,
     settings: config.connectApi,
   };
   const app = await buildServer(ctx);

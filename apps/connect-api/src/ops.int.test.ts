@@ -31,6 +31,7 @@ it('serves a valid OpenAPI document describing every route', async () => {
   };
   expect(api.openapi).toMatch(/^3\./);
   expect(Object.keys(api.paths).sort()).toEqual([
+    '/v1/connect/start/{flowId}',
     '/v1/connect/{provider}',
     '/v1/connections',
     '/v1/connections/{id}',
@@ -54,8 +55,15 @@ it('rate-limits the public OAuth callback', async () => {
   expect(statuses).toEqual([400, 400, 400, 429, 429]);
 });
 
-it('answers unknown routes with the error shape', async () => {
+it('answers unknown routes with a problem document', async () => {
   const response = await fetch(`${h.baseUrl}/v2/nothing`);
   expect(response.status).toBe(404);
-  expect(await response.json()).toEqual({ error: { code: 'not_found', message: 'no such route' } });
+  expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+  expect(await response.json()).toEqual({
+    type: 'about:blank',
+    title: 'Not Found',
+    status: 404,
+    code: 'not_found',
+    detail: 'no such route',
+  });
 });

@@ -30,8 +30,13 @@ it.each([
     const response = await h.api(`/v1/connections/${connectionId}${tail}`, { method, json });
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');
+    expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
     expect(await response.json()).toEqual({
-      error: { code: 'queue_unavailable', message: 'the request could not be queued, retry later' },
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      code: 'queue_unavailable',
+      detail: 'the request could not be queued, retry later',
     });
   },
 );

@@ -4,7 +4,9 @@ import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppContext } from './context';
-import { registerErrorHandler } from './plugins/errorHandler';
+import { answerFrameworkError, registerErrorHandler } from './plugins/errorHandler';
+import { registerJsonBody } from './plugins/jsonBody';
+import { registerOpenFlow } from './routes/connect/openFlow';
 import { registerStartConnect } from './routes/connect/startConnect';
 import { registerDeleteConnection } from './routes/connections/deleteConnection';
 import { registerGetConnection } from './routes/connections/getConnection';
@@ -23,10 +25,12 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     // state; `trackRequests` logs each request without it.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: true,
+    frameworkErrors: answerFrameworkError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  registerJsonBody(app);
 
   await app.register(helmet, { global: true });
   await app.register(rateLimit, {
@@ -44,6 +48,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   trackRequests(app, ctx);
 
   registerStartConnect(app, ctx);
+  registerOpenFlow(app, ctx);
   registerOAuthCallback(app, ctx);
   registerListConnections(app, ctx);
   registerGetConnection(app, ctx);

@@ -1,8 +1,16 @@
-import { ClassifiedProviderError, type Provider } from '@crm-sync/core';
-import { QUEUE_NAMES } from '@crm-sync/queue';
+import {
+  ClassifiedProviderError,
+  type Provider,
+  type ProviderAdapter,
+  type TokenGrant,
+} from '@crm-sync/core';
+import { QUEUE_NAMES, QueueUnavailableError } from '@crm-sync/queue';
 import type { ConnectionsDeps } from './deps';
-import { persistConnection } from './persistConnection';
+import { persistConnection, type NewGrant, type PersistOutcome } from './persistConnection';
+import { revokeGrant } from './revokeGrant';
 import { missingScopesByResource } from './scopes';
+import { browserKeyMatches, type PendingConnect } from './stateStore';
+import { refuseTakeover } from './takeover';
 
 export interface CallbackParams {
   provider: Provider;
@@ -10,78 +18,137 @@ export interface CallbackParams {
   code?: string;
   /** Set by the provider when the user declined or the request was refused (`access_denied`, ...). */
   error?: string;
+  /** The browser key the request's cookie for a flow carries (docs/connect-flow.md), if any. */
+  browserKeyFor: (flowId: string) => string | undefined;
 }
 
-/** What the callback route renders: a 400 page for a bad state, otherwise a redirect back to the CRM. */
+/** Codes the CRM's redirect URL receives as `error` (documented in docs/connect-flow.md). */
+export type CallbackErrorCode = 'access_denied' | 'provider_error' | 'account_already_connected';
+
+/**
+ * What the callback route renders: a 400 page for a bad state (or a browser that did not open the flow),
+ * otherwise a redirect back to the CRM. `flowId` names the cookie to clear.
+ */
 export type CallbackOutcome =
-  | { kind: 'invalid_state' }
-  | { kind: 'denied'; redirectUrl: string; error: string }
-  | { kind: 'provider_failed'; redirectUrl: string; reason: string }
+  | { kind: 'invalid_state'; flowId?: string }
+  | { kind: 'failed'; flowId: string; redirectUrl: string; error: CallbackErrorCode; reason: string }
   | {
       kind: 'connected';
+      flowId: string;
       redirectUrl: string;
       connectionId: string;
       reconnected: boolean;
       missingResources: string[];
+      /** False when the `connection.connected` event could not be queued (the scheduler starts the sync). */
+      announced: boolean;
     };
 
 /**
- * Finishes a consent: redeems the state once, exchanges the code with its PKCE verifier, looks up who the
- * account is, stores everything in one transaction and announces `connection.connected`. Any failure before
- * the transaction commits leaves no row, credential or event behind.
+ * Finishes a consent: redeems the state once, checks the browser that opened the flow is the one calling back,
+ * exchanges the code with its PKCE verifier, looks up who the account is, stores everything in one transaction
+ * and announces `connection.connected`. Any failure after the exchange revokes the new grant at the provider;
+ * nothing before the transaction commits leaves a row, credential or event behind.
  */
 export async function completeConnect(
   deps: ConnectionsDeps,
   params: CallbackParams,
 ): Promise<CallbackOutcome> {
   if (!params.state) return { kind: 'invalid_state' };
+  // Consumed before the cookie check: a callback from the wrong browser burns the state for everyone.
   const pending = await deps.states.consume(params.state);
-  if (!pending || pending.provider !== params.provider) return { kind: 'invalid_state' };
-  if (params.error || !params.code) {
-    return { kind: 'denied', redirectUrl: pending.redirectUrl, error: params.error ?? 'missing_code' };
-  }
+  if (!pending) return { kind: 'invalid_state' };
+  const { flowId } = pending;
   const adapter = deps.adapters.get(params.provider);
-  if (!adapter) return { kind: 'invalid_state' };
-  const oauth = adapter.oauth;
-  let grant, identity;
+  if (pending.provider !== params.provider || !adapter) return { kind: 'invalid_state', flowId };
+  if (!browserKeyMatches(pending, params.browserKeyFor(flowId))) return { kind: 'invalid_state', flowId };
+  const fail = (error: CallbackErrorCode, reason: string): CallbackOutcome => ({
+    kind: 'failed',
+    flowId,
+    redirectUrl: pending.redirectUrl,
+    error,
+    reason,
+  });
+  if (params.error || !params.code) return fail('access_denied', params.error ?? 'missing_code');
+  let grant: TokenGrant;
   try {
-    grant = await oauth.exchangeCode({ code: params.code, codeVerifier: pending.codeVerifier });
-    identity = await oauth.identity(grant.accessToken);
+    grant = await adapter.oauth.exchangeCode({ code: params.code, codeVerifier: pending.codeVerifier });
   } catch (error) {
     if (!(error instanceof ClassifiedProviderError)) throw error;
-    return { kind: 'provider_failed', redirectUrl: pending.redirectUrl, reason: error.classification.kind };
+    return fail('provider_error', error.classification.kind);
   }
-  const missing = missingScopesByResource(oauth, pending.resources, grant.grantedScopes);
-  const { connectionId, reconnected } = await deps.db.transaction((manager) =>
-    persistConnection(manager, deps.credentials, {
-      provider: params.provider,
-      tenantId: pending.tenantId,
-      crmUserId: pending.crmUserId,
-      identity,
-      resources: pending.resources,
-      requestedScopes: pending.scopes,
-      grant,
-      missing,
-    }),
-  );
-  // After commit: the sync states are already due, so a lost event only delays the first sync to the next
-  // scheduler tick; the event makes it start at once.
-  await deps.producer.publish(
-    QUEUE_NAMES.connectionEvents,
-    {
-      type: 'connection.connected',
+  let stored: Awaited<ReturnType<typeof store>>;
+  try {
+    stored = await store(deps, adapter, params.provider, pending, grant);
+  } catch (error) {
+    // Nothing was stored: a grant nobody holds must not stay alive at the provider. A failing revoke must not
+    // hide the error that got us here, so its own failure is dropped.
+    await revokeGrant(adapter, grant).catch(() => undefined);
+    if (!(error instanceof ClassifiedProviderError)) throw error;
+    return fail('provider_error', error.classification.kind);
+  }
+  if (stored.kind === 'owned_by_another') return fail('account_already_connected', 'owned_by_another');
+  const { connectionId, reconnected } = stored;
+  return {
+    kind: 'connected',
+    flowId,
+    redirectUrl: pending.redirectUrl,
+    connectionId,
+    reconnected,
+    missingResources: stored.missingResources,
+    announced: await announce(deps, {
       tenantId: pending.tenantId,
       connectionId,
       provider: params.provider,
       reconnected,
-    },
-    deps.now?.(),
-  );
-  return {
-    kind: 'connected',
-    redirectUrl: pending.redirectUrl,
-    connectionId,
-    reconnected,
-    missingResources: Object.keys(missing),
+    }),
   };
+}
+
+/** Stores the grant, or refuses it (revoked, audited) when another CRM user holds the account. */
+async function store(
+  deps: ConnectionsDeps,
+  adapter: ProviderAdapter,
+  provider: Provider,
+  pending: PendingConnect,
+  grant: TokenGrant,
+): Promise<PersistOutcome & { missingResources: string[] }> {
+  const identity = await adapter.oauth.identity(grant.accessToken);
+  const missing = missingScopesByResource(adapter.oauth, pending.resources, grant.grantedScopes);
+  const input: NewGrant = {
+    provider,
+    tenantId: pending.tenantId,
+    crmUserId: pending.crmUserId,
+    identity,
+    resources: pending.resources,
+    requestedScopes: pending.scopes,
+    grant,
+    missing,
+  };
+  const persisted = await deps.db.transaction((manager) =>
+    persistConnection(manager, deps.credentials, input),
+  );
+  if (persisted.kind === 'owned_by_another') await refuseTakeover(deps, adapter, input, persisted);
+  return { ...persisted, missingResources: Object.keys(missing) };
+}
+
+/**
+ * After commit: the sync states are already due, so a lost event only delays the first sync to the next scheduler
+ * tick; the event makes it start at once. The connection stands either way, so a queue that cannot take the event
+ * is reported, not thrown.
+ */
+async function announce(
+  deps: ConnectionsDeps,
+  event: { tenantId: string; connectionId: string; provider: Provider; reconnected: boolean },
+): Promise<boolean> {
+  try {
+    await deps.producer.publish(
+      QUEUE_NAMES.connectionEvents,
+      { type: 'connection.connected', ...event },
+      deps.now?.(),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof QueueUnavailableError) return false;
+    throw error;
+  }
 }

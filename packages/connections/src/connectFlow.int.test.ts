@@ -1,8 +1,7 @@
-import { PROVIDERS, RESOURCES_BY_PROVIDER, type Provider } from '@crm-sync/core';
+import { RESOURCES_BY_PROVIDER, type Provider } from '@crm-sync/core';
 import { QUEUE_NAMES } from '@crm-sync/queue';
 import { completeConnect } from './completeConnect';
-import { startConnect } from './startConnect';
-import { createConnectionsHarness, type ConnectionsHarness } from '../test';
+import { consentInBrowser, createConnectionsHarness, type ConnectionsHarness } from '../test';
 
 let h: ConnectionsHarness;
 const CONNECTABLE: Provider[] = ['google', 'microsoft', 'hubspot'];
@@ -10,31 +9,29 @@ const CRM_REDIRECT = 'https://crm.example.com/integrations/done';
 
 beforeAll(async () => {
   h = await createConnectionsHarness();
-  for (const provider of PROVIDERS) {
-    h.sandbox.control.createAccount({ provider, email: `ada-${provider}@example.com` });
-  }
 });
 afterAll(() => h.close());
 
-/** Plays the browser at the provider: follows the consent URL and returns the callback's query. */
-async function consent(url: string, provider: Provider): Promise<URLSearchParams> {
-  const send = provider === 'microsoft' ? h.trustingFetch : fetch;
-  const response = await send(url, { redirect: 'manual' });
-  await response.body?.cancel();
-  expect(response.status).toBe(302);
-  return new URL(response.headers.get('location')!).searchParams;
+/** One sandbox account per provider and tenant: an account has one owner (docs/connect-flow.md). */
+const accounts = new Set<string>();
+function accountFor(provider: Provider, tenantId: string): string {
+  const email = `ada-${tenantId}@${provider}.example.com`;
+  if (!accounts.has(email)) h.sandbox.control.createAccount({ provider, email });
+  accounts.add(email);
+  // HubSpot's consent ignores login_hint (the user picks an account in its UI): name the account here.
+  h.sandbox.control.setAuthorize(provider, { defaultLoginEmail: email });
+  return email;
 }
 
-async function begin(provider: Provider, tenantId = 't1') {
-  const { authorizationUrl } = await startConnect(h.deps, {
+function begin(provider: Provider, tenantId = 't1') {
+  return consentInBrowser(h, {
     provider,
     tenantId,
     crmUserId: 'u1',
     resources: [...RESOURCES_BY_PROVIDER[provider]],
     redirectUrl: CRM_REDIRECT,
-    loginHint: `ada-${provider}@example.com`,
+    loginHint: accountFor(provider, tenantId),
   });
-  return consent(authorizationUrl, provider);
 }
 
 const count = async (table: string) =>
@@ -45,11 +42,7 @@ const events = () => h.deps.producer.queue(QUEUE_NAMES.connectionEvents).getJobs
 describe.each(CONNECTABLE)('%s connect flow', (provider) => {
   it('stores a sealed credential, due sync states and an audit event, and announces the connection', async () => {
     const callback = await begin(provider);
-    const outcome = await completeConnect(h.deps, {
-      provider,
-      state: callback.get('state')!,
-      code: callback.get('code')!,
-    });
+    const outcome = await completeConnect(h.deps, callback.callback());
     expect(outcome).toMatchObject({ kind: 'connected', reconnected: false, redirectUrl: CRM_REDIRECT });
     if (outcome.kind !== 'connected') throw new Error('not connected');
 
@@ -60,7 +53,7 @@ describe.each(CONNECTABLE)('%s connect flow', (provider) => {
       provider,
       tenant_id: 't1',
       status: 'active',
-      email: `ada-${provider}@example.com`,
+      email: `ada-t1@${provider}.example.com`,
     });
     expect(connection.granted_scopes.length).toBeGreaterThan(0);
     const stored = await h.deps.credentials.load(outcome.connectionId);
@@ -93,21 +86,13 @@ describe.each(CONNECTABLE)('%s connect flow', (provider) => {
 
   it('reuses the connection when the same account reconnects and clears needs_reauth', async () => {
     const first = await begin(provider, 't-re');
-    const a = await completeConnect(h.deps, {
-      provider,
-      state: first.get('state')!,
-      code: first.get('code')!,
-    });
+    const a = await completeConnect(h.deps, first.callback());
     if (a.kind !== 'connected') throw new Error('not connected');
     await h.db.dataSource.query(`UPDATE connections SET status = 'needs_reauth' WHERE id = $1`, [
       a.connectionId,
     ]);
     const second = await begin(provider, 't-re');
-    const b = await completeConnect(h.deps, {
-      provider,
-      state: second.get('state')!,
-      code: second.get('code')!,
-    });
+    const b = await completeConnect(h.deps, second.callback());
     expect(b).toMatchObject({ kind: 'connected', connectionId: a.connectionId, reconnected: true });
     const [row] = await h.db.dataSource.query(`SELECT status FROM connections WHERE id = $1`, [
       a.connectionId,
@@ -122,11 +107,7 @@ describe('partial consent', () => {
     h.sandbox.control.setAuthorize('google', { withholdScopes: [calendarScope] });
     const callback = await begin('google', 't-partial');
     h.sandbox.control.setAuthorize('google', { withholdScopes: [] });
-    const outcome = await completeConnect(h.deps, {
-      provider: 'google',
-      state: callback.get('state')!,
-      code: callback.get('code')!,
-    });
+    const outcome = await completeConnect(h.deps, callback.callback());
     expect(outcome).toMatchObject({ kind: 'connected', missingResources: ['calendar'] });
     if (outcome.kind !== 'connected') throw new Error('not connected');
     const [connection] = await h.db.dataSource.query(
@@ -170,49 +151,50 @@ describe('rejected callbacks leave nothing behind', () => {
 
   it('refuses a replayed state', async () => {
     const callback = await begin('google', 't-replay');
-    const params = {
-      provider: 'google' as const,
-      state: callback.get('state')!,
-      code: callback.get('code')!,
-    };
-    expect((await completeConnect(h.deps, params)).kind).toBe('connected');
-    expect(await nothingChanged(() => completeConnect(h.deps, params))).toEqual({ kind: 'invalid_state' });
+    expect((await completeConnect(h.deps, callback.callback())).kind).toBe('connected');
+    expect(await nothingChanged(() => completeConnect(h.deps, callback.callback()))).toEqual({
+      kind: 'invalid_state',
+    });
   });
 
   it('refuses an unknown state, a missing state and a state used for another provider', async () => {
     const callback = await begin('google', 't-bad');
+    const browser = callback.callback();
     await nothingChanged(async () => {
-      expect(await completeConnect(h.deps, { provider: 'google', state: 'A'.repeat(43), code: 'x' })).toEqual(
-        {
-          kind: 'invalid_state',
-        },
-      );
-      expect(await completeConnect(h.deps, { provider: 'google', code: 'x' })).toEqual({
+      expect(await completeConnect(h.deps, { ...browser, state: 'A'.repeat(43) })).toEqual({
         kind: 'invalid_state',
       });
-      expect(
-        await completeConnect(h.deps, { provider: 'hubspot', state: callback.get('state')!, code: 'x' }),
-      ).toEqual({ kind: 'invalid_state' });
+      expect(await completeConnect(h.deps, { ...browser, state: undefined })).toEqual({
+        kind: 'invalid_state',
+      });
+      expect(await completeConnect(h.deps, { ...browser, provider: 'hubspot' })).toEqual({
+        kind: 'invalid_state',
+        flowId: callback.flowId,
+      });
     });
   });
 
   it('reports a consent the user declined', async () => {
     h.sandbox.control.setAuthorize('google', { denyNext: 1 });
     const callback = await begin('google', 't-deny');
-    expect(callback.get('error')).toBe('access_denied');
-    const outcome = await nothingChanged(() =>
-      completeConnect(h.deps, { provider: 'google', state: callback.get('state')!, error: 'access_denied' }),
-    );
-    expect(outcome).toEqual({ kind: 'denied', redirectUrl: CRM_REDIRECT, error: 'access_denied' });
+    expect(callback.params.get('error')).toBe('access_denied');
+    const outcome = await nothingChanged(() => completeConnect(h.deps, callback.callback()));
+    expect(outcome).toEqual({
+      kind: 'failed',
+      flowId: callback.flowId,
+      redirectUrl: CRM_REDIRECT,
+      error: 'access_denied',
+      reason: 'access_denied',
+    });
   });
 
   it("refuses a code redeemed with another flow's PKCE verifier", async () => {
     const a = await begin('google', 't-pkce');
     const b = await begin('google', 't-pkce');
     const outcome = await nothingChanged(() =>
-      completeConnect(h.deps, { provider: 'google', state: b.get('state')!, code: a.get('code')! }),
+      completeConnect(h.deps, { ...b.callback(), code: a.params.get('code')! }),
     );
-    expect(outcome).toMatchObject({ kind: 'provider_failed', redirectUrl: CRM_REDIRECT });
+    expect(outcome).toMatchObject({ kind: 'failed', error: 'provider_error', redirectUrl: CRM_REDIRECT });
   });
 
   it('reports a failing provider token endpoint', async () => {
@@ -223,14 +205,8 @@ describe('rejected callbacks leave nothing behind', () => {
       action: { kind: 'status', status: 503 },
       next: 10, // more than any client-side retry
     });
-    const outcome = await nothingChanged(() =>
-      completeConnect(h.deps, {
-        provider: 'google',
-        state: callback.get('state')!,
-        code: callback.get('code')!,
-      }),
-    );
-    expect(outcome).toMatchObject({ kind: 'provider_failed', reason: 'transient' });
+    const outcome = await nothingChanged(() => completeConnect(h.deps, callback.callback()));
+    expect(outcome).toMatchObject({ kind: 'failed', error: 'provider_error', reason: 'transient' });
     h.sandbox.control.clearFaults();
   });
 });

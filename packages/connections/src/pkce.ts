@@ -6,7 +6,10 @@ export function createPkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-/** 256 bits: unguessable, so a state can only be redeemed by the browser that was sent to the provider. */
-export function createState(): string {
+/**
+ * 256 bits, base64url: unguessable. Used for states (only the browser sent to the provider can redeem one), flow
+ * ids and browser keys.
+ */
+export function createSecret(): string {
   return randomBytes(32).toString('base64url');
 }

@@ -12,31 +12,36 @@ export interface ConnectRequest {
   loginHint?: string;
 }
 
-/** Binds a fresh state + PKCE verifier to the request and returns the provider's consent URL. */
+/**
+ * Binds a fresh state + PKCE verifier to the request and returns the id of the flow a browser opens (once) to be
+ * sent to the provider's consent page; the state itself never leaves connect-api and the browser.
+ */
 export async function startConnect(
   deps: Pick<ConnectionsDeps, 'adapters' | 'states'>,
   request: ConnectRequest,
-): Promise<{ authorizationUrl: string; expiresInSeconds: number }> {
+): Promise<{ flowId: string; expiresInSeconds: number }> {
   const unsupported = request.resources.filter((r) => !isResourceOf(request.provider, r));
   if (unsupported.length > 0) {
     throw new ConnectRequestError(`${request.provider} does not offer: ${unsupported.join(', ')}`);
   }
   const adapter = deps.adapters.get(request.provider);
   if (!adapter) throw new ConnectRequestError(`${request.provider} is not configured`);
-  const scopes = adapter.oauth.scopesFor(request.resources);
-  const { state, codeChallenge } = await deps.states.create({
-    provider: request.provider,
-    tenantId: request.tenantId,
-    crmUserId: request.crmUserId,
-    resources: request.resources,
-    scopes,
-    redirectUrl: request.redirectUrl,
-  });
-  const authorizationUrl = adapter.oauth.authorizationUrl({
-    state,
-    codeChallenge,
-    resources: request.resources,
-    loginHint: request.loginHint,
-  });
-  return { authorizationUrl, expiresInSeconds: deps.states.ttlSeconds };
+  const { flowId } = await deps.states.create(
+    {
+      provider: request.provider,
+      tenantId: request.tenantId,
+      crmUserId: request.crmUserId,
+      resources: request.resources,
+      scopes: adapter.oauth.scopesFor(request.resources),
+      redirectUrl: request.redirectUrl,
+    },
+    ({ state, codeChallenge }) =>
+      adapter.oauth.authorizationUrl({
+        state,
+        codeChallenge,
+        resources: request.resources,
+        loginHint: request.loginHint,
+      }),
+  );
+  return { flowId, expiresInSeconds: deps.states.ttlSeconds };
 }

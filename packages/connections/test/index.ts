@@ -1,4 +1,4 @@
-export { connectSandboxAccount, type SandboxConnection } from './connect';
+export { connectSandboxAccount, consentInBrowser, type Consented, type SandboxConnection } from './connect';
 export {
   createConnectionsHarness,
   HARNESS_REDIRECT_URI,

@@ -29,6 +29,7 @@ export const AUDIT_EVENT_TYPES = [
   'purge_completed',
   'sync_failed',
   'scopes_partial',
+  'takeover_refused',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

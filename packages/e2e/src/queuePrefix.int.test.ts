@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { sandboxSnapshot, SYNC_CASES, tableSnapshot } from '@crm-sync/sync-engine/testing';
-import { freePort, startAppProcess, waitFor, type AppProcess } from '@crm-sync/testing';
+import { CookieJar, freePort, startAppProcess, waitFor, type AppProcess } from '@crm-sync/testing';
 
 // Issue 16: with a non-default WORKER_QUEUE_PREFIX, a sync request or a disconnect sent through connect-api used
 // to land under the default prefix, where no worker listens. Here every app runs as its own process with one
@@ -84,8 +84,10 @@ it('connects, syncs, honours a sync request and a disconnect, all under a custom
   });
   expect(started.status).toBe(201);
   const { authorizationUrl } = (await started.json()) as { authorizationUrl: string };
-  const consent = await fetch(authorizationUrl, { redirect: 'manual' });
-  const callback = await fetch(consent.headers.get('location')!, { redirect: 'manual' });
+  const browser = new CookieJar();
+  const opened = await browser.fetch(authorizationUrl);
+  const consent = await fetch(opened.headers.get('location')!, { redirect: 'manual' });
+  const callback = await browser.fetch(consent.headers.get('location')!);
   expect(callback.status).toBe(302);
   const [connection] = (await h.db.dataSource.query(`SELECT id FROM connections WHERE email = $1`, [
     account.email,

@@ -3,3 +3,4 @@ export { createTestRedis, deleteUnder, type TestRedis, type TestRedisOptions } f
 export { waitFor, type WaitForOptions } from './waitFor';
 export { exited, startAppProcess, type AppFolder, type AppProcess } from './appProcess';
 export { freePort } from './freePort';
+export { CookieJar } from './cookieJar';

@@ -1,5 +1,6 @@
 import { CONNECTION_STATUSES, PROVIDERS, RESOURCES } from '@crm-sync/core';
 import { z } from 'zod';
+import { PROBLEM_CONTENT_TYPE } from '../plugins/httpErrors';
 
 /** Shapes shared by several routes; each route file declares the rest of its own schema. */
 export const tenantId = z
@@ -10,7 +11,55 @@ export const tenantId = z
 export const provider = z.enum(PROVIDERS);
 export const resource = z.enum(RESOURCES);
 
-export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+/** A control character, or half of a surrogate pair standing alone (not Unicode text; u-mode sees it as Cs). */
+const NOT_TEXT = /[\p{Cc}\p{Cs}]/u;
+
+/**
+ * Free text from a caller (user ids, URLs): well-formed Unicode without control characters (Postgres refuses NUL
+ * in text; the others have no business in an id and only confuse logs).
+ */
+export const text = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !NOT_TEXT.test(s), 'must be text without control characters');
+
+export const crmUserId = text(200);
+
+/** A list of resources, each at most once (a repeated one would be set up twice in one statement). */
+export const resources = z
+  .array(resource)
+  .min(1)
+  .max(5)
+  .refine((list) => new Set(list).size === list.length, 'must not repeat a resource');
+
+const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  code: z.string(),
+});
+
+/** The one error body of every JSON route, as the OpenAPI document shows it (RFC 9457). */
+export const problemResponse = (description: string) => ({
+  description,
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } },
+});
+
+/** Errors every service route may answer, besides its own. */
+export const serviceErrors = {
+  400: problemResponse('Invalid request (code `invalid_request`, `invalid_encoding` or route-specific)'),
+  401: problemResponse('No valid service bearer token (code `unauthorized`)'),
+  403: problemResponse('The service may not act for that tenant (code `forbidden_tenant`)'),
+};
+
+/** Errors of routes that take a JSON body. */
+export const bodyErrors = {
+  413: problemResponse('Body over the size limit (code `payload_too_large`)'),
+  415: problemResponse('Body not sent as application/json (code `unsupported_media_type`)'),
+};
 
 export const syncStateView = z.object({
   resource,

@@ -1,5 +1,5 @@
-import type { Provider, ProviderAdapter, RevokeOutcome } from '@crm-sync/core';
-import { ClassifiedProviderError } from '@crm-sync/core';
+import type { Provider, ProviderAdapter } from '@crm-sync/core';
+import { revokeGrant, type RevokeResult } from '../revokeGrant';
 import { endConnection, type EndConnectionDeps } from './endConnection';
 import { purgeConnectionData } from './purge';
 
@@ -8,8 +8,7 @@ export interface DisconnectDeps extends EndConnectionDeps {
 }
 
 export type DisconnectOutcome =
-  | { kind: 'not_found' }
-  | { kind: 'done'; changed: boolean; revoke: RevokeOutcome | 'no_credentials' | 'failed' };
+  { kind: 'not_found' } | { kind: 'done'; changed: boolean; revoke: RevokeResult | 'no_credentials' };
 
 export interface DisconnectInput {
   connectionId: string;
@@ -47,14 +46,9 @@ async function revokeAtProvider(
   deps: DisconnectDeps,
   connectionId: string,
   provider: Provider,
-): Promise<RevokeOutcome | 'no_credentials' | 'failed'> {
+): Promise<RevokeResult | 'no_credentials'> {
   const stored = await deps.credentials.load(connectionId);
   const adapter = deps.adapters.get(provider);
   if (!stored || !adapter) return 'no_credentials';
-  try {
-    return await adapter.oauth.revoke(stored.tokens);
-  } catch (error) {
-    if (error instanceof ClassifiedProviderError) return 'failed';
-    throw error;
-  }
+  return revokeGrant(adapter, stored.tokens);
 }

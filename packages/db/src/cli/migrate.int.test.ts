@@ -19,13 +19,18 @@ describe('migrate CLI', () => {
   const name = new URL(url).pathname.slice(1);
   afterAll(() => dropDatabase(url));
 
-  it('creates the database, applies, reports nothing pending, reverts, and has nothing left to revert', () => {
+  it('creates the database, applies, reports nothing pending, reverts each, and has nothing left to revert', () => {
     expect(run('up', url)).toEqual({
       status: 0,
-      stdout: `db: database ${name} created\ndb: applied InitialSchema1764000000000\ndb: applied RoundSweep1765000000000`,
+      stdout: `db: database ${name} created
+db: applied InitialSchema1764000000000
+db: applied RoundSweep1765000000000
+db: applied OneOwnerPerAccount1765000000001`,
       stderr: '',
     });
-    expect(run('up', url).stdout).toBe(`db: database ${name} exists\ndb: no pending migrations`);
+    expect(run('up', url).stdout).toBe(`db: database ${name} exists
+db: no pending migrations`);
+    expect(run('down', url).stdout).toBe('db: reverted OneOwnerPerAccount1765000000001');
     expect(run('down', url).stdout).toBe('db: reverted RoundSweep1765000000000');
     expect(run('down', url).stdout).toBe('db: reverted InitialSchema1764000000000');
     expect(run('down', url).stdout).toBe('db: no migration to revert');

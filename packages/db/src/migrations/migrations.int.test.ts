@@ -54,11 +54,14 @@ const checkValues = (def: string | undefined) =>
 describe('migrations', () => {
   it('up creates every table with its keys, indexes and checks', async () => {
     const applied = await db.dataSource.runMigrations();
-    expect(applied.map((m) => m.name)).toEqual(['InitialSchema1764000000000', 'RoundSweep1765000000000']);
+    expect(applied.map((m) => m.name)).toEqual([
+      'InitialSchema1764000000000',
+      'RoundSweep1765000000000',
+      'OneOwnerPerAccount1765000000001',
+    ]);
     expect(await tables()).toEqual(TABLES);
 
     const unique = await constraints('u');
-    expect(unique.connections_account_key).toBe('UNIQUE (tenant_id, provider, provider_account_id)');
     for (const table of ['emails', 'calendar_events', 'contacts']) {
       expect(unique[`${table}_external_key`]).toBe('UNIQUE (connection_id, external_id)');
     }
@@ -66,6 +69,9 @@ describe('migrations', () => {
     expect((await constraints('p')).sync_states_pkey).toBe('PRIMARY KEY (connection_id, resource)');
 
     const idx = await indexes();
+    expect(idx.connections_live_account_key).toMatch(
+      /UNIQUE INDEX .* \(provider, provider_account_id\) WHERE \(status <> 'disconnected'::text\)$/,
+    );
     expect(idx.connections_tenant_user_idx).toMatch(/\(tenant_id, crm_user_id\)$/);
     expect(idx.connections_status_idx).toMatch(/\(status\)$/);
     expect(idx.credentials_expires_at_idx).toMatch(/\(expires_at\)$/);
@@ -114,11 +120,43 @@ describe('migrations', () => {
     expect((await constraints('u')).sync_quarantine_item_key).toBe(
       'UNIQUE (connection_id, resource, external_id)',
     );
+    // The ownership key came after it: both are taken down, and both come back.
+    await db.dataSource.undoLastMigration();
     await db.dataSource.undoLastMigration();
     expect(await sweepColumns()).toEqual([]);
     expect(await tables()).toEqual(TABLES.filter((t) => t !== 'sync_quarantine'));
     await db.dataSource.runMigrations();
     expect((await sweepColumns()).map((r) => r.name)).toEqual(added);
+  });
+
+  it('one live connection per provider account, in any tenant; a disconnected one releases it', async () => {
+    const insert = (tenant: string, user: string, status = 'active') =>
+      query(
+        `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id, status)
+         VALUES ($1, $2, 'google', 'acct-owner', $3)`,
+        [tenant, user, status],
+      );
+    await insert('t1', 'u1', 'disconnected');
+    await insert('t1', 'u2');
+    await expect(insert('t2', 'u3')).rejects.toThrow(/connections_live_account_key/);
+    await query(`DELETE FROM connections WHERE provider_account_id = 'acct-owner'`);
+  });
+
+  it('down of the ownership key refuses rows the old key would not hold, and restores it otherwise', async () => {
+    await query(
+      `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id, status)
+       VALUES ('t1', 'u1', 'google', 'acct-twice', 'disconnected'), ('t1', 'u2', 'google', 'acct-twice', 'active')`,
+    );
+    await query(
+      `INSERT INTO audit_events (tenant_id, type, actor) VALUES ('t1', 'takeover_refused', 'user:u3')`,
+    );
+    await expect(db.dataSource.undoLastMigration()).rejects.toThrow(/old key cannot be restored/);
+    await query(`DELETE FROM connections WHERE provider_account_id = 'acct-twice'`);
+    await db.dataSource.undoLastMigration();
+    expect((await constraints('u')).connections_account_key).toBe(
+      'UNIQUE (tenant_id, provider, provider_account_id)',
+    );
+    expect(await query(`SELECT type FROM audit_events`)).toEqual([]);
   });
 
   it('down removes everything, and up again restores it', async () => {

@@ -5,26 +5,38 @@ import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { HttpError } from '../../plugins/httpErrors';
 import { requireTenant, serviceAuthenticator } from '../../plugins/serviceAuth';
-import { errorResponse, provider, resource, tenantId } from '../schemas';
+import {
+  bodyErrors,
+  crmUserId,
+  problemResponse,
+  provider,
+  resources,
+  serviceErrors,
+  tenantId,
+  text,
+} from '../schemas';
 
 const schema = {
   summary: 'Start connecting a provider account; returns the URL to send the user to',
+  description:
+    "authorizationUrl points at connect-api's GET /v1/connect/start/{flowId}, which binds the flow to the " +
+    'browser that opens it (once) and sends it to the provider. Send the browser there straight away; do not ' +
+    'show or forward it. See docs/connect-flow.md.',
   tags: ['connect'],
   security: [{ service: [] }],
   params: z.object({ provider }),
   body: z.strictObject({
     tenantId,
-    crmUserId: z.string().min(1).max(200),
-    resources: z.array(resource).min(1).max(5),
-    redirectUrl: z.url().max(2000),
-    loginHint: z.email().optional(),
+    crmUserId,
+    resources,
+    redirectUrl: text(2000).pipe(z.url()),
+    loginHint: z.email().max(320).optional(),
   }),
   response: {
     201: z.object({ authorizationUrl: z.url(), expiresInSeconds: z.number() }),
-    400: errorResponse,
-    401: errorResponse,
-    403: errorResponse,
-    404: errorResponse,
+    ...serviceErrors,
+    404: problemResponse('The provider is not configured (code `provider_not_configured`)'),
+    ...bodyErrors,
   },
 };
 
@@ -43,8 +55,12 @@ export function registerStartConnect(app: FastifyInstance, ctx: AppContext): voi
         throw new HttpError(404, 'provider_not_configured', `${request.params.provider} is not configured`);
       }
       try {
-        const started = await startConnect(ctx.deps, { ...body, provider: request.params.provider });
-        return reply.status(201).send(started);
+        const { flowId, expiresInSeconds } = await startConnect(ctx.deps, {
+          ...body,
+          provider: request.params.provider,
+        });
+        const authorizationUrl = `${ctx.settings.publicBaseUrl}/v1/connect/start/${flowId}`;
+        return reply.status(201).send({ authorizationUrl, expiresInSeconds });
       } catch (error) {
         if (error instanceof ConnectRequestError) throw new HttpError(400, 'invalid_request', error.message);
         throw error;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { HttpError } from '../../plugins/httpErrors';
 import { requireTenant, serviceAuthenticator } from '../../plugins/serviceAuth';
-import { accepted, errorResponse, tenantId } from '../schemas';
+import { accepted, problemResponse, serviceErrors, tenantId } from '../schemas';
 
 const schema = {
   summary: 'Disconnect: revoke and delete the tokens; with purge=true also delete the synced data',
@@ -13,7 +13,14 @@ const schema = {
   security: [{ service: [] }],
   params: z.object({ id: z.uuid() }),
   querystring: z.strictObject({ tenantId, purge: z.enum(['true', 'false']).default('false') }),
-  response: { 202: accepted, 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse },
+  response: {
+    202: accepted,
+    ...serviceErrors,
+    404: problemResponse('No such connection for the tenant (code `not_found`)'),
+    503: problemResponse(
+      'The request could not be queued; retry after Retry-After (code `queue_unavailable`)',
+    ),
+  },
 };
 
 export function registerDeleteConnection(app: FastifyInstance, ctx: AppContext): void {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { HttpError } from '../../plugins/httpErrors';
 import { requireTenant, serviceAuthenticator } from '../../plugins/serviceAuth';
-import { connectionView, errorResponse, syncStateView, tenantId } from '../schemas';
+import { connectionView, problemResponse, serviceErrors, syncStateView, tenantId } from '../schemas';
 
 const schema = {
   summary: 'One connection with its per-resource sync state',
@@ -15,10 +15,8 @@ const schema = {
   querystring: z.strictObject({ tenantId }),
   response: {
     200: connectionView.extend({ sync: z.array(syncStateView) }),
-    400: errorResponse,
-    401: errorResponse,
-    403: errorResponse,
-    404: errorResponse,
+    ...serviceErrors,
+    404: problemResponse('No such connection for the tenant (code `not_found`)'),
   },
 };
 

@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { requireTenant, serviceAuthenticator } from '../../plugins/serviceAuth';
-import { connectionView, errorResponse, provider, tenantId } from '../schemas';
+import { connectionView, crmUserId, provider, serviceErrors, tenantId } from '../schemas';
 
 const schema = {
   summary: "List a tenant's connections",
@@ -13,16 +13,14 @@ const schema = {
   security: [{ service: [] }],
   querystring: z.strictObject({
     tenantId,
-    crmUserId: z.string().min(1).max(200).optional(),
+    crmUserId: crmUserId.optional(),
     provider: provider.optional(),
     status: z.enum(CONNECTION_STATUSES).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   }),
   response: {
     200: z.object({ connections: z.array(connectionView) }),
-    400: errorResponse,
-    401: errorResponse,
-    403: errorResponse,
+    ...serviceErrors,
   },
 };
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { HttpError } from '../../plugins/httpErrors';
 import { requireTenant, serviceAuthenticator } from '../../plugins/serviceAuth';
-import { accepted, errorResponse, resource, tenantId } from '../schemas';
+import { bodyErrors, accepted, problemResponse, resources, serviceErrors, tenantId } from '../schemas';
 
 const schema = {
   summary: 'Ask for a sync now (full: true drops the cursors and starts over)',
@@ -15,9 +15,17 @@ const schema = {
   body: z.strictObject({
     tenantId,
     full: z.boolean().default(false),
-    resources: z.array(resource).min(1).max(5).optional(),
+    resources: resources.optional(),
   }),
-  response: { 202: accepted, 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse },
+  response: {
+    202: accepted,
+    ...serviceErrors,
+    404: problemResponse('No such connection for the tenant (code `not_found`)'),
+    ...bodyErrors,
+    503: problemResponse(
+      'The request could not be queued; retry after Retry-After (code `queue_unavailable`)',
+    ),
+  },
 };
 
 export function registerRequestSync(app: FastifyInstance, ctx: AppContext): void {

@@ -3,17 +3,27 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
-import { provider } from '../schemas';
-import { INVALID_STATE_PAGE } from './callbackPage';
+import { clearFlowCookie, flowCookie } from '../../plugins/flowCookie';
+import { provider, text } from '../schemas';
+import { browserErrorPage, browserErrors, INVALID_STATE_PAGE } from './browserPages';
 
-const param = z.string().max(4096).optional();
+const param = text(4096).optional();
 
 const schema = {
   summary: 'OAuth redirect target: finishes the connection and sends the browser back to the CRM',
+  description:
+    'A browser page, not a JSON API. Requires the cookie GET /v1/connect/start/{flowId} set, and clears it. ' +
+    "302 to the CRM's redirectUrl with status=connected&connectionId=… (and missing=… for resources whose " +
+    'scopes were withheld), or status=error&error=access_denied|provider_error|account_already_connected. ' +
+    'See docs/connect-flow.md.',
   tags: ['connect'],
   params: z.object({ provider }),
   // Providers add parameters of their own (scope, session_state, ...); only these matter here.
   querystring: z.looseObject({ state: param, code: param, error: param }),
+  response: {
+    302: z.null().describe("Redirect (Location) to the CRM's redirectUrl with the outcome; no body"),
+    ...browserErrors,
+  },
 };
 
 /** Where the CRM learns the result: its own redirect URL with a status and, on success, the connection id. */
@@ -27,7 +37,7 @@ function crmRedirect(outcome: Exclude<CallbackOutcome, { kind: 'invalid_state' }
       url.searchParams.set('missing', outcome.missingResources.join(','));
   } else {
     url.searchParams.set('status', 'error');
-    url.searchParams.set('error', outcome.kind === 'denied' ? 'access_denied' : 'provider_error');
+    url.searchParams.set('error', outcome.error);
   }
   return url.toString();
 }
@@ -40,35 +50,46 @@ export function registerOAuthCallback(app: FastifyInstance, ctx: AppContext): vo
   });
   app.withTypeProvider<ZodTypeProvider>().get('/v1/oauth/:provider/callback', {
     schema,
-    config: { rateLimit: { max: ctx.settings.callbackRateLimitPerMinute, timeWindow: '1 minute' } },
+    config: {
+      rateLimit: { max: ctx.settings.callbackRateLimitPerMinute, timeWindow: '1 minute' },
+      browserErrorPage,
+    },
     handler: async (request, reply) => {
       const { state, code, error } = request.query;
+      const provider = request.params.provider;
       const outcome = await completeConnect(ctx.deps, {
-        provider: request.params.provider,
+        provider,
         state,
         code,
         error,
+        browserKeyFor: (flowId) => flowCookie(request, flowId),
       });
-      outcomes.inc({ provider: request.params.provider, outcome: outcome.kind });
+      outcomes.inc({ provider, outcome: outcome.kind === 'failed' ? outcome.error : outcome.kind });
+      // Whatever happened, this flow is over: its cookie has nothing left to prove.
+      if (outcome.flowId) clearFlowCookie(reply, outcome.flowId);
       if (outcome.kind === 'invalid_state') {
         request.log.warn(
-          { provider: request.params.provider },
-          'oauth callback with unknown, expired or used state',
+          { provider },
+          'oauth callback with unknown, expired or used state, or another browser',
         );
         return reply.status(400).type('text/html; charset=utf-8').send(INVALID_STATE_PAGE);
       }
       if (outcome.kind === 'connected') {
         request.log.info(
-          { connectionId: outcome.connectionId, reconnected: outcome.reconnected },
+          {
+            connectionId: outcome.connectionId,
+            reconnected: outcome.reconnected,
+            announced: outcome.announced,
+          },
           'connected',
         );
       } else {
         request.log.warn(
-          { provider: request.params.provider, outcome: outcome.kind },
+          { provider, error: outcome.error, reason: outcome.reason },
           'connect did not complete',
         );
       }
-      return reply.redirect(crmRedirect(outcome, request.params.provider), 302);
+      return reply.redirect(crmRedirect(outcome, provider), 302);
     },
   });
 }

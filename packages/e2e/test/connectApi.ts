@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
+import { freePort, startAppProcess, type AppProcess } from '@crm-sync/testing';
+
+export const SECRET = 'e2e-service-secret-0123456789abcdef';
+export const CRM_ORIGIN = 'https://crm.example.com';
+
+export interface ConnectApiProcess {
+  h: ConnectionsHarness;
+  app: AppProcess;
+  baseUrl: string;
+  /** The prefix every key connect-api writes goes under (`WORKER_QUEUE_PREFIX`). */
+  keyPrefix: string;
+  /** Calls the API as the CRM service. */
+  api(path: string, init?: { method?: string; json?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** connect-api as its own process over a fresh database, Redis prefix and sandbox. */
+export async function startConnectApi(env: Record<string, string> = {}): Promise<ConnectApiProcess> {
+  const h = await createConnectionsHarness();
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const caFile = join(mkdtempSync(join(tmpdir(), 'crm-sync-e2e-')), 'ca.pem');
+  writeFileSync(caFile, h.sandbox.caPem);
+  const keyPrefix = `${h.redis.prefix}e2e`;
+  const app = await startAppProcess('connect-api', {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: h.db.url,
+    DATABASE_POOL_SIZE: '4',
+    REDIS_URL: h.redis.url,
+    WORKER_QUEUE_PREFIX: keyPrefix,
+    VAULT_KEYS: `e2e:${randomBytes(32).toString('base64')}`,
+    SERVICE_TOKENS: `crm:${SECRET}:*`,
+    PUBLIC_BASE_URL: baseUrl,
+    CONNECT_API_PORT: String(port),
+    ALLOWED_REDIRECT_ORIGINS: CRM_ORIGIN,
+    PROVIDER_MODE: 'sandbox',
+    SANDBOX_HTTP_URL: h.sandbox.urls.google,
+    SANDBOX_HTTPS_URL: h.sandbox.urls.microsoft,
+    SANDBOX_CA_FILE: caFile,
+    ...env,
+  });
+  return {
+    h,
+    app,
+    baseUrl,
+    keyPrefix,
+    api: (path, init = {}) =>
+      fetch(`${baseUrl}${path}`, {
+        method: init.method ?? (init.json === undefined ? 'GET' : 'POST'),
+        headers: {
+          authorization: `Bearer ${SECRET}`,
+          ...(init.json !== undefined && { 'content-type': 'application/json' }),
+        },
+        ...(init.json !== undefined && { body: JSON.stringify(init.json) }),
+      }),
+    async close() {
+      await app.stop();
+      await h.close();
+    },
+  };
+}
