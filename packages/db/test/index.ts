@@ -38,3 +38,16 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   }
   return { url, dataSource, drop };
 }
+
+/** A bare connection row for tests of the tables that reference one; returns its id. */
+export async function insertTestConnection(
+  dataSource: DataSource,
+  providerAccountId = 'acct',
+): Promise<string> {
+  const [row] = (await dataSource.query(
+    `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id)
+     VALUES ('t1', 'u1', 'google', $1) RETURNING id`,
+    [providerAccountId],
+  )) as Array<{ id: string }>;
+  return row!.id;
+}

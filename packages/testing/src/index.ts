@@ -1,4 +1,9 @@
-export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from '@crm-sync/db/testing';
+export {
+  createTestDatabase,
+  insertTestConnection,
+  type TestDatabase,
+  type TestDatabaseOptions,
+} from '@crm-sync/db/testing';
 export { createTestRedis, deleteUnder, type TestRedis, type TestRedisOptions } from './redis';
 export { waitFor, type WaitForOptions } from './waitFor';
 export { exited, startAppProcess, type AppFolder, type AppProcess } from './appProcess';

@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from '@crm-sync/db/testing';
+import { createTestDatabase, insertTestConnection, type TestDatabase } from '@crm-sync/db/testing';
 import { calendarEventUpsert, crmObjectUpsert, emailUpsert, type EmailInput } from './specs';
 import { sweepUnseen } from './sweep';
 import { upsertRows } from './upsertRows';
@@ -7,10 +7,7 @@ let db: TestDatabase;
 let connectionId: string;
 beforeAll(async () => {
   db = await createTestDatabase();
-  [{ id: connectionId }] = await db.dataSource.query(
-    `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id)
-     VALUES ('t1', 'u1', 'google', 'acct') RETURNING id`,
-  );
+  connectionId = await insertTestConnection(db.dataSource);
 });
 afterAll(() => db.drop());
 beforeEach(() =>

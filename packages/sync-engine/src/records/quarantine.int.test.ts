@@ -1,15 +1,12 @@
 import type { EmailRecord } from '@crm-sync/core';
-import { createTestDatabase, type TestDatabase } from '@crm-sync/testing';
+import { createTestDatabase, insertTestConnection, type TestDatabase } from '@crm-sync/testing';
 import { writePage } from './writePage';
 
 let db: TestDatabase;
 let connectionId: string;
 beforeAll(async () => {
   db = await createTestDatabase();
-  [{ id: connectionId }] = await db.dataSource.query(
-    `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id)
-     VALUES ('t1', 'u1', 'google', 'acct') RETURNING id`,
-  );
+  connectionId = await insertTestConnection(db.dataSource);
 });
 afterAll(() => db.drop());
 
