@@ -8,6 +8,7 @@ import {
   type Metrics,
 } from '@crm-sync/observability';
 import { createRedisConnection, JobProducer, type RedisConnectionOptions } from '@crm-sync/queue';
+import { once } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 
@@ -57,6 +58,9 @@ export async function startRuntime(
     return connection;
   };
   const redis = redisConnection(options.app, options.redisRole);
+  // A producer connection fails commands instead of queueing them while it connects (see createRedisConnection):
+  // an app must not call itself ready, and take requests, before Redis is.
+  await untilReady(redis);
   const producer = new JobProducer({ connection: redis, prefix: config.queues.prefix });
   const health: Record<string, HealthCheck> = { redis: async () => void (await redis.ping()) };
   let db: DataSource | undefined;
@@ -77,4 +81,9 @@ export async function startRuntime(
   };
   const runtime: Runtime = { config, logger, metrics, redis, producer, health, redisConnection, close };
   return db ? { ...runtime, db } : runtime;
+}
+
+async function untilReady(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return;
+  await once(redis, 'ready');
 }
