@@ -10,7 +10,7 @@ async function start(): Promise<Stop> {
   const { logger, producer } = runtime;
   const settings = runtime.config.dashboard;
   const queues = (Object.keys(JOB_CATALOG) as CatalogQueue[]).map((name) => producer.queue(name));
-  const app = await buildDashboard({ queues, credentials: settings, logger });
+  const app = await buildDashboard({ queues, credentials: settings.operator, logger });
   await app.listen({ host: settings.host, port: settings.port });
   logger.info({ queues: queues.length }, 'ready');
 
