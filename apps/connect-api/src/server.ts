@@ -3,8 +3,12 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { TrustProxy } from '@crm-sync/config';
 import type { AppContext } from './context';
+import { limitConnectStarts } from './plugins/connectStartLimit';
 import { registerErrorHandler } from './plugins/errorHandler';
+import { nodeServerFactory } from './plugins/nodeServer';
+import { urlKeyedRedisStore } from './plugins/rateLimitStore';
 import { registerStartConnect } from './routes/connect/startConnect';
 import { registerDeleteConnection } from './routes/connections/deleteConnection';
 import { registerGetConnection } from './routes/connections/getConnection';
@@ -12,7 +16,6 @@ import { registerListConnections } from './routes/connections/listConnections';
 import { registerRequestSync } from './routes/connections/requestSync';
 import { registerOAuthCallback } from './routes/oauth/callback';
 import { registerHealthz } from './routes/ops/healthz';
-import { registerMetrics } from './routes/ops/metrics';
 
 /** The connect-api HTTP server, fully wired but not listening. */
 export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
@@ -22,7 +25,10 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     // Fastify's own request lines include the query string, where the OAuth callback carries the code and
     // state; `trackRequests` logs each request without it.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: true,
+    // Off unless configured: otherwise any client could pick its own address (and rate-limit key) with
+    // X-Forwarded-For. request.ip, which the rate limits key on, follows this setting.
+    trustProxy: fastifyTrustProxy(ctx.settings.trustProxy),
+    serverFactory: nodeServerFactory(ctx.settings),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -31,9 +37,9 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(helmet, { global: true });
   await app.register(rateLimit, {
     global: false,
-    redis: ctx.redis,
-    nameSpace: ctx.rateLimitKeyPrefix ?? 'crm-sync:rate-limit:',
+    store: urlKeyedRedisStore(ctx.redis, ctx.rateLimitKeyPrefix ?? 'crm-sync:rate-limit:'),
   });
+  limitConnectStarts(app, ctx.settings.connectStartRateLimitPerMinute);
   await app.register(swagger, {
     openapi: {
       info: { title: 'crm-sync connect-api', version: '1.0.0' },
@@ -49,10 +55,20 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerGetConnection(app, ctx);
   registerDeleteConnection(app, ctx);
   registerRequestSync(app, ctx);
+  // /metrics is served on the ops port only (main.ts), never on this public one.
   registerHealthz(app, ctx);
-  registerMetrics(app, ctx);
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
   return app;
+}
+
+/**
+ * Fastify's types leave out the hop count its docs allow (https://fastify.dev/docs/latest/Reference/Server/#trustproxy);
+ * the same rule as a function: proxy-addr asks about each hop from the socket inwards, numbered from 0.
+ */
+function fastifyTrustProxy(
+  trust: TrustProxy,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
 function trackRequests(app: FastifyInstance, ctx: AppContext): void {
