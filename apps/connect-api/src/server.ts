@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { TrustProxy } from '@crm-sync/config';
+import { trustProxyOption } from '@crm-sync/config';
 import type { AppContext } from './context';
 import { limitConnectStarts } from './plugins/connectStartLimit';
 import { registerErrorHandler } from './plugins/errorHandler';
@@ -27,7 +27,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     // Off unless configured: otherwise any client could pick its own address (and rate-limit key) with
     // X-Forwarded-For. request.ip, which the rate limits key on, follows this setting.
-    trustProxy: fastifyTrustProxy(ctx.settings.trustProxy),
+    trustProxy: trustProxyOption(ctx.settings.trustProxy),
     serverFactory: nodeServerFactory(ctx.settings),
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -59,16 +59,6 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerHealthz(app, ctx);
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
   return app;
-}
-
-/**
- * Fastify's types leave out the hop count its docs allow (https://fastify.dev/docs/latest/Reference/Server/#trustproxy);
- * the same rule as a function: proxy-addr asks about each hop from the socket inwards, numbered from 0.
- */
-function fastifyTrustProxy(
-  trust: TrustProxy,
-): boolean | string[] | ((address: string, hop: number) => boolean) {
-  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
 function trackRequests(app: FastifyInstance, ctx: AppContext): void {

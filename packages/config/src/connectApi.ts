@@ -73,6 +73,16 @@ function serverTls(env: Env): ConnectApiConfig['tls'] {
   };
 }
 
+/**
+ * The setting as Fastify's `trustProxy` option. Fastify's types leave out the hop count its docs allow, so a count
+ * becomes the same rule as a function: proxy-addr asks about each hop from the socket inwards, numbered from 0.
+ */
+export function trustProxyOption(
+  trust: TrustProxy,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
+
 /** Used by the dashboard too: both sit behind the same kind of ingress. */
 export function parseTrustProxy(raw: string | undefined): TrustProxy {
   if (raw === undefined || raw === 'false') return false;

@@ -1,13 +1,7 @@
 export { ConfigError } from './errors';
 export { loadConfig, loadConfigOrExit, type Config } from './load';
-export {
-  connectApiConfig,
-  parseTrustProxy,
-  type ConnectApiConfig,
-  type ConnectApiTimeouts,
-  type TrustProxy,
-} from './connectApi';
-export { readPemFile, type DatabaseTransport, type TlsTrust } from './transport';
+export { trustProxyOption, type ConnectApiConfig, type TrustProxy } from './connectApi';
+export type { TlsTrust } from './transport';
 export { DEV_VAULT_KEYS, parseVaultKeys, type VaultKeysConfig } from './keyring';
 export { envSchema, type AppName, type Env } from './schema';
 export {
@@ -19,10 +13,4 @@ export {
 export { DEV_SERVICE_TOKENS, parseServiceTokens, type ServiceToken } from './serviceTokens';
 export { workerConfig, type RateLimit, type WorkerConfig } from './worker';
 export { schedulerConfig, type SchedulerConfig } from './scheduler';
-export {
-  dashboardConfig,
-  DEV_DASHBOARD_ADMIN_PASSWORD,
-  DEV_DASHBOARD_PASSWORD,
-  type Credential,
-  type DashboardConfig,
-} from './dashboard';
+export { dashboardConfig, DEV_DASHBOARD_PASSWORD, type Credential, type DashboardConfig } from './dashboard';
