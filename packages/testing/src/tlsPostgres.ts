@@ -29,19 +29,26 @@ async function postgresAccount(): Promise<{ uid: number; gid: number } | undefin
  * https://www.postgresql.org/docs/15/auth-pg-hba-conf.html), presenting `tls`. Everything started is undone if
  * the start fails.
  */
-export async function startTlsPostgres(tls: TlsMaterial): Promise<TlsPostgresServer> {
+export async function startTlsPostgres(
+  tls: TlsMaterial,
+  options: { parentDir?: string } = {},
+): Promise<TlsPostgresServer> {
   const bin = requireCommand('pg_config', ['--bindir']);
   const account = await postgresAccount();
   const asPostgres = (program: string, args: string[]) =>
     account
       ? run('runuser', ['-u', 'postgres', '--', join(bin, program), ...args])
       : run(join(bin, program), args);
-  const dir = await mkdtemp(join(tmpdir(), 'crm-sync-tls-postgres-'));
+  const dir = await mkdtemp(join(options.parentDir ?? tmpdir(), 'crm-sync-tls-postgres-'));
   const data = join(dir, 'data');
   let started = false;
   const stop = async () => {
-    if (started) await asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-    await rm(dir, { recursive: true, force: true });
+    try {
+      if (started) await asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } finally {
+      // Also after a failed start, when pg_ctl has no server to stop.
+      await rm(dir, { recursive: true, force: true });
+    }
   };
   try {
     if (account) await chown(dir, account.uid, account.gid);

@@ -18,9 +18,12 @@ export interface TlsRedisServer {
  * (`--tls-auth-clients no`, https://redis.io/docs/latest/operate/oss_and_stack/management/security/encryption/);
  * nothing is persisted. Everything started is undone if the start fails.
  */
-export async function startTlsRedis(tls: TlsMaterial): Promise<TlsRedisServer> {
+export async function startTlsRedis(
+  tls: TlsMaterial,
+  options: { parentDir?: string } = {},
+): Promise<TlsRedisServer> {
   requireCommand('redis-server', ['--version']);
-  const dir = await mkdtemp(join(tmpdir(), 'crm-sync-tls-redis-'));
+  const dir = await mkdtemp(join(options.parentDir ?? tmpdir(), 'crm-sync-tls-redis-'));
   const cleanupDir = () => rm(dir, { recursive: true, force: true });
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');

@@ -6,19 +6,16 @@ import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { loopbackCertificate, startTlsPostgres, startTlsRedis, type TlsMaterial } from './index';
 
-// The helpers make their files under os.tmpdir(), which follows TMPDIR: point it at a folder of this test's own
-// to see that they leave nothing behind. The postgres account must be able to walk into it.
-const originalTmp = process.env.TMPDIR;
+// The helpers make their files in a folder of this test's own, to see that they leave nothing behind. The
+// postgres account must be able to walk into it.
 let scratch: string;
 let tls: TlsMaterial;
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'crm-sync-testing-tls-'));
   await chmod(scratch, 0o755);
-  process.env.TMPDIR = scratch;
   tls = await loopbackCertificate();
 });
 afterAll(async () => {
-  process.env.TMPDIR = originalTmp;
   await rm(scratch, { recursive: true, force: true });
 });
 
@@ -33,7 +30,7 @@ const refusesConnections = (url: string) =>
   });
 
 it('runs a TLS-only Redis trusted through its certificate, and removes everything on stop', async () => {
-  const server = await startTlsRedis(tls);
+  const server = await startTlsRedis(tls, { parentDir: scratch });
   const client = new Redis(server.url, { tls: { ca: tls.cert }, lazyConnect: true, maxRetriesPerRequest: 0 });
   try {
     await client.connect();
@@ -47,7 +44,7 @@ it('runs a TLS-only Redis trusted through its certificate, and removes everythin
 });
 
 it('runs a Postgres cluster that accepts only TLS, and removes everything on stop', async () => {
-  const server = await startTlsPostgres(tls);
+  const server = await startTlsPostgres(tls, { parentDir: scratch });
   try {
     const client = new Client({ connectionString: server.url, ssl: { ca: tls.cert } });
     await client.connect();
@@ -70,7 +67,9 @@ it.each([
 ])(
   'cleans up when %s cannot start',
   async (_name, start) => {
-    await expect(start({ cert: 'not a certificate', key: 'not a key' })).rejects.toThrow();
+    await expect(
+      start({ cert: 'not a certificate', key: 'not a key' }, { parentDir: scratch }),
+    ).rejects.toThrow();
     expect(await readdir(scratch)).toEqual([]);
   },
   60_000,
