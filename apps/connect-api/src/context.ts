@@ -1,4 +1,4 @@
-import type { ServiceToken } from '@crm-sync/config';
+import type { ConnectApiConfig } from '@crm-sync/config';
 import type { ConnectionsDeps } from '@crm-sync/connections';
 import type { HealthCheck, Logger, Metrics } from '@crm-sync/observability';
 import type { Redis } from 'ioredis';
@@ -9,15 +9,10 @@ export interface AppContext {
   logger: Logger;
   metrics: Metrics;
   health: Record<string, HealthCheck>;
-  /** Backs the callback rate limit so it holds across replicas. */
+  /** Backs the rate limits so they hold across replicas. */
   redis: Redis;
   /** Key prefix of the rate-limit counters in Redis; tests use their own. */
   rateLimitKeyPrefix?: string;
-  settings: {
-    publicBaseUrl: string;
-    serviceTokens: ServiceToken[];
-    allowedRedirectOrigins: string[];
-    callbackRateLimitPerMinute: number;
-    bodyLimitBytes: number;
-  };
+  /** connect-api's configuration; where it listens (host, port, ops) is main.ts's business. */
+  settings: Omit<ConnectApiConfig, 'host' | 'port' | 'ops'>;
 }

@@ -1,6 +1,7 @@
 // connect-api process: configuration, wiring and lifecycle only; behaviour lives in the packages.
+import type { AddressInfo } from 'node:net';
 import { OAuthStateStore } from '@crm-sync/connections';
-import { runProcess, type Stop } from '@crm-sync/observability';
+import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
 import { startRuntime } from '@crm-sync/runtime';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
 import { adaptersFromConfig } from '@crm-sync/providers';
@@ -29,12 +30,24 @@ async function start(): Promise<Stop> {
   };
   const app = await buildServer(ctx);
   await app.listen({ host: config.connectApi.host, port: config.connectApi.port });
-  logger.info({ providers: [...providers.adapters.keys()], mode: config.providers.endpoints.mode }, 'ready');
+  // Metrics name routes, providers and outcomes: for operators, on a port of their own, not the public one.
+  const ops = await startOpsServer({ ...config.connectApi.ops, metrics, health: runtime.health });
+  logger.info(
+    {
+      providers: [...providers.adapters.keys()],
+      mode: config.providers.endpoints.mode,
+      port: (app.server.address() as AddressInfo).port,
+      https: Boolean(config.connectApi.tls),
+      opsPort: (ops.address() as AddressInfo).port,
+    },
+    'ready',
+  );
 
   return async () => {
     logger.info('shutting down: finishing in-flight requests');
     // Close the listener first so in-flight callbacks finish with their database and Redis still open.
     await app.close();
+    ops.close();
     await runtime.close();
     await providers.close();
   };

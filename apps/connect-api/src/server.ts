@@ -3,9 +3,13 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { trustProxyOption } from '@crm-sync/config';
 import type { AppContext } from './context';
+import { limitConnectStarts } from './plugins/connectStartLimit';
 import { answerFrameworkError, registerErrorHandler } from './plugins/errorHandler';
 import { registerJsonBody } from './plugins/jsonBody';
+import { nodeServerFactory } from './plugins/nodeServer';
+import { urlKeyedRedisStore } from './plugins/rateLimitStore';
 import { registerOpenFlow } from './routes/connect/openFlow';
 import { registerStartConnect } from './routes/connect/startConnect';
 import { registerDeleteConnection } from './routes/connections/deleteConnection';
@@ -14,7 +18,6 @@ import { registerListConnections } from './routes/connections/listConnections';
 import { registerRequestSync } from './routes/connections/requestSync';
 import { registerOAuthCallback } from './routes/oauth/callback';
 import { registerHealthz } from './routes/ops/healthz';
-import { registerMetrics } from './routes/ops/metrics';
 
 /** The connect-api HTTP server, fully wired but not listening. */
 export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
@@ -24,8 +27,11 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     // Fastify's own request lines include the query string, where the OAuth callback carries the code and
     // state; `trackRequests` logs each request without it.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: true,
     frameworkErrors: answerFrameworkError,
+    // Off unless configured: otherwise any client could pick its own address (and rate-limit key) with
+    // X-Forwarded-For. request.ip, which the rate limits key on, follows this setting.
+    trustProxy: trustProxyOption(ctx.settings.trustProxy),
+    serverFactory: nodeServerFactory(ctx.settings),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -35,9 +41,9 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(helmet, { global: true });
   await app.register(rateLimit, {
     global: false,
-    redis: ctx.redis,
-    nameSpace: ctx.rateLimitKeyPrefix ?? 'crm-sync:rate-limit:',
+    store: urlKeyedRedisStore(ctx.redis, ctx.rateLimitKeyPrefix ?? 'crm-sync:rate-limit:'),
   });
+  limitConnectStarts(app, ctx.settings.connectStartRateLimitPerMinute);
   await app.register(swagger, {
     openapi: {
       info: { title: 'crm-sync connect-api', version: '1.0.0' },
@@ -54,8 +60,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerGetConnection(app, ctx);
   registerDeleteConnection(app, ctx);
   registerRequestSync(app, ctx);
+  // /metrics is served on the ops port only (main.ts), never on this public one.
   registerHealthz(app, ctx);
-  registerMetrics(app, ctx);
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

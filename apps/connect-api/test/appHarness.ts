@@ -1,3 +1,4 @@
+import { loadConfig } from '@crm-sync/config';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { createLogger, createMetrics } from '@crm-sync/observability';
 import type { FastifyInstance } from 'fastify';
@@ -45,7 +46,9 @@ export async function startApp(
     },
     redis: harness.redis.redis,
     rateLimitKeyPrefix: `${harness.redis.prefix}rate-limit:`,
+    // Every setting's default, then what this harness and the test choose.
     settings: {
+      ...loadConfig({}).connectApi,
       publicBaseUrl: baseUrl,
       serviceTokens: [
         { name: 'crm-web', secret: SERVICE_SECRET, tenants: '*' },

@@ -21,6 +21,8 @@ describe('connect-api and provider configuration', () => {
     const config = loadConfig(
       {
         NODE_ENV: 'production',
+        TRANSPORT_PRIVATE_NETWORK: 'true',
+        PUBLIC_BASE_URL: 'https://sync.example.com',
         VAULT_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`,
         SERVICE_TOKENS: `crm:${secret}:t1|t2`,
         GOOGLE_CLIENT_ID: 'id',
@@ -43,6 +45,14 @@ describe('connect-api and provider configuration', () => {
     ['PUBLIC_BASE_URL', { PUBLIC_BASE_URL: 'ftp://x' }],
     ['SANDBOX_HTTPS_URL', { SANDBOX_HTTPS_URL: 'http://127.0.0.1:1' }],
     ['PROVIDER_MODE', { PROVIDER_MODE: 'fake' }],
+    ['TRUST_PROXY', { TRUST_PROXY: '0' }],
+    ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.0/33' }],
+    ['TRUST_PROXY', { TRUST_PROXY: 'true' }],
+    ['TRUST_PROXY', { TRUST_PROXY: 'proxy.internal' }],
+    ['CONNECT_API_HEADERS_TIMEOUT_MS', { CONNECT_API_HEADERS_TIMEOUT_MS: '40000' }],
+    ['CONNECT_API_TLS_KEY_FILE', { CONNECT_API_TLS_CERT_FILE: '/etc/tls/cert.pem' }],
+    ['CONNECT_API_TLS_CERT_FILE', { CONNECT_API_TLS_KEY_FILE: '/etc/tls/key.pem' }],
+    ['CONNECT_API_TLS_CERT_FILE', { CONNECT_API_TLS_CERT_FILE: '/nope', CONNECT_API_TLS_KEY_FILE: '/nope' }],
   ])('rejects a bad %s', (variable, env) => {
     try {
       loadConfig(env);
@@ -52,6 +62,26 @@ describe('connect-api and provider configuration', () => {
       expect((error as ConfigError).variable).toBe(variable);
       expect((error as Error).message).not.toContain(secret);
     }
+  });
+
+  it('trusts no proxy by default, and a hop count or addresses when told', () => {
+    expect(loadConfig({}).connectApi.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).connectApi.trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1/128' }).connectApi.trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1/128',
+    ]);
+  });
+
+  it('has bounded timeouts and connections by default, and a separate ops port', () => {
+    expect(loadConfig({}).connectApi).toMatchObject({
+      timeouts: { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 72_000, connectionMs: 120_000 },
+      maxConnections: 4_096,
+      connectStartRateLimitPerMinute: 30,
+      tls: undefined,
+      ops: { host: '127.0.0.1', port: 3004 },
+    });
   });
 
   it('never puts a short secret into its message', () => {
@@ -81,7 +111,7 @@ describe('scheduler configuration', () => {
 
 describe('dashboard configuration', () => {
   it('uses a development password outside production and demands one in production', () => {
-    expect(loadConfig({}).dashboard).toMatchObject({ user: 'operator', port: 3003 });
+    expect(loadConfig({}).dashboard).toMatchObject({ operator: { user: 'operator' }, port: 3003 });
     expect(() =>
       loadConfig({
         NODE_ENV: 'production',
@@ -90,10 +120,48 @@ describe('dashboard configuration', () => {
       }),
     ).toThrow(/^DASHBOARD_PASSWORD: required in production/);
     // Each process needs only its own secrets: a scheduler has none of these.
-    expect(loadConfig({ NODE_ENV: 'production' }, 'scheduler').scheduler.tickMs).toBe(1_000);
+    const privateNetwork = { NODE_ENV: 'production', TRANSPORT_PRIVATE_NETWORK: 'true' };
+    expect(loadConfig(privateNetwork, 'scheduler').scheduler.tickMs).toBe(1_000);
     expect(() => loadConfig({ NODE_ENV: 'production' }, 'worker')).toThrow(/^VAULT_KEYS: /);
     expect(() => loadConfig({ DASHBOARD_PASSWORD: 'short' })).toThrow(
       /^DASHBOARD_PASSWORD: must be at least 16/,
     );
+  });
+});
+
+describe('dashboard admin', () => {
+  const production = {
+    NODE_ENV: 'production',
+    TRANSPORT_PRIVATE_NETWORK: 'true',
+    DASHBOARD_PASSWORD: 'operator-password-0123',
+  };
+
+  it('has a development admin, and none in production unless configured (read-only is the safe state)', () => {
+    expect(loadConfig({}).dashboard.admin).toEqual({
+      user: 'admin',
+      password: 'dev-dashboard-admin-password',
+    });
+    expect(loadConfig(production, 'dashboard').dashboard.admin).toBeUndefined();
+    expect(
+      loadConfig({ ...production, DASHBOARD_ADMIN_PASSWORD: 'admin-password-0123456' }, 'dashboard').dashboard
+        .admin,
+    ).toEqual({ user: 'admin', password: 'admin-password-0123456' });
+  });
+
+  it.each([
+    [
+      'DASHBOARD_ADMIN_PASSWORD',
+      { ...production, DASHBOARD_ADMIN_USER: 'root' },
+      /required in production when/,
+    ],
+    ['DASHBOARD_ADMIN_PASSWORD', { DASHBOARD_ADMIN_PASSWORD: 'short' }, /must be at least 16/],
+    [
+      'DASHBOARD_ADMIN_PASSWORD',
+      { DASHBOARD_ADMIN_PASSWORD: 'dev-dashboard-password' },
+      /must differ from DASHBOARD_PASSWORD/,
+    ],
+    ['DASHBOARD_ADMIN_USER', { DASHBOARD_ADMIN_USER: 'operator' }, /must differ from DASHBOARD_USER/],
+  ])('refuses a bad %s', (variable, env, problem) => {
+    expect(() => loadConfig(env, 'dashboard')).toThrow(new RegExp(`^${variable}: ${problem.source}`));
   });
 });

@@ -1,7 +1,9 @@
 export { ConfigError } from './errors';
-export { loadConfig, loadConfigOrExit, type AppName, type Config } from './load';
+export { loadConfig, loadConfigOrExit, type Config } from './load';
+export { trustProxyOption, type ConnectApiConfig, type TrustProxy } from './connectApi';
+export type { TlsTrust } from './transport';
 export { DEV_VAULT_KEYS, parseVaultKeys, type VaultKeysConfig } from './keyring';
-export { envSchema, type Env } from './schema';
+export { envSchema, type AppName, type Env } from './schema';
 export {
   providersConfig,
   type OAuthAppConfig,
@@ -11,4 +13,4 @@ export {
 export { DEV_SERVICE_TOKENS, parseServiceTokens, type ServiceToken } from './serviceTokens';
 export { workerConfig, type RateLimit, type WorkerConfig } from './worker';
 export { schedulerConfig, type SchedulerConfig } from './scheduler';
-export { dashboardConfig, DEV_DASHBOARD_PASSWORD, type DashboardConfig } from './dashboard';
+export { dashboardConfig, DEV_DASHBOARD_PASSWORD, type Credential, type DashboardConfig } from './dashboard';

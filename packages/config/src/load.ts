@@ -1,29 +1,23 @@
+import { connectApiConfig, type ConnectApiConfig } from './connectApi';
 import { ConfigError } from './errors';
 import { DEV_VAULT_KEYS, parseVaultKeys, type VaultKeysConfig } from './keyring';
 import { dashboardConfig, type DashboardConfig } from './dashboard';
 import { schedulerConfig, type SchedulerConfig } from './scheduler';
 import { providersConfig, type ProvidersConfig } from './providers';
-import { envSchema, type Env } from './schema';
-import { DEV_SERVICE_TOKENS, parseServiceTokens, type ServiceToken } from './serviceTokens';
+import { envSchema, type AppName, type Env } from './schema';
+import { databaseTransport, redisTransport, requireProductionTransport, type TlsTrust } from './transport';
 import { workerConfig, type WorkerConfig } from './worker';
 
 export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
-  database: { url: string; poolSize: number };
-  redis: { url: string };
+  /** `tls` set: connect with TLS, checking the server's certificate (see transport.ts). */
+  database: { url: string; poolSize: number; tls: TlsTrust | undefined };
+  redis: { url: string; tls: TlsTrust | undefined };
   /** Every process's BullMQ key prefix; one setting, so producers and consumers always meet. */
   queues: { prefix: string };
   vault: VaultKeysConfig;
-  connectApi: {
-    host: string;
-    port: number;
-    publicBaseUrl: string;
-    serviceTokens: ServiceToken[];
-    allowedRedirectOrigins: string[];
-    callbackRateLimitPerMinute: number;
-    bodyLimitBytes: number;
-  };
+  connectApi: ConnectApiConfig;
   providers: ProvidersConfig;
   worker: WorkerConfig;
   scheduler: SchedulerConfig;
@@ -45,32 +39,24 @@ export function loadConfig(source: EnvSource = process.env, app?: AppName): Conf
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
   if (production) requireProductionSecrets(env, app);
+  const database = databaseTransport(env);
+  const redis = redisTransport(env);
+  if (production) requireProductionTransport(env, app, { database, redisTls: redis.tls });
   const mode = env.PROVIDER_MODE ?? (production ? 'live' : 'sandbox');
   return {
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
-    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
-    redis: { url: env.REDIS_URL },
+    database: { ...database, poolSize: env.DATABASE_POOL_SIZE },
+    redis,
     queues: { prefix: env.WORKER_QUEUE_PREFIX },
     vault: parseVaultKeys(env.VAULT_KEYS ?? DEV_VAULT_KEYS, env.VAULT_ACTIVE_KEY_ID),
-    connectApi: {
-      host: env.CONNECT_API_HOST,
-      port: env.CONNECT_API_PORT,
-      publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, ''),
-      serviceTokens: parseServiceTokens(env.SERVICE_TOKENS ?? DEV_SERVICE_TOKENS),
-      allowedRedirectOrigins: parseOrigins(env.ALLOWED_REDIRECT_ORIGINS),
-      callbackRateLimitPerMinute: env.CALLBACK_RATE_LIMIT_PER_MINUTE,
-      bodyLimitBytes: env.BODY_LIMIT_BYTES,
-    },
+    connectApi: connectApiConfig(env),
     providers: providersConfig({ ...env, PROVIDER_MODE: mode }),
     worker: workerConfig(env),
     scheduler: schedulerConfig(env),
     dashboard: dashboardConfig(env),
   };
 }
-
-/** Which process is loading the configuration; in production each must have its own secrets set. */
-export type AppName = 'connect-api' | 'worker' | 'scheduler' | 'dashboard' | 'migrate' | 'reseal';
 
 /**
  * Secrets with public development defaults, and the processes that use them. Without an app name every one is
@@ -88,23 +74,6 @@ function requireProductionSecrets(env: Env, app: AppName | undefined): void {
       throw new ConfigError(secret.variable, `required in production (${secret.what} is public)`);
     }
   }
-}
-
-function parseOrigins(raw: string): string[] {
-  return raw
-    .split(',')
-    .map((o) => o.trim())
-    .filter(Boolean)
-    .map((origin) => {
-      try {
-        return new URL(origin).origin;
-      } catch {
-        throw new ConfigError(
-          'ALLOWED_REDIRECT_ORIGINS',
-          `"${origin}" is not an origin such as https://crm.example.com`,
-        );
-      }
-    });
 }
 
 /** For process entry points: a bad value ends the process with one line on stderr, not a stack trace. */

@@ -18,7 +18,16 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/crm_sync'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** CA certificate (PEM) that signed the Postgres server's certificate; turns TLS on with verification. */
+  DATABASE_CA_FILE: z.string().optional(),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  /** CA certificate (PEM) that signed the Redis server's certificate; needs a `rediss://` REDIS_URL. */
+  REDIS_CA_FILE: z.string().optional(),
+  /** Lets production use plain Postgres and Redis on a network no one else can reach; never a plain public URL. */
+  TRANSPORT_PRIVATE_NETWORK: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
   VAULT_KEYS: z.string().optional(),
   VAULT_ACTIVE_KEY_ID: z.string().optional(),
 
@@ -30,6 +39,26 @@ export const envSchema = z.object({
   /** Origins a connect request may send the browser back to (comma-separated). */
   ALLOWED_REDIRECT_ORIGINS: z.string().default('http://127.0.0.1:3000,http://localhost:3000'),
   CALLBACK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Connect flows one tenant may start per minute, whichever service asks. */
+  CONNECT_START_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** Proxies whose X-Forwarded-For is believed: unset (none), a hop count, or comma-separated IPs/CIDRs. */
+  TRUST_PROXY: z.string().optional(),
+  /** A request (headers and body) must arrive within this; Node answers 408 and closes the socket. */
+  CONNECT_API_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** The request headers must arrive within this (at most the request timeout). */
+  CONNECT_API_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** An idle keep-alive connection is closed after this; longer than a load balancer's idle timeout (60 s). */
+  CONNECT_API_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(72_000),
+  /** A socket with no traffic in either direction for this long is destroyed (a client that stopped reading). */
+  CONNECT_API_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
+  /** Open connections connect-api accepts at once; more are refused at accept. */
+  CONNECT_API_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(4_096),
+  /** PEM certificate chain and key: connect-api then serves HTTPS itself (for deployments without a TLS ingress). */
+  CONNECT_API_TLS_CERT_FILE: z.string().optional(),
+  CONNECT_API_TLS_KEY_FILE: z.string().optional(),
+  /** connect-api's `/metrics` and `/healthz` for operators, apart from the public API port. */
+  CONNECT_API_OPS_HOST: z.string().default('127.0.0.1'),
+  CONNECT_API_OPS_PORT: z.coerce.number().int().min(0).max(65535).default(3004),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
 
   PROVIDER_MODE: z.enum(['sandbox', 'live']).optional(),
@@ -81,6 +110,11 @@ export const envSchema = z.object({
   DASHBOARD_PORT: z.coerce.number().int().min(0).max(65535).default(3003),
   DASHBOARD_USER: z.string().min(1).default('operator'),
   DASHBOARD_PASSWORD: z.string().optional(),
+  /** The credential that may change queues (retry, clean, promote, remove, …); the operator's only reads. */
+  DASHBOARD_ADMIN_USER: z.string().min(1).optional(),
+  DASHBOARD_ADMIN_PASSWORD: z.string().optional(),
+  /** Wrong dashboard credentials one client may send per minute before it is answered 429. */
+  DASHBOARD_LOGIN_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   SCHEDULER_TICK_MS: z.coerce.number().int().min(50).max(600_000).default(1_000),
   SCHEDULER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
   SCHEDULER_HTTP_HOST: z.string().default('127.0.0.1'),
@@ -92,3 +126,6 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Which process is loading the configuration; in production each must have its own secrets set. */
+export type AppName = 'connect-api' | 'worker' | 'scheduler' | 'dashboard' | 'migrate' | 'reseal';

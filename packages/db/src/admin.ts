@@ -1,4 +1,6 @@
+import type { TlsTrust } from '@crm-sync/config';
 import { Client } from 'pg';
+import { pgSsl } from './dataSource';
 import { DatabaseUrlError } from './errors';
 
 const DUPLICATE_DATABASE = '42P04';
@@ -28,8 +30,12 @@ export function quoteIdentifier(name: string): string {
 }
 
 // CREATE/DROP DATABASE cannot run inside the target database, so these use the server's `postgres` database.
-async function onMaintenanceDatabase<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: withDatabase(url, 'postgres') });
+async function onMaintenanceDatabase<T>(
+  url: string,
+  tls: TlsTrust | undefined,
+  work: (client: Client) => Promise<T>,
+): Promise<T> {
+  const client = new Client({ connectionString: withDatabase(url, 'postgres'), ssl: pgSsl(tls) });
   await client.connect();
   try {
     return await work(client);
@@ -39,9 +45,9 @@ async function onMaintenanceDatabase<T>(url: string, work: (client: Client) => P
 }
 
 /** Creates the database the URL names unless it exists; safe when two processes race to create it. */
-export async function ensureDatabase(url: string): Promise<'created' | 'exists'> {
+export async function ensureDatabase(url: string, tls?: TlsTrust): Promise<'created' | 'exists'> {
   const name = databaseNameOf(url);
-  return onMaintenanceDatabase(url, async (client) => {
+  return onMaintenanceDatabase(url, tls, async (client) => {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount) return 'exists';
     try {
@@ -55,9 +61,9 @@ export async function ensureDatabase(url: string): Promise<'created' | 'exists'>
 }
 
 /** Drops the database the URL names, ending any sessions still connected to it. */
-export async function dropDatabase(url: string): Promise<void> {
+export async function dropDatabase(url: string, tls?: TlsTrust): Promise<void> {
   const name = databaseNameOf(url);
-  await onMaintenanceDatabase(url, (client) =>
+  await onMaintenanceDatabase(url, tls, (client) =>
     client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`),
   );
 }

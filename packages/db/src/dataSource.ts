@@ -1,3 +1,4 @@
+import type { TlsTrust } from '@crm-sync/config';
 import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
@@ -8,7 +9,16 @@ export interface DataSourceOptions {
   poolSize?: number;
   /** Shows up in pg_stat_activity, so an operator can tell the worker's sessions from the scheduler's. */
   applicationName?: string;
+  /** TLS with the server's certificate checked (config's `database.tls`); absent: a plain connection. */
+  tls?: TlsTrust;
 }
+
+/**
+ * node-postgres `ssl` for a TLS setting: `{ ca }` or `{}` (Node's public CAs). pg hands it to `tls.connect`, whose
+ * `rejectUnauthorized` defaults to true (https://nodejs.org/api/tls.html#tlsconnectoptions-callback), and checks the
+ * host name too (https://node-postgres.com/features/ssl), so this is libpq's verify-full.
+ */
+export const pgSsl = (tls: TlsTrust | undefined): TlsTrust | false => (tls ? { ...tls } : false);
 
 export const DATA_SOURCE_DEFAULTS = {
   logging: false,
@@ -20,10 +30,11 @@ export const MIGRATIONS_TABLE = 'typeorm_migrations';
 
 /** A DataSource over crm-sync's schema; call `initialize()` before use and `destroy()` on shutdown. */
 export function createDataSource(options: DataSourceOptions): DataSource {
-  const { url, logging, poolSize, applicationName } = { ...DATA_SOURCE_DEFAULTS, ...options };
+  const { url, logging, poolSize, applicationName, tls } = { ...DATA_SOURCE_DEFAULTS, ...options };
   return new DataSource({
     type: 'postgres',
     url,
+    ssl: pgSsl(tls),
     logging,
     poolSize,
     applicationName,

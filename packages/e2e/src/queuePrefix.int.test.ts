@@ -33,6 +33,7 @@ beforeAll(async () => {
     SERVICE_TOKENS: `crm:${SECRET}:*`,
     PUBLIC_BASE_URL: baseUrl,
     CONNECT_API_PORT: String(port),
+    CONNECT_API_OPS_PORT: '0',
     ALLOWED_REDIRECT_ORIGINS: 'https://crm.example.com',
     PROVIDER_MODE: 'sandbox',
     SANDBOX_HTTP_URL: h.sandbox.urls.google,

@@ -4,6 +4,7 @@ export { googleModule } from './google';
 export { createMicrosoftModule, type MicrosoftModuleOptions } from './microsoft';
 export { createHubspotModule, type HubSpotModuleOptions } from './hubspot';
 export { createSandbox } from './core/server';
+export { loopbackCertificate, type TlsMaterial } from './core/tls';
 export { requireAuth, send } from './core/hooks';
 export { hashString, mix, pick, seededRandom } from './core/random';
 export {

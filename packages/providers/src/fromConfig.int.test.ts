@@ -46,6 +46,8 @@ it('offers only providers with credentials when live', () => {
   const config = loadConfig(
     {
       NODE_ENV: 'production',
+      TRANSPORT_PRIVATE_NETWORK: 'true',
+      PUBLIC_BASE_URL: 'https://sync.example.com',
       VAULT_KEYS: `k:${Buffer.alloc(32, 3).toString('base64')}`,
       SERVICE_TOKENS: `crm:${'x'.repeat(30)}:*`,
       HUBSPOT_CLIENT_ID: 'id',

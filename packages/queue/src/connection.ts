@@ -8,6 +8,11 @@ export interface RedisConnectionOptions {
    */
   role: 'worker' | 'producer';
   connectionName?: string;
+  /**
+   * TLS with the server's certificate checked (config's `redis.tls`, set for `rediss://`). ioredis hands `tls` to
+   * `tls.connect` (https://github.com/redis/ioredis#tls-options), whose `rejectUnauthorized` defaults to true.
+   */
+  tls?: { ca?: string };
 }
 
 export function createRedisConnection(options: RedisConnectionOptions): Redis {
@@ -16,5 +21,6 @@ export function createRedisConnection(options: RedisConnectionOptions): Redis {
     enableOfflineQueue: options.role === 'worker',
     connectionName: options.connectionName,
     lazyConnect: false,
+    ...(options.tls ? { tls: { ...options.tls } } : {}),
   });
 }

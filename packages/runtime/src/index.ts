@@ -1,1 +1,7 @@
-export { startRuntime, type DatabaseRuntime, type Runtime, type RuntimeOptions } from './runtime';
+export {
+  RuntimeStartError,
+  startRuntime,
+  type DatabaseRuntime,
+  type Runtime,
+  type RuntimeOptions,
+} from './runtime';

@@ -8,7 +8,6 @@ import {
   type Metrics,
 } from '@crm-sync/observability';
 import { createRedisConnection, JobProducer, type RedisConnectionOptions } from '@crm-sync/queue';
-import { once } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 
@@ -38,6 +37,37 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** Postgres or Redis could not be reached at start (refused, TLS verification failed, ...); names which. */
+export class RuntimeStartError extends Error {
+  override name = 'RuntimeStartError';
+  constructor(
+    readonly service: 'Postgres' | 'Redis',
+    cause: unknown,
+  ) {
+    super(`${service}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/**
+ * Resolves once the connection is ready; rejects on its first error. A bad address or certificate then stops the
+ * start with its reason, where ioredis alone would retry (and a worker connection wait) without end.
+ */
+function ready(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onReady = () => {
+      redis.off('error', onError);
+      resolve();
+    };
+    const onError = (error: unknown) => {
+      redis.off('ready', onReady);
+      reject(new RuntimeStartError('Redis', error));
+    };
+    redis.once('ready', onReady);
+    redis.once('error', onError);
+  });
+}
+
 export interface DatabaseRuntime extends Runtime {
   db: DataSource;
 }
@@ -53,37 +83,45 @@ export async function startRuntime(
   const metrics = createMetrics({ defaultLabels: { app: options.app } });
   const redisConnections: Redis[] = [];
   const redisConnection = (name: string, role: RedisConnectionOptions['role']) => {
-    const connection = createRedisConnection({ url: config.redis.url, role, connectionName: name });
+    const connection = createRedisConnection({
+      url: config.redis.url,
+      tls: config.redis.tls,
+      role,
+      connectionName: name,
+    });
     redisConnections.push(connection);
     return connection;
   };
   const redis = redisConnection(options.app, options.redisRole);
-  // A producer connection fails commands instead of queueing them while it connects (see createRedisConnection):
-  // an app must not call itself ready, and take requests, before Redis is.
-  await untilReady(redis);
   const producer = new JobProducer({ connection: redis, prefix: config.queues.prefix });
   const health: Record<string, HealthCheck> = { redis: async () => void (await redis.ping()) };
   let db: DataSource | undefined;
-  if (options.database) {
-    db = createDataSource({
-      url: config.database.url,
-      poolSize: options.poolSize ?? config.database.poolSize,
-      applicationName: `crm-sync-${options.app}`,
-    });
-    await db.initialize();
-    const opened = db;
-    health.postgres = async () => void (await opened.query('SELECT 1'));
-  }
   const close = async () => {
     await producer.close();
     await Promise.all(redisConnections.map((c) => c.quit()));
     await db?.destroy();
   };
+  try {
+    await ready(redis);
+    if (options.database) {
+      db = createDataSource({
+        url: config.database.url,
+        tls: config.database.tls,
+        poolSize: options.poolSize ?? config.database.poolSize,
+        applicationName: `crm-sync-${options.app}`,
+      });
+      await db.initialize().catch((error: unknown) => {
+        throw new RuntimeStartError('Postgres', error);
+      });
+      const opened = db;
+      health.postgres = async () => void (await opened.query('SELECT 1'));
+    }
+  } catch (error) {
+    // Nothing may keep the process alive after a failed start: a worker's Redis would retry for ever.
+    for (const connection of redisConnections) connection.disconnect();
+    if (db?.isInitialized) await db.destroy();
+    throw error;
+  }
   const runtime: Runtime = { config, logger, metrics, redis, producer, health, redisConnection, close };
   return db ? { ...runtime, db } : runtime;
-}
-
-async function untilReady(redis: Redis): Promise<void> {
-  if (redis.status === 'ready') return;
-  await once(redis, 'ready');
 }

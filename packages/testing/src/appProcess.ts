@@ -24,6 +24,47 @@ export async function exited(child: ChildProcess): Promise<number | string> {
   return code ?? signal ?? -1;
 }
 
+/** Collects a child's stdout and stderr; `until` resolves once `marker` shows up in them. */
+export function watchOutput(child: ChildProcess): {
+  output(): string;
+  until(marker: string, what: string, timeoutMs: number): Promise<void>;
+} {
+  let output = '';
+  const collect = (chunk: Buffer) => (output += chunk.toString());
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return {
+    output: () => output,
+    until: (marker, what, timeoutMs) =>
+      new Promise<void>((resolveSeen, reject) => {
+        const check = () => {
+          if (!output.includes(marker)) return;
+          finish();
+          resolveSeen();
+        };
+        const onExit = (code: number | null) => {
+          finish();
+          reject(new Error(`${what}: exited with ${code}: ${output.slice(-2000)}`));
+        };
+        const timer = setTimeout(() => {
+          finish();
+          reject(new Error(`${what}: not seen within ${timeoutMs} ms: ${output.slice(-2000)}`));
+        }, timeoutMs);
+        const finish = () => {
+          clearTimeout(timer);
+          child.stdout?.off('data', check);
+          child.stderr?.off('data', check);
+          child.off('exit', onExit);
+        };
+        child.stdout?.on('data', check);
+        child.stderr?.on('data', check);
+        child.once('exit', onExit);
+        check();
+        if (child.exitCode !== null || child.signalCode !== null) onExit(child.exitCode);
+      }),
+  };
+}
+
 /**
  * Starts `node --import tsx apps/<app>/src/main.ts` with exactly `env` (plus PATH) and resolves once it logs its
  * `ready` line; rejects with the tail of its output if it exits or is not ready in time. The one way every
@@ -39,32 +80,18 @@ export async function startAppProcess(
     [...(options.nodeArgs ?? []), '--import', 'tsx', resolve(ROOT, 'apps', app, 'src', 'main.ts')],
     { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let output = '';
-  await new Promise<void>((resolveReady, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${app} not ready: ${output.slice(-2000)}`)),
-      options.timeoutMs ?? 30_000,
-    );
-    const onExit = (code: number | null) => {
-      clearTimeout(timer);
-      reject(new Error(`${app} exited with ${code}: ${output.slice(-2000)}`));
-    };
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('"msg":"ready"')) {
-        clearTimeout(timer);
-        child.off('exit', onExit);
-        resolveReady();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', onExit);
-  });
+  const watched = watchOutput(child);
+  try {
+    await watched.until('"msg":"ready"', `${app} ready`, options.timeoutMs ?? 30_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  const output = watched.output();
   const port = /"opsPort":(\d+)/.exec(output)?.[1];
   return {
     child,
-    output: () => output,
+    output: watched.output,
     opsPort: port === undefined ? undefined : Number(port),
     async stop(graceMs = 10_000) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -1,4 +1,4 @@
-import { loadConfigOrExit } from '@crm-sync/config';
+import { loadConfigOrExit, type TlsTrust } from '@crm-sync/config';
 import { type DataSource } from 'typeorm';
 import { databaseNameOf, ensureDatabase } from '../admin';
 import { createDataSource, MIGRATIONS_TABLE } from '../dataSource';
@@ -6,8 +6,8 @@ import { describeFailure } from './describeFailure';
 
 // `tsx packages/db/src/cli/migrate.ts up|down`: the root's db:migrate and db:revert scripts.
 
-async function up(dataSource: DataSource, url: string): Promise<void> {
-  const outcome = await ensureDatabase(url);
+async function up(dataSource: DataSource, url: string, tls: TlsTrust | undefined): Promise<void> {
+  const outcome = await ensureDatabase(url, tls);
   console.log(`db: database ${databaseNameOf(url)} ${outcome === 'created' ? 'created' : 'exists'}`);
   await dataSource.initialize();
   const applied = await dataSource.runMigrations();
@@ -42,10 +42,10 @@ async function main(command: string | undefined): Promise<number> {
     console.error('usage: migrate.ts up|down');
     return 64; // EX_USAGE
   }
-  const { url } = loadConfigOrExit('migrate').database;
-  const dataSource = createDataSource({ url, poolSize: 1, applicationName: 'crm-sync-migrate' });
+  const { url, tls } = loadConfigOrExit('migrate').database;
+  const dataSource = createDataSource({ url, tls, poolSize: 1, applicationName: 'crm-sync-migrate' });
   try {
-    await (command === 'up' ? up(dataSource, url) : down(dataSource));
+    await (command === 'up' ? up(dataSource, url, tls) : down(dataSource));
     return 0;
   } catch (error) {
     console.error(`db: ${command === 'up' ? 'migrate' : 'revert'} failed: ${describeFailure(error, url)}`);

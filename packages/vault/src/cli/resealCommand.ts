@@ -26,6 +26,7 @@ export async function runReseal(
   const keyRing = new KeyRing(config.vault);
   const dataSource = createDataSource({
     url: config.database.url,
+    tls: config.database.tls,
     poolSize: 2,
     applicationName: 'crm-sync-reseal',
   });
