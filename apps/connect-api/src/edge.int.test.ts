@@ -88,4 +88,20 @@ it('cuts off a request whose body stalls, with 408, once the request timeout pas
   // No more bytes: the server, not this test, ends the connection.
   await once(socket, 'close');
   expect(received).toMatch(/^HTTP\/1\.1 408 /);
+  expect(received).toContain('application/problem+json');
+});
+
+it('answers headers too large for the parser with 431 in the problem envelope', async () => {
+  const socket = connect(Number(new URL(direct.baseUrl).port), '127.0.0.1');
+  await once(socket, 'connect');
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+  socket.write(`GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`);
+  await once(socket, 'close');
+  expect(received).toMatch(/^HTTP\/1\.1 431 /);
+  const body = JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4)) as {
+    status: number;
+    code: string;
+  };
+  expect(body).toMatchObject({ status: 431, code: 'headers_too_large' });
 });

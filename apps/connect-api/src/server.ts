@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { trustProxyOption } from '@crm-sync/config';
 import type { AppContext } from './context';
+import { answerClientError } from './plugins/clientError';
 import { limitConnectStarts } from './plugins/connectStartLimit';
 import { answerFrameworkError, registerErrorHandler } from './plugins/errorHandler';
 import { registerJsonBody } from './plugins/jsonBody';
@@ -28,6 +29,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     // state; `trackRequests` logs each request without it.
     logController: new LogController({ disableRequestLogging: true }),
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     // Off unless configured: otherwise any client could pick its own address (and rate-limit key) with
     // X-Forwarded-For. request.ip, which the rate limits key on, follows this setting.
     trustProxy: trustProxyOption(ctx.settings.trustProxy),
