@@ -35,6 +35,11 @@ export interface DeltaSpec<T extends DeltaTable, Item> {
   firstRequest(request: SyncRequest): FirstRequest;
   /** For a windowed first request: which items a full round lists (the engine sweeps only inside it). */
   window?(request: SyncRequest): ListedWindow;
+  /**
+   * For a window Graph cannot apply itself (message delta without `$filter`): whether a full round keeps an item.
+   * Items it refuses are neither upserted nor reported; removals always pass.
+   */
+  listed?(item: Item, window: ListedWindow): boolean;
   /** `Prefer` preferences beyond page size and immutable ids (e.g. the calendar's time zone). */
   preferences?: readonly string[];
   map(item: Item): RecordsByTable[T];
@@ -82,7 +87,9 @@ export function deltaSyncer<T extends DeltaTable, Item>(
         const client = access.clientFor(request.accessToken);
         const window = roundWindow(request, spec.window);
         const api = pageRequest(client, spec, request, access.origin).header('Prefer', prefer.join(', '));
-        return withWindow(toPage(spec, (await api.get()) as DeltaResponse), window);
+        const listed = spec.listed;
+        const keep = window && listed ? (item: Item) => listed(item, window) : undefined;
+        return withWindow(toPage(spec, (await api.get()) as DeltaResponse, keep), window);
       }),
   };
 }
@@ -142,11 +149,13 @@ function isEntry(value: unknown): value is Record<string, unknown> & { id?: unkn
 
 /**
  * Turns a delta page into upserts and deletes. Graph may list one item several times in a page (and in any order);
- * the last mention wins, so an item both changed and removed on one page ends up on exactly one side.
+ * the last mention wins, so an item both changed and removed on one page ends up on exactly one side. `keep`
+ * drops items outside a client-side window (they are not reported at all, so nothing outside it is touched).
  */
 export function toPage<T extends DeltaTable, Item>(
   spec: Pick<DeltaSpec<T, Item>, 'map'>,
   body: DeltaResponse,
+  keep?: (item: Item) => boolean,
 ): SyncPage<T> {
   if (!Array.isArray(body.value)) throw new TypeError('Graph delta page without a value array');
   const upserts = new Map<string, RecordsByTable[T]>();
@@ -159,6 +168,7 @@ export function toPage<T extends DeltaTable, Item>(
       deletes.add(entry.id);
       continue;
     }
+    if (keep && !keep(entry as Item)) continue;
     const record = spec.map(entry as Item);
     deletes.delete(record.externalId);
     upserts.set(record.externalId, record);
