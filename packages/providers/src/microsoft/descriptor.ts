@@ -42,6 +42,11 @@ export const MICROSOFT_DESCRIPTOR = {
    * Outlook allows per app and mailbox.
    */
   deltaPageSize: 100,
+  /**
+   * Mail folders followed by default: every folder (Inbox, Sent Items, Archive, the user's own) except Deleted Items
+   * and Junk Email and anything under them, which a CRM user does not treat as correspondence.
+   */
+  mailFolders: 'all,-deleteditems,-junkemail',
   /** Access tokens live a random 60–90 minutes; `expires_in` in each response is what counts. */
   accessTokenLifetimeSeconds: { min: 3600, max: 5400 },
   /** Every refresh returns a new refresh token that replaces the used one (90-day sliding lifetime). */

@@ -73,6 +73,7 @@ test('a moved message leaves one folder delta as @removed and joins the other un
     );
   const inbox = await delta('inbox');
   const archive = await delta('archive');
+  const sent = await delta('sentitems');
   expect(inbox.items).toHaveLength(15);
   expect(archive.items).toEqual([]);
   const moved = inbox.items[0]!.id;
@@ -92,6 +93,12 @@ test('a moved message leaves one folder delta as @removed and joins the other un
   expect(intoArchive.items).toEqual([
     expect.objectContaining({ id: moved, parentFolderId: FOLDER_IDS.archive }),
   ]);
+
+  // A folder the message never was in does not mention the move.
+  const elsewhere = await drain(
+    (await client.api(sent.deltaLink).headers(IMMUTABLE).get()) as PageCollection,
+  );
+  expect(elsewhere.items).toEqual([]);
 
   const got = (await client
     .api(`/me/messages/${moved}`)

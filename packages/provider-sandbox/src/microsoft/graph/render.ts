@@ -29,7 +29,9 @@ export function renderItem<T extends object>(
   odataType: string,
 ): T & { id: string; changeKey: string; '@odata.etag': string; '@odata.type': string } {
   const changeKey = `CQAAABYAAA${stored.seq.toString(36).padStart(6, '0')}`;
-  const data = bodyAs(stored.data, prefs.bodyContentType);
+  // Sandbox bookkeeping (generate.ts) is not part of the wire item.
+  const { formerFolderIds: _bookkeeping, ...wire } = stored.data as T & { formerFolderIds?: unknown };
+  const data = bodyAs(wire as T, prefs.bodyContentType);
   return {
     '@odata.type': odataType,
     '@odata.etag': `W/"${changeKey}"`,

@@ -125,7 +125,7 @@ describe('first requests', () => {
   };
 
   it('mail: the inbox, selected fields, no $filter (capped at 5,000 by Graph); the window is applied here', () => {
-    expect(mailFirstRequest()).toEqual({
+    expect(mailFirstRequest('inbox')).toEqual({
       path: '/me/mailFolders/inbox/messages/delta',
       select: expect.arrayContaining(['conversationId', 'receivedDateTime', 'from', 'bodyPreview']),
     });

@@ -128,7 +128,7 @@ export function storedLink(position: SyncPosition, origin: string): string | und
  * A stored link that is not on the configured Graph origin (a corrupt row, or a deployment moved between clouds or
  * from the sandbox) is never followed: the bearer token would go with it. Starting over is the recovery.
  */
-function onOrigin(link: string, origin: string): string {
+export function onOrigin(link: string, origin: string): string {
   let parsed: URL;
   try {
     parsed = new URL(link);

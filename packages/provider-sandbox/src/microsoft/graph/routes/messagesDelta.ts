@@ -37,6 +37,8 @@ export function registerMessagesDelta(
         inScope: (item, query) =>
           item.data.parentFolderId === folder.id &&
           receivedInScope(query, Date.parse(item.data.receivedDateTime)),
+        wasInScope: (item) =>
+          item.data.parentFolderId === folder.id || (item.data.formerFolderIds ?? []).includes(folder.id),
       }),
     ]),
   );
