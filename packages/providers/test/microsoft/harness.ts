@@ -74,6 +74,11 @@ export function mailCursorLinks(cursor: string): string[] {
   return Object.values((JSON.parse(cursor) as { folders: Record<string, string> }).folders);
 }
 
+/** The delta link of a calendar cursor (stored with its window's end, src/microsoft/sync/calendar.ts). */
+export function calendarCursorLinks(cursor: string): string[] {
+  return [(JSON.parse(cursor) as { link: string }).link];
+}
+
 /** Every live item of one sandbox resource, by wire id, as the sandbox stores it. */
 export function sandboxItems<Item>(h: GraphHarness, account: Account, resource: string): Map<string, Item> {
   return new Map(storedItems<Item>(h.sandbox, account, resource).map((item) => [wireId(item.id), item.data]));
