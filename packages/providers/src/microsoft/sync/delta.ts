@@ -1,6 +1,5 @@
 import {
   ClassifiedProviderError,
-  type ListedWindow,
   type RecordsByTable,
   type Resource,
   type ResourceSyncer,
@@ -12,7 +11,6 @@ import { type Client, type GraphRequest } from '@microsoft/microsoft-graph-clien
 import { guarded } from '../../shared/guard';
 import { type GraphAccess } from '../client';
 import { classifyMicrosoftError } from '../errors';
-import { roundWindow, withWindow } from './listedWindow';
 
 /** The tables a Graph delta syncer writes. */
 export type DeltaTable = 'emails' | 'calendar_events' | 'contacts';
@@ -21,27 +19,19 @@ export type DeltaTable = 'emails' | 'calendar_events' | 'contacts';
 export interface FirstRequest {
   path: string;
   select?: readonly string[];
-  /** An OData `$filter` expression. */
-  filter?: string;
   /** Plain (non-OData) query parameters, e.g. calendarView's window. */
   query?: Record<string, string>;
 }
 
-/** What differs between the Graph delta syncers; the round logic below is shared. */
+/**
+ * What differs between the Graph delta syncers built on `deltaSyncer` (contacts; mail and calendar keep more state
+ * per round and have their own, on `toPage` and `onOrigin`).
+ */
 export interface DeltaSpec<T extends DeltaTable, Item> {
   resource: Resource;
   table: T;
-  /** Computed once per round, on its first page (a window is fixed for the round). */
+  /** Computed once per round, on its first page. */
   firstRequest(request: SyncRequest): FirstRequest;
-  /** For a windowed first request: which items a full round lists (the engine sweeps only inside it). */
-  window?(request: SyncRequest): ListedWindow;
-  /**
-   * For a window Graph cannot apply itself (message delta without `$filter`): whether a full round keeps an item.
-   * Items it refuses are neither upserted nor reported; removals always pass.
-   */
-  listed?(item: Item, window: ListedWindow): boolean;
-  /** `Prefer` preferences beyond page size and immutable ids (e.g. the calendar's time zone). */
-  preferences?: readonly string[];
   map(item: Item): RecordsByTable[T];
 }
 
@@ -74,22 +64,15 @@ export function deltaSyncer<T extends DeltaTable, Item>(
   options: DeltaOptions,
 ): ResourceSyncer<T> {
   // Immutable ids on every request: without them a message's id changes when it moves between folders.
-  const prefer = [
-    `odata.maxpagesize=${options.pageSize}`,
-    'IdType="ImmutableId"',
-    ...(spec.preferences ?? []),
-  ];
+  const prefer = [`odata.maxpagesize=${options.pageSize}`, 'IdType="ImmutableId"'];
   return {
     resource: spec.resource,
     table: spec.table,
     fetchPage: (request) =>
       guarded('microsoft', `${spec.resource} delta`, classifyMicrosoftError, async () => {
         const client = access.clientFor(request.accessToken);
-        const window = roundWindow(request, spec.window);
         const api = pageRequest(client, spec, request, access.origin).header('Prefer', prefer.join(', '));
-        const listed = spec.listed;
-        const keep = window && listed ? (item: Item) => listed(item, window) : undefined;
-        return withWindow(toPage(spec, (await api.get()) as DeltaResponse, keep), window);
+        return toPage(spec, (await api.get()) as DeltaResponse);
       }),
   };
 }
@@ -105,7 +88,6 @@ function pageRequest<T extends DeltaTable, Item>(
   const first = spec.firstRequest(request);
   let api = client.api(first.path);
   if (first.select) api = api.select([...first.select]);
-  if (first.filter) api = api.filter(first.filter);
   if (first.query) api = api.query(first.query);
   return api;
 }
