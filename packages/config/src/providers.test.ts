@@ -6,4 +6,12 @@ describe('provider configuration', () => {
     const { providers } = loadConfig({ HUBSPOT_FULL_ROUND_EVERY_MS: '3600000' });
     expect(providers.hubspot).toMatchObject({ fullRoundEveryMs: 3_600_000 });
   });
+
+  it('leaves Microsoft mail folders to the adapter default unless MICROSOFT_MAIL_FOLDERS says', () => {
+    const app = { MICROSOFT_CLIENT_ID: 'id', MICROSOFT_CLIENT_SECRET: 'secret' };
+    expect(loadConfig(app).providers.microsoft).not.toHaveProperty('mailFolders');
+    const { providers } = loadConfig({ ...app, MICROSOFT_MAIL_FOLDERS: 'inbox,sentitems' });
+    expect(providers.microsoft).toMatchObject({ mailFolders: 'inbox,sentitems' });
+    expect(() => loadConfig({ ...app, MICROSOFT_MAIL_FOLDERS: 'inbox;drop' })).toThrow();
+  });
 });

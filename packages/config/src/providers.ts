@@ -18,7 +18,8 @@ export interface ProvidersConfig {
   endpoints: ProviderEndpointsConfig;
   /** Only providers with credentials are offered; the others answer 404. */
   google?: OAuthAppConfig;
-  microsoft?: OAuthAppConfig & { tenant: string };
+  /** `mailFolders`: which mail folders the Microsoft mail syncer follows; unset, the adapter's default. */
+  microsoft?: OAuthAppConfig & { tenant: string; mailFolders?: string };
   hubspot?: OAuthAppConfig & { fullRoundEveryMs?: number };
 }
 
@@ -52,7 +53,11 @@ export function providersConfig(env: Env): ProvidersConfig {
         }
       : { mode: 'live' },
     google: app(env.GOOGLE_CLIENT_ID, env.GOOGLE_CLIENT_SECRET, sandbox),
-    microsoft: microsoft && { ...microsoft, tenant: env.MICROSOFT_TENANT },
+    microsoft: microsoft && {
+      ...microsoft,
+      tenant: env.MICROSOFT_TENANT,
+      ...(env.MICROSOFT_MAIL_FOLDERS !== undefined && { mailFolders: env.MICROSOFT_MAIL_FOLDERS }),
+    },
     hubspot: hubspot && {
       ...hubspot,
       ...(env.HUBSPOT_FULL_ROUND_EVERY_MS !== undefined && {

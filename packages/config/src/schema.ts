@@ -71,6 +71,16 @@ export const envSchema = z.object({
   MICROSOFT_CLIENT_ID: z.string().optional(),
   MICROSOFT_CLIENT_SECRET: z.string().optional(),
   MICROSOFT_TENANT: z.string().default('common'),
+  /**
+   * Mail folders the Microsoft mail syncer follows: `all` (every folder), `-name` takes a folder and its subfolders
+   * away, a bare name adds one; names are Graph's well-known folder names (`inbox`, `sentitems`, `archive`,
+   * `deleteditems`, `junkemail`, …) or folder ids. Unset: the adapter's default, MICROSOFT_DESCRIPTOR.mailFolders
+   * (`all,-deleteditems,-junkemail`).
+   */
+  MICROSOFT_MAIL_FOLDERS: z
+    .string()
+    .regex(/^\s*-?[A-Za-z0-9_=+/-]+(\s*,\s*-?[A-Za-z0-9_=+/-]+)*\s*$/, 'comma-separated folder names')
+    .optional(),
   HUBSPOT_CLIENT_ID: z.string().optional(),
   HUBSPOT_CLIENT_SECRET: z.string().optional(),
   /**

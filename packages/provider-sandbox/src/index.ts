@@ -37,3 +37,4 @@ export {
   type StoredItem,
   type TokenState,
 } from './core/types';
+export { FOLDER_IDS as GRAPH_MAIL_FOLDER_IDS } from './microsoft/graph/folders';

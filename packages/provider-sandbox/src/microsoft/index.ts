@@ -4,7 +4,9 @@ import { graphGenerators } from './graph/generate';
 import { graphErrorRenderer } from './graph/reply';
 import { registerContactsDelta } from './graph/routes/contactsDelta';
 import { registerEventsDelta } from './graph/routes/eventsDelta';
+import { registerMailFolders } from './graph/routes/mailFolders';
 import { registerMe } from './graph/routes/me';
+import { registerMessageGet } from './graph/routes/message';
 import { registerMessagesDelta } from './graph/routes/messagesDelta';
 import { registerAuthorize } from './identity/authorize';
 import { createRefreshActivity } from './identity/refreshActivity';
@@ -12,7 +14,7 @@ import { createRefreshAliases } from './identity/refreshAliases';
 import { registerToken } from './identity/token';
 
 /**
- * Microsoft identity platform v2.0 and Graph v1.0 (me, mail/calendar/contacts delta), served
+ * Microsoft identity platform v2.0 and Graph v1.0 (me, mail folders and their delta, messages, mail/calendar/contacts delta), served
  * over https so the Graph JS client sends its bearer token
  * (docs/providers/clients.md#graph-client-https-and-customhosts).
  * Build one module per sandbox: the module binds that sandbox's clock.
@@ -46,6 +48,8 @@ export function createMicrosoftModule(options: MicrosoftModuleOptions = {}): Pro
         generators.messages,
         options.messageDeltaFilterCap ?? GRAPH_MESSAGE_DELTA_FILTER_CAP,
       );
+      registerMailFolders(app, ctx);
+      registerMessageGet(app, ctx, generators.messages);
       registerEventsDelta(app, ctx, generators.events);
       registerContactsDelta(app, ctx, generators.contacts);
     },

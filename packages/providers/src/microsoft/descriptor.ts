@@ -37,11 +37,19 @@ export const MICROSOFT_DESCRIPTOR = {
   refreshScopes: ['https://graph.microsoft.com/.default', 'offline_access'],
   graphVersion: 'v1.0',
   /**
-   * `Prefer: odata.maxpagesize` on delta requests. Selected message fields are small, so 100 items keep a page (one
-   * engine transaction) short while a 100k-item mailbox still takes only ~1,000 of the 10,000 requests per 10 minutes
+   * `Prefer: odata.maxpagesize` on delta requests. Message delta documents the header as the way to size pages and
+   * says pages may hold fewer items (https://learn.microsoft.com/graph/delta-query-messages); no maximum is documented
+   * for it (_unconfirmed_; the sandbox caps at 999, and Outlook's default page is 10). Selected message fields are
+   * small, so 100 items keep a page (one engine transaction) short while a 100k-item folder, listed whole since the
+   * mail round uses no `$filter` (sync/mail.ts), still takes only ~1,000 of the 10,000 requests per 10 minutes
    * Outlook allows per app and mailbox.
    */
   deltaPageSize: 100,
+  /**
+   * Mail folders followed by default: every folder (Inbox, Sent Items, Archive, the user's own) except Deleted Items
+   * and Junk Email and anything under them, which a CRM user does not treat as correspondence.
+   */
+  mailFolders: 'all,-deleteditems,-junkemail',
   /** Access tokens live a random 60–90 minutes; `expires_in` in each response is what counts. */
   accessTokenLifetimeSeconds: { min: 3600, max: 5400 },
   /** Every refresh returns a new refresh token that replaces the used one (90-day sliding lifetime). */

@@ -6,10 +6,14 @@ import { createMicrosoftOAuth, type MicrosoftOAuthOptions } from './oauth';
 import { createCalendarSyncer } from './sync/calendar';
 import { createContactsSyncer } from './sync/contacts';
 import { createMailSyncer } from './sync/mail';
+import { parseMailFolders } from './sync/mailFolders';
 
 export interface MicrosoftAdapterOptions extends MicrosoftOAuthOptions {
   /** Items per Graph delta page; default `MICROSOFT_DESCRIPTOR.deltaPageSize`. */
   deltaPageSize?: number;
+  /** Which mail folders to follow (`all,-deleteditems,-junkemail` style, sync/mailFolders.ts); default
+   * `MICROSOFT_DESCRIPTOR.mailFolders`. */
+  mailFolders?: string;
 }
 
 export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): ProviderAdapter {
@@ -19,7 +23,10 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Provid
     id: 'microsoft',
     oauth: createMicrosoftOAuth(options),
     sync: {
-      mail: createMailSyncer(access, delta),
+      mail: createMailSyncer(access, {
+        ...delta,
+        folders: parseMailFolders(options.mailFolders ?? MICROSOFT_DESCRIPTOR.mailFolders),
+      }),
       calendar: createCalendarSyncer(access, delta),
       contacts: createContactsSyncer(access, delta),
     },

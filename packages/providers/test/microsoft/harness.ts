@@ -10,7 +10,7 @@ import {
   type RunningSandbox,
 } from '@crm-sync/provider-sandbox';
 import { grantThroughAdapter, endpointsOf, REDIRECT_URI, storedItems, trustingFetch } from '../sandbox';
-import { createMicrosoftAdapter } from '../../src/microsoft/index';
+import { createMicrosoftAdapter, type MicrosoftAdapterOptions } from '../../src/microsoft/index';
 
 /**
  * The sandbox stores regular ids (`AAMkAG…`) and answers `Prefer: IdType="ImmutableId"` with another prefix
@@ -24,6 +24,8 @@ export const storedId = (wire: string) => STORED_PREFIX + wire.slice(IMMUTABLE_P
 export interface GraphHarness {
   sandbox: RunningSandbox;
   adapter: ProviderAdapter;
+  /** What the adapter was built with, for tests that build a variant. */
+  adapterOptions: MicrosoftAdapterOptions;
   /** Trusts the sandbox's certificate (for the browser leg of the code flow). */
   fetch: typeof fetch;
   close(): Promise<void>;
@@ -35,17 +37,19 @@ export async function startGraphHarness(
 ): Promise<GraphHarness> {
   const sandbox = await startSandbox({ modules: defaultModules({ microsoft }) });
   const trusted = trustingFetch(sandbox.caPem);
-  const adapter = createMicrosoftAdapter({
+  const adapterOptions: MicrosoftAdapterOptions = {
     clientId: DEFAULT_CLIENT.clientId,
     clientSecret: DEFAULT_CLIENT.clientSecret,
     redirectUri: REDIRECT_URI,
     endpoints: endpointsOf(sandbox).microsoft,
     fetch: trusted.fetch,
     deltaPageSize: pageSize,
-  });
+  };
+  const adapter = createMicrosoftAdapter(adapterOptions);
   return {
     sandbox,
     adapter,
+    adapterOptions,
     fetch: trusted.fetch,
     close: async () => {
       await trusted.close();
@@ -63,6 +67,16 @@ export async function connectAccount(
   const account = h.sandbox.control.createAccount({ provider: 'microsoft', email, sizes });
   const grant = await grantThroughAdapter(h.sandbox, h.adapter, email, h.fetch);
   return { account, accessToken: grant.accessToken };
+}
+
+/** The delta links of a mail cursor (one per followed folder, src/microsoft/sync/mailState.ts). */
+export function mailCursorLinks(cursor: string): string[] {
+  return Object.values((JSON.parse(cursor) as { folders: Record<string, string> }).folders);
+}
+
+/** The delta link of a calendar cursor (stored with its window's end, src/microsoft/sync/calendar.ts). */
+export function calendarCursorLinks(cursor: string): string[] {
+  return [(JSON.parse(cursor) as { link: string }).link];
 }
 
 /** Every live item of one sandbox resource, by wire id, as the sandbox stores it. */

@@ -12,6 +12,12 @@ export interface DeltaOptions<T> {
   pageSize: number;
   /** Items outside the query (calendarView window, `$filter`) are skipped initially and reported removed later. */
   inScope: (item: StoredItem<T>, query: DeltaQuery) => boolean;
+  /**
+   * For a changes round: whether a live item now out of scope may have been in it (and so is reported removed).
+   * Without it every such item is (a `$filter` or window it left); message delta passes "was filed in this folder",
+   * so a folder does not report messages that never were in it.
+   */
+  wasInScope?: (item: StoredItem<T>) => boolean;
 }
 
 /**
@@ -57,11 +63,11 @@ function changesPage<T>(
     (change) => change.seq > cursor.afterSeq && change.seq <= cursor.until,
   );
   const slice = inRound.slice(0, options.pageSize);
-  const entries = slice.map((change): DeltaEntry<T> => {
+  const entries = slice.flatMap((change): DeltaEntry<T>[] => {
     const item = change.kind === 'delete' ? undefined : dataset.get(change.id);
-    return item !== undefined && options.inScope(item, query)
-      ? { kind: 'item', item }
-      : { kind: 'removed', id: change.id };
+    if (item !== undefined && options.inScope(item, query)) return [{ kind: 'item', item }];
+    if (item !== undefined && options.wasInScope && !options.wasInScope(item)) return [];
+    return [{ kind: 'removed', id: change.id }];
   });
   const last = slice[slice.length - 1];
   if (last === undefined || slice.length === inRound.length)

@@ -29,6 +29,8 @@ export interface DeltaRouteSpec<T> {
   /** Builds the query of a new round from the first request, or refuses it. */
   initialQuery(request: FastifyRequest, account: Account, scope: string): DeltaQuery | QueryRefusal;
   inScope(item: StoredItem<T>, query: DeltaQuery): boolean;
+  /** See `DeltaOptions.wasInScope` (delta.ts). */
+  wasInScope?(item: StoredItem<T>): boolean;
 }
 
 type Query = Record<string, string | undefined>;
@@ -79,7 +81,11 @@ export function deltaHandler<T extends object>(ctx: SandboxContext, spec: DeltaR
     const prefs = parsePrefer(request.headers.prefer);
     const pageSize = Math.min(prefs.maxPageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     const dataset = ctx.datasets.open(account, spec.generator);
-    const step = deltaPage(dataset, resolved.query, resolved.cursor, { pageSize, inScope: spec.inScope });
+    const step = deltaPage(dataset, resolved.query, resolved.cursor, {
+      pageSize,
+      inScope: spec.inScope,
+      ...(spec.wasInScope && { wasInScope: spec.wasInScope }),
+    });
     const self = `${ctx.urls.microsoft}${request.url.split('?')[0]}`;
     if (!step.ok) {
       // Graph's "start over" answer: 410 with a Location whose delta token is empty.

@@ -4,7 +4,10 @@ import { type EmailAddress, type GraphContact, type GraphEvent, type GraphMessag
 
 // Stored data is the wire item without `id` and `changeKey`: both come from the StoredItem
 // (id, seq) when rendering, so an edit changes the changeKey without the generator knowing seqs.
-export type MessageData = Omit<GraphMessage, 'id' | 'changeKey'>;
+export type MessageData = Omit<GraphMessage, 'id' | 'changeKey'> & {
+  /** Sandbox bookkeeping, never rendered (render.ts): folders a moved message was filed in before. */
+  formerFolderIds?: string[];
+};
 export type EventData = Omit<GraphEvent, 'id' | 'changeKey'>;
 export type ContactData = Omit<GraphContact, 'id' | 'changeKey'>;
 
@@ -191,7 +194,11 @@ export function graphGenerators(): GraphGenerators {
       resource: 'messages',
       ...graphIds('messages'),
       make: makeMessage,
-      apply,
+      apply: (item, fields, account, now) => {
+        const next = apply(item, fields, account, now);
+        if (next.parentFolderId === item.parentFolderId) return next;
+        return { ...next, formerFolderIds: [...(item.formerFolderIds ?? []), item.parentFolderId] };
+      },
     },
     events: { provider: 'microsoft', resource: 'events', ...graphIds('events'), make: makeEvent, apply },
     contacts: {

@@ -2,8 +2,9 @@ import { type StoredItem } from '../../core/types';
 import { type GraphPreferences } from './prefer';
 import { type ItemBody, type RemovedItem } from './types';
 
-// Graph ids change form with `Prefer: IdType="ImmutableId"`; both forms stay stable here
-// because the sandbox never moves items between folders.
+// Graph ids change form with `Prefer: IdType="ImmutableId"`. Immutable ids survive a move between folders
+// (https://learn.microsoft.com/graph/outlook-immutable-id); the sandbox keeps regular ids stable across moves too,
+// which Graph does not promise (crm-sync always asks for immutable ids).
 const REGULAR_PREFIX = 'AAMkAG';
 const IMMUTABLE_PREFIX = 'AAkALg';
 
@@ -11,6 +12,11 @@ export function wireId(id: string, prefs: GraphPreferences): string {
   return prefs.immutableIds && id.startsWith(REGULAR_PREFIX)
     ? IMMUTABLE_PREFIX + id.slice(REGULAR_PREFIX.length)
     : id;
+}
+
+/** The stored id behind a wire id in either form (a request may name an item by its immutable id). */
+export function storedIdOf(wire: string): string {
+  return wire.startsWith(IMMUTABLE_PREFIX) ? REGULAR_PREFIX + wire.slice(IMMUTABLE_PREFIX.length) : wire;
 }
 
 /**
@@ -23,7 +29,9 @@ export function renderItem<T extends object>(
   odataType: string,
 ): T & { id: string; changeKey: string; '@odata.etag': string; '@odata.type': string } {
   const changeKey = `CQAAABYAAA${stored.seq.toString(36).padStart(6, '0')}`;
-  const data = bodyAs(stored.data, prefs.bodyContentType);
+  // Sandbox bookkeeping (generate.ts) is not part of the wire item.
+  const { formerFolderIds: _bookkeeping, ...wire } = stored.data as T & { formerFolderIds?: unknown };
+  const data = bodyAs(wire as T, prefs.bodyContentType);
   return {
     '@odata.type': odataType,
     '@odata.etag': `W/"${changeKey}"`,

@@ -4,7 +4,7 @@ import { mapContact } from '../map';
 import { calendarFirstRequest } from './calendar';
 import { CONTACTS_FIRST_REQUEST } from './contacts';
 import { storedLink, toPage } from './delta';
-import { mailFirstRequest } from './mail';
+import { mailFirstRequest, mailListed, mailWindow } from './mail';
 
 const ORIGIN = 'https://graph.microsoft.com';
 const NEXT = `${ORIGIN}/v1.0/me/contacts/delta?$skiptoken=abc`;
@@ -44,6 +44,23 @@ describe('toPage', () => {
     ]);
     expect(result.deletes).toEqual(['c']);
     expect(result.next).toEqual({ kind: 'caught_up', cursor: DELTA });
+  });
+
+  it('keep drops items outside a client-side window without reporting them; removals always pass', () => {
+    const result = toPage<'contacts', Contact>(
+      { map: mapContact },
+      {
+        value: [
+          { id: 'in', displayName: 'in' },
+          { id: 'out', displayName: 'out' },
+          { id: 'gone', '@removed': { reason: 'deleted' } },
+        ],
+        '@odata.deltaLink': DELTA,
+      },
+      (contact) => contact.displayName !== 'out',
+    );
+    expect(result.upserts.map((r) => r.externalId)).toEqual(['in']);
+    expect(result.deletes).toEqual(['gone']);
   });
 
   it('an empty page that is not the last still continues', () => {
@@ -107,12 +124,16 @@ describe('first requests', () => {
     initialWindowDays: 30,
   };
 
-  it('mail: the inbox, selected fields, received within the window', () => {
-    expect(mailFirstRequest(request)).toEqual({
+  it('mail: the inbox, selected fields, no $filter (capped at 5,000 by Graph); the window is applied here', () => {
+    expect(mailFirstRequest('inbox')).toEqual({
       path: '/me/mailFolders/inbox/messages/delta',
-      select: expect.arrayContaining(['conversationId', 'from', 'toRecipients', 'bodyPreview', 'categories']),
-      filter: 'receivedDateTime ge 2026-03-01T12:34:56Z',
+      select: expect.arrayContaining(['conversationId', 'receivedDateTime', 'from', 'bodyPreview']),
     });
+    const window = mailWindow(request);
+    expect(window).toEqual({ after: new Date('2026-03-01T12:34:56Z'), before: null });
+    expect(mailListed({ receivedDateTime: '2026-03-01T12:34:56Z' }, window)).toBe(true);
+    expect(mailListed({ receivedDateTime: '2026-03-01T12:34:55Z' }, window)).toBe(false);
+    expect(mailListed({}, window)).toBe(true);
   });
 
   it('calendar: a window from initialWindowDays back to a year ahead', () => {

@@ -1,6 +1,5 @@
 import {
   ClassifiedProviderError,
-  type ListedWindow,
   type RecordsByTable,
   type Resource,
   type ResourceSyncer,
@@ -12,7 +11,6 @@ import { type Client, type GraphRequest } from '@microsoft/microsoft-graph-clien
 import { guarded } from '../../shared/guard';
 import { type GraphAccess } from '../client';
 import { classifyMicrosoftError } from '../errors';
-import { roundWindow, withWindow } from './listedWindow';
 
 /** The tables a Graph delta syncer writes. */
 export type DeltaTable = 'emails' | 'calendar_events' | 'contacts';
@@ -21,22 +19,19 @@ export type DeltaTable = 'emails' | 'calendar_events' | 'contacts';
 export interface FirstRequest {
   path: string;
   select?: readonly string[];
-  /** An OData `$filter` expression. */
-  filter?: string;
   /** Plain (non-OData) query parameters, e.g. calendarView's window. */
   query?: Record<string, string>;
 }
 
-/** What differs between the Graph delta syncers; the round logic below is shared. */
+/**
+ * What differs between the Graph delta syncers built on `deltaSyncer` (contacts; mail and calendar keep more state
+ * per round and have their own, on `toPage` and `onOrigin`).
+ */
 export interface DeltaSpec<T extends DeltaTable, Item> {
   resource: Resource;
   table: T;
-  /** Computed once per round, on its first page (a window is fixed for the round). */
+  /** Computed once per round, on its first page. */
   firstRequest(request: SyncRequest): FirstRequest;
-  /** For a windowed first request: which items a full round lists (the engine sweeps only inside it). */
-  window?(request: SyncRequest): ListedWindow;
-  /** `Prefer` preferences beyond page size and immutable ids (e.g. the calendar's time zone). */
-  preferences?: readonly string[];
   map(item: Item): RecordsByTable[T];
 }
 
@@ -69,20 +64,15 @@ export function deltaSyncer<T extends DeltaTable, Item>(
   options: DeltaOptions,
 ): ResourceSyncer<T> {
   // Immutable ids on every request: without them a message's id changes when it moves between folders.
-  const prefer = [
-    `odata.maxpagesize=${options.pageSize}`,
-    'IdType="ImmutableId"',
-    ...(spec.preferences ?? []),
-  ];
+  const prefer = [`odata.maxpagesize=${options.pageSize}`, 'IdType="ImmutableId"'];
   return {
     resource: spec.resource,
     table: spec.table,
     fetchPage: (request) =>
       guarded('microsoft', `${spec.resource} delta`, classifyMicrosoftError, async () => {
         const client = access.clientFor(request.accessToken);
-        const window = roundWindow(request, spec.window);
         const api = pageRequest(client, spec, request, access.origin).header('Prefer', prefer.join(', '));
-        return withWindow(toPage(spec, (await api.get()) as DeltaResponse), window);
+        return toPage(spec, (await api.get()) as DeltaResponse);
       }),
   };
 }
@@ -98,7 +88,6 @@ function pageRequest<T extends DeltaTable, Item>(
   const first = spec.firstRequest(request);
   let api = client.api(first.path);
   if (first.select) api = api.select([...first.select]);
-  if (first.filter) api = api.filter(first.filter);
   if (first.query) api = api.query(first.query);
   return api;
 }
@@ -121,7 +110,7 @@ export function storedLink(position: SyncPosition, origin: string): string | und
  * A stored link that is not on the configured Graph origin (a corrupt row, or a deployment moved between clouds or
  * from the sandbox) is never followed: the bearer token would go with it. Starting over is the recovery.
  */
-function onOrigin(link: string, origin: string): string {
+export function onOrigin(link: string, origin: string): string {
   let parsed: URL;
   try {
     parsed = new URL(link);
@@ -142,11 +131,13 @@ function isEntry(value: unknown): value is Record<string, unknown> & { id?: unkn
 
 /**
  * Turns a delta page into upserts and deletes. Graph may list one item several times in a page (and in any order);
- * the last mention wins, so an item both changed and removed on one page ends up on exactly one side.
+ * the last mention wins, so an item both changed and removed on one page ends up on exactly one side. `keep`
+ * drops items outside a client-side window (they are not reported at all, so nothing outside it is touched).
  */
 export function toPage<T extends DeltaTable, Item>(
   spec: Pick<DeltaSpec<T, Item>, 'map'>,
   body: DeltaResponse,
+  keep?: (item: Item) => boolean,
 ): SyncPage<T> {
   if (!Array.isArray(body.value)) throw new TypeError('Graph delta page without a value array');
   const upserts = new Map<string, RecordsByTable[T]>();
@@ -159,6 +150,7 @@ export function toPage<T extends DeltaTable, Item>(
       deletes.add(entry.id);
       continue;
     }
+    if (keep && !keep(entry as Item)) continue;
     const record = spec.map(entry as Item);
     deletes.delete(record.externalId);
     upserts.set(record.externalId, record);

@@ -1,5 +1,6 @@
 import type { Message } from '@microsoft/microsoft-graph-types';
 import { deltaScenarios } from '../../../test/microsoft/deltaScenarios';
+import { mailCursorLinks } from '../../../test/microsoft/harness';
 
 const addresses = (recipients: Message['toRecipients']) =>
   (recipients ?? []).map((r) => r.emailAddress?.address);
@@ -10,6 +11,10 @@ deltaScenarios<'emails', Message>({
   route: 'graph.messages.delta',
   size: 1200,
   initialWindowDays: 30,
+  // The sandbox's 8 folders less Deleted Items and Junk Email (provider-sandbox src/microsoft/graph/folders.ts).
+  folders: { count: 6, firstRoute: 'graph.mailFolders.get' },
+  cursorLinks: mailCursorLinks,
+  continuationKeys: ['folder', 'initial', 'pending', 'done'],
   expected: (m) => ({
     threadId: m.conversationId!,
     fromAddress: m.from!.emailAddress!.address!,

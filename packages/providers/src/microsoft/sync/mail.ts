@@ -1,21 +1,34 @@
-import { type ListedWindow, type ResourceSyncer, type SyncRequest } from '@crm-sync/core';
+import {
+  type EmailRecord,
+  type ListedWindow,
+  type ResourceSyncer,
+  type SyncPage,
+  type SyncRequest,
+} from '@crm-sync/core';
+import { type Client } from '@microsoft/microsoft-graph-client';
 import type { Message } from '@microsoft/microsoft-graph-types';
+import { guarded } from '../../shared/guard';
 import { type GraphAccess } from '../client';
+import { classifyMicrosoftError } from '../errors';
 import { MESSAGE_FIELDS, mapMessage } from '../map';
-import { type DeltaOptions, deltaSyncer, type FirstRequest } from './delta';
+import { type DeltaOptions, type DeltaResponse, toPage } from './delta';
+import { roundWindow, withWindow } from './listedWindow';
+import { includedFolders, type MailFolderSelection } from './mailFolders';
+import { atFolder, type MailRoundState, readCursor, readState, writeCursor, writeState } from './mailState';
 import { daysFrom } from './window';
 
 /**
- * The inbox's messages (`mail` → `emails`). Message delta tracks one folder; the inbox is where a CRM's correspondence
- * arrives. The initial window is a `$filter` on receivedDateTime, the only filter message delta accepts; it rides
- * inside the next and delta links from then on.
+ * Messages of the followed folders (`mail` → `emails`; mailFolders.ts says which), one message delta per folder
+ * (mailState.ts).
+ *
+ * No `$filter`: Graph documents that a message delta with `$filter` returns at most 5,000 messages
+ * (https://learn.microsoft.com/graph/delta-query-messages, docs/providers/microsoft.md#delta-endpoints), so a
+ * folder with more in the window would end its round at the cap and the rest would never land. A folder is listed
+ * whole (only the mapped fields) and the window is applied here (`mailListed`); its delta link then tracks every
+ * message of the folder.
  */
-export function mailFirstRequest({ now, initialWindowDays }: SyncRequest): FirstRequest {
-  return {
-    path: '/me/mailFolders/inbox/messages/delta',
-    select: MESSAGE_FIELDS,
-    filter: `receivedDateTime ge ${daysFrom(now, -initialWindowDays)}`,
-  };
+export function mailFirstRequest(folder: string): { path: string; select: readonly string[] } {
+  return { path: `/me/mailFolders/${encodeURIComponent(folder)}/messages/delta`, select: MESSAGE_FIELDS };
 }
 
 /** A message sent inside the window was received inside it too (received follows sent), so it was listed. */
@@ -23,16 +36,138 @@ export function mailWindow({ now, initialWindowDays }: SyncRequest): ListedWindo
   return { after: new Date(daysFrom(now, -initialWindowDays)), before: null };
 }
 
-export function createMailSyncer(access: GraphAccess, options: DeltaOptions): ResourceSyncer<'emails'> {
-  return deltaSyncer<'emails', Message>(
-    {
-      resource: 'mail',
-      table: 'emails',
-      firstRequest: mailFirstRequest,
-      window: mailWindow,
-      map: mapMessage,
-    },
-    access,
-    options,
-  );
+/**
+ * Whether a listing keeps a message: received inside the window. A message without a readable receivedDateTime
+ * is kept (its row is dated by sentDateTime, or undated and never swept), rather than silently lost.
+ */
+export function mailListed(message: Message, window: ListedWindow): boolean {
+  const received = Date.parse(message.receivedDateTime ?? '');
+  if (Number.isNaN(received)) return true;
+  return window.after === null || received >= window.after.getTime();
+}
+
+export interface MailOptions extends DeltaOptions {
+  folders: MailFolderSelection;
+}
+
+export function createMailSyncer(access: GraphAccess, options: MailOptions): ResourceSyncer<'emails'> {
+  // Immutable ids on every request: a message keeps its id when it moves between folders
+  // (https://learn.microsoft.com/graph/outlook-immutable-id), so a move is an update of the same row.
+  const prefer = `odata.maxpagesize=${options.pageSize}, IdType="ImmutableId"`;
+  return {
+    resource: 'mail',
+    table: 'emails',
+    fetchPage: (request) =>
+      guarded('microsoft', 'mail delta', classifyMicrosoftError, async () => {
+        const client = access.clientFor(request.accessToken);
+        const { continuation, mode, cursor } = request.position;
+        const prior = mode === 'incremental' && cursor ? readCursor(cursor, access.origin) : {};
+        const window = roundWindow(request, mailWindow);
+        const state = continuation
+          ? readState(continuation, access.origin)
+          : await firstState(client, options.folders, access.origin, prior);
+        if (state === undefined)
+          return withWindow(
+            { upserts: [], deletes: [], next: { kind: 'caught_up', cursor: writeCursor({}) } },
+            window,
+          );
+        const page = await folderPage(client, prefer, state, window ?? mailWindow(request), prior);
+        return withWindow(page, window);
+      }),
+  };
+
+  async function firstState(
+    client: Client,
+    selection: MailFolderSelection,
+    origin: string,
+    prior: Record<string, string>,
+  ): Promise<MailRoundState | undefined> {
+    // Discovered every round, so a folder the user creates is followed from the next round on.
+    const [first, ...pending] = await includedFolders(client, selection, origin);
+    return first === undefined ? undefined : atFolder(first, pending, {}, prior);
+  }
+
+  /**
+   * One Graph page of the current folder. When it completes the folder, the next folders follow in the same call
+   * until a page has more to come or every folder is done, so an empty folder costs a request but no engine page.
+   */
+  async function folderPage(
+    client: Client,
+    preferHeader: string,
+    start: MailRoundState,
+    window: ListedWindow,
+    prior: Record<string, string>,
+  ): Promise<SyncPage<'emails'>> {
+    const upserts = new Map<string, EmailRecord>();
+    const deletes = new Set<string>();
+    const resolved = new Map<string, EmailRecord | null>();
+    let state = start;
+    for (;;) {
+      const first = mailFirstRequest(state.folder);
+      const api = state.nextLink
+        ? client.api(state.nextLink)
+        : client.api(first.path).select([...first.select]);
+      const body = (await api.header('Prefer', preferHeader).get()) as DeltaResponse;
+      const keep = state.initial ? (m: Message) => mailListed(m, window) : undefined;
+      const page = toPage<'emails', Message>({ map: mapMessage }, body, keep);
+      const followed = new Set([state.folder, ...state.pending, ...Object.keys(state.done)]);
+      // Later folders win, as later pages would; a removal is resolved by looking the message up (resolveRemoval).
+      for (const record of page.upserts) {
+        deletes.delete(record.externalId);
+        upserts.set(record.externalId, record);
+      }
+      for (const id of page.deletes) {
+        if (!resolved.has(id)) resolved.set(id, await resolveRemoval(client, preferHeader, id, followed));
+        const record = resolved.get(id);
+        if (record) {
+          deletes.delete(id);
+          upserts.set(id, record);
+        } else {
+          // The lookup is the message's state now: gone, or filed where it is not followed.
+          upserts.delete(id);
+          deletes.add(id);
+        }
+      }
+      const changes = { upserts: [...upserts.values()], deletes: [...deletes] };
+      if (page.next.kind === 'more') {
+        const nextLink = page.next.continuation.nextLink as string;
+        return { ...changes, next: { kind: 'more', continuation: writeState({ ...state, nextLink }) } };
+      }
+      const done = { ...state.done, [state.folder]: page.next.cursor };
+      const [folder, ...pending] = state.pending;
+      if (folder === undefined) return { ...changes, next: { kind: 'caught_up', cursor: writeCursor(done) } };
+      state = atFolder(folder, pending, done, prior);
+    }
+  }
+}
+
+/**
+ * What a folder's `@removed` means. Graph reports a message moved to another folder as removed from the one it left
+ * (https://learn.microsoft.com/graph/delta-query-overview, "@removed"), so a removal alone cannot tell a delete from
+ * a move: the message is looked up by its immutable id. Still filed in a followed folder: an update of the same row
+ * (whichever folder's delta comes first in the round, the row is never deleted); filed in a folder not followed
+ * (Deleted Items, Junk Email) or gone (404): a delete.
+ */
+async function resolveRemoval(
+  client: Client,
+  preferHeader: string,
+  id: string,
+  followed: ReadonlySet<string>,
+): Promise<EmailRecord | null> {
+  const message = await messageById(client, preferHeader, id);
+  const filed = message?.parentFolderId;
+  return message && typeof filed === 'string' && followed.has(filed) ? mapMessage(message) : null;
+}
+
+async function messageById(client: Client, preferHeader: string, id: string): Promise<Message | undefined> {
+  try {
+    return (await client
+      .api(`/me/messages/${encodeURIComponent(id)}`)
+      .select([...MESSAGE_FIELDS, 'parentFolderId'])
+      .header('Prefer', preferHeader)
+      .get()) as Message;
+  } catch (error) {
+    if ((error as { statusCode?: unknown }).statusCode === 404) return undefined;
+    throw error;
+  }
 }
