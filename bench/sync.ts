@@ -757,8 +757,13 @@ async function main(): Promise<void> {
       keyRing,
       vaultKey,
       dispatcher,
-      // Generated messages are a minute apart, backwards from account creation.
-      windowDays: Math.max(90, Math.ceil(Math.max(...sets.map((d) => d.size), quotaMailbox.size) / 1440) + 2),
+      // Generated messages go back from account creation, Gmail's a minute apart and Graph's 17 minutes apart
+      // (provider-sandbox google/data.ts, microsoft/graph/generate.ts): the window must hold every one, now that
+      // the sandbox honours the window and Graph mail applies it.
+      windowDays: Math.max(
+        90,
+        Math.ceil((Math.max(...sets.map((d) => d.size), quotaMailbox.size) * 17) / 1440) + 2,
+      ),
     };
     worker = await startWorker(w);
     console.log(`worker rss at ready ${peakRssMb(worker.pid!)} MB`);
