@@ -23,34 +23,43 @@ export interface Safe<T> {
  * record of its type: every date and number field of the records may be null.
  */
 export function makeSafe<T>(value: T): Safe<T> {
-  let changed = false;
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') {
-      const safe = safeText(v);
-      if (safe !== v) changed = true;
-      return safe;
-    }
-    if (v instanceof Date) {
-      if (!Number.isNaN(v.getTime())) return v;
-      changed = true;
-      return null;
-    }
-    if (typeof v === 'number') {
-      if (Number.isFinite(v)) return v;
-      changed = true;
-      return null;
-    }
-    if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v).map(([k, inner]) => [walk(k) as string, walk(inner)]));
-    }
-    return v;
-  };
   const safe = walk(value) as T;
-  return { value: changed ? safe : value, changed };
+  return { value: safe, changed: safe !== value };
 }
 
+/**
+ * Returns the same reference when nothing inside needed a change, so the common case (every page of an ordinary
+ * mailbox) allocates nothing: this runs on every record of every page.
+ */
+function walk(v: unknown): unknown {
+  if (typeof v === 'string') return safeText(v);
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (Array.isArray(v)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < v.length; i += 1) {
+      const inner = walk(v[i]);
+      if (inner !== v[i]) (copy ??= v.slice())[i] = inner;
+    }
+    return copy ?? v;
+  }
+  if (v !== null && typeof v === 'object') {
+    let changed = false;
+    const entries = Object.entries(v).map(([k, inner]) => {
+      const [key, safe] = [safeText(k), walk(inner)];
+      if (key !== k || safe !== inner) changed = true;
+      return [key, safe] as const;
+    });
+    return changed ? Object.fromEntries(entries) : v;
+  }
+  return v;
+}
+
+/** Anything safeText would change: a NUL, a surrogate (paired ones are checked precisely below). */
+const SUSPECT = /[\u0000\uD800-\uDFFF]/;
+
 function safeText(text: string): string {
+  if (text.length <= MAX_TEXT_LENGTH && !SUSPECT.test(text)) return text;
   const cut = text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text;
   // Cutting may split a surrogate pair, so lone surrogates are replaced after the cut.
   return cut.replace(/\u0000/g, '').replace(LONE_SURROGATE, '\uFFFD');
