@@ -13,6 +13,7 @@ import {
 } from '../../test';
 import { runSlice } from '../slice/runSlice';
 import type { SyncEngineDeps } from '../types';
+import { AuditCallBudget } from './callBudget';
 import { runAudit } from './runAudit';
 
 // The completeness audit (issue 16): the provider's id set against the table's, ghosts deleted, missing items
@@ -187,19 +188,32 @@ it('respects its call budget: past it, the run stops and changes nothing', async
   // 250 objects are three list pages of 100.
   const capped = await runAudit(deps, { connectionId, resource: 'contacts', maxCalls: 2 });
   expect(capped).toEqual({ kind: 'over_budget', calls: 2 });
-  let allowed = 1;
-  const shared = await runAudit(deps, {
-    connectionId,
-    resource: 'contacts',
-    maxCalls: 50,
-    mayCall: () => Promise.resolve(allowed-- > 0),
-  });
-  expect(shared).toEqual({ kind: 'over_budget', calls: 1 });
-  expect(callsTo(h, 'crm.objects.list', account.id) - before).toBe(3);
+  expect(callsTo(h, 'crm.objects.list', account.id) - before).toBe(2);
   expect((await tableSnapshot(h, hubspotContacts, connectionId)).has('ghost-budget')).toBe(true);
   expect(await syncStates.lastAudit(h.db.dataSource, connectionId, 'contacts')).toBeNull();
-
-  const full = await runAudit(deps, { connectionId, resource: 'contacts', maxCalls: 3 });
-  expect(full).toMatchObject({ kind: 'audited', counts: { calls: 3, listed: 250, ghosts: 1, repaired: 1 } });
-  expect(callsTo(h, 'crm.objects.list', account.id) - before).toBe(6);
+  // A shared budget of 2 calls a window: the third call waits for the next window.
+  const sleeps: number[] = [];
+  let clock = 0;
+  const budget = new AuditCallBudget({
+    redis: h.redis.redis,
+    keyPrefix: `${h.redis.prefix}:`,
+    callsPerWindow: 2,
+    windowMs: 60_000,
+    now: () => clock,
+    sleep: (ms) => {
+      sleeps.push(ms);
+      clock += ms;
+      return Promise.resolve();
+    },
+  });
+  const paced = await runAudit(deps, {
+    connectionId,
+    resource: 'contacts',
+    maxCalls: 3,
+    throttle: () => budget.take('hubspot'),
+  });
+  expect(paced).toMatchObject({ kind: 'audited', counts: { calls: 3, listed: 250, ghosts: 1, repaired: 1 } });
+  expect(sleeps).toEqual([60_000]);
+  expect(callsTo(h, 'crm.objects.list', account.id) - before).toBe(5);
+  expect((await tableSnapshot(h, hubspotContacts, connectionId)).has('ghost-budget')).toBe(false);
 });

@@ -81,8 +81,8 @@ async function listAll(
   let calls = 0;
   let refused: string | undefined;
   for (;;) {
-    if (calls >= request.maxCalls || (request.mayCall && !(await request.mayCall())))
-      return { kind: 'over_budget', calls };
+    if (calls >= request.maxCalls) return { kind: 'over_budget', calls };
+    await request.throttle?.();
     calls += 1;
     let accessToken: string | undefined;
     let page: IdPage;

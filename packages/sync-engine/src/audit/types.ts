@@ -10,10 +10,10 @@ export interface AuditRequest {
    */
   maxCalls: number;
   /**
-   * Asked before each provider call; false stops the run, which then changes nothing (a per-minute budget shared by
-   * every audit of a provider, so audits never take the quota syncs need). Absent: no budget but `maxCalls`.
+   * Awaited before each provider call: waits until the provider's shared audit budget allows one more
+   * (`AuditCallBudget`), so audits never take the quota syncs need. Absent: no budget but `maxCalls`.
    */
-  mayCall?: () => Promise<boolean>;
+  throttle?: () => Promise<void>;
 }
 
 /** What the audit found and did: `missing` come back with the full round it asked for, `repaired` ghosts are gone. */
@@ -28,6 +28,6 @@ export interface AuditCounts {
 export type AuditOutcome =
   | { kind: 'audited'; counts: AuditCounts }
   | { kind: 'skipped'; reason: SkipReason | 'no_id_pass' }
-  /** Out of calls (`maxCalls`) or of the shared budget (`mayCall`) before the listing ended. */
+  /** Out of calls (`maxCalls`) before the listing ended. */
   | { kind: 'over_budget'; calls: number }
   | { kind: 'failed'; error: ProviderErrorClass; calls: number };
