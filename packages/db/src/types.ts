@@ -76,6 +76,8 @@ export interface SyncStateRow {
   fullRoundAt: Date | null;
   /** Pages the current round has committed so far. */
   roundPages: number;
+  /** When the scheduler next enqueues a completeness audit; null: one audit interval after the last full round. */
+  auditDueAt: Date | null;
   /** When the completeness audit last compared the provider's ids with the table's; null if never. */
   auditAt: Date | null;
   /** Ids the provider had and the table lacked, at that audit. */

@@ -1,6 +1,6 @@
-import type { Resource } from '@crm-sync/core';
+import type { Provider, Resource } from '@crm-sync/core';
 import type { SqlExecutor } from '@crm-sync/db';
-import type { AuditRecord } from './types';
+import type { AuditRecord, DueSync, NextDue } from './types';
 import { WHERE_RESOURCE } from './sql';
 
 /**
@@ -44,4 +44,35 @@ export async function lastAudit(
     repaired: row.audit_repaired,
     fullRoundWanted: row.full_round_wanted,
   };
+}
+
+/**
+ * Claims up to `limit` resources due a completeness audit, as `claimDue` claims syncs (`FOR UPDATE SKIP LOCKED`, in
+ * the caller's transaction, followed by `scheduleAudits`): enabled resources of active connections whose sync has
+ * completed a round (incremental), due at `audit_due_at`, or one interval after their last full round before a
+ * first audit was scheduled.
+ */
+export async function claimDueAudits(db: SqlExecutor, limit: number, intervalMs: number): Promise<DueSync[]> {
+  const due = (await db.query(
+    `SELECT s.connection_id, s.resource, c.provider
+       FROM sync_states s JOIN connections c ON c.id = s.connection_id
+      WHERE s.enabled AND c.status = 'active' AND s.mode = 'incremental'
+        AND COALESCE(s.audit_due_at, s.full_round_at + make_interval(secs => $2 / 1000.0), now()) <= now()
+      ORDER BY s.audit_due_at NULLS FIRST
+      LIMIT $1
+      FOR UPDATE OF s SKIP LOCKED`,
+    [limit, intervalMs],
+  )) as Array<{ connection_id: string; resource: Resource; provider: Provider }>;
+  return due.map((r) => ({ connectionId: r.connection_id, resource: r.resource, provider: r.provider }));
+}
+
+/** Moves claimed audits to their next due time. */
+export async function scheduleAudits(db: SqlExecutor, next: NextDue[]): Promise<void> {
+  await db.query(
+    `UPDATE sync_states AS s
+        SET audit_due_at = now() + make_interval(secs => d.delay_ms / 1000.0), updated_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::float8[]) AS d(connection_id, resource, delay_ms)
+      WHERE s.connection_id = d.connection_id AND s.resource = d.resource`,
+    [next.map((n) => n.connectionId), next.map((n) => n.resource), next.map((n) => n.delayMs)],
+  );
 }

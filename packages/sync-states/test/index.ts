@@ -34,6 +34,8 @@ export interface StateOverrides {
   disabledReason?: string | null;
   mode?: 'full' | 'incremental';
   cursor?: string | null;
+  /** When the last full round completed. */
+  fullRoundAt?: Date | null;
   /** A time, or seconds from now (negative: already due). */
   nextSyncAt?: Date | { inSeconds: number };
 }
@@ -44,6 +46,7 @@ const COLUMNS: Record<Exclude<keyof StateOverrides, 'nextSyncAt'>, string> = {
   disabledReason: 'disabled_reason',
   mode: 'mode',
   cursor: 'cursor',
+  fullRoundAt: 'full_round_at',
 };
 
 /** Overwrites columns of the rows matching every given condition (none given: every row). */

@@ -4,7 +4,9 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
 // resource found and did, and whether it asked for a full round to bring back what the table was missing. Written
 // out, not derived from code, for the reason given in the initial migration.
 
+// audit_due_at: when the scheduler next enqueues an audit (null: one interval after the last full round).
 const UP = `ALTER TABLE sync_states
+  ADD COLUMN audit_due_at timestamptz NULL,
   ADD COLUMN audit_at timestamptz NULL,
   ADD COLUMN audit_missing integer NULL,
   ADD COLUMN audit_ghosts integer NULL,
@@ -12,7 +14,7 @@ const UP = `ALTER TABLE sync_states
   ADD COLUMN full_round_wanted boolean NOT NULL DEFAULT false`;
 
 const DOWN = `ALTER TABLE sync_states
-  DROP COLUMN audit_at, DROP COLUMN audit_missing, DROP COLUMN audit_ghosts, DROP COLUMN audit_repaired,
+  DROP COLUMN audit_due_at, DROP COLUMN audit_at, DROP COLUMN audit_missing, DROP COLUMN audit_ghosts, DROP COLUMN audit_repaired,
   DROP COLUMN full_round_wanted`;
 
 export class CompletenessAudit1765000000002 implements MigrationInterface {

@@ -151,7 +151,14 @@ describe('migrations', () => {
           WHERE table_name = 'sync_states' AND (column_name LIKE 'audit_%' OR column_name = 'full_round_wanted')
           ORDER BY 1`,
       );
-    const added = ['audit_at', 'audit_ghosts', 'audit_missing', 'audit_repaired', 'full_round_wanted'];
+    const added = [
+      'audit_at',
+      'audit_due_at',
+      'audit_ghosts',
+      'audit_missing',
+      'audit_repaired',
+      'full_round_wanted',
+    ];
     expect((await auditColumns()).map((r) => r.name)).toEqual(added);
     await db.dataSource.undoLastMigration();
     expect(await auditColumns()).toEqual([]);

@@ -210,7 +210,7 @@ it('respects its call budget: past it, the run stops and changes nothing', async
     connectionId,
     resource: 'contacts',
     maxCalls: 3,
-    throttle: () => budget.take('hubspot'),
+    throttle: (provider) => budget.take(provider),
   });
   expect(paced).toMatchObject({ kind: 'audited', counts: { calls: 3, listed: 250, ghosts: 1, repaired: 1 } });
   expect(sleeps).toEqual([60_000]);

@@ -82,7 +82,7 @@ async function listAll(
   let refused: string | undefined;
   for (;;) {
     if (calls >= request.maxCalls) return { kind: 'over_budget', calls };
-    await request.throttle?.();
+    await request.throttle?.(connection.provider);
     calls += 1;
     let accessToken: string | undefined;
     let page: IdPage;
