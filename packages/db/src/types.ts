@@ -84,7 +84,7 @@ export interface SyncStateRow {
   auditMissing: number | null;
   /** Live rows the provider no longer had, at that audit. */
   auditGhosts: number | null;
-  /** Ghost rows that audit marked deleted. */
+  /** Ghost rows that audit marked deleted plus missing items it stored itself. */
   auditRepaired: number | null;
   /** An audit found missing items: the next round between rounds is a full one, which lists them. */
   fullRoundWanted: boolean;

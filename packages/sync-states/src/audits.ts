@@ -1,22 +1,59 @@
-import type { Provider, Resource } from '@crm-sync/core';
+import type { Provider, Resource, SyncContinuation, SyncPosition } from '@crm-sync/core';
 import type { SqlExecutor } from '@crm-sync/db';
 import type { AuditRecord, DueSync, NextDue } from './types';
 import { WHERE_RESOURCE } from './sql';
 
 /**
- * Stores what a completeness audit found and did, in the transaction that repaired the table. When it found items
- * the table lacks, the resource is marked for a full round (which lists them) and made due now.
+ * Stores what a completeness audit found and did, in the transaction that repaired the table. `fullRoundWanted`:
+ * items the table lacks are left to a full round (which lists them), and the resource is made due now.
  */
-export async function recordAudit(db: SqlExecutor, audit: AuditRecord): Promise<void> {
+export async function recordAudit(
+  db: SqlExecutor,
+  audit: AuditRecord & { fullRoundWanted: boolean },
+): Promise<void> {
   await db.query(
     `UPDATE sync_states SET
         audit_at = $3, audit_missing = $4, audit_ghosts = $5, audit_repaired = $6,
-        full_round_wanted = full_round_wanted OR $4 > 0,
-        next_sync_at = CASE WHEN $4 > 0 THEN LEAST(next_sync_at, now()) ELSE next_sync_at END,
+        full_round_wanted = full_round_wanted OR $7,
+        next_sync_at = CASE WHEN $7 THEN LEAST(next_sync_at, now()) ELSE next_sync_at END,
         updated_at = now()
       ${WHERE_RESOURCE}`,
-    [audit.connectionId, audit.resource, audit.at, audit.missing, audit.ghosts, audit.repaired],
+    [
+      audit.connectionId,
+      audit.resource,
+      audit.at,
+      audit.missing,
+      audit.ghosts,
+      audit.repaired,
+      audit.fullRoundWanted,
+    ],
   );
+}
+
+/**
+ * Locks a resource's row for the caller's transaction and returns its position and round generation: a writer
+ * outside the sync's page order (the audit storing missing items) checks that no page committed since it read the
+ * position, and holds pages off until it commits.
+ */
+export async function lockPosition(
+  db: SqlExecutor,
+  connectionId: string,
+  resource: Resource,
+): Promise<{ position: SyncPosition; roundGeneration: number } | null> {
+  const [row] = (await db.query(
+    `SELECT mode, cursor, continuation, round_generation FROM sync_states ${WHERE_RESOURCE} FOR UPDATE`,
+    [connectionId, resource],
+  )) as Array<{
+    mode: SyncPosition['mode'];
+    cursor: string | null;
+    continuation: SyncContinuation | null;
+    round_generation: string;
+  }>;
+  if (!row) return null;
+  return {
+    position: { mode: row.mode, cursor: row.cursor, continuation: row.continuation },
+    roundGeneration: Number(row.round_generation),
+  };
 }
 
 /** What the last audit of a resource found; null when none ran (or the resource has no row). */

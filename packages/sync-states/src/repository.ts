@@ -1,4 +1,4 @@
-import { claimDueAudits, lastAudit, recordAudit, scheduleAudits } from './audits';
+import { claimDueAudits, lastAudit, lockPosition, recordAudit, scheduleAudits } from './audits';
 import { createForConnection, disableConnection } from './connections';
 import { claimDue, scheduleClaimed, triggerNow } from './due';
 import { disable, recordCursorReset, recordRateLimited, recordTransient } from './failures';
@@ -32,6 +32,7 @@ export const syncStates = {
   // the completeness audit
   claimDueAudits,
   scheduleAudits,
+  lockPosition,
   recordAudit,
   lastAudit,
 } as const;

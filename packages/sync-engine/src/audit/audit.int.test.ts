@@ -63,6 +63,8 @@ async function dropRows(c: SyncCase, connectionId: string, ids: string[]) {
 }
 
 const sorted = (ids: Iterable<string>) => [...ids].sort();
+const fetchesById = (c: SyncCase) =>
+  h.deps.adapters.get(c.provider)?.sync?.[c.resource]?.fetchByIds !== undefined;
 
 describe.each(SYNC_CASES.map((c) => [`${c.provider} ${c.resource}`, c] as const))('%s', (name, c) => {
   it('finds missing and ghost rows, repairs them, and the table ends equal to the sandbox', async () => {
@@ -86,15 +88,19 @@ describe.each(SYNC_CASES.map((c) => [`${c.provider} ${c.resource}`, c] as const)
     deleteAtProvider(h, c, account.id, kept!);
 
     const outcome = await runAudit(deps, { connectionId, resource: c.resource, maxCalls: 50 });
+    // A syncer that fetches by id stores the missing items itself; the others leave them to a full round.
+    const direct = fetchesById(c);
+    const repaired = direct ? 4 : 2;
     expect(outcome).toMatchObject({
       kind: 'audited',
-      counts: { listed: 29, missing: 2, ghosts: 2, repaired: 2 },
+      counts: { listed: 29, missing: 2, ghosts: 2, repaired },
     });
     const recorded = await syncStates.lastAudit(h.db.dataSource, connectionId, c.resource);
-    expect(recorded).toMatchObject({ missing: 2, ghosts: 2, repaired: 2, fullRoundWanted: true });
+    expect(recorded).toMatchObject({ missing: 2, ghosts: 2, repaired, fullRoundWanted: !direct });
+    expect((await tableSnapshot(h, c, connectionId)).size).toBe(direct ? 29 : 27);
 
     // The full round the audit asked for stores what was missing through the normal sync path.
-    expect(await syncUntilCaughtUp(deps, connectionId, c.resource)).toBe('full');
+    expect(await syncUntilCaughtUp(deps, connectionId, c.resource)).toBe(direct ? 'incremental' : 'full');
     const table = await tableSnapshot(h, c, connectionId);
     expect(sorted(table.keys())).toEqual(sorted(sandboxSnapshot(h, c, account.id).keys()));
     expect(table.size).toBe(29);
@@ -216,4 +222,49 @@ it('respects its call budget: past it, the run stops and changes nothing', async
   expect(sleeps).toEqual([60_000]);
   expect(callsTo(h, 'crm.objects.list', account.id) - before).toBe(5);
   expect((await tableSnapshot(h, hubspotContacts, connectionId)).has('ghost-budget')).toBe(false);
+});
+
+it('items fetched by id are left to a full round when a sync page committed meanwhile', async () => {
+  const gmail = SYNC_CASES.find((c) => c.provider === 'google' && c.resource === 'mail')!;
+  const deps = engineDeps(h);
+  const { connectionId, account } = await connectSandboxAccount(h, {
+    provider: 'google',
+    email: 'audit-fetch-race@example.com',
+    sizes: { messages: 30 },
+    resources: ['mail'],
+  });
+  await syncUntilCaughtUp(deps, connectionId, 'mail');
+  const [dropped] = [...(await tableSnapshot(h, gmail, connectionId)).keys()];
+  await dropRows(gmail, connectionId, [dropped!]);
+  const adapters = new Map(deps.adapters);
+  const adapter = adapters.get('google')!;
+  const syncer = adapter.sync!.mail!;
+  const fetchByIds = syncer.fetchByIds!.bind(syncer);
+  adapters.set('google', {
+    ...adapter,
+    sync: {
+      ...adapter.sync,
+      mail: {
+        ...syncer,
+        fetchPage: syncer.fetchPage.bind(syncer),
+        listIds: syncer.listIds!.bind(syncer),
+        fetchByIds: async (request) => {
+          const items = await fetchByIds(request);
+          // A new message moves the history id, so the round this sync runs commits a new position.
+          h.sandbox.control.addItem('google', account.id, 'messages', { subject: 'meanwhile' });
+          await syncUntilCaughtUp(deps, connectionId, 'mail');
+          return items;
+        },
+      },
+    },
+  });
+  const outcome = await runAudit({ ...deps, adapters }, { connectionId, resource: 'mail', maxCalls: 50 });
+  expect(outcome).toMatchObject({ kind: 'audited', counts: { missing: 1, repaired: 0 } });
+  expect(await syncStates.lastAudit(h.db.dataSource, connectionId, 'mail')).toMatchObject({
+    fullRoundWanted: true,
+  });
+  expect((await tableSnapshot(h, gmail, connectionId)).has(dropped!)).toBe(false);
+  expect(await syncUntilCaughtUp(deps, connectionId, 'mail')).toBe('full');
+  const table = await tableSnapshot(h, gmail, connectionId);
+  expect(sorted(table.keys())).toEqual(sorted(sandboxSnapshot(h, gmail, account.id).keys()));
 });

@@ -16,7 +16,7 @@ export interface AuditRequest {
   throttle?: (provider: Provider) => Promise<void>;
 }
 
-/** What the audit found and did: `missing` come back with the full round it asked for, `repaired` ghosts are gone. */
+/** What the audit found and did; `repaired`: ghosts marked deleted plus missing items it stored itself. */
 export interface AuditCounts {
   calls: number;
   listed: number;
