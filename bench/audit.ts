@@ -72,6 +72,9 @@ async function benchCase(
        SELECT id FROM ${c.table} WHERE connection_id = $1 ${byType} ORDER BY id LIMIT ${DROPPED})`,
     [connectionId],
   );
+  // The round just spent most of HubSpot's 110 requests per 10 s (docs/providers/hubspot.md#rate-limits, enforced by
+  // the sandbox): the audit starts in a fresh window, as a scheduled one would.
+  if (c.provider === 'hubspot') await new Promise((r) => setTimeout(r, 10_000));
   const beforeAudit = callsFor(h, account.id);
   const started = performance.now();
   const outcome = await runAudit(deps, {
@@ -89,7 +92,7 @@ async function benchCase(
   line(`ratio ${name} audit-vs-full-round`, (auditCalls / Math.max(1, roundCalls)).toFixed(3));
   line(
     `${name} audit found`,
-    `missing ${missing} (expected ${DROPPED}), ghosts ${ghosts}; ${ms.toFixed(0)} ms`,
+    `missing ${missing} (expected ${DROPPED}), ghosts ${ghosts}; ${ms.toFixed(0)} ms with budget waits`,
   );
 }
 
