@@ -81,11 +81,12 @@ describe.each(SYNC_CASES.map((c) => [`${c.provider} ${c.resource}`, c] as const)
 
     await dropRows(c, connectionId, synced.slice(0, 2));
     await plantGhost(c, connectionId, 'ghost-1');
-    // Deleted at the provider with no round run since: only the listing can tell.
+    // Deleted at the provider with no round run since (for HubSpot a permanent delete, which no cursor ever shows):
+    // only the listing can tell.
     const dropped = new Set(synced.slice(0, 2));
     const wire = c.wireId ?? ((id: string) => id);
     const kept = sandboxSnapshotStored(c, account.id).find((id) => !dropped.has(wire(id)));
-    deleteAtProvider(h, c, account.id, kept!);
+    h.sandbox.control.deleteItem(c.provider, account.id, c.sandboxResource, kept!);
 
     const outcome = await runAudit(deps, { connectionId, resource: c.resource, maxCalls: 50 });
     // A syncer that fetches by id stores the missing items itself; the others leave them to a full round.
