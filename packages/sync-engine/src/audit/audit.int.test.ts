@@ -269,3 +269,42 @@ it('items fetched by id are left to a full round when a sync page committed mean
   const table = await tableSnapshot(h, gmail, connectionId);
   expect(sorted(table.keys())).toEqual(sorted(sandboxSnapshot(h, gmail, account.id).keys()));
 });
+
+it('a ghost the provider still returns by id (a listing that stepped over it) is kept', async () => {
+  const gmail = SYNC_CASES.find((c) => c.provider === 'google' && c.resource === 'mail')!;
+  const deps = engineDeps(h);
+  const { connectionId } = await connectSandboxAccount(h, {
+    provider: 'google',
+    email: 'audit-stepped-over@example.com',
+    sizes: { messages: 30 },
+    resources: ['mail'],
+  });
+  await syncUntilCaughtUp(deps, connectionId, 'mail');
+  const adapters = new Map(deps.adapters);
+  const adapter = adapters.get('google')!;
+  const syncer = adapter.sync!.mail!;
+  const listIds = syncer.listIds!.bind(syncer);
+  let skipped = '';
+  adapters.set('google', {
+    ...adapter,
+    sync: {
+      ...adapter.sync,
+      mail: {
+        ...syncer,
+        fetchPage: syncer.fetchPage.bind(syncer),
+        fetchByIds: syncer.fetchByIds!.bind(syncer),
+        listIds: async (request) => {
+          const page = await listIds(request);
+          skipped = page.ids[0]!;
+          return { ...page, ids: page.ids.slice(1) };
+        },
+      },
+    },
+  });
+  const outcome = await runAudit({ ...deps, adapters }, { connectionId, resource: 'mail', maxCalls: 50 });
+  expect(outcome).toMatchObject({
+    kind: 'audited',
+    counts: { listed: 29, missing: 0, ghosts: 0, repaired: 0 },
+  });
+  expect((await tableSnapshot(h, gmail, connectionId)).has(skipped)).toBe(true);
+});

@@ -26,7 +26,7 @@ export interface AuditFindings {
   calls: number;
 }
 
-/** Missing items fetched by id, and the sync position they were fetched against. */
+/** The differing items fetched by id, and the sync position they were fetched against. */
 interface Fetched {
   items: FetchedItems<CrmTableName>;
   position: SyncPosition;
@@ -35,33 +35,36 @@ interface Fetched {
 }
 
 /**
- * Fetches the missing items by id when the syncer can and the run's call budget covers one call per item (Gmail's
- * full round gets every message, so a full round to bring back a few would cost the whole mailbox). Any failure
- * leaves them to a full round, as for syncers without `fetchByIds`.
+ * Fetches the differing items by id when the syncer can and the run's call budget covers one call per item (Gmail's
+ * full round gets every message, so a full round to bring back a few would cost the whole mailbox): the missing ones
+ * to store, and the ghosts to confirm, since a listing paged while the mailbox changed could have stepped over a
+ * live item. Any failure leaves the missing items to a full round and the ghosts unconfirmed, as for syncers without
+ * `fetchByIds`.
  */
-export async function fetchMissing(deps: SyncEngineDeps, f: AuditFindings): Promise<Fetched | null> {
+export async function fetchDifference(deps: SyncEngineDeps, f: AuditFindings): Promise<Fetched | null> {
   const { syncer, diff, request, connection } = f;
-  if (!syncer.fetchByIds || diff.missing.length === 0) return null;
-  if (f.calls + diff.missing.length > request.maxCalls) return null;
+  const ids = [...diff.missing, ...diff.ghosts];
+  if (!syncer.fetchByIds || ids.length === 0) return null;
+  if (f.calls + ids.length > request.maxCalls) return null;
   // The position before the fetch: if a sync page commits before the repair does, the fetched versions may be older
-  // than the rows it wrote, and the repair leaves the items to a full round instead.
+  // than the rows it wrote, and the repair does not use them.
   const loaded = await syncStates.loadSlice(deps.db, connection.id, request.resource);
   if (!loaded?.state) return null;
   try {
-    for (const _ of diff.missing) await request.throttle?.(connection.provider);
+    for (const _ of ids) await request.throttle?.(connection.provider);
     const accessToken = await deps.tokens.get(connection.id, f.adapter.oauth);
-    const items = await syncer.fetchByIds({ accessToken, ids: diff.missing });
+    const items = await syncer.fetchByIds({ accessToken, ids });
     const { position, roundGeneration } = loaded.state;
-    return { items, position, roundGeneration, calls: diff.missing.length };
+    return { items, position, roundGeneration, calls: ids.length };
   } catch {
     return null;
   }
 }
 
 /**
- * One transaction: the ghosts marked deleted (only rows unwritten since the listing began), the fetched missing items
- * stored through the sync's write path while the resource's row is locked and its position unchanged, else a full
- * round requested for them, and what the audit found recorded.
+ * One transaction: the ghosts marked deleted (only rows unwritten since the listing began; with fetched items, only
+ * those the provider confirmed gone), the fetched items stored through the sync's write path while the resource's row
+ * is locked and its position unchanged, else a full round requested for the missing ones, and the counts recorded.
  */
 export async function repair(
   deps: SyncEngineDeps,
@@ -73,28 +76,36 @@ export async function repair(
   const target = { table, objectType, connectionId: connection.id, resource: request.resource };
   return deps.db.transaction(async (manager) => {
     const locked = await syncStates.lockPosition(manager, connection.id, request.resource);
-    const ghostsRepaired = await markGhostsDeleted(manager, table, {
-      connectionId: connection.id,
-      ...(objectType !== undefined && { objectType }),
-      externalIds: diff.ghosts,
-      writtenBefore: f.since,
-    });
     const current =
       fetched !== null &&
       locked !== null &&
       samePosition(locked.position, fetched.position) &&
       locked.roundGeneration === fetched.roundGeneration;
+    // A ghost the provider returned by id is live after all: the fetched record refreshes its row instead.
+    const gone = current ? new Set(fetched.items.deletes) : null;
+    const ghosts = gone ? diff.ghosts.filter((id) => gone.has(id)) : diff.ghosts;
+    const ghostsRepaired = await markGhostsDeleted(manager, table, {
+      connectionId: connection.id,
+      ...(objectType !== undefined && { objectType }),
+      externalIds: ghosts,
+      writtenBefore: f.since,
+    });
     let stored = 0;
     if (current) {
       const round = { generation: fetched.roundGeneration, sweep: null };
-      const written = await writePage(manager, target, fetched.items, round);
+      const missing = new Set(diff.missing);
+      const upserts = fetched.items.upserts;
+      const found = upserts.filter((record) => missing.has(record.externalId));
+      const written = await writePage(manager, target, { upserts: found, deletes: [] }, round);
       stored = written.added + written.updated;
+      const live = upserts.filter((record) => !missing.has(record.externalId));
+      await writePage(manager, target, { upserts: live, deletes: [] }, round);
     }
     const counts: AuditCounts = {
       calls: f.calls + (fetched?.calls ?? 0),
       listed: f.listed,
       missing: diff.missing.length,
-      ghosts: diff.ghosts.length,
+      ghosts: ghosts.length,
       repaired: ghostsRepaired + stored,
     };
     const fullRoundWanted = diff.missing.length > 0 && !current;

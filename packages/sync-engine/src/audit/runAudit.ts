@@ -9,7 +9,7 @@ import {
 import { syncStates, type SliceConnection } from '@crm-sync/sync-states';
 import type { SyncEngineDeps } from '../types';
 import { compareIds } from './compareIds';
-import { fetchMissing, repair } from './repair';
+import { fetchDifference, repair } from './repair';
 import type { AuditOutcome, AuditRequest } from './types';
 
 /**
@@ -39,7 +39,7 @@ export async function runAudit(deps: SyncEngineDeps, request: AuditRequest): Pro
   const comparison = { table, objectType, connectionId: connection.id, resource: request.resource };
   const diff = await compareIds(deps.db, { ...comparison, listed: ids, window, since });
   const findings = { request, connection, adapter, syncer, diff, since, listed: ids.length, calls };
-  const counts = await repair(deps, findings, await fetchMissing(deps, findings));
+  const counts = await repair(deps, findings, await fetchDifference(deps, findings));
   return { kind: 'audited', counts };
 }
 
