@@ -56,33 +56,6 @@ export async function lockPosition(
   };
 }
 
-/** What the last audit of a resource found; null when none ran (or the resource has no row). */
-export async function lastAudit(
-  db: SqlExecutor,
-  connectionId: string,
-  resource: Resource,
-): Promise<(Omit<AuditRecord, 'connectionId' | 'resource'> & { fullRoundWanted: boolean }) | null> {
-  const [row] = (await db.query(
-    `SELECT audit_at, audit_missing, audit_ghosts, audit_repaired, full_round_wanted FROM sync_states
-      ${WHERE_RESOURCE} AND audit_at IS NOT NULL`,
-    [connectionId, resource],
-  )) as Array<{
-    audit_at: Date;
-    audit_missing: number;
-    audit_ghosts: number;
-    audit_repaired: number;
-    full_round_wanted: boolean;
-  }>;
-  if (!row) return null;
-  return {
-    at: row.audit_at,
-    missing: row.audit_missing,
-    ghosts: row.audit_ghosts,
-    repaired: row.audit_repaired,
-    fullRoundWanted: row.full_round_wanted,
-  };
-}
-
 /**
  * Claims up to `limit` resources due a completeness audit, as `claimDue` claims syncs (`FOR UPDATE SKIP LOCKED`, in
  * the caller's transaction, followed by `scheduleAudits`): enabled resources of active connections whose sync has

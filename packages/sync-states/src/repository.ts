@@ -1,4 +1,4 @@
-import { claimDueAudits, lastAudit, lockPosition, recordAudit, scheduleAudits } from './audits';
+import { claimDueAudits, lockPosition, recordAudit, scheduleAudits } from './audits';
 import { createForConnection, disableConnection } from './connections';
 import { claimDue, scheduleClaimed, triggerNow } from './due';
 import { disable, recordCursorReset, recordRateLimited, recordTransient } from './failures';
@@ -34,5 +34,4 @@ export const syncStates = {
   scheduleAudits,
   lockPosition,
   recordAudit,
-  lastAudit,
 } as const;

@@ -1,6 +1,6 @@
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import type { ProviderAdapter, Resource } from '@crm-sync/core';
-import { syncStates } from '@crm-sync/sync-states';
+import { lastAudit } from '@crm-sync/sync-states/testing';
 import {
   callsTo,
   connectSandboxAccount,
@@ -96,7 +96,7 @@ describe.each(SYNC_CASES.map((c) => [`${c.provider} ${c.resource}`, c] as const)
       kind: 'audited',
       counts: { listed: 29, missing: 2, ghosts: 2, repaired },
     });
-    const recorded = await syncStates.lastAudit(h.db.dataSource, connectionId, c.resource);
+    const recorded = await lastAudit(h.db.dataSource, connectionId, c.resource);
     expect(recorded).toMatchObject({ missing: 2, ghosts: 2, repaired, fullRoundWanted: !direct });
     expect((await tableSnapshot(h, c, connectionId)).size).toBe(direct ? 29 : 27);
 
@@ -108,7 +108,7 @@ describe.each(SYNC_CASES.map((c) => [`${c.provider} ${c.resource}`, c] as const)
 
     const again = await runAudit(deps, { connectionId, resource: c.resource, maxCalls: 50 });
     expect(again).toMatchObject({ kind: 'audited', counts: { missing: 0, ghosts: 0, repaired: 0 } });
-    expect(await syncStates.lastAudit(h.db.dataSource, connectionId, c.resource)).toMatchObject({
+    expect(await lastAudit(h.db.dataSource, connectionId, c.resource)).toMatchObject({
       fullRoundWanted: false,
     });
     expect(await syncUntilCaughtUp(deps, connectionId, c.resource)).toBe('incremental');
@@ -197,7 +197,7 @@ it('respects its call budget: past it, the run stops and changes nothing', async
   expect(capped).toEqual({ kind: 'over_budget', calls: 2 });
   expect(callsTo(h, 'crm.objects.list', account.id) - before).toBe(2);
   expect((await tableSnapshot(h, hubspotContacts, connectionId)).has('ghost-budget')).toBe(true);
-  expect(await syncStates.lastAudit(h.db.dataSource, connectionId, 'contacts')).toBeNull();
+  expect(await lastAudit(h.db.dataSource, connectionId, 'contacts')).toBeNull();
   // A shared budget of 2 calls a window: the third call waits for the next window.
   const sleeps: number[] = [];
   let clock = 0;
@@ -261,7 +261,7 @@ it('items fetched by id are left to a full round when a sync page committed mean
   });
   const outcome = await runAudit({ ...deps, adapters }, { connectionId, resource: 'mail', maxCalls: 50 });
   expect(outcome).toMatchObject({ kind: 'audited', counts: { missing: 1, repaired: 0 } });
-  expect(await syncStates.lastAudit(h.db.dataSource, connectionId, 'mail')).toMatchObject({
+  expect(await lastAudit(h.db.dataSource, connectionId, 'mail')).toMatchObject({
     fullRoundWanted: true,
   });
   expect((await tableSnapshot(h, gmail, connectionId)).has(dropped!)).toBe(false);
