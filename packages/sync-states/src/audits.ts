@@ -59,15 +59,18 @@ export async function lockPosition(
 /**
  * Claims up to `limit` resources due a completeness audit, as `claimDue` claims syncs (`FOR UPDATE SKIP LOCKED`, in
  * the caller's transaction, followed by `scheduleAudits`): enabled resources of active connections whose sync has
- * completed a round (incremental), due at `audit_due_at`, or one interval after their last full round before a
- * first audit was scheduled.
+ * completed a round (incremental), due at `audit_due_at`, or, before a first audit was scheduled, one interval after
+ * their last full round, or at once if none is recorded (a row from before full rounds were recorded). Each branch
+ * has its partial index, as the scheduler asks every tick.
  */
 export async function claimDueAudits(db: SqlExecutor, limit: number, intervalMs: number): Promise<DueSync[]> {
   const due = (await db.query(
     `SELECT s.connection_id, s.resource, c.provider
        FROM sync_states s JOIN connections c ON c.id = s.connection_id
       WHERE s.enabled AND c.status = 'active' AND s.mode = 'incremental'
-        AND COALESCE(s.audit_due_at, s.full_round_at + make_interval(secs => $2 / 1000.0), now()) <= now()
+        AND (s.audit_due_at <= now()
+          OR (s.audit_due_at IS NULL
+            AND (s.full_round_at IS NULL OR s.full_round_at <= now() - make_interval(secs => $2 / 1000.0))))
       ORDER BY s.audit_due_at NULLS FIRST
       LIMIT $1
       FOR UPDATE OF s SKIP LOCKED`,

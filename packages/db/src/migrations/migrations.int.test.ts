@@ -160,8 +160,14 @@ describe('migrations', () => {
       'full_round_wanted',
     ];
     expect((await auditColumns()).map((r) => r.name)).toEqual(added);
+    const idx = await indexes();
+    expect(idx.sync_states_audit_due_idx).toMatch(/\(audit_due_at\) WHERE enabled$/);
+    expect(idx.sync_states_first_audit_idx).toMatch(
+      /\(full_round_at\) WHERE \(enabled AND \(audit_due_at IS NULL\)\)$/,
+    );
     await db.dataSource.undoLastMigration();
     expect(await auditColumns()).toEqual([]);
+    expect((await indexes()).sync_states_audit_due_idx).toBeUndefined();
     expect(await tables()).toEqual(TABLES);
     await db.dataSource.runMigrations();
     expect((await auditColumns()).map((r) => r.name)).toEqual(added);
