@@ -20,7 +20,7 @@ let account = 0;
 
 describe.each(SYNC_CASES.map((c) => [`${c.provider} ${c.resource}`, c] as const))('%s', (_name, c) => {
   it(
-    'converges to the provider state after any interleaving of changes, expiries, faults and slices',
+    'converges to the provider state after any interleaving of changes, expiries, faults, slices and audits',
     async () => {
       await fc.assert(
         fc.asyncProperty(fc.array(stepArbitrary, { minLength: 1, maxLength: 25 }), async (steps: Step[]) => {

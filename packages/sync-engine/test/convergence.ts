@@ -1,5 +1,6 @@
 import type { ConnectionsHarness } from '@crm-sync/connections/testing';
 import fc from 'fast-check';
+import { runAudit } from '../src/audit/runAudit';
 import { runSlice } from '../src/slice/runSlice';
 import type { SliceOutcome } from '../src/types';
 import { deleteAtProvider, sandboxIds, sandboxSnapshot, tableSnapshot, type SyncCase } from './dataset';
@@ -7,8 +8,9 @@ import { engineDeps } from './engine';
 
 /**
  * The model-based convergence check of issue 16: random interleavings of provider-side changes, cursor expiries,
- * rate-limit and server faults, and sync slices (each a single page, so rounds span many slices with changes in
- * between), then quiescence; the CRM table must then equal the provider's state exactly.
+ * rate-limit and server faults, sync slices (each a single page, so rounds span many slices with changes in
+ * between) and completeness audits (between any two pages of a round), then quiescence; the CRM table must then
+ * equal the provider's state exactly.
  */
 export type Step =
   | { kind: 'add'; count: number; value: string }
@@ -16,7 +18,8 @@ export type Step =
   | { kind: 'delete'; pick: number }
   | { kind: 'expire' }
   | { kind: 'fault'; status: 429 | 500 | 503; next: number }
-  | { kind: 'slices'; count: number };
+  | { kind: 'slices'; count: number }
+  | { kind: 'audit' };
 
 /**
  * Field values as users type them, and as mailboxes hold them: unicode, emoji, quotes, long runs, and what
@@ -65,6 +68,7 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
     weight: 4,
     arbitrary: fc.record({ kind: fc.constant('slices' as const), count: fc.integer({ min: 1, max: 4 }) }),
   },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('audit' as const) }) },
 );
 
 export interface ConvergenceRun {
@@ -122,6 +126,14 @@ export async function apply(run: ConvergenceRun, step: Step): Promise<void> {
       return;
     case 'slices':
       for (let i = 0; i < step.count; i += 1) await slice(run);
+      return;
+    case 'audit':
+      // Whatever it finds or fails on (a fault), it must never leave the table further from the provider.
+      await runAudit(engineDeps(h), {
+        connectionId: run.connectionId,
+        resource: c.resource,
+        maxCalls: 1_000,
+      });
       return;
   }
 }
