@@ -1,5 +1,6 @@
 // The connect helper moved to @crm-sync/connections/testing; re-exported so engine and worker tests share one.
 export { connectSandboxAccount, type SandboxConnection } from '@crm-sync/connections/testing';
+export { dropRows, plantGhost, syncUntilCaughtUp, withSyncer } from './audit';
 export { callsTo, engineDeps, hasSyncer, testAccessTokens } from './engine';
 export {
   deleteAtProvider,
