@@ -7,8 +7,9 @@ import { engineDeps } from './engine';
 
 /**
  * The model-based convergence check of issue 16: random interleavings of provider-side changes, cursor expiries,
- * rate-limit and server faults, and sync slices (each a single page, so rounds span many slices with changes in
- * between), then quiescence; the CRM table must then equal the provider's state exactly.
+ * rate-limit and server faults, and sync slices (a single page, so rounds span many slices with changes in between,
+ * or a longer budget, so pages are gathered into groups and fetched ahead while a group commits, and a flaky
+ * provider fails some of them midway), then quiescence; the CRM table must then equal the provider's state exactly.
  */
 export type Step =
   | { kind: 'add'; count: number; value: string }
@@ -16,7 +17,8 @@ export type Step =
   | { kind: 'delete'; pick: number }
   | { kind: 'expire' }
   | { kind: 'fault'; status: 429 | 500 | 503; next: number }
-  | { kind: 'slices'; count: number };
+  | { kind: 'flaky'; rate: number; seed: number }
+  | { kind: 'slices'; count: number; budgetMs: number };
 
 /**
  * Field values as users type them, and as mailboxes hold them: unicode, emoji, quotes, long runs, and what
@@ -62,8 +64,21 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('flaky' as const),
+      rate: fc.constantFrom(0.2, 0.5),
+      seed: fc.nat(),
+    }),
+  },
+  {
     weight: 4,
-    arbitrary: fc.record({ kind: fc.constant('slices' as const), count: fc.integer({ min: 1, max: 4 }) }),
+    arbitrary: fc.record({
+      kind: fc.constant('slices' as const),
+      count: fc.integer({ min: 1, max: 4 }),
+      // 1 ms: one page per slice. 200 ms: whole groups, with the next group fetched while one commits.
+      budgetMs: fc.constantFrom(1, 1, 200),
+    }),
   },
 );
 
@@ -74,12 +89,12 @@ export interface ConvergenceRun {
   accountId: string;
 }
 
-/** One slice of at most one page: the budget is spent by the first page. */
-function slice(run: ConvergenceRun): Promise<SliceOutcome> {
+/** One slice; with a budget of 1 ms, of one page or group: the budget is spent by the first commit. */
+function slice(run: ConvergenceRun, budgetMs = 1): Promise<SliceOutcome> {
   return runSlice(engineDeps(run.h, { backoffBaseMs: 1, backoffMaxMs: 1 }), {
     connectionId: run.connectionId,
     resource: run.c.resource,
-    budgetMs: 1,
+    budgetMs,
   });
 }
 
@@ -120,8 +135,18 @@ export async function apply(run: ConvergenceRun, step: Step): Promise<void> {
         next: step.next,
       });
       return;
+    case 'flaky':
+      // Until quiescence: fails requests at random, so some fail in the middle of a group or a fetch ahead.
+      control.addFault({
+        provider: c.provider,
+        accountId,
+        action: { kind: 'status', status: 503 },
+        rate: step.rate,
+        seed: step.seed,
+      });
+      return;
     case 'slices':
-      for (let i = 0; i < step.count; i += 1) await slice(run);
+      for (let i = 0; i < step.count; i += 1) await slice(run, step.budgetMs);
       return;
   }
 }
