@@ -1,7 +1,8 @@
 import { type ProviderModule, type ResourceGenerator } from '../core/types';
 import { registerCalendarEvents } from './calendar/events';
 import { registerCalendarList } from './calendar/calendarList';
-import { calendarEvents, gmailMessages, peopleContacts } from './data';
+import { calendarEvents, peopleContacts } from './data';
+import { gmailMessages } from './gmail/generate';
 import { googleErrors } from './errors';
 import { registerGmailHistory } from './gmail/history';
 import { registerGmailMessages } from './gmail/messages';
@@ -31,4 +32,5 @@ export const googleModule: ProviderModule = {
   },
 };
 
-export { calendarEvents, gmailMessages, peopleContacts } from './data';
+export { calendarEvents, peopleContacts } from './data';
+export { gmailMessages } from './gmail/generate';

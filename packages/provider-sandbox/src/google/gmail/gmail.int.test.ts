@@ -34,6 +34,10 @@ const failure = async (promise: Promise<unknown>) => {
   throw new Error('expected the call to fail');
 };
 
+/** Every part of a MIME tree, depth first. */
+const partsOf = (part: gmail_v1.Schema$MessagePart | undefined): gmail_v1.Schema$MessagePart[] =>
+  part ? [part, ...(part.parts ?? []).flatMap(partsOf)] : [];
+
 async function listAll(params: gmail_v1.Params$Resource$Users$Messages$List = {}) {
   const ids: string[] = [];
   let pageToken: string | undefined;
@@ -67,9 +71,10 @@ test('messages.list pages newest first to the end; get renders every format', as
       metadataHeaders: ['Subject', 'From'],
     })
   ).data;
-  expect(meta.payload?.headers?.map((h) => h.name)).toEqual(['From', 'Subject']);
+  expect(meta.payload?.headers?.map((h) => h.name).sort()).toEqual(['From', 'Subject']);
   const full = (await gmail.users.messages.get({ userId: 'me', id: ids[0] as string })).data;
-  expect(Buffer.from(full.payload?.body?.data as string, 'base64url').toString()).toContain('Hello');
+  const plain = partsOf(full.payload).find((p) => p.mimeType === 'text/plain');
+  expect(Buffer.from(plain?.body?.data as string, 'base64url').toString()).toContain('Hello');
   expect((await failure(gmail.users.messages.get({ userId: 'me', id: 'ffffffffffffffff' }))).status).toBe(
     404,
   );
