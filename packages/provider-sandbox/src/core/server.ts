@@ -31,7 +31,11 @@ export async function createSandbox(
 ): Promise<RunningSandbox> {
   const clock = options.clock ?? systemClock;
   const host = options.host ?? '127.0.0.1';
-  const accounts = createAccountStore(clock, options.accountDefaults);
+  const accounts = createAccountStore(
+    clock,
+    options.accountDefaults,
+    Object.fromEntries(modules.map((m) => [m.id, m.accountDefaults ?? {}])),
+  );
   const behaviours = new Map<ProviderId, AuthorizeBehaviour>();
   const urls: SandboxUrls = { google: '', microsoft: '', hubspot: '', control: '' };
   const ctx: SandboxContext = {

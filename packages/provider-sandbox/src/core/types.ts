@@ -149,8 +149,16 @@ export interface TokenStore {
   issueCode(request: CodeRequest): string;
   exchangeCode(exchange: CodeExchange): GrantResult;
   refresh(provider: ProviderId, refreshToken: string, clientId: string): GrantResult;
-  /** Revokes an access or refresh token and everything of the same grant. False when unknown. */
+  /**
+   * Revokes an access or refresh token and everything of the same grant (Google's revoke). False when
+   * unknown or already revoked.
+   */
   revoke(provider: ProviderId, token: string): boolean;
+  /**
+   * Retires one refresh token; access tokens already issued keep working until they expire
+   * (HubSpot's delete). False when unknown or already dead.
+   */
+  retireRefreshToken(provider: ProviderId, token: string): boolean;
   /** Marks every access token of the account expired (refresh tokens keep working). */
   expireAccessTokens(provider: ProviderId, accountId: string): number;
   /** Revokes every access and refresh token of the account. */
@@ -373,6 +381,11 @@ export interface ProviderModule {
   listener: 'http' | 'https';
   errors: ErrorRenderer;
   generators: ResourceGenerator<unknown>[];
+  /**
+   * Settings this provider's accounts get unless the sandbox options or the account spec set them
+   * (e.g. HubSpot's 30-minute access tokens).
+   */
+  accountDefaults?: Partial<AccountSettings>;
   /** Registers routes; every route sets `config: RouteMeta` so hooks can authenticate, fault and count. */
   register(app: FastifyInstance, ctx: SandboxContext): void | Promise<void>;
 }

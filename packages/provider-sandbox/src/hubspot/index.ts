@@ -24,6 +24,8 @@ export function createHubspotModule(options: HubSpotModuleOptions = {}): Provide
     id: 'hubspot',
     listener: 'http',
     errors: hubspotErrorRenderer,
+    // Access tokens live 30 minutes (docs/providers/hubspot.md#tokens-and-refresh).
+    accountDefaults: { accessTokenTtlSeconds: 1800 },
     generators: [generators.contacts, generators.companies, generators.deals],
     register(app, ctx) {
       const limiters = createLimiters(ctx.clock, { ...DEFAULT_LIMITS, ...options.limits });

@@ -136,6 +136,25 @@ test('expired access token: 401, then the client refreshes and the call succeeds
   );
 });
 
+test('revoking the refresh token ends the grant: its access token answers 401; revoking again is invalid_token', async () => {
+  const { client, tokens } = await connectGoogle(sandbox, EMAIL);
+  await client.revokeToken(tokens.refresh_token as string);
+  const apis = sandboxGoogleApis(
+    sandbox,
+    sandboxOAuth2Client(sandbox, {
+      access_token: tokens.access_token as string,
+      expiry_date: Date.now() + 3_600_000,
+    }),
+  );
+  expect((await gaxiosError(apis.gmail.users.getProfile({ userId: 'me' }))).status).toBe(401);
+  const again = await gaxiosError(client.revokeToken(tokens.access_token as string));
+  expect(again.response?.status).toBe(400);
+  expect(again.response?.data).toEqual({
+    error: 'invalid_token',
+    error_description: 'Token expired or revoked',
+  });
+});
+
 test('revocation: the API answers 401, refresh fails with invalid_grant, counters show the revoked call', async () => {
   const { client, tokens } = await connectGoogle(sandbox, EMAIL);
   await client.revokeToken(tokens.access_token as string);
