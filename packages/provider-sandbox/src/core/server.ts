@@ -38,6 +38,7 @@ export async function createSandbox(
   );
   const behaviours = new Map<ProviderId, AuthorizeBehaviour>();
   const urls: SandboxUrls = { google: '', microsoft: '', hubspot: '', control: '' };
+  const renderers = new Map<ProviderId, ErrorRenderer>(modules.map((m) => [m.id, m.errors]));
   const ctx: SandboxContext = {
     clock,
     urls,
@@ -48,7 +49,7 @@ export async function createSandbox(
       modules.flatMap((m) => m.generators),
       clock,
     ),
-    faults: createFaultRegistry(clock),
+    faults: createFaultRegistry(clock, renderers),
     counters: createCounters(),
     authorize: (provider) => {
       let behaviour = behaviours.get(provider);
@@ -60,7 +61,6 @@ export async function createSandbox(
     },
   };
   const control = createControl(ctx, behaviours);
-  const renderers = new Map<ProviderId, ErrorRenderer>(modules.map((m) => [m.id, m.errors]));
 
   const tls = await loopbackCertificate();
   const http = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });

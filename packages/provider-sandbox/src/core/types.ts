@@ -262,8 +262,14 @@ export interface DatasetStore {
 // ---------------------------------------------------------------------------------------------
 // Faults, quota, counters
 
+export type FaultStatus = 429 | 500 | 503;
+
 export type FaultAction =
-  | { kind: 'status'; status: 429 | 500 | 503; retryAfterSeconds?: number }
+  /**
+   * `retryAfterSeconds` sets the Retry-After value where the provider sends one (see `ErrorRenderer.retryAfter`);
+   * a plan that sets it for a provider and status that never carry one is refused.
+   */
+  | { kind: 'status'; status: FaultStatus; retryAfterSeconds?: number }
   | { kind: 'latency'; ms: number }
   | { kind: 'drop' };
 
@@ -359,10 +365,18 @@ export interface SandboxContext {
   authorize(provider: ProviderId): AuthorizeBehaviour;
 }
 
+/**
+ * Whether a provider's answer with a fault status carries Retry-After: `always` (the renderer picks a value when
+ * the plan names none), `sometimes` (documented as optional or reported by third parties: sent only with the
+ * plan's value) or `never` (plans that set a value are refused).
+ */
+export type RetryAfterPlacement = 'always' | 'sometimes' | 'never';
+
 /** A provider's error bodies; the core uses them for auth failures, faults and quota. */
 export interface ErrorRenderer {
   unauthorized(reason: Exclude<TokenState, 'valid' | 'none'>): RenderedError;
-  fault(status: 429 | 500 | 503, retryAfterSeconds: number | undefined): RenderedError;
+  retryAfter: Readonly<Record<FaultStatus, RetryAfterPlacement>>;
+  fault(status: FaultStatus, retryAfterSeconds: number | undefined): RenderedError;
   quotaExceeded(status: 403 | 429): RenderedError;
 }
 
