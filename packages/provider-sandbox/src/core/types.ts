@@ -61,18 +61,31 @@ export interface AccountStore {
 export interface OAuthClient {
   clientId: string;
   clientSecret: string;
-  /** Exact-match redirect URIs. */
+  /** The redirect URIs registered for the client; each provider matches them its own way (its `RedirectRule`). */
   redirectUris: string[];
-  /** Also accept any http://127.0.0.1:<port>/... or http://localhost:<port>/... redirect. */
+  /**
+   * Google's OAuth client type: a `desktop` client may also send any loopback IP redirect (any port and path);
+   * a `web` client (the default) only its registered URIs (docs/providers/google.md#redirect-uris).
+   */
+  googleClientType?: 'web' | 'desktop';
+  /**
+   * Sandbox-only convenience of the default client: any http://127.0.0.1:<port>/... or http://localhost:<port>/...
+   * redirect works for every provider, so tests and `npm start` need not register their ports. No provider offers
+   * this; register a client without it to get the provider's own rule.
+   */
   allowLoopbackRedirects: boolean;
 }
+
+/** A provider's rule for whether a client may use a redirect URI: its registered ones, matched the provider's way. */
+export type RedirectRule = (client: Readonly<OAuthClient>, redirectUri: string) => boolean;
 
 export interface ClientRegistry {
   register(client: OAuthClient): void;
   get(clientId: string): OAuthClient | undefined;
   /** True when the client exists and the secret matches (constant-time compare). */
   verifySecret(clientId: string, clientSecret: string | undefined): boolean;
-  redirectAllowed(clientId: string, redirectUri: string): boolean;
+  /** The provider's rule, or the default client's sandbox-only loopback convenience. */
+  redirectAllowed(clientId: string, redirectUri: string, rule: RedirectRule): boolean;
 }
 
 export const DEFAULT_CLIENT: Readonly<OAuthClient> = {

@@ -146,6 +146,36 @@ test('a PKCE challenge sent to authorize is enforced at the token call', async (
   expect(await wrong.body.json()).toMatchObject({ status: 'BAD_AUTH_CODE' });
 });
 
+test('a registered client takes only its exact redirect URL; the token call needs the same one', async () => {
+  const app = { clientId: 'registered-app', clientSecret: 'registered-secret' };
+  sandbox.control.registerClient({ ...app, redirectUris: [REDIRECT_URI], allowLoopbackRedirects: false });
+  const allowed = await authorize(sandbox, 'owner@steady.example', { client_id: app.clientId });
+  expect(allowed.status).toBe(302);
+  const otherPort = REDIRECT_URI.replace(':5556/', ':5557/');
+  const refused = await request(
+    `${sandbox.urls.hubspot}/oauth/authorize?${new URLSearchParams({
+      client_id: app.clientId,
+      redirect_uri: otherPort,
+      scope: 'oauth',
+    })}`,
+  );
+  expect([refused.statusCode, refused.headers.location]).toEqual([400, undefined]);
+  expect(await refused.body.text()).toMatch(/redirect URL doesn't match/);
+  const exchange = await request(`${sandbox.urls.hubspot}/oauth/v1/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      redirect_uri: otherPort,
+      code: allowed.location?.searchParams.get('code') ?? '',
+    }).toString(),
+  });
+  expect(exchange.statusCode).toBe(400);
+  expect(await exchange.body.json()).toMatchObject({ status: 'BAD_REDIRECT_URI' });
+});
+
 test('a denied install comes back as access_denied with the state', async () => {
   sandbox.control.setAuthorize('hubspot', { denyNext: 1 });
   const { location } = await authorize(sandbox, 'owner@steady.example');
