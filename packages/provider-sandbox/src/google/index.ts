@@ -3,6 +3,7 @@ import { registerCalendarEvents } from './calendar/events';
 import { registerCalendarList } from './calendar/calendarList';
 import { calendarEvents, gmailMessages, peopleContacts } from './data';
 import { googleErrors } from './errors';
+import { installPartialResponses } from './fields/install';
 import { registerGmailHistory } from './gmail/history';
 import { registerGmailMessages } from './gmail/messages';
 import { registerAuthorize } from './oauth/authorize';
@@ -20,6 +21,7 @@ export const googleModule: ProviderModule = {
   errors: googleErrors,
   generators: [gmailMessages, calendarEvents, peopleContacts] as ResourceGenerator<unknown>[],
   register(app, ctx) {
+    installPartialResponses(app);
     registerAuthorize(app, ctx);
     registerToken(app, ctx);
     registerIdentity(app, ctx);
