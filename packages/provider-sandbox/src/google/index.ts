@@ -4,6 +4,7 @@ import { registerCalendarList } from './calendar/calendarList';
 import { calendarEvents, peopleContacts } from './data';
 import { gmailMessages } from './gmail/generate';
 import { googleErrors } from './errors';
+import { installPartialResponses } from './fields/install';
 import { registerGmailHistory } from './gmail/history';
 import { registerGmailMessages } from './gmail/messages';
 import { registerAuthorize } from './oauth/authorize';
@@ -21,6 +22,7 @@ export const googleModule: ProviderModule = {
   errors: googleErrors,
   generators: [gmailMessages, calendarEvents, peopleContacts] as ResourceGenerator<unknown>[],
   register(app, ctx) {
+    installPartialResponses(app);
     registerAuthorize(app, ctx);
     registerToken(app, ctx);
     registerIdentity(app, ctx);
