@@ -53,6 +53,8 @@ export type {
   RecordsByTable,
 } from './records';
 export type {
+  IdListRequest,
+  IdPage,
   ListedWindow,
   ResourceSyncer,
   ResourceSyncers,

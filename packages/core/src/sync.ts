@@ -66,6 +66,29 @@ export interface ResourceSyncer<T extends CrmTableName = CrmTableName> {
    */
   readonly fullRoundEveryMs?: number;
   fetchPage(request: SyncRequest): Promise<SyncPage<T>>;
+  /**
+   * The completeness audit's id pass: the ids of every item a full round would list, through the cheapest id-only
+   * listing the provider offers, a page at a time. Stateless like `fetchPage`: the continuation is all it resumes from.
+   */
+  listIds?(request: IdListRequest): Promise<IdPage>;
+}
+
+/** One page of an id pass; `continuation` is null on the first page. */
+export interface IdListRequest {
+  accessToken: string;
+  continuation: SyncContinuation | null;
+  now: Date;
+  /** The same window a full round lists (mail, calendar). */
+  initialWindowDays: number;
+}
+
+/**
+ * Ids of live items at the provider. The last page says which window the pass listed, as a full round's last page
+ * does, so the audit compares only rows dated inside it (`window` absent: everything was listed).
+ */
+export interface IdPage {
+  ids: string[];
+  next: { kind: 'more'; continuation: SyncContinuation } | { kind: 'done'; window?: ListedWindow };
 }
 
 export type ResourceSyncers = Partial<{ [R in Resource]: ResourceSyncer }>;

@@ -20,7 +20,13 @@ export {
 export { DatabaseUrlError } from './errors';
 export { MIGRATIONS } from './migrations';
 export type { SqlExecutor } from './upsert/executor';
-export { CRM_TABLES, markDeleted, type CrmTable } from './upsert/markDeleted';
+export {
+  CRM_TABLES,
+  markDeleted,
+  markGhostsDeleted,
+  type CrmTable,
+  type GhostScope,
+} from './upsert/markDeleted';
 export {
   calendarEventUpsert,
   contactUpsert,
@@ -33,7 +39,7 @@ export {
   type UpsertInput,
 } from './upsert/specs';
 export type { SqlType } from './upsert/sqlArrays';
-export { sweepUnseen, type SweepScope } from './upsert/sweep';
+export { sweepUnseen, windowConditions, type SweepScope } from './upsert/sweep';
 export {
   defineUpsertSpec,
   UPSERT_PAGE_SIZE,

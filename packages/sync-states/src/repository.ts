@@ -1,3 +1,4 @@
+import { lastAudit, recordAudit } from './audits';
 import { createForConnection, disableConnection } from './connections';
 import { claimDue, scheduleClaimed, triggerNow } from './due';
 import { disable, recordCursorReset, recordRateLimited, recordTransient } from './failures';
@@ -28,4 +29,7 @@ export const syncStates = {
   recordRateLimited,
   recordCursorReset,
   disable,
+  // the completeness audit
+  recordAudit,
+  lastAudit,
 } as const;

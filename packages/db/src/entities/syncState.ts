@@ -31,6 +31,11 @@ export const SyncStateEntity = new EntitySchema<SyncStateRow>({
     },
     fullRoundAt: { name: 'full_round_at', type: 'timestamptz', nullable: true },
     roundPages: { name: 'round_pages', type: 'integer', default: 0 },
+    auditAt: { name: 'audit_at', type: 'timestamptz', nullable: true },
+    auditMissing: { name: 'audit_missing', type: 'integer', nullable: true },
+    auditGhosts: { name: 'audit_ghosts', type: 'integer', nullable: true },
+    auditRepaired: { name: 'audit_repaired', type: 'integer', nullable: true },
+    fullRoundWanted: { name: 'full_round_wanted', type: 'boolean', default: false },
     updatedAt: { name: 'updated_at', type: 'timestamptz', updateDate: true },
   },
 });

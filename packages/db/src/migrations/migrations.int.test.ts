@@ -58,6 +58,7 @@ describe('migrations', () => {
       'InitialSchema1764000000000',
       'RoundSweep1765000000000',
       'OneOwnerPerAccount1765000000001',
+      'CompletenessAudit1765000000002',
     ]);
     expect(await tables()).toEqual(TABLES);
 
@@ -120,7 +121,8 @@ describe('migrations', () => {
     expect((await constraints('u')).sync_quarantine_item_key).toBe(
       'UNIQUE (connection_id, resource, external_id)',
     );
-    // The ownership key came after it: both are taken down, and both come back.
+    // The ownership key and the audit columns came after it: all three are taken down, and all come back.
+    await db.dataSource.undoLastMigration();
     await db.dataSource.undoLastMigration();
     await db.dataSource.undoLastMigration();
     expect(await sweepColumns()).toEqual([]);
@@ -140,6 +142,24 @@ describe('migrations', () => {
     await insert('t1', 'u2');
     await expect(insert('t2', 'u3')).rejects.toThrow(/connections_live_account_key/);
     await query(`DELETE FROM connections WHERE provider_account_id = 'acct-owner'`);
+  });
+
+  it('completeness audit: down removes its columns only, up restores them', async () => {
+    const auditColumns = () =>
+      query<{ name: string }>(
+        `SELECT column_name AS name FROM information_schema.columns
+          WHERE table_name = 'sync_states' AND (column_name LIKE 'audit_%' OR column_name = 'full_round_wanted')
+          ORDER BY 1`,
+      );
+    const added = ['audit_at', 'audit_ghosts', 'audit_missing', 'audit_repaired', 'full_round_wanted'];
+    expect((await auditColumns()).map((r) => r.name)).toEqual(added);
+    await db.dataSource.undoLastMigration();
+    expect(await auditColumns()).toEqual([]);
+    expect(await tables()).toEqual(TABLES);
+    await db.dataSource.runMigrations();
+    expect((await auditColumns()).map((r) => r.name)).toEqual(added);
+    // The ownership test below takes its migration down, so this one goes first.
+    await db.dataSource.undoLastMigration();
   });
 
   it('down of the ownership key refuses rows the old key would not hold, and restores it otherwise', async () => {

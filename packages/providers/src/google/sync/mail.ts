@@ -6,6 +6,7 @@ import { classifyGoogleError } from '../errors';
 import { GOOGLE_FIELDS } from '../fields';
 import { numberField, stringField, unreadable } from './continuation';
 import { fetchMessages } from './gmailMessages';
+import { googleIdPass, idsOf } from './idPass';
 
 export interface MailSyncOptions {
   /** `maxResults` of messages.list and history.list (Gmail's maximum is 500). */
@@ -33,6 +34,30 @@ export function createMailSyncer(api: GoogleApiOptions, options: MailSyncOptions
     table: 'emails',
     fetchPage: (request) =>
       guarded('google', 'mail sync', classifyGoogleError, () => mailPage(request, api, options)),
+    // The full round's listing (same `after:` window, Spam and Trash left out as there) without the gets.
+    listIds: googleIdPass(
+      {
+        resource: 'mail',
+        params: ({ now, initialWindowDays }) => ({
+          q: `after:${Math.floor((now.getTime() - initialWindowDays * DAY_MS) / 1000)}`,
+        }),
+        listedWindow: ({ q }) => ({
+          after: new Date(Number(q?.slice('after:'.length)) * 1000),
+          before: null,
+        }),
+        async list(apis, { q }, pageToken) {
+          const { data } = await apis.gmail.users.messages.list({
+            userId: 'me',
+            maxResults: options.pageSize,
+            q,
+            fields: 'messages/id,nextPageToken',
+            ...(pageToken ? { pageToken } : {}),
+          });
+          return { ids: idsOf(data.messages, (m) => m.id), nextPageToken: data.nextPageToken };
+        },
+      },
+      api,
+    ),
   };
 }
 

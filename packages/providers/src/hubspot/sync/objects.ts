@@ -1,4 +1,11 @@
-import { type CrmObjectRecord, type ResourceSyncer, type SyncPage, type SyncRequest } from '@crm-sync/core';
+import {
+  type CrmObjectRecord,
+  type IdListRequest,
+  type IdPage,
+  type ResourceSyncer,
+  type SyncPage,
+  type SyncRequest,
+} from '@crm-sync/core';
 import { type FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/objects/models/Filter';
 import { type PublicObjectSearchRequest } from '@hubspot/api-client/lib/codegen/crm/objects/models/PublicObjectSearchRequest';
 import { type SimplePublicObject } from '@hubspot/api-client/lib/codegen/crm/objects/models/SimplePublicObject';
@@ -54,7 +61,28 @@ export function createCrmObjectSyncer(
         fetchRoundPage(api, spec, round),
       );
     },
+    listIds: (request: IdListRequest): Promise<IdPage> =>
+      guarded('hubspot', `${spec.objectType} id pass`, classifyHubSpotError, () =>
+        idPage(crmObjectsApi(options, request.accessToken), spec, request),
+      ),
   };
+}
+
+/**
+ * The completeness audit's id pass: the full round's listing of live objects (the list API: no result cap, no search
+ * limit) asking for `hs_object_id` only, since without `properties` HubSpot returns a default set.
+ */
+async function idPage(api: CrmObjectsApi, spec: CrmObjectSpec, request: IdListRequest): Promise<IdPage> {
+  const after = request.continuation?.after;
+  const page = await api.basicApi.getPage(
+    spec.objectType,
+    LIMITS.list,
+    typeof after === 'string' ? after : undefined,
+    ['hs_object_id'],
+  );
+  const next = page.paging?.next?.after;
+  const ids = page.results.map((object) => object.id);
+  return { ids, next: next ? { kind: 'more', continuation: { after: next } } : { kind: 'done' } };
 }
 
 function fetchRoundPage(api: CrmObjectsApi, spec: CrmObjectSpec, round: Round): Promise<Page> {
