@@ -54,7 +54,7 @@ const UNAUTHORIZED_MESSAGES = {
  * The Retry-After the sandbox sends with a throttled Graph answer when a fault plan names none. Graph's values
  * vary (seconds to minutes); one second keeps tests quick.
  */
-export const GRAPH_DEFAULT_RETRY_AFTER_SECONDS = 1;
+const GRAPH_DEFAULT_RETRY_AFTER_SECONDS = 1;
 
 /**
  * How the core's hooks word auth failures, injected faults and quota for Graph routes. Graph sends Retry-After
