@@ -8,7 +8,7 @@ import {
   type SyncPosition,
 } from '@crm-sync/core';
 import { syncStates, type SliceConnection } from '@crm-sync/sync-states';
-import { backoffDelayMs, decideFailure } from '../policy/errorPolicy';
+import { backoffDelayMs, decideFailure, rateLimitDelayMs } from '../policy/errorPolicy';
 import { mergePages } from '../records/mergePages';
 import { writePage, type PageCounts } from '../records/writePage';
 import { finishRound } from './roundEnd';
@@ -277,9 +277,12 @@ export class SliceRun {
         this.position = { mode: 'full', cursor: null, continuation: null };
         this.restartedFull = true;
         return 'retry';
-      case 'wait':
-        await syncStates.recordRateLimited(db, id, resource, new Date(now.getTime() + decision.retryAfterMs));
-        return { kind: 'rate_limited', retryAfterMs: decision.retryAfterMs, counts };
+      case 'wait': {
+        const random = this.deps.random ?? Math.random;
+        const delay = (streak: number) => rateLimitDelayMs(decision, streak, random);
+        const retryAt = await syncStates.recordRateLimited(db, id, resource, now, delay);
+        return { kind: 'rate_limited', retryAfterMs: retryAt.getTime() - now.getTime(), counts };
+      }
       case 'back_off': {
         const delay = (failures: number) =>
           backoffDelayMs(
