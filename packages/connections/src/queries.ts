@@ -47,11 +47,11 @@ export interface SyncStateView {
 /** What the last completeness audit found and did (packages/sync-engine/README.md "Completeness audit"). */
 export interface AuditView {
   at: string;
-  /** Items the provider had that the table lacked; a full round brings them (`fullRoundWanted` until it starts). */
+  /** Items the provider had that the table lacked: stored by the audit, or by the full round it asked for (`fullRoundWanted`). */
   missing: number;
   /** Rows the provider no longer had. */
   ghosts: number;
-  /** Ghost rows the audit marked deleted. */
+  /** Ghost rows the audit marked deleted plus missing items it stored itself. */
   repaired: number;
   fullRoundWanted: boolean;
 }

@@ -53,6 +53,7 @@ export type {
   RecordsByTable,
 } from './records';
 export type {
+  FetchedItems,
   IdListRequest,
   IdPage,
   ListedWindow,

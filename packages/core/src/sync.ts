@@ -71,6 +71,18 @@ export interface ResourceSyncer<T extends CrmTableName = CrmTableName> {
    * listing the provider offers, a page at a time. Stateless like `fetchPage`: the continuation is all it resumes from.
    */
   listIds?(request: IdListRequest): Promise<IdPage>;
+  /**
+   * The given items as they are now (one provider call per id); an id the provider no longer has comes back in
+   * `deletes`. Offered where it is much cheaper than a full round (Gmail's full round gets every message); the audit
+   * then stores what the table lacks directly instead of asking for a full round.
+   */
+  fetchByIds?(request: { accessToken: string; ids: readonly string[] }): Promise<FetchedItems<T>>;
+}
+
+/** Items fetched by id: their records, and the ids the provider no longer has. */
+export interface FetchedItems<T extends CrmTableName = CrmTableName> {
+  upserts: RecordsByTable[T][];
+  deletes: string[];
 }
 
 /** One page of an id pass; `continuation` is null on the first page. */

@@ -1,4 +1,4 @@
-import { lastAudit, recordAudit } from './audits';
+import { claimDueAudits, lockPosition, recordAudit, scheduleAudits } from './audits';
 import { createForConnection, disableConnection } from './connections';
 import { claimDue, scheduleClaimed, triggerNow } from './due';
 import { disable, recordCursorReset, recordRateLimited, recordTransient } from './failures';
@@ -30,6 +30,8 @@ export const syncStates = {
   recordCursorReset,
   disable,
   // the completeness audit
+  claimDueAudits,
+  scheduleAudits,
+  lockPosition,
   recordAudit,
-  lastAudit,
 } as const;

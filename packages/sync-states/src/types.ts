@@ -31,7 +31,7 @@ export interface AuditRecord {
   missing: number;
   /** Live rows inside the listed window that the provider did not list. */
   ghosts: number;
-  /** Ghost rows the audit marked deleted. */
+  /** Ghost rows the audit marked deleted plus missing items it stored itself. */
   repaired: number;
 }
 

@@ -32,6 +32,7 @@ export const SyncStateEntity = new EntitySchema<SyncStateRow>({
     },
     fullRoundAt: { name: 'full_round_at', type: 'timestamptz', nullable: true },
     roundPages: { name: 'round_pages', type: 'integer', default: 0 },
+    auditDueAt: { name: 'audit_due_at', type: 'timestamptz', nullable: true },
     auditAt: { name: 'audit_at', type: 'timestamptz', nullable: true },
     auditMissing: { name: 'audit_missing', type: 'integer', nullable: true },
     auditGhosts: { name: 'audit_ghosts', type: 'integer', nullable: true },

@@ -157,10 +157,27 @@ describe('migrations', () => {
           WHERE table_name = 'sync_states' AND (column_name LIKE 'audit_%' OR column_name = 'full_round_wanted')
           ORDER BY 1`,
       );
-    const added = ['audit_at', 'audit_ghosts', 'audit_missing', 'audit_repaired', 'full_round_wanted'];
+    const added = [
+      'audit_at',
+      'audit_due_at',
+      'audit_ghosts',
+      'audit_missing',
+      'audit_repaired',
+      'full_round_wanted',
+    ];
     expect((await auditColumns()).map((r) => r.name)).toEqual(added);
+<<<<<<< HEAD
     await downThrough('CompletenessAudit1765000000002');
+=======
+    const idx = await indexes();
+    expect(idx.sync_states_audit_due_idx).toMatch(/\(audit_due_at\) WHERE enabled$/);
+    expect(idx.sync_states_first_audit_idx).toMatch(
+      /\(full_round_at\) WHERE \(enabled AND \(audit_due_at IS NULL\)\)$/,
+    );
+    await db.dataSource.undoLastMigration();
+>>>>>>> audit
     expect(await auditColumns()).toEqual([]);
+    expect((await indexes()).sync_states_audit_due_idx).toBeUndefined();
     expect(await tables()).toEqual(TABLES);
     await db.dataSource.runMigrations();
     expect((await auditColumns()).map((r) => r.name)).toEqual(added);

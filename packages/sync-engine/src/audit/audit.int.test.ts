@@ -1,6 +1,6 @@
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import type { ProviderAdapter, Resource } from '@crm-sync/core';
-import { syncStates } from '@crm-sync/sync-states';
+import { lastAudit } from '@crm-sync/sync-states/testing';
 import {
   callsTo,
   connectSandboxAccount,
@@ -63,6 +63,8 @@ async function dropRows(c: SyncCase, connectionId: string, ids: string[]) {
 }
 
 const sorted = (ids: Iterable<string>) => [...ids].sort();
+const fetchesById = (c: SyncCase) =>
+  h.deps.adapters.get(c.provider)?.sync?.[c.resource]?.fetchByIds !== undefined;
 
 describe.each(SYNC_CASES.map((c) => [`${c.provider} ${c.resource}`, c] as const))('%s', (name, c) => {
   it('finds missing and ghost rows, repairs them, and the table ends equal to the sandbox', async () => {
@@ -79,29 +81,34 @@ describe.each(SYNC_CASES.map((c) => [`${c.provider} ${c.resource}`, c] as const)
 
     await dropRows(c, connectionId, synced.slice(0, 2));
     await plantGhost(c, connectionId, 'ghost-1');
-    // Deleted at the provider with no round run since: only the listing can tell.
+    // Deleted at the provider with no round run since (for HubSpot a permanent delete, which no cursor ever shows):
+    // only the listing can tell.
     const dropped = new Set(synced.slice(0, 2));
     const wire = c.wireId ?? ((id: string) => id);
     const kept = sandboxSnapshotStored(c, account.id).find((id) => !dropped.has(wire(id)));
-    deleteAtProvider(h, c, account.id, kept!);
+    h.sandbox.control.deleteItem(c.provider, account.id, c.sandboxResource, kept!);
 
     const outcome = await runAudit(deps, { connectionId, resource: c.resource, maxCalls: 50 });
+    // A syncer that fetches by id stores the missing items itself; the others leave them to a full round.
+    const direct = fetchesById(c);
+    const repaired = direct ? 4 : 2;
     expect(outcome).toMatchObject({
       kind: 'audited',
-      counts: { listed: 29, missing: 2, ghosts: 2, repaired: 2 },
+      counts: { listed: 29, missing: 2, ghosts: 2, repaired },
     });
-    const recorded = await syncStates.lastAudit(h.db.dataSource, connectionId, c.resource);
-    expect(recorded).toMatchObject({ missing: 2, ghosts: 2, repaired: 2, fullRoundWanted: true });
+    const recorded = await lastAudit(h.db.dataSource, connectionId, c.resource);
+    expect(recorded).toMatchObject({ missing: 2, ghosts: 2, repaired, fullRoundWanted: !direct });
+    expect((await tableSnapshot(h, c, connectionId)).size).toBe(direct ? 29 : 27);
 
     // The full round the audit asked for stores what was missing through the normal sync path.
-    expect(await syncUntilCaughtUp(deps, connectionId, c.resource)).toBe('full');
+    expect(await syncUntilCaughtUp(deps, connectionId, c.resource)).toBe(direct ? 'incremental' : 'full');
     const table = await tableSnapshot(h, c, connectionId);
     expect(sorted(table.keys())).toEqual(sorted(sandboxSnapshot(h, c, account.id).keys()));
     expect(table.size).toBe(29);
 
     const again = await runAudit(deps, { connectionId, resource: c.resource, maxCalls: 50 });
     expect(again).toMatchObject({ kind: 'audited', counts: { missing: 0, ghosts: 0, repaired: 0 } });
-    expect(await syncStates.lastAudit(h.db.dataSource, connectionId, c.resource)).toMatchObject({
+    expect(await lastAudit(h.db.dataSource, connectionId, c.resource)).toMatchObject({
       fullRoundWanted: false,
     });
     expect(await syncUntilCaughtUp(deps, connectionId, c.resource)).toBe('incremental');
@@ -190,7 +197,7 @@ it('respects its call budget: past it, the run stops and changes nothing', async
   expect(capped).toEqual({ kind: 'over_budget', calls: 2 });
   expect(callsTo(h, 'crm.objects.list', account.id) - before).toBe(2);
   expect((await tableSnapshot(h, hubspotContacts, connectionId)).has('ghost-budget')).toBe(true);
-  expect(await syncStates.lastAudit(h.db.dataSource, connectionId, 'contacts')).toBeNull();
+  expect(await lastAudit(h.db.dataSource, connectionId, 'contacts')).toBeNull();
   // A shared budget of 2 calls a window: the third call waits for the next window.
   const sleeps: number[] = [];
   let clock = 0;
@@ -210,10 +217,94 @@ it('respects its call budget: past it, the run stops and changes nothing', async
     connectionId,
     resource: 'contacts',
     maxCalls: 3,
-    throttle: () => budget.take('hubspot'),
+    throttle: (provider) => budget.take(provider),
   });
   expect(paced).toMatchObject({ kind: 'audited', counts: { calls: 3, listed: 250, ghosts: 1, repaired: 1 } });
   expect(sleeps).toEqual([60_000]);
   expect(callsTo(h, 'crm.objects.list', account.id) - before).toBe(5);
   expect((await tableSnapshot(h, hubspotContacts, connectionId)).has('ghost-budget')).toBe(false);
+});
+
+it('items fetched by id are left to a full round when a sync page committed meanwhile', async () => {
+  const gmail = SYNC_CASES.find((c) => c.provider === 'google' && c.resource === 'mail')!;
+  const deps = engineDeps(h);
+  const { connectionId, account } = await connectSandboxAccount(h, {
+    provider: 'google',
+    email: 'audit-fetch-race@example.com',
+    sizes: { messages: 30 },
+    resources: ['mail'],
+  });
+  await syncUntilCaughtUp(deps, connectionId, 'mail');
+  const [dropped] = [...(await tableSnapshot(h, gmail, connectionId)).keys()];
+  await dropRows(gmail, connectionId, [dropped!]);
+  const adapters = new Map(deps.adapters);
+  const adapter = adapters.get('google')!;
+  const syncer = adapter.sync!.mail!;
+  const fetchByIds = syncer.fetchByIds!.bind(syncer);
+  adapters.set('google', {
+    ...adapter,
+    sync: {
+      ...adapter.sync,
+      mail: {
+        ...syncer,
+        fetchPage: syncer.fetchPage.bind(syncer),
+        listIds: syncer.listIds!.bind(syncer),
+        fetchByIds: async (request) => {
+          const items = await fetchByIds(request);
+          // A new message moves the history id, so the round this sync runs commits a new position.
+          h.sandbox.control.addItem('google', account.id, 'messages', { subject: 'meanwhile' });
+          await syncUntilCaughtUp(deps, connectionId, 'mail');
+          return items;
+        },
+      },
+    },
+  });
+  const outcome = await runAudit({ ...deps, adapters }, { connectionId, resource: 'mail', maxCalls: 50 });
+  expect(outcome).toMatchObject({ kind: 'audited', counts: { missing: 1, repaired: 0 } });
+  expect(await lastAudit(h.db.dataSource, connectionId, 'mail')).toMatchObject({
+    fullRoundWanted: true,
+  });
+  expect((await tableSnapshot(h, gmail, connectionId)).has(dropped!)).toBe(false);
+  expect(await syncUntilCaughtUp(deps, connectionId, 'mail')).toBe('full');
+  const table = await tableSnapshot(h, gmail, connectionId);
+  expect(sorted(table.keys())).toEqual(sorted(sandboxSnapshot(h, gmail, account.id).keys()));
+});
+
+it('a ghost the provider still returns by id (a listing that stepped over it) is kept', async () => {
+  const gmail = SYNC_CASES.find((c) => c.provider === 'google' && c.resource === 'mail')!;
+  const deps = engineDeps(h);
+  const { connectionId } = await connectSandboxAccount(h, {
+    provider: 'google',
+    email: 'audit-stepped-over@example.com',
+    sizes: { messages: 30 },
+    resources: ['mail'],
+  });
+  await syncUntilCaughtUp(deps, connectionId, 'mail');
+  const adapters = new Map(deps.adapters);
+  const adapter = adapters.get('google')!;
+  const syncer = adapter.sync!.mail!;
+  const listIds = syncer.listIds!.bind(syncer);
+  let skipped = '';
+  adapters.set('google', {
+    ...adapter,
+    sync: {
+      ...adapter.sync,
+      mail: {
+        ...syncer,
+        fetchPage: syncer.fetchPage.bind(syncer),
+        fetchByIds: syncer.fetchByIds!.bind(syncer),
+        listIds: async (request) => {
+          const page = await listIds(request);
+          skipped = page.ids[0]!;
+          return { ...page, ids: page.ids.slice(1) };
+        },
+      },
+    },
+  });
+  const outcome = await runAudit({ ...deps, adapters }, { connectionId, resource: 'mail', maxCalls: 50 });
+  expect(outcome).toMatchObject({
+    kind: 'audited',
+    counts: { listed: 29, missing: 0, ghosts: 0, repaired: 0 },
+  });
+  expect((await tableSnapshot(h, gmail, connectionId)).has(skipped)).toBe(true);
 });

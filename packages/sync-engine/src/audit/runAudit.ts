@@ -6,17 +6,17 @@ import {
   type ResourceSyncer,
   type SyncContinuation,
 } from '@crm-sync/core';
-import { markGhostsDeleted } from '@crm-sync/db';
 import { syncStates, type SliceConnection } from '@crm-sync/sync-states';
 import type { SyncEngineDeps } from '../types';
 import { compareIds } from './compareIds';
+import { fetchDifference, repair } from './repair';
 import type { AuditOutcome, AuditRequest } from './types';
 
 /**
  * The completeness audit of one resource (packages/sync-engine/README.md "Completeness audit"): lists the provider's
- * ids with the syncer's id pass, compares them with the table's rows for the window the pass listed, marks the
- * ghosts deleted and, when the table lacks items, asks for a full round, which lists and stores them through the
- * normal sync path. One transaction repairs and records; a run that ends early (budget, failure) changes nothing.
+ * ids with the syncer's id pass, compares them with the table's rows for the window the pass listed, and repairs in
+ * one transaction (`repair.ts`): ghosts marked deleted, missing items stored (fetched by id where the syncer can) or
+ * left to the full round it asks for, the counts recorded. A run that ends early (budget, failure) changes nothing.
  */
 export async function runAudit(deps: SyncEngineDeps, request: AuditRequest): Promise<AuditOutcome> {
   const loaded = await syncStates.loadSlice(deps.db, request.connectionId, request.resource);
@@ -36,25 +36,11 @@ export async function runAudit(deps: SyncEngineDeps, request: AuditRequest): Pro
   if (listing.kind !== 'listed') return listing;
   const { ids, window, calls } = listing;
   const { table, objectType } = syncer;
-  return deps.db.transaction(async (manager) => {
-    const comparison = { table, objectType, connectionId: connection.id, resource: request.resource };
-    const diff = await compareIds(manager, { ...comparison, listed: ids, window, since });
-    const repaired = await markGhostsDeleted(manager, table, {
-      connectionId: connection.id,
-      ...(objectType !== undefined && { objectType }),
-      externalIds: diff.ghosts,
-      writtenBefore: since,
-    });
-    const counts = {
-      calls,
-      listed: ids.length,
-      missing: diff.missing.length,
-      ghosts: diff.ghosts.length,
-      repaired,
-    };
-    await syncStates.recordAudit(manager, { ...comparison, at: since, ...counts });
-    return { kind: 'audited', counts };
-  });
+  const comparison = { table, objectType, connectionId: connection.id, resource: request.resource };
+  const diff = await compareIds(deps.db, { ...comparison, listed: ids, window, since });
+  const findings = { request, connection, adapter, syncer, diff, since, listed: ids.length, calls };
+  const counts = await repair(deps, findings, await fetchDifference(deps, findings));
+  return { kind: 'audited', counts };
 }
 
 type Listing =
@@ -82,7 +68,7 @@ async function listAll(
   let refused: string | undefined;
   for (;;) {
     if (calls >= request.maxCalls) return { kind: 'over_budget', calls };
-    await request.throttle?.();
+    await request.throttle?.(connection.provider);
     calls += 1;
     let accessToken: string | undefined;
     let page: IdPage;

@@ -1,4 +1,4 @@
-import type { ProviderErrorClass, Resource } from '@crm-sync/core';
+import type { Provider, ProviderErrorClass, Resource } from '@crm-sync/core';
 import type { SkipReason } from '../types';
 
 export interface AuditRequest {
@@ -13,10 +13,10 @@ export interface AuditRequest {
    * Awaited before each provider call: waits until the provider's shared audit budget allows one more
    * (`AuditCallBudget`), so audits never take the quota syncs need. Absent: no budget but `maxCalls`.
    */
-  throttle?: () => Promise<void>;
+  throttle?: (provider: Provider) => Promise<void>;
 }
 
-/** What the audit found and did: `missing` come back with the full round it asked for, `repaired` ghosts are gone. */
+/** What the audit found and did; `repaired`: ghosts marked deleted plus missing items it stored itself. */
 export interface AuditCounts {
   calls: number;
   listed: number;

@@ -11,6 +11,7 @@ import { syncStates, type SliceConnection } from '@crm-sync/sync-states';
 import { backoffDelayMs, decideFailure, rateLimitDelayMs } from '../policy/errorPolicy';
 import { mergePages } from '../records/mergePages';
 import { writePage, type PageCounts } from '../records/writePage';
+import { samePosition } from './position';
 import { finishRound } from './roundEnd';
 import {
   NO_COUNTS,
@@ -318,12 +319,4 @@ export class SliceRun {
 
 function settledGroup(group: Group & { failure: NonNullable<Group['failure']> }): Prefetched {
   return { position: group.failure.position, group: Promise.resolve(group), stop: () => undefined };
-}
-
-function samePosition(a: SyncPosition, b: SyncPosition): boolean {
-  return (
-    a.mode === b.mode &&
-    a.cursor === b.cursor &&
-    JSON.stringify(a.continuation) === JSON.stringify(b.continuation)
-  );
 }

@@ -34,6 +34,11 @@ export function createMailSyncer(api: GoogleApiOptions, options: MailSyncOptions
     table: 'emails',
     fetchPage: (request) =>
       guarded('google', 'mail sync', classifyGoogleError, () => mailPage(request, api, options)),
+    // One messages.get per id, as the rounds get them (a message now in Spam or Trash, or gone, is a deletion).
+    fetchByIds: ({ accessToken, ids }) =>
+      guarded('google', 'mail get', classifyGoogleError, () =>
+        fetchMessages(googleApisFor(accessToken, api).gmail, ids, options.concurrency),
+      ),
     // The full round's listing (same `after:` window, Spam and Trash left out as there) without the gets.
     listIds: googleIdPass(
       {
