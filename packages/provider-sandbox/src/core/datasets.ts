@@ -135,7 +135,8 @@ export function createDataset<T>(
       const item = {
         ...current,
         data: generator.apply(current.data, fields, account, clock.now()),
-        seq: record('update', id),
+        // The log names items by their stored id whatever form of id the caller used.
+        seq: record('update', current.id),
       };
       overlay.set(current.ordinal, item);
       return item;
@@ -145,7 +146,7 @@ export function createDataset<T>(
       if (!current) return false;
       overlay.set(current.ordinal, null);
       deleted += 1;
-      deletions.push({ seq: record('delete', id), kind: 'delete', id });
+      deletions.push({ seq: record('delete', current.id), kind: 'delete', id: current.id });
       return true;
     },
     changesSince(sinceSeq): ChangesResult {

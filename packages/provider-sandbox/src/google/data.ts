@@ -62,46 +62,6 @@ export const str = (fields: Record<string, unknown>, key: string, fallback: stri
 export const num = (fields: Record<string, unknown>, key: string, fallback: number) =>
   typeof fields[key] === 'number' ? (fields[key] as number) : fallback;
 
-export interface CalendarEventData {
-  summary: string;
-  description: string;
-  start: number;
-  end: number;
-  created: number;
-  updated: number;
-  attendees: string[];
-}
-
-export const calendarEvents: ResourceGenerator<CalendarEventData> = {
-  provider: 'google',
-  resource: 'events',
-  ...hexIds(22),
-  make(account, ordinal, size) {
-    const created = itemTime(account, ordinal, size, 3_600_000);
-    // Events sit between a month before and a month after account creation.
-    const start = account.createdAt + ((mix(account.seed, ordinal + 11) % 1440) - 720) * 3_600_000;
-    const other = person(account.seed, ordinal + 100_000);
-    return {
-      summary: `${pick(TOPICS, mix(account.seed, ordinal + 3))} with ${other.first}`,
-      description: `Agenda item ${ordinal}`,
-      start,
-      end: start + (1 + (mix(account.seed, ordinal + 5) % 4)) * 1_800_000,
-      created,
-      updated: created,
-      attendees: [account.email, other.email],
-    };
-  },
-  apply: (item, fields, _account, now) => ({
-    ...item,
-    summary: str(fields, 'summary', item.summary),
-    description: str(fields, 'description', item.description),
-    start: num(fields, 'start', item.start),
-    end: num(fields, 'end', item.end),
-    attendees: Array.isArray(fields.attendees) ? fields.attendees.map(String) : item.attendees,
-    updated: now,
-  }),
-};
-
 export interface ContactData {
   givenName: string;
   familyName: string;

@@ -1,7 +1,8 @@
 import { type ProviderModule, type ResourceGenerator } from '../core/types';
 import { registerCalendarEvents } from './calendar/events';
 import { registerCalendarList } from './calendar/calendarList';
-import { calendarEvents, peopleContacts } from './data';
+import { calendarEvents } from './calendar/generate';
+import { peopleContacts } from './data';
 import { gmailMessages } from './gmail/generate';
 import { googleErrors } from './errors';
 import { registerGmailHistory } from './gmail/history';
@@ -32,5 +33,6 @@ export const googleModule: ProviderModule = {
   },
 };
 
-export { calendarEvents, peopleContacts } from './data';
+export { calendarEvents, calendarWireId } from './calendar/generate';
+export { peopleContacts } from './data';
 export { gmailMessages } from './gmail/generate';
