@@ -2,7 +2,7 @@ import { type calendar_v3, type gmail_v1, type people_v1 } from 'googleapis';
 import { createAccountStore } from '../core/accounts';
 import { calendarListEntry, renderCancelled, renderEvent } from './calendar/render';
 import { calendarEvents } from './calendar/generate';
-import { peopleContacts } from './data';
+import { peopleContacts } from './people/generate';
 import { gmailMessages } from './gmail/generate';
 import { renderMessage } from './gmail/render';
 import { PERSON_FIELDS, renderDeleted, renderPerson } from './people/render';

@@ -2,7 +2,7 @@ import { type ProviderModule, type ResourceGenerator } from '../core/types';
 import { registerCalendarEvents } from './calendar/events';
 import { registerCalendarList } from './calendar/calendarList';
 import { calendarEvents } from './calendar/generate';
-import { peopleContacts } from './data';
+import { peopleContacts } from './people/generate';
 import { gmailMessages } from './gmail/generate';
 import { googleErrors } from './errors';
 import { registerGmailHistory } from './gmail/history';
@@ -34,5 +34,5 @@ export const googleModule: ProviderModule = {
 };
 
 export { calendarEvents, calendarWireId } from './calendar/generate';
-export { peopleContacts } from './data';
+export { peopleContacts } from './people/generate';
 export { gmailMessages } from './gmail/generate';
