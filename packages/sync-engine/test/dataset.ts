@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ConnectionsHarness } from '@crm-sync/connections/testing';
 import type { CrmTableName, Provider, Resource } from '@crm-sync/core';
-import { GRAPH_MAIL_FOLDER_IDS } from '@crm-sync/provider-sandbox';
+import { type Account, calendarWireId, GRAPH_MAIL_FOLDER_IDS } from '@crm-sync/provider-sandbox';
 
 /**
  * How one (provider, resource) lands in the CRM tables, for oracles that compare the sandbox with the table:
@@ -21,7 +21,7 @@ export interface SyncCase {
   /** Control-API fields that change the checked field to `value`. */
   edit: (value: string) => Record<string, unknown>;
   /** The id the provider sends for a stored sandbox id, when they differ. */
-  wireId?: (storedId: string) => string;
+  wireId?: (storedId: string, account: Account) => string;
   /** Whether a stored item is live at the provider (HubSpot keeps archived objects); default: all are. */
   live?: (data: Record<string, unknown>) => boolean;
   /** False when the provider's cursor is a watermark the sandbox cannot expire (HubSpot last-modified). */
@@ -100,6 +100,9 @@ export const SYNC_CASES: SyncCase[] = [
     field: key('summary'),
     column: 'title',
     edit: (v) => ({ summary: v }),
+    // Occurrences of a series come as instances (`<series id>_<start>`); a cancelled occurrence is not an event.
+    wireId: (id, account) => calendarWireId(account, id),
+    live: (data) => data.cancelled !== true,
   },
   {
     provider: 'google',
@@ -155,8 +158,10 @@ export function sandboxSnapshot(
   c: SyncCase,
   accountId: string,
 ): Map<string, string | null> {
+  const account = h.sandbox.context.accounts.get(c.provider, accountId);
+  if (!account) throw new Error(`no sandbox ${c.provider} account ${accountId}`);
   const wire = c.wireId ?? ((id: string) => id);
-  return new Map([...sandboxItems(h, c, accountId)].map(([id, value]) => [wire(id), value]));
+  return new Map([...sandboxItems(h, c, accountId)].map(([id, value]) => [wire(id, account), value]));
 }
 
 /**

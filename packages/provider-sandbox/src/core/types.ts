@@ -252,6 +252,8 @@ export interface Dataset<T> {
   wasDeleted(id: string): boolean;
   /** Every deleted item with the sequence of its deletion, oldest first (for `showDeleted`). */
   deleted(): Change[];
+  /** A deleted item as it was when deleted (its last name, for deletions reported under it). */
+  lastSeen(id: string): StoredItem<T> | undefined;
   page(request: PageRequest<T>): Page<T>;
   add(fields?: Record<string, unknown>): StoredItem<T>;
   update(id: string, fields: Record<string, unknown>): StoredItem<T> | undefined;

@@ -1,7 +1,8 @@
 import { type calendar_v3, type gmail_v1, type people_v1 } from 'googleapis';
 import { createAccountStore } from '../core/accounts';
 import { calendarListEntry, renderCancelled, renderEvent } from './calendar/render';
-import { calendarEvents, peopleContacts } from './data';
+import { calendarEvents } from './calendar/generate';
+import { peopleContacts } from './people/generate';
 import { gmailMessages } from './gmail/generate';
 import { renderMessage } from './gmail/render';
 import { PERSON_FIELDS, renderDeleted, renderPerson } from './people/render';
@@ -32,7 +33,7 @@ test('Gmail messages in every format are gmail_v1.Schema$Message', () => {
 test('Calendar events, cancellations and list entries match calendar_v3 types', () => {
   const item = stored(calendarEvents.make(account, 0, 10), calendarEvents.idFor(account, 0));
   const event: calendar_v3.Schema$Event = renderEvent(account, item);
-  const cancelled: calendar_v3.Schema$Event = renderCancelled(item.id, 1235);
+  const cancelled: calendar_v3.Schema$Event = renderCancelled(account, item.id, 1235);
   const entry: calendar_v3.Schema$CalendarListEntry = calendarListEntry(account);
   expect(Date.parse(event.end?.dateTime as string)).toBeGreaterThan(
     Date.parse(event.start?.dateTime as string),

@@ -1,7 +1,8 @@
 import { type ProviderModule, type ResourceGenerator } from '../core/types';
 import { registerCalendarEvents } from './calendar/events';
 import { registerCalendarList } from './calendar/calendarList';
-import { calendarEvents, peopleContacts } from './data';
+import { calendarEvents } from './calendar/generate';
+import { peopleContacts } from './people/generate';
 import { gmailMessages } from './gmail/generate';
 import { googleErrors } from './errors';
 import { installPartialResponses } from './fields/install';
@@ -34,5 +35,6 @@ export const googleModule: ProviderModule = {
   },
 };
 
-export { calendarEvents, peopleContacts } from './data';
+export { calendarEvents, calendarWireId } from './calendar/generate';
+export { peopleContacts } from './people/generate';
 export { gmailMessages } from './gmail/generate';

@@ -3,7 +3,7 @@ import { type GmailFile, type GmailMessageData } from './generate';
 
 // A message's MIME structure (RFC 2045/2046): multipart/mixed for attachments around multipart/related for an inline
 // image around multipart/alternative for text plus HTML, each level only when needed. Gmail's `payload` and `raw`
-// are two renderings of it (docs/providers/google.md#gmail-messages).
+// are two renderings of it (docs/providers/google.md#gmail-mime).
 
 export interface Header {
   name: string;
