@@ -65,6 +65,8 @@ export interface SyncStateRow {
   itemsDone: number;
   counters: Record<string, number>;
   consecutiveFailures: number;
+  /** Throttled attempts in a row with no delay named by the provider; reset by a committed page. */
+  rateLimitStreak: number;
   lastError: string | null;
   lastErrorAt: Date | null;
   lastSuccessAt: Date | null;

@@ -34,7 +34,7 @@ describe.each(SYNC_CASES.map((c) => [`${c.provider} ${c.resource}`, c] as const)
           const run = { h, c, connectionId, accountId: sandboxAccount.id };
           for (const step of steps) await apply(run, step);
           await quiesce(run);
-          expect(await divergence(run)).toEqual({ missing: [], ghosts: [], changed: [] });
+          expect(await divergence(run)).toEqual({ missing: [], ghosts: [], changed: [], stale: [] });
         }),
         {
           numRuns: RUNS,

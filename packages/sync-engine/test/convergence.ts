@@ -5,20 +5,31 @@ import { runSlice } from '../src/slice/runSlice';
 import type { SliceOutcome } from '../src/types';
 import { deleteAtProvider, sandboxIds, sandboxSnapshot, tableSnapshot, type SyncCase } from './dataset';
 import { engineDeps } from './engine';
+import { referenceHashes } from './reference';
 
 /**
  * The model-based convergence check of issue 16: random interleavings of provider-side changes, cursor expiries,
- * rate-limit and server faults, sync slices (each a single page, so rounds span many slices with changes in
- * between) and completeness audits (between any two pages of a round), then quiescence; the CRM table must then
- * equal the provider's state exactly.
+ * rate-limit and server faults, completeness audits (between any two pages of a round), and sync slices (a single page, so rounds span many slices with changes in between,
+ * or a longer budget, so pages are gathered into groups and fetched ahead while a group commits, and a flaky
+ * provider fails some of them midway), then quiescence; the CRM table must then equal the provider's state exactly:
+ * the same ids, the checked field as the model wrote it, and every row's content hash equal to what a fresh full
+ * round reads (reference.ts). Moves file items elsewhere (folders, labels), some out of the CRM's view and back;
+ * restores bring a deleted id back. A worker killed mid-slice leaves what a shorter slice leaves, since each group
+ * commits with its position in one transaction: the 1 ms and 200 ms budgets cut rounds at every commit. Two slices
+ * of one resource at once (a stalled job run again by another worker while the first still runs) is `race`.
+ * Real SIGKILLs of worker processes are apps/worker's crash test.
  */
 export type Step =
   | { kind: 'add'; count: number; value: string }
   | { kind: 'edit'; pick: number; value: string }
   | { kind: 'delete'; pick: number }
+  | { kind: 'move'; pick: number; to: number }
+  | { kind: 'restore'; pick: number }
   | { kind: 'expire' }
   | { kind: 'fault'; status: 429 | 500 | 503; next: number }
-  | { kind: 'slices'; count: number }
+  | { kind: 'flaky'; rate: number; seed: number }
+  | { kind: 'slices'; count: number; budgetMs: number }
+  | { kind: 'race'; budgetMs: number }
   | { kind: 'audit' };
 
 /**
@@ -55,6 +66,11 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('edit' as const), pick: fc.nat(), value }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('move' as const), pick: fc.nat(), to: fc.nat() }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('restore' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const) }) },
   {
     weight: 1,
@@ -65,8 +81,25 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('flaky' as const),
+      rate: fc.constantFrom(0.2, 0.5),
+      seed: fc.nat(),
+    }),
+  },
+  {
     weight: 4,
-    arbitrary: fc.record({ kind: fc.constant('slices' as const), count: fc.integer({ min: 1, max: 4 }) }),
+    arbitrary: fc.record({
+      kind: fc.constant('slices' as const),
+      count: fc.integer({ min: 1, max: 4 }),
+      // 1 ms: one page per slice. 200 ms: whole groups, with the next group fetched while one commits.
+      budgetMs: fc.constantFrom(1, 1, 200),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('race' as const), budgetMs: fc.constantFrom(1, 200) }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('audit' as const) }) },
 );
@@ -78,19 +111,21 @@ export interface ConvergenceRun {
   accountId: string;
 }
 
-/** One slice of at most one page: the budget is spent by the first page. */
-function slice(run: ConvergenceRun): Promise<SliceOutcome> {
+/** One slice; with a budget of 1 ms, of one page or group: the budget is spent by the first commit. */
+function slice(run: ConvergenceRun, budgetMs = 1): Promise<SliceOutcome> {
   return runSlice(engineDeps(run.h, { backoffBaseMs: 1, backoffMaxMs: 1 }), {
     connectionId: run.connectionId,
     resource: run.c.resource,
-    budgetMs: 1,
+    budgetMs,
   });
 }
 
 export async function apply(run: ConvergenceRun, step: Step): Promise<void> {
   const { h, c, accountId } = run;
   const control = h.sandbox.control;
-  const ids = () => sandboxIds(h, c, accountId);
+  const ids = (which?: 'hidden' | 'all') => sandboxIds(h, c, accountId, which);
+  const update = (id: string, fields: Record<string, unknown>) =>
+    control.updateItem(c.provider, accountId, c.sandboxResource, id, fields);
   switch (step.kind) {
     case 'add':
       for (let i = 0; i < step.count; i += 1)
@@ -113,6 +148,16 @@ export async function apply(run: ConvergenceRun, step: Step): Promise<void> {
       if (live.length > 0) deleteAtProvider(h, c, accountId, live[step.pick % live.length]!);
       return;
     }
+    case 'move': {
+      const all = ids('all');
+      if (c.moves && all.length > 0) update(all[step.pick % all.length]!, c.moves[step.to % c.moves.length]!);
+      return;
+    }
+    case 'restore': {
+      const hidden = ids('hidden');
+      if (c.restoreFields && hidden.length > 0) update(hidden[step.pick % hidden.length]!, c.restoreFields);
+      return;
+    }
     case 'expire':
       control.expireCursors(c.provider, accountId);
       return;
@@ -120,12 +165,30 @@ export async function apply(run: ConvergenceRun, step: Step): Promise<void> {
       control.addFault({
         provider: c.provider,
         accountId,
-        action: { kind: 'status', status: step.status, retryAfterSeconds: 0 },
+        // Retry-After only where a provider sends one (a 429); a 5xx is backed off by the engine.
+        action: {
+          kind: 'status',
+          status: step.status,
+          ...(step.status === 429 ? { retryAfterSeconds: 0 } : {}),
+        },
         next: step.next,
       });
       return;
+    case 'flaky':
+      // Until quiescence: fails requests at random, so some fail in the middle of a group or a fetch ahead.
+      control.addFault({
+        provider: c.provider,
+        accountId,
+        action: { kind: 'status', status: 503 },
+        rate: step.rate,
+        seed: step.seed,
+      });
+      return;
     case 'slices':
-      for (let i = 0; i < step.count; i += 1) await slice(run);
+      for (let i = 0; i < step.count; i += 1) await slice(run, step.budgetMs);
+      return;
+    case 'race':
+      await Promise.all([slice(run, step.budgetMs), slice(run, step.budgetMs)]);
       return;
     case 'audit':
       // Whatever it finds or fails on (a fault), it must never leave the table further from the provider.
@@ -173,17 +236,27 @@ export interface ContentDifference {
   crm: string | null | undefined;
 }
 
-/** What differs between the provider and the table: missing ids, ghost ids and ids whose content differs. */
-export async function divergence(
-  run: ConvergenceRun,
-): Promise<{ missing: string[]; ghosts: string[]; changed: ContentDifference[] }> {
+export interface Divergence {
+  missing: string[];
+  ghosts: string[];
+  /** Ids whose checked field differs from the value the model wrote. */
+  changed: ContentDifference[];
+  /** Ids whose stored content hash differs from what a fresh full round reads (any mapped column). */
+  stale: string[];
+}
+
+/** What differs between the provider and the table. */
+export async function divergence(run: ConvergenceRun): Promise<Divergence> {
   const expected = sandboxSnapshot(run.h, run.c, run.accountId);
   const actual = await tableSnapshot(run.h, run.c, run.connectionId);
+  const reference = await referenceHashes(run);
+  const stored = await tableSnapshot(run.h, run.c, run.connectionId, 'content_hash');
   return {
     missing: [...expected.keys()].filter((id) => !actual.has(id)),
     ghosts: [...actual.keys()].filter((id) => !expected.has(id)),
     changed: [...expected]
       .filter(([id, v]) => actual.has(id) && normalised(actual.get(id)) !== normalised(v))
       .map(([id, v]) => ({ id, provider: v, crm: actual.get(id) })),
+    stale: [...reference].filter(([id, hash]) => stored.has(id) && stored.get(id) !== hash).map(([id]) => id),
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ConnectionsHarness } from '@crm-sync/connections/testing';
 import type { CrmTableName, Provider, Resource } from '@crm-sync/core';
+import { type Account, calendarWireId, GRAPH_MAIL_FOLDER_IDS } from '@crm-sync/provider-sandbox';
 
 /**
  * How one (provider, resource) lands in the CRM tables, for oracles that compare the sandbox with the table:
@@ -20,13 +21,20 @@ export interface SyncCase {
   /** Control-API fields that change the checked field to `value`. */
   edit: (value: string) => Record<string, unknown>;
   /** The id the provider sends for a stored sandbox id, when they differ. */
-  wireId?: (storedId: string) => string;
+  wireId?: (storedId: string, account: Account) => string;
   /** Whether a stored item is live at the provider (HubSpot keeps archived objects); default: all are. */
   live?: (data: Record<string, unknown>) => boolean;
   /** False when the provider's cursor is a watermark the sandbox cannot expire (HubSpot last-modified). */
   cursorsExpire?: boolean;
   /** The provider's ordinary deletion, as control-API fields when it is an update (HubSpot archives). */
   deleteFields?: Record<string, unknown>;
+  /**
+   * Control-API fields that file an item elsewhere (a folder, labels). Some places are outside the CRM's view
+   * (Trash, Junk: `live` says which), and a move back out brings the item back under the same id.
+   */
+  moves?: Record<string, unknown>[];
+  /** Control-API fields that bring a deleted item back under its id (HubSpot restores archived objects). */
+  restoreFields?: Record<string, unknown>;
 }
 
 // Graph syncers ask for immutable ids; the sandbox stores `AAMkAG…` and answers `AAkALg…`
@@ -54,8 +62,23 @@ function hubspotCase(objectType: 'contacts' | 'companies' | 'deals', property: s
     live: hubspotLive,
     cursorsExpire: false,
     deleteFields: { archived: true },
+    restoreFields: { archived: false },
   };
 }
+
+// Gmail: a full round leaves out Trash and Spam (`includeSpamTrash` off), and so does the CRM.
+const GMAIL_HIDDEN = ['TRASH', 'SPAM'];
+const GMAIL_MOVES = [
+  ['INBOX'],
+  ['INBOX', 'STARRED'],
+  ['SENT'],
+  ['TRASH'],
+  ['SPAM'],
+  ['CATEGORY_UPDATES'],
+].map((labelIds) => ({ labelIds }));
+// Graph: the mail syncer follows every folder but Deleted Items and Junk Email by default (MICROSOFT_DESCRIPTOR).
+const GRAPH_HIDDEN = [GRAPH_MAIL_FOLDER_IDS.deleteditems, GRAPH_MAIL_FOLDER_IDS.junkemail];
+const GRAPH_MOVES = Object.values(GRAPH_MAIL_FOLDER_IDS).map((parentFolderId) => ({ parentFolderId }));
 
 export const SYNC_CASES: SyncCase[] = [
   {
@@ -66,6 +89,8 @@ export const SYNC_CASES: SyncCase[] = [
     field: key('subject'),
     column: 'subject',
     edit: (v) => ({ subject: v }),
+    live: (data) => !(data.labelIds as string[]).some((l) => GMAIL_HIDDEN.includes(l)),
+    moves: GMAIL_MOVES,
   },
   {
     provider: 'google',
@@ -75,6 +100,9 @@ export const SYNC_CASES: SyncCase[] = [
     field: key('summary'),
     column: 'title',
     edit: (v) => ({ summary: v }),
+    // Occurrences of a series come as instances (`<series id>_<start>`); a cancelled occurrence is not an event.
+    wireId: (id, account) => calendarWireId(account, id),
+    live: (data) => data.cancelled !== true,
   },
   {
     provider: 'google',
@@ -96,6 +124,8 @@ export const SYNC_CASES: SyncCase[] = [
     column: 'subject',
     edit: (v) => ({ subject: v }),
     wireId: graphImmutableId,
+    live: (data) => !GRAPH_HIDDEN.includes(data.parentFolderId as string),
+    moves: GRAPH_MOVES,
   },
   {
     provider: 'microsoft',
@@ -128,16 +158,31 @@ export function sandboxSnapshot(
   c: SyncCase,
   accountId: string,
 ): Map<string, string | null> {
+  const account = h.sandbox.context.accounts.get(c.provider, accountId);
+  if (!account) throw new Error(`no sandbox ${c.provider} account ${accountId}`);
   const wire = c.wireId ?? ((id: string) => id);
-  return new Map([...sandboxItems(h, c, accountId)].map(([id, value]) => [wire(id), value]));
+  return new Map([...sandboxItems(h, c, accountId)].map(([id, value]) => [wire(id, account), value]));
 }
 
-/** Stored ids of the account's live items, in creation order: what the control API takes. */
-export function sandboxIds(h: ConnectionsHarness, c: SyncCase, accountId: string): string[] {
-  return [...sandboxItems(h, c, accountId).keys()];
+/**
+ * Stored ids of the account's items, in creation order: what the control API takes. Live ones by default; `hidden`
+ * for those the provider still keeps out of the CRM's view (archived, in Trash), which a restore or move brings back.
+ */
+export function sandboxIds(
+  h: ConnectionsHarness,
+  c: SyncCase,
+  accountId: string,
+  which: 'live' | 'hidden' | 'all' = 'live',
+): string[] {
+  return [...sandboxItems(h, c, accountId, which).keys()];
 }
 
-function sandboxItems(h: ConnectionsHarness, c: SyncCase, accountId: string): Map<string, string | null> {
+function sandboxItems(
+  h: ConnectionsHarness,
+  c: SyncCase,
+  accountId: string,
+  which: 'live' | 'hidden' | 'all' = 'live',
+): Map<string, string | null> {
   const { accounts, datasets } = h.sandbox.context;
   const account = accounts.get(c.provider, accountId);
   const generator = datasets.generator(c.provider, c.sandboxResource);
@@ -150,22 +195,24 @@ function sandboxItems(h: ConnectionsHarness, c: SyncCase, accountId: string): Ma
     const page = dataset.page({ after, limit: 1000, order: 'asc' });
     for (const item of page.items) {
       const data = item.data as Record<string, unknown>;
-      if (c.live?.(data) ?? true) out.set(item.id, c.field(data));
+      const live = c.live?.(data) ?? true;
+      if (which === 'all' || live === (which === 'live')) out.set(item.id, c.field(data));
     }
     after = page.nextOrdinal;
   } while (after !== undefined);
   return out;
 }
 
-/** Every live row of the connection in the case's table: external id -> checked column. */
+/** Every live row of the connection in the case's table: external id -> checked column (or the one named). */
 export async function tableSnapshot(
   h: ConnectionsHarness,
   c: SyncCase,
   connectionId: string,
+  column = c.column,
 ): Promise<Map<string, string | null>> {
   const byType = c.objectType ? `AND object_type = $2` : '';
   const rows = (await h.db.dataSource.query(
-    `SELECT external_id, ${c.column} AS value FROM ${c.table}
+    `SELECT external_id, ${column} AS value FROM ${c.table}
       WHERE connection_id = $1 AND deleted_at IS NULL ${byType}`,
     c.objectType ? [connectionId, c.objectType] : [connectionId],
   )) as Array<{ external_id: string; value: string | null }>;

@@ -81,7 +81,7 @@ export async function advancePosition(db: SqlExecutor, a: PageAdvance): Promise<
         started_at = CASE WHEN $7 THEN $13 ELSE started_at END,
         round_generation = $19,
         full_round_at = CASE WHEN $14 AND $16 = 'full' THEN $13 ELSE full_round_at END,
-        consecutive_failures = 0,
+        consecutive_failures = 0, rate_limit_streak = 0,
         status = CASE WHEN $14 THEN 'idle' ELSE 'running' END,
         last_success_at = CASE WHEN $14 THEN $13 ELSE last_success_at END,
         next_sync_at = CASE WHEN $14 THEN $15 ELSE next_sync_at END,

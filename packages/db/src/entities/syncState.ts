@@ -18,6 +18,7 @@ export const SyncStateEntity = new EntitySchema<SyncStateRow>({
     itemsDone: { name: 'items_done', type: 'bigint', default: 0, transformer: bigintAsNumber },
     counters: { type: 'jsonb', default: () => "'{}'" },
     consecutiveFailures: { name: 'consecutive_failures', type: 'integer', default: 0 },
+    rateLimitStreak: { name: 'rate_limit_streak', type: 'integer', default: 0 },
     lastError: { name: 'last_error', type: 'text', nullable: true },
     lastErrorAt: { name: 'last_error_at', type: 'timestamptz', nullable: true },
     lastSuccessAt: { name: 'last_success_at', type: 'timestamptz', nullable: true },

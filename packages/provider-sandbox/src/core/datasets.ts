@@ -73,6 +73,7 @@ export function createDataset<T>(
   const baseSeq = seq.current;
   const overlay = new Map<number, StoredItem<T> | null>();
   const deletions: Change[] = [];
+  const graveyard = new Map<string, StoredItem<T>>();
   const log: Change[] = [];
   let total = baseSize;
   let deleted = 0;
@@ -119,6 +120,10 @@ export function createDataset<T>(
       return ordinal !== undefined && overlay.get(ordinal) === null;
     },
     deleted: () => [...deletions],
+    lastSeen: (id) => {
+      const ordinal = generator.ordinalOf(account, id);
+      return ordinal === undefined ? undefined : graveyard.get(generator.idFor(account, ordinal));
+    },
     page: (request) => scan(request, total, at),
     add(fields = {}) {
       const ordinal = total;
@@ -135,7 +140,8 @@ export function createDataset<T>(
       const item = {
         ...current,
         data: generator.apply(current.data, fields, account, clock.now()),
-        seq: record('update', id),
+        // The log names items by their stored id whatever form of id the caller used.
+        seq: record('update', current.id),
       };
       overlay.set(current.ordinal, item);
       return item;
@@ -144,8 +150,9 @@ export function createDataset<T>(
       const current = this.get(id);
       if (!current) return false;
       overlay.set(current.ordinal, null);
+      graveyard.set(current.id, current);
       deleted += 1;
-      deletions.push({ seq: record('delete', id), kind: 'delete', id });
+      deletions.push({ seq: record('delete', current.id), kind: 'delete', id: current.id });
       return true;
     },
     changesSince(sinceSeq): ChangesResult {

@@ -1,7 +1,9 @@
 import { type calendar_v3, type gmail_v1, type people_v1 } from 'googleapis';
 import { createAccountStore } from '../core/accounts';
 import { calendarListEntry, renderCancelled, renderEvent } from './calendar/render';
-import { calendarEvents, gmailMessages, peopleContacts } from './data';
+import { calendarEvents } from './calendar/generate';
+import { peopleContacts } from './people/generate';
+import { gmailMessages } from './gmail/generate';
 import { renderMessage } from './gmail/render';
 import { PERSON_FIELDS, renderDeleted, renderPerson } from './people/render';
 
@@ -23,13 +25,15 @@ test('Gmail messages in every format are gmail_v1.Schema$Message', () => {
   ];
   expect(formats.map((m) => m.historyId)).toEqual(['1234', '1234', '1234', '1234']);
   expect(formats[1]?.payload?.headers).toEqual([{ name: 'Subject', value: expect.stringContaining('#0') }]);
-  expect(Buffer.from(formats[3]?.raw as string, 'base64url').toString()).toMatch(/^From: /);
+  expect(Buffer.from(formats[3]?.raw as string, 'base64url').toString()).toMatch(
+    /^MIME-Version: 1\.0\r\n(.*\r\n)*From: /,
+  );
 });
 
 test('Calendar events, cancellations and list entries match calendar_v3 types', () => {
   const item = stored(calendarEvents.make(account, 0, 10), calendarEvents.idFor(account, 0));
   const event: calendar_v3.Schema$Event = renderEvent(account, item);
-  const cancelled: calendar_v3.Schema$Event = renderCancelled(item.id, 1235);
+  const cancelled: calendar_v3.Schema$Event = renderCancelled(account, item.id, 1235);
   const entry: calendar_v3.Schema$CalendarListEntry = calendarListEntry(account);
   expect(Date.parse(event.end?.dateTime as string)).toBeGreaterThan(
     Date.parse(event.start?.dateTime as string),

@@ -20,13 +20,16 @@ export interface HubSpotModuleOptions {
 /** HubSpot OAuth v1 and CRM v3 objects (list, search, GDPR delete) with HubSpot's rate limits. */
 export function createHubspotModule(options: HubSpotModuleOptions = {}): ProviderModule {
   const generators = hubspotGenerators();
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
   return {
     id: 'hubspot',
     listener: 'http',
-    errors: hubspotErrorRenderer,
+    errors: hubspotErrorRenderer(limits),
+    // Access tokens live 30 minutes (docs/providers/hubspot.md#tokens-and-refresh).
+    accountDefaults: { accessTokenTtlSeconds: 1800 },
     generators: [generators.contacts, generators.companies, generators.deals],
     register(app, ctx) {
-      const limiters = createLimiters(ctx.clock, { ...DEFAULT_LIMITS, ...options.limits });
+      const limiters = createLimiters(ctx.clock, limits);
       registerAuthorize(app, ctx);
       registerToken(app, ctx);
       registerAccessTokenInfo(app, ctx);

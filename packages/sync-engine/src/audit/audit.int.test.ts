@@ -49,7 +49,7 @@ describe.each(SYNC_CASES.map((c) => [`${c.provider} ${c.resource}`, c] as const)
     // Deleted at the provider with no round run since (for HubSpot a permanent delete, which no cursor ever shows):
     // only the listing can tell.
     const dropped = new Set(synced.slice(0, 2));
-    const wire = c.wireId ?? ((id: string) => id);
+    const wire = (id: string) => c.wireId?.(id, account) ?? id;
     const kept = sandboxIds(h, c, account.id).find((id) => !dropped.has(wire(id)));
     h.sandbox.control.deleteItem(c.provider, account.id, c.sandboxResource, kept!);
 

@@ -43,7 +43,7 @@ describe.each(families.map((c) => [`${c.provider} ${c.resource}`, c] as const))(
     });
     await syncUntilCaughtUp(deps, connectionId, c.resource);
     const [gone] = sandboxIds(h, c, account.id);
-    const wire = c.wireId ?? ((id: string) => id);
+    const wire = (id: string) => c.wireId?.(id, account) ?? id;
     let added = '';
     const hooked = withSyncer(deps, c, (own) => ({
       listIds: async (request) => {

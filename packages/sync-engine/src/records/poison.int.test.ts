@@ -49,7 +49,7 @@ describe.each(cases)('%s', (name, c, poison) => {
     await round(connectionId, c);
     const wire = c.wireId ?? ((id: string) => id);
     const add = (fields: Record<string, unknown>) =>
-      wire(h.sandbox.control.addItem(c.provider, account.id, c.sandboxResource, fields).id);
+      wire(h.sandbox.control.addItem(c.provider, account.id, c.sandboxResource, fields).id, account);
     const before = add(c.edit('good before'));
     const bad = add(poison);
     const after = add(c.edit('good after'));

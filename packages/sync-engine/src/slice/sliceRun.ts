@@ -8,7 +8,7 @@ import {
   type SyncPosition,
 } from '@crm-sync/core';
 import { syncStates, type SliceConnection } from '@crm-sync/sync-states';
-import { backoffDelayMs, decideFailure } from '../policy/errorPolicy';
+import { backoffDelayMs, decideFailure, rateLimitDelayMs } from '../policy/errorPolicy';
 import { mergePages } from '../records/mergePages';
 import { writePage, type PageCounts } from '../records/writePage';
 import { samePosition } from './position';
@@ -30,6 +30,19 @@ type Step = SliceOutcome | 'committed' | 'retry';
 type Fetched = FetchedPage | { ok: false; error: unknown };
 type FetchedPage = { ok: true; page: SyncPage; tookMs: number };
 
+/** Consecutive pages for one transaction, and the failure that ended the gathering early, if one did. */
+interface Group {
+  pages: FetchedPage[];
+  failure?: { position: SyncPosition; error: unknown };
+}
+
+/** A group being gathered ahead from `position`; `stop` keeps it from fetching further pages. */
+interface Prefetched {
+  position: SyncPosition;
+  group: Promise<Group>;
+  stop: () => void;
+}
+
 /**
  * Items written per transaction when pages are small (Graph and HubSpot send 100): consecutive pages are merged so
  * each transaction and position update carries about as much as one bulk upsert handles well.
@@ -48,8 +61,8 @@ export class SliceRun {
   private restartedFull = false;
   private forceRefresh = false;
   private lastToken: string | undefined;
-  /** The next page, fetched while the current one commits (page N+1's request overlaps page N's transaction). */
-  private prefetched: { position: SyncPosition; fetched: Promise<Fetched> } | undefined;
+  /** The next group, gathered while the current one commits (its requests overlap this group's transaction). */
+  private prefetched: Prefetched | undefined;
   private started = 0;
 
   constructor(
@@ -77,8 +90,7 @@ export class SliceRun {
         }
       }
     } finally {
-      // A prefetched page that will not be committed is dropped; its request settles on its own.
-      this.prefetched = undefined;
+      this.dropPrefetched();
     }
   }
 
@@ -87,58 +99,71 @@ export class SliceRun {
   }
 
   private async step(): Promise<Step> {
-    const fetched = await this.takeFetch();
-    if (!fetched.ok) return this.onFailure(this.classify(fetched.error));
-    const group = await this.gather(fetched);
-    if (!this.prefetched) this.prefetchAfter(group);
-    const step = await this.commit(group.page);
-    if (step !== 'committed') this.prefetched = undefined;
+    const group = await this.takeGroup();
+    if (group.pages.length === 0) return this.onFailure(this.classify(group.failure!.error));
+    const page = mergePages(group.pages.map((p) => p.page));
+    const tookMs = group.pages.reduce((sum, p) => sum + p.tookMs, 0) / group.pages.length;
+    if (group.failure) this.prefetched = settledGroup({ pages: [], failure: group.failure });
+    else this.prefetchAfter(page, tookMs);
+    const step = await this.commit(page);
+    if (step !== 'committed') this.dropPrefetched();
     return step;
   }
 
-  /** The page at the current position: the one prefetched for it if there is one, else a fresh fetch. */
-  private takeFetch(): Promise<Fetched> {
+  /** The group at the current position: the one gathered ahead for it if there is one, else gathered now. */
+  private takeGroup(): Promise<Group> {
     const prefetched = this.prefetched;
     this.prefetched = undefined;
-    if (prefetched && samePosition(prefetched.position, this.position)) return prefetched.fetched;
-    return this.fetch(this.position);
+    if (prefetched && samePosition(prefetched.position, this.position)) return prefetched.group;
+    prefetched?.stop();
+    return this.gather(this.position, { stopped: false });
   }
 
   /**
-   * Fetches the pages that follow a small page, up to GROUP_RECORDS items, and merges them for one transaction. A
-   * failing fetch ends the group: the pages before it are committed, and the failure is handled at the next step.
+   * Fetches consecutive pages from a position, up to GROUP_RECORDS items, for one transaction (Graph and HubSpot
+   * send pages of 100). A failing fetch ends the group: the pages before it are committed, and the failure is
+   * handled at the next step. Stops early when the slice's budget would not fit another page, or when the group
+   * is abandoned.
    */
-  private async gather(first: FetchedPage): Promise<FetchedPage> {
-    const pages = [first.page];
-    let tookMs = first.tookMs;
-    let position = this.position;
-    const items = () => pages.reduce((n, p) => n + p.upserts.length + p.deletes.length, 0);
+  private async gather(from: SyncPosition, abandon: { stopped: boolean }): Promise<Group> {
+    const pages: FetchedPage[] = [];
+    let position = from;
+    let items = 0;
     for (;;) {
-      const next = pages[pages.length - 1]!.next;
-      if (next.kind !== 'more' || items() >= GROUP_RECORDS) break;
-      if (performance.now() - this.started + tookMs / pages.length >= this.request.budgetMs) break;
-      position = { ...position, continuation: next.continuation };
       const fetched = await this.fetch(position);
-      if (!fetched.ok) {
-        this.prefetched = { position, fetched: Promise.resolve(fetched) };
-        break;
-      }
-      pages.push(fetched.page);
-      tookMs += fetched.tookMs;
+      if (!fetched.ok) return { pages, failure: { position, error: fetched.error } };
+      pages.push(fetched);
+      items += fetched.page.upserts.length + fetched.page.deletes.length;
+      const next = fetched.page.next;
+      if (next.kind !== 'more' || items >= GROUP_RECORDS || abandon.stopped) return { pages };
+      const averageMs = pages.reduce((sum, p) => sum + p.tookMs, 0) / pages.length;
+      if (performance.now() - this.started + averageMs >= this.request.budgetMs) return { pages };
+      position = { ...position, continuation: next.continuation };
     }
-    return { ok: true, page: mergePages(pages), tookMs: tookMs / pages.length };
   }
 
   /**
-   * Starts fetching the page after this one while this one commits, when another page fits in the budget (the
-   * last fetch's duration is the estimate). A prefetched page is only ever committed after this one, and is
+   * Starts gathering the group after this one while this one commits, when another page fits in the budget (the
+   * group's average fetch is the estimate): fetching and writing overlap, so a round runs at the pace of the
+   * slower of the two rather than their sum. A group gathered ahead is only ever committed after this one, and is
    * dropped if this commit does not happen, so ordering and the position check are unchanged.
    */
-  private prefetchAfter(fetched: { page: SyncPage; tookMs: number }): void {
-    if (fetched.page.next.kind !== 'more') return;
-    if (performance.now() - this.started + fetched.tookMs >= this.request.budgetMs) return;
-    const position = { ...this.position, continuation: fetched.page.next.continuation };
-    this.prefetched = { position, fetched: this.fetch(position) };
+  private prefetchAfter(page: SyncPage, tookMs: number): void {
+    if (page.next.kind !== 'more') return;
+    if (performance.now() - this.started + tookMs >= this.request.budgetMs) return;
+    const position = { ...this.position, continuation: page.next.continuation };
+    const abandon = { stopped: false };
+    this.prefetched = {
+      position,
+      group: this.gather(position, abandon),
+      stop: () => (abandon.stopped = true),
+    };
+  }
+
+  /** Abandons the group gathered ahead: its fetch in flight settles on its own, and no further page is fetched. */
+  private dropPrefetched(): void {
+    this.prefetched?.stop();
+    this.prefetched = undefined;
   }
 
   private async fetch(position: SyncPosition): Promise<Fetched> {
@@ -253,9 +278,12 @@ export class SliceRun {
         this.position = { mode: 'full', cursor: null, continuation: null };
         this.restartedFull = true;
         return 'retry';
-      case 'wait':
-        await syncStates.recordRateLimited(db, id, resource, new Date(now.getTime() + decision.retryAfterMs));
-        return { kind: 'rate_limited', retryAfterMs: decision.retryAfterMs, counts };
+      case 'wait': {
+        const random = this.deps.random ?? Math.random;
+        const delay = (streak: number) => rateLimitDelayMs(decision, streak, random);
+        const retryAt = await syncStates.recordRateLimited(db, id, resource, now, delay);
+        return { kind: 'rate_limited', retryAfterMs: retryAt.getTime() - now.getTime(), counts };
+      }
       case 'back_off': {
         const delay = (failures: number) =>
           backoffDelayMs(
@@ -287,4 +315,8 @@ export class SliceRun {
       });
     });
   }
+}
+
+function settledGroup(group: Group & { failure: NonNullable<Group['failure']> }): Prefetched {
+  return { position: group.failure.position, group: Promise.resolve(group), stop: () => undefined };
 }

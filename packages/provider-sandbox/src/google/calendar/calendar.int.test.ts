@@ -55,8 +55,14 @@ test('calendarList has the primary calendar and a sync token', async () => {
 
 test('full sync pages to the end, then a sync token returns adds, edits and cancelled deletions', async () => {
   const full = await drain({ singleEvents: true });
-  expect(full.items).toHaveLength(120);
-  const [edited, removed] = [full.items[3]?.id as string, full.items[4]?.id as string];
+  const cancelled = (await drain({ singleEvents: true, showDeleted: true })).items.filter(
+    (e) => e.status === 'cancelled',
+  );
+  expect(full.items.every((e) => e.status === 'confirmed')).toBe(true);
+  expect(full.items.length + cancelled.length).toBe(120);
+  // Single events: recurring ones have their own tests (recurring.int.test.ts).
+  const singles = full.items.filter((e) => e.recurringEventId === undefined);
+  const [edited, removed] = [singles[3]?.id as string, singles[4]?.id as string];
   const added = sandbox.control.addItem('google', accountId, 'events', { summary: 'Kickoff' });
   sandbox.control.updateItem('google', accountId, 'events', edited, { summary: 'Moved' });
   sandbox.control.deleteItem('google', accountId, 'events', removed);
@@ -70,14 +76,17 @@ test('full sync pages to the end, then a sync token returns adds, edits and canc
   const quiet = await drain({ singleEvents: true, syncToken: delta.syncToken });
   expect(quiet.items).toEqual([]);
   const withDeleted = await drain({ showDeleted: true });
-  expect(withDeleted.items.filter((e) => e.status === 'cancelled').map((e) => e.id)).toEqual([removed]);
+  expect(
+    withDeleted.items.filter((e) => e.status === 'cancelled' && !e.recurringEventId).map((e) => e.id),
+  ).toEqual([removed]);
   expect((await drain({})).items.map((e) => e.id)).not.toContain(removed);
 });
 
 test('timeMin/timeMax filter a full listing and are refused with a sync token', async () => {
-  const all = await drain({});
-  const pivot = all.items[10]?.start?.dateTime as string;
-  const later = await drain({ timeMin: pivot });
+  const all = await drain({ singleEvents: true });
+  const starts = all.items.map((e) => e.start?.dateTime).filter((t): t is string => t !== undefined);
+  const pivot = starts.sort((a, b) => Date.parse(a) - Date.parse(b))[Math.floor(starts.length / 2)] as string;
+  const later = await drain({ singleEvents: true, timeMin: pivot });
   expect(later.items.length).toBeGreaterThan(0);
   expect(later.items.length).toBeLessThan(all.items.length);
   const refused = await failure(
@@ -107,4 +116,38 @@ test('an expired sync token gives 410 fullSyncRequired', async () => {
       status: 'FAILED_PRECONDITION',
     },
   });
+});
+
+test('orderBy=startTime needs singleEvents: without it Google answers that the ordering is not available', async () => {
+  const refused = await failure(calendar.events.list({ calendarId: 'primary', orderBy: 'startTime' }));
+  expect(refused.status).toBe(400);
+  expect(refused.response?.data).toMatchObject({
+    error: {
+      code: 400,
+      message: 'The requested ordering is not available for the particular query.',
+      errors: [{ domain: 'global', reason: 'invalid', location: 'orderBy', locationType: 'parameter' }],
+    },
+  });
+});
+
+test('a sync token only serves the singleEvents and showDeleted of its full sync; deletions come regardless', async () => {
+  const full = await drain({ singleEvents: true, showDeleted: true });
+  const removed = full.items.find((e) => e.status !== 'cancelled')?.id as string;
+  sandbox.control.deleteItem('google', accountId, 'events', removed);
+  for (const changed of [{ singleEvents: true }, { showDeleted: true }, {}]) {
+    const refused = await failure(
+      calendar.events.list({ calendarId: 'primary', syncToken: full.syncToken, ...changed }),
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.response?.data).toMatchObject({
+      error: { errors: [{ reason: 'invalid', location: 'syncToken' }] },
+    });
+  }
+  const delta = await drain({ singleEvents: true, showDeleted: true, syncToken: full.syncToken });
+  expect(delta.items.map((e) => [e.id, e.status])).toEqual([[removed, 'cancelled']]);
+  // Without showDeleted, an incremental round still reports the deletion.
+  const plain = await drain({ singleEvents: true });
+  sandbox.control.deleteItem('google', accountId, 'events', plain.items[0]?.id as string);
+  const plainDelta = await drain({ singleEvents: true, syncToken: plain.syncToken });
+  expect(plainDelta.items.map((e) => e.status)).toEqual(['cancelled']);
 });

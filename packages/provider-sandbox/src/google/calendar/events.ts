@@ -2,11 +2,11 @@ import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { requireAuth, send } from '../../core/hooks';
 import { type Account, type Dataset, type SandboxContext, type StoredItem } from '../../core/types';
 import { openToken, queryFingerprint, sealToken } from '../cursors';
-import { type CalendarEventData, calendarEvents } from '../data';
+import { deletedEntries, entriesOf, type ListingMode, visible } from './entries';
+import { type CalendarEventData, calendarEvents } from './generate';
 import { badRequest, fullSyncRequired, insufficientScope, notFound } from '../errors';
 import { CALENDAR_READ_SCOPES, hasAnyScope } from '../scopes';
 import { bool, limit, one, pathParam } from '../params';
-import { renderCancelled, renderEvent } from './render';
 
 const route = {
   config: { sandbox: { provider: 'google' as const, routeId: 'calendar.events.list', auth: true } },
@@ -30,6 +30,25 @@ const NOT_IN_FINGERPRINT = ['pageToken', 'maxResults', 'fields'];
 type Reply = Parameters<typeof send>[0];
 
 const invalidPageToken = () => badRequest('Invalid page token.', 'pageToken');
+
+/** `orderBy=startTime` "is only available when querying single events" (docs/providers/google.md#calendar-sync). */
+const orderingUnavailable = () =>
+  badRequest('The requested ordering is not available for the particular query.', 'orderBy');
+
+/**
+ * The parameters a sync token is bound to: Google says every parameter of an incremental call other than the
+ * refused ones should equal the full sync's, else the behaviour is undefined; the sandbox refuses the token instead
+ * (wording its own, docs/providers/google.md#calendar-sync).
+ */
+const syncParams = (request: FastifyRequest) => ({
+  e: bool(request, 'singleEvents') ? 1 : 0,
+  d: bool(request, 'showDeleted') ? 1 : 0,
+});
+const syncParamsChanged = () =>
+  badRequest(
+    'The syncToken was issued for other singleEvents or showDeleted values; repeat those of the full sync.',
+    'syncToken',
+  );
 
 const envelope = (
   account: Account,
@@ -74,7 +93,11 @@ export function registerCalendarEvents(app: FastifyInstance, ctx: SandboxContext
     const forbidden = NOT_WITH_SYNC_TOKEN.find((p) => one(request, p) !== undefined);
     if (forbidden)
       return send(reply, badRequest(`The parameter ${forbidden} cannot be used with syncToken.`, forbidden));
-    const since = openToken('calendar.events.syncToken', account, syncToken)?.v;
+    const opened = openToken('calendar.events.syncToken', account, syncToken);
+    const bound = syncParams(request);
+    if (opened !== undefined && (opened.e !== bound.e || opened.d !== bound.d))
+      return send(reply, syncParamsChanged());
+    const since = opened?.v;
     const result = since === undefined ? undefined : events.changesSince(since);
     if (since === undefined || !result?.ok) return send(reply, fullSyncRequired());
     // One pass covers the changes up to the first page's sequence; pages resume after the last sequence served, so
@@ -82,16 +105,18 @@ export function registerCalendarEvents(app: FastifyInstance, ctx: SandboxContext
     const upTo = cursor?.s ?? result.currentSeq;
     const after = cursor?.k ?? since;
     const changes = result.changes.filter((c) => c.seq > after && c.seq <= upTo);
+    // Deletions are always included in incremental results (docs/providers/google.md#calendar-sync).
+    const mode = { ...modeOf(request), showDeleted: true };
     const page = changes.slice(0, limit(request, 'maxResults', 250, 2500));
-    const items = page.map((c) => {
+    const items = page.flatMap((c) => {
       const item = c.kind === 'delete' ? undefined : events.get(c.id);
-      return item ? renderEvent(account, item) : renderCancelled(c.id, c.seq);
+      return item ? entriesOf(account, item, mode) : deletedEntries(account, c, mode);
     });
     const last = page[page.length - 1];
     const next =
       page.length < changes.length && last
         ? { nextPageToken: sealToken('calendar.events.pageToken', account, { k: last.seq, s: upTo }, query) }
-        : { nextSyncToken: sealToken('calendar.events.syncToken', account, { v: upTo }) };
+        : { nextSyncToken: sealToken('calendar.events.syncToken', account, { v: upTo, ...bound }) };
     return envelope(account, items, next);
   });
 }
@@ -104,6 +129,8 @@ function fullListing(
   snapshot: number,
   cursor: Record<string, number> | undefined,
 ) {
+  if (one(request, 'orderBy') === 'startTime' && !bool(request, 'singleEvents'))
+    return send(reply, orderingUnavailable());
   const unsupported = NOT_EMULATED.find((p) => one(request, p) !== undefined);
   if (unsupported)
     return send(reply, badRequest(`The sandbox does not emulate ${unsupported}.`, unsupported));
@@ -117,11 +144,18 @@ function fullListing(
     return send(reply, badRequest('The specified time range is empty.', 'timeMax'));
   }
   const text = one(request, 'q')?.toLowerCase();
-  const matches = ({ data }: StoredItem<CalendarEventData>) =>
-    (timeMin === undefined || data.end > timeMin) &&
-    (timeMax === undefined || data.start < timeMax) &&
-    (updatedMin === undefined || data.updated >= updatedMin) &&
-    (text === undefined || matchesText(data, text));
+  const mode = modeOf(request);
+  const matches = (item: StoredItem<CalendarEventData>) => {
+    const { data } = item;
+    const [start, end] = mode.singleEvents ? [data.start, data.end] : span(data);
+    return (
+      visible(item, mode) &&
+      (timeMin === undefined || end > timeMin) &&
+      (timeMax === undefined || start < timeMax) &&
+      (updatedMin === undefined || data.updated >= updatedMin) &&
+      (text === undefined || matchesText(data, text))
+    );
+  };
   const query = queryFingerprint(request, NOT_IN_FINGERPRINT);
   // Ordinals are stable positions: edits, deletes and adds between pages shift nothing.
   const page = events.page({
@@ -133,7 +167,12 @@ function fullListing(
   const last = page.nextOrdinal === undefined;
   // The sync token handed out at the end covers changes made after the first page was served.
   const next = last
-    ? { nextSyncToken: sealToken('calendar.events.syncToken', account, { v: snapshot }) }
+    ? {
+        nextSyncToken: sealToken('calendar.events.syncToken', account, {
+          v: snapshot,
+          ...syncParams(request),
+        }),
+      }
     : {
         nextPageToken: sealToken(
           'calendar.events.pageToken',
@@ -144,13 +183,28 @@ function fullListing(
       };
   // With showDeleted, deleted events come back as cancelled; the sandbox appends them to the last page.
   const cancelled =
-    last && bool(request, 'showDeleted')
+    last && mode.showDeleted
       ? events
           .deleted()
           .filter((d) => d.seq <= snapshot)
-          .map((d) => renderCancelled(d.id, d.seq))
+          .flatMap((d) => deletedEntries(account, d, mode))
       : [];
-  return envelope(account, [...page.items.map((item) => renderEvent(account, item)), ...cancelled], next);
+  // A page holds whole items: the first item of a series may show as its master and an exception, one over maxResults.
+  const shown = page.items.flatMap((item) => entriesOf(account, item, mode));
+  return envelope(account, [...shown, ...cancelled], next);
+}
+
+const modeOf = (request: FastifyRequest): ListingMode => ({
+  singleEvents: bool(request, 'singleEvents'),
+  showDeleted: bool(request, 'showDeleted'),
+});
+
+/** A master stands for its whole series: from its first start to the last occurrence's end. */
+function span({ start, end, series }: CalendarEventData): [number, number] {
+  if (!series) return [start, end];
+  const last = series.originalStart + (series.count - 1 - series.index) * 7 * 86_400_000;
+  // An hour either side covers a daylight-saving change inside the series.
+  return [series.originalStart - series.index * 7 * 86_400_000 - 3_600_000, last + (end - start) + 3_600_000];
 }
 
 /** `q`: free text over summary, description and attendees' addresses (a subset of Google's fields). */

@@ -1,47 +1,105 @@
+import { rfc3339InZone } from '../../core/timeZone';
 import { type Account, type StoredItem } from '../../core/types';
-import { type CalendarEventData } from '../data';
+import { calendarEvents, calendarWireId, type CalendarEventData } from './generate';
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const date = (ms: number) => iso(ms).slice(0, 10);
 
-/** A Calendar Event resource (calendar_v3.Schema$Event). */
-export function renderEvent(account: Account, item: StoredItem<CalendarEventData>) {
+/** Timed events carry `dateTime` with the offset of their zone and the zone; all-day ones a `date` only. */
+function when(data: CalendarEventData, ms: number) {
+  return data.allDay
+    ? { date: date(ms) }
+    : { dateTime: rfc3339InZone(data.timeZone, ms), timeZone: data.timeZone };
+}
+
+function seriesLink(account: Account, data: CalendarEventData) {
+  if (!data.series) return {};
+  return {
+    recurringEventId: calendarEvents.idFor(account, data.series.root),
+    originalStartTime: {
+      dateTime: rfc3339InZone(data.timeZone, data.series.originalStart),
+      timeZone: data.timeZone,
+    },
+  };
+}
+
+function eventFields(account: Account, item: StoredItem<CalendarEventData>, id: string) {
   const { data } = item;
   return {
     kind: 'calendar#event',
     etag: `"${item.seq}"`,
-    id: item.id,
+    id,
     status: 'confirmed',
-    htmlLink: `https://www.google.com/calendar/event?eid=${Buffer.from(item.id).toString('base64url')}`,
+    htmlLink: `https://www.google.com/calendar/event?eid=${Buffer.from(`${id} ${account.email}`).toString('base64url')}`,
     created: iso(data.created),
     updated: iso(data.updated),
     summary: data.summary,
     description: data.description,
+    ...(data.location === '' ? {} : { location: data.location }),
     creator: { email: account.email, self: true },
     organizer: { email: account.email, self: true },
-    start: { dateTime: iso(data.start), timeZone: 'UTC' },
-    end: { dateTime: iso(data.end), timeZone: 'UTC' },
+  };
+}
+
+const attendeesOf = (account: Account, data: CalendarEventData) =>
+  data.attendees.map((email) => ({
+    email,
+    responseStatus: email === account.email ? 'accepted' : 'needsAction',
+    ...(email === account.email ? { self: true, organizer: true } : {}),
+  }));
+
+/**
+ * A Calendar Event resource (calendar_v3.Schema$Event): a single event, or one occurrence of a series with
+ * `recurringEventId` and `originalStartTime` (https://developers.google.com/workspace/calendar/api/guides/recurringevents).
+ * All-day events default to free time (`transparency: transparent`).
+ */
+export function renderEvent(account: Account, item: StoredItem<CalendarEventData>) {
+  const { data } = item;
+  const id = calendarWireId(account, item.id, data);
+  return {
+    ...eventFields(account, item, id),
+    start: when(data, data.start),
+    end: when(data, data.end),
+    ...seriesLink(account, data),
+    ...(data.allDay ? { transparency: 'transparent' } : {}),
+    iCalUID: `${data.series ? calendarEvents.idFor(account, data.series.root) : item.id}@google.com`,
+    sequence: data.exception ? 1 : 0,
+    attendees: attendeesOf(account, data),
+    reminders: { useDefault: !data.allDay },
+    eventType: 'default',
+  };
+}
+
+/** The series master of the series `item` opens (singleEvents=false): the weekly rule and the first occurrence's times. */
+export function renderMaster(account: Account, item: StoredItem<CalendarEventData>) {
+  const { data } = item;
+  const series = data.series as NonNullable<CalendarEventData['series']>;
+  return {
+    ...eventFields(account, item, item.id),
+    start: when(data, series.originalStart),
+    end: when(data, series.originalEnd),
+    recurrence: [`RRULE:FREQ=WEEKLY;COUNT=${series.count}`],
     iCalUID: `${item.id}@google.com`,
     sequence: 0,
-    attendees: data.attendees.map((email) => ({
-      email,
-      responseStatus: email === account.email ? 'accepted' : 'needsAction',
-      ...(email === account.email ? { self: true, organizer: true } : {}),
-    })),
+    attendees: attendeesOf(account, data),
     reminders: { useDefault: true },
     eventType: 'default',
   };
 }
 
 /**
- * Deletions in incremental results carry little more than id and status
- * (docs/providers/google.md#calendar-sync).
+ * Deletions and cancelled occurrences carry little more than id and status (docs/providers/google.md#calendar-sync);
+ * a cancelled occurrence also names its series and original start.
  */
-export const renderCancelled = (id: string, seq: number) => ({
-  kind: 'calendar#event',
-  etag: `"${seq}"`,
-  id,
-  status: 'cancelled',
-});
+export function renderCancelled(account: Account, id: string, seq: number, data?: CalendarEventData) {
+  return {
+    kind: 'calendar#event',
+    etag: `"${seq}"`,
+    id: data ? calendarWireId(account, id, data) : id,
+    status: 'cancelled',
+    ...(data ? seriesLink(account, data) : {}),
+  };
+}
 
 export function calendarListEntry(account: Account) {
   return {

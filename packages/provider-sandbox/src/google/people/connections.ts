@@ -1,7 +1,7 @@
 import { type FastifyInstance } from 'fastify';
 import { requireAuth, send } from '../../core/hooks';
 import { type SandboxContext } from '../../core/types';
-import { peopleContacts } from '../data';
+import { peopleContacts } from './generate';
 import { expiredSyncToken, googleError, insufficientScope, notFound } from '../errors';
 import { CONTACTS_READ_SCOPES, hasAnyScope } from '../scopes';
 import { openToken, queryFingerprint, sealToken } from '../cursors';
@@ -63,7 +63,9 @@ export function registerPeopleConnections(app: FastifyInstance, ctx: SandboxCont
       const page = changes.slice(0, pageSize);
       const slice = page.map((c) => {
         const item = c.kind === 'delete' ? undefined : contacts.get(c.id);
-        return item ? renderPerson(item, fields, updateTime) : renderDeleted(c.id, c.seq);
+        return item
+          ? renderPerson(item, fields, updateTime, true)
+          : renderDeleted(c.id, c.seq, contacts.lastSeen(c.id)?.data);
       });
       const last = page[page.length - 1];
       const more = page.length < changes.length && last !== undefined;

@@ -75,3 +75,42 @@ test('personFields is required and an expired sync token gives 400 EXPIRED_SYNC_
     error: { status: 'FAILED_PRECONDITION', details: [{ reason: 'EXPIRED_SYNC_TOKEN' }] },
   });
 });
+
+test('linking a profile renames a contact (previousResourceNames, two sources); unlinking brings the old name back', async () => {
+  const full = await drain({});
+  const contact = full.connections[10] as people_v1.Schema$Person;
+  const id = (contact.resourceName as string).slice('people/'.length);
+  sandbox.control.updateItem('google', accountId, 'contacts', id, { linkProfile: true });
+  const linked = (await drain({ syncToken: full.syncToken })).connections;
+  expect(linked).toHaveLength(1);
+  const merged = linked[0] as people_v1.Schema$Person;
+  expect(merged.resourceName).toMatch(/^people\/\d{21}$/);
+  expect(merged.metadata?.previousResourceNames).toEqual([contact.resourceName]);
+  expect(merged.metadata?.sources?.map((s) => s.type)).toEqual(['CONTACT', 'PROFILE']);
+  expect(merged.emailAddresses?.[0]?.metadata?.verified).toBe(true);
+  // A full listing names no former resource names (they come only with a sync token).
+  const relisted = (await drain({})).connections.find((p) => p.resourceName === merged.resourceName);
+  expect(relisted?.metadata?.previousResourceNames).toBeUndefined();
+
+  const afterLink = await drain({ syncToken: full.syncToken });
+  sandbox.control.updateItem('google', accountId, 'contacts', id, { linkProfile: false });
+  const unlinked = (await drain({ syncToken: afterLink.syncToken })).connections;
+  expect(unlinked.map((p) => [p.resourceName, p.metadata?.previousResourceNames])).toEqual([
+    [contact.resourceName, [merged.resourceName]],
+  ]);
+  sandbox.control.deleteItem('google', accountId, 'contacts', id);
+  const deleted = (await drain({ syncToken: afterLink.syncToken })).connections;
+  expect(deleted.map((p) => [p.resourceName, p.metadata?.deleted])).toEqual([[contact.resourceName, true]]);
+});
+
+test('a contact deleted while linked is reported deleted under its linked name', async () => {
+  const full = await drain({});
+  const id = (full.connections[20]?.resourceName as string).slice('people/'.length);
+  sandbox.control.updateItem('google', accountId, 'contacts', id, { linkProfile: true });
+  const { connections, syncToken } = await drain({ syncToken: full.syncToken });
+  sandbox.control.deleteItem('google', accountId, 'contacts', id);
+  const deleted = (await drain({ syncToken })).connections;
+  expect(deleted.map((p) => [p.resourceName, p.metadata?.deleted])).toEqual([
+    [connections[0]?.resourceName, true],
+  ]);
+});

@@ -1,5 +1,5 @@
 import { type StoredItem } from '../../core/types';
-import { type ContactData } from '../data';
+import { type ContactData } from './generate';
 
 export const PERSON_FIELDS = new Set([
   'addresses',
@@ -34,35 +34,67 @@ export const PERSON_FIELDS = new Set([
 ]);
 
 const etag = (seq: number) => `%Eg${Buffer.from(`sbx${seq}`).toString('base64url')}`;
-const source = (id: string, seq: number) => ({
-  type: 'CONTACT',
-  id,
-  etag: `#${seq}`,
-  updateTime: new Date(0).toISOString(),
-});
-const fieldMeta = (id: string, seq: number) => ({
+const resourceName = (data: ContactData) => `people/${data.resourceId}`;
+
+/** The person's sources: its contact, and the Google profile it is linked with. */
+function sources(data: ContactData, seq: number, updateTime: string) {
+  return [
+    { type: 'CONTACT', id: data.contactId, etag: `#${seq}`, updateTime },
+    ...(data.profileId === undefined
+      ? []
+      : [
+          {
+            type: 'PROFILE',
+            id: data.profileId,
+            etag: `#p${seq}`,
+            profileMetadata: { objectType: 'PERSON', userTypes: ['GOOGLE_USER'] },
+          },
+        ]),
+  ];
+}
+
+/** Field metadata names the source a value comes from by type and id. */
+const fieldMeta = (data: ContactData, from: 'CONTACT' | 'PROFILE' = 'CONTACT') => ({
   primary: true,
-  source: { type: 'CONTACT', id, etag: `#${seq}` },
+  source:
+    from === 'PROFILE' && data.profileId !== undefined
+      ? { type: 'PROFILE', id: data.profileId }
+      : { type: 'CONTACT', id: data.contactId },
 });
 
 const has = (fields: Set<string>, field: string) => fields.has(field);
 
-/** A people_v1.Schema$Person limited to the requested personFields. */
-export function renderPerson(item: StoredItem<ContactData>, fields: Set<string>, updateTime: string) {
-  const { data, id, seq } = item;
-  const meta = fieldMeta(id, seq);
+/**
+ * A people_v1.Schema$Person limited to the requested personFields. `previousResourceNames` is filled only in sync-token
+ * responses (docs/providers/google.md#people-sync); a linked profile's values carry `verified`.
+ */
+export function renderPerson(
+  item: StoredItem<ContactData>,
+  fields: Set<string>,
+  updateTime: string,
+  syncResponse = false,
+) {
+  const { data, seq } = item;
+  const linked = data.profileId !== undefined;
   const displayName = `${data.givenName} ${data.familyName}`;
+  const previous = data.previousResourceNames.filter((name) => name !== resourceName(data));
   return {
-    resourceName: `people/${id}`,
+    resourceName: resourceName(data),
     etag: etag(seq),
     ...(has(fields, 'metadata')
-      ? { metadata: { sources: [{ ...source(id, seq), updateTime }], objectType: 'PERSON' } }
+      ? {
+          metadata: {
+            sources: sources(data, seq, updateTime),
+            ...(syncResponse && previous.length > 0 ? { previousResourceNames: previous } : {}),
+            objectType: 'PERSON',
+          },
+        }
       : {}),
     ...(has(fields, 'names')
       ? {
           names: [
             {
-              metadata: meta,
+              metadata: fieldMeta(data, 'PROFILE'),
               displayName,
               familyName: data.familyName,
               givenName: data.givenName,
@@ -73,21 +105,46 @@ export function renderPerson(item: StoredItem<ContactData>, fields: Set<string>,
         }
       : {}),
     ...(has(fields, 'emailAddresses')
-      ? { emailAddresses: [{ metadata: meta, value: data.email, type: 'work' }] }
+      ? {
+          emailAddresses: [
+            {
+              metadata: { ...fieldMeta(data), ...(linked ? { verified: true } : {}) },
+              value: data.email,
+              type: 'work',
+              formattedType: 'Work',
+            },
+          ],
+        }
       : {}),
     ...(has(fields, 'phoneNumbers')
-      ? { phoneNumbers: [{ metadata: meta, value: data.phone, type: 'mobile' }] }
+      ? {
+          phoneNumbers: [
+            {
+              metadata: fieldMeta(data),
+              value: data.phone,
+              canonicalForm: data.phone.replace(/[^+\d]/g, ''),
+              type: 'mobile',
+              formattedType: 'Mobile',
+            },
+          ],
+        }
       : {}),
-    ...(has(fields, 'organizations') ? { organizations: [{ metadata: meta, name: data.organization }] } : {}),
+    ...(has(fields, 'organizations')
+      ? { organizations: [{ metadata: fieldMeta(data), name: data.organization, title: data.jobTitle }] }
+      : {}),
   };
 }
 
 /**
- * Deleted contacts in a sync response: resourceName, etag and metadata.deleted
+ * Deleted contacts in a sync response: resourceName (the last one it had), etag and metadata.deleted
  * (docs/providers/google.md#people-sync).
  */
-export const renderDeleted = (id: string, seq: number) => ({
-  resourceName: `people/${id}`,
+export const renderDeleted = (id: string, seq: number, last?: ContactData) => ({
+  resourceName: last ? resourceName(last) : `people/${id}`,
   etag: etag(seq),
-  metadata: { sources: [source(id, seq)], deleted: true, objectType: 'PERSON' },
+  metadata: {
+    sources: [{ type: 'CONTACT', id: last?.contactId ?? id }],
+    deleted: true,
+    objectType: 'PERSON',
+  },
 });

@@ -1,6 +1,9 @@
 import { mix, pick } from '../../core/random';
 import { type Account, type ResourceGenerator } from '../../core/types';
-import { type EmailAddress, type GraphContact, type GraphEvent, type GraphMessage } from './types';
+import { type ContactData, makeContact } from './contactItems';
+import { type EventData, makeEvent } from './eventItems';
+import { applyFields, IDS, INBOX_FOLDER_ID, MINUTE, owaLink, person, TOPICS, iso } from './fake';
+import { type GraphMessage } from './types';
 
 // Stored data is the wire item without `id` and `changeKey`: both come from the StoredItem
 // (id, seq) when rendering, so an edit changes the changeKey without the generator knowing seqs.
@@ -8,84 +11,13 @@ export type MessageData = Omit<GraphMessage, 'id' | 'changeKey'> & {
   /** Sandbox bookkeeping, never rendered (render.ts): folders a moved message was filed in before. */
   formerFolderIds?: string[];
 };
-export type EventData = Omit<GraphEvent, 'id' | 'changeKey'>;
-export type ContactData = Omit<GraphContact, 'id' | 'changeKey'>;
+export { type ContactData } from './contactItems';
+export { type EventData } from './eventItems';
+export { CONTACTS_FOLDER_ID, INBOX_FOLDER_ID, owaLink } from './fake';
 
-const GIVEN = [
-  'Ada',
-  'Grace',
-  'Alan',
-  'Katherine',
-  'Linus',
-  'Margaret',
-  'Dennis',
-  'Barbara',
-  'Ken',
-  'Frances',
-];
-const FAMILY = [
-  'Lovelace',
-  'Hopper',
-  'Turing',
-  'Johnson',
-  'Torvalds',
-  'Hamilton',
-  'Ritchie',
-  'Liskov',
-  'Thompson',
-  'Allen',
-];
-const DOMAINS = ['contoso.com', 'fabrikam.com', 'northwind.example', 'adventure-works.example'];
-const TOPICS = [
-  'Quarterly review',
-  'Renewal quote',
-  'Onboarding plan',
-  'Invoice',
-  'Roadmap sync',
-  'Support ticket',
-];
-const MINUTE = 60_000;
-
-export const INBOX_FOLDER_ID = 'AQMkADAwATNiZmYAZC1inbox';
-export const CONTACTS_FOLDER_ID = 'AQMkADAwATNiZmYAZC1contacts';
-
-const RESOURCE_TAGS = { messages: 'M', events: 'E', contacts: 'C' } as const;
-type GraphResource = keyof typeof RESOURCE_TAGS;
-
-/** Outlook-looking ids (`AAMkAG…`) that encode the ordinal, so `ordinalOf` needs no lookup. */
-function graphIds(resource: GraphResource) {
-  const prefix = `AAMkAG${RESOURCE_TAGS[resource]}`;
-  return {
-    idFor: (account: Account, ordinal: number) =>
-      `${prefix}${Buffer.from(`${account.seed.toString(36)}.${ordinal}`).toString('base64url')}`,
-    ordinalOf(account: Account, id: string): number | undefined {
-      if (!id.startsWith(prefix)) return undefined;
-      const [seed, ordinal] = Buffer.from(id.slice(prefix.length), 'base64url').toString().split('.');
-      if (seed !== account.seed.toString(36) || ordinal === undefined || !/^\d+$/.test(ordinal))
-        return undefined;
-      return Number(ordinal);
-    },
-  };
-}
-
-function person(seed: number, salt: number): EmailAddress {
-  const given = pick(GIVEN, mix(seed, salt));
-  const family = pick(FAMILY, mix(seed, salt + 1));
-  const domain = pick(DOMAINS, mix(seed, salt + 2));
-  return { name: `${given} ${family}`, address: `${given}.${family}@${domain}`.toLowerCase() };
-}
-
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-/** Control-API edits: only known fields, and only with the type they already have. */
-function applyFields<T extends object>(item: T, fields: Record<string, unknown>, now: number): T {
-  const next: Record<string, unknown> = { ...(item as Record<string, unknown>) };
-  for (const [key, value] of Object.entries(fields)) {
-    if (key in item && typeof value === typeof next[key]) next[key] = value;
-  }
-  next.lastModifiedDateTime = iso(now);
-  return next as T;
-}
+/** Outlook's own category names (https://learn.microsoft.com/graph/api/resources/outlookcategory). */
+const CATEGORIES = [[], [], ['Red category'], ['Blue category', 'Customer']] as const;
+const FLAGS = ['notFlagged', 'notFlagged', 'flagged', 'complete'] as const;
 
 function makeMessage(account: Account, ordinal: number, size: number): MessageData {
   const seed = mix(account.seed, ordinal);
@@ -93,85 +25,41 @@ function makeMessage(account: Account, ordinal: number, size: number): MessageDa
   const received = account.createdAt - (size - ordinal) * 17 * MINUTE;
   const subject = `${pick(TOPICS, seed)} #${ordinal}`;
   const preview = `Hello ${account.email}, about ${subject.toLowerCase()}.`;
+  // Messages come as sent: some as HTML, some as plain text (Graph converts only when `Prefer` asks).
+  const body: MessageData['body'] =
+    seed % 2 === 0
+      ? { contentType: 'text', content: `${preview}\n\nRegards,\n${from.name}` }
+      : {
+          contentType: 'html',
+          content: `<html><body><div>${preview}<br><br>Regards,<br>${from.name}</div></body></html>`,
+        };
   return {
     createdDateTime: iso(received),
     lastModifiedDateTime: iso(received),
-    categories: [],
+    categories: [...pick(CATEGORIES, seed >>> 3)],
     subject,
     bodyPreview: preview,
-    body: { contentType: 'text', content: `${preview}\n\nRegards,\n${from.name}` },
+    body,
     from: { emailAddress: from },
     sender: { emailAddress: from },
     toRecipients: [{ emailAddress: { name: account.email, address: account.email } }],
     ccRecipients: seed % 3 === 0 ? [{ emailAddress: person(seed, 5) }] : [],
+    bccRecipients: [],
+    replyTo: seed % 5 === 0 ? [{ emailAddress: person(seed, 9) }] : [],
     receivedDateTime: iso(received),
     sentDateTime: iso(received - MINUTE),
     isRead: seed % 2 === 0,
     isDraft: false,
+    isDeliveryReceiptRequested: false,
+    isReadReceiptRequested: seed % 13 === 0,
     hasAttachments: seed % 7 === 0,
     importance: seed % 11 === 0 ? 'high' : 'normal',
+    inferenceClassification: seed % 4 === 0 ? 'other' : 'focused',
+    flag: { flagStatus: pick(FLAGS, seed >>> 5) },
     conversationId: `AAQkAG${(seed % 100_000).toString(36)}`,
     internetMessageId: `<${seed.toString(16)}.${ordinal}@${from.address.split('@')[1]}>`,
     parentFolderId: INBOX_FOLDER_ID,
-  };
-}
-
-function makeEvent(account: Account, ordinal: number): EventData {
-  const seed = mix(account.seed, ordinal);
-  // Spread events from ~30 days before account creation to ~60 days after, on the half hour.
-  const startMs = account.createdAt - 30 * 24 * 60 * MINUTE + (seed % (90 * 48)) * 30 * MINUTE;
-  const start = Math.floor(startMs / (30 * MINUTE)) * 30 * MINUTE;
-  const end = start + (1 + (seed % 4)) * 30 * MINUTE;
-  const organizer = person(seed, 1);
-  const subject = `${pick(TOPICS, seed)} meeting #${ordinal}`;
-  const utc = (ms: number) => ({
-    dateTime: new Date(ms).toISOString().replace('Z', '0000'),
-    timeZone: 'UTC',
-  });
-  return {
-    createdDateTime: iso(account.createdAt - 40 * 24 * 60 * MINUTE),
-    lastModifiedDateTime: iso(account.createdAt - 40 * 24 * 60 * MINUTE),
-    categories: [],
-    subject,
-    bodyPreview: `Agenda: ${subject}`,
-    body: { contentType: 'html', content: `<p>Agenda: ${subject}</p>` },
-    start: utc(start),
-    end: utc(end),
-    isAllDay: false,
-    isCancelled: false,
-    showAs: 'busy',
-    type: 'singleInstance',
-    iCalUId: `040000008200E00074C5B7101A82E008${seed.toString(16).padStart(8, '0')}${ordinal}`,
-    location: { displayName: seed % 2 === 0 ? 'Teams' : `Room ${seed % 40}` },
-    organizer: { emailAddress: organizer },
-    attendees: [
-      {
-        type: 'required',
-        status: { response: 'accepted', time: iso(start - 24 * 60 * MINUTE) },
-        emailAddress: { name: account.email, address: account.email },
-      },
-    ],
-  };
-}
-
-function makeContact(account: Account, ordinal: number): ContactData {
-  const seed = mix(account.seed, ordinal);
-  const who = person(seed, ordinal);
-  const [givenName = '', surname = ''] = who.name.split(' ');
-  const created = iso(account.createdAt - (ordinal + 1) * 60 * MINUTE);
-  return {
-    createdDateTime: created,
-    lastModifiedDateTime: created,
-    categories: [],
-    displayName: who.name,
-    givenName,
-    surname,
-    emailAddresses: [{ name: who.name, address: who.address.replace('@', `${ordinal}@`) }],
-    businessPhones: [`+1 425 555 ${String(seed % 10_000).padStart(4, '0')}`],
-    mobilePhone: seed % 3 === 0 ? null : `+1 206 555 ${String(ordinal % 10_000).padStart(4, '0')}`,
-    companyName: pick(DOMAINS, seed).split('.')[0] ?? '',
-    jobTitle: pick(['Buyer', 'CTO', 'Engineer', 'Account Manager'], seed),
-    parentFolderId: CONTACTS_FOLDER_ID,
+    webLink: owaLink(IDS.messages.idFor(account, ordinal), 'viewmodel=ReadMessageItem'),
   };
 }
 
@@ -192,7 +80,7 @@ export function graphGenerators(): GraphGenerators {
     messages: {
       provider: 'microsoft',
       resource: 'messages',
-      ...graphIds('messages'),
+      ...IDS.messages,
       make: makeMessage,
       apply: (item, fields, account, now) => {
         const next = apply(item, fields, account, now);
@@ -200,11 +88,21 @@ export function graphGenerators(): GraphGenerators {
         return { ...next, formerFolderIds: [...(item.formerFolderIds ?? []), item.parentFolderId] };
       },
     },
-    events: { provider: 'microsoft', resource: 'events', ...graphIds('events'), make: makeEvent, apply },
+    events: {
+      provider: 'microsoft',
+      resource: 'events',
+      ...IDS.events,
+      make: makeEvent,
+      // An edited occurrence is an exception to its series from then on.
+      apply: (item, fields, account, now) => {
+        const next = apply(item, fields, account, now);
+        return next.type === 'occurrence' ? { ...next, type: 'exception' } : next;
+      },
+    },
     contacts: {
       provider: 'microsoft',
       resource: 'contacts',
-      ...graphIds('contacts'),
+      ...IDS.contacts,
       make: makeContact,
       apply,
     },

@@ -31,7 +31,7 @@ export function renderItem<T extends object>(
   const changeKey = `CQAAABYAAA${stored.seq.toString(36).padStart(6, '0')}`;
   // Sandbox bookkeeping (generate.ts) is not part of the wire item.
   const { formerFolderIds: _bookkeeping, ...wire } = stored.data as T & { formerFolderIds?: unknown };
-  const data = bodyAs(wire as T, prefs.bodyContentType);
+  const data = withSeriesId(bodyAs(wire as T, prefs.bodyContentType), prefs);
   return {
     '@odata.type': odataType,
     '@odata.etag': `W/"${changeKey}"`,
@@ -39,6 +39,14 @@ export function renderItem<T extends object>(
     changeKey,
     ...data,
   };
+}
+
+/** An occurrence names its series master by id, in the same form as its own. */
+function withSeriesId<T extends object>(data: T, prefs: GraphPreferences): T {
+  const { seriesMasterId } = data as { seriesMasterId?: unknown };
+  return typeof seriesMasterId === 'string'
+    ? { ...data, seriesMasterId: wireId(seriesMasterId, prefs) }
+    : data;
 }
 
 /** `Prefer: outlook.body-content-type`: Graph converts the body; the sandbox wraps text or strips tags. */

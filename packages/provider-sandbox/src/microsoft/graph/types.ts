@@ -30,6 +30,12 @@ export interface OutlookItemFields {
   categories: string[];
 }
 
+/** Follow-up flag; Outlook sends `{ flagStatus: 'notFlagged' }` for an unflagged message. */
+export interface FollowupFlag {
+  flagStatus: 'notFlagged' | 'complete' | 'flagged';
+}
+
+/** A message's default properties (https://learn.microsoft.com/graph/api/resources/message). */
 export interface GraphMessage extends OutlookItemFields {
   subject: string;
   bodyPreview: string;
@@ -38,47 +44,123 @@ export interface GraphMessage extends OutlookItemFields {
   sender: Recipient;
   toRecipients: Recipient[];
   ccRecipients: Recipient[];
+  bccRecipients: Recipient[];
+  replyTo: Recipient[];
   receivedDateTime: string;
   sentDateTime: string;
   isRead: boolean;
   isDraft: boolean;
+  isDeliveryReceiptRequested: boolean;
+  isReadReceiptRequested: boolean;
   hasAttachments: boolean;
   importance: 'low' | 'normal' | 'high';
+  inferenceClassification: 'focused' | 'other';
+  flag: FollowupFlag;
   conversationId: string;
   internetMessageId: string;
   parentFolderId: string;
+  webLink: string;
 }
 
+export interface PhysicalAddress {
+  street?: string;
+  city?: string;
+  state?: string;
+  countryOrRegion?: string;
+  postalCode?: string;
+}
+
+export interface Location {
+  displayName: string;
+  locationType: 'default' | 'conferenceRoom' | 'homeAddress' | 'businessAddress';
+  uniqueId?: string;
+  uniqueIdType: 'unknown' | 'locationStore' | 'directory' | 'private' | 'bing';
+}
+
+/** An event's default properties (https://learn.microsoft.com/graph/api/resources/event). */
 export interface GraphEvent extends OutlookItemFields {
+  transactionId: string | null;
+  /** Windows zone names, as Outlook stores them; `start`/`end` come in the zone `Prefer: outlook.timezone` asks. */
+  originalStartTimeZone: string;
+  originalEndTimeZone: string;
+  iCalUId: string;
+  reminderMinutesBeforeStart: number;
+  isReminderOn: boolean;
+  hasAttachments: boolean;
   subject: string;
   bodyPreview: string;
+  importance: 'low' | 'normal' | 'high';
+  sensitivity: 'normal' | 'personal' | 'private' | 'confidential';
+  isAllDay: boolean;
+  isCancelled: boolean;
+  isOrganizer: boolean;
+  responseRequested: boolean;
+  /** The series an occurrence or exception belongs to; null for single instances. */
+  seriesMasterId: string | null;
+  showAs: 'free' | 'tentative' | 'busy' | 'oof';
+  type: 'singleInstance' | 'occurrence' | 'exception';
+  webLink: string;
+  onlineMeetingUrl: string | null;
+  isOnlineMeeting: boolean;
+  onlineMeetingProvider: 'unknown' | 'teamsForBusiness';
+  allowNewTimeProposals: boolean;
+  isDraft: boolean;
+  hideAttendees: boolean;
+  /** Only a series master has a recurrence; calendarView lists occurrences, never masters. */
+  recurrence: null;
+  responseStatus: {
+    response: 'none' | 'organizer' | 'accepted' | 'tentativelyAccepted' | 'declined';
+    time: string;
+  };
   body: ItemBody;
   start: DateTimeTimeZone;
   end: DateTimeTimeZone;
-  isAllDay: boolean;
-  isCancelled: boolean;
-  showAs: 'free' | 'tentative' | 'busy' | 'oof';
-  type: 'singleInstance';
-  iCalUId: string;
-  location: { displayName: string };
-  organizer: Recipient;
+  location: Location;
+  locations: Location[];
   attendees: {
     type: 'required' | 'optional';
     status: { response: 'none' | 'accepted' | 'tentativelyAccepted' | 'declined'; time: string };
     emailAddress: EmailAddress;
   }[];
+  organizer: Recipient;
+  onlineMeeting: { joinUrl: string } | null;
 }
 
+/** A contact's default properties (https://learn.microsoft.com/graph/api/resources/contact). */
 export interface GraphContact extends OutlookItemFields {
+  parentFolderId: string;
+  birthday: string | null;
+  fileAs: string;
   displayName: string;
   givenName: string;
+  initials: string | null;
+  middleName: string | null;
+  nickName: string | null;
   surname: string;
-  emailAddresses: EmailAddress[];
-  businessPhones: string[];
-  mobilePhone: string | null;
-  companyName: string;
+  title: string | null;
+  yomiGivenName: string | null;
+  yomiSurname: string | null;
+  yomiCompanyName: string | null;
+  generation: string | null;
+  imAddresses: string[];
   jobTitle: string;
-  parentFolderId: string;
+  companyName: string;
+  department: string | null;
+  officeLocation: string | null;
+  profession: string | null;
+  businessHomePage: string | null;
+  assistantName: string | null;
+  manager: string | null;
+  homePhones: string[];
+  mobilePhone: string | null;
+  businessPhones: string[];
+  spouseName: string | null;
+  personalNotes: string;
+  children: string[];
+  emailAddresses: EmailAddress[];
+  homeAddress: PhysicalAddress;
+  businessAddress: PhysicalAddress;
+  otherAddress: PhysicalAddress;
 }
 
 export interface GraphUser {

@@ -1,18 +1,21 @@
+import { calendarWireId } from '@crm-sync/provider-sandbox';
 import { FULL, incremental, runRound } from '../../../test/google/harness';
-import { syncScenarios } from '../../../test/google/scenarios';
+import { type ScenarioContext, syncScenarios } from '../../../test/google/scenarios';
 
-/** The fields of the sandbox's stored Calendar event this test reads (provider-sandbox src/google/data.ts). */
+/** The fields of the sandbox's stored Calendar event this test reads (provider-sandbox src/google/calendar/generate.ts). */
 interface SandboxEvent {
   summary: string;
   description: string;
   start: number;
   end: number;
   attendees: string[];
+  allDay: boolean;
+  cancelled: boolean;
 }
 
 const DAY_MS = 86_400_000;
 
-const scenario = syncScenarios<'calendar_events', SandboxEvent>({
+const scenario: ScenarioContext<'calendar_events'> = syncScenarios<'calendar_events', SandboxEvent>({
   resource: 'calendar',
   sandboxResource: 'events',
   route: 'calendar.events.list',
@@ -20,16 +23,18 @@ const scenario = syncScenarios<'calendar_events', SandboxEvent>({
   sync: { calendarPageSize: 250 },
   // The sandbox spreads events a month either side of account creation: a 10-day window cuts the past part.
   initialWindowDays: 10,
-  externalId: (id) => id,
-  inWindow: (e, now, days) => e.end > now.getTime() - days * DAY_MS,
+  // Occurrences of a series are listed (singleEvents) under their instance ids; cancelled ones are not events.
+  externalId: (id) => calendarWireId(scenario.main().account, id),
+  inWindow: (e, now, days) => e.end > now.getTime() - days * DAY_MS && !e.cancelled,
+  listedAsDeleted: (e, now, days) => e.end > now.getTime() - days * DAY_MS && e.cancelled,
   expected: ({ id, data }) => ({
-    externalId: id,
+    externalId: calendarWireId(scenario.main().account, id),
     calendarId: 'primary',
     title: data.summary,
     description: data.description,
     startsAt: new Date(data.start),
     endsAt: new Date(data.end),
-    allDay: false,
+    allDay: data.allDay,
     eventStatus: 'confirmed',
     attendees: data.attendees.map((email) => expect.objectContaining({ email })),
   }),

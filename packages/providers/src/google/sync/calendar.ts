@@ -1,5 +1,6 @@
 import { type ResourceSyncer } from '@crm-sync/core';
 import { type GoogleApiOptions } from '../client';
+import { GOOGLE_FIELDS } from '../fields';
 import { isCancelled, mapEvent } from '../map';
 import { googleIdPass, idsOf } from './idPass';
 import { syncTokenSyncer } from './syncTokenRound';
@@ -38,6 +39,7 @@ export function createCalendarSyncer(
           singleEvents: true,
           showDeleted: true,
           maxResults: options.pageSize,
+          fields: GOOGLE_FIELDS.events,
           ...query.params,
           ...(query.syncToken ? { syncToken: query.syncToken } : {}),
           ...(query.pageToken ? { pageToken: query.pageToken } : {}),

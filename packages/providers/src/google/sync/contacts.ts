@@ -1,5 +1,6 @@
 import { type ResourceSyncer } from '@crm-sync/core';
 import { type GoogleApiOptions } from '../client';
+import { GOOGLE_FIELDS } from '../fields';
 import { isDeletedPerson, mapPerson, PERSON_FIELDS, replacedResourceNames } from '../map';
 import { googleIdPass, idsOf } from './idPass';
 import { syncTokenSyncer } from './syncTokenRound';
@@ -24,6 +25,7 @@ export function createContactsSyncer(
           personFields: PERSON_FIELDS,
           pageSize: options.pageSize,
           requestSyncToken: true,
+          fields: GOOGLE_FIELDS.connections,
           ...(query.syncToken ? { syncToken: query.syncToken } : {}),
           ...(query.pageToken ? { pageToken: query.pageToken } : {}),
         });

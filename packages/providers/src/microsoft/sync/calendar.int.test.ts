@@ -28,8 +28,9 @@ const scenarios = deltaScenarios<'calendar_events', Event>({
     title: e.subject!,
     startsAt: utc(e.start),
     endsAt: utc(e.end),
-    allDay: false,
-    eventStatus: 'confirmed',
+    allDay: e.isAllDay === true,
+    // Occurrences cancelled by their organizer stay in the view, marked cancelled.
+    eventStatus: e.isCancelled ? 'cancelled' : 'confirmed',
     location: e.location!.displayName!,
     organizer: e.organizer!.emailAddress!.address!,
     attendees: (e.attendees ?? []).map((a) => ({
