@@ -9,9 +9,10 @@ import { referenceHashes } from './reference';
 
 /**
  * The model-based convergence check of issue 16: random interleavings of provider-side changes, cursor expiries,
- * rate-limit and server faults, completeness audits (between any two pages of a round), and sync slices (a single page, so rounds span many slices with changes in between,
- * or a longer budget, so pages are gathered into groups and fetched ahead while a group commits, and a flaky
- * provider fails some of them midway), then quiescence; the CRM table must then equal the provider's state exactly:
+ * rate-limit and server faults, completeness audits (between any two pages of a round), and sync slices (a single
+ * page, so rounds span many slices with changes in between, or a longer budget, so pages are gathered into groups
+ * and fetched ahead while a group commits, and a flaky provider fails some of them midway), then quiescence; the
+ * CRM table must then equal the provider's state exactly:
  * the same ids, the checked field as the model wrote it, and every row's content hash equal to what a fresh full
  * round reads (reference.ts). Moves file items elsewhere (folders, labels), some out of the CRM's view and back;
  * restores bring a deleted id back. A worker killed mid-slice leaves what a shorter slice leaves, since each group
