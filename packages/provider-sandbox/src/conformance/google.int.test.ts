@@ -60,6 +60,11 @@ test('token endpoint: authorization-code exchange', async () => {
 
 const TOKEN_ALLOWED: Allowance[] = [];
 
+test('gmail users.getProfile', async () => {
+  const { data } = await gmail.users.getProfile({ userId: 'me' });
+  expectConformant(data, fixture('google', 'gmail.users.getProfile'));
+});
+
 test('gmail messages.list', async () => {
   const { data } = await gmail.users.messages.list({ userId: 'me', maxResults: 5 });
   expectConformant(data, fixture('google', 'gmail.messages.list'));

@@ -54,6 +54,10 @@ test('token endpoint: authorization-code exchange', () => {
   ]);
 });
 
+test('GET /me', async () => {
+  expectConformant(await client.api('/me').get(), fixture('microsoft', 'me'));
+});
+
 /**
  * A full round, then an edit and a delete and the next round: every item either round served (so the shapes of
  * both, `@removed` entries included), under the envelope of the last page.

@@ -44,3 +44,19 @@ export function deletedEntries(account: Account, change: Change, mode: ListingMo
   const asMaster = !mode.singleEvents && base?.series?.index === 0;
   return [renderCancelled(account, change.id, change.seq, base?.series && !asMaster ? base : undefined)];
 }
+
+/**
+ * The first units (items or changes) whose entries fit in `max`: a series' first item can show as two entries, so a
+ * page of `max` items may not fit. A single unit is kept even when it alone is larger (maxResults=1 on such an item).
+ */
+export function fitPage<U>(units: U[], entriesOfUnit: (unit: U) => Entry[], max: number) {
+  const kept: U[] = [];
+  const shown: Entry[] = [];
+  for (const unit of units) {
+    const entries = entriesOfUnit(unit);
+    if (kept.length > 0 && shown.length + entries.length > max) break;
+    kept.push(unit);
+    shown.push(...entries);
+  }
+  return { kept, shown };
+}

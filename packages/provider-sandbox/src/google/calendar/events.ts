@@ -2,7 +2,7 @@ import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { requireAuth, send } from '../../core/hooks';
 import { type Account, type Dataset, type SandboxContext, type StoredItem } from '../../core/types';
 import { openToken, queryFingerprint, sealToken } from '../cursors';
-import { deletedEntries, entriesOf, type ListingMode, visible } from './entries';
+import { deletedEntries, entriesOf, fitPage, type ListingMode, visible } from './entries';
 import { type CalendarEventData, calendarEvents } from './generate';
 import { badRequest, fullSyncRequired, insufficientScope, notFound } from '../errors';
 import { CALENDAR_READ_SCOPES, hasAnyScope } from '../scopes';
@@ -107,11 +107,15 @@ export function registerCalendarEvents(app: FastifyInstance, ctx: SandboxContext
     const changes = result.changes.filter((c) => c.seq > after && c.seq <= upTo);
     // Deletions are always included in incremental results (docs/providers/google.md#calendar-sync).
     const mode = { ...modeOf(request), showDeleted: true };
-    const page = changes.slice(0, limit(request, 'maxResults', 250, 2500));
-    const items = page.flatMap((c) => {
-      const item = c.kind === 'delete' ? undefined : events.get(c.id);
-      return item ? entriesOf(account, item, mode) : deletedEntries(account, c, mode);
-    });
+    const max = limit(request, 'maxResults', 250, 2500);
+    const { kept: page, shown: items } = fitPage(
+      changes.slice(0, max),
+      (c) => {
+        const item = c.kind === 'delete' ? undefined : events.get(c.id);
+        return item ? entriesOf(account, item, mode) : deletedEntries(account, c, mode);
+      },
+      max,
+    );
     const last = page[page.length - 1];
     const next =
       page.length < changes.length && last
@@ -158,12 +162,17 @@ function fullListing(
   };
   const query = queryFingerprint(request, NOT_IN_FINGERPRINT);
   // Ordinals are stable positions: edits, deletes and adds between pages shift nothing.
-  const page = events.page({
+  const max = limit(request, 'maxResults', 250, 2500);
+  const listed = events.page({
     ...(cursor?.o === undefined ? {} : { after: cursor.o }),
-    limit: limit(request, 'maxResults', 250, 2500),
+    limit: max,
     order: 'asc',
     filter: matches,
   });
+  const { kept, shown } = fitPage(listed.items, (item) => entriesOf(account, item, mode), max);
+  const cut =
+    kept.length < listed.items.length ? (kept[kept.length - 1] as StoredItem<CalendarEventData>) : undefined;
+  const page = { items: kept, nextOrdinal: cut ? cut.ordinal : listed.nextOrdinal };
   const last = page.nextOrdinal === undefined;
   // The sync token handed out at the end covers changes made after the first page was served.
   const next = last
@@ -189,8 +198,6 @@ function fullListing(
           .filter((d) => d.seq <= snapshot)
           .flatMap((d) => deletedEntries(account, d, mode))
       : [];
-  // A page holds whole items: the first item of a series may show as its master and an exception, one over maxResults.
-  const shown = page.items.flatMap((item) => entriesOf(account, item, mode));
   return envelope(account, [...shown, ...cancelled], next);
 }
 

@@ -108,3 +108,28 @@ test('a sync token reports an edited, a cancelled and a deleted occurrence by th
     [third?.id, 'cancelled', first?.recurringEventId, undefined],
   ]);
 });
+
+test('pages never hold more than maxResults events, a master with its first exception included', async () => {
+  // An edit of a series' first occurrence (stored under the master's id) lists it as the master plus an exception.
+  const master = (await list({})).items.find((e) => e.recurrence && e.status === 'confirmed');
+  sandbox.control.updateItem('google', accountId, 'events', master?.id as string, {
+    summary: 'First one moved',
+  });
+  const whole = (await list({})).items.map((e) => e.id);
+  expect(whole.filter((id) => id === master?.id || id?.startsWith(`${master?.id}_`)).length).toBeGreaterThan(
+    1,
+  );
+  const paged: string[] = [];
+  let pageToken: string | undefined;
+  do {
+    const { data } = await calendar.events.list({
+      calendarId: 'primary',
+      maxResults: 3,
+      ...(pageToken ? { pageToken } : {}),
+    });
+    expect((data.items ?? []).length).toBeLessThanOrEqual(3);
+    paged.push(...(data.items ?? []).map((e) => e.id as string));
+    pageToken = data.nextPageToken ?? undefined;
+  } while (pageToken);
+  expect(paged).toEqual(whole);
+});

@@ -124,7 +124,7 @@ export function registerGmailMessages(app: FastifyInstance, ctx: SandboxContext)
       if (access !== 'full') return send(reply, insufficientScope());
       if (!ownUser(pathParam(request, 'userId'), auth)) return send(reply, notFound());
       const item = ctx.datasets.open(auth.account, gmailMessages).get(pathParam(request, 'messageId'));
-      const file = item && attachmentOf(mimeTree(item), pathParam(request, 'id'));
+      const file = item && attachmentOf(mimeTree(item), item.id, pathParam(request, 'id'));
       if (!file) return send(reply, notFound());
       return { size: file.size, data: fileBytes(file).toString('base64url') };
     },

@@ -15,7 +15,7 @@ interface Leaf {
   headers: Header[];
   filename: string;
   /** Text parts carry their text; files only a size (their bytes are made on demand, see `fileBytes`). */
-  content: { text: string } | { file: GmailFile; attachmentId: string };
+  content: { text: string } | { file: GmailFile; partId: string };
 }
 
 interface Multipart {
@@ -28,7 +28,9 @@ interface Multipart {
 export type MimeNode = Leaf | Multipart;
 
 const isMultipart = (node: MimeNode): node is Multipart => 'parts' in node;
-const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const SPECIAL = /[&<>"]/;
+const escapeHtml = (text: string) =>
+  SPECIAL.test(text) ? text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`) : text;
 const contentType = (value: string): Header => ({ name: 'Content-Type', value });
 
 /** Attachment ids are opaque to clients; the sandbox's name the message and the part. */
@@ -38,7 +40,7 @@ export const attachmentIdOf = (messageId: string, partId: string) =>
 /** Deterministic bytes of a generated file (its name repeated): what `raw` and attachments.get serve. */
 export const fileBytes = (file: GmailFile) => Buffer.alloc(file.size, file.filename);
 
-function fileLeaf(file: GmailFile, attachmentId: string, contentId: string | undefined): Leaf {
+function fileLeaf(file: GmailFile, partId: string, contentId: string | undefined): Leaf {
   const disposition = contentId ? 'inline' : 'attachment';
   return {
     mimeType: file.mimeType,
@@ -48,9 +50,9 @@ function fileLeaf(file: GmailFile, attachmentId: string, contentId: string | und
       { name: 'Content-Disposition', value: `${disposition}; filename="${file.filename}"` },
       { name: 'Content-Transfer-Encoding', value: 'base64' },
       ...(contentId ? [{ name: 'Content-ID', value: `<${contentId}>` }] : []),
-      { name: 'X-Attachment-Id', value: contentId ?? attachmentId.slice(-10) },
+      { name: 'X-Attachment-Id', value: contentId ?? `f_${partId}` },
     ],
-    content: { file, attachmentId },
+    content: { file, partId },
   };
 }
 
@@ -74,7 +76,7 @@ export function partIds(node: MimeNode, id = ''): Map<string, MimeNode> {
   return out;
 }
 
-/** The MIME tree of a message; attachment ids are given by the part ids the files end up at. */
+/** The MIME tree of a message; files remember the part ids they end up at (their attachment ids derive from them). */
 export function mimeTree(item: StoredItem<GmailMessageData>): MimeNode {
   const { data } = item;
   const boundary = (level: number) => `0000000000${(item.seq * 7 + level).toString(16).padStart(8, '0')}`;
@@ -96,16 +98,13 @@ export function mimeTree(item: StoredItem<GmailMessageData>): MimeNode {
   let body: MimeNode = data.html ? multipart('alternative', boundary(0), [text, html]) : text;
   const attachments = data.attachments.length > 0;
   if (data.inlineImage && cid) {
-    const partId = attachments ? '0.1' : '1';
     body = multipart('related', boundary(1), [
       body,
-      fileLeaf(data.inlineImage, attachmentIdOf(item.id, partId), cid),
+      fileLeaf(data.inlineImage, attachments ? '0.1' : '1', cid),
     ]);
   }
   if (!attachments) return body;
-  const files = data.attachments.map((file, index) =>
-    fileLeaf(file, attachmentIdOf(item.id, String(index + 1)), undefined),
-  );
+  const files = data.attachments.map((file, index) => fileLeaf(file, String(index + 1), undefined));
   return multipart('mixed', boundary(2), [body, ...files]);
 }
 
@@ -122,7 +121,7 @@ export interface MessagePart {
 }
 
 /** Gmail's `MessagePart` for a node; the top one also carries the message headers. */
-export function payloadOf(node: MimeNode, messageHeaders: Header[], id = ''): MessagePart {
+export function payloadOf(node: MimeNode, messageHeaders: Header[], messageId: string, id = ''): MessagePart {
   const headers = id === '' ? [...messageHeaders, ...node.headers] : node.headers;
   const base = {
     partId: id,
@@ -135,13 +134,13 @@ export function payloadOf(node: MimeNode, messageHeaders: Header[], id = ''): Me
       ...base,
       body: { size: 0 },
       parts: node.parts.map((part, index) =>
-        payloadOf(part, [], id === '' ? String(index) : `${id}.${index}`),
+        payloadOf(part, [], messageId, id === '' ? String(index) : `${id}.${index}`),
       ),
     };
   const { content } = node;
   return 'text' in content
     ? { ...base, body: { size: Buffer.byteLength(content.text), data: b64url(content.text) } }
-    : { ...base, body: { attachmentId: content.attachmentId, size: content.file.size } };
+    : { ...base, body: { attachmentId: attachmentIdOf(messageId, content.partId), size: content.file.size } };
 }
 
 /** base64 wrapped at 76 characters (RFC 2045 §6.8). */
@@ -151,12 +150,14 @@ const base64Length = (size: number) => {
   return chars + 2 * Math.floor((chars - 1) / 76);
 };
 
+type Chunk = string | GmailFile | Header[];
+
 /**
- * The RFC 5322 text of a message as chunks: strings, and file sizes where base64 goes. `raw` joins them with the
- * bytes; `sizeEstimate` adds them up without making any.
+ * The RFC 5322 text of a message as chunks: strings, header blocks, and file sizes where base64 goes. `raw` joins
+ * them with the bytes; `sizeEstimate` adds up their lengths without making any.
  */
-function chunks(node: MimeNode, headers: Header[], out: (string | GmailFile)[]): void {
-  out.push(`${headers.map((h) => `${h.name}: ${h.value}`).join('\r\n')}\r\n\r\n`);
+function chunks(node: MimeNode, headers: Header[], out: Chunk[]): void {
+  out.push(headers);
   if (isMultipart(node)) {
     for (const part of node.parts) {
       out.push(`--${node.boundary}\r\n`);
@@ -168,28 +169,44 @@ function chunks(node: MimeNode, headers: Header[], out: (string | GmailFile)[]):
   else out.push(node.content.file);
 }
 
+const isHeaders = (chunk: Chunk): chunk is Header[] => Array.isArray(chunk);
+
 export function rawOf(node: MimeNode, messageHeaders: Header[]): string {
-  const out: (string | GmailFile)[] = [];
+  const out: Chunk[] = [];
   chunks(node, [...messageHeaders, ...node.headers], out);
   const text = out
-    .map((c) => (typeof c === 'string' ? c : wrapped(fileBytes(c).toString('base64'))))
+    .map((c) => {
+      if (typeof c === 'string') return c;
+      if (isHeaders(c)) return `${c.map((h) => `${h.name}: ${h.value}`).join('\r\n')}\r\n\r\n`;
+      return wrapped(fileBytes(c).toString('base64'));
+    })
     .join('');
   return b64url(text);
 }
 
 export function sizeOf(node: MimeNode, messageHeaders: Header[]): number {
-  const out: (string | GmailFile)[] = [];
+  const out: Chunk[] = [];
   chunks(node, [...messageHeaders, ...node.headers], out);
-  return out.reduce<number>(
-    (sum, c) => sum + (typeof c === 'string' ? Buffer.byteLength(c) : base64Length(c.size)),
-    0,
-  );
+  let size = 0;
+  for (const c of out) {
+    if (typeof c === 'string') size += Buffer.byteLength(c);
+    else if (isHeaders(c)) {
+      // "name: value" lines joined by CRLF, then a blank line.
+      for (const h of c) size += Buffer.byteLength(h.name) + Buffer.byteLength(h.value) + 4;
+      size += 2;
+    } else size += base64Length(c.size);
+  }
+  return size;
 }
 
 /** The file behind an attachment id of this message, if any. */
-export function attachmentOf(node: MimeNode, attachmentId: string): GmailFile | undefined {
+export function attachmentOf(node: MimeNode, messageId: string, attachmentId: string): GmailFile | undefined {
   for (const part of partIds(node).values())
-    if (!isMultipart(part) && 'file' in part.content && part.content.attachmentId === attachmentId)
+    if (
+      !isMultipart(part) &&
+      'file' in part.content &&
+      attachmentIdOf(messageId, part.content.partId) === attachmentId
+    )
       return part.content.file;
   return undefined;
 }

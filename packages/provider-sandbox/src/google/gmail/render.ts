@@ -43,7 +43,7 @@ export function renderMessage(
   };
   if (format === 'minimal') return base;
   if (format === 'raw') return { ...base, raw: rawOf(tree, headers) };
-  if (format === 'full') return { ...base, payload: payloadOf(tree, headers) };
+  if (format === 'full') return { ...base, payload: payloadOf(tree, headers, item.id) };
   // metadata: the top part's type and the message headers asked for (all of them when none are named).
   const wanted = new Set(metadataHeaders.map((h) => h.toLowerCase()));
   const all = [...headers, ...tree.headers];
