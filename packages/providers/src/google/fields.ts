@@ -20,4 +20,7 @@ export const GOOGLE_FIELDS = {
     'attendees(email,displayName,resource,optional,responseStatus)),nextPageToken,nextSyncToken',
   /** `personFields` chooses the person fields; this keeps the envelope to the tokens. */
   connections: `connections(resourceName,${PERSON_FIELDS}),nextPageToken,nextSyncToken`,
+  /** The completeness audit's id passes (sync/idPass.ts): ids, and what says whether the item is live. */
+  eventIds: 'items(id,status),nextPageToken',
+  connectionIds: 'connections(resourceName,metadata/deleted),nextPageToken',
 } as const;

@@ -68,7 +68,7 @@ export function createCalendarSyncer(
           showDeleted: true,
           maxResults: options.pageSize,
           timeMin,
-          fields: 'items(id,status),nextPageToken,nextSyncToken',
+          fields: GOOGLE_FIELDS.eventIds,
           ...(pageToken ? { pageToken } : {}),
         });
         const live = (data.items ?? []).filter((event) => !isCancelled(event));

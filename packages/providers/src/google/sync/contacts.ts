@@ -51,7 +51,7 @@ export function createContactsSyncer(
           resourceName: 'people/me',
           personFields: 'metadata',
           pageSize: options.pageSize,
-          fields: 'connections(resourceName,metadata/deleted),nextPageToken',
+          fields: GOOGLE_FIELDS.connectionIds,
           ...(pageToken ? { pageToken } : {}),
         });
         const live = (data.connections ?? []).filter((person) => !isDeletedPerson(person));

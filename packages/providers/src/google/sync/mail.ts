@@ -55,7 +55,7 @@ export function createMailSyncer(api: GoogleApiOptions, options: MailSyncOptions
             userId: 'me',
             maxResults: options.pageSize,
             q,
-            fields: 'messages/id,nextPageToken',
+            fields: GOOGLE_FIELDS.messageList,
             ...(pageToken ? { pageToken } : {}),
           });
           return { ids: idsOf(data.messages, (m) => m.id), nextPageToken: data.nextPageToken };
