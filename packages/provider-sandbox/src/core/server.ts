@@ -55,7 +55,8 @@ export async function createSandbox(
       return behaviour;
     },
   };
-  const control = createControl(ctx, behaviours);
+  const providerOps = new Map(modules.flatMap((m) => (m.controlOps ? [[m.id, m.controlOps] as const] : [])));
+  const control = createControl(ctx, behaviours, providerOps);
   const renderers = new Map<ProviderId, ErrorRenderer>(modules.map((m) => [m.id, m.errors]));
 
   const tls = await loopbackCertificate();
