@@ -8,6 +8,7 @@ const TABLES = [
   'connections',
   'contacts',
   'credentials',
+  'crm_associations',
   'crm_objects',
   'emails',
   'sync_quarantine',
@@ -58,6 +59,7 @@ describe('migrations', () => {
       'InitialSchema1764000000000',
       'RoundSweep1765000000000',
       'OneOwnerPerAccount1765000000001',
+      'HubspotAssociations1765000000004',
     ]);
     expect(await tables()).toEqual(TABLES);
 
@@ -91,7 +93,10 @@ describe('migrations', () => {
 
   it('cascades from connections, except audit events, which outlive them', async () => {
     const foreign = await constraints('f');
-    const byTable = Object.entries(foreign).map(([name, def]) => [name.split('_connection_id')[0], def]);
+    // crm_associations also hangs off crm_objects (checked in its own test below).
+    const byTable = Object.entries(foreign)
+      .filter(([name]) => name.endsWith('_connection_id_fkey'))
+      .map(([name, def]) => [name.split('_connection_id')[0], def]);
     for (const [table, def] of byTable) {
       const action = table === 'audit_events' ? 'ON DELETE SET NULL' : 'ON DELETE CASCADE';
       expect(`${table}: ${def}`).toBe(
@@ -120,11 +125,14 @@ describe('migrations', () => {
     expect((await constraints('u')).sync_quarantine_item_key).toBe(
       'UNIQUE (connection_id, resource, external_id)',
     );
-    // The ownership key came after it: both are taken down, and both come back.
+    // The ownership key and crm_associations came after it: all three are taken down, and all come back.
+    await db.dataSource.undoLastMigration();
     await db.dataSource.undoLastMigration();
     await db.dataSource.undoLastMigration();
     expect(await sweepColumns()).toEqual([]);
-    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'sync_quarantine'));
+    expect(await tables()).toEqual(
+      TABLES.filter((t) => !['sync_quarantine', 'crm_associations'].includes(t)),
+    );
     await db.dataSource.runMigrations();
     expect((await sweepColumns()).map((r) => r.name)).toEqual(added);
   });
@@ -142,7 +150,22 @@ describe('migrations', () => {
     await query(`DELETE FROM connections WHERE provider_account_id = 'acct-owner'`);
   });
 
+  it('crm_associations: one row per link, keyed to the object it starts from; down removes only it', async () => {
+    expect((await constraints('u')).crm_associations_link_key).toBe(
+      'UNIQUE (connection_id, from_type, from_id, to_type, to_id)',
+    );
+    expect((await constraints('f')).crm_associations_from_fkey).toBe(
+      'FOREIGN KEY (connection_id, from_type, from_id) REFERENCES crm_objects(connection_id, object_type, external_id) ON DELETE CASCADE',
+    );
+    expect((await indexes()).crm_associations_to_idx).toMatch(/\(connection_id, to_type, to_id\)$/);
+    await db.dataSource.undoLastMigration();
+    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'crm_associations'));
+    await db.dataSource.runMigrations();
+    expect(await tables()).toEqual(TABLES);
+  });
+
   it('down of the ownership key refuses rows the old key would not hold, and restores it otherwise', async () => {
+    await db.dataSource.undoLastMigration(); // crm_associations, which came after it
     await query(
       `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id, status)
        VALUES ('t1', 'u1', 'google', 'acct-twice', 'disconnected'), ('t1', 'u2', 'google', 'acct-twice', 'active')`,
