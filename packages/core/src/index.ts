@@ -53,6 +53,8 @@ export type {
   RecordsByTable,
 } from './records';
 export type {
+  ItemLinks,
+  LinkRecord,
   ListedWindow,
   ResourceSyncer,
   ResourceSyncers,
