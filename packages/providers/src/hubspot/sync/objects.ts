@@ -3,10 +3,12 @@ import { type FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/obj
 import { type PublicObjectSearchRequest } from '@hubspot/api-client/lib/codegen/crm/objects/models/PublicObjectSearchRequest';
 import { type SimplePublicObject } from '@hubspot/api-client/lib/codegen/crm/objects/models/SimplePublicObject';
 import { guarded } from '../../shared/guard';
-import { crmObjectsApi, type CrmObjectsApi, type HubSpotClientOptions } from '../client';
+import { hubspotApis, type HubSpotApis, type HubSpotClientOptions } from '../client';
 import { HUBSPOT_DESCRIPTOR, type HubSpotObjectType } from '../descriptor';
 import { classifyHubSpotError } from '../errors';
 import { modifiedAt, toCrmObjectRecord } from '../map';
+import { LINKED_TYPES, readLinks } from './links';
+import { propertyNames, type PropertyNames } from './properties';
 import { continuationOf, cursorOf, type Round, roundFor } from './rounds';
 
 /** What distinguishes one CRM object type's sync from another's; everything else is shared. */
@@ -14,7 +16,6 @@ export interface CrmObjectSpec {
   objectType: HubSpotObjectType;
   /** The property search filters and sorts on (contacts `lastmodifieddate`, others `hs_lastmodifieddate`). */
   modifiedProperty: string;
-  properties: readonly string[];
 }
 
 export interface CrmObjectSyncerOptions extends HubSpotClientOptions {
@@ -22,10 +23,22 @@ export interface CrmObjectSyncerOptions extends HubSpotClientOptions {
   overlapMs?: number;
   /** Default `HUBSPOT_DESCRIPTOR.fullRoundEveryMs`. */
   fullRoundEveryMs?: number;
+  /** Default `HUBSPOT_DESCRIPTOR.associationPassEveryMs`. */
+  associationPassEveryMs?: number;
+  /** The properties to sync; unset: every property the portal defines for the type (sync/properties.ts). */
+  properties?: readonly string[];
 }
 
 type Page = SyncPage<'crm_objects'>;
 type SearchRound = Extract<Round, { phase: 'search' }>;
+
+/** What one page's requests need besides the round. */
+interface PageContext {
+  apis: HubSpotApis;
+  spec: CrmObjectSpec;
+  accessToken: string;
+  properties: PropertyNames;
+}
 
 const LIMITS = { list: HUBSPOT_DESCRIPTOR.listPageSize, search: HUBSPOT_DESCRIPTOR.searchPageSize };
 
@@ -33,14 +46,24 @@ const LIMITS = { list: HUBSPOT_DESCRIPTOR.listPageSize, search: HUBSPOT_DESCRIPT
  * One syncer per CRM object type. A full round lists every live object (the list API has no result cap and no
  * per-second search limit); an incremental round searches by last-modified instant. Both end by listing archived
  * objects, because neither list nor search returns them among live ones. Search never sees a permanent (GDPR) delete, so the syncer asks the engine for a full
- * round every `fullRoundEveryMs`: the engine's sweep then removes whatever the listing did not show. One HTTP request
- * per page, so a crash repeats one request and the 5-searches-per-second limit meets at most one search per page.
+ * round every `fullRoundEveryMs`: the engine's sweep then removes whatever the listing did not show. Each page also
+ * reads the current associations of the objects it lists (sync/links.ts), and an incremental round ends with an
+ * association pass over every object when one is due, since association changes move no last-modified date. At
+ * most two HTTP requests per page (objects, then their associations), so a crash repeats little and the
+ * 5-searches-per-second limit meets at most one search per page.
  */
 export function createCrmObjectSyncer(
   spec: CrmObjectSpec,
   options: CrmObjectSyncerOptions,
 ): ResourceSyncer<'crm_objects'> {
   const overlapMs = options.overlapMs ?? HUBSPOT_DESCRIPTOR.syncOverlapMs;
+  const passEveryMs = options.associationPassEveryMs ?? HUBSPOT_DESCRIPTOR.associationPassEveryMs;
+  // The modified property and the id always come back: the rounds page by them.
+  const properties = propertyNames(
+    spec.objectType,
+    [spec.modifiedProperty, 'hs_object_id'],
+    options.properties,
+  );
   return {
     resource: spec.objectType,
     table: 'crm_objects',
@@ -48,48 +71,73 @@ export function createCrmObjectSyncer(
     fullRoundEveryMs: options.fullRoundEveryMs ?? HUBSPOT_DESCRIPTOR.fullRoundEveryMs,
     fetchPage: async (request: SyncRequest): Promise<Page> => {
       // Throws cursor_expired for a position that cannot be resumed, before any request is made.
-      const round = roundFor(request.position, request.now, overlapMs);
-      const api = crmObjectsApi(options, request.accessToken);
+      const round = roundFor(request.position, request.now, overlapMs, passEveryMs);
+      const context = {
+        apis: hubspotApis(options, request.accessToken),
+        spec,
+        accessToken: request.accessToken,
+        properties,
+      };
       return guarded('hubspot', `${spec.objectType} ${round.phase}`, classifyHubSpotError, () =>
-        fetchRoundPage(api, spec, round),
+        fetchRoundPage(context, round),
       );
     },
   };
 }
 
-function fetchRoundPage(api: CrmObjectsApi, spec: CrmObjectSpec, round: Round): Promise<Page> {
+function fetchRoundPage(context: PageContext, round: Round): Promise<Page> {
   switch (round.phase) {
     case 'list':
-      return listPage(api, spec, round);
+      return listPage(context, round);
     case 'search':
-      return searchPage(api, spec, round);
+      return searchPage(context, round);
+    case 'links':
+      return linksPage(context, round);
     case 'archived':
-      return archivedPage(api, spec, round);
+      return archivedPage(context, round);
   }
 }
 
-async function listPage(
-  api: CrmObjectsApi,
-  spec: CrmObjectSpec,
-  round: Extract<Round, { phase: 'list' }>,
-): Promise<Page> {
-  const page = await api.basicApi.getPage(spec.objectType, LIMITS.list, round.after ?? undefined, [
-    ...spec.properties,
-  ]);
+async function listPage(context: PageContext, round: Extract<Round, { phase: 'list' }>): Promise<Page> {
+  const { apis, spec } = context;
+  const properties = await context.properties(apis, context.accessToken, `list:${round.startedAt}`);
+  const page = await apis.objects.basicApi.getPage(
+    spec.objectType,
+    LIMITS.list,
+    round.after ?? undefined,
+    properties,
+  );
   const after = page.paging?.next?.after;
   // A full round may follow an earlier sync (a reset, an unresumable position, a periodic full round), so it ends by
   // reporting every archived object as deleted, explicitly rather than leaving them to the engine's sweep. HubSpot
-  // keeps archived objects restorable for 90 days, which bounds that list.
-  const last: Round = { phase: 'archived', deletedSince: 0, after: null, nextCursor: round.startedAt };
+  // keeps archived objects restorable for 90 days, which bounds that list. It read every object's associations, so
+  // it counts as an association pass.
+  const last: Round = {
+    phase: 'archived',
+    deletedSince: 0,
+    after: null,
+    nextCursor: round.startedAt,
+    linksAt: round.startedAt,
+  };
   return {
     upserts: records(spec, page.results),
     deletes: [],
+    links: await readLinks(
+      apis,
+      spec.objectType,
+      page.results.map((o) => o.id),
+    ),
     next: { kind: 'more', continuation: continuationOf(after ? { ...round, after } : last) },
   };
 }
 
-async function searchPage(api: CrmObjectsApi, spec: CrmObjectSpec, round: SearchRound): Promise<Page> {
-  const result = await api.searchApi.doSearch(spec.objectType, searchRequest(spec, round));
+async function searchPage(context: PageContext, round: SearchRound): Promise<Page> {
+  const { apis, spec } = context;
+  const properties = await context.properties(apis, context.accessToken, `search:${round.deletedSince}`);
+  const result = await apis.objects.searchApi.doSearch(
+    spec.objectType,
+    searchRequest(spec, round, properties),
+  );
   const read = result.results
     .map((object) => modifiedAt(object, spec.modifiedProperty))
     .filter((ms): ms is number => ms !== null);
@@ -101,6 +149,11 @@ async function searchPage(api: CrmObjectsApi, spec: CrmObjectSpec, round: Search
   return {
     upserts: records(spec, result.results),
     deletes: [],
+    links: await readLinks(
+      apis,
+      spec.objectType,
+      result.results.map((o) => o.id),
+    ),
     next: { kind: 'more', continuation: continuationOf(next) },
   };
 }
@@ -111,7 +164,11 @@ async function searchPage(api: CrmObjectsApi, spec: CrmObjectSpec, round: Search
  * objects change, so paging with it skips one object per edit made meanwhile (docs/providers/hubspot.md#paging-cursors),
  * and it stops at 10,000 results. A fresh query from the last instant read has neither problem.
  */
-export function searchRequest(spec: CrmObjectSpec, round: SearchRound): PublicObjectSearchRequest {
+export function searchRequest(
+  spec: CrmObjectSpec,
+  round: SearchRound,
+  properties: readonly string[],
+): PublicObjectSearchRequest {
   const filter = (propertyName: string, operator: `${FilterOperatorEnum}`, value: string) => ({
     propertyName,
     operator: operator as FilterOperatorEnum,
@@ -127,7 +184,7 @@ export function searchRequest(spec: CrmObjectSpec, round: SearchRound): PublicOb
     filterGroups: [{ filters }],
     // HubSpot documents sorts as objects; the SDK's model types them as strings and passes them through as is.
     sorts: [{ propertyName: sortBy, direction: 'ASCENDING' }] as unknown as string[],
-    properties: [...spec.properties],
+    properties: [...properties],
     limit: LIMITS.search,
   };
 }
@@ -140,7 +197,7 @@ export function searchRequest(spec: CrmObjectSpec, round: SearchRound): PublicOb
 export function nextSearchRound(
   round: SearchRound,
   results: readonly SimplePublicObject[],
-  spec: Pick<CrmObjectSpec, 'modifiedProperty'>,
+  spec: CrmObjectSpec,
 ): Round {
   const last = results.at(-1);
   const full = last !== undefined && results.length >= LIMITS.search;
@@ -148,19 +205,44 @@ export function nextSearchRound(
     return full ? { ...round, tieAfterId: last.id } : { ...round, since: round.since + 1, tieAfterId: null };
   }
   if (!full) {
-    const { deletedSince, nextCursor } = round;
-    return { phase: 'archived', deletedSince, after: null, nextCursor };
+    const { deletedSince, nextCursor, linksAt, linksPassAt } = round;
+    if (linksPassAt !== null && LINKED_TYPES[spec.objectType].length > 0)
+      return { phase: 'links', after: null, deletedSince, nextCursor, linksAt: linksPassAt };
+    return { phase: 'archived', deletedSince, after: null, nextCursor, linksAt };
   }
   const lastAt = modifiedAt(last, spec.modifiedProperty) ?? round.since;
   return lastAt > round.since ? { ...round, since: lastAt } : { ...round, tieAfterId: '0' };
 }
 
+/** The association pass: every live object's id (no properties), and its associations. */
+async function linksPage(context: PageContext, round: Extract<Round, { phase: 'links' }>): Promise<Page> {
+  const { apis, spec } = context;
+  const page = await apis.objects.basicApi.getPage(spec.objectType, LIMITS.list, round.after ?? undefined, [
+    'hs_object_id',
+  ]);
+  const after = page.paging?.next?.after;
+  const { deletedSince, nextCursor, linksAt } = round;
+  const next: Round = after
+    ? { ...round, after }
+    : { phase: 'archived', deletedSince, after: null, nextCursor, linksAt };
+  return {
+    upserts: [],
+    deletes: [],
+    links: await readLinks(
+      apis,
+      spec.objectType,
+      page.results.map((o) => o.id),
+    ),
+    next: { kind: 'more', continuation: continuationOf(next) },
+  };
+}
+
 async function archivedPage(
-  api: CrmObjectsApi,
-  spec: CrmObjectSpec,
+  context: PageContext,
   round: Extract<Round, { phase: 'archived' }>,
 ): Promise<Page> {
-  const page = await api.basicApi.getPage(
+  const { apis, spec } = context;
+  const page = await apis.objects.basicApi.getPage(
     spec.objectType,
     LIMITS.list,
     round.after ?? undefined,
@@ -180,7 +262,7 @@ async function archivedPage(
     deletes,
     next: after
       ? { kind: 'more', continuation: continuationOf({ ...round, after }) }
-      : { kind: 'caught_up', cursor: cursorOf(round.nextCursor) },
+      : { kind: 'caught_up', cursor: cursorOf(round.nextCursor, round.linksAt) },
   };
 }
 
