@@ -33,6 +33,7 @@ export async function readLinks(
   ids: readonly string[],
 ): Promise<ItemLinks[]> {
   const sets: ItemLinks[] = [];
+  if (ids.length === 0) return sets;
   for (const toType of LINKED_TYPES[objectType]) {
     const byId = new Map(ids.map((id) => [id, { fromId: id, toType, links: [] } as ItemLinks]));
     let inputs: { id: string; after?: string }[] = ids.map((id) => ({ id }));

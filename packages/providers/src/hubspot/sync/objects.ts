@@ -1,4 +1,10 @@
-import { type CrmObjectRecord, type ResourceSyncer, type SyncPage, type SyncRequest } from '@crm-sync/core';
+import {
+  type CrmObjectRecord,
+  type ItemLinks,
+  type ResourceSyncer,
+  type SyncPage,
+  type SyncRequest,
+} from '@crm-sync/core';
 import { type FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/objects/models/Filter';
 import { type PublicObjectSearchRequest } from '@hubspot/api-client/lib/codegen/crm/objects/models/PublicObjectSearchRequest';
 import { type SimplePublicObject } from '@hubspot/api-client/lib/codegen/crm/objects/models/SimplePublicObject';
@@ -48,9 +54,9 @@ const LIMITS = { list: HUBSPOT_DESCRIPTOR.listPageSize, search: HUBSPOT_DESCRIPT
  * objects, because neither list nor search returns them among live ones. Search never sees a permanent (GDPR) delete, so the syncer asks the engine for a full
  * round every `fullRoundEveryMs`: the engine's sweep then removes whatever the listing did not show. Each page also
  * reads the current associations of the objects it lists (sync/links.ts), and an incremental round ends with an
- * association pass over every object when one is due, since association changes move no last-modified date. At
- * most two HTTP requests per page (objects, then their associations), so a crash repeats little and the
- * 5-searches-per-second limit meets at most one search per page.
+ * association pass over every object when one is due, since association changes move no last-modified date. Each
+ * page makes its own request and, at the same time, reads the associations of the previous page's objects, so a crash
+ * repeats little and the 5-searches-per-second limit meets at most one search per page.
  */
 export function createCrmObjectSyncer(
   spec: CrmObjectSpec,
@@ -101,16 +107,16 @@ function fetchRoundPage(context: PageContext, round: Round): Promise<Page> {
 async function listPage(context: PageContext, round: Extract<Round, { phase: 'list' }>): Promise<Page> {
   const { apis, spec } = context;
   const properties = await context.properties(apis, context.accessToken, `list:${round.startedAt}`);
-  const page = await apis.objects.basicApi.getPage(
-    spec.objectType,
-    LIMITS.list,
-    round.after ?? undefined,
-    properties,
+  const [page, links] = await withLinksOf(
+    context,
+    round,
+    apis.objects.basicApi.getPage(spec.objectType, LIMITS.list, round.after ?? undefined, properties),
   );
   const after = page.paging?.next?.after;
+  const linksOf = pendingLinks(spec, page.results);
   // A full round may follow an earlier sync (a reset, an unresumable position, a periodic full round), so it ends by
   // reporting every archived object as deleted, explicitly rather than leaving them to the engine's sweep. HubSpot
-  // keeps archived objects restorable for 90 days, which bounds that list. It read every object's associations, so
+  // keeps archived objects restorable for 90 days, which bounds that list. It reads every object's associations, so
   // it counts as an association pass.
   const last: Round = {
     phase: 'archived',
@@ -118,25 +124,23 @@ async function listPage(context: PageContext, round: Extract<Round, { phase: 'li
     after: null,
     nextCursor: round.startedAt,
     linksAt: round.startedAt,
+    linksOf,
   };
   return {
     upserts: records(spec, page.results),
     deletes: [],
-    links: await readLinks(
-      apis,
-      spec.objectType,
-      page.results.map((o) => o.id),
-    ),
-    next: { kind: 'more', continuation: continuationOf(after ? { ...round, after } : last) },
+    links,
+    next: { kind: 'more', continuation: continuationOf(after ? { ...round, after, linksOf } : last) },
   };
 }
 
 async function searchPage(context: PageContext, round: SearchRound): Promise<Page> {
   const { apis, spec } = context;
   const properties = await context.properties(apis, context.accessToken, `search:${round.deletedSince}`);
-  const result = await apis.objects.searchApi.doSearch(
-    spec.objectType,
-    searchRequest(spec, round, properties),
+  const [result, links] = await withLinksOf(
+    context,
+    round,
+    apis.objects.searchApi.doSearch(spec.objectType, searchRequest(spec, round, properties)),
   );
   const read = result.results
     .map((object) => modifiedAt(object, spec.modifiedProperty))
@@ -149,13 +153,26 @@ async function searchPage(context: PageContext, round: SearchRound): Promise<Pag
   return {
     upserts: records(spec, result.results),
     deletes: [],
-    links: await readLinks(
-      apis,
-      spec.objectType,
-      result.results.map((o) => o.id),
-    ),
-    next: { kind: 'more', continuation: continuationOf(next) },
+    links,
+    next: {
+      kind: 'more',
+      continuation: continuationOf({ ...next, linksOf: pendingLinks(spec, result.results) }),
+    },
   };
+}
+
+/**
+ * A page's own request, and the associations of the objects the previous page listed, at once: reading a page's
+ * associations needs its ids, so waiting for them would make every page two round trips. The last page's objects
+ * are read by the round's archived phase, which every round ends with.
+ */
+function withLinksOf<T>(context: PageContext, round: Round, request: Promise<T>): Promise<[T, ItemLinks[]]> {
+  return Promise.all([request, readLinks(context.apis, context.spec.objectType, round.linksOf ?? [])]);
+}
+
+/** The objects whose associations the next page reads: none for a type that owns no associations. */
+function pendingLinks(spec: CrmObjectSpec, objects: readonly SimplePublicObject[]): string[] {
+  return LINKED_TYPES[spec.objectType].length === 0 ? [] : objects.map((o) => o.id);
 }
 
 /**
@@ -217,24 +234,18 @@ export function nextSearchRound(
 /** The association pass: every live object's id (no properties), and its associations. */
 async function linksPage(context: PageContext, round: Extract<Round, { phase: 'links' }>): Promise<Page> {
   const { apis, spec } = context;
-  const page = await apis.objects.basicApi.getPage(spec.objectType, LIMITS.list, round.after ?? undefined, [
-    'hs_object_id',
-  ]);
+  const [page, links] = await withLinksOf(
+    context,
+    round,
+    apis.objects.basicApi.getPage(spec.objectType, LIMITS.list, round.after ?? undefined, ['hs_object_id']),
+  );
   const after = page.paging?.next?.after;
   const { deletedSince, nextCursor, linksAt } = round;
+  const linksOf = pendingLinks(spec, page.results);
   const next: Round = after
-    ? { ...round, after }
-    : { phase: 'archived', deletedSince, after: null, nextCursor, linksAt };
-  return {
-    upserts: [],
-    deletes: [],
-    links: await readLinks(
-      apis,
-      spec.objectType,
-      page.results.map((o) => o.id),
-    ),
-    next: { kind: 'more', continuation: continuationOf(next) },
-  };
+    ? { ...round, after, linksOf }
+    : { phase: 'archived', deletedSince, after: null, nextCursor, linksAt, linksOf };
+  return { upserts: [], deletes: [], links, next: { kind: 'more', continuation: continuationOf(next) } };
 }
 
 async function archivedPage(
@@ -242,14 +253,18 @@ async function archivedPage(
   round: Extract<Round, { phase: 'archived' }>,
 ): Promise<Page> {
   const { apis, spec } = context;
-  const page = await apis.objects.basicApi.getPage(
-    spec.objectType,
-    LIMITS.list,
-    round.after ?? undefined,
-    [spec.modifiedProperty],
-    undefined,
-    undefined,
-    true,
+  const [page, links] = await withLinksOf(
+    context,
+    round,
+    apis.objects.basicApi.getPage(
+      spec.objectType,
+      LIMITS.list,
+      round.after ?? undefined,
+      [spec.modifiedProperty],
+      undefined,
+      undefined,
+      true,
+    ),
   );
   // Archived before this round's window: reported by an earlier round. Without archivedAt, report it anyway
   // (a repeated delete is harmless, a missed one is not).
@@ -260,8 +275,9 @@ async function archivedPage(
   return {
     upserts: [],
     deletes,
+    links,
     next: after
-      ? { kind: 'more', continuation: continuationOf({ ...round, after }) }
+      ? { kind: 'more', continuation: continuationOf({ ...round, after, linksOf: [] }) }
       : { kind: 'caught_up', cursor: cursorOf(round.nextCursor, round.linksAt) },
   };
 }

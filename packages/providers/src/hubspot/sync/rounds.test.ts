@@ -83,6 +83,10 @@ describe('roundFor', () => {
       { mode: 'full', cursor: null, continuation: { phase: 'list', startedAt: 1, after: 3 } },
     ],
     ['a search without since', { mode: 'full', cursor: null, continuation: { ...search, since: 'x' } }],
+    [
+      'pending links that are not ids',
+      { mode: 'full', cursor: null, continuation: { ...list, linksOf: [1] } },
+    ],
   ])('%s is cursor_expired', (_name, position) => {
     const thrown = (() => {
       try {

@@ -17,8 +17,12 @@ import { parseInstant } from '../map';
  *   (0 after a full listing: all of them).
  * `nextCursor` is what the round ends with: the highest modified instant read, never below the cursor it began at;
  * `linksAt` is when the last association pass (or full round) that read every object's associations began.
+ * `linksOf` (any phase) names the objects the previous page listed whose associations are still to be read: each page
+ * reads them alongside its own request (sync/objects.ts), so a page costs one round trip rather than two.
  */
-export type Round =
+export type Round = RoundPhase & { linksOf?: string[] };
+
+type RoundPhase =
   | { phase: 'list'; startedAt: number; after: string | null }
   | {
       phase: 'search';
@@ -100,6 +104,14 @@ const isMs = (v: unknown): v is number => typeof v === 'number' && Number.isFini
 const isCursor = (v: unknown): v is string | null => v === null || typeof v === 'string';
 
 function parseRound(raw: SyncContinuation): Round | undefined {
+  const phase = parsePhase(raw);
+  const { linksOf } = raw;
+  if (phase === undefined || linksOf === undefined) return phase;
+  const ids = Array.isArray(linksOf) && linksOf.every((id): id is string => typeof id === 'string');
+  return ids ? { ...phase, linksOf } : undefined;
+}
+
+function parsePhase(raw: SyncContinuation): RoundPhase | undefined {
   const { phase } = raw;
   if (phase === 'list' && isMs(raw.startedAt) && isCursor(raw.after)) {
     return { phase, startedAt: raw.startedAt, after: raw.after };
