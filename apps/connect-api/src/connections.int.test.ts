@@ -66,6 +66,26 @@ describe('GET /v1/connections/:id', () => {
     ]);
   });
 
+  it("shows each resource's last completeness audit, null until one ran", async () => {
+    const at = new Date('2026-12-01T10:00:00.000Z');
+    await h.db.dataSource.query(
+      `UPDATE sync_states SET audit_at = $2, audit_missing = 3, audit_ghosts = 2, audit_repaired = 2,
+              full_round_wanted = true
+        WHERE connection_id = $1 AND resource = 'mail'`,
+      [t1Google, at],
+    );
+    const view = await json<{ sync: Array<{ resource: string; audit: unknown }> }>(
+      await h.api(`/v1/connections/${t1Google}?tenantId=t1`),
+    );
+    expect(view.sync).toEqual([
+      expect.objectContaining({ resource: 'calendar', audit: null }),
+      expect.objectContaining({
+        resource: 'mail',
+        audit: { at: at.toISOString(), missing: 3, ghosts: 2, repaired: 2, fullRoundWanted: true },
+      }),
+    ]);
+  });
+
   it("answers 404 for another tenant's connection, as for an unknown id", async () => {
     const other = await h.api(`/v1/connections/${t2Google}?tenantId=t1`);
     const unknown = await h.api(`/v1/connections/00000000-0000-4000-8000-000000000000?tenantId=t1`);

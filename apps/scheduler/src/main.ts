@@ -22,6 +22,7 @@ async function start(): Promise<Stop> {
     intervals: { defaultMs: settings.syncIntervalMs, jitterRatio: settings.jitterRatio },
     tickMs: settings.tickMs,
     refreshMarginMs: settings.tokenRefreshMarginMs,
+    auditIntervalMs: settings.auditIntervalMs,
     logger,
     onTick: tickMetrics(metrics),
   });

@@ -16,6 +16,7 @@ export function tickMetrics(metrics: Metrics): (result: TickResult) => void {
   return (result) => {
     enqueued.inc({ kind: 'sync' }, result.syncsEnqueued);
     enqueued.inc({ kind: 'token_refresh' }, result.refreshesEnqueued);
+    enqueued.inc({ kind: 'audit' }, result.auditsEnqueued);
     duration.observe(result.durationMs / 1000);
   };
 }

@@ -5,13 +5,16 @@ import { connectionOutcomes, handleConnectionEvent } from '@crm-sync/connections
 import { startRuntime } from '@crm-sync/runtime';
 import {
   AccessTokens,
+  AuditCallBudget,
   DEFAULT_ACCESS_TOKEN_OPTIONS,
   refreshConnectionToken,
+  runAudit,
   runSlice,
   type SyncEngineDeps,
 } from '@crm-sync/sync-engine';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
 import { adaptersFromConfig } from '@crm-sync/providers';
+import { createAuditProcessor } from './auditProcessor';
 import { createConnectionEventsProcessor } from './connectionEventsProcessor';
 import { createSyncProcessor, type SyncQueue } from './processor';
 import { createTokenRefreshProcessor } from './tokenRefreshProcessor';
@@ -54,6 +57,12 @@ async function start(): Promise<Stop> {
       logger,
       metrics,
     });
+  const auditBudget = new AuditCallBudget({
+    redis,
+    keyPrefix: `${config.queues.prefix}:`,
+    callsPerWindow: settings.audit.callsPerMinute,
+    windowMs: 60_000,
+  });
   const eventDeps = {
     db,
     adapters: providers.adapters,
@@ -77,6 +86,14 @@ async function start(): Promise<Stop> {
         createConnectionEventsProcessor({
           handle: (event) => handleConnectionEvent(eventDeps, event),
           logger,
+        }),
+      audit: () =>
+        createAuditProcessor({
+          runAudit: (r) => runAudit(deps, r),
+          maxCallsPerRun: settings.audit.maxCallsPerRun,
+          throttle: (provider) => auditBudget.take(provider),
+          logger,
+          metrics,
         }),
     },
   });

@@ -3,10 +3,17 @@ import { handleConnectionEvent } from '@crm-sync/connections';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { createLogger, createMetrics } from '@crm-sync/observability';
 import { createRedisConnection, QUEUE_NAMES } from '@crm-sync/queue';
-import { refreshConnectionToken } from '@crm-sync/sync-engine';
-import { connectSandboxAccount, engineDeps, testAccessTokens } from '@crm-sync/sync-engine/testing';
+import { AuditCallBudget, refreshConnectionToken, runAudit, runSlice } from '@crm-sync/sync-engine';
+import {
+  connectSandboxAccount,
+  engineDeps,
+  SYNC_CASES,
+  tableSnapshot,
+  testAccessTokens,
+} from '@crm-sync/sync-engine/testing';
 import { QueueEvents, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { createAuditProcessor } from './auditProcessor';
 import { createConnectionEventsProcessor } from './connectionEventsProcessor';
 import { createTokenRefreshProcessor } from './tokenRefreshProcessor';
 import { startWorkers } from './workers';
@@ -15,6 +22,8 @@ let h: ConnectionsHarness;
 let connection: Redis;
 const metrics = createMetrics({ collectDefaults: false });
 let workers: Worker[];
+let deps: ReturnType<typeof engineDeps>;
+const QUEUES = [QUEUE_NAMES.tokenRefresh, QUEUE_NAMES.connectionEvents, QUEUE_NAMES.audit] as const;
 const events = new Map<string, QueueEvents>();
 const eventClients: Redis[] = [];
 
@@ -23,13 +32,19 @@ beforeAll(async () => {
   connection = createRedisConnection({ url: h.redis.url, role: 'worker' });
   const logger = createLogger({ name: 'worker-test', level: 'silent' });
   // Refresh whenever asked: the margin is longer than any sandbox token lives.
-  const deps = engineDeps(h, {}, testAccessTokens(h, 24 * 3600_000));
+  deps = engineDeps(h, {}, testAccessTokens(h, 24 * 3600_000));
+  const budget = new AuditCallBudget({
+    redis: h.redis.redis,
+    keyPrefix: `${h.redis.prefix}:`,
+    callsPerWindow: 100,
+    windowMs: 60_000,
+  });
   const eventDeps = { ...h.deps, intervals: { defaultMs: 60_000, jitterRatio: 0.1 }, batchSize: 100 };
   const limit = { max: 1000, durationMs: 1000 };
   workers = startWorkers({
     connection,
     prefix: h.redis.prefix,
-    queues: [QUEUE_NAMES.tokenRefresh, QUEUE_NAMES.connectionEvents],
+    queues: QUEUES,
     concurrency: 2,
     limiters: { 'sync-google': limit, 'sync-microsoft': limit, 'sync-hubspot': limit },
     stalledIntervalMs: 5_000,
@@ -42,9 +57,17 @@ beforeAll(async () => {
           handle: (event) => handleConnectionEvent(eventDeps, event),
           logger,
         }),
+      audit: () =>
+        createAuditProcessor({
+          runAudit: (r) => runAudit(deps, r),
+          maxCallsPerRun: 50,
+          throttle: (provider) => budget.take(provider),
+          logger,
+          metrics,
+        }),
     },
   });
-  for (const name of [QUEUE_NAMES.tokenRefresh, QUEUE_NAMES.connectionEvents]) {
+  for (const name of QUEUES) {
     const client = connection.duplicate();
     eventClients.push(client);
     const queueEvents = new QueueEvents(name, { connection: client, prefix: h.redis.prefix });
@@ -60,10 +83,7 @@ afterAll(async () => {
   await h.close();
 });
 
-async function finished(
-  queue: typeof QUEUE_NAMES.tokenRefresh | typeof QUEUE_NAMES.connectionEvents,
-  id: string,
-) {
+async function finished(queue: (typeof QUEUES)[number], id: string) {
   const job = await h.deps.producer.queue(queue).getJob(id);
   return job!.waitUntilFinished(events.get(queue)!, 15_000);
 }
@@ -127,5 +147,33 @@ describe('worker queues besides sync', () => {
     const [row] = await h.db.dataSource.query(`SELECT status FROM connections WHERE id = $1`, [connectionId]);
     expect(row.status).toBe('disconnected');
     expect(await h.deps.credentials.load(connectionId)).toBeNull();
+  });
+
+  it('audit: one job audits a resource, deletes its ghost rows, records the counts and shows in metrics', async () => {
+    const hubspotDeals = SYNC_CASES.find((c) => c.provider === 'hubspot' && c.resource === 'deals')!;
+    const { connectionId } = await connectSandboxAccount(h, {
+      provider: 'hubspot',
+      email: 'audit-job@example.com',
+      sizes: { deals: 40 },
+      resources: ['deals'],
+    });
+    expect((await runSlice(deps, { connectionId, resource: 'deals', budgetMs: 30_000 })).kind).toBe(
+      'caught_up',
+    );
+    await h.db.dataSource.query(
+      `INSERT INTO crm_objects (connection_id, external_id, content_hash, object_type) VALUES ($1, 'ghost', 'h', 'deals')`,
+      [connectionId],
+    );
+    const data = { connectionId, resource: 'deals' as const };
+    const id = await h.deps.producer.enqueue(QUEUE_NAMES.audit, 'deals', data);
+    expect(await finished(QUEUE_NAMES.audit, id)).toMatchObject({
+      kind: 'audited',
+      counts: { listed: 40, missing: 0, ghosts: 1, repaired: 1 },
+    });
+    expect((await tableSnapshot(h, hubspotDeals, connectionId)).size).toBe(40);
+    const rendered = await metrics.render();
+    expect(rendered).toMatch(/crm_sync_audits_total\{resource="deals",outcome="audited"\} 1/);
+    expect(rendered).toMatch(/crm_sync_audit_items_total\{resource="deals",kind="ghosts"\} 1/);
+    expect(rendered).toMatch(/crm_sync_audit_provider_calls_total\{resource="deals"\} 1/);
   });
 });

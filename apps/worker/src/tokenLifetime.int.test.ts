@@ -70,6 +70,7 @@ it(
       intervals: { defaultMs: 1000, jitterRatio: 0 },
       tickMs: 250,
       refreshMarginMs: 2500,
+      auditIntervalMs: 0,
       logger: {
         info: () => undefined,
         warn: () => undefined,

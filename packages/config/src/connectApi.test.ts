@@ -98,7 +98,9 @@ describe('scheduler configuration', () => {
       syncIntervalMs: 60_000,
       tokenRefreshMarginMs: 120_000,
       tickMs: 1000,
+      auditIntervalMs: 86_400_000,
     });
+    expect(loadConfig({ AUDIT_INTERVAL_MS: '0' }).scheduler.auditIntervalMs).toBe(0);
   });
 
   it.each([

@@ -8,6 +8,8 @@ export interface SchedulerConfig {
   syncIntervalMs: number;
   jitterRatio: number;
   tokenRefreshMarginMs: number;
+  /** Completeness audit interval per resource; 0: no audits are enqueued. */
+  auditIntervalMs: number;
   http: { host: string; port: number };
 }
 
@@ -18,6 +20,7 @@ export function schedulerConfig(env: Env): SchedulerConfig {
     syncIntervalMs: env.SYNC_INCREMENTAL_INTERVAL_MS,
     jitterRatio: env.SYNC_INTERVAL_JITTER_RATIO,
     tokenRefreshMarginMs: env.TOKEN_REFRESH_MARGIN_MS,
+    auditIntervalMs: env.AUDIT_INTERVAL_MS,
     http: { host: env.SCHEDULER_HTTP_HOST, port: env.SCHEDULER_HTTP_PORT },
   };
 }

@@ -106,10 +106,13 @@ export const envSchema = z.object({
     )
     .optional(),
 
-  /** Queues this worker consumes (comma-separated queue names): the sync queues, token-refresh, connection-events. */
+  /**
+   * Queues this worker consumes (comma-separated queue names): the sync queues, token-refresh, connection-events,
+   * audit.
+   */
   WORKER_QUEUES: z
     .string()
-    .default('sync-google,sync-microsoft,sync-hubspot,token-refresh,connection-events'),
+    .default('sync-google,sync-microsoft,sync-hubspot,token-refresh,connection-events,audit'),
   /** BullMQ key prefix; the same value as the producers' (tests and side-by-side environments change it). */
   WORKER_QUEUE_PREFIX: z.string().min(1).default('crm-sync'),
   /** Slices one worker process runs at once, per queue. */
@@ -133,6 +136,19 @@ export const envSchema = z.object({
   SYNC_INITIAL_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   SYNC_BACKOFF_BASE_MS: z.coerce.number().int().min(100).default(30_000),
   SYNC_BACKOFF_MAX_MS: z.coerce.number().int().min(1000).default(21_600_000),
+  /**
+   * How often each synced resource gets a completeness audit (its provider id set compared with the table); the
+   * first one comes this long after its first full round. 0 turns audits off.
+   */
+  AUDIT_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .refine((ms) => ms === 0 || ms >= 60_000, 'must be 0 (off) or at least 60000')
+    .default(86_400_000),
+  /** Most provider calls one audit may make; a resource that needs more is not audited (its run changes nothing). */
+  AUDIT_MAX_CALLS_PER_RUN: z.coerce.number().int().min(1).default(2_000),
+  /** Audit calls per provider per minute, across every worker: the audits' share of each provider's quota. */
+  AUDIT_CALLS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   DASHBOARD_HOST: z.string().default('127.0.0.1'),
   DASHBOARD_PORT: z.coerce.number().int().min(0).max(65535).default(3003),
   DASHBOARD_USER: z.string().min(1).default('operator'),

@@ -10,9 +10,11 @@ describe('worker configuration', () => {
       'sync-hubspot',
       'token-refresh',
       'connection-events',
+      'audit',
     ]);
     expect(worker).toMatchObject({
       concurrency: 4,
+      audit: { maxCallsPerRun: 2_000, callsPerMinute: 120 },
       sliceMs: 20_000,
       http: { host: '127.0.0.1', port: 3001 },
       limiters: { 'sync-google': { max: 50, durationMs: 1000 } },
@@ -46,6 +48,8 @@ describe('worker configuration', () => {
     ['WORKER_LIMIT_MICROSOFT', '0/1000', /<jobs>\/<milliseconds>/],
     ['WORKER_CONCURRENCY', '0', /./],
     ['SYNC_SLICE_MS', 'fast', /./],
+    ['AUDIT_INTERVAL_MS', '1000', /0 \(off\) or at least 60000/],
+    ['AUDIT_CALLS_PER_MINUTE', '0', /./],
   ])('refuses %s=%s', (variable, value, message) => {
     let error: unknown;
     try {

@@ -23,6 +23,8 @@ export interface WorkerConfig {
   backoffBaseMs: number;
   backoffMaxMs: number;
   tokenRefreshMarginMs: number;
+  /** The completeness audit's budget: calls per run, and per provider per minute across workers. */
+  audit: { maxCallsPerRun: number; callsPerMinute: number };
 }
 
 export function workerConfig(env: Env): WorkerConfig {
@@ -49,6 +51,7 @@ export function workerConfig(env: Env): WorkerConfig {
     backoffBaseMs: env.SYNC_BACKOFF_BASE_MS,
     backoffMaxMs: env.SYNC_BACKOFF_MAX_MS,
     tokenRefreshMarginMs: env.TOKEN_REFRESH_MARGIN_MS,
+    audit: { maxCallsPerRun: env.AUDIT_MAX_CALLS_PER_RUN, callsPerMinute: env.AUDIT_CALLS_PER_MINUTE },
   };
 }
 

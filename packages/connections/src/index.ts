@@ -15,6 +15,7 @@ export {
   listConnections,
   type ConnectionFilter,
   type ConnectionView,
+  type AuditView,
   type SyncStateView,
 } from './queries';
 export { requestDisconnect, requestSync, type RequestOutcome } from './requests';

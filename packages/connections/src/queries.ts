@@ -40,6 +40,20 @@ export interface SyncStateView {
   lastError: string | null;
   lastErrorAt: string | null;
   disabledReason: string | null;
+  /** The last completeness audit of the resource; null until one ran. */
+  audit: AuditView | null;
+}
+
+/** What the last completeness audit found and did (packages/sync-engine/README.md "Completeness audit"). */
+export interface AuditView {
+  at: string;
+  /** Items the provider had that the table lacked: stored by the audit, or by the full round it asked for (`fullRoundWanted`). */
+  missing: number;
+  /** Rows the provider no longer had. */
+  ghosts: number;
+  /** Ghost rows the audit marked deleted plus missing items it stored itself. */
+  repaired: number;
+  fullRoundWanted: boolean;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -76,6 +90,15 @@ function toSyncView(row: SyncStateRow): SyncStateView {
     lastError: row.lastError,
     lastErrorAt: iso(row.lastErrorAt),
     disabledReason: row.disabledReason,
+    audit: row.auditAt
+      ? {
+          at: row.auditAt.toISOString(),
+          missing: row.auditMissing ?? 0,
+          ghosts: row.auditGhosts ?? 0,
+          repaired: row.auditRepaired ?? 0,
+          fullRoundWanted: row.fullRoundWanted,
+        }
+      : null,
   };
 }
 

@@ -12,13 +12,19 @@ import { OAuthStateStore } from '../src/stateStore';
 /** Where the sandbox's default client may send the browser back to (any loopback URL is accepted). */
 export const HARNESS_REDIRECT_URI = 'http://127.0.0.1:9/v1/oauth/callback';
 
+/** An OAuth client's credentials at the sandbox (its registration is the sandbox's business). */
+export interface HarnessClient {
+  clientId: string;
+  clientSecret: string;
+}
+
 /** Adapters for all three providers, pointed at a running sandbox: the same code as production, other URLs. */
 export function sandboxAdapters(
   sandbox: RunningSandbox,
   redirectUriFor: (provider: Provider) => string,
   trustingFetch: typeof fetch,
+  client: HarnessClient = { clientId: DEFAULT_CLIENT.clientId, clientSecret: DEFAULT_CLIENT.clientSecret },
 ): ReadonlyMap<Provider, ProviderAdapter> {
-  const client = { clientId: DEFAULT_CLIENT.clientId, clientSecret: DEFAULT_CLIENT.clientSecret };
   const endpoints = sandboxEndpoints({ httpUrl: sandbox.urls.google, httpsUrl: sandbox.urls.microsoft });
   return createAdapterRegistry({
     google: { ...client, redirectUri: redirectUriFor('google'), fetch, endpoints: endpoints.google },
@@ -45,7 +51,12 @@ export interface ConnectionsHarness {
 
 /** A real database, Redis prefix and provider sandbox, wired the way connect-api wires them. */
 export async function createConnectionsHarness(
-  options: { redirectUriFor?: (provider: Provider) => string; stateTtlSeconds?: number } = {},
+  options: {
+    redirectUriFor?: (provider: Provider) => string;
+    stateTtlSeconds?: number;
+    /** Credentials of a client the test registers at the sandbox; default: the sandbox's default client. */
+    client?: HarnessClient;
+  } = {},
 ): Promise<ConnectionsHarness> {
   const [db, redis, sandbox] = await Promise.all([createTestDatabase(), createTestRedis(), startSandbox()]);
   const dispatcher = new Agent({ connect: { ca: sandbox.caPem } });
@@ -61,7 +72,12 @@ export async function createConnectionsHarness(
       ttlSeconds: options.stateTtlSeconds,
     }),
     producer,
-    adapters: sandboxAdapters(sandbox, options.redirectUriFor ?? (() => HARNESS_REDIRECT_URI), trustingFetch),
+    adapters: sandboxAdapters(
+      sandbox,
+      options.redirectUriFor ?? (() => HARNESS_REDIRECT_URI),
+      trustingFetch,
+      options.client,
+    ),
   };
   return {
     deps,

@@ -4,4 +4,5 @@ export {
   HARNESS_REDIRECT_URI,
   sandboxAdapters,
   type ConnectionsHarness,
+  type HarnessClient,
 } from './harness';

@@ -7,8 +7,12 @@ export type ProviderErrorClass =
   | { kind: 'auth_revoked'; reason: string }
   /** The access token was refused (401): refresh once, then retry. */
   | { kind: 'auth_expired' }
-  /** Throttled: wait, without counting a failed attempt. */
-  | { kind: 'rate_limited'; retryAfterMs: number }
+  /**
+   * Throttled: wait, without counting a failed attempt. `guessed`: the provider named no delay (no Retry-After), so
+   * `retryAfterMs` is the adapter's first wait and the engine doubles it while the throttling goes on, as the
+   * providers ask of clients they throttle without saying for how long.
+   */
+  | { kind: 'rate_limited'; retryAfterMs: number; guessed?: boolean }
   /** 5xx, network: back off exponentially with jitter. */
   | { kind: 'transient'; reason: string }
   /** The stored cursor is no longer accepted: drop it and run a full sync. */

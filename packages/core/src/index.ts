@@ -53,6 +53,9 @@ export type {
   RecordsByTable,
 } from './records';
 export type {
+  FetchedItems,
+  IdListRequest,
+  IdPage,
   ItemLinks,
   LinkRecord,
   ListedWindow,

@@ -18,6 +18,8 @@ export const QUEUE_NAMES = {
   tokenRefresh: 'token-refresh',
   connectionEvents: 'connection-events',
   crmNotifications: 'crm-notifications',
+  /** Completeness audits (packages/sync-engine README), apart from syncs so a long audit never holds a sync slot. */
+  audit: 'audit',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -27,13 +29,17 @@ export type SyncQueueName = (typeof SYNC_QUEUES)[Provider];
 export const SYNC_QUEUE_NAMES = Object.values(SYNC_QUEUES) as readonly SyncQueueName[];
 
 /**
- * Every queue a worker consumes: the sync queues, on-demand token refreshes and inbound events. The CRM consumes
- * `crm-notifications`.
+ * Every queue a worker consumes: the sync queues, on-demand token refreshes, inbound events and completeness
+ * audits. The CRM consumes `crm-notifications`.
  */
 export const WORKER_QUEUE_NAMES = [
   ...SYNC_QUEUE_NAMES,
   QUEUE_NAMES.tokenRefresh,
   QUEUE_NAMES.connectionEvents,
+  QUEUE_NAMES.audit,
 ] as const;
 export type WorkerQueueName =
-  SyncQueueName | typeof QUEUE_NAMES.tokenRefresh | typeof QUEUE_NAMES.connectionEvents;
+  | SyncQueueName
+  | typeof QUEUE_NAMES.tokenRefresh
+  | typeof QUEUE_NAMES.connectionEvents
+  | typeof QUEUE_NAMES.audit;

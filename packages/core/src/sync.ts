@@ -88,6 +88,41 @@ export interface ResourceSyncer<T extends CrmTableName = CrmTableName> {
    */
   readonly fullRoundEveryMs?: number;
   fetchPage(request: SyncRequest): Promise<SyncPage<T>>;
+  /**
+   * The completeness audit's id pass: the ids of every item a full round would list, through the cheapest id-only
+   * listing the provider offers, a page at a time. Stateless like `fetchPage`: the continuation is all it resumes from.
+   */
+  listIds?(request: IdListRequest): Promise<IdPage>;
+  /**
+   * The given items as they are now (one provider call per id); an id the provider no longer has comes back in
+   * `deletes`. Offered where it is much cheaper than a full round (Gmail's full round gets every message); the audit
+   * then stores what the table lacks directly instead of asking for a full round.
+   */
+  fetchByIds?(request: { accessToken: string; ids: readonly string[] }): Promise<FetchedItems<T>>;
+}
+
+/** Items fetched by id: their records, and the ids the provider no longer has. */
+export interface FetchedItems<T extends CrmTableName = CrmTableName> {
+  upserts: RecordsByTable[T][];
+  deletes: string[];
+}
+
+/** One page of an id pass; `continuation` is null on the first page. */
+export interface IdListRequest {
+  accessToken: string;
+  continuation: SyncContinuation | null;
+  now: Date;
+  /** The same window a full round lists (mail, calendar). */
+  initialWindowDays: number;
+}
+
+/**
+ * Ids of live items at the provider. The last page says which window the pass listed, as a full round's last page
+ * does, so the audit compares only rows dated inside it (`window` absent: everything was listed).
+ */
+export interface IdPage {
+  ids: string[];
+  next: { kind: 'more'; continuation: SyncContinuation } | { kind: 'done'; window?: ListedWindow };
 }
 
 export type ResourceSyncers = Partial<{ [R in Resource]: ResourceSyncer }>;

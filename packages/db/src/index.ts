@@ -27,7 +27,13 @@ export {
 } from './links/links';
 export { MIGRATIONS } from './migrations';
 export type { SqlExecutor } from './upsert/executor';
-export { CRM_TABLES, markDeleted, type CrmTable } from './upsert/markDeleted';
+export {
+  CRM_TABLES,
+  markDeleted,
+  markGhostsDeleted,
+  type CrmTable,
+  type GhostScope,
+} from './upsert/markDeleted';
 export {
   calendarEventUpsert,
   contactUpsert,
@@ -40,7 +46,7 @@ export {
   type UpsertInput,
 } from './upsert/specs';
 export type { SqlType } from './upsert/sqlArrays';
-export { sweepUnseen, type SweepScope } from './upsert/sweep';
+export { sweepUnseen, windowConditions, type SweepScope } from './upsert/sweep';
 export {
   defineUpsertSpec,
   UPSERT_PAGE_SIZE,

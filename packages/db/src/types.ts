@@ -65,6 +65,8 @@ export interface SyncStateRow {
   itemsDone: number;
   counters: Record<string, number>;
   consecutiveFailures: number;
+  /** Throttled attempts in a row with no delay named by the provider; reset by a committed page. */
+  rateLimitStreak: number;
   lastError: string | null;
   lastErrorAt: Date | null;
   lastSuccessAt: Date | null;
@@ -76,6 +78,18 @@ export interface SyncStateRow {
   fullRoundAt: Date | null;
   /** Pages the current round has committed so far. */
   roundPages: number;
+  /** When the scheduler next enqueues a completeness audit; null: one audit interval after the last full round. */
+  auditDueAt: Date | null;
+  /** When the completeness audit last compared the provider's ids with the table's; null if never. */
+  auditAt: Date | null;
+  /** Ids the provider had and the table lacked, at that audit. */
+  auditMissing: number | null;
+  /** Live rows the provider no longer had, at that audit. */
+  auditGhosts: number | null;
+  /** Ghost rows that audit marked deleted plus missing items it stored itself. */
+  auditRepaired: number | null;
+  /** An audit found missing items: the next round between rounds is a full one, which lists them. */
+  fullRoundWanted: boolean;
   updatedAt: Date;
 }
 

@@ -16,7 +16,7 @@ export function startHubspotSandbox(
   return createSandbox([createHubspotModule(module)], options);
 }
 
-/** A HubSpot account with HubSpot's 30-minute access tokens. */
+/** A HubSpot account (the module gives it HubSpot's 30-minute access tokens). */
 export function createPortal(
   sandbox: RunningSandbox,
   email: string,
@@ -27,7 +27,7 @@ export function createPortal(
     provider: 'hubspot',
     email,
     sizes,
-    settings: { accessTokenTtlSeconds: 1800, refreshRotation: rotate ? 'rotate' : 'same' },
+    settings: { refreshRotation: rotate ? 'rotate' : 'same' },
   });
 }
 

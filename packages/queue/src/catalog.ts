@@ -28,6 +28,8 @@ export const JOB_CATALOG = {
   [QUEUE_NAMES.tokenRefresh]: { schema: tokenRefreshJobSchema, attempts: 6, backoffMs: 2_000 },
   [QUEUE_NAMES.connectionEvents]: { schema: connectionEventSchema, attempts: 10, backoffMs: 1_000 },
   [QUEUE_NAMES.crmNotifications]: { schema: crmNotificationSchema, attempts: 10, backoffMs: 1_000 },
+  // An audit that failed is simply due again at its next interval; a few retries cover a passing outage.
+  [QUEUE_NAMES.audit]: { schema: syncJobSchema, attempts: 3, backoffMs: 60_000 },
 } as const satisfies Record<string, JobSpec<z.ZodType>>;
 
 export type CatalogQueue = keyof typeof JOB_CATALOG;

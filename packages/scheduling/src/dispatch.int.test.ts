@@ -7,7 +7,13 @@ import {
   SYNC_QUEUES,
 } from '@crm-sync/queue';
 import { createTestDatabase, createTestRedis, deleteUnder } from '@crm-sync/testing';
-import { dispatchDueSyncs, dispatchTokenRefreshes, triggerSync, type SyncIntervals } from './index';
+import {
+  dispatchDueAudits,
+  dispatchDueSyncs,
+  dispatchTokenRefreshes,
+  triggerSync,
+  type SyncIntervals,
+} from './index';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let redis: Awaited<ReturnType<typeof createTestRedis>>;
@@ -70,6 +76,52 @@ const waiting = async (queue: string) =>
       .queue(queue as never)
       .getJobCounts('waiting')
   ).waiting;
+
+describe('dispatchDueAudits', () => {
+  it('enqueues each synced resource one audit interval after its last full round, once, then every interval', async () => {
+    await seed('google', ['mail'], 6, 60);
+    const ids = (
+      (await db.dataSource.query(`SELECT id FROM connections ORDER BY id`)) as Array<{ id: string }>
+    ).map((c) => c.id);
+    const DAY = 86_400_000;
+    const [due, recent, unsynced] = [ids.slice(0, 3), ids.slice(3, 5), ids.slice(5)];
+    await setSyncStates(
+      db.dataSource,
+      { connectionIds: due },
+      { mode: 'incremental', fullRoundAt: new Date(Date.now() - 2 * DAY) },
+    );
+    await setSyncStates(
+      db.dataSource,
+      { connectionIds: recent },
+      { mode: 'incremental', fullRoundAt: new Date(Date.now() - 3_600_000) },
+    );
+    // Still in its first full round: nothing to audit yet.
+    await setSyncStates(
+      db.dataSource,
+      { connectionIds: unsynced },
+      { mode: 'full', fullRoundAt: new Date(Date.now() - 2 * DAY) },
+    );
+    const deps = {
+      db: db.dataSource,
+      producer: newProducer(),
+      auditIntervalMs: DAY,
+      jitterRatio: 0.1,
+      batchSize: 2,
+    };
+
+    expect(await dispatchDueAudits(deps)).toEqual({ enqueued: 3 });
+    expect(await waiting(QUEUE_NAMES.audit)).toBe(3);
+    expect(await dispatchDueAudits(deps)).toEqual({ enqueued: 0 });
+    const [spread] = (await db.dataSource.query(
+      `SELECT min(extract(epoch FROM audit_due_at - now())) AS lo, max(extract(epoch FROM audit_due_at - now())) AS hi,
+              count(audit_due_at)::int AS scheduled
+         FROM sync_states`,
+    )) as Array<{ lo: string; hi: string; scheduled: number }>;
+    expect(spread!.scheduled).toBe(3);
+    expect(Number(spread!.lo)).toBeGreaterThan(DAY / 1000 - 60);
+    expect(Number(spread!.hi)).toBeLessThanOrEqual((1.1 * DAY) / 1000);
+  });
+});
 
 describe('dispatchDueSyncs', () => {
   it('enqueues each due, enabled sync of an active connection exactly once and moves its due time', async () => {

@@ -1,3 +1,4 @@
+export { dispatchDueAudits, type AuditDispatchDeps } from './dispatchAudits';
 export { dispatchTokenRefreshes, refreshDedupeId, type RefreshDispatchDeps } from './dispatchRefreshes';
 export { dispatchDueSyncs, type DispatchDeps } from './dispatchSyncs';
 export { intervalMs, type SyncIntervals } from './intervals';

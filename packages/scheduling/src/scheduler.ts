@@ -1,10 +1,13 @@
 import type { Logger } from '@crm-sync/observability';
+import { dispatchDueAudits } from './dispatchAudits';
 import { dispatchDueSyncs, type DispatchDeps } from './dispatchSyncs';
 import { dispatchTokenRefreshes } from './dispatchRefreshes';
 
 export interface SchedulerOptions extends DispatchDeps {
   tickMs: number;
   refreshMarginMs: number;
+  /** Completeness audit interval per resource; 0: no audits. */
+  auditIntervalMs: number;
   logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   /** Called after each tick with what it did (metrics). */
   onTick?: (result: TickResult) => void;
@@ -13,11 +16,12 @@ export interface SchedulerOptions extends DispatchDeps {
 export interface TickResult {
   syncsEnqueued: number;
   refreshesEnqueued: number;
+  auditsEnqueued: number;
   durationMs: number;
 }
 
 /**
- * The scheduler loop: every tick, enqueue due syncs and due token refreshes. Several schedulers may run at once
+ * The scheduler loop: every tick, enqueue due syncs, due token refreshes and due completeness audits. Several schedulers may run at once
  * (SKIP LOCKED splits the rows, dedupe keys drop repeats). A failing tick is logged and the next one retries;
  * Postgres stays the record of what is due, so nothing is lost while Redis or a scheduler is down.
  */
@@ -35,9 +39,19 @@ export class Scheduler {
       ...this.options,
       marginMs: this.options.refreshMarginMs,
     });
+    const { auditIntervalMs } = this.options;
+    const audits =
+      auditIntervalMs > 0
+        ? await dispatchDueAudits({
+            ...this.options,
+            auditIntervalMs,
+            jitterRatio: this.options.intervals.jitterRatio,
+          })
+        : { enqueued: 0 };
     const result = {
       syncsEnqueued: syncs.enqueued,
       refreshesEnqueued: refreshes.enqueued,
+      auditsEnqueued: audits.enqueued,
       durationMs: performance.now() - started,
     };
     this.options.onTick?.(result);
@@ -49,7 +63,8 @@ export class Scheduler {
     const loop = () => {
       this.running = this.tick()
         .then((result) => {
-          if (result.syncsEnqueued + result.refreshesEnqueued > 0) this.options.logger.debug(result, 'tick');
+          if (result.syncsEnqueued + result.refreshesEnqueued + result.auditsEnqueued > 0)
+            this.options.logger.debug(result, 'tick');
         })
         .catch((error: unknown) => this.options.logger.error({ err: error }, 'scheduler tick failed'))
         .finally(() => {

@@ -7,6 +7,9 @@ export {
   type RefreshFailureContext,
   type SliceFailureContext,
 } from './policy/errorPolicy';
+export { AuditCallBudget, type CallBudgetOptions } from './audit/callBudget';
+export { runAudit } from './audit/runAudit';
+export type { AuditCounts, AuditOutcome, AuditRequest } from './audit/types';
 export { canonicalJson, contentHash } from './records/contentHash';
 export { MissingObjectTypeError, type PageCounts } from './records/writePage';
 export { runSlice } from './slice/runSlice';

@@ -162,7 +162,12 @@ export async function apply(run: ConvergenceRun, step: Step): Promise<void> {
       control.addFault({
         provider: c.provider,
         accountId,
-        action: { kind: 'status', status: step.status, retryAfterSeconds: 0 },
+        // Retry-After only where a provider sends one (a 429); a 5xx is backed off by the engine.
+        action: {
+          kind: 'status',
+          status: step.status,
+          ...(step.status === 429 ? { retryAfterSeconds: 0 } : {}),
+        },
         next: step.next,
       });
       return;

@@ -2,17 +2,29 @@ import type { Resource } from '@crm-sync/core';
 import type { SqlExecutor } from '@crm-sync/db';
 import { clip, WHERE_RESOURCE } from './sql';
 
-/** Throttled: due again after the provider's delay; not a failure, so the failure count is untouched. */
+/**
+ * Throttled: due again after `delayFor(streak)`, where the streak counts throttled attempts since the last committed
+ * page, this one included. Not a failure, so the failure count is untouched. Returns when it is due again.
+ */
 export async function recordRateLimited(
   db: SqlExecutor,
   connectionId: string,
   resource: Resource,
-  retryAt: Date,
-): Promise<void> {
-  await db.query(
-    `UPDATE sync_states SET status = 'queued', next_sync_at = $3, updated_at = now() ${WHERE_RESOURCE}`,
-    [connectionId, resource, retryAt],
-  );
+  now: Date,
+  delayFor: (streak: number) => number,
+): Promise<Date> {
+  const [row] = (await db.query(
+    `UPDATE sync_states SET rate_limit_streak = rate_limit_streak + 1, status = 'queued', updated_at = now()
+     ${WHERE_RESOURCE} RETURNING rate_limit_streak`,
+    [connectionId, resource],
+  )) as [Array<{ rate_limit_streak: number }>, number];
+  const retryAt = new Date(now.getTime() + delayFor(row[0]?.rate_limit_streak ?? 1));
+  await db.query(`UPDATE sync_states SET next_sync_at = $3 ${WHERE_RESOURCE}`, [
+    connectionId,
+    resource,
+    retryAt,
+  ]);
+  return retryAt;
 }
 
 /** The provider no longer accepts the cursor: the next page starts a full round. */

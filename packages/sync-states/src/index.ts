@@ -1,5 +1,6 @@
 export { syncStates } from './repository';
 export type {
+  AuditRecord,
   DueSync,
   NextDue,
   PageAdvance,

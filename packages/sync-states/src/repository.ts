@@ -1,3 +1,4 @@
+import { claimDueAudits, lockPosition, recordAudit, scheduleAudits } from './audits';
 import { createForConnection, disableConnection } from './connections';
 import { claimDue, scheduleClaimed, triggerNow } from './due';
 import { disable, recordCursorReset, recordRateLimited, recordTransient } from './failures';
@@ -28,4 +29,9 @@ export const syncStates = {
   recordRateLimited,
   recordCursorReset,
   disable,
+  // the completeness audit
+  claimDueAudits,
+  scheduleAudits,
+  lockPosition,
+  recordAudit,
 } as const;

@@ -27,14 +27,20 @@ const row = async () =>
   (await db.dataSource.query(`SELECT * FROM sync_states WHERE connection_id = $1`, [connectionId]))[0];
 
 describe('sync state writes for each failure kind', () => {
-  it('rate_limited: due after the delay, failures untouched', async () => {
-    await syncStates.recordRateLimited(db.dataSource, connectionId, 'mail', new Date(now.getTime() + 7000));
+  it('rate_limited: due after the delay for the streak so far, failures untouched', async () => {
+    const delay = (streak: number) => streak * 7000;
+    const first = await syncStates.recordRateLimited(db.dataSource, connectionId, 'mail', now, delay);
+    expect(first).toEqual(new Date(now.getTime() + 7000));
     expect(await row()).toMatchObject({
       status: 'queued',
       consecutive_failures: 2,
+      rate_limit_streak: 1,
       next_sync_at: new Date(now.getTime() + 7000),
       cursor: 'c1',
     });
+    const second = await syncStates.recordRateLimited(db.dataSource, connectionId, 'mail', now, delay);
+    expect(second).toEqual(new Date(now.getTime() + 14_000));
+    expect(await row()).toMatchObject({ rate_limit_streak: 2 });
   });
 
   it('cursor_expired: position back to a fresh full round, the reason recorded', async () => {
@@ -100,6 +106,9 @@ describe('advancePosition', () => {
   };
 
   it('writes only over the position it was fetched from (a second writer loses)', async () => {
+    await db.dataSource.query(`UPDATE sync_states SET rate_limit_streak = 3 WHERE connection_id = $1`, [
+      connectionId,
+    ]);
     const to = { ...from, continuation: { page: 'p3' } };
     const first = await syncStates.advancePosition(db.dataSource, {
       ...base,
@@ -117,6 +126,7 @@ describe('advancePosition', () => {
     expect(await row()).toMatchObject({
       continuation: { page: 'p3' },
       consecutive_failures: 0,
+      rate_limit_streak: 0,
       status: 'running',
     });
   });

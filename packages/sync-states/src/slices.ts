@@ -15,6 +15,7 @@ interface Row {
   consecutive_failures: number | null;
   round_generation: string | null;
   full_round_at: Date | null;
+  full_round_wanted: boolean | null;
 }
 
 /** The connection and its state for one resource; state is null when the resource has no row. */
@@ -26,7 +27,7 @@ export async function loadSlice(
   const [row] = await rows<Row>(
     db,
     `SELECT c.id, c.tenant_id, c.provider, c.status, s.enabled, s.mode, s.cursor, s.continuation,
-            s.consecutive_failures, s.round_generation, s.full_round_at
+            s.consecutive_failures, s.round_generation, s.full_round_at, s.full_round_wanted
        FROM connections c LEFT JOIN sync_states s ON s.connection_id = c.id AND s.resource = $2
       WHERE c.id = $1`,
     [connectionId, resource],
@@ -42,6 +43,7 @@ export async function loadSlice(
       consecutiveFailures: row.consecutive_failures ?? 0,
       roundGeneration: Number(row.round_generation ?? 0),
       fullRoundAt: row.full_round_at,
+      fullRoundWanted: row.full_round_wanted ?? false,
     },
   };
 }
@@ -79,7 +81,7 @@ export async function advancePosition(db: SqlExecutor, a: PageAdvance): Promise<
         started_at = CASE WHEN $7 THEN $13 ELSE started_at END,
         round_generation = $19,
         full_round_at = CASE WHEN $14 AND $16 = 'full' THEN $13 ELSE full_round_at END,
-        consecutive_failures = 0,
+        consecutive_failures = 0, rate_limit_streak = 0,
         status = CASE WHEN $14 THEN 'idle' ELSE 'running' END,
         last_success_at = CASE WHEN $14 THEN $13 ELSE last_success_at END,
         next_sync_at = CASE WHEN $14 THEN $15 ELSE next_sync_at END,
@@ -118,7 +120,8 @@ export async function advancePosition(db: SqlExecutor, a: PageAdvance): Promise<
 
 /**
  * Turns an incremental position into the start of a full round (a resource whose full rounds are due
- * periodically), compare-and-set like `advancePosition`; false if the position moved meanwhile.
+ * periodically, or one an audit found incomplete; the request is consumed), compare-and-set like
+ * `advancePosition`; false if the position moved meanwhile.
  */
 export async function startFullRound(
   db: SqlExecutor,
@@ -127,7 +130,8 @@ export async function startFullRound(
   from: SyncPosition,
 ): Promise<boolean> {
   const [, affected] = (await db.query(
-    `UPDATE sync_states SET mode = 'full', cursor = NULL, continuation = NULL, phase = 'full', updated_at = now()
+    `UPDATE sync_states SET mode = 'full', cursor = NULL, continuation = NULL, phase = 'full',
+        full_round_wanted = false, updated_at = now()
       ${WHERE_RESOURCE} AND enabled AND mode = $3 AND cursor IS NOT DISTINCT FROM $4
         AND continuation IS NOT DISTINCT FROM $5::jsonb`,
     [connectionId, resource, from.mode, from.cursor, json(from.continuation)],

@@ -17,6 +17,22 @@ export interface SliceState {
   roundGeneration: number;
   /** When a full round last completed; null if none has since the column exists. */
   fullRoundAt: Date | null;
+  /** A completeness audit found items the table lacks: the next round between rounds is a full one. */
+  fullRoundWanted: boolean;
+}
+
+/** What one completeness audit of a resource found and did. */
+export interface AuditRecord {
+  connectionId: string;
+  resource: Resource;
+  /** When its provider listing began. */
+  at: Date;
+  /** Ids the provider listed that the table lacks. */
+  missing: number;
+  /** Live rows inside the listed window that the provider did not list. */
+  ghosts: number;
+  /** Ghost rows the audit marked deleted plus missing items it stored itself. */
+  repaired: number;
 }
 
 /**

@@ -1,4 +1,6 @@
+import type { Resource } from '@crm-sync/core';
 import type { SqlExecutor } from '@crm-sync/db';
+import type { AuditRecord } from '../src/types';
 
 /**
  * Test fixtures for states the repository reaches only through a connect flow or many rounds. They live with the
@@ -34,6 +36,8 @@ export interface StateOverrides {
   disabledReason?: string | null;
   mode?: 'full' | 'incremental';
   cursor?: string | null;
+  /** When the last full round completed. */
+  fullRoundAt?: Date | null;
   /** A time, or seconds from now (negative: already due). */
   nextSyncAt?: Date | { inSeconds: number };
 }
@@ -44,6 +48,7 @@ const COLUMNS: Record<Exclude<keyof StateOverrides, 'nextSyncAt'>, string> = {
   disabledReason: 'disabled_reason',
   mode: 'mode',
   cursor: 'cursor',
+  fullRoundAt: 'full_round_at',
 };
 
 /** Overwrites columns of the rows matching every given condition (none given: every row). */
@@ -77,4 +82,31 @@ export async function setSyncStates(
 /** Removes a connection's rows, as if its resources had never been set up. */
 export async function deleteSyncStates(db: SqlExecutor, connectionId: string): Promise<void> {
   await db.query(`DELETE FROM sync_states WHERE connection_id = $1`, [connectionId]);
+}
+
+/** What the last audit of a resource found; null when none ran (or the resource has no row). */
+export async function lastAudit(
+  db: SqlExecutor,
+  connectionId: string,
+  resource: Resource,
+): Promise<(Omit<AuditRecord, 'connectionId' | 'resource'> & { fullRoundWanted: boolean }) | null> {
+  const [row] = (await db.query(
+    `SELECT audit_at, audit_missing, audit_ghosts, audit_repaired, full_round_wanted FROM sync_states
+      WHERE connection_id = $1 AND resource = $2 AND audit_at IS NOT NULL`,
+    [connectionId, resource],
+  )) as Array<{
+    audit_at: Date;
+    audit_missing: number;
+    audit_ghosts: number;
+    audit_repaired: number;
+    full_round_wanted: boolean;
+  }>;
+  if (!row) return null;
+  return {
+    at: row.audit_at,
+    missing: row.audit_missing,
+    ghosts: row.audit_ghosts,
+    repaired: row.audit_repaired,
+    fullRoundWanted: row.full_round_wanted,
+  };
 }

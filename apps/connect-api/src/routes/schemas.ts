@@ -73,6 +73,16 @@ export const syncStateView = z.object({
   lastError: z.string().nullable(),
   lastErrorAt: z.string().nullable(),
   disabledReason: z.string().nullable(),
+  /** The last completeness audit of the resource; null until one ran. */
+  audit: z
+    .object({
+      at: z.string(),
+      missing: z.number().int(),
+      ghosts: z.number().int(),
+      repaired: z.number().int(),
+      fullRoundWanted: z.boolean(),
+    })
+    .nullable(),
 });
 
 /** A connection as a service sees it: never a token. */

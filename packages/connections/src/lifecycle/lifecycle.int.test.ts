@@ -38,6 +38,10 @@ describe('disconnectConnection', () => {
       email: 'purge@example.com',
     });
     await syncedRows(connectionId, 12);
+    await h.db.dataSource.query(
+      `INSERT INTO sync_quarantine (connection_id, resource, external_id, reason) VALUES ($1, 'mail', 'm1', 'x')`,
+      [connectionId],
+    );
     const tokens = (await h.deps.credentials.load(connectionId))!.tokens;
 
     const outcome = await disconnectConnection(h.deps, {
@@ -60,7 +64,7 @@ describe('disconnectConnection', () => {
     expect(
       await one(`SELECT bool_or(enabled) AS any FROM sync_states WHERE connection_id = $1`, [connectionId]),
     ).toEqual({ any: false });
-    for (const table of ['emails', 'calendar_events', 'contacts', 'crm_objects']) {
+    for (const table of ['emails', 'calendar_events', 'contacts', 'crm_objects', 'sync_quarantine']) {
       expect(
         await one(`SELECT count(*)::int AS n FROM ${table} WHERE connection_id = $1`, [connectionId]),
       ).toEqual({ n: 0 });
@@ -74,7 +78,13 @@ describe('disconnectConnection', () => {
       'disconnected',
       'purge_completed',
     ]);
-    expect(audit[2].details).toEqual({ emails: 12, calendar_events: 12, contacts: 12, crm_objects: 12 });
+    expect(audit[2].details).toEqual({
+      emails: 12,
+      calendar_events: 12,
+      contacts: 12,
+      crm_objects: 12,
+      sync_quarantine: 1,
+    });
     expect(await notifications(connectionId)).toEqual([expect.objectContaining({ status: 'disconnected' })]);
 
     // The provider no longer honours the grant.

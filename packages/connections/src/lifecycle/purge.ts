@@ -1,8 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { writeAudit } from '../audit';
 
-/** Every table that holds data synced for a connection. */
-const SYNCED_TABLES = ['emails', 'calendar_events', 'contacts', 'crm_objects'] as const;
+/**
+ * Every table that holds data synced for a connection: the CRM tables, and the quarantine, whose rows name items
+ * of the user's account (ids and error codes, no content) and so go with the rest.
+ */
+const SYNCED_TABLES = ['emails', 'calendar_events', 'contacts', 'crm_objects', 'sync_quarantine'] as const;
 
 /** Small batches keep each delete's locks and WAL short, so a 100k-message purge does not stall other work. */
 const PURGE_BATCH = 5_000;

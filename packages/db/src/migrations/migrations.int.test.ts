@@ -1,6 +1,7 @@
 import { AUDIT_EVENT_TYPES, CONNECTION_STATUSES, PROVIDERS, SYNC_MODES } from '@crm-sync/core';
 import { createTestDatabase, type TestDatabase } from '@crm-sync/db/testing';
 import { SYNC_STATUSES } from '../types';
+import { MIGRATIONS } from '.';
 
 const TABLES = [
   'audit_events',
@@ -52,15 +53,22 @@ async function indexes(): Promise<Record<string, string>> {
 const checkValues = (def: string | undefined) =>
   [...(def ?? '').matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1]);
 
+/** Reverts migrations, newest first, until `name` has been reverted (later ones go first, as they must). */
+async function downThrough(name: string): Promise<void> {
+  for (;;) {
+    const [last] = await query<{ name: string }>(
+      `SELECT name FROM typeorm_migrations ORDER BY timestamp DESC, id DESC LIMIT 1`,
+    );
+    if (!last) throw new Error(`${name} is not applied`);
+    await db.dataSource.undoLastMigration();
+    if (last.name === name) return;
+  }
+}
+
 describe('migrations', () => {
   it('up creates every table with its keys, indexes and checks', async () => {
     const applied = await db.dataSource.runMigrations();
-    expect(applied.map((m) => m.name)).toEqual([
-      'InitialSchema1764000000000',
-      'RoundSweep1765000000000',
-      'OneOwnerPerAccount1765000000001',
-      'HubspotAssociations1765000000004',
-    ]);
+    expect(applied.map((m) => m.name)).toEqual(MIGRATIONS.map((m) => m.name));
     expect(await tables()).toEqual(TABLES);
 
     const unique = await constraints('u');
@@ -125,10 +133,8 @@ describe('migrations', () => {
     expect((await constraints('u')).sync_quarantine_item_key).toBe(
       'UNIQUE (connection_id, resource, external_id)',
     );
-    // The ownership key and crm_associations came after it: all three are taken down, and all come back.
-    await db.dataSource.undoLastMigration();
-    await db.dataSource.undoLastMigration();
-    await db.dataSource.undoLastMigration();
+    // The migrations after it are taken down first, and all come back.
+    await downThrough('RoundSweep1765000000000');
     expect(await sweepColumns()).toEqual([]);
     expect(await tables()).toEqual(
       TABLES.filter((t) => !['sync_quarantine', 'crm_associations'].includes(t)),
@@ -158,14 +164,56 @@ describe('migrations', () => {
       'FOREIGN KEY (connection_id, from_type, from_id) REFERENCES crm_objects(connection_id, object_type, external_id) ON DELETE CASCADE',
     );
     expect((await indexes()).crm_associations_to_idx).toMatch(/\(connection_id, to_type, to_id\)$/);
-    await db.dataSource.undoLastMigration();
+    await downThrough('HubspotAssociations1765000000004');
     expect(await tables()).toEqual(TABLES.filter((t) => t !== 'crm_associations'));
     await db.dataSource.runMigrations();
     expect(await tables()).toEqual(TABLES);
   });
 
+  it('completeness audit: down removes its columns only, up restores them', async () => {
+    const auditColumns = () =>
+      query<{ name: string }>(
+        `SELECT column_name AS name FROM information_schema.columns
+          WHERE table_name = 'sync_states' AND (column_name LIKE 'audit_%' OR column_name = 'full_round_wanted')
+          ORDER BY 1`,
+      );
+    const added = [
+      'audit_at',
+      'audit_due_at',
+      'audit_ghosts',
+      'audit_missing',
+      'audit_repaired',
+      'full_round_wanted',
+    ];
+    expect((await auditColumns()).map((r) => r.name)).toEqual(added);
+    const idx = await indexes();
+    expect(idx.sync_states_audit_due_idx).toMatch(/\(audit_due_at\) WHERE enabled$/);
+    expect(idx.sync_states_first_audit_idx).toMatch(
+      /\(full_round_at\) WHERE \(enabled AND \(audit_due_at IS NULL\)\)$/,
+    );
+    await downThrough('CompletenessAudit1765000000002');
+    expect(await auditColumns()).toEqual([]);
+    expect((await indexes()).sync_states_audit_due_idx).toBeUndefined();
+    // crm_associations came after it, so it went too.
+    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'crm_associations'));
+    await db.dataSource.runMigrations();
+    expect((await auditColumns()).map((r) => r.name)).toEqual(added);
+  });
+
+  it('rate-limit streak: down removes its column only, up restores it', async () => {
+    const streak = () =>
+      query<{ name: string }>(
+        `SELECT column_name AS name FROM information_schema.columns WHERE column_name = 'rate_limit_streak'`,
+      );
+    expect(await streak()).toEqual([{ name: 'rate_limit_streak' }]);
+    await downThrough('RateLimitStreak1765000000005');
+    expect(await streak()).toEqual([]);
+    expect(await tables()).toEqual(TABLES);
+    await db.dataSource.runMigrations();
+    expect(await streak()).toEqual([{ name: 'rate_limit_streak' }]);
+  });
+
   it('down of the ownership key refuses rows the old key would not hold, and restores it otherwise', async () => {
-    await db.dataSource.undoLastMigration(); // crm_associations, which came after it
     await query(
       `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id, status)
        VALUES ('t1', 'u1', 'google', 'acct-twice', 'disconnected'), ('t1', 'u2', 'google', 'acct-twice', 'active')`,
@@ -173,9 +221,11 @@ describe('migrations', () => {
     await query(
       `INSERT INTO audit_events (tenant_id, type, actor) VALUES ('t1', 'takeover_refused', 'user:u3')`,
     );
-    await expect(db.dataSource.undoLastMigration()).rejects.toThrow(/old key cannot be restored/);
+    await expect(downThrough('OneOwnerPerAccount1765000000001')).rejects.toThrow(
+      /old key cannot be restored/,
+    );
     await query(`DELETE FROM connections WHERE provider_account_id = 'acct-twice'`);
-    await db.dataSource.undoLastMigration();
+    await downThrough('OneOwnerPerAccount1765000000001');
     expect((await constraints('u')).connections_account_key).toBe(
       'UNIQUE (tenant_id, provider, provider_account_id)',
     );
@@ -183,8 +233,7 @@ describe('migrations', () => {
   });
 
   it('down removes everything, and up again restores it', async () => {
-    await db.dataSource.undoLastMigration();
-    await db.dataSource.undoLastMigration();
+    await downThrough('InitialSchema1764000000000');
     expect(await tables()).toEqual([]);
     expect(await indexes()).toEqual({});
     expect(await constraints('u')).toEqual({});

@@ -10,6 +10,19 @@ import { CRM_TABLES, type CrmTable } from './markDeleted';
  */
 const WINDOW_COLUMNS: Partial<Record<CrmTable, string>> = { emails: 'sent_at', calendar_events: 'starts_at' };
 
+/**
+ * The conditions that keep a table's rows to those dated inside a listed window (a row without a date is outside
+ * every window); bounds are pushed onto `parameters`.
+ */
+export function windowConditions(table: CrmTable, window: ListedWindow, parameters: unknown[]): string[] {
+  const column = WINDOW_COLUMNS[table];
+  if (!column) throw new Error(`${table} has no window column`);
+  const conditions = [`${column} IS NOT NULL`];
+  if (window.after) conditions.push(`${column} > $${parameters.push(window.after)}`);
+  if (window.before) conditions.push(`${column} < $${parameters.push(window.before)}`);
+  return conditions;
+}
+
 export interface SweepScope {
   connectionId: string;
   /** The generation of the full round that just completed; rows it listed carry it in `seen_round`. */
@@ -37,13 +50,7 @@ export async function sweepUnseen(
   const parameters: unknown[] = [scope.connectionId, scope.generation];
   const where = [`connection_id = $1`, `deleted_at IS NULL`, `seen_round IS DISTINCT FROM $2`];
   if (table === 'crm_objects') where.push(`object_type = $${parameters.push(scope.objectType)}`);
-  if (scope.window) {
-    const column = WINDOW_COLUMNS[table];
-    if (!column) throw new Error(`sweepUnseen: ${table} has no window column`);
-    where.push(`${column} IS NOT NULL`);
-    if (scope.window.after) where.push(`${column} > $${parameters.push(scope.window.after)}`);
-    if (scope.window.before) where.push(`${column} < $${parameters.push(scope.window.before)}`);
-  }
+  if (scope.window) where.push(...windowConditions(table, scope.window, parameters));
   const [result] = await selectRows<{ swept: number }>(
     executor,
     `WITH swept AS (

@@ -14,7 +14,15 @@ export const DEFAULT_ACCOUNT_SETTINGS: Readonly<AccountSettings> = {
   changeLogLimit: 10_000,
 };
 
-export function createAccountStore(clock: Clock, defaults: Partial<AccountSettings> = {}): AccountStore {
+/**
+ * `defaults` (the sandbox's options) win over `providerDefaults` (what each provider module declares);
+ * an account spec's own settings win over both.
+ */
+export function createAccountStore(
+  clock: Clock,
+  defaults: Partial<AccountSettings> = {},
+  providerDefaults: Partial<Record<ProviderId, Partial<AccountSettings>>> = {},
+): AccountStore {
   const byKey = new Map<string, Account>();
   const key = (provider: ProviderId, id: string) => `${provider}:${id}`;
 
@@ -29,7 +37,12 @@ export function createAccountStore(clock: Clock, defaults: Partial<AccountSettin
         email: spec.email,
         seed,
         sizes: { ...spec.sizes },
-        settings: { ...DEFAULT_ACCOUNT_SETTINGS, ...defaults, ...spec.settings },
+        settings: {
+          ...DEFAULT_ACCOUNT_SETTINGS,
+          ...providerDefaults[spec.provider],
+          ...defaults,
+          ...spec.settings,
+        },
         createdAt: clock.now(),
       };
       byKey.set(key(spec.provider, id), account);

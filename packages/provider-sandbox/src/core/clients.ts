@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type ClientRegistry, type OAuthClient } from './types';
 
-const LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//;
+// The default client's sandbox-only convenience (see OAuthClient.allowLoopbackRedirects).
+const DEV_LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//;
 
 export function createClientRegistry(initial: OAuthClient[]): ClientRegistry {
   const clients = new Map<string, OAuthClient>();
@@ -19,13 +20,10 @@ export function createClientRegistry(initial: OAuthClient[]): ClientRegistry {
       const given = Buffer.from(clientSecret);
       return expected.length === given.length && timingSafeEqual(expected, given);
     },
-    redirectAllowed(clientId, redirectUri) {
+    redirectAllowed(clientId, redirectUri, rule) {
       const client = clients.get(clientId);
       if (!client) return false;
-      return (
-        client.redirectUris.includes(redirectUri) ||
-        (client.allowLoopbackRedirects && LOOPBACK.test(redirectUri))
-      );
+      return rule(client, redirectUri) || (client.allowLoopbackRedirects && DEV_LOOPBACK.test(redirectUri));
     },
   };
 }

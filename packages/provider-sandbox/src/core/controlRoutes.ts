@@ -26,7 +26,8 @@ const accountSpec = z.strictObject({
 const client = z.strictObject({
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
-  redirectUris: z.array(z.string()),
+  redirectUris: z.array(z.url()),
+  googleClientType: z.enum(['web', 'desktop']).optional(),
   allowLoopbackRedirects: z.boolean(),
 });
 

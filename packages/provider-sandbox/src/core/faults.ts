@@ -1,6 +1,7 @@
 import { seededRandom } from './random';
 import {
   type Clock,
+  type ErrorRenderer,
   type FaultAction,
   type FaultPlan,
   type FaultRegistry,
@@ -24,7 +25,23 @@ const routeMatches = (pattern: string | undefined, route: string) =>
   pattern === undefined ||
   (pattern.endsWith('*') ? route.startsWith(pattern.slice(0, -1)) : pattern === route);
 
-export function createFaultRegistry(clock: Clock): FaultRegistry {
+/** A Retry-After where the provider never sends one would teach clients a header they will not get. */
+function refuseMisplacedRetryAfter(plan: FaultPlan, renderers: ReadonlyMap<ProviderId, ErrorRenderer>): void {
+  const action = plan.action;
+  if (action.kind !== 'status' || action.retryAfterSeconds === undefined) return;
+  const providers = plan.provider === undefined ? [...renderers.keys()] : [plan.provider];
+  for (const provider of providers) {
+    if (renderers.get(provider)?.retryAfter[action.status] === 'never')
+      throw new Error(
+        `${provider} sends no Retry-After with ${action.status} (docs/providers/${provider}.md): drop retryAfterSeconds`,
+      );
+  }
+}
+
+export function createFaultRegistry(
+  clock: Clock,
+  renderers: ReadonlyMap<ProviderId, ErrorRenderer>,
+): FaultRegistry {
   let plans: ActivePlan[] = [];
   const quotas = new Map<string, QuotaState>();
   const quotaKey = (provider: ProviderId, accountId: string) => `${provider}:${accountId}`;
@@ -33,6 +50,7 @@ export function createFaultRegistry(clock: Clock): FaultRegistry {
     add(plan) {
       if (plan.next === undefined && plan.rate === undefined)
         throw new Error('fault plan needs `next` or `rate`');
+      refuseMisplacedRetryAfter(plan, renderers);
       plans.push({ plan: { ...plan }, remaining: plan.next, random: seededRandom(plan.seed ?? 1) });
     },
     clear() {

@@ -10,6 +10,7 @@ const toy: ProviderModule = {
   generators: [],
   errors: {
     unauthorized: (reason) => ({ status: 401, body: { reason } }),
+    retryAfter: { 429: 'always', 500: 'never', 503: 'sometimes' },
     fault: (status, retryAfter) => ({
       status,
       body: { fault: status },
@@ -91,6 +92,19 @@ test('next-N status fault with Retry-After, then normal again', async () => {
   });
   const faulted = await get();
   expect([faulted.status, faulted.headers['retry-after']]).toEqual([429, '3']);
+  expect((await get()).status).toBe(200);
+});
+
+test('a Retry-After on a status the provider never sends it with is refused, in process and over HTTP', async () => {
+  const plan = { action: { kind: 'status', status: 500, retryAfterSeconds: 3 }, next: 1 } as const;
+  expect(() => sandbox.control.addFault(plan)).toThrow(/hubspot sends no Retry-After with 500/);
+  const refused = await request(`${sandbox.urls.control}/faults`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${DEFAULT_CONTROL_SECRET}`, 'content-type': 'application/json' },
+    body: JSON.stringify(plan),
+  });
+  expect(refused.statusCode).toBe(400);
+  await refused.body.dump();
   expect((await get()).status).toBe(200);
 });
 

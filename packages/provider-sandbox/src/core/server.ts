@@ -31,9 +31,14 @@ export async function createSandbox(
 ): Promise<RunningSandbox> {
   const clock = options.clock ?? systemClock;
   const host = options.host ?? '127.0.0.1';
-  const accounts = createAccountStore(clock, options.accountDefaults);
+  const accounts = createAccountStore(
+    clock,
+    options.accountDefaults,
+    Object.fromEntries(modules.map((m) => [m.id, m.accountDefaults ?? {}])),
+  );
   const behaviours = new Map<ProviderId, AuthorizeBehaviour>();
   const urls: SandboxUrls = { google: '', microsoft: '', hubspot: '', control: '' };
+  const renderers = new Map<ProviderId, ErrorRenderer>(modules.map((m) => [m.id, m.errors]));
   const ctx: SandboxContext = {
     clock,
     urls,
@@ -44,7 +49,7 @@ export async function createSandbox(
       modules.flatMap((m) => m.generators),
       clock,
     ),
-    faults: createFaultRegistry(clock),
+    faults: createFaultRegistry(clock, renderers),
     counters: createCounters(),
     authorize: (provider) => {
       let behaviour = behaviours.get(provider);
@@ -57,7 +62,6 @@ export async function createSandbox(
   };
   const providerOps = new Map(modules.flatMap((m) => (m.controlOps ? [[m.id, m.controlOps] as const] : [])));
   const control = createControl(ctx, behaviours, providerOps);
-  const renderers = new Map<ProviderId, ErrorRenderer>(modules.map((m) => [m.id, m.errors]));
 
   const tls = await loopbackCertificate();
   const http = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });

@@ -42,8 +42,8 @@ interface AccessRecord {
 
 interface RefreshRecord {
   grant: Grant;
-  /** Set when rotation replaced this token; it then counts as revoked. */
-  rotated: boolean;
+  /** Set when rotation replaced this token or it was deleted on its own; it then counts as revoked. */
+  retired: boolean;
 }
 
 const secret = (prefix: string) => `${prefix}${randomBytes(24).toString('base64url')}`;
@@ -65,7 +65,7 @@ export function createTokenStore(clock: Clock, accounts: AccountStore): TokenSto
     const accessToken = secret(PREFIX[grant.provider].access);
     access.set(accessToken, { grant, expiresAt: clock.now() + ttl * 1000 });
     const newRefresh = withRefresh ? secret(PREFIX[grant.provider].refresh) : undefined;
-    if (newRefresh !== undefined) refresh.set(newRefresh, { grant, rotated: false });
+    if (newRefresh !== undefined) refresh.set(newRefresh, { grant, retired: false });
     return {
       ok: true,
       grant: {
@@ -128,17 +128,25 @@ export function createTokenStore(clock: Clock, accounts: AccountStore): TokenSto
     refresh(provider, refreshToken, clientId) {
       const record = refresh.get(refreshToken);
       if (!record || record.grant.provider !== provider) return { ok: false, reason: 'unknown_token' };
-      if (record.grant.revoked || record.rotated) return { ok: false, reason: 'token_revoked' };
+      if (record.grant.revoked || record.retired) return { ok: false, reason: 'token_revoked' };
       if (record.grant.clientId !== clientId) return { ok: false, reason: 'client_mismatch' };
       const rotate = accountOf(record.grant).settings.refreshRotation === 'rotate';
-      if (rotate) record.rotated = true;
+      if (rotate) record.retired = true;
       return issue(record.grant, rotate);
     },
 
     revoke(provider, token) {
       const record = access.get(token) ?? refresh.get(token);
-      if (!record || record.grant.provider !== provider) return false;
+      if (!record || record.grant.provider !== provider || record.grant.revoked) return false;
       record.grant.revoked = true;
+      return true;
+    },
+
+    retireRefreshToken(provider, token) {
+      const record = refresh.get(token);
+      if (!record || record.grant.provider !== provider) return false;
+      if (record.grant.revoked || record.retired) return false;
+      record.retired = true;
       return true;
     },
 
@@ -185,7 +193,7 @@ export function createTokenStore(clock: Clock, accounts: AccountStore): TokenSto
       const accessRecord = access.get(token);
       const record = accessRecord ?? refresh.get(token);
       if (!record || record.grant.provider !== provider) return undefined;
-      const revoked = record.grant.revoked || (!accessRecord && (record as RefreshRecord).rotated);
+      const revoked = record.grant.revoked || (!accessRecord && (record as RefreshRecord).retired);
       const expired = accessRecord !== undefined && clock.now() >= accessRecord.expiresAt;
       return {
         kind: accessRecord ? 'access' : 'refresh',

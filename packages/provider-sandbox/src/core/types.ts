@@ -61,18 +61,31 @@ export interface AccountStore {
 export interface OAuthClient {
   clientId: string;
   clientSecret: string;
-  /** Exact-match redirect URIs. */
+  /** The redirect URIs registered for the client; each provider matches them its own way (its `RedirectRule`). */
   redirectUris: string[];
-  /** Also accept any http://127.0.0.1:<port>/... or http://localhost:<port>/... redirect. */
+  /**
+   * Google's OAuth client type: a `desktop` client may also send any loopback IP redirect (any port and path);
+   * a `web` client (the default) only its registered URIs (docs/providers/google.md#redirect-uris).
+   */
+  googleClientType?: 'web' | 'desktop';
+  /**
+   * Sandbox-only convenience of the default client: any http://127.0.0.1:<port>/... or http://localhost:<port>/...
+   * redirect works for every provider, so tests and `npm start` need not register their ports. No provider offers
+   * this; register a client without it to get the provider's own rule.
+   */
   allowLoopbackRedirects: boolean;
 }
+
+/** A provider's rule for whether a client may use a redirect URI: its registered ones, matched the provider's way. */
+export type RedirectRule = (client: Readonly<OAuthClient>, redirectUri: string) => boolean;
 
 export interface ClientRegistry {
   register(client: OAuthClient): void;
   get(clientId: string): OAuthClient | undefined;
   /** True when the client exists and the secret matches (constant-time compare). */
   verifySecret(clientId: string, clientSecret: string | undefined): boolean;
-  redirectAllowed(clientId: string, redirectUri: string): boolean;
+  /** The provider's rule, or the default client's sandbox-only loopback convenience. */
+  redirectAllowed(clientId: string, redirectUri: string, rule: RedirectRule): boolean;
 }
 
 export const DEFAULT_CLIENT: Readonly<OAuthClient> = {
@@ -149,8 +162,16 @@ export interface TokenStore {
   issueCode(request: CodeRequest): string;
   exchangeCode(exchange: CodeExchange): GrantResult;
   refresh(provider: ProviderId, refreshToken: string, clientId: string): GrantResult;
-  /** Revokes an access or refresh token and everything of the same grant. False when unknown. */
+  /**
+   * Revokes an access or refresh token and everything of the same grant (Google's revoke). False when
+   * unknown or already revoked.
+   */
   revoke(provider: ProviderId, token: string): boolean;
+  /**
+   * Retires one refresh token; access tokens already issued keep working until they expire
+   * (HubSpot's delete). False when unknown or already dead.
+   */
+  retireRefreshToken(provider: ProviderId, token: string): boolean;
   /** Marks every access token of the account expired (refresh tokens keep working). */
   expireAccessTokens(provider: ProviderId, accountId: string): number;
   /** Revokes every access and refresh token of the account. */
@@ -254,8 +275,14 @@ export interface DatasetStore {
 // ---------------------------------------------------------------------------------------------
 // Faults, quota, counters
 
+export type FaultStatus = 429 | 500 | 503;
+
 export type FaultAction =
-  | { kind: 'status'; status: 429 | 500 | 503; retryAfterSeconds?: number }
+  /**
+   * `retryAfterSeconds` sets the Retry-After value where the provider sends one (see `ErrorRenderer.retryAfter`);
+   * a plan that sets it for a provider and status that never carry one is refused.
+   */
+  | { kind: 'status'; status: FaultStatus; retryAfterSeconds?: number }
   | { kind: 'latency'; ms: number }
   | { kind: 'drop' };
 
@@ -351,10 +378,18 @@ export interface SandboxContext {
   authorize(provider: ProviderId): AuthorizeBehaviour;
 }
 
+/**
+ * Whether a provider's answer with a fault status carries Retry-After: `always` (the renderer picks a value when
+ * the plan names none), `sometimes` (documented as optional or reported by third parties: sent only with the
+ * plan's value) or `never` (plans that set a value are refused).
+ */
+export type RetryAfterPlacement = 'always' | 'sometimes' | 'never';
+
 /** A provider's error bodies; the core uses them for auth failures, faults and quota. */
 export interface ErrorRenderer {
   unauthorized(reason: Exclude<TokenState, 'valid' | 'none'>): RenderedError;
-  fault(status: 429 | 500 | 503, retryAfterSeconds: number | undefined): RenderedError;
+  retryAfter: Readonly<Record<FaultStatus, RetryAfterPlacement>>;
+  fault(status: FaultStatus, retryAfterSeconds: number | undefined): RenderedError;
   quotaExceeded(status: 403 | 429): RenderedError;
 }
 
@@ -373,6 +408,11 @@ export interface ProviderModule {
   listener: 'http' | 'https';
   errors: ErrorRenderer;
   generators: ResourceGenerator<unknown>[];
+  /**
+   * Settings this provider's accounts get unless the sandbox options or the account spec set them
+   * (e.g. HubSpot's 30-minute access tokens).
+   */
+  accountDefaults?: Partial<AccountSettings>;
   /** Registers routes; every route sets `config: RouteMeta` so hooks can authenticate, fault and count. */
   register(app: FastifyInstance, ctx: SandboxContext): void | Promise<void>;
   /**

@@ -1,7 +1,8 @@
 import { type calendar_v3, type gmail_v1, type people_v1 } from 'googleapis';
 import { createAccountStore } from '../core/accounts';
 import { calendarListEntry, renderCancelled, renderEvent } from './calendar/render';
-import { calendarEvents, gmailMessages, peopleContacts } from './data';
+import { calendarEvents, peopleContacts } from './data';
+import { gmailMessages } from './gmail/generate';
 import { renderMessage } from './gmail/render';
 import { PERSON_FIELDS, renderDeleted, renderPerson } from './people/render';
 
@@ -23,7 +24,9 @@ test('Gmail messages in every format are gmail_v1.Schema$Message', () => {
   ];
   expect(formats.map((m) => m.historyId)).toEqual(['1234', '1234', '1234', '1234']);
   expect(formats[1]?.payload?.headers).toEqual([{ name: 'Subject', value: expect.stringContaining('#0') }]);
-  expect(Buffer.from(formats[3]?.raw as string, 'base64url').toString()).toMatch(/^From: /);
+  expect(Buffer.from(formats[3]?.raw as string, 'base64url').toString()).toMatch(
+    /^MIME-Version: 1\.0\r\n(.*\r\n)*From: /,
+  );
 });
 
 test('Calendar events, cancellations and list entries match calendar_v3 types', () => {

@@ -16,7 +16,7 @@ const LAST = [
   'Ritchie',
   'Allen',
 ];
-const TOPICS = [
+export const TOPICS = [
   'Quarterly review',
   'Invoice',
   'Lunch?',
@@ -31,7 +31,7 @@ const prefix = (account: Account, salt: number) =>
   (mix(account.seed, salt) >>> 4).toString(16).padStart(7, '0');
 
 /** Ids shaped `<seeded prefix><hex ordinal>`, lowercase hex, so both Gmail and Calendar accept them. */
-function hexIds(salt: number) {
+export function hexIds(salt: number) {
   return {
     idFor: (account: Account, ordinal: number) =>
       `${prefix(account, salt)}${ordinal.toString(16).padStart(9, '0')}`,
@@ -50,59 +50,17 @@ export function itemTime(account: Account, ordinal: number, size: number, stepMs
     : account.createdAt + (ordinal - size + 1) * 1000;
 }
 
-const person = (seed: number, ordinal: number) => {
+export const person = (seed: number, ordinal: number) => {
   const first = pick(FIRST, mix(seed, ordinal * 3));
   const last = pick(LAST, mix(seed, ordinal * 3 + 1));
   const domain = pick(DOMAINS, mix(seed, ordinal * 3 + 2));
   return { first, last, email: `${first}.${last}${ordinal}@${domain}`.toLowerCase() };
 };
 
-const str = (fields: Record<string, unknown>, key: string, fallback: string) =>
+export const str = (fields: Record<string, unknown>, key: string, fallback: string) =>
   typeof fields[key] === 'string' ? (fields[key] as string) : fallback;
-const num = (fields: Record<string, unknown>, key: string, fallback: number) =>
+export const num = (fields: Record<string, unknown>, key: string, fallback: number) =>
   typeof fields[key] === 'number' ? (fields[key] as number) : fallback;
-
-export interface GmailMessageData {
-  threadId: string;
-  labelIds: string[];
-  from: string;
-  to: string;
-  subject: string;
-  body: string;
-  internalDate: number;
-}
-
-const messageIds = hexIds(21);
-
-export const gmailMessages: ResourceGenerator<GmailMessageData> = {
-  provider: 'google',
-  resource: 'messages',
-  ...messageIds,
-  make(account, ordinal, size) {
-    const sender = person(account.seed, ordinal);
-    const topic = pick(TOPICS, mix(account.seed, ordinal));
-    const unread = mix(account.seed, ordinal + 7) % 4 === 0;
-    return {
-      threadId: messageIds.idFor(account, ordinal),
-      labelIds: ['INBOX', ...(unread ? ['UNREAD'] : []), 'CATEGORY_PERSONAL'],
-      from: `${sender.first} ${sender.last} <${sender.email}>`,
-      to: account.email,
-      subject: `${topic} #${ordinal}`,
-      body: `Hello,\n\nabout ${topic.toLowerCase()} (${ordinal}).\n\n${sender.first}`,
-      internalDate: itemTime(account, ordinal, size, 60_000),
-    };
-  },
-  apply: (item, fields) => ({
-    ...item,
-    threadId: str(fields, 'threadId', item.threadId),
-    labelIds: Array.isArray(fields.labelIds) ? fields.labelIds.map(String) : item.labelIds,
-    from: str(fields, 'from', item.from),
-    to: str(fields, 'to', item.to),
-    subject: str(fields, 'subject', item.subject),
-    body: str(fields, 'body', item.body),
-    internalDate: num(fields, 'internalDate', item.internalDate),
-  }),
-};
 
 export interface CalendarEventData {
   summary: string;

@@ -89,6 +89,10 @@ export const expiredSyncToken = (): RenderedError => ({
   },
 });
 
+/**
+ * Google documents no Retry-After on its usage-limit errors (clients back off exponentially); third parties
+ * report one on some 429 and 503 answers (docs/providers/google.md#rate-limits).
+ */
 export const googleErrors: ErrorRenderer = {
   unauthorized: () =>
     googleError(401, 'Invalid Credentials', {
@@ -97,6 +101,7 @@ export const googleErrors: ErrorRenderer = {
       location: 'Authorization',
       locationType: 'header',
     }),
+  retryAfter: { 429: 'sometimes', 500: 'never', 503: 'sometimes' },
   fault(status, retryAfterSeconds) {
     const headers =
       retryAfterSeconds === undefined ? undefined : { 'retry-after': String(retryAfterSeconds) };
@@ -114,7 +119,7 @@ export const googleErrors: ErrorRenderer = {
         { domain: 'global', reason: 'backendError' },
         headers,
       );
-    return googleError(500, 'Backend Error', { domain: 'global', reason: 'backendError' }, headers);
+    return googleError(500, 'Backend Error', { domain: 'global', reason: 'backendError' });
   },
   quotaExceeded(status) {
     return status === 429

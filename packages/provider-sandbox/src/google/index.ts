@@ -1,8 +1,10 @@
 import { type ProviderModule, type ResourceGenerator } from '../core/types';
 import { registerCalendarEvents } from './calendar/events';
 import { registerCalendarList } from './calendar/calendarList';
-import { calendarEvents, gmailMessages, peopleContacts } from './data';
+import { calendarEvents, peopleContacts } from './data';
+import { gmailMessages } from './gmail/generate';
 import { googleErrors } from './errors';
+import { installPartialResponses } from './fields/install';
 import { registerGmailHistory } from './gmail/history';
 import { registerGmailMessages } from './gmail/messages';
 import { registerAuthorize } from './oauth/authorize';
@@ -20,6 +22,7 @@ export const googleModule: ProviderModule = {
   errors: googleErrors,
   generators: [gmailMessages, calendarEvents, peopleContacts] as ResourceGenerator<unknown>[],
   register(app, ctx) {
+    installPartialResponses(app);
     registerAuthorize(app, ctx);
     registerToken(app, ctx);
     registerIdentity(app, ctx);
@@ -31,4 +34,5 @@ export const googleModule: ProviderModule = {
   },
 };
 
-export { calendarEvents, gmailMessages, peopleContacts } from './data';
+export { calendarEvents, peopleContacts } from './data';
+export { gmailMessages } from './gmail/generate';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type FastifyReply } from 'fastify';
 import { type ErrorRenderer, type RenderedError } from '../core/types';
+import { type HubSpotLimits, tenSecondlyHeaders } from './rateLimit';
 import { type HubSpotErrorWire, type RateLimitErrorWire } from './types';
 
 /** `{status:"error", message, correlationId, category}`: HubSpot's generic API error body. */
@@ -61,19 +62,32 @@ const UNAUTHORIZED = {
   revoked: ['The OAuth token used to make this call has been revoked.', 'INVALID_AUTHENTICATION'],
 } as const;
 
-export const hubspotErrorRenderer: ErrorRenderer = {
-  unauthorized(reason): RenderedError {
-    const [message, category] = UNAUTHORIZED[reason];
-    return { status: 401, body: apiError(message, category) };
-  },
-  fault(status, retryAfterSeconds): RenderedError {
-    const headers =
-      retryAfterSeconds === undefined ? undefined : { 'retry-after': String(retryAfterSeconds) };
-    const body =
-      status === 429
-        ? rateLimitError('TEN_SECONDLY_ROLLING')
-        : apiError('internal error', status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_ERROR');
-    return { status, body, ...(headers === undefined ? {} : { headers }) };
-  },
-  quotaExceeded: (status) => ({ status, body: rateLimitError('TEN_SECONDLY_ROLLING') }),
-};
+/**
+ * A 429 carries the ten-secondly X-HubSpot-RateLimit-* headers with nothing remaining; HubSpot documents no
+ * Retry-After (third parties report one on some 429s), and none on 5xx (docs/providers/hubspot.md#rate-limits).
+ */
+export function hubspotErrorRenderer(limits: HubSpotLimits): ErrorRenderer {
+  const throttled = (retryAfterSeconds: number | undefined): RenderedError => ({
+    status: 429,
+    body: rateLimitError('TEN_SECONDLY_ROLLING'),
+    headers: {
+      ...tenSecondlyHeaders(limits, 0),
+      ...(retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) }),
+    },
+  });
+  return {
+    unauthorized(reason): RenderedError {
+      const [message, category] = UNAUTHORIZED[reason];
+      return { status: 401, body: apiError(message, category) };
+    },
+    retryAfter: { 429: 'sometimes', 500: 'never', 503: 'never' },
+    fault(status, retryAfterSeconds): RenderedError {
+      if (status === 429) return throttled(retryAfterSeconds);
+      return {
+        status,
+        body: apiError('internal error', status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_ERROR'),
+      };
+    },
+    quotaExceeded: () => throttled(undefined),
+  };
+}

@@ -35,15 +35,18 @@ export function createHubspotModule(options: HubSpotModuleOptions = {}): Provide
     return datasets.open(account, generators[type]);
   });
   const properties = createPropertyStore();
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
   return {
     id: 'hubspot',
     listener: 'http',
-    errors: hubspotErrorRenderer,
+    errors: hubspotErrorRenderer(limits),
+    // Access tokens live 30 minutes (docs/providers/hubspot.md#tokens-and-refresh).
+    accountDefaults: { accessTokenTtlSeconds: 1800 },
     generators: [generators.contacts, generators.companies, generators.deals],
     controlOps: hubspotControlOps(associations, properties),
     register(app, ctx) {
       datasets = ctx.datasets;
-      const limiters = createLimiters(ctx.clock, { ...DEFAULT_LIMITS, ...options.limits });
+      const limiters = createLimiters(ctx.clock, limits);
       registerAuthorize(app, ctx);
       registerToken(app, ctx);
       registerAccessTokenInfo(app, ctx);

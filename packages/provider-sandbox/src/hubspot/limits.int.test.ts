@@ -45,6 +45,32 @@ test('lists report X-HubSpot-RateLimit-* and answer TEN_SECONDLY_ROLLING once th
       message: 'You have reached your ten_secondly_rolling limit.',
     },
   });
+  expect(limited.headers['x-hubspot-ratelimit-remaining']).toBe('0');
+  expect(limited.headers['retry-after']).toBeUndefined();
+});
+
+test("an injected 429 looks like the limiter's (headers, no Retry-After); 5xx plans take no Retry-After", async () => {
+  sandbox.control.addFault({
+    provider: 'hubspot',
+    route: 'oauth.accessTokens.get',
+    action: { kind: 'status', status: 429 },
+    next: 1,
+  });
+  const limited = await rejection(sdk(sandbox).oauth.accessTokensApi.get(accessToken));
+  expect(limited).toMatchObject({ code: 429, body: { policyName: 'TEN_SECONDLY_ROLLING' } });
+  expect(limited.headers).toMatchObject({
+    'x-hubspot-ratelimit-max': '3',
+    'x-hubspot-ratelimit-remaining': '0',
+    'x-hubspot-ratelimit-interval-milliseconds': '10000',
+  });
+  expect(limited.headers['retry-after']).toBeUndefined();
+  expect(() =>
+    sandbox.control.addFault({
+      provider: 'hubspot',
+      action: { kind: 'status', status: 503, retryAfterSeconds: 2 },
+      next: 1,
+    }),
+  ).toThrow(/hubspot sends no Retry-After with 503/);
 });
 
 test('the search limiter answers with the secondly message, which the SDK retries after 1 s', async () => {

@@ -22,18 +22,22 @@ function createWindow(clock: Clock, max: number, intervalMs: number) {
   };
 }
 
+/** The headers of the ten-secondly limit (OAuth apps get no daily ones: docs/providers/hubspot.md#rate-limits). */
+export function tenSecondlyHeaders(limits: HubSpotLimits, remaining: number): Record<string, string> {
+  return {
+    'x-hubspot-ratelimit-max': String(limits.tenSecondly),
+    'x-hubspot-ratelimit-remaining': String(remaining),
+    'x-hubspot-ratelimit-interval-milliseconds': '10000',
+  };
+}
+
 /** The two HubSpot limiters; only the general one reports itself in X-HubSpot-RateLimit-* headers. */
 export function createLimiters(clock: Clock, limits: HubSpotLimits) {
   const general = createWindow(clock, limits.tenSecondly, 10_000);
   return {
     general(accountId: string) {
       const { allowed, remaining } = general(accountId);
-      const headers = {
-        'x-hubspot-ratelimit-max': String(limits.tenSecondly),
-        'x-hubspot-ratelimit-remaining': String(remaining),
-        'x-hubspot-ratelimit-interval-milliseconds': '10000',
-      };
-      return { allowed, headers };
+      return { allowed, headers: tenSecondlyHeaders(limits, remaining) };
     },
     search: createWindow(clock, limits.searchPerSecond, 1000),
   };

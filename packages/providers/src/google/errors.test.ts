@@ -58,12 +58,12 @@ const table: Array<[string, () => unknown, ProviderErrorClass]> = [
   [
     '429 without Retry-After',
     () => gaxiosError(429, apiError(429, 'rateLimitExceeded', 'RESOURCE_EXHAUSTED')),
-    { kind: 'rate_limited', retryAfterMs: 10_000 },
+    { kind: 'rate_limited', retryAfterMs: 10_000, guessed: true },
   ],
   [
     '403 userRateLimitExceeded (Gmail per-user quota)',
     () => gaxiosError(403, apiError(403, 'userRateLimitExceeded')),
-    { kind: 'rate_limited', retryAfterMs: 10_000 },
+    { kind: 'rate_limited', retryAfterMs: 10_000, guessed: true },
   ],
   [
     '403 insufficient scope',

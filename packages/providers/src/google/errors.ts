@@ -46,11 +46,10 @@ export function classifyGoogleError(error: unknown): ProviderErrorClass {
     (GOOGLE_DESCRIPTOR.rateLimitReasons as readonly string[]).includes(r),
   );
   if (status === 429 || (status === 403 && (throttled || apiStatus === 'RESOURCE_EXHAUSTED'))) {
-    const header = error.response?.headers.get(GOOGLE_DESCRIPTOR.retryAfterHeader);
-    return {
-      kind: 'rate_limited',
-      retryAfterMs: parseRetryAfter(header) ?? GOOGLE_DESCRIPTOR.defaultRetryAfterMs,
-    };
+    const told = parseRetryAfter(error.response?.headers.get(GOOGLE_DESCRIPTOR.retryAfterHeader));
+    return told === undefined
+      ? { kind: 'rate_limited', retryAfterMs: GOOGLE_DESCRIPTOR.defaultRetryAfterMs, guessed: true }
+      : { kind: 'rate_limited', retryAfterMs: told };
   }
   if (status >= 500 || status === 408) return { kind: 'transient', reason: `http ${status}` };
   const detail = code(reasons[0]) ?? code(apiStatus);
@@ -95,7 +94,8 @@ function classifyOAuthError(status: number, oauthError: string): ProviderErrorCl
   if (status >= 500 || oauthError === 'temporarily_unavailable' || oauthError === 'server_error') {
     return { kind: 'transient', reason: code(oauthError) ?? `http ${status}` };
   }
-  if (status === 429) return { kind: 'rate_limited', retryAfterMs: GOOGLE_DESCRIPTOR.defaultRetryAfterMs };
+  if (status === 429)
+    return { kind: 'rate_limited', retryAfterMs: GOOGLE_DESCRIPTOR.defaultRetryAfterMs, guessed: true };
   // invalid_client, invalid_request, invalid_scope, unauthorized_client: our configuration is wrong.
   return { kind: 'permanent', reason: code(oauthError) ?? `http ${status}` };
 }

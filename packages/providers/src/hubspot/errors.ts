@@ -51,7 +51,7 @@ export function classifyHubSpotError(error: unknown): ProviderErrorClass {
     return { kind: 'auth_revoked', reason: body.status };
   }
   if (status === 401) return { kind: 'auth_expired' };
-  if (status === 429) return { kind: 'rate_limited', retryAfterMs: retryAfter(error.headers, body) };
+  if (status === 429) return { kind: 'rate_limited', ...retryAfter(error.headers, body) };
   if (status >= 500 || (HUBSPOT_DESCRIPTOR.transientStatuses as readonly number[]).includes(status)) {
     return { kind: 'transient', reason: `http ${status}` };
   }
@@ -62,14 +62,18 @@ export function classifyHubSpotError(error: unknown): ProviderErrorClass {
   return { kind: 'permanent', reason: detail ? `http ${status} ${detail}` : `http ${status}` };
 }
 
-function retryAfter(headers: Record<string, string>, body: HubSpotErrorBody): number {
+/** The wait a 429 names: its Retry-After, else the window of the policy it names; `guessed` when neither. */
+function retryAfter(
+  headers: Record<string, string>,
+  body: HubSpotErrorBody,
+): { retryAfterMs: number; guessed?: true } {
   const fromHeader = parseRetryAfter(headers[HUBSPOT_DESCRIPTOR.retryAfterHeader]);
-  if (fromHeader !== undefined) return fromHeader;
+  if (fromHeader !== undefined) return { retryAfterMs: fromHeader };
   const byPolicy: Record<string, number> = HUBSPOT_DESCRIPTOR.retryAfterMsByPolicy;
-  if (body.policyName && body.policyName in byPolicy) return byPolicy[body.policyName]!;
+  if (body.policyName && body.policyName in byPolicy) return { retryAfterMs: byPolicy[body.policyName]! };
   // The search limiter names no policy, only this message (the SDK's RetryDecorator keys on it too).
-  if (body.message === 'You have reached your secondly limit.') return byPolicy.SECONDLY!;
-  return HUBSPOT_DESCRIPTOR.defaultRetryAfterMs;
+  if (body.message === 'You have reached your secondly limit.') return { retryAfterMs: byPolicy.SECONDLY! };
+  return { retryAfterMs: HUBSPOT_DESCRIPTOR.defaultRetryAfterMs, guessed: true };
 }
 
 /** The SDK hands over a parsed object for JSON bodies and a string otherwise. */

@@ -70,7 +70,7 @@ const table: Array<[string, () => unknown, ProviderErrorClass]> = [
   [
     'Graph 429 without Retry-After',
     () => graphError(429, 'TooManyRequests'),
-    { kind: 'rate_limited', retryAfterMs: 3000 },
+    { kind: 'rate_limited', retryAfterMs: 3000, guessed: true },
   ],
   [
     'Graph 503 with Retry-After (load shedding)',
@@ -80,7 +80,7 @@ const table: Array<[string, () => unknown, ProviderErrorClass]> = [
   [
     'Graph mailbox concurrency throttling on a 403',
     () => graphError(403, 'ApplicationThrottled'),
-    { kind: 'rate_limited', retryAfterMs: 3000 },
+    { kind: 'rate_limited', retryAfterMs: 3000, guessed: true },
   ],
   [
     'Graph 403 access denied (missing scope)',

@@ -68,11 +68,10 @@ function byStatus(
   detail: string | undefined,
 ): ProviderErrorClass {
   if (status === 429 || ((status === 503 || status === 504) && headers?.has('retry-after'))) {
-    const header = headers?.get(MICROSOFT_DESCRIPTOR.retryAfterHeader);
-    return {
-      kind: 'rate_limited',
-      retryAfterMs: parseRetryAfter(header) ?? MICROSOFT_DESCRIPTOR.defaultRetryAfterMs,
-    };
+    const told = parseRetryAfter(headers?.get(MICROSOFT_DESCRIPTOR.retryAfterHeader));
+    return told === undefined
+      ? { kind: 'rate_limited', retryAfterMs: MICROSOFT_DESCRIPTOR.defaultRetryAfterMs, guessed: true }
+      : { kind: 'rate_limited', retryAfterMs: told };
   }
   if (status >= 500 || status === 408) return { kind: 'transient', reason: `http ${status}` };
   // 403 ErrorAccessDenied / Authorization_RequestDenied: a missing scope or a tenant policy; retrying cannot help.

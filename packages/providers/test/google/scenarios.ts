@@ -137,6 +137,8 @@ export function syncScenarios<T extends CrmTableName, Item>(c: ScenarioCase<T, I
 
   test.each([
     [{ status: 429, retryAfterSeconds: 7 } as const, { kind: 'rate_limited', retryAfterMs: 7000 }],
+    // Google's usual 429 has no Retry-After: the descriptor's default wait.
+    [{ status: 429 } as const, { kind: 'rate_limited', retryAfterMs: 10_000 }],
     [{ status: 500 } as const, { kind: 'transient', reason: 'http 500' }],
     [{ status: 503 } as const, { kind: 'transient', reason: 'http 503' }],
   ])('a %j answer is classified as %j', async (fault, expected) => {

@@ -150,6 +150,8 @@ export function deltaScenarios<T extends DeltaTable, Item>(c: ScenarioCase<T, It
 
   test.each([
     [{ status: 429, retryAfterSeconds: 7 } as const, { kind: 'rate_limited', retryAfterMs: 7000 }],
+    // Graph always sends Retry-After with a 429; the sandbox's own value when the plan names none.
+    [{ status: 429 } as const, { kind: 'rate_limited', retryAfterMs: 1000 }],
     [{ status: 500 } as const, { kind: 'transient', reason: 'http 500' }],
     [{ status: 503 } as const, { kind: 'transient', reason: 'http 503' }],
   ])('a %j answer is classified as %j', async (fault, expected) => {

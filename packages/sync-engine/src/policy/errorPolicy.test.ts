@@ -4,6 +4,8 @@ import {
   decideFailure,
   type FailureAction,
   type FailureContext,
+  RATE_LIMIT_MAX_MS,
+  rateLimitDelayMs,
   type RefreshFailureAction,
 } from './errorPolicy';
 
@@ -40,13 +42,19 @@ describe('decideFailure for a slice', () => {
       'rate_limited waits for the provider delay',
       { kind: 'rate_limited', retryAfterMs: 1500 },
       repeated,
-      { action: 'wait', retryAfterMs: 1500 },
+      { action: 'wait', retryAfterMs: 1500, guessed: false },
+    ],
+    [
+      'rate_limited without a provider delay waits the guess, to be grown',
+      { kind: 'rate_limited', retryAfterMs: 1500, guessed: true },
+      fresh,
+      { action: 'wait', retryAfterMs: 1500, guessed: true },
     ],
     [
       'rate_limited never waits a negative time',
       { kind: 'rate_limited', retryAfterMs: -5 },
       fresh,
-      { action: 'wait', retryAfterMs: 0 },
+      { action: 'wait', retryAfterMs: 0, guessed: false },
     ],
     ['cursor_expired restarts a full round', { kind: 'cursor_expired' }, fresh, { action: 'restart_full' }],
     [
@@ -88,11 +96,11 @@ describe('decideFailure for a token refresh', () => {
     ],
     [
       { kind: 'rate_limited', retryAfterMs: 1500 },
-      { action: 'wait', retryAfterMs: 1500 },
+      { action: 'wait', retryAfterMs: 1500, guessed: false },
     ],
     [
       { kind: 'rate_limited', retryAfterMs: -5 },
-      { action: 'wait', retryAfterMs: 0 },
+      { action: 'wait', retryAfterMs: 0, guessed: false },
     ],
     [{ kind: 'cursor_expired' }, { action: 'back_off', reason: 'cursor_expired' }],
     [
@@ -122,5 +130,25 @@ describe('backoffDelayMs', () => {
     expect(backoffDelayMs(3, 1000, 60_000, () => 0.5)).toBe(3000);
     expect(backoffDelayMs(50, 1000, 60_000, () => 1)).toBe(60_000);
     expect(backoffDelayMs(0, 1000, 60_000, () => 0)).toBe(500);
+  });
+});
+
+describe('rateLimitDelayMs', () => {
+  const half = () => 0.5;
+  it('keeps a delay the provider named, however often it was throttled', () => {
+    expect(rateLimitDelayMs({ retryAfterMs: 7000, guessed: false }, 9, half)).toBe(7000);
+  });
+
+  it('doubles a guessed delay with each refusal in a row, with up to half again at random', () => {
+    const guess = { retryAfterMs: 10_000, guessed: true };
+    expect([1, 2, 3, 4].map((streak) => rateLimitDelayMs(guess, streak, () => 0))).toEqual([
+      10_000, 20_000, 40_000, 80_000,
+    ]);
+    expect(rateLimitDelayMs(guess, 2, () => 1)).toBe(30_000);
+    expect(rateLimitDelayMs(guess, 1, half)).toBe(12_500);
+  });
+
+  it('never waits longer than RATE_LIMIT_MAX_MS', () => {
+    expect(rateLimitDelayMs({ retryAfterMs: 10_000, guessed: true }, 40, () => 1)).toBe(RATE_LIMIT_MAX_MS);
   });
 });

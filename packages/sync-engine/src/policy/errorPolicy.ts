@@ -6,8 +6,8 @@ export type FailureAction =
   | { action: 'refresh_and_retry' }
   /** Revocation pipeline (ConnectionOutcomes.revoked): needs_reauth, credentials deleted, every resource disabled. */
   | { action: 'revoke'; reason: string }
-  /** Stop now and come back after the provider's delay; not a failure. */
-  | { action: 'wait'; retryAfterMs: number }
+  /** Stop now and come back after the provider's delay (or a growing one, when it named none); not a failure. */
+  | { action: 'wait'; retryAfterMs: number; guessed: boolean }
   /** Drop cursor and continuation and start a full round, in this same slice. */
   | { action: 'restart_full' }
   /** Record the failure, schedule with backoff, let the queue retry. */
@@ -61,7 +61,11 @@ export function decideFailure(error: ProviderErrorClass, context: FailureContext
     case 'auth_revoked':
       return { action: 'revoke', reason: error.reason };
     case 'rate_limited':
-      return { action: 'wait', retryAfterMs: Math.max(0, error.retryAfterMs) };
+      return {
+        action: 'wait',
+        retryAfterMs: Math.max(0, error.retryAfterMs),
+        guessed: error.guessed === true,
+      };
     case 'cursor_expired':
       if (refresh) return { action: 'back_off', reason: 'cursor_expired' };
       return context.restartedFull
@@ -89,4 +93,25 @@ export function backoffDelayMs(
   const exponent = Math.min(Math.max(failures, 1) - 1, 30);
   const ceiling = Math.min(maxMs, baseMs * 2 ** exponent);
   return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
+/** The longest wait for a throttled resource whose provider named no delay: throttling is not an outage. */
+export const RATE_LIMIT_MAX_MS = 15 * 60_000;
+
+/**
+ * How long a throttled resource waits after `streak` throttled attempts in a row (this one included). A delay the
+ * provider named is kept as given. Without one, the adapter's first wait doubles with each further refusal, up to
+ * RATE_LIMIT_MAX_MS, with up to half again at random so throttled accounts spread out: the exponential backoff the
+ * providers ask of throttled clients (https://developers.google.com/workspace/gmail/api/guides/handle-errors,
+ * https://learn.microsoft.com/graph/throttling, https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details).
+ */
+export function rateLimitDelayMs(
+  wait: { retryAfterMs: number; guessed: boolean },
+  streak: number,
+  random: () => number,
+): number {
+  if (!wait.guessed) return wait.retryAfterMs;
+  const exponent = Math.min(Math.max(streak, 1) - 1, 30);
+  const grown = Math.min(RATE_LIMIT_MAX_MS, wait.retryAfterMs * 2 ** exponent);
+  return Math.min(RATE_LIMIT_MAX_MS, Math.round(grown + (grown / 2) * random()));
 }

@@ -28,7 +28,7 @@ const write = (upserts: EmailRecord[], deletes: string[] = []) =>
     writePage(
       manager,
       { table: 'emails', objectType: undefined, connectionId, resource: 'mail' },
-      { upserts, deletes, next: { kind: 'more', continuation: {} } },
+      { upserts, deletes },
       { generation: 1, sweep: null },
     ),
   );

@@ -85,7 +85,7 @@ export class MissingObjectTypeError extends Error {
 export async function writePage<T extends CrmTableName>(
   executor: SqlExecutor,
   target: PageTarget<T>,
-  page: SyncPage<T>,
+  page: Pick<SyncPage<T>, 'upserts' | 'deletes' | 'links'>,
   round: PageRound,
 ): Promise<PageCounts> {
   const { table, objectType, connectionId } = target;
@@ -137,7 +137,7 @@ export async function writePage<T extends CrmTableName>(
  * changed without losing the item's identity: its record is quarantined (under the id made safe) and a deletion
  * of it is dropped, since no row can hold it.
  */
-function safePage<T extends CrmTableName>(page: SyncPage<T>) {
+function safePage<T extends CrmTableName>(page: Pick<SyncPage<T>, 'upserts' | 'deletes' | 'links'>) {
   const records: RecordsByTable[T][] = [];
   const unsafeIds: string[] = [];
   let sanitized = 0;

@@ -16,13 +16,16 @@ const skipped = (reason: SkipReason): SliceOutcome => ({
 });
 
 /**
- * Whether a resource that declares periodic full rounds is due one: between rounds, and its last completed full
- * round is at least `fullRoundEveryMs` old (or unknown).
+ * Whether a resource is due a full round between rounds: a completeness audit found items the table lacks (a full
+ * round lists them), or it declares periodic full rounds and its last completed one is at least `fullRoundEveryMs`
+ * old (or unknown).
  */
 function fullRoundDue(syncer: ResourceSyncer, state: SliceState, now: Date): boolean {
   const every = syncer.fullRoundEveryMs;
   const { mode, continuation } = state.position;
-  if (every === undefined || mode !== 'incremental' || continuation !== null) return false;
+  if (mode !== 'incremental' || continuation !== null) return false;
+  if (state.fullRoundWanted) return true;
+  if (every === undefined) return false;
   return state.fullRoundAt === null || now.getTime() - state.fullRoundAt.getTime() >= every;
 }
 

@@ -8,9 +8,10 @@ import {
   type SyncPosition,
 } from '@crm-sync/core';
 import { syncStates, type SliceConnection } from '@crm-sync/sync-states';
-import { backoffDelayMs, decideFailure } from '../policy/errorPolicy';
+import { backoffDelayMs, decideFailure, rateLimitDelayMs } from '../policy/errorPolicy';
 import { mergePages } from '../records/mergePages';
 import { writePage, type PageCounts } from '../records/writePage';
+import { samePosition } from './position';
 import { finishRound } from './roundEnd';
 import {
   NO_COUNTS,
@@ -277,9 +278,12 @@ export class SliceRun {
         this.position = { mode: 'full', cursor: null, continuation: null };
         this.restartedFull = true;
         return 'retry';
-      case 'wait':
-        await syncStates.recordRateLimited(db, id, resource, new Date(now.getTime() + decision.retryAfterMs));
-        return { kind: 'rate_limited', retryAfterMs: decision.retryAfterMs, counts };
+      case 'wait': {
+        const random = this.deps.random ?? Math.random;
+        const delay = (streak: number) => rateLimitDelayMs(decision, streak, random);
+        const retryAt = await syncStates.recordRateLimited(db, id, resource, now, delay);
+        return { kind: 'rate_limited', retryAfterMs: retryAt.getTime() - now.getTime(), counts };
+      }
       case 'back_off': {
         const delay = (failures: number) =>
           backoffDelayMs(
@@ -315,12 +319,4 @@ export class SliceRun {
 
 function settledGroup(group: Group & { failure: NonNullable<Group['failure']> }): Prefetched {
   return { position: group.failure.position, group: Promise.resolve(group), stop: () => undefined };
-}
-
-function samePosition(a: SyncPosition, b: SyncPosition): boolean {
-  return (
-    a.mode === b.mode &&
-    a.cursor === b.cursor &&
-    JSON.stringify(a.continuation) === JSON.stringify(b.continuation)
-  );
 }

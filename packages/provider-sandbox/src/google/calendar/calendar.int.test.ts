@@ -108,3 +108,37 @@ test('an expired sync token gives 410 fullSyncRequired', async () => {
     },
   });
 });
+
+test('orderBy=startTime needs singleEvents: without it Google answers that the ordering is not available', async () => {
+  const refused = await failure(calendar.events.list({ calendarId: 'primary', orderBy: 'startTime' }));
+  expect(refused.status).toBe(400);
+  expect(refused.response?.data).toMatchObject({
+    error: {
+      code: 400,
+      message: 'The requested ordering is not available for the particular query.',
+      errors: [{ domain: 'global', reason: 'invalid', location: 'orderBy', locationType: 'parameter' }],
+    },
+  });
+});
+
+test('a sync token only serves the singleEvents and showDeleted of its full sync; deletions come regardless', async () => {
+  const full = await drain({ singleEvents: true, showDeleted: true });
+  const removed = full.items.find((e) => e.status !== 'cancelled')?.id as string;
+  sandbox.control.deleteItem('google', accountId, 'events', removed);
+  for (const changed of [{ singleEvents: true }, { showDeleted: true }, {}]) {
+    const refused = await failure(
+      calendar.events.list({ calendarId: 'primary', syncToken: full.syncToken, ...changed }),
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.response?.data).toMatchObject({
+      error: { errors: [{ reason: 'invalid', location: 'syncToken' }] },
+    });
+  }
+  const delta = await drain({ singleEvents: true, showDeleted: true, syncToken: full.syncToken });
+  expect(delta.items.map((e) => [e.id, e.status])).toEqual([[removed, 'cancelled']]);
+  // Without showDeleted, an incremental round still reports the deletion.
+  const plain = await drain({ singleEvents: true });
+  sandbox.control.deleteItem('google', accountId, 'events', plain.items[0]?.id as string);
+  const plainDelta = await drain({ singleEvents: true, syncToken: plain.syncToken });
+  expect(plainDelta.items.map((e) => e.status)).toEqual(['cancelled']);
+});

@@ -31,6 +31,25 @@ type Reply = Parameters<typeof send>[0];
 
 const invalidPageToken = () => badRequest('Invalid page token.', 'pageToken');
 
+/** `orderBy=startTime` "is only available when querying single events" (docs/providers/google.md#calendar-sync). */
+const orderingUnavailable = () =>
+  badRequest('The requested ordering is not available for the particular query.', 'orderBy');
+
+/**
+ * The parameters a sync token is bound to: Google says every parameter of an incremental call other than the
+ * refused ones should equal the full sync's, else the behaviour is undefined; the sandbox refuses the token instead
+ * (wording its own, docs/providers/google.md#calendar-sync).
+ */
+const syncParams = (request: FastifyRequest) => ({
+  e: bool(request, 'singleEvents') ? 1 : 0,
+  d: bool(request, 'showDeleted') ? 1 : 0,
+});
+const syncParamsChanged = () =>
+  badRequest(
+    'The syncToken was issued for other singleEvents or showDeleted values; repeat those of the full sync.',
+    'syncToken',
+  );
+
 const envelope = (
   account: Account,
   items: unknown[],
@@ -74,7 +93,11 @@ export function registerCalendarEvents(app: FastifyInstance, ctx: SandboxContext
     const forbidden = NOT_WITH_SYNC_TOKEN.find((p) => one(request, p) !== undefined);
     if (forbidden)
       return send(reply, badRequest(`The parameter ${forbidden} cannot be used with syncToken.`, forbidden));
-    const since = openToken('calendar.events.syncToken', account, syncToken)?.v;
+    const opened = openToken('calendar.events.syncToken', account, syncToken);
+    const bound = syncParams(request);
+    if (opened !== undefined && (opened.e !== bound.e || opened.d !== bound.d))
+      return send(reply, syncParamsChanged());
+    const since = opened?.v;
     const result = since === undefined ? undefined : events.changesSince(since);
     if (since === undefined || !result?.ok) return send(reply, fullSyncRequired());
     // One pass covers the changes up to the first page's sequence; pages resume after the last sequence served, so
@@ -91,7 +114,7 @@ export function registerCalendarEvents(app: FastifyInstance, ctx: SandboxContext
     const next =
       page.length < changes.length && last
         ? { nextPageToken: sealToken('calendar.events.pageToken', account, { k: last.seq, s: upTo }, query) }
-        : { nextSyncToken: sealToken('calendar.events.syncToken', account, { v: upTo }) };
+        : { nextSyncToken: sealToken('calendar.events.syncToken', account, { v: upTo, ...bound }) };
     return envelope(account, items, next);
   });
 }
@@ -104,6 +127,8 @@ function fullListing(
   snapshot: number,
   cursor: Record<string, number> | undefined,
 ) {
+  if (one(request, 'orderBy') === 'startTime' && !bool(request, 'singleEvents'))
+    return send(reply, orderingUnavailable());
   const unsupported = NOT_EMULATED.find((p) => one(request, p) !== undefined);
   if (unsupported)
     return send(reply, badRequest(`The sandbox does not emulate ${unsupported}.`, unsupported));
@@ -133,7 +158,12 @@ function fullListing(
   const last = page.nextOrdinal === undefined;
   // The sync token handed out at the end covers changes made after the first page was served.
   const next = last
-    ? { nextSyncToken: sealToken('calendar.events.syncToken', account, { v: snapshot }) }
+    ? {
+        nextSyncToken: sealToken('calendar.events.syncToken', account, {
+          v: snapshot,
+          ...syncParams(request),
+        }),
+      }
     : {
         nextPageToken: sealToken(
           'calendar.events.pageToken',

@@ -34,6 +34,10 @@ const failure = async (promise: Promise<unknown>) => {
   throw new Error('expected the call to fail');
 };
 
+/** Every part of a MIME tree, depth first. */
+const partsOf = (part: gmail_v1.Schema$MessagePart | undefined): gmail_v1.Schema$MessagePart[] =>
+  part ? [part, ...(part.parts ?? []).flatMap(partsOf)] : [];
+
 async function listAll(params: gmail_v1.Params$Resource$Users$Messages$List = {}) {
   const ids: string[] = [];
   let pageToken: string | undefined;
@@ -67,9 +71,10 @@ test('messages.list pages newest first to the end; get renders every format', as
       metadataHeaders: ['Subject', 'From'],
     })
   ).data;
-  expect(meta.payload?.headers?.map((h) => h.name)).toEqual(['From', 'Subject']);
+  expect(meta.payload?.headers?.map((h) => h.name).sort()).toEqual(['From', 'Subject']);
   const full = (await gmail.users.messages.get({ userId: 'me', id: ids[0] as string })).data;
-  expect(Buffer.from(full.payload?.body?.data as string, 'base64url').toString()).toContain('Hello');
+  const plain = partsOf(full.payload).find((p) => p.mimeType === 'text/plain');
+  expect(Buffer.from(plain?.body?.data as string, 'base64url').toString()).toContain('Hello');
   expect((await failure(gmail.users.messages.get({ userId: 'me', id: 'ffffffffffffffff' }))).status).toBe(
     404,
   );
@@ -139,23 +144,39 @@ test('history pages with maxResults', async () => {
   expect(second.nextPageToken).toBeUndefined();
 });
 
-test('fault plans: 429 with Retry-After, 500, 503, latency, dropped connection', async () => {
+test('fault plans: 429 without Retry-After unless asked, 500, 503, latency, dropped connection', async () => {
   const list = () => gmail.users.messages.list({ userId: 'me', maxResults: 1 });
-  sandbox.control.addFault({
-    provider: 'google',
-    route: 'gmail.messages.list',
-    action: { kind: 'status', status: 429, retryAfterSeconds: 7 },
-    next: 1,
-  });
-  const limited = await failure(list());
-  expect([limited.status, limited.response?.headers.get('retry-after')]).toEqual([429, '7']);
+  const limitedWith = async (retryAfterSeconds?: number) => {
+    sandbox.control.addFault({
+      provider: 'google',
+      route: 'gmail.messages.list',
+      action: {
+        kind: 'status',
+        status: 429,
+        ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+      },
+      next: 1,
+    });
+    return failure(list());
+  };
+  const limited = await limitedWith();
+  expect([limited.status, limited.response?.headers.get('retry-after')]).toEqual([429, null]);
   expect(limited.response?.data).toMatchObject({
     error: { errors: [{ reason: 'rateLimitExceeded', domain: 'usageLimits' }] },
   });
+  expect((await limitedWith(7)).response?.headers.get('retry-after')).toBe('7');
   for (const status of [500, 503] as const) {
     sandbox.control.addFault({ route: 'gmail.*', action: { kind: 'status', status }, next: 1 });
-    expect((await failure(list())).status).toBe(status);
+    const failed = await failure(list());
+    expect([failed.status, failed.response?.headers.get('retry-after')]).toEqual([status, null]);
   }
+  expect(() =>
+    sandbox.control.addFault({
+      provider: 'google',
+      action: { kind: 'status', status: 500, retryAfterSeconds: 1 },
+      next: 1,
+    }),
+  ).toThrow(/google sends no Retry-After with 500/);
   sandbox.control.addFault({ route: 'gmail.messages.list', action: { kind: 'latency', ms: 200 }, next: 1 });
   const started = Date.now();
   await list();

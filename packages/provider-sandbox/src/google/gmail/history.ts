@@ -1,7 +1,7 @@
 import { type FastifyInstance } from 'fastify';
 import { requireAuth, send } from '../../core/hooks';
 import { type Change, type Dataset, type SandboxContext } from '../../core/types';
-import { type GmailMessageData, gmailMessages } from '../data';
+import { type GmailMessageData, gmailMessages } from './generate';
 import { openToken, sealToken } from '../cursors';
 import { badRequest, insufficientScope, invalidPageToken, notFound } from '../errors';
 import { limit, many, one, pathParam } from '../params';
@@ -10,29 +10,49 @@ import { gmailAccess, gmailRoute, ownUser } from './messages';
 type HistoryType = 'messageAdded' | 'messageDeleted' | 'labelAdded' | 'labelRemoved';
 const HISTORY_TYPES: HistoryType[] = ['messageAdded', 'messageDeleted', 'labelAdded', 'labelRemoved'];
 
-// Deleted messages keep their id as thread id: base messages are one per thread.
-function historyRecord(change: Change, messages: Dataset<GmailMessageData>) {
+type HistoryRecord = {
+  id: string;
+  messages: { id: string; threadId: string; labelIds?: string[] }[];
+  messagesAdded?: unknown[];
+  messagesDeleted?: unknown[];
+  labelsAdded?: unknown[];
+  labelsRemoved?: unknown[];
+};
+
+/**
+ * One history record per change. A deleted message is reported with its id as thread id (the sandbox keeps nothing of
+ * it). A label edit is reported as Gmail does, `labelsAdded` and/or `labelsRemoved` naming the labels and the message
+ * with its current ones; when a message changed several times since `startHistoryId` only its last change is listed.
+ * Gmail never edits anything else of a message; a control-API edit of other fields shows as a `labelsAdded` record
+ * naming no label, so clients re-read the message.
+ */
+function historyRecord(
+  change: Change,
+  messages: Dataset<GmailMessageData>,
+): { types: HistoryType[]; record: HistoryRecord } {
   const item = messages.get(change.id);
   const message = {
     id: change.id,
     threadId: item?.data.threadId ?? change.id,
     ...(item ? { labelIds: item.data.labelIds } : {}),
   };
-  const id = String(change.seq);
+  const record = { id: String(change.seq), messages: [message] };
   if (change.kind === 'delete')
-    return {
-      type: 'messageDeleted' as const,
-      record: { id, messages: [message], messagesDeleted: [{ message }] },
-    };
+    return { types: ['messageDeleted'], record: { ...record, messagesDeleted: [{ message }] } };
   if (change.kind === 'add')
-    return {
-      type: 'messageAdded' as const,
-      record: { id, messages: [message], messagesAdded: [{ message }] },
-    };
-  // An edit is reported the way Gmail reports label changes: the message with its current labels.
+    return { types: ['messageAdded'], record: { ...record, messagesAdded: [{ message }] } };
+  const { added = [], removed = [] } = item?.data.labelChange ?? {};
+  const onlyRemoved = removed.length > 0 && added.length === 0;
   return {
-    type: 'labelAdded' as const,
-    record: { id, messages: [message], labelsAdded: [{ message, labelIds: message.labelIds ?? [] }] },
+    types: [
+      ...(onlyRemoved ? [] : ['labelAdded' as const]),
+      ...(removed.length > 0 ? ['labelRemoved' as const] : []),
+    ],
+    record: {
+      ...record,
+      ...(onlyRemoved ? {} : { labelsAdded: [{ message, labelIds: added }] }),
+      ...(removed.length > 0 ? { labelsRemoved: [{ message, labelIds: removed }] } : {}),
+    },
   };
 }
 
@@ -63,7 +83,7 @@ export function registerGmailHistory(app: FastifyInstance, ctx: SandboxContext):
       const records = result.changes
         .filter((c) => cursor?.s === undefined || c.seq > cursor.s)
         .map((c) => ({ change: c, ...historyRecord(c, messages) }))
-        .filter((r) => types.length === 0 || types.includes(r.type))
+        .filter((r) => types.length === 0 || r.types.some((t) => types.includes(t)))
         .filter((r) => labelId === undefined || (r.record.messages[0]?.labelIds ?? []).includes(labelId));
       const max = limit(request, 'maxResults', 100, 500);
       const page = records.slice(0, max);

@@ -1,10 +1,11 @@
 import { type FastifyInstance } from 'fastify';
 import { requireAuth, send } from '../../core/hooks';
 import { type RequestAuth, type SandboxContext } from '../../core/types';
-import { gmailMessages } from '../data';
+import { gmailMessages } from './generate';
 import { openToken, sealToken } from '../cursors';
 import { badRequest, insufficientScope, invalidPageToken, notFound } from '../errors';
 import { limit, many, one, pathParam } from '../params';
+import { attachmentOf, fileBytes, mimeTree } from './mime';
 import { type MessageFormat, parseQuery, renderMessage } from './render';
 
 const READ_SCOPES = [
@@ -111,6 +112,21 @@ export function registerGmailMessages(app: FastifyInstance, ctx: SandboxContext)
       const item = ctx.datasets.open(auth.account, gmailMessages).get(pathParam(request, 'id'));
       if (!item) return send(reply, notFound());
       return renderMessage(item, format, many(request, 'metadataHeaders'));
+    },
+  );
+  app.get(
+    '/gmail/v1/users/:userId/messages/:messageId/attachments/:id',
+    gmailRoute('gmail.messages.attachments.get', 5),
+    async (request, reply) => {
+      const auth = requireAuth(request);
+      const access = gmailAccess(auth);
+      // Attachment bodies are message content: the metadata scope cannot read them.
+      if (access !== 'full') return send(reply, insufficientScope());
+      if (!ownUser(pathParam(request, 'userId'), auth)) return send(reply, notFound());
+      const item = ctx.datasets.open(auth.account, gmailMessages).get(pathParam(request, 'messageId'));
+      const file = item && attachmentOf(mimeTree(item), pathParam(request, 'id'));
+      if (!file) return send(reply, notFound());
+      return { size: file.size, data: fileBytes(file).toString('base64url') };
     },
   );
 }

@@ -1,27 +1,27 @@
 import { type StoredItem } from '../../core/types';
-import { type GmailMessageData } from '../data';
+import { type GmailMessageData } from './generate';
+import { type Header, mimeTree, payloadOf, rawOf, sizeOf } from './mime';
 
 export type MessageFormat = 'minimal' | 'metadata' | 'full' | 'raw';
 
-const b64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
-
-function headersOf(item: StoredItem<GmailMessageData>): { name: string; value: string }[] {
-  const { data } = item;
+/** The message's own headers (RFC 5322); the MIME tree adds its Content-Type. */
+function headersOf({ data }: StoredItem<GmailMessageData>): Header[] {
+  const replyTo = data.references[data.references.length - 1];
   return [
+    { name: 'MIME-Version', value: '1.0' },
+    { name: 'Date', value: new Date(data.internalDate).toUTCString().replace('GMT', '+0000') },
+    ...(replyTo === undefined
+      ? []
+      : [
+          { name: 'References', value: data.references.join(' ') },
+          { name: 'In-Reply-To', value: replyTo },
+        ]),
+    { name: 'Message-ID', value: data.messageId },
+    { name: 'Subject', value: data.subject },
     { name: 'From', value: data.from },
     { name: 'To', value: data.to },
-    { name: 'Subject', value: data.subject },
-    { name: 'Date', value: new Date(data.internalDate).toUTCString().replace('GMT', '+0000') },
-    { name: 'Message-ID', value: `<${item.id}@sandbox.mail.example>` },
-    { name: 'MIME-Version', value: '1.0' },
-    { name: 'Content-Type', value: 'text/plain; charset="UTF-8"' },
   ];
 }
-
-const rfc822 = (item: StoredItem<GmailMessageData>) =>
-  `${headersOf(item)
-    .map((h) => `${h.name}: ${h.value}`)
-    .join('\r\n')}\r\n\r\n${item.data.body}`;
 
 /** A Gmail Message resource in the requested format (docs/providers/google.md#gmail-messages). */
 export function renderMessage(
@@ -30,6 +30,8 @@ export function renderMessage(
   metadataHeaders: string[],
 ) {
   const { data } = item;
+  const tree = mimeTree(item);
+  const headers = headersOf(item);
   const base = {
     id: item.id,
     threadId: data.threadId,
@@ -37,23 +39,19 @@ export function renderMessage(
     snippet: data.body.replace(/\s+/g, ' ').slice(0, 100),
     historyId: String(item.seq),
     internalDate: String(data.internalDate),
-    sizeEstimate: Buffer.byteLength(rfc822(item)),
+    sizeEstimate: sizeOf(tree, headers),
   };
   if (format === 'minimal') return base;
-  if (format === 'raw') return { ...base, raw: b64url(rfc822(item)) };
+  if (format === 'raw') return { ...base, raw: rawOf(tree, headers) };
+  if (format === 'full') return { ...base, payload: payloadOf(tree, headers) };
+  // metadata: the top part's type and the message headers asked for (all of them when none are named).
   const wanted = new Set(metadataHeaders.map((h) => h.toLowerCase()));
-  const headers = headersOf(item).filter(
-    (h) => format === 'full' || wanted.size === 0 || wanted.has(h.name.toLowerCase()),
-  );
-  if (format === 'metadata') return { ...base, payload: { mimeType: 'text/plain', headers } };
+  const all = [...headers, ...tree.headers];
   return {
     ...base,
     payload: {
-      partId: '',
-      mimeType: 'text/plain',
-      filename: '',
-      headers,
-      body: { size: Buffer.byteLength(data.body), data: b64url(data.body) },
+      mimeType: tree.mimeType,
+      headers: wanted.size === 0 ? all : all.filter((h) => wanted.has(h.name.toLowerCase())),
     },
   };
 }

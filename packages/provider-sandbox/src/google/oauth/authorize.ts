@@ -1,6 +1,7 @@
 import { type FastifyInstance, type FastifyReply } from 'fastify';
 import { grantedScopes, type Account, type PkceMethod, type SandboxContext } from '../../core/types';
 import { one } from '../params';
+import { googleRedirectRule } from './redirectUri';
 
 const meta = { sandbox: { provider: 'google' as const, routeId: 'oauth.authorize', auth: false } };
 
@@ -25,7 +26,7 @@ export function registerAuthorize(app: FastifyInstance, ctx: SandboxContext): vo
     const redirectUri = one(request, 'redirect_uri');
     if (!clientId || !ctx.clients.get(clientId))
       return errorPage(reply, 'invalid_client', 'The OAuth client was not found.');
-    if (!redirectUri || !ctx.clients.redirectAllowed(clientId, redirectUri)) {
+    if (!redirectUri || !ctx.clients.redirectAllowed(clientId, redirectUri, googleRedirectRule)) {
       return errorPage(
         reply,
         'redirect_uri_mismatch',

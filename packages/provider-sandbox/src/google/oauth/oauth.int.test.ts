@@ -110,6 +110,64 @@ test('an unregistered redirect URI gets an error page, not a redirect', async ()
   expect(await response.body.text()).toContain('redirect_uri_mismatch');
 });
 
+test('a web client takes only its registered URI; a desktop client any loopback port; the token call needs the same URI', async () => {
+  const authorizeAs = async (clientId: string, redirectUri: string) => {
+    const params = new URLSearchParams({
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: 'email',
+      login_hint: EMAIL,
+    });
+    const response = await request(`${sandbox.urls.google}/o/oauth2/v2/auth?${params}`);
+    const body = await response.body.text();
+    const location = response.headers.location;
+    return {
+      status: response.statusCode,
+      body,
+      location: typeof location === 'string' ? new URL(location) : undefined,
+    };
+  };
+  const secret = 'registered-secret';
+  const registered = 'http://127.0.0.1:7000/oauth/google';
+  sandbox.control.registerClient({
+    clientId: 'web-app',
+    clientSecret: secret,
+    redirectUris: [registered],
+    googleClientType: 'web',
+    allowLoopbackRedirects: false,
+  });
+  sandbox.control.registerClient({
+    clientId: 'desktop-app',
+    clientSecret: secret,
+    redirectUris: [],
+    googleClientType: 'desktop',
+    allowLoopbackRedirects: false,
+  });
+  expect((await authorizeAs('web-app', registered)).status).toBe(302);
+  const otherPort = await authorizeAs('web-app', 'http://127.0.0.1:7001/oauth/google');
+  expect([otherPort.status, otherPort.location]).toEqual([400, undefined]);
+  expect(otherPort.body).toContain('Error 400: redirect_uri_mismatch');
+  expect((await authorizeAs('desktop-app', 'http://[::1]:61023/cb')).status).toBe(302);
+  const desktop = await authorizeAs('desktop-app', 'http://127.0.0.1:51004/cb');
+  expect(desktop.status).toBe(302);
+  expect((await authorizeAs('desktop-app', 'https://app.example.com/cb')).status).toBe(400);
+
+  const token = await request(`${sandbox.urls.google}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: 'desktop-app',
+      client_secret: secret,
+      code: desktop.location?.searchParams.get('code') ?? '',
+      redirect_uri: 'http://127.0.0.1:51005/cb',
+    }).toString(),
+  });
+  expect(token.statusCode).toBe(400);
+  expect(await token.body.json()).toMatchObject({ error: 'redirect_uri_mismatch' });
+});
+
 test('expired access token: 401, then the client refreshes and the call succeeds', async () => {
   const { client, tokens } = await connectGoogle(sandbox, 'grace@example.com');
   const graceId = (await sandboxGoogleApis(sandbox, client).oauth2.userinfo.get()).data.id as string;
@@ -134,6 +192,25 @@ test('expired access token: 401, then the client refreshes and the call succeeds
       expect.objectContaining({ route: 'oauth.userinfo', status: 200, tokenState: 'valid', count: 1 }),
     ]),
   );
+});
+
+test('revoking the refresh token ends the grant: its access token answers 401; revoking again is invalid_token', async () => {
+  const { client, tokens } = await connectGoogle(sandbox, EMAIL);
+  await client.revokeToken(tokens.refresh_token as string);
+  const apis = sandboxGoogleApis(
+    sandbox,
+    sandboxOAuth2Client(sandbox, {
+      access_token: tokens.access_token as string,
+      expiry_date: Date.now() + 3_600_000,
+    }),
+  );
+  expect((await gaxiosError(apis.gmail.users.getProfile({ userId: 'me' }))).status).toBe(401);
+  const again = await gaxiosError(client.revokeToken(tokens.access_token as string));
+  expect(again.response?.status).toBe(400);
+  expect(again.response?.data).toEqual({
+    error: 'invalid_token',
+    error_description: 'Token expired or revoked',
+  });
 });
 
 test('revocation: the API answers 401, refresh fails with invalid_grant, counters show the revoked call', async () => {

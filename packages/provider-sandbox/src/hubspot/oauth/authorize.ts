@@ -1,5 +1,6 @@
 import { type FastifyInstance, type FastifyReply } from 'fastify';
 import { type Account, type PkceMethod, type RouteMeta, type SandboxContext } from '../../core/types';
+import { hubspotRedirectRule } from './redirectUri';
 
 const meta: RouteMeta = { provider: 'hubspot', routeId: 'oauth.authorize', auth: false };
 
@@ -35,7 +36,10 @@ export function registerAuthorize(app: FastifyInstance, ctx: SandboxContext): vo
     const clientId = query.client_id ?? '';
     if (ctx.clients.get(clientId) === undefined)
       return reply.code(400).type('text/plain').send('Unknown client_id.');
-    if (query.redirect_uri === undefined || !ctx.clients.redirectAllowed(clientId, query.redirect_uri)) {
+    if (
+      query.redirect_uri === undefined ||
+      !ctx.clients.redirectAllowed(clientId, query.redirect_uri, hubspotRedirectRule)
+    ) {
       return reply
         .code(400)
         .type('text/plain')

@@ -13,8 +13,9 @@ import {
 } from '../../../test/hubspot';
 
 let sandbox: RunningSandbox;
-// A frozen clock makes `expires_in` exact.
-const clock = { now: () => Date.parse('2026-05-04T10:00:00Z') };
+// A clock that moves only when a test moves it makes `expires_in` exact.
+let now = Date.parse('2026-05-04T10:00:00Z');
+const clock = { now: () => now };
 
 beforeAll(async () => {
   sandbox = await startHubspotSandbox({ clock });
@@ -74,9 +75,21 @@ test('refresh: `same` returns the same refresh token, `rotate` a new one and the
   expect(await refresh(sandbox, rotated.refreshToken)).toMatchObject({ accessToken: expect.any(String) });
 });
 
-test('deleting the refresh token revokes it; refreshing then fails with BAD_REFRESH_TOKEN', async () => {
+test('deleting the refresh token kills only it: refresh fails, issued access tokens run out their 30 minutes', async () => {
   const tokens = await install(sandbox, 'owner@steady.example');
   await sdk(sandbox).oauth.refreshTokensApi.archive(tokens.refreshToken);
+  const meta = await sdk(sandbox).oauth.accessTokensApi.get(tokens.accessToken);
+  expect(meta).toMatchObject({ tokenType: 'access', expiresIn: 1800 });
+  const contacts = () => sdk(sandbox, tokens.accessToken, 0).crm.contacts.basicApi.getPage(1);
+  await expect(contacts()).resolves.toMatchObject({ results: expect.any(Array) });
+  now += 1800 * 1000;
+  expect(await rejection(contacts())).toMatchObject({
+    code: 401,
+    body: { category: 'EXPIRED_AUTHENTICATION' },
+  });
+  expect(await rejection(sdk(sandbox).oauth.refreshTokensApi.archive(tokens.refreshToken))).toMatchObject({
+    code: 404,
+  });
   expect(await rejection(refresh(sandbox, tokens.refreshToken))).toMatchObject({
     code: 400,
     body: { status: 'BAD_REFRESH_TOKEN' },
@@ -131,6 +144,36 @@ test('a PKCE challenge sent to authorize is enforced at the token call', async (
   const wrong = await post('x'.repeat(50));
   expect(wrong.statusCode).toBe(400);
   expect(await wrong.body.json()).toMatchObject({ status: 'BAD_AUTH_CODE' });
+});
+
+test('a registered client takes only its exact redirect URL; the token call needs the same one', async () => {
+  const app = { clientId: 'registered-app', clientSecret: 'registered-secret' };
+  sandbox.control.registerClient({ ...app, redirectUris: [REDIRECT_URI], allowLoopbackRedirects: false });
+  const allowed = await authorize(sandbox, 'owner@steady.example', { client_id: app.clientId });
+  expect(allowed.status).toBe(302);
+  const otherPort = REDIRECT_URI.replace(':5556/', ':5557/');
+  const refused = await request(
+    `${sandbox.urls.hubspot}/oauth/authorize?${new URLSearchParams({
+      client_id: app.clientId,
+      redirect_uri: otherPort,
+      scope: 'oauth',
+    })}`,
+  );
+  expect([refused.statusCode, refused.headers.location]).toEqual([400, undefined]);
+  expect(await refused.body.text()).toMatch(/redirect URL doesn't match/);
+  const exchange = await request(`${sandbox.urls.hubspot}/oauth/v1/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      redirect_uri: otherPort,
+      code: allowed.location?.searchParams.get('code') ?? '',
+    }).toString(),
+  });
+  expect(exchange.statusCode).toBe(400);
+  expect(await exchange.body.json()).toMatchObject({ status: 'BAD_REDIRECT_URI' });
 });
 
 test('a denied install comes back as access_denied with the state', async () => {

@@ -10,9 +10,9 @@ const deleteMeta: RouteMeta = { provider: 'hubspot', routeId: 'oauth.refreshToke
 const notFound = () => apiError('Refresh token not found', 'OBJECT_NOT_FOUND');
 
 /**
- * `GET|DELETE /oauth/v1/refresh-tokens/{token}`. Known deviation: HubSpot lets access tokens of a
- * deleted refresh token run until they expire (docs/providers/hubspot.md#revoke-and-uninstall); the
- * core's revoke ends the whole grant, so they stop at once here.
+ * `GET|DELETE /oauth/v1/refresh-tokens/{token}`. A delete ends only that refresh token: access tokens
+ * it issued keep working until they expire, and the app stays installed
+ * (docs/providers/hubspot.md#revoke-and-uninstall).
  */
 export function registerRefreshTokens(app: FastifyInstance, ctx: SandboxContext): void {
   app.get<{ Params: { token: string } }>(
@@ -35,9 +35,8 @@ export function registerRefreshTokens(app: FastifyInstance, ctx: SandboxContext)
     '/oauth/v1/refresh-tokens/:token',
     { config: { sandbox: deleteMeta } },
     async (request, reply) => {
-      const info = lookup(ctx, request.params.token, 'refresh');
-      if (info === undefined || info.state !== 'valid') return reply.code(404).send(notFound());
-      ctx.tokens.revoke('hubspot', request.params.token);
+      if (!ctx.tokens.retireRefreshToken('hubspot', request.params.token))
+        return reply.code(404).send(notFound());
       return reply.code(204).send();
     },
   );

@@ -67,14 +67,42 @@ test('429s beyond the retry budget surface as TooManyRequests with the Graph err
 test.each([
   [500, 'generalException'],
   [503, 'serviceNotAvailable'],
-] as const)('%i is answered as %s', async (status, code) => {
+] as const)('%i is answered as %s, without Retry-After unless a 503 plan names one', async (status, code) => {
   ms.sandbox.control.addFault({
     provider: 'microsoft',
     route: 'graph.me.get',
     action: { kind: 'status', status },
     next: 1,
   });
-  expect(await failure(me())).toMatchObject({ statusCode: status, code });
+  const error = (await failure(me())) as GraphError;
+  expect(error).toMatchObject({ statusCode: status, code });
+  expect(error.headers?.get('retry-after')).toBeNull();
+});
+
+test('a 429 plan without a value still sends Graph Retry-After; a 503 plan may name one; a 500 plan may not', async () => {
+  ms.sandbox.control.addFault({
+    provider: 'microsoft',
+    route: 'graph.me.get',
+    action: { kind: 'status', status: 429 },
+    next: 1,
+  });
+  const limited = (await failure(me())) as GraphError;
+  expect([limited.statusCode, limited.headers?.get('retry-after')]).toEqual([429, '1']);
+  ms.sandbox.control.addFault({
+    provider: 'microsoft',
+    route: 'graph.me.get',
+    action: { kind: 'status', status: 503, retryAfterSeconds: 4 },
+    next: 1,
+  });
+  const unavailable = (await failure(me())) as GraphError;
+  expect([unavailable.statusCode, unavailable.headers?.get('retry-after')]).toEqual([503, '4']);
+  expect(() =>
+    ms.sandbox.control.addFault({
+      provider: 'microsoft',
+      action: { kind: 'status', status: 500, retryAfterSeconds: 4 },
+      next: 1,
+    }),
+  ).toThrow(/microsoft sends no Retry-After with 500/);
 });
 
 test('latency delays the answer; a dropped connection fails the request', async () => {

@@ -68,6 +68,8 @@ function graphIds(resource: GraphResource) {
   };
 }
 
+const IDS = { messages: graphIds('messages'), events: graphIds('events'), contacts: graphIds('contacts') };
+
 function person(seed: number, salt: number): EmailAddress {
   const given = pick(GIVEN, mix(seed, salt));
   const family = pick(FAMILY, mix(seed, salt + 1));
@@ -87,32 +89,55 @@ function applyFields<T extends object>(item: T, fields: Record<string, unknown>,
   return next as T;
 }
 
+/** Outlook's own category names (https://learn.microsoft.com/graph/api/resources/outlookcategory). */
+const CATEGORIES = [[], [], ['Red category'], ['Blue category', 'Customer']] as const;
+const FLAGS = ['notFlagged', 'notFlagged', 'flagged', 'complete'] as const;
+
+/** Outlook on the web's link to an item (the shape of the documented `webLink` examples). */
+export const owaLink = (id: string, path: string) =>
+  `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(id)}&exvsurl=1&${path}`;
+
 function makeMessage(account: Account, ordinal: number, size: number): MessageData {
   const seed = mix(account.seed, ordinal);
   const from = person(seed, 1);
   const received = account.createdAt - (size - ordinal) * 17 * MINUTE;
   const subject = `${pick(TOPICS, seed)} #${ordinal}`;
   const preview = `Hello ${account.email}, about ${subject.toLowerCase()}.`;
+  // Messages come as sent: some as HTML, some as plain text (Graph converts only when `Prefer` asks).
+  const body: MessageData['body'] =
+    seed % 2 === 0
+      ? { contentType: 'text', content: `${preview}\n\nRegards,\n${from.name}` }
+      : {
+          contentType: 'html',
+          content: `<html><body><div>${preview}<br><br>Regards,<br>${from.name}</div></body></html>`,
+        };
   return {
     createdDateTime: iso(received),
     lastModifiedDateTime: iso(received),
-    categories: [],
+    categories: [...pick(CATEGORIES, seed >>> 3)],
     subject,
     bodyPreview: preview,
-    body: { contentType: 'text', content: `${preview}\n\nRegards,\n${from.name}` },
+    body,
     from: { emailAddress: from },
     sender: { emailAddress: from },
     toRecipients: [{ emailAddress: { name: account.email, address: account.email } }],
     ccRecipients: seed % 3 === 0 ? [{ emailAddress: person(seed, 5) }] : [],
+    bccRecipients: [],
+    replyTo: seed % 5 === 0 ? [{ emailAddress: person(seed, 9) }] : [],
     receivedDateTime: iso(received),
     sentDateTime: iso(received - MINUTE),
     isRead: seed % 2 === 0,
     isDraft: false,
+    isDeliveryReceiptRequested: false,
+    isReadReceiptRequested: seed % 13 === 0,
     hasAttachments: seed % 7 === 0,
     importance: seed % 11 === 0 ? 'high' : 'normal',
+    inferenceClassification: seed % 4 === 0 ? 'other' : 'focused',
+    flag: { flagStatus: pick(FLAGS, seed >>> 5) },
     conversationId: `AAQkAG${(seed % 100_000).toString(36)}`,
     internetMessageId: `<${seed.toString(16)}.${ordinal}@${from.address.split('@')[1]}>`,
     parentFolderId: INBOX_FOLDER_ID,
+    webLink: owaLink(IDS.messages.idFor(account, ordinal), 'viewmodel=ReadMessageItem'),
   };
 }
 
@@ -192,7 +217,7 @@ export function graphGenerators(): GraphGenerators {
     messages: {
       provider: 'microsoft',
       resource: 'messages',
-      ...graphIds('messages'),
+      ...IDS.messages,
       make: makeMessage,
       apply: (item, fields, account, now) => {
         const next = apply(item, fields, account, now);
@@ -200,11 +225,11 @@ export function graphGenerators(): GraphGenerators {
         return { ...next, formerFolderIds: [...(item.formerFolderIds ?? []), item.parentFolderId] };
       },
     },
-    events: { provider: 'microsoft', resource: 'events', ...graphIds('events'), make: makeEvent, apply },
+    events: { provider: 'microsoft', resource: 'events', ...IDS.events, make: makeEvent, apply },
     contacts: {
       provider: 'microsoft',
       resource: 'contacts',
-      ...graphIds('contacts'),
+      ...IDS.contacts,
       make: makeContact,
       apply,
     },

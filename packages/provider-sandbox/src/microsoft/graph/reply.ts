@@ -50,7 +50,16 @@ const UNAUTHORIZED_MESSAGES = {
     'Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp',
 } as const;
 
-/** How the core's hooks word auth failures, injected faults and quota for Graph routes. */
+/**
+ * The Retry-After the sandbox sends with a throttled Graph answer when a fault plan names none. Graph's values
+ * vary (seconds to minutes); one second keeps tests quick.
+ */
+const GRAPH_DEFAULT_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * How the core's hooks word auth failures, injected faults and quota for Graph routes. Graph sends Retry-After
+ * with every 429 and may with a 503 (docs/providers/microsoft.md#throttling).
+ */
 export function graphErrorRenderer(clock: Clock): ErrorRenderer {
   const retryAfter = (seconds: number | undefined): Record<string, string> =>
     seconds === undefined ? {} : { 'retry-after': String(seconds) };
@@ -60,12 +69,20 @@ export function graphErrorRenderer(clock: Clock): ErrorRenderer {
         message: UNAUTHORIZED_MESSAGES[reason],
         headers: { 'www-authenticate': 'Bearer realm="", error="invalid_token"' },
       }),
+    retryAfter: { 429: 'always', 500: 'never', 503: 'sometimes' },
     fault(status, retryAfterSeconds) {
-      const code =
-        status === 429 ? 'TooManyRequests' : status === 503 ? 'serviceNotAvailable' : 'generalException';
-      return graphError(code, requestIds(undefined, clock), { headers: retryAfter(retryAfterSeconds) });
+      const ids = requestIds(undefined, clock);
+      if (status === 429)
+        return graphError('TooManyRequests', ids, {
+          headers: retryAfter(retryAfterSeconds ?? GRAPH_DEFAULT_RETRY_AFTER_SECONDS),
+        });
+      if (status === 503)
+        return graphError('serviceNotAvailable', ids, { headers: retryAfter(retryAfterSeconds) });
+      return graphError('generalException', ids);
     },
     quotaExceeded: () =>
-      graphError('ApplicationThrottled', requestIds(undefined, clock), { headers: retryAfter(1) }),
+      graphError('ApplicationThrottled', requestIds(undefined, clock), {
+        headers: retryAfter(GRAPH_DEFAULT_RETRY_AFTER_SECONDS),
+      }),
   };
 }

@@ -30,6 +30,12 @@ export interface OutlookItemFields {
   categories: string[];
 }
 
+/** Follow-up flag; Outlook sends `{ flagStatus: 'notFlagged' }` for an unflagged message. */
+export interface FollowupFlag {
+  flagStatus: 'notFlagged' | 'complete' | 'flagged';
+}
+
+/** A message's default properties (https://learn.microsoft.com/graph/api/resources/message). */
 export interface GraphMessage extends OutlookItemFields {
   subject: string;
   bodyPreview: string;
@@ -38,15 +44,22 @@ export interface GraphMessage extends OutlookItemFields {
   sender: Recipient;
   toRecipients: Recipient[];
   ccRecipients: Recipient[];
+  bccRecipients: Recipient[];
+  replyTo: Recipient[];
   receivedDateTime: string;
   sentDateTime: string;
   isRead: boolean;
   isDraft: boolean;
+  isDeliveryReceiptRequested: boolean;
+  isReadReceiptRequested: boolean;
   hasAttachments: boolean;
   importance: 'low' | 'normal' | 'high';
+  inferenceClassification: 'focused' | 'other';
+  flag: FollowupFlag;
   conversationId: string;
   internetMessageId: string;
   parentFolderId: string;
+  webLink: string;
 }
 
 export interface GraphEvent extends OutlookItemFields {

@@ -7,6 +7,7 @@ import {
   type RouteMeta,
   type SandboxContext,
 } from '../../core/types';
+import { microsoftRedirectRule } from './redirectUri';
 
 const meta: RouteMeta = { provider: 'microsoft', routeId: 'identity.authorize', auth: false };
 
@@ -57,7 +58,10 @@ export function registerAuthorize(app: FastifyInstance, ctx: SandboxContext): vo
     const clientId = query.client_id ?? '';
     if (ctx.clients.get(clientId) === undefined)
       return errorPage(reply, 700016, 'Application not found in the directory.');
-    if (query.redirect_uri === undefined || !ctx.clients.redirectAllowed(clientId, query.redirect_uri)) {
+    if (
+      query.redirect_uri === undefined ||
+      !ctx.clients.redirectAllowed(clientId, query.redirect_uri, microsoftRedirectRule)
+    ) {
       return errorPage(
         reply,
         50011,

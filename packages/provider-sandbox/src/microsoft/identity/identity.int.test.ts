@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import { type Account, type Clock } from '../../core/types';
 import {
   authorize,
@@ -122,4 +123,39 @@ test('an unregistered redirect URI is refused on the page, never redirected to',
   const { status, location } = await authorize(ms, steady.email, { redirect_uri: 'https://evil.example/cb' });
   expect(status).toBe(400);
   expect(location).toBeUndefined();
+});
+
+test('a registered loopback redirect URI matches on any port, other paths are AADSTS50011, the token call needs the same URI', async () => {
+  const app = { clientId: 'registered-app', clientSecret: 'registered-secret' };
+  ms.sandbox.control.registerClient({
+    ...app,
+    redirectUris: ['http://127.0.0.1/callback'],
+    allowLoopbackRedirects: false,
+  });
+  const allowed = await authorize(ms, steady.email, { client_id: app.clientId });
+  expect(allowed.status).toBe(302);
+  expect(`${allowed.location?.origin}${allowed.location?.pathname}`).toBe(REDIRECT_URI);
+  const other = await request(
+    `${ms.sandbox.urls.microsoft}/common/oauth2/v2.0/authorize?${new URLSearchParams({
+      client_id: app.clientId,
+      response_type: 'code',
+      redirect_uri: 'http://127.0.0.1:5555/elsewhere',
+      scope: 'Mail.Read',
+    })}`,
+    { dispatcher: ms.dispatcher },
+  );
+  expect([other.statusCode, other.headers.location]).toEqual([400, undefined]);
+  expect(await other.body.text()).toMatch(/^AADSTS50011: /);
+  const exchange = (redirectUri: string) =>
+    postToken(ms, {
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      grant_type: 'authorization_code',
+      code: allowed.location?.searchParams.get('code') ?? '',
+      redirect_uri: redirectUri,
+      code_verifier: allowed.verifier,
+    });
+  const moved = await exchange('http://127.0.0.1:6000/callback');
+  expect(moved.status).toBe(400);
+  expectAadError(moved.body, 50011);
 });

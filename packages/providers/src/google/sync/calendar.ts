@@ -1,6 +1,8 @@
 import { type ResourceSyncer } from '@crm-sync/core';
 import { type GoogleApiOptions } from '../client';
+import { GOOGLE_FIELDS } from '../fields';
 import { isCancelled, mapEvent } from '../map';
+import { googleIdPass, idsOf } from './idPass';
 import { syncTokenSyncer } from './syncTokenRound';
 
 const DAY_MS = 86_400_000;
@@ -17,21 +19,27 @@ export function createCalendarSyncer(
   api: GoogleApiOptions,
   options: { pageSize: number },
 ): ResourceSyncer<'calendar_events'> {
-  return syncTokenSyncer(
+  const windowStart = ({ now, initialWindowDays }: { now: Date; initialWindowDays: number }) => ({
+    timeMin: new Date(now.getTime() - initialWindowDays * DAY_MS).toISOString(),
+  });
+  // timeMin bounds an event's end; one that starts after it ends after it too, so it was listed.
+  const listedWindow = ({ timeMin }: Record<string, string>) => ({
+    after: timeMin ? new Date(timeMin) : null,
+    before: null,
+  });
+  const syncer = syncTokenSyncer(
     {
       resource: 'calendar',
       table: 'calendar_events',
-      fullParams: ({ now, initialWindowDays }) => ({
-        timeMin: new Date(now.getTime() - initialWindowDays * DAY_MS).toISOString(),
-      }),
-      // timeMin bounds an event's end; one that starts after it ends after it too, so it was listed.
-      listedWindow: ({ timeMin }) => ({ after: timeMin ? new Date(timeMin) : null, before: null }),
+      fullParams: windowStart,
+      listedWindow,
       async list(apis, query) {
         const { data } = await apis.calendar.events.list({
           calendarId: CALENDAR_ID,
           singleEvents: true,
           showDeleted: true,
           maxResults: options.pageSize,
+          fields: GOOGLE_FIELDS.events,
           ...query.params,
           ...(query.syncToken ? { syncToken: query.syncToken } : {}),
           ...(query.pageToken ? { pageToken: query.pageToken } : {}),
@@ -47,4 +55,27 @@ export function createCalendarSyncer(
     },
     api,
   );
+  // The full round's listing without cancellations (which a full round reports as deletions), ids and status only.
+  const listIds = googleIdPass(
+    {
+      resource: 'calendar',
+      params: windowStart,
+      listedWindow,
+      async list(apis, { timeMin }, pageToken) {
+        const { data } = await apis.calendar.events.list({
+          calendarId: CALENDAR_ID,
+          singleEvents: true,
+          showDeleted: true,
+          maxResults: options.pageSize,
+          timeMin,
+          fields: 'items(id,status),nextPageToken,nextSyncToken',
+          ...(pageToken ? { pageToken } : {}),
+        });
+        const live = (data.items ?? []).filter((event) => !isCancelled(event));
+        return { ids: idsOf(live, (event) => event.id), nextPageToken: data.nextPageToken };
+      },
+    },
+    api,
+  );
+  return { ...syncer, listIds };
 }

@@ -1,6 +1,8 @@
 import { type ResourceSyncer } from '@crm-sync/core';
 import { type GoogleApiOptions } from '../client';
+import { GOOGLE_FIELDS } from '../fields';
 import { isDeletedPerson, mapPerson, PERSON_FIELDS, replacedResourceNames } from '../map';
+import { googleIdPass, idsOf } from './idPass';
 import { syncTokenSyncer } from './syncTokenRound';
 
 /**
@@ -12,7 +14,7 @@ export function createContactsSyncer(
   api: GoogleApiOptions,
   options: { pageSize: number },
 ): ResourceSyncer<'contacts'> {
-  return syncTokenSyncer(
+  const syncer = syncTokenSyncer(
     {
       resource: 'contacts',
       table: 'contacts',
@@ -23,6 +25,7 @@ export function createContactsSyncer(
           personFields: PERSON_FIELDS,
           pageSize: options.pageSize,
           requestSyncToken: true,
+          fields: GOOGLE_FIELDS.connections,
           ...(query.syncToken ? { syncToken: query.syncToken } : {}),
           ...(query.pageToken ? { pageToken: query.pageToken } : {}),
         });
@@ -38,4 +41,24 @@ export function createContactsSyncer(
     },
     api,
   );
+  // Every connection by resource name; `metadata` is the smallest person field mask and says whether it was deleted.
+  const listIds = googleIdPass(
+    {
+      resource: 'contacts',
+      params: () => ({}),
+      async list(apis, _params, pageToken) {
+        const { data } = await apis.people.people.connections.list({
+          resourceName: 'people/me',
+          personFields: 'metadata',
+          pageSize: options.pageSize,
+          fields: 'connections(resourceName,metadata/deleted),nextPageToken',
+          ...(pageToken ? { pageToken } : {}),
+        });
+        const live = (data.connections ?? []).filter((person) => !isDeletedPerson(person));
+        return { ids: idsOf(live, (person) => person.resourceName), nextPageToken: data.nextPageToken };
+      },
+    },
+    api,
+  );
+  return { ...syncer, listIds };
 }

@@ -5,6 +5,7 @@ import { MESSAGE_HEADERS, mapMessage } from '../map';
 import { parseRetryAfter } from '../../shared/retryAfter';
 import { GOOGLE_DESCRIPTOR } from '../descriptor';
 import { classifyGoogleError } from '../errors';
+import { GOOGLE_FIELDS } from '../fields';
 import { mapBounded } from './bounded';
 import { QuotaGate, type Throttling } from './quotaGate';
 
@@ -56,6 +57,7 @@ async function getMessage(gmail: gmail_v1.Gmail, id: string): Promise<gmail_v1.S
       id,
       format: 'metadata',
       metadataHeaders: [...MESSAGE_HEADERS],
+      fields: GOOGLE_FIELDS.message,
     });
     return data;
   } catch (error) {

@@ -3,8 +3,10 @@ import type { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import { guarded } from '../../shared/guard';
 import { googleApisFor, type GoogleApiOptions } from '../client';
 import { classifyGoogleError } from '../errors';
+import { GOOGLE_FIELDS } from '../fields';
 import { numberField, stringField, unreadable } from './continuation';
 import { fetchMessages } from './gmailMessages';
+import { googleIdPass, idsOf } from './idPass';
 
 export interface MailSyncOptions {
   /** `maxResults` of messages.list and history.list (Gmail's maximum is 500). */
@@ -32,6 +34,35 @@ export function createMailSyncer(api: GoogleApiOptions, options: MailSyncOptions
     table: 'emails',
     fetchPage: (request) =>
       guarded('google', 'mail sync', classifyGoogleError, () => mailPage(request, api, options)),
+    // One messages.get per id, as the rounds get them (a message now in Spam or Trash, or gone, is a deletion).
+    fetchByIds: ({ accessToken, ids }) =>
+      guarded('google', 'mail get', classifyGoogleError, () =>
+        fetchMessages(googleApisFor(accessToken, api).gmail, ids, options.concurrency),
+      ),
+    // The full round's listing (same `after:` window, Spam and Trash left out as there) without the gets.
+    listIds: googleIdPass(
+      {
+        resource: 'mail',
+        params: ({ now, initialWindowDays }) => ({
+          q: `after:${Math.floor((now.getTime() - initialWindowDays * DAY_MS) / 1000)}`,
+        }),
+        listedWindow: ({ q }) => ({
+          after: new Date(Number(q?.slice('after:'.length)) * 1000),
+          before: null,
+        }),
+        async list(apis, { q }, pageToken) {
+          const { data } = await apis.gmail.users.messages.list({
+            userId: 'me',
+            maxResults: options.pageSize,
+            q,
+            fields: 'messages/id,nextPageToken',
+            ...(pageToken ? { pageToken } : {}),
+          });
+          return { ids: idsOf(data.messages, (m) => m.id), nextPageToken: data.nextPageToken };
+        },
+      },
+      api,
+    ),
   };
 }
 
@@ -53,7 +84,7 @@ async function mailPage(
     );
   }
   // Captured before listing: whatever changes while the round pages is in history after this id.
-  const { data: profile } = await gmail.users.getProfile({ userId: 'me' });
+  const { data: profile } = await gmail.users.getProfile({ userId: 'me', fields: GOOGLE_FIELDS.profile });
   if (!profile.historyId) throw new Error('Gmail profile without historyId');
   const afterSeconds = Math.floor((request.now.getTime() - request.initialWindowDays * DAY_MS) / 1000);
   return listPage(
@@ -73,6 +104,7 @@ async function listPage(
     userId: 'me',
     maxResults: options.pageSize,
     q: `after:${round.afterSeconds}`,
+    fields: GOOGLE_FIELDS.messageList,
     ...(round.pageToken ? { pageToken: round.pageToken } : {}),
   });
   const ids = (data.messages ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
@@ -101,16 +133,18 @@ async function historyPage(
     startHistoryId: round.startHistoryId,
     historyTypes: HISTORY_TYPES,
     maxResults: options.pageSize,
+    fields: GOOGLE_FIELDS.history,
     ...(round.pageToken ? { pageToken: round.pageToken } : {}),
   });
   const last = lastChangePerMessage(data.history ?? []);
   const changed = [...last].filter(([, kind]) => kind === 'changed').map(([id]) => id);
   const fetched = await fetchMessages(gmail, changed, options.concurrency);
   const deleted = [...last].filter(([, kind]) => kind === 'deleted').map(([id]) => id);
+  if (!data.nextPageToken && !data.historyId) throw new Error('Gmail history last page without historyId');
   const next: SyncPage<'emails'>['next'] = data.nextPageToken
     ? { kind: 'more', continuation: { ...round, pageToken: data.nextPageToken } }
     : // The response's historyId is the mailbox's current one: every change up to it was in these pages.
-      { kind: 'caught_up', cursor: data.historyId ?? round.startHistoryId };
+      { kind: 'caught_up', cursor: data.historyId as string };
   return { upserts: fetched.upserts, deletes: [...deleted, ...fetched.deletes], next };
 }
 

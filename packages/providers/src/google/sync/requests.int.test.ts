@@ -56,12 +56,15 @@ test('Gmail: profile first, then a windowed list and metadata gets, at most `con
   const round = await runRound(sync('mail'), FULL, options());
   const after = Math.floor((NOW.getTime() - 7 * 86_400_000) / 1000);
   expect(seen[0]!.pathname).toBe('/gmail/v1/users/me/profile');
+  expect(query(seen[0]!)).toEqual([['fields', 'historyId']]);
   expect(query(seen[1]!)).toEqual([
+    ['fields', 'messages/id,nextPageToken'],
     ['maxResults', '100'],
     ['q', `after:${after}`],
   ]);
   const get = seen.find((u) => /\/messages\/[^/]+$/.test(u.pathname))!;
   expect(query(get)).toEqual([
+    ['fields', 'id,threadId,labelIds,snippet,internalDate,payload/headers'],
     ['format', 'metadata'],
     ['metadataHeaders', 'Cc'],
     ['metadataHeaders', 'Date'],
@@ -82,6 +85,11 @@ test('Gmail: profile first, then a windowed list and metadata gets, at most `con
     [
       '/gmail/v1/users/me/history',
       [
+        [
+          'fields',
+          'history(messagesAdded/message/id,labelsAdded/message/id,labelsRemoved/message/id,' +
+            'messagesDeleted/message/id),nextPageToken,historyId',
+        ],
         ['historyTypes', 'labelAdded'],
         ['historyTypes', 'labelRemoved'],
         ['historyTypes', 'messageAdded'],
@@ -93,10 +101,15 @@ test('Gmail: profile first, then a windowed list and metadata gets, at most `con
   ]);
 });
 
+const EVENT_FIELDS =
+  'items(id,status,summary,description,location,start,end,organizer/email,' +
+  'attendees(email,displayName,resource,optional,responseStatus)),nextPageToken,nextSyncToken';
+
 test('Calendar: timeMin, singleEvents and showDeleted on the full round; the sync token alone after it', async () => {
   const round = await runRound(sync('calendar'), FULL, options());
   const timeMin = new Date(NOW.getTime() - 7 * 86_400_000).toISOString();
   expect(query(seen[0]!)).toEqual([
+    ['fields', EVENT_FIELDS],
     ['maxResults', '50'],
     ['showDeleted', 'true'],
     ['singleEvents', 'true'],
@@ -105,6 +118,7 @@ test('Calendar: timeMin, singleEvents and showDeleted on the full round; the syn
   seen.length = 0;
   await runRound(sync('calendar'), incremental(round.cursor), options());
   expect(query(seen[0]!)).toEqual([
+    ['fields', EVENT_FIELDS],
     ['maxResults', '50'],
     ['showDeleted', 'true'],
     ['singleEvents', 'true'],
@@ -112,7 +126,7 @@ test('Calendar: timeMin, singleEvents and showDeleted on the full round; the syn
   ]);
 });
 
-test('People: the field mask and requestSyncToken on every call, full and incremental', async () => {
+test('People: the field masks and requestSyncToken on every call, full and incremental', async () => {
   const round = await runRound(sync('contacts'), FULL, options());
   expect(seen).toHaveLength(2);
   const fields = ['pageSize', '40'];
@@ -122,6 +136,9 @@ test('People: the field mask and requestSyncToken on every call, full and increm
       'names,emailAddresses,phoneNumbers,organizations,metadata',
     );
     expect(url.searchParams.get('requestSyncToken')).toBe('true');
+    expect(url.searchParams.get('fields')).toBe(
+      'connections(resourceName,names,emailAddresses,phoneNumbers,organizations,metadata),nextPageToken,nextSyncToken',
+    );
     expect([...url.searchParams]).toContainEqual(fields);
   }
   seen.length = 0;

@@ -1,5 +1,7 @@
 import {
   type CrmObjectRecord,
+  type IdListRequest,
+  type IdPage,
   type ItemLinks,
   type ResourceSyncer,
   type SyncPage,
@@ -88,7 +90,28 @@ export function createCrmObjectSyncer(
         fetchRoundPage(context, round),
       );
     },
+    listIds: (request: IdListRequest): Promise<IdPage> =>
+      guarded('hubspot', `${spec.objectType} id pass`, classifyHubSpotError, () =>
+        idPage(hubspotApis(options, request.accessToken), spec, request),
+      ),
   };
+}
+
+/**
+ * The completeness audit's id pass: the full round's listing of live objects (the list API: no result cap, no search
+ * limit) asking for `hs_object_id` only, since without `properties` HubSpot returns a default set.
+ */
+async function idPage(api: HubSpotApis, spec: CrmObjectSpec, request: IdListRequest): Promise<IdPage> {
+  const after = request.continuation?.after;
+  const page = await api.objects.basicApi.getPage(
+    spec.objectType,
+    LIMITS.list,
+    typeof after === 'string' ? after : undefined,
+    ['hs_object_id'],
+  );
+  const next = page.paging?.next?.after;
+  const ids = page.results.map((object) => object.id);
+  return { ids, next: next ? { kind: 'more', continuation: { after: next } } : { kind: 'done' } };
 }
 
 function fetchRoundPage(context: PageContext, round: Round): Promise<Page> {

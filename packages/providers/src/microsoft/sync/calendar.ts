@@ -13,6 +13,7 @@ import { type GraphAccess } from '../client';
 import { classifyMicrosoftError } from '../errors';
 import { mapEvent } from '../map';
 import { type DeltaOptions, type DeltaResponse, type FirstRequest, onOrigin, toPage } from './delta';
+import { graphIdPass } from './idPass';
 import { roundWindow, withWindow } from './listedWindow';
 import { daysFrom } from './window';
 
@@ -31,7 +32,10 @@ const DAY_MS = 86_400_000;
  * The default calendar's events (`calendar` → `calendar_events`) through calendarView delta, which expands
  * recurrences into occurrences within a window. calendarView delta takes no `$select`.
  */
-export function calendarFirstRequest({ now, initialWindowDays }: SyncRequest): FirstRequest {
+export function calendarFirstRequest({
+  now,
+  initialWindowDays,
+}: Pick<SyncRequest, 'now' | 'initialWindowDays'>): FirstRequest {
   return {
     path: '/me/calendarView/delta',
     query: {
@@ -42,7 +46,7 @@ export function calendarFirstRequest({ now, initialWindowDays }: SyncRequest): F
 }
 
 /** An event starting inside calendarView's window overlaps it, so the round listed it. */
-export function calendarWindow(request: SyncRequest): ListedWindow {
+export function calendarWindow(request: Pick<SyncRequest, 'now' | 'initialWindowDays'>): ListedWindow {
   const { startDateTime, endDateTime } = calendarFirstRequest(request).query ?? {};
   return { after: new Date(startDateTime as string), before: new Date(endDateTime as string) };
 }
@@ -145,5 +149,15 @@ export function createCalendarSyncer(
         }
         return withWindow(carry(pageOf(await get(firstListing(client, request))), newEnd), window);
       }),
+    // The full round's listing (calendarView delta takes no $select, so its pages are whole events).
+    listIds: graphIdPass(
+      {
+        resource: 'calendar',
+        listings: (_client, request) => Promise.resolve([calendarFirstRequest(request)]),
+        window: calendarWindow,
+      },
+      access,
+      options,
+    ),
   };
 }

@@ -23,7 +23,12 @@ deltaScenarios<'emails', Message>({
     subject: m.subject!,
     sentAt: new Date(m.sentDateTime!),
     snippet: m.bodyPreview!,
-    labels: [...(m.isRead ? [] : ['UNREAD']), ...(m.importance === 'high' ? ['IMPORTANT'] : [])],
+    labels: [
+      ...(m.categories ?? []),
+      ...(m.isRead ? [] : ['UNREAD']),
+      ...(m.flag?.flagStatus === 'flagged' ? ['FLAGGED'] : []),
+      ...(m.importance === 'high' ? ['IMPORTANT'] : []),
+    ],
   }),
   edit: { fields: { subject: 'Edited subject' }, expected: { subject: 'Edited subject' } },
 });

@@ -12,6 +12,7 @@ import { type GraphAccess } from '../client';
 import { classifyMicrosoftError } from '../errors';
 import { MESSAGE_FIELDS, mapMessage } from '../map';
 import { type DeltaOptions, type DeltaResponse, toPage } from './delta';
+import { graphIdPass } from './idPass';
 import { roundWindow, withWindow } from './listedWindow';
 import { includedFolders, type MailFolderSelection } from './mailFolders';
 import { atFolder, type MailRoundState, readCursor, readState, writeCursor, writeState } from './mailState';
@@ -32,7 +33,10 @@ export function mailFirstRequest(folder: string): { path: string; select: readon
 }
 
 /** A message sent inside the window was received inside it too (received follows sent), so it was listed. */
-export function mailWindow({ now, initialWindowDays }: SyncRequest): ListedWindow {
+export function mailWindow({
+  now,
+  initialWindowDays,
+}: Pick<SyncRequest, 'now' | 'initialWindowDays'>): ListedWindow {
   return { after: new Date(daysFrom(now, -initialWindowDays)), before: null };
 }
 
@@ -74,6 +78,21 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
         const page = await folderPage(client, prefer, state, window ?? mailWindow(request), prior);
         return withWindow(page, window);
       }),
+    // Each followed folder's initial delta round with only the date the window is applied by.
+    listIds: graphIdPass(
+      {
+        resource: 'mail',
+        listings: async (client) =>
+          (await includedFolders(client, options.folders, access.origin)).map((folder) => ({
+            path: mailFirstRequest(folder).path,
+            select: ['receivedDateTime'],
+          })),
+        window: mailWindow,
+        keep: (item, window) => mailListed(item as Message, window),
+      },
+      access,
+      options,
+    ),
   };
 
   async function firstState(

@@ -1,0 +1,195 @@
+import { type StoredItem } from '../../core/types';
+import { type GmailFile, type GmailMessageData } from './generate';
+
+// A message's MIME structure (RFC 2045/2046): multipart/mixed for attachments around multipart/related for an inline
+// image around multipart/alternative for text plus HTML, each level only when needed. Gmail's `payload` and `raw`
+// are two renderings of it (docs/providers/google.md#gmail-messages).
+
+export interface Header {
+  name: string;
+  value: string;
+}
+
+interface Leaf {
+  mimeType: string;
+  headers: Header[];
+  filename: string;
+  /** Text parts carry their text; files only a size (their bytes are made on demand, see `fileBytes`). */
+  content: { text: string } | { file: GmailFile; attachmentId: string };
+}
+
+interface Multipart {
+  mimeType: string;
+  headers: Header[];
+  boundary: string;
+  parts: MimeNode[];
+}
+
+export type MimeNode = Leaf | Multipart;
+
+const isMultipart = (node: MimeNode): node is Multipart => 'parts' in node;
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const contentType = (value: string): Header => ({ name: 'Content-Type', value });
+
+/** Attachment ids are opaque to clients; the sandbox's name the message and the part. */
+export const attachmentIdOf = (messageId: string, partId: string) =>
+  `ANGjdJ${Buffer.from(`${messageId}.${partId}`).toString('base64url')}`;
+
+/** Deterministic bytes of a generated file (its name repeated): what `raw` and attachments.get serve. */
+export const fileBytes = (file: GmailFile) => Buffer.alloc(file.size, file.filename);
+
+function fileLeaf(file: GmailFile, attachmentId: string, contentId: string | undefined): Leaf {
+  const disposition = contentId ? 'inline' : 'attachment';
+  return {
+    mimeType: file.mimeType,
+    filename: file.filename,
+    headers: [
+      contentType(`${file.mimeType}; name="${file.filename}"`),
+      { name: 'Content-Disposition', value: `${disposition}; filename="${file.filename}"` },
+      { name: 'Content-Transfer-Encoding', value: 'base64' },
+      ...(contentId ? [{ name: 'Content-ID', value: `<${contentId}>` }] : []),
+      { name: 'X-Attachment-Id', value: contentId ?? attachmentId.slice(-10) },
+    ],
+    content: { file, attachmentId },
+  };
+}
+
+function multipart(subtype: string, boundary: string, parts: MimeNode[]): MimeNode {
+  return {
+    mimeType: `multipart/${subtype}`,
+    boundary,
+    headers: [contentType(`multipart/${subtype}; boundary="${boundary}"`)],
+    parts,
+  };
+}
+
+/** Part ids as Gmail numbers them: "" for the top, "0", "1", … below it, "0.1" below "0". */
+export function partIds(node: MimeNode, id = ''): Map<string, MimeNode> {
+  const out = new Map<string, MimeNode>([[id, node]]);
+  if (isMultipart(node))
+    node.parts.forEach((part, index) => {
+      for (const [childId, child] of partIds(part, id === '' ? String(index) : `${id}.${index}`))
+        out.set(childId, child);
+    });
+  return out;
+}
+
+/** The MIME tree of a message; attachment ids are given by the part ids the files end up at. */
+export function mimeTree(item: StoredItem<GmailMessageData>): MimeNode {
+  const { data } = item;
+  const boundary = (level: number) => `0000000000${(item.seq * 7 + level).toString(16).padStart(8, '0')}`;
+  const cid = data.inlineImage ? `ii_${item.id.slice(-8)}` : undefined;
+  const text: Leaf = {
+    mimeType: 'text/plain',
+    filename: '',
+    headers: [contentType('text/plain; charset="UTF-8"')],
+    content: { text: data.body },
+  };
+  const html: Leaf = {
+    mimeType: 'text/html',
+    filename: '',
+    headers: [contentType('text/html; charset="UTF-8"')],
+    content: {
+      text: `<div dir="ltr">${escapeHtml(data.body).replace(/\n/g, '<br>')}${cid ? `<img src="cid:${cid}">` : ''}</div>`,
+    },
+  };
+  let body: MimeNode = data.html ? multipart('alternative', boundary(0), [text, html]) : text;
+  const attachments = data.attachments.length > 0;
+  if (data.inlineImage && cid) {
+    const partId = attachments ? '0.1' : '1';
+    body = multipart('related', boundary(1), [
+      body,
+      fileLeaf(data.inlineImage, attachmentIdOf(item.id, partId), cid),
+    ]);
+  }
+  if (!attachments) return body;
+  const files = data.attachments.map((file, index) =>
+    fileLeaf(file, attachmentIdOf(item.id, String(index + 1)), undefined),
+  );
+  return multipart('mixed', boundary(2), [body, ...files]);
+}
+
+const b64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+
+/** Gmail's `MessagePart` (gmail_v1.Schema$MessagePart, checked in contract.test.ts). */
+export interface MessagePart {
+  partId: string;
+  mimeType: string;
+  filename: string;
+  headers: Header[];
+  body: { size: number; data?: string; attachmentId?: string };
+  parts?: MessagePart[];
+}
+
+/** Gmail's `MessagePart` for a node; the top one also carries the message headers. */
+export function payloadOf(node: MimeNode, messageHeaders: Header[], id = ''): MessagePart {
+  const headers = id === '' ? [...messageHeaders, ...node.headers] : node.headers;
+  const base = {
+    partId: id,
+    mimeType: node.mimeType,
+    filename: isMultipart(node) ? '' : node.filename,
+    headers,
+  };
+  if (isMultipart(node))
+    return {
+      ...base,
+      body: { size: 0 },
+      parts: node.parts.map((part, index) =>
+        payloadOf(part, [], id === '' ? String(index) : `${id}.${index}`),
+      ),
+    };
+  const { content } = node;
+  return 'text' in content
+    ? { ...base, body: { size: Buffer.byteLength(content.text), data: b64url(content.text) } }
+    : { ...base, body: { attachmentId: content.attachmentId, size: content.file.size } };
+}
+
+/** base64 wrapped at 76 characters (RFC 2045 §6.8). */
+const wrapped = (base64: string) => base64.replace(/.{76}/g, '$&\r\n');
+const base64Length = (size: number) => {
+  const chars = Math.ceil(size / 3) * 4;
+  return chars + 2 * Math.floor((chars - 1) / 76);
+};
+
+/**
+ * The RFC 5322 text of a message as chunks: strings, and file sizes where base64 goes. `raw` joins them with the
+ * bytes; `sizeEstimate` adds them up without making any.
+ */
+function chunks(node: MimeNode, headers: Header[], out: (string | GmailFile)[]): void {
+  out.push(`${headers.map((h) => `${h.name}: ${h.value}`).join('\r\n')}\r\n\r\n`);
+  if (isMultipart(node)) {
+    for (const part of node.parts) {
+      out.push(`--${node.boundary}\r\n`);
+      chunks(part, part.headers, out);
+      out.push('\r\n');
+    }
+    out.push(`--${node.boundary}--\r\n`);
+  } else if ('text' in node.content) out.push(node.content.text);
+  else out.push(node.content.file);
+}
+
+export function rawOf(node: MimeNode, messageHeaders: Header[]): string {
+  const out: (string | GmailFile)[] = [];
+  chunks(node, [...messageHeaders, ...node.headers], out);
+  const text = out
+    .map((c) => (typeof c === 'string' ? c : wrapped(fileBytes(c).toString('base64'))))
+    .join('');
+  return b64url(text);
+}
+
+export function sizeOf(node: MimeNode, messageHeaders: Header[]): number {
+  const out: (string | GmailFile)[] = [];
+  chunks(node, [...messageHeaders, ...node.headers], out);
+  return out.reduce<number>(
+    (sum, c) => sum + (typeof c === 'string' ? Buffer.byteLength(c) : base64Length(c.size)),
+    0,
+  );
+}
+
+/** The file behind an attachment id of this message, if any. */
+export function attachmentOf(node: MimeNode, attachmentId: string): GmailFile | undefined {
+  for (const part of partIds(node).values())
+    if (!isMultipart(part) && 'file' in part.content && part.content.attachmentId === attachmentId)
+      return part.content.file;
+  return undefined;
+}
