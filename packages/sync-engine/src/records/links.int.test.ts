@@ -130,3 +130,20 @@ test('an archived object loses its links; a property the portal gains is stored 
   )) as [{ risk: string | null }];
   expect(row.risk).toBe('high');
 });
+
+test('a completed full round drops the links of rows deleted outside a page (a completeness-audit ghost)', async () => {
+  await h.db.dataSource.query(
+    `INSERT INTO crm_objects (connection_id, external_id, content_hash, object_type, deleted_at)
+     VALUES ($1, '3999999', 'h', 'deals', now())`,
+    [connectionId],
+  );
+  await h.db.dataSource.query(
+    `INSERT INTO crm_associations (connection_id, from_type, from_id, to_type, to_id)
+     VALUES ($1, 'deals', '3999999', 'companies', $2)`,
+    [connectionId, company(1)],
+  );
+  await syncStates.triggerNow(h.db.dataSource, { connectionId, resources: ['deals'], full: true });
+  expect((await round('deals')).round.mode).toBe('full');
+  expect(await links('deals', '3999999')).toEqual([]);
+  expect(await links('deals', deal(6))).toHaveLength(3);
+});

@@ -120,7 +120,9 @@ export async function writePage<T extends CrmTableName>(
         ...(round.sweep.window && { window: round.sweep.window }),
       })
     : 0;
-  if (linkScope && swept > 0) await dropLinksOfDeleted(executor, linkScope);
+  // Every completed full round, not only one that swept: rows can be marked deleted outside a page too (the
+  // completeness audit's ghosts), and their links go here at the latest.
+  if (linkScope && round.sweep) await dropLinksOfDeleted(executor, linkScope);
   return {
     added: upserted.inserted,
     updated: upserted.updated,
