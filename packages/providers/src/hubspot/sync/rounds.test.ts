@@ -1,6 +1,6 @@
 import { ClassifiedProviderError, type SyncPosition } from '@crm-sync/core';
 import { type SimplePublicObject } from '@hubspot/api-client/lib/codegen/crm/objects/models/SimplePublicObject';
-import { nextSearchRound, searchRequest } from './objects';
+import { nextSearchRound, searchRequest } from './search';
 import { continuationOf, cursorOf, linksPassOf, parseCursor, type Round, roundFor } from './rounds';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
