@@ -20,7 +20,22 @@ export interface ProvidersConfig {
   google?: OAuthAppConfig;
   /** `mailFolders`: which mail folders the Microsoft mail syncer follows; unset, the adapter's default. */
   microsoft?: OAuthAppConfig & { tenant: string; mailFolders?: string };
-  hubspot?: OAuthAppConfig & { fullRoundEveryMs?: number };
+  hubspot?: OAuthAppConfig & {
+    fullRoundEveryMs?: number;
+    associationPassEveryMs?: number;
+    /** Properties to sync per object type (HUBSPOT_PROPERTIES); a type left out syncs all of them. */
+    properties?: Record<string, string[]>;
+  };
+}
+
+/** `contacts=email,firstname;deals=dealname` as `{contacts: [...], deals: [...]}` (the schema checked the form). */
+function propertyLists(text: string): Record<string, string[]> {
+  const lists: Record<string, string[]> = {};
+  for (const entry of text.split(';')) {
+    const [type = '', names = ''] = entry.split('=').map((part) => part.trim());
+    lists[type] = [...(lists[type] ?? []), ...names.split(',').map((name) => name.trim())];
+  }
+  return lists;
 }
 
 /** The sandbox's built-in OAuth client; it exists only inside the emulator. */
@@ -63,6 +78,10 @@ export function providersConfig(env: Env): ProvidersConfig {
       ...(env.HUBSPOT_FULL_ROUND_EVERY_MS !== undefined && {
         fullRoundEveryMs: env.HUBSPOT_FULL_ROUND_EVERY_MS,
       }),
+      ...(env.HUBSPOT_ASSOCIATION_PASS_EVERY_MS !== undefined && {
+        associationPassEveryMs: env.HUBSPOT_ASSOCIATION_PASS_EVERY_MS,
+      }),
+      ...(env.HUBSPOT_PROPERTIES !== undefined && { properties: propertyLists(env.HUBSPOT_PROPERTIES) }),
     },
   };
 }

@@ -88,6 +88,23 @@ export const envSchema = z.object({
    * change feed); unset: the adapter's default, HUBSPOT_DESCRIPTOR.fullRoundEveryMs (24 h).
    */
   HUBSPOT_FULL_ROUND_EVERY_MS: z.coerce.number().int().min(60_000).optional(),
+  /**
+   * How often an incremental HubSpot round re-reads every object's associations (changing one moves no
+   * last-modified date); unset: the adapter's default, HUBSPOT_DESCRIPTOR.associationPassEveryMs (1 h).
+   */
+  HUBSPOT_ASSOCIATION_PASS_EVERY_MS: z.coerce.number().int().min(60_000).optional(),
+  /**
+   * The HubSpot properties to sync per object type, `type=name,name;type=name` (e.g.
+   * `contacts=email,firstname;deals=dealname,amount`); a type left out syncs every property the portal defines,
+   * discovered each round. Global: the same lists for every tenant.
+   */
+  HUBSPOT_PROPERTIES: z
+    .string()
+    .regex(
+      /^\s*(contacts|companies|deals)\s*=\s*[a-z0-9_]+(\s*,\s*[a-z0-9_]+)*(\s*;\s*(contacts|companies|deals)\s*=\s*[a-z0-9_]+(\s*,\s*[a-z0-9_]+)*)*\s*$/,
+      '`type=name,name;type=name` with types contacts, companies, deals and lower-case property names',
+    )
+    .optional(),
 
   /**
    * Queues this worker consumes (comma-separated queue names): the sync queues, token-refresh, connection-events,

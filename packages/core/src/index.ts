@@ -56,6 +56,8 @@ export type {
   FetchedItems,
   IdListRequest,
   IdPage,
+  ItemLinks,
+  LinkRecord,
   ListedWindow,
   ResourceSyncer,
   ResourceSyncers,

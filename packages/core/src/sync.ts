@@ -33,11 +33,33 @@ export interface ListedWindow {
   before: Date | null;
 }
 
+/** One link from an item to another item of the same account (HubSpot associations), with the provider's types. */
+export interface LinkRecord {
+  toId: string;
+  /** How the provider qualifies the link (HubSpot: `{category, typeId, label}` per association type). */
+  types: JsonValue[];
+}
+
+/**
+ * Everything one item links to among items of `toType`, as the provider lists it now: the engine makes the stored
+ * links of that item and type exactly these, so a link the provider dropped disappears (an empty list drops all).
+ */
+export interface ItemLinks {
+  fromId: string;
+  toType: string;
+  links: LinkRecord[];
+}
+
 /** One page of changes and what comes after it. */
 export interface SyncPage<T extends CrmTableName = CrmTableName> {
   upserts: RecordsByTable[T][];
   /** External ids the provider reports deleted (or items gone by the time they were fetched). */
   deletes: string[];
+  /**
+   * For `crm_objects` syncers: the current links of some of the page's items (or of items listed only for their
+   * links). An item not named here keeps the links it has.
+   */
+  links?: ItemLinks[];
   next:
     | { kind: 'more'; continuation: SyncContinuation }
     /**

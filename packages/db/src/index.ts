@@ -18,6 +18,13 @@ export {
   SyncStateEntity,
 } from './entities';
 export { DatabaseUrlError } from './errors';
+export {
+  dropLinksOfDeleted,
+  replaceLinks,
+  type LinkInput,
+  type LinkScope,
+  type LinkSetInput,
+} from './links/links';
 export { MIGRATIONS } from './migrations';
 export type { SqlExecutor } from './upsert/executor';
 export {

@@ -25,6 +25,7 @@ export {
   type FaultPlan,
   type OAuthClient,
   type ProviderId,
+  type ProviderControlOp,
   type ProviderModule,
   type QuotaPlan,
   type ResourceGenerator,

@@ -47,6 +47,8 @@ export function adaptersFromConfig(
       redirectUri: redirectUri('hubspot'),
       endpoints: endpoints?.hubspot,
       syncFullRoundEveryMs: providers.hubspot.fullRoundEveryMs,
+      syncAssociationPassEveryMs: providers.hubspot.associationPassEveryMs,
+      syncProperties: providers.hubspot.properties,
     },
   });
   return { adapters, close: async () => dispatcher?.close() };

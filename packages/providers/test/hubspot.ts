@@ -2,6 +2,7 @@
 // OAuth, and a driver that pages one round to its end the way the sync engine does (continuation in, out).
 import {
   type CrmObjectRecord,
+  type ItemLinks,
   type ProviderAdapter,
   type ResourceSyncer,
   type SyncContinuation,
@@ -51,6 +52,8 @@ export async function connect(
 export interface RoundResult {
   upserts: CrmObjectRecord[];
   deletes: string[];
+  /** Every link set the round listed, in order. */
+  links: ItemLinks[];
   cursor: string;
   pages: number;
   /** Every continuation handed back, JSON round-tripped as `sync_states` stores them. */
@@ -68,7 +71,14 @@ export async function runRound(
   clock: Clock,
   beforePage?: (page: number) => void,
 ): Promise<RoundResult> {
-  const result: RoundResult = { upserts: [], deletes: [], cursor: '', pages: 0, continuations: [] };
+  const result: RoundResult = {
+    upserts: [],
+    deletes: [],
+    links: [],
+    cursor: '',
+    pages: 0,
+    continuations: [],
+  };
   let continuation: SyncContinuation | null = null;
   for (;;) {
     beforePage?.(result.pages);
@@ -81,6 +91,7 @@ export async function runRound(
     result.pages += 1;
     result.upserts.push(...(page.upserts as CrmObjectRecord[]));
     result.deletes.push(...page.deletes);
+    result.links.push(...(page.links ?? []));
     if (page.next.kind === 'caught_up') return { ...result, cursor: page.next.cursor };
     continuation = JSON.parse(JSON.stringify(page.next.continuation)) as SyncContinuation;
     result.continuations.push(continuation);

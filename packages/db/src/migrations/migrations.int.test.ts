@@ -9,6 +9,7 @@ const TABLES = [
   'connections',
   'contacts',
   'credentials',
+  'crm_associations',
   'crm_objects',
   'emails',
   'sync_quarantine',
@@ -100,7 +101,10 @@ describe('migrations', () => {
 
   it('cascades from connections, except audit events, which outlive them', async () => {
     const foreign = await constraints('f');
-    const byTable = Object.entries(foreign).map(([name, def]) => [name.split('_connection_id')[0], def]);
+    // crm_associations also hangs off crm_objects (checked in its own test below).
+    const byTable = Object.entries(foreign)
+      .filter(([name]) => name.endsWith('_connection_id_fkey'))
+      .map(([name, def]) => [name.split('_connection_id')[0], def]);
     for (const [table, def] of byTable) {
       const action = table === 'audit_events' ? 'ON DELETE SET NULL' : 'ON DELETE CASCADE';
       expect(`${table}: ${def}`).toBe(
@@ -132,7 +136,9 @@ describe('migrations', () => {
     // The migrations after it are taken down first, and all come back.
     await downThrough('RoundSweep1765000000000');
     expect(await sweepColumns()).toEqual([]);
-    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'sync_quarantine'));
+    expect(await tables()).toEqual(
+      TABLES.filter((t) => !['sync_quarantine', 'crm_associations'].includes(t)),
+    );
     await db.dataSource.runMigrations();
     expect((await sweepColumns()).map((r) => r.name)).toEqual(added);
   });
@@ -148,6 +154,20 @@ describe('migrations', () => {
     await insert('t1', 'u2');
     await expect(insert('t2', 'u3')).rejects.toThrow(/connections_live_account_key/);
     await query(`DELETE FROM connections WHERE provider_account_id = 'acct-owner'`);
+  });
+
+  it('crm_associations: one row per link, keyed to the object it starts from; down removes only it', async () => {
+    expect((await constraints('u')).crm_associations_link_key).toBe(
+      'UNIQUE (connection_id, from_type, from_id, to_type, to_id)',
+    );
+    expect((await constraints('f')).crm_associations_from_fkey).toBe(
+      'FOREIGN KEY (connection_id, from_type, from_id) REFERENCES crm_objects(connection_id, object_type, external_id) ON DELETE CASCADE',
+    );
+    expect((await indexes()).crm_associations_to_idx).toMatch(/\(connection_id, to_type, to_id\)$/);
+    await downThrough('HubspotAssociations1765000000004');
+    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'crm_associations'));
+    await db.dataSource.runMigrations();
+    expect(await tables()).toEqual(TABLES);
   });
 
   it('completeness audit: down removes its columns only, up restores them', async () => {
@@ -174,7 +194,8 @@ describe('migrations', () => {
     await downThrough('CompletenessAudit1765000000002');
     expect(await auditColumns()).toEqual([]);
     expect((await indexes()).sync_states_audit_due_idx).toBeUndefined();
-    expect(await tables()).toEqual(TABLES);
+    // crm_associations came after it, so it went too.
+    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'crm_associations'));
     await db.dataSource.runMigrations();
     expect((await auditColumns()).map((r) => r.name)).toEqual(added);
   });

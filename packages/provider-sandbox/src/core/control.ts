@@ -1,6 +1,7 @@
 import {
   type AuthorizeBehaviour,
   type Dataset,
+  type ProviderControlOp,
   type ProviderId,
   type SandboxContext,
   type SandboxControl,
@@ -11,6 +12,7 @@ import {
 export function createControl(
   ctx: SandboxContext,
   behaviours: Map<ProviderId, AuthorizeBehaviour>,
+  providerOps: ReadonlyMap<ProviderId, Readonly<Record<string, ProviderControlOp>>> = new Map(),
 ): SandboxControl {
   const account = (provider: ProviderId, accountId: string) => {
     const found = ctx.accounts.get(provider, accountId);
@@ -57,5 +59,11 @@ export function createControl(
     },
     counters: () => ctx.counters.entries(),
     resetCounters: () => ctx.counters.reset(),
+    providerOp(provider, accountId, op, body) {
+      const ops = providerOps.get(provider);
+      const run = ops && Object.hasOwn(ops, op) ? ops[op] : undefined;
+      if (!run) throw new SandboxNotFoundError(`no ${provider} control operation ${op}`);
+      return run(ctx, account(provider, accountId), body);
+    },
   };
 }

@@ -147,6 +147,10 @@ export function registerControlRoutes(app: FastifyInstance, control: SandboxCont
         });
         return reply.code(204).send();
       });
+      scoped.post('/accounts/:provider/:accountId/ops/:op', async (req) => {
+        const p = accountParams.extend({ op: z.string() }).parse(req.params);
+        return control.providerOp(p.provider, p.accountId, p.op, req.body ?? {});
+      });
       scoped.get('/counters', async () => ({ counters: control.counters() }));
       scoped.delete('/counters', async (_req, reply) => {
         control.resetCounters();

@@ -60,7 +60,8 @@ export async function createSandbox(
       return behaviour;
     },
   };
-  const control = createControl(ctx, behaviours);
+  const providerOps = new Map(modules.flatMap((m) => (m.controlOps ? [[m.id, m.controlOps] as const] : [])));
+  const control = createControl(ctx, behaviours, providerOps);
 
   const tls = await loopbackCertificate();
   const http = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });

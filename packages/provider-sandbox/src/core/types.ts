@@ -417,7 +417,18 @@ export interface ProviderModule {
   accountDefaults?: Partial<AccountSettings>;
   /** Registers routes; every route sets `config: RouteMeta` so hooks can authenticate, fault and count. */
   register(app: FastifyInstance, ctx: SandboxContext): void | Promise<void>;
+  /**
+   * Control operations only this provider has (HubSpot associations and property definitions), reached through
+   * `SandboxControl.providerOp` and `POST /__sandbox/accounts/:provider/:accountId/ops/:op`.
+   */
+  controlOps?: Readonly<Record<string, ProviderControlOp>>;
 }
+
+/**
+ * One provider-specific control operation: validates its own body (throwing a ZodError or an Error on bad input,
+ * SandboxNotFoundError on unknown items) and returns a JSON-serialisable result.
+ */
+export type ProviderControlOp = (ctx: SandboxContext, account: Account, body: unknown) => unknown;
 
 /** Per-route config read by the core hooks (fastify `config` option). */
 export interface RouteMeta {
@@ -486,6 +497,8 @@ export interface SandboxControl {
   setAuthorize(provider: ProviderId, behaviour: Partial<AuthorizeBehaviour>): void;
   counters(): CounterEntry[];
   resetCounters(): void;
+  /** Runs one of a provider module's own control operations (`ProviderModule.controlOps`). */
+  providerOp(provider: ProviderId, accountId: string, op: string, body: unknown): unknown;
 }
 
 /** Thrown by control operations on unknown accounts/resources/items (HTTP control API: 404). */

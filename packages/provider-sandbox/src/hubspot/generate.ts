@@ -1,5 +1,6 @@
 import { mix, pick } from '../core/random';
 import { type Account, type ResourceGenerator } from '../core/types';
+import { OWNER_COUNT, ownerId } from './owners/owners';
 import { OBJECT_TYPES, type ObjectSchema, type ObjectType } from './schema';
 
 /** Stored form of a CRM object; `hs_object_id` and the timestamps are rendered into properties. */
@@ -112,6 +113,8 @@ function makeFor(type: ObjectType) {
         : type === 'companies'
           ? companyProperties(seed, ordinal)
           : dealProperties(seed, ordinal, createdAt);
+    // Most records have an owner (an id from GET /crm/v3/owners); some are unassigned.
+    properties.hubspot_owner_id = seed % 5 === 0 ? null : ownerId(account, mix(seed, 4) % OWNER_COUNT);
     return { properties, createdAt, updatedAt: Math.max(updatedAt, createdAt), archivedAt: null };
   };
 }

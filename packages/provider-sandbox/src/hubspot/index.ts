@@ -1,4 +1,7 @@
-import { type ProviderModule } from '../core/types';
+import { type ProviderModule, type SandboxContext } from '../core/types';
+import { createAssociationStore } from './associations/model';
+import { registerReadAssociations } from './associations/readAssociations';
+import { hubspotControlOps } from './control';
 import { registerListObjects } from './crm/listObjects';
 import { DEFAULT_SEARCH_OPTIONS, type SearchOptions } from './crm/search';
 import { registerSearchObjects } from './crm/searchObjects';
@@ -9,6 +12,9 @@ import { registerAccessTokenInfo } from './oauth/accessTokenInfo';
 import { registerAuthorize } from './oauth/authorize';
 import { registerRefreshTokens } from './oauth/refreshTokens';
 import { registerToken } from './oauth/token';
+import { registerOwners } from './owners/owners';
+import { createPropertyStore } from './properties/definitions';
+import { registerGetProperties } from './properties/getProperties';
 import { createLimiters, DEFAULT_LIMITS, type HubSpotLimits } from './rateLimit';
 
 export interface HubSpotModuleOptions {
@@ -17,9 +23,18 @@ export interface HubSpotModuleOptions {
   search?: Partial<SearchOptions>;
 }
 
-/** HubSpot OAuth v1 and CRM v3 objects (list, search, GDPR delete) with HubSpot's rate limits. */
+/**
+ * HubSpot OAuth v1, CRM v3 objects (list, search, GDPR delete), v4 associations, property definitions and owners,
+ * with HubSpot's rate limits. Associations and custom properties are per sandbox (this module's state).
+ */
 export function createHubspotModule(options: HubSpotModuleOptions = {}): ProviderModule {
   const generators = hubspotGenerators();
+  let datasets: SandboxContext['datasets'] | undefined;
+  const associations = createAssociationStore((account, type) => {
+    if (!datasets) throw new Error('the HubSpot module is not registered yet');
+    return datasets.open(account, generators[type]);
+  });
+  const properties = createPropertyStore();
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   return {
     id: 'hubspot',
@@ -28,7 +43,9 @@ export function createHubspotModule(options: HubSpotModuleOptions = {}): Provide
     // Access tokens live 30 minutes (docs/providers/hubspot.md#tokens-and-refresh).
     accountDefaults: { accessTokenTtlSeconds: 1800 },
     generators: [generators.contacts, generators.companies, generators.deals],
+    controlOps: hubspotControlOps(associations, properties),
     register(app, ctx) {
+      datasets = ctx.datasets;
       const limiters = createLimiters(ctx.clock, limits);
       registerAuthorize(app, ctx);
       registerToken(app, ctx);
@@ -37,6 +54,9 @@ export function createHubspotModule(options: HubSpotModuleOptions = {}): Provide
       registerListObjects(app, ctx, generators, limiters);
       registerSearchObjects(app, ctx, generators, limiters, { ...DEFAULT_SEARCH_OPTIONS, ...options.search });
       registerGdprDelete(app, ctx, generators, limiters);
+      registerReadAssociations(app, ctx, associations, limiters);
+      registerGetProperties(app, properties, limiters);
+      registerOwners(app, ctx, limiters);
     },
   };
 }

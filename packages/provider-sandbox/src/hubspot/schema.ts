@@ -51,3 +51,28 @@ export const DATE_PROPERTIES: ReadonlySet<string> = new Set([
   'hs_lastmodifieddate',
   'closedate',
 ]);
+
+/** Names the CRM paths accept for a type: plural, singular and the object type id (`0-1`, `0-2`, `0-3`). */
+const TYPE_ALIASES: Readonly<Record<string, ObjectType>> = {
+  contacts: 'contacts',
+  contact: 'contacts',
+  '0-1': 'contacts',
+  companies: 'companies',
+  company: 'companies',
+  '0-2': 'companies',
+  deals: 'deals',
+  deal: 'deals',
+  '0-3': 'deals',
+};
+
+/** The type a v4 associations or properties path names, in any of HubSpot's spellings. */
+export function objectTypeAlias(name: string): ObjectType | undefined {
+  return Object.hasOwn(TYPE_ALIASES, name.toLowerCase()) ? TYPE_ALIASES[name.toLowerCase()] : undefined;
+}
+
+/** The singular HubSpot uses in messages ("No company is associated with contact 1."). */
+export const SINGULAR: Readonly<Record<ObjectType, string>> = {
+  contacts: 'contact',
+  companies: 'company',
+  deals: 'deal',
+};

@@ -8,8 +8,15 @@ export interface HubSpotClientOptions {
   httpAgent?: HttpAgent | HttpsAgent;
 }
 
-/** The SDK's generic CRM objects API (`/crm/v3/objects/{objectType}`), the part the syncers use. */
-export type CrmObjectsApi = Client['crm']['objects'];
+/**
+ * The parts of the SDK the syncers use: the generic CRM objects API (`/crm/v3/objects/{objectType}`), v4
+ * associations and the properties API.
+ */
+export interface HubSpotApis {
+  objects: Client['crm']['objects'];
+  associations: Client['crm']['associations']['v4'];
+  properties: Client['crm']['properties'];
+}
 
 /**
  * An SDK client for one account's access token. Made per call because tokens are per account and refreshed
@@ -17,11 +24,12 @@ export type CrmObjectsApi = Client['crm']['objects'];
  * retry from the classified error, and two retry loops would multiply waits and requests
  * (docs/providers/clients.md#client-retries).
  */
-export function crmObjectsApi(options: HubSpotClientOptions, accessToken: string): CrmObjectsApi {
-  return new Client({
+export function hubspotApis(options: HubSpotClientOptions, accessToken: string): HubSpotApis {
+  const { crm } = new Client({
     basePath: options.apiBaseUrl,
     accessToken,
     numberOfApiCallRetries: 0,
     ...(options.httpAgent ? { httpAgent: options.httpAgent } : {}),
-  }).crm.objects;
+  });
+  return { objects: crm.objects, associations: crm.associations.v4, properties: crm.properties };
 }

@@ -9,6 +9,10 @@ export interface HubSpotAdapterOptions extends HubSpotOAuthOptions {
   syncOverlapMs?: number;
   /** How often a full round replaces an incremental one; default `HUBSPOT_DESCRIPTOR.fullRoundEveryMs`. */
   syncFullRoundEveryMs?: number;
+  /** How often an incremental round re-reads every association; default `HUBSPOT_DESCRIPTOR.associationPassEveryMs`. */
+  syncAssociationPassEveryMs?: number;
+  /** Properties to sync per object type; a type left out syncs every property the portal defines. */
+  syncProperties?: Partial<Record<HubSpotObjectType, readonly string[]>>;
 }
 
 export function createHubSpotAdapter(options: HubSpotAdapterOptions): ProviderAdapter {
@@ -17,10 +21,18 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): ProviderAd
     ...(options.httpAgent ? { httpAgent: options.httpAgent } : {}),
     ...(options.syncOverlapMs === undefined ? {} : { overlapMs: options.syncOverlapMs }),
     ...(options.syncFullRoundEveryMs === undefined ? {} : { fullRoundEveryMs: options.syncFullRoundEveryMs }),
+    ...(options.syncAssociationPassEveryMs === undefined
+      ? {}
+      : { associationPassEveryMs: options.syncAssociationPassEveryMs }),
   };
   // One generic syncer per object type: the types differ only in data (descriptor), never in code.
-  const syncer = (objectType: HubSpotObjectType) =>
-    createCrmObjectSyncer({ objectType, ...HUBSPOT_DESCRIPTOR.crmObjects[objectType] }, syncOptions);
+  const syncer = (objectType: HubSpotObjectType) => {
+    const properties = options.syncProperties?.[objectType];
+    return createCrmObjectSyncer(
+      { objectType, ...HUBSPOT_DESCRIPTOR.crmObjects[objectType] },
+      properties === undefined ? syncOptions : { ...syncOptions, properties },
+    );
+  };
   return {
     id: 'hubspot',
     oauth: createHubSpotOAuth(options),

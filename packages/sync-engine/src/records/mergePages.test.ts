@@ -56,3 +56,23 @@ it('keeps a page whose own delete outranks its own upsert', () => {
   expect(merged.upserts.map((r) => r.externalId)).toEqual(['x']);
   expect(merged.deletes).toEqual(['y']);
 });
+
+test('links: the last set listed for an item and type wins; pages without links add none', () => {
+  const set = (fromId: string, toType: string, ...toIds: string[]) => ({
+    fromId,
+    toType,
+    links: toIds.map((toId) => ({ toId, types: [] })),
+  });
+  const more = { kind: 'more' as const, continuation: {} };
+  const merged = mergePages([
+    { ...page([], [], more), links: [set('d1', 'companies', 'c1'), set('d1', 'contacts', 'p1')] },
+    page([], [], more),
+    { ...page([], [], more), links: [set('d1', 'companies'), set('d2', 'companies', 'c2')] },
+  ]);
+  expect(merged.links).toEqual([
+    set('d1', 'companies'),
+    set('d1', 'contacts', 'p1'),
+    set('d2', 'companies', 'c2'),
+  ]);
+  expect(mergePages([page([], [], more), page([], [], more)]).links).toBeUndefined();
+});

@@ -1,9 +1,10 @@
-import type { CrmTableName, SyncPage } from '@crm-sync/core';
+import type { CrmTableName, ItemLinks, SyncPage } from '@crm-sync/core';
 
 /**
  * Several consecutive pages as one, for one transaction: each item's last mention wins (a later upsert undoes an
  * earlier delete and the other way round), so applying the merged upserts, then the merged deletes, leaves the
- * table as applying the pages one by one would. The merged page continues where the last one does.
+ * table as applying the pages one by one would. An item's links of one type are likewise the last ones listed. The
+ * merged page continues where the last one does.
  */
 export function mergePages<T extends CrmTableName>(pages: readonly SyncPage<T>[]): SyncPage<T> {
   if (pages.length === 1) return pages[0]!;
@@ -22,5 +23,9 @@ export function mergePages<T extends CrmTableName>(pages: readonly SyncPage<T>[]
     if (change.kind === 'upsert') upserts.push(change.record);
     else deletes.push(id);
   }
-  return { upserts, deletes, next: pages[pages.length - 1]!.next };
+  const links = new Map<string, ItemLinks>();
+  for (const page of pages)
+    for (const set of page.links ?? []) links.set(JSON.stringify([set.fromId, set.toType]), set);
+  const merged: SyncPage<T> = { upserts, deletes, next: pages[pages.length - 1]!.next };
+  return links.size === 0 ? merged : { ...merged, links: [...links.values()] };
 }

@@ -1,10 +1,19 @@
-import type { CrmTableName, ListedWindow, RecordsByTable, Resource, SyncPage } from '@crm-sync/core';
+import type {
+  CrmTableName,
+  ItemLinks,
+  ListedWindow,
+  RecordsByTable,
+  Resource,
+  SyncPage,
+} from '@crm-sync/core';
 import {
   calendarEventUpsert,
   contactUpsert,
   crmObjectUpsert,
+  dropLinksOfDeleted,
   emailUpsert,
   markDeleted,
+  replaceLinks,
   sweepUnseen,
   type SqlExecutor,
   type UpsertSpec,
@@ -76,13 +85,13 @@ export class MissingObjectTypeError extends Error {
 export async function writePage<T extends CrmTableName>(
   executor: SqlExecutor,
   target: PageTarget<T>,
-  page: Pick<SyncPage<T>, 'upserts' | 'deletes'>,
+  page: Pick<SyncPage<T>, 'upserts' | 'deletes' | 'links'>,
   round: PageRound,
 ): Promise<PageCounts> {
   const { table, objectType, connectionId } = target;
   if (table === 'crm_objects' && !objectType)
     throw new MissingObjectTypeError('a crm_objects syncer must declare its objectType');
-  const { records, deletes, sanitized, unsafeIds } = safePage(page);
+  const { records, deletes, links, sanitized, unsafeIds } = safePage(page);
   for (const id of unsafeIds) await quarantine(executor, target, id, 'unsafe external id');
   const rows = records.map((record) => ({
     ...record,
@@ -91,12 +100,17 @@ export async function writePage<T extends CrmTableName>(
     seenRound: round.generation,
   }));
   const { counts: upserted, quarantined } = await upsertOrQuarantine(executor, SPECS[table], rows, target);
+  // Links belong to crm_objects rows (crm_associations): written after the rows they start from, and dropped
+  // with them when they are deleted, here or by the sweep.
+  const linkScope = table === 'crm_objects' ? { connectionId, fromType: objectType as string } : undefined;
+  if (linkScope && links.length > 0) await replaceLinks(executor, linkScope, links);
   let deleted = 0;
   if (deletes.length > 0) {
     deleted =
       table === 'crm_objects'
         ? await markDeleted(executor, 'crm_objects', connectionId, deletes, objectType as string)
         : await markDeleted(executor, table as Exclude<CrmTableName, 'crm_objects'>, connectionId, deletes);
+    if (linkScope) await dropLinksOfDeleted(executor, linkScope, deletes);
   }
   const swept = round.sweep
     ? await sweepUnseen(executor, table, {
@@ -106,6 +120,9 @@ export async function writePage<T extends CrmTableName>(
         ...(round.sweep.window && { window: round.sweep.window }),
       })
     : 0;
+  // Every completed full round, not only one that swept: rows can be marked deleted outside a page too (the
+  // completeness audit's ghosts), and their links go here at the latest.
+  if (linkScope && round.sweep) await dropLinksOfDeleted(executor, linkScope);
   return {
     added: upserted.inserted,
     updated: upserted.updated,
@@ -122,7 +139,7 @@ export async function writePage<T extends CrmTableName>(
  * changed without losing the item's identity: its record is quarantined (under the id made safe) and a deletion
  * of it is dropped, since no row can hold it.
  */
-function safePage<T extends CrmTableName>(page: Pick<SyncPage<T>, 'upserts' | 'deletes'>) {
+function safePage<T extends CrmTableName>(page: Pick<SyncPage<T>, 'upserts' | 'deletes' | 'links'>) {
   const records: RecordsByTable[T][] = [];
   const unsafeIds: string[] = [];
   let sanitized = 0;
@@ -135,6 +152,18 @@ function safePage<T extends CrmTableName>(page: Pick<SyncPage<T>, 'upserts' | 'd
       if (safe.changed) sanitized += 1;
     }
   }
-  const deletes = page.deletes.filter((id) => makeSafe(id).value === id && id.length <= MAX_ID_LENGTH);
-  return { records, deletes, sanitized, unsafeIds };
+  const deletes = page.deletes.filter(safeId);
+  return { records, deletes, links: safeLinks(page.links ?? []), sanitized, unsafeIds };
+}
+
+const safeId = (id: string) => makeSafe(id).value === id && id.length <= MAX_ID_LENGTH;
+
+/** Link sets with their labels made safe; a set from an unsafe id, or a link to one, is dropped like a deletion. */
+function safeLinks(sets: readonly ItemLinks[]): ItemLinks[] {
+  return sets
+    .filter((set) => safeId(set.fromId) && safeId(set.toType))
+    .map((set) => ({
+      ...set,
+      links: set.links.filter((link) => safeId(link.toId)).map((link) => makeSafe(link).value),
+    }));
 }

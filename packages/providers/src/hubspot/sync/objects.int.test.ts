@@ -79,6 +79,8 @@ function expectedRecords(type: HubSpotObjectType): CrmObjectRecord[] {
       properties: {
         ...data.properties,
         createdate: new Date(data.createdAt).toISOString(),
+        // Every property the portal defines is synced, both last-modified ones of contacts included.
+        hs_lastmodifieddate: new Date(data.updatedAt).toISOString(),
         [modifiedProperty]: new Date(data.updatedAt).toISOString(),
         hs_object_id: item.id,
       },

@@ -2,18 +2,20 @@ import {
   type CrmObjectRecord,
   type IdListRequest,
   type IdPage,
+  type ItemLinks,
   type ResourceSyncer,
   type SyncPage,
   type SyncRequest,
 } from '@crm-sync/core';
-import { type FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/objects/models/Filter';
-import { type PublicObjectSearchRequest } from '@hubspot/api-client/lib/codegen/crm/objects/models/PublicObjectSearchRequest';
 import { type SimplePublicObject } from '@hubspot/api-client/lib/codegen/crm/objects/models/SimplePublicObject';
 import { guarded } from '../../shared/guard';
-import { crmObjectsApi, type CrmObjectsApi, type HubSpotClientOptions } from '../client';
+import { hubspotApis, type HubSpotApis, type HubSpotClientOptions } from '../client';
 import { HUBSPOT_DESCRIPTOR, type HubSpotObjectType } from '../descriptor';
 import { classifyHubSpotError } from '../errors';
 import { modifiedAt, toCrmObjectRecord } from '../map';
+import { LINKED_TYPES, readLinks } from './links';
+import { propertyNames, type PropertyNames } from './properties';
+import { nextSearchRound, searchRequest } from './search';
 import { continuationOf, cursorOf, type Round, roundFor } from './rounds';
 
 /** What distinguishes one CRM object type's sync from another's; everything else is shared. */
@@ -21,7 +23,6 @@ export interface CrmObjectSpec {
   objectType: HubSpotObjectType;
   /** The property search filters and sorts on (contacts `lastmodifieddate`, others `hs_lastmodifieddate`). */
   modifiedProperty: string;
-  properties: readonly string[];
 }
 
 export interface CrmObjectSyncerOptions extends HubSpotClientOptions {
@@ -29,25 +30,47 @@ export interface CrmObjectSyncerOptions extends HubSpotClientOptions {
   overlapMs?: number;
   /** Default `HUBSPOT_DESCRIPTOR.fullRoundEveryMs`. */
   fullRoundEveryMs?: number;
+  /** Default `HUBSPOT_DESCRIPTOR.associationPassEveryMs`. */
+  associationPassEveryMs?: number;
+  /** The properties to sync; unset: every property the portal defines for the type (sync/properties.ts). */
+  properties?: readonly string[];
 }
 
 type Page = SyncPage<'crm_objects'>;
 type SearchRound = Extract<Round, { phase: 'search' }>;
 
-const LIMITS = { list: HUBSPOT_DESCRIPTOR.listPageSize, search: HUBSPOT_DESCRIPTOR.searchPageSize };
+/** What one page's requests need besides the round. */
+interface PageContext {
+  apis: HubSpotApis;
+  spec: CrmObjectSpec;
+  accessToken: string;
+  properties: PropertyNames;
+}
+
+const LIMITS = { list: HUBSPOT_DESCRIPTOR.listPageSize };
 
 /**
  * One syncer per CRM object type. A full round lists every live object (the list API has no result cap and no
  * per-second search limit); an incremental round searches by last-modified instant. Both end by listing archived
  * objects, because neither list nor search returns them among live ones. Search never sees a permanent (GDPR) delete, so the syncer asks the engine for a full
- * round every `fullRoundEveryMs`: the engine's sweep then removes whatever the listing did not show. One HTTP request
- * per page, so a crash repeats one request and the 5-searches-per-second limit meets at most one search per page.
+ * round every `fullRoundEveryMs`: the engine's sweep then removes whatever the listing did not show. Each page also
+ * reads the current associations of the objects it lists (sync/links.ts), and an incremental round ends with an
+ * association pass over every object when one is due, since association changes move no last-modified date. Each
+ * page makes its own request and, at the same time, reads the associations of the previous page's objects, so a crash
+ * repeats little and the 5-searches-per-second limit meets at most one search per page.
  */
 export function createCrmObjectSyncer(
   spec: CrmObjectSpec,
   options: CrmObjectSyncerOptions,
 ): ResourceSyncer<'crm_objects'> {
   const overlapMs = options.overlapMs ?? HUBSPOT_DESCRIPTOR.syncOverlapMs;
+  const passEveryMs = options.associationPassEveryMs ?? HUBSPOT_DESCRIPTOR.associationPassEveryMs;
+  // The modified property and the id always come back: the rounds page by them.
+  const properties = propertyNames(
+    spec.objectType,
+    [spec.modifiedProperty, 'hs_object_id'],
+    options.properties,
+  );
   return {
     resource: spec.objectType,
     table: 'crm_objects',
@@ -55,15 +78,20 @@ export function createCrmObjectSyncer(
     fullRoundEveryMs: options.fullRoundEveryMs ?? HUBSPOT_DESCRIPTOR.fullRoundEveryMs,
     fetchPage: async (request: SyncRequest): Promise<Page> => {
       // Throws cursor_expired for a position that cannot be resumed, before any request is made.
-      const round = roundFor(request.position, request.now, overlapMs);
-      const api = crmObjectsApi(options, request.accessToken);
+      const round = roundFor(request.position, request.now, overlapMs, passEveryMs);
+      const context = {
+        apis: hubspotApis(options, request.accessToken),
+        spec,
+        accessToken: request.accessToken,
+        properties,
+      };
       return guarded('hubspot', `${spec.objectType} ${round.phase}`, classifyHubSpotError, () =>
-        fetchRoundPage(api, spec, round),
+        fetchRoundPage(context, round),
       );
     },
     listIds: (request: IdListRequest): Promise<IdPage> =>
       guarded('hubspot', `${spec.objectType} id pass`, classifyHubSpotError, () =>
-        idPage(crmObjectsApi(options, request.accessToken), spec, request),
+        idPage(hubspotApis(options, request.accessToken), spec, request),
       ),
   };
 }
@@ -72,9 +100,9 @@ export function createCrmObjectSyncer(
  * The completeness audit's id pass: the full round's listing of live objects (the list API: no result cap, no search
  * limit) asking for `hs_object_id` only, since without `properties` HubSpot returns a default set.
  */
-async function idPage(api: CrmObjectsApi, spec: CrmObjectSpec, request: IdListRequest): Promise<IdPage> {
+async function idPage(api: HubSpotApis, spec: CrmObjectSpec, request: IdListRequest): Promise<IdPage> {
   const after = request.continuation?.after;
-  const page = await api.basicApi.getPage(
+  const page = await api.objects.basicApi.getPage(
     spec.objectType,
     LIMITS.list,
     typeof after === 'string' ? after : undefined,
@@ -85,39 +113,57 @@ async function idPage(api: CrmObjectsApi, spec: CrmObjectSpec, request: IdListRe
   return { ids, next: next ? { kind: 'more', continuation: { after: next } } : { kind: 'done' } };
 }
 
-function fetchRoundPage(api: CrmObjectsApi, spec: CrmObjectSpec, round: Round): Promise<Page> {
+function fetchRoundPage(context: PageContext, round: Round): Promise<Page> {
   switch (round.phase) {
     case 'list':
-      return listPage(api, spec, round);
+      return listPage(context, round);
     case 'search':
-      return searchPage(api, spec, round);
+      return searchPage(context, round);
+    case 'links':
+      return linksPage(context, round);
     case 'archived':
-      return archivedPage(api, spec, round);
+      return archivedPage(context, round);
   }
 }
 
-async function listPage(
-  api: CrmObjectsApi,
-  spec: CrmObjectSpec,
-  round: Extract<Round, { phase: 'list' }>,
-): Promise<Page> {
-  const page = await api.basicApi.getPage(spec.objectType, LIMITS.list, round.after ?? undefined, [
-    ...spec.properties,
-  ]);
+async function listPage(context: PageContext, round: Extract<Round, { phase: 'list' }>): Promise<Page> {
+  const { apis, spec } = context;
+  const properties = await context.properties(apis, context.accessToken, `list:${round.startedAt}`);
+  const [page, links] = await withLinksOf(
+    context,
+    round,
+    apis.objects.basicApi.getPage(spec.objectType, LIMITS.list, round.after ?? undefined, properties),
+  );
   const after = page.paging?.next?.after;
+  const linksOf = pendingLinks(spec, page.results);
   // A full round may follow an earlier sync (a reset, an unresumable position, a periodic full round), so it ends by
   // reporting every archived object as deleted, explicitly rather than leaving them to the engine's sweep. HubSpot
-  // keeps archived objects restorable for 90 days, which bounds that list.
-  const last: Round = { phase: 'archived', deletedSince: 0, after: null, nextCursor: round.startedAt };
+  // keeps archived objects restorable for 90 days, which bounds that list. It reads every object's associations, so
+  // it counts as an association pass.
+  const last: Round = {
+    phase: 'archived',
+    deletedSince: 0,
+    after: null,
+    nextCursor: round.startedAt,
+    linksAt: round.startedAt,
+    linksOf,
+  };
   return {
     upserts: records(spec, page.results),
     deletes: [],
-    next: { kind: 'more', continuation: continuationOf(after ? { ...round, after } : last) },
+    links,
+    next: { kind: 'more', continuation: continuationOf(after ? { ...round, after, linksOf } : last) },
   };
 }
 
-async function searchPage(api: CrmObjectsApi, spec: CrmObjectSpec, round: SearchRound): Promise<Page> {
-  const result = await api.searchApi.doSearch(spec.objectType, searchRequest(spec, round));
+async function searchPage(context: PageContext, round: SearchRound): Promise<Page> {
+  const { apis, spec } = context;
+  const properties = await context.properties(apis, context.accessToken, `search:${round.deletedSince}`);
+  const [result, links] = await withLinksOf(
+    context,
+    round,
+    apis.objects.searchApi.doSearch(spec.objectType, searchRequest(spec, round, properties)),
+  );
   const read = result.results
     .map((object) => modifiedAt(object, spec.modifiedProperty))
     .filter((ms): ms is number => ms !== null);
@@ -129,73 +175,62 @@ async function searchPage(api: CrmObjectsApi, spec: CrmObjectSpec, round: Search
   return {
     upserts: records(spec, result.results),
     deletes: [],
-    next: { kind: 'more', continuation: continuationOf(next) },
+    links,
+    next: {
+      kind: 'more',
+      continuation: continuationOf({ ...next, linksOf: pendingLinks(spec, result.results) }),
+    },
   };
 }
 
 /**
- * `modified GTE since` ascending; or, while paging through one instant's ties, `modified EQ since AND hs_object_id
- * GT last id` ascending by id. Never `after`: HubSpot's search `after` is an offset into a list that re-sorts as
- * objects change, so paging with it skips one object per edit made meanwhile (docs/providers/hubspot.md#paging-cursors),
- * and it stops at 10,000 results. A fresh query from the last instant read has neither problem.
+ * A page's own request, and the associations of the objects the previous page listed, at once: reading a page's
+ * associations needs its ids, so waiting for them would make every page two round trips. The last page's objects
+ * are read by the round's archived phase, which every round ends with.
  */
-export function searchRequest(spec: CrmObjectSpec, round: SearchRound): PublicObjectSearchRequest {
-  const filter = (propertyName: string, operator: `${FilterOperatorEnum}`, value: string) => ({
-    propertyName,
-    operator: operator as FilterOperatorEnum,
-    value,
-  });
-  const since = String(round.since);
-  const tie = round.tieAfterId !== null;
-  const filters = tie
-    ? [filter(spec.modifiedProperty, 'EQ', since), filter('hs_object_id', 'GT', round.tieAfterId ?? '0')]
-    : [filter(spec.modifiedProperty, 'GTE', since)];
-  const sortBy = tie ? 'hs_object_id' : spec.modifiedProperty;
-  return {
-    filterGroups: [{ filters }],
-    // HubSpot documents sorts as objects; the SDK's model types them as strings and passes them through as is.
-    sorts: [{ propertyName: sortBy, direction: 'ASCENDING' }] as unknown as string[],
-    properties: [...spec.properties],
-    limit: LIMITS.search,
-  };
+function withLinksOf<T>(context: PageContext, round: Round, request: Promise<T>): Promise<[T, ItemLinks[]]> {
+  return Promise.all([request, readLinks(context.apis, context.spec.objectType, round.linksOf ?? [])]);
 }
 
-/**
- * Where the search goes after a page. A short page read everything from `since` on: the round moves to the archived
- * phase. A full page moves `since` to the last instant read (its objects come again, which upserts absorb); when
- * the whole page shares `since`, that instant is paged by id first, then the search goes on after it.
- */
-export function nextSearchRound(
-  round: SearchRound,
-  results: readonly SimplePublicObject[],
-  spec: Pick<CrmObjectSpec, 'modifiedProperty'>,
-): Round {
-  const last = results.at(-1);
-  const full = last !== undefined && results.length >= LIMITS.search;
-  if (round.tieAfterId !== null) {
-    return full ? { ...round, tieAfterId: last.id } : { ...round, since: round.since + 1, tieAfterId: null };
-  }
-  if (!full) {
-    const { deletedSince, nextCursor } = round;
-    return { phase: 'archived', deletedSince, after: null, nextCursor };
-  }
-  const lastAt = modifiedAt(last, spec.modifiedProperty) ?? round.since;
-  return lastAt > round.since ? { ...round, since: lastAt } : { ...round, tieAfterId: '0' };
+/** The objects whose associations the next page reads: none for a type that owns no associations. */
+function pendingLinks(spec: CrmObjectSpec, objects: readonly SimplePublicObject[]): string[] {
+  return LINKED_TYPES[spec.objectType].length === 0 ? [] : objects.map((o) => o.id);
+}
+
+/** The association pass: every live object's id (no properties), and its associations. */
+async function linksPage(context: PageContext, round: Extract<Round, { phase: 'links' }>): Promise<Page> {
+  const { apis, spec } = context;
+  const [page, links] = await withLinksOf(
+    context,
+    round,
+    apis.objects.basicApi.getPage(spec.objectType, LIMITS.list, round.after ?? undefined, ['hs_object_id']),
+  );
+  const after = page.paging?.next?.after;
+  const { deletedSince, nextCursor, linksAt } = round;
+  const linksOf = pendingLinks(spec, page.results);
+  const next: Round = after
+    ? { ...round, after, linksOf }
+    : { phase: 'archived', deletedSince, after: null, nextCursor, linksAt, linksOf };
+  return { upserts: [], deletes: [], links, next: { kind: 'more', continuation: continuationOf(next) } };
 }
 
 async function archivedPage(
-  api: CrmObjectsApi,
-  spec: CrmObjectSpec,
+  context: PageContext,
   round: Extract<Round, { phase: 'archived' }>,
 ): Promise<Page> {
-  const page = await api.basicApi.getPage(
-    spec.objectType,
-    LIMITS.list,
-    round.after ?? undefined,
-    [spec.modifiedProperty],
-    undefined,
-    undefined,
-    true,
+  const { apis, spec } = context;
+  const [page, links] = await withLinksOf(
+    context,
+    round,
+    apis.objects.basicApi.getPage(
+      spec.objectType,
+      LIMITS.list,
+      round.after ?? undefined,
+      [spec.modifiedProperty],
+      undefined,
+      undefined,
+      true,
+    ),
   );
   // Archived before this round's window: reported by an earlier round. Without archivedAt, report it anyway
   // (a repeated delete is harmless, a missed one is not).
@@ -206,9 +241,10 @@ async function archivedPage(
   return {
     upserts: [],
     deletes,
+    links,
     next: after
-      ? { kind: 'more', continuation: continuationOf({ ...round, after }) }
-      : { kind: 'caught_up', cursor: cursorOf(round.nextCursor) },
+      ? { kind: 'more', continuation: continuationOf({ ...round, after, linksOf: [] }) }
+      : { kind: 'caught_up', cursor: cursorOf(round.nextCursor, round.linksAt) },
   };
 }
 

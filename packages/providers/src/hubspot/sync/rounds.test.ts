@@ -1,16 +1,15 @@
 import { ClassifiedProviderError, type SyncPosition } from '@crm-sync/core';
 import { type SimplePublicObject } from '@hubspot/api-client/lib/codegen/crm/objects/models/SimplePublicObject';
-import { nextSearchRound, searchRequest } from './objects';
-import { continuationOf, cursorOf, parseCursor, type Round, roundFor } from './rounds';
+import { nextSearchRound, searchRequest } from './search';
+import { continuationOf, cursorOf, linksPassOf, parseCursor, type Round, roundFor } from './rounds';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 const CURSOR = Date.parse('2026-03-01T09:00:00.000Z');
 const OVERLAP = 1000;
-const spec = {
-  objectType: 'deals' as const,
-  modifiedProperty: 'hs_lastmodifieddate',
-  properties: ['dealname'],
-};
+const PASS_EVERY = 3_600_000;
+/** The last association pass: 30 minutes before NOW, so none is due yet. */
+const LINKS_AT = NOW.getTime() - 1_800_000;
+const spec = { objectType: 'deals' as const, modifiedProperty: 'hs_lastmodifieddate' };
 type SearchRound = Extract<Round, { phase: 'search' }>;
 const search: SearchRound = {
   phase: 'search',
@@ -18,14 +17,19 @@ const search: SearchRound = {
   tieAfterId: null,
   deletedSince: CURSOR - 1000,
   nextCursor: CURSOR,
+  linksAt: LINKS_AT,
+  linksPassAt: null,
 };
-const stored = cursorOf(CURSOR);
+const stored = cursorOf(CURSOR, LINKS_AT);
 const list = { phase: 'list', startedAt: NOW.getTime(), after: null };
 
 describe('cursor', () => {
-  it('is the watermark; a cursor that also kept a listing time and ids still reads as its watermark', () => {
-    expect(stored).toBe('2026-03-01T09:00:00.000Z');
+  it('is the watermark and the last association pass; older cursors read as their watermark, a pass long due', () => {
+    expect(stored).toBe(`2026-03-01T09:00:00.000Z|links=${LINKS_AT}`);
     expect(parseCursor(stored)).toBe(CURSOR);
+    expect(linksPassOf(stored)).toBe(LINKS_AT);
+    expect(linksPassOf('2026-03-01T09:00:00.000Z')).toBe(0);
+    expect(linksPassOf('2026-03-01T09:00:00.000Z|2026-03-01T08:00:00.000Z|1+2')).toBe(0);
     expect(parseCursor('2026-03-01T09:00:00.000Z|2026-03-01T08:00:00.000Z|1+2')).toBe(CURSOR);
     expect(parseCursor('soon|2026-03-01T08:00:00.000Z|1')).toBeUndefined();
     expect(parseCursor(null)).toBeUndefined();
@@ -34,13 +38,26 @@ describe('cursor', () => {
 
 describe('roundFor', () => {
   it('starts a full round at `now`, taken before anything is listed', () => {
-    expect(roundFor({ mode: 'full', cursor: null, continuation: null }, NOW, OVERLAP)).toEqual(list);
+    expect(roundFor({ mode: 'full', cursor: null, continuation: null }, NOW, OVERLAP, PASS_EVERY)).toEqual(
+      list,
+    );
   });
 
   it('starts an incremental round an overlap before the watermark', () => {
-    expect(roundFor({ mode: 'incremental', cursor: stored, continuation: null }, NOW, OVERLAP)).toEqual(
-      search,
-    );
+    expect(
+      roundFor({ mode: 'incremental', cursor: stored, continuation: null }, NOW, OVERLAP, PASS_EVERY),
+    ).toEqual(search);
+  });
+
+  it('ends an incremental round with an association pass once the last one is PASS_EVERY old', () => {
+    const due = cursorOf(CURSOR, NOW.getTime() - PASS_EVERY);
+    expect(
+      roundFor({ mode: 'incremental', cursor: due, continuation: null }, NOW, OVERLAP, PASS_EVERY),
+    ).toEqual({
+      ...search,
+      linksAt: NOW.getTime() - PASS_EVERY,
+      linksPassAt: NOW.getTime(),
+    });
   });
 
   it('resumes from a stored continuation whatever the mode says', () => {
@@ -49,9 +66,12 @@ describe('roundFor', () => {
       deletedSince: 5,
       after: 'x',
       nextCursor: 9,
+      linksAt: 7,
     };
     const json = JSON.parse(JSON.stringify(continuationOf(archived))) as SyncPosition['continuation'];
-    expect(roundFor({ mode: 'full', cursor: null, continuation: json }, NOW, OVERLAP)).toEqual(archived);
+    expect(roundFor({ mode: 'full', cursor: null, continuation: json }, NOW, OVERLAP, PASS_EVERY)).toEqual(
+      archived,
+    );
   });
 
   it.each<[string, SyncPosition]>([
@@ -63,10 +83,14 @@ describe('roundFor', () => {
       { mode: 'full', cursor: null, continuation: { phase: 'list', startedAt: 1, after: 3 } },
     ],
     ['a search without since', { mode: 'full', cursor: null, continuation: { ...search, since: 'x' } }],
+    [
+      'pending links that are not ids',
+      { mode: 'full', cursor: null, continuation: { ...list, linksOf: [1] } },
+    ],
   ])('%s is cursor_expired', (_name, position) => {
     const thrown = (() => {
       try {
-        return roundFor(position, NOW, OVERLAP);
+        return roundFor(position, NOW, OVERLAP, PASS_EVERY);
       } catch (error) {
         return error;
       }
@@ -119,13 +143,28 @@ describe('nextSearchRound', () => {
       deletedSince: search.deletedSince,
       after: null,
       nextCursor: search.nextCursor,
+      linksAt: LINKS_AT,
     });
+  });
+
+  it('moves to the association pass instead when one is due, and only for a type that owns associations', () => {
+    const due = { ...search, linksPassAt: NOW.getTime() };
+    const short = page(5, (i) => CURSOR + i);
+    expect(nextSearchRound(due, short, spec)).toEqual({
+      phase: 'links',
+      after: null,
+      deletedSince: search.deletedSince,
+      nextCursor: search.nextCursor,
+      linksAt: NOW.getTime(),
+    });
+    const companies = { objectType: 'companies' as const, modifiedProperty: 'hs_lastmodifieddate' };
+    expect(nextSearchRound(due, short, companies)).toMatchObject({ phase: 'archived', linksAt: LINKS_AT });
   });
 });
 
 describe('searchRequest', () => {
   it('filters GTE since and sorts ascending on the modified property, never with `after`', () => {
-    expect(searchRequest(spec, search)).toEqual({
+    expect(searchRequest(spec, search, ['dealname'])).toEqual({
       filterGroups: [
         { filters: [{ propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: String(search.since) }] },
       ],
@@ -136,7 +175,7 @@ describe('searchRequest', () => {
   });
 
   it('pages one instant by id, a fresh query each time', () => {
-    expect(searchRequest(spec, { ...search, tieAfterId: '3000199' })).toMatchObject({
+    expect(searchRequest(spec, { ...search, tieAfterId: '3000199' }, ['dealname'])).toMatchObject({
       filterGroups: [
         {
           filters: [
