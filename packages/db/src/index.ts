@@ -12,6 +12,7 @@ export {
   ContactEntity,
   CredentialEntity,
   CrmObjectEntity,
+  EmailAttachmentEntity,
   EmailEntity,
   ENTITIES,
   SyncQuarantineEntity,
@@ -19,6 +20,14 @@ export {
 } from './entities';
 export { DatabaseUrlError } from './errors';
 export { MIGRATIONS } from './migrations';
+export {
+  defineChildSpec,
+  removeChildrenOfDeleted,
+  replaceChildren,
+  type ChildSet,
+  type ChildSpec,
+  type ChildSpecInput,
+} from './upsert/children';
 export type { SqlExecutor } from './upsert/executor';
 export {
   CRM_TABLES,
@@ -31,6 +40,7 @@ export {
   calendarEventUpsert,
   contactUpsert,
   crmObjectUpsert,
+  emailAttachmentChildren,
   emailUpsert,
   type CalendarEventInput,
   type ContactInput,
@@ -44,6 +54,7 @@ export {
   defineUpsertSpec,
   UPSERT_PAGE_SIZE,
   upsertRows,
+  upsertRowsReporting,
   type UpsertColumn,
   type UpsertCounts,
   type UpsertSpec,
@@ -58,6 +69,7 @@ export {
   type CredentialRow,
   type CrmObjectRow,
   type CrmRowBase,
+  type EmailAttachmentRow,
   type EmailRow,
   type JsonObject,
   type SyncQuarantineRow,

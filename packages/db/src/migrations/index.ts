@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
 import { RoundSweep1765000000000 } from './1765000000000-RoundSweep';
 import { OneOwnerPerAccount1765000000001 } from './1765000000001-OneOwnerPerAccount';
 import { CompletenessAudit1765000000002 } from './1765000000002-CompletenessAudit';
+import { MailContent1765000000003 } from './1765000000003-MailContent';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   RoundSweep1765000000000,
   OneOwnerPerAccount1765000000001,
   CompletenessAudit1765000000002,
+  MailContent1765000000003,
 ];

@@ -9,6 +9,7 @@ const TABLES = [
   'contacts',
   'credentials',
   'crm_objects',
+  'email_attachments',
   'emails',
   'sync_quarantine',
   'sync_states',
@@ -59,6 +60,7 @@ describe('migrations', () => {
       'RoundSweep1765000000000',
       'OneOwnerPerAccount1765000000001',
       'CompletenessAudit1765000000002',
+      'MailContent1765000000003',
     ]);
     expect(await tables()).toEqual(TABLES);
 
@@ -67,7 +69,14 @@ describe('migrations', () => {
       expect(unique[`${table}_external_key`]).toBe('UNIQUE (connection_id, external_id)');
     }
     expect(unique.crm_objects_external_key).toBe('UNIQUE (connection_id, object_type, external_id)');
-    expect((await constraints('p')).sync_states_pkey).toBe('PRIMARY KEY (connection_id, resource)');
+    const primary = await constraints('p');
+    expect(primary.sync_states_pkey).toBe('PRIMARY KEY (connection_id, resource)');
+    expect(primary.email_attachments_key).toBe(
+      'PRIMARY KEY (connection_id, email_external_id, attachment_id)',
+    );
+    expect(idxOf(await indexes(), 'emails_connection_message_id_idx')).toMatch(
+      /\(connection_id, message_id\)$/,
+    );
 
     const idx = await indexes();
     expect(idx.connections_live_account_key).toMatch(
@@ -90,8 +99,11 @@ describe('migrations', () => {
     expect(checkValues(checks.audit_events_type_check)).toEqual([...AUDIT_EVENT_TYPES]);
   });
 
-  it('cascades from connections, except audit events, which outlive them', async () => {
-    const foreign = await constraints('f');
+  it('cascades from connections, except audit events, which outlive them; attachments go with their email', async () => {
+    const { email_attachments_email_fkey: attachments, ...foreign } = await constraints('f');
+    expect(attachments).toBe(
+      'FOREIGN KEY (connection_id, email_external_id) REFERENCES emails(connection_id, external_id) ON DELETE CASCADE',
+    );
     const byTable = Object.entries(foreign).map(([name, def]) => [name.split('_connection_id')[0], def]);
     for (const [table, def] of byTable) {
       const action = table === 'audit_events' ? 'ON DELETE SET NULL' : 'ON DELETE CASCADE';
@@ -99,7 +111,9 @@ describe('migrations', () => {
         `${table}: FOREIGN KEY (connection_id) REFERENCES connections(id) ${action}`,
       );
     }
-    expect(byTable.map(([table]) => table).sort()).toEqual(TABLES.filter((t) => t !== 'connections'));
+    expect(byTable.map(([table]) => table).sort()).toEqual(
+      TABLES.filter((t) => t !== 'connections' && t !== 'email_attachments'),
+    );
   });
 
   it('round sweep: down removes its table and columns only, up restores them', async () => {
@@ -121,12 +135,15 @@ describe('migrations', () => {
     expect((await constraints('u')).sync_quarantine_item_key).toBe(
       'UNIQUE (connection_id, resource, external_id)',
     );
-    // The ownership key and the audit columns came after it: all three are taken down, and all come back.
+    // The ownership key, the audit columns and mail content came after it: all four are taken down, and all come back.
+    await db.dataSource.undoLastMigration();
     await db.dataSource.undoLastMigration();
     await db.dataSource.undoLastMigration();
     await db.dataSource.undoLastMigration();
     expect(await sweepColumns()).toEqual([]);
-    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'sync_quarantine'));
+    expect(await tables()).toEqual(
+      TABLES.filter((t) => t !== 'sync_quarantine' && t !== 'email_attachments'),
+    );
     await db.dataSource.runMigrations();
     expect((await sweepColumns()).map((r) => r.name)).toEqual(added);
   });
@@ -144,6 +161,36 @@ describe('migrations', () => {
     await query(`DELETE FROM connections WHERE provider_account_id = 'acct-owner'`);
   });
 
+  it('mail content: down removes its columns, index and table only, up restores them', async () => {
+    const mailColumns = () =>
+      query<{ name: string }>(
+        `SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'emails'
+          AND column_name IN ('bcc_addresses', 'body_text', 'body_html', 'unique_body', 'body_truncated',
+            'message_id', 'in_reply_to', 'reference_ids', 'direction') ORDER BY 1`,
+      );
+    const added = [
+      'bcc_addresses',
+      'body_html',
+      'body_text',
+      'body_truncated',
+      'direction',
+      'in_reply_to',
+      'message_id',
+      'reference_ids',
+      'unique_body',
+    ];
+    expect((await mailColumns()).map((r) => r.name)).toEqual(added);
+    expect(checkValues((await constraints('c')).emails_direction_check)).toEqual(['sent', 'received']);
+    await db.dataSource.undoLastMigration();
+    expect(await mailColumns()).toEqual([]);
+    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'email_attachments'));
+    expect(idxOf(await indexes(), 'emails_connection_message_id_idx')).toBeUndefined();
+    await db.dataSource.runMigrations();
+    expect((await mailColumns()).map((r) => r.name)).toEqual(added);
+    // The tests below take earlier migrations down, so this one goes first.
+    await db.dataSource.undoLastMigration();
+  });
+
   it('completeness audit: down removes its columns only, up restores them', async () => {
     const auditColumns = () =>
       query<{ name: string }>(
@@ -155,10 +202,11 @@ describe('migrations', () => {
     expect((await auditColumns()).map((r) => r.name)).toEqual(added);
     await db.dataSource.undoLastMigration();
     expect(await auditColumns()).toEqual([]);
-    expect(await tables()).toEqual(TABLES);
+    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'email_attachments'));
     await db.dataSource.runMigrations();
     expect((await auditColumns()).map((r) => r.name)).toEqual(added);
-    // The ownership test below takes its migration down, so this one goes first.
+    // The ownership test below takes its migration down, so this one (and mail content, back with it) goes first.
+    await db.dataSource.undoLastMigration();
     await db.dataSource.undoLastMigration();
   });
 
@@ -190,3 +238,5 @@ describe('migrations', () => {
     expect(await tables()).toEqual(TABLES);
   });
 });
+
+const idxOf = (all: Record<string, string>, name: string) => all[name];

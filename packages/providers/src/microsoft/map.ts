@@ -13,6 +13,7 @@ import type {
   Message,
   Recipient,
 } from '@microsoft/microsoft-graph-types';
+import { capBody, type MailBodyOptions } from '../shared/mailBody';
 
 /**
  * Pure mapping of Graph items onto CRM records. Every Graph property is optional and nullable (and a `$select`
@@ -35,6 +36,9 @@ export const MESSAGE_FIELDS = [
   'isRead',
   'isDraft',
   'bodyPreview',
+  'body',
+  'bccRecipients',
+  'internetMessageId',
 ] as const satisfies readonly (keyof Message)[];
 
 /** The contact properties `mapContact` reads. (calendarView delta accepts no `$select`.) */
@@ -88,7 +92,13 @@ function messageLabels(message: Message): string[] {
   return labels;
 }
 
-export function mapMessage(message: Message): EmailRecord {
+/**
+ * `body` comes as the syncer's `Prefer: outlook.body-content-type` asks (html or text), so it fills one of the two
+ * body columns; the cap cuts it and flags the record.
+ */
+export function mapMessage(message: Message, body: MailBodyOptions): EmailRecord {
+  const capped = capBody(message.body?.content, body.maxBytes);
+  const isHtml = message.body?.contentType === 'html';
   return {
     externalId: requireId(message, 'message'),
     threadId: text(message.conversationId),
@@ -101,6 +111,16 @@ export function mapMessage(message: Message): EmailRecord {
     sentAt: instant(message.sentDateTime) ?? instant(message.receivedDateTime),
     labels: messageLabels(message),
     snippet: text(message.bodyPreview),
+    bccAddresses: addresses(message.bccRecipients),
+    bodyText: isHtml ? null : capped.text,
+    bodyHtml: isHtml ? capped.text : null,
+    uniqueBody: null,
+    bodyTruncated: capped.truncated,
+    messageId: text(message.internetMessageId),
+    inReplyTo: null,
+    references: [],
+    direction: null,
+    attachments: [],
   };
 }
 

@@ -1,14 +1,24 @@
-import type { CrmTableName, ListedWindow, RecordsByTable, Resource, SyncPage } from '@crm-sync/core';
+import type {
+  ChildFieldsByTable,
+  CrmTableName,
+  ListedWindow,
+  RecordsByTable,
+  Resource,
+  RowRecord,
+  SyncPage,
+} from '@crm-sync/core';
 import {
   calendarEventUpsert,
   contactUpsert,
   crmObjectUpsert,
+  emailAttachmentChildren,
   emailUpsert,
   markDeleted,
   sweepUnseen,
   type SqlExecutor,
   type UpsertSpec,
 } from '@crm-sync/db';
+import { childTable, type ChildTable, writeChildren, removeDeletedChildren } from './children';
 import { contentHash } from './contentHash';
 import { quarantine, upsertOrQuarantine } from './quarantine';
 import { makeSafe } from './safeValues';
@@ -26,12 +36,17 @@ interface Stamp {
   seenRound: number;
 }
 
-// The db specs' inputs are exactly record + stamp; the mapped type keeps table and spec paired.
-const SPECS: { [T in CrmTableName]: UpsertSpec<RecordsByTable[T] & Stamp> } = {
+// The db specs' inputs are exactly the row part of the record + stamp; the mapped type keeps table and spec paired.
+const SPECS: { [T in CrmTableName]: UpsertSpec<RowRecord<T> & Stamp> } = {
   emails: emailUpsert,
-  calendar_events: calendarEventUpsert as UpsertSpec<RecordsByTable['calendar_events'] & Stamp>,
+  calendar_events: calendarEventUpsert as UpsertSpec<RowRecord<'calendar_events'> & Stamp>,
   contacts: contactUpsert,
   crm_objects: crmObjectUpsert,
+};
+
+/** Tables whose records carry child records kept in a child table (core's ChildFieldsByTable). */
+const CHILDREN: { [T in CrmTableName]?: ChildTable<T> } = {
+  emails: childTable('attachments' satisfies ChildFieldsByTable['emails'], emailAttachmentChildren),
 };
 
 export interface PageCounts {
@@ -84,19 +99,34 @@ export async function writePage<T extends CrmTableName>(
     throw new MissingObjectTypeError('a crm_objects syncer must declare its objectType');
   const { records, deletes, sanitized, unsafeIds } = safePage(page);
   for (const id of unsafeIds) await quarantine(executor, target, id, 'unsafe external id');
-  const rows = records.map((record) => ({
-    ...record,
+  const children = CHILDREN[table] as ChildTable<T> | undefined;
+  // The hash covers the children too, so a changed attachment list rewrites the row and, with it, its children.
+  const rows = records.map((record): RowRecord<T> & Stamp & { externalId: string } => ({
+    ...(children ? children.rowPart(record) : record),
+    externalId: record.externalId,
     connectionId,
     contentHash: contentHash(record),
     seenRound: round.generation,
   }));
-  const { counts: upserted, quarantined } = await upsertOrQuarantine(executor, SPECS[table], rows, target);
+  const {
+    counts: upserted,
+    quarantined,
+    written,
+  } = await upsertOrQuarantine(
+    executor,
+    SPECS[table] as UpsertSpec<RowRecord<T> & Stamp & { externalId: string }>,
+    rows,
+    target,
+    children !== undefined,
+  );
+  if (children) await writeChildren(executor, children, connectionId, records, written);
   let deleted = 0;
   if (deletes.length > 0) {
     deleted =
       table === 'crm_objects'
         ? await markDeleted(executor, 'crm_objects', connectionId, deletes, objectType as string)
         : await markDeleted(executor, table as Exclude<CrmTableName, 'crm_objects'>, connectionId, deletes);
+    if (children && deleted > 0) await removeDeletedChildren(executor, children, connectionId, deletes);
   }
   const swept = round.sweep
     ? await sweepUnseen(executor, table, {
@@ -106,6 +136,7 @@ export async function writePage<T extends CrmTableName>(
         ...(round.sweep.window && { window: round.sweep.window }),
       })
     : 0;
+  if (children && swept > 0) await removeDeletedChildren(executor, children, connectionId);
   return {
     added: upserted.inserted,
     updated: upserted.updated,

@@ -8,6 +8,7 @@ import {
 import { type Client } from '@microsoft/microsoft-graph-client';
 import type { Message } from '@microsoft/microsoft-graph-types';
 import { guarded } from '../../shared/guard';
+import { type MailBodyOptions } from '../../shared/mailBody';
 import { type GraphAccess } from '../client';
 import { classifyMicrosoftError } from '../errors';
 import { MESSAGE_FIELDS, mapMessage } from '../map';
@@ -52,12 +53,16 @@ export function mailListed(message: Message, window: ListedWindow): boolean {
 
 export interface MailOptions extends DeltaOptions {
   folders: MailFolderSelection;
+  body: MailBodyOptions;
 }
 
 export function createMailSyncer(access: GraphAccess, options: MailOptions): ResourceSyncer<'emails'> {
   // Immutable ids on every request: a message keeps its id when it moves between folders
   // (https://learn.microsoft.com/graph/outlook-immutable-id), so a move is an update of the same row.
-  const prefer = `odata.maxpagesize=${options.pageSize}, IdType="ImmutableId"`;
+  // `outlook.body-content-type` converts `body` to the type the CRM wants
+  // (https://learn.microsoft.com/graph/api/message-get, docs/providers/microsoft.md#delta-endpoints).
+  const prefer = `odata.maxpagesize=${options.pageSize}, IdType="ImmutableId", outlook.body-content-type="${options.body.contentType}"`;
+  const map = (message: Message) => mapMessage(message, options.body);
   return {
     resource: 'mail',
     table: 'emails',
@@ -128,7 +133,7 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
         : client.api(first.path).select([...first.select]);
       const body = (await api.header('Prefer', preferHeader).get()) as DeltaResponse;
       const keep = state.initial ? (m: Message) => mailListed(m, window) : undefined;
-      const page = toPage<'emails', Message>({ map: mapMessage }, body, keep);
+      const page = toPage<'emails', Message>({ map }, body, keep);
       const followed = new Set([state.folder, ...state.pending, ...Object.keys(state.done)]);
       // Later folders win, as later pages would; a removal is resolved by looking the message up (resolveRemoval).
       for (const record of page.upserts) {
@@ -136,7 +141,8 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
         upserts.set(record.externalId, record);
       }
       for (const id of page.deletes) {
-        if (!resolved.has(id)) resolved.set(id, await resolveRemoval(client, preferHeader, id, followed));
+        if (!resolved.has(id))
+          resolved.set(id, await resolveRemoval(client, preferHeader, id, followed, map));
         const record = resolved.get(id);
         if (record) {
           deletes.delete(id);
@@ -172,10 +178,11 @@ async function resolveRemoval(
   preferHeader: string,
   id: string,
   followed: ReadonlySet<string>,
+  map: (message: Message) => EmailRecord,
 ): Promise<EmailRecord | null> {
   const message = await messageById(client, preferHeader, id);
   const filed = message?.parentFolderId;
-  return message && typeof filed === 'string' && followed.has(filed) ? mapMessage(message) : null;
+  return message && typeof filed === 'string' && followed.has(filed) ? map(message) : null;
 }
 
 async function messageById(client: Client, preferHeader: string, id: string): Promise<Message | undefined> {
