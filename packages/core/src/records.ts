@@ -45,8 +45,7 @@ export interface EmailRecord {
   messageId: string | null;
   inReplyTo: string | null;
   references: string[];
-  /** Null where the adapter cannot tell yet (Graph: docs/providers/microsoft.md#message-content). */
-  direction: EmailDirection | null;
+  direction: EmailDirection;
   /** Written to `email_attachments`, in step with the row (see CHILD_FIELDS). */
   attachments: EmailAttachmentRecord[];
 }

@@ -13,6 +13,7 @@ const UP = [
     ADD COLUMN message_id text NULL,
     ADD COLUMN in_reply_to text NULL,
     ADD COLUMN reference_ids text[] NOT NULL DEFAULT '{}',
+    -- NULL on rows written before this migration, until their next write (the record's hash covers the new fields).
     ADD COLUMN direction text NULL
       CONSTRAINT emails_direction_check CHECK (direction IN ('sent', 'received'))`,
   // Threads are looked up by the ids replies name: a reply's In-Reply-To finds its parent's Message-ID.

@@ -22,12 +22,18 @@ const message: Message = {
   isRead: false,
   isDraft: false,
   bodyPreview: 'Hello, about the renewal quote.',
-  body: { contentType: 'html', content: '<p>Hello, about the renewal quote.</p>' },
+  body: { contentType: 'html', content: '<p>Hello, about the renewal quote.</p><p>&gt; earlier</p>' },
+  uniqueBody: { contentType: 'html', content: '<p>Hello, about the renewal quote.</p>' },
   internetMessageId: '<renewal-1@contoso.com>',
+  internetMessageHeaders: [
+    { name: 'Message-ID', value: '<renewal-1@contoso.com>' },
+    { name: 'in-reply-to', value: '<renewal-0@fabrikam.com>' },
+    { name: 'References', value: '<root@fabrikam.com>\r\n <renewal-0@fabrikam.com>' },
+  ],
 };
 
 test('a message maps every field the CRM keeps', () => {
-  expect(mapMessage(message, MAIL_BODY_DEFAULTS)).toEqual({
+  expect(mapMessage(message, MAIL_BODY_DEFAULTS, new Set(['grace@fabrikam.com']))).toEqual({
     externalId: message.id,
     threadId: message.conversationId,
     fromAddress: 'ada@contoso.com',
@@ -39,13 +45,13 @@ test('a message maps every field the CRM keeps', () => {
     snippet: 'Hello, about the renewal quote.',
     bccAddresses: [],
     bodyText: null,
-    bodyHtml: '<p>Hello, about the renewal quote.</p>',
-    uniqueBody: null,
+    bodyHtml: '<p>Hello, about the renewal quote.</p><p>&gt; earlier</p>',
+    uniqueBody: '<p>Hello, about the renewal quote.</p>',
     bodyTruncated: false,
     messageId: message.internetMessageId,
-    inReplyTo: null,
-    references: [],
-    direction: null,
+    inReplyTo: '<renewal-0@fabrikam.com>',
+    references: ['<root@fabrikam.com>', '<renewal-0@fabrikam.com>'],
+    direction: 'received',
     attachments: [],
   });
 });
@@ -64,7 +70,7 @@ test('a draft without sentDateTime or from falls back to received time and sende
     flag: { flagStatus: 'complete' },
     importance: 'normal',
   };
-  expect(mapMessage(draft, MAIL_BODY_DEFAULTS)).toEqual({
+  expect(mapMessage(draft, MAIL_BODY_DEFAULTS, new Set(['me@contoso.com']))).toEqual({
     externalId: 'm2',
     threadId: null,
     fromAddress: 'me@contoso.com',
@@ -82,13 +88,15 @@ test('a draft without sentDateTime or from falls back to received time and sende
     messageId: null,
     inReplyTo: null,
     references: [],
-    direction: null,
+    direction: 'sent',
     attachments: [],
   });
 });
 
 test('an item without an id is refused (Graph always sends one)', () => {
-  expect(() => mapMessage({ subject: 'x' }, MAIL_BODY_DEFAULTS)).toThrow('Graph message without an id');
+  expect(() => mapMessage({ subject: 'x' }, MAIL_BODY_DEFAULTS, new Set())).toThrow(
+    'Graph message without an id',
+  );
 });
 
 const event: Event = {

@@ -14,6 +14,7 @@ import type {
   Recipient,
 } from '@microsoft/microsoft-graph-types';
 import { capBody, type MailBodyOptions } from '../shared/mailBody';
+import { directionOf, threadingOf } from './mailContent';
 
 /**
  * Pure mapping of Graph items onto CRM records. Every Graph property is optional and nullable (and a `$select`
@@ -37,8 +38,11 @@ export const MESSAGE_FIELDS = [
   'isDraft',
   'bodyPreview',
   'body',
+  'uniqueBody',
   'bccRecipients',
   'internetMessageId',
+  'internetMessageHeaders',
+  'hasAttachments',
 ] as const satisfies readonly (keyof Message)[];
 
 /** The contact properties `mapContact` reads. (calendarView delta accepts no `$select`.) */
@@ -93,17 +97,20 @@ function messageLabels(message: Message): string[] {
 }
 
 /**
- * `body` comes as the syncer's `Prefer: outlook.body-content-type` asks (html or text), so it fills one of the two
- * body columns; the cap cuts it and flags the record.
+ * `body` and `uniqueBody` come as the syncer's `Prefer: outlook.body-content-type` asks (html or text), so `body`
+ * fills one of the two body columns; the cap cuts either and flags the record. Attachments are listed separately
+ * (mailContent.ts `withAttachments`); `owner` is the mailbox owner's addresses (direction).
  */
-export function mapMessage(message: Message, body: MailBodyOptions): EmailRecord {
+export function mapMessage(message: Message, body: MailBodyOptions, owner: ReadonlySet<string>): EmailRecord {
   const capped = capBody(message.body?.content, body.maxBytes);
+  const unique = capBody(message.uniqueBody?.content, body.maxBytes);
   const isHtml = message.body?.contentType === 'html';
+  const fromAddress = address(message.from) ?? address(message.sender);
   return {
     externalId: requireId(message, 'message'),
     threadId: text(message.conversationId),
     // `from` is who wrote it, `sender` who sent it on their behalf; they differ only for delegates.
-    fromAddress: address(message.from) ?? address(message.sender),
+    fromAddress,
     toAddresses: addresses(message.toRecipients),
     ccAddresses: addresses(message.ccRecipients),
     subject: text(message.subject),
@@ -114,12 +121,11 @@ export function mapMessage(message: Message, body: MailBodyOptions): EmailRecord
     bccAddresses: addresses(message.bccRecipients),
     bodyText: isHtml ? null : capped.text,
     bodyHtml: isHtml ? capped.text : null,
-    uniqueBody: null,
-    bodyTruncated: capped.truncated,
+    uniqueBody: unique.text,
+    bodyTruncated: capped.truncated || unique.truncated,
     messageId: text(message.internetMessageId),
-    inReplyTo: null,
-    references: [],
-    direction: null,
+    ...threadingOf(message),
+    direction: directionOf(fromAddress, owner),
     attachments: [],
   };
 }

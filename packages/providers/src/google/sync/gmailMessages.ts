@@ -7,7 +7,7 @@ import { GOOGLE_DESCRIPTOR } from '../descriptor';
 import { classifyGoogleError } from '../errors';
 import { GOOGLE_FIELDS } from '../fields';
 import { mapRawMessage } from '../mailMessage';
-import { mapBounded } from './bounded';
+import { mapBounded } from '../../shared/bounded';
 import { QuotaGate, type Throttling } from './quotaGate';
 
 /**

@@ -12,6 +12,7 @@ import { type MailBodyOptions } from '../../shared/mailBody';
 import { type GraphAccess } from '../client';
 import { classifyMicrosoftError } from '../errors';
 import { MESSAGE_FIELDS, mapMessage } from '../map';
+import { hasFiles, ownerAddresses, withAttachments } from '../mailContent';
 import { type DeltaOptions, type DeltaResponse, toPage } from './delta';
 import { graphIdPass } from './idPass';
 import { roundWindow, withWindow } from './listedWindow';
@@ -62,7 +63,6 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
   // `outlook.body-content-type` converts `body` to the type the CRM wants
   // (https://learn.microsoft.com/graph/api/message-get, docs/providers/microsoft.md#delta-endpoints).
   const prefer = `odata.maxpagesize=${options.pageSize}, IdType="ImmutableId", outlook.body-content-type="${options.body.contentType}"`;
-  const map = (message: Message) => mapMessage(message, options.body);
   return {
     resource: 'mail',
     table: 'emails',
@@ -80,7 +80,8 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
             { upserts: [], deletes: [], next: { kind: 'caught_up', cursor: writeCursor({}) } },
             window,
           );
-        const page = await folderPage(client, prefer, state, window ?? mailWindow(request), prior);
+        const owner = await ownerAddresses(client);
+        const page = await folderPage(client, prefer, state, window ?? mailWindow(request), prior, owner);
         return withWindow(page, window);
       }),
     // Each followed folder's initial delta round with only the date the window is applied by.
@@ -121,7 +122,15 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
     start: MailRoundState,
     window: ListedWindow,
     prior: Record<string, string>,
+    owner: ReadonlySet<string>,
   ): Promise<SyncPage<'emails'>> {
+    // Messages whose files are listed once the page's records are known (mailContent.ts).
+    const withFiles = new Set<string>();
+    const map = (message: Message) => {
+      const record = mapMessage(message, options.body, owner);
+      if (hasFiles(message)) withFiles.add(record.externalId);
+      return record;
+    };
     const upserts = new Map<string, EmailRecord>();
     const deletes = new Set<string>();
     const resolved = new Map<string, EmailRecord | null>();
@@ -153,14 +162,21 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
           deletes.add(id);
         }
       }
-      const changes = { upserts: [...upserts.values()], deletes: [...deletes] };
+      const changes = async () => ({
+        upserts: await withAttachments(client, preferHeader, [...upserts.values()], withFiles),
+        deletes: [...deletes],
+      });
       if (page.next.kind === 'more') {
         const nextLink = page.next.continuation.nextLink as string;
-        return { ...changes, next: { kind: 'more', continuation: writeState({ ...state, nextLink }) } };
+        return {
+          ...(await changes()),
+          next: { kind: 'more', continuation: writeState({ ...state, nextLink }) },
+        };
       }
       const done = { ...state.done, [state.folder]: page.next.cursor };
       const [folder, ...pending] = state.pending;
-      if (folder === undefined) return { ...changes, next: { kind: 'caught_up', cursor: writeCursor(done) } };
+      if (folder === undefined)
+        return { ...(await changes()), next: { kind: 'caught_up', cursor: writeCursor(done) } };
       state = atFolder(folder, pending, done, prior);
     }
   }
