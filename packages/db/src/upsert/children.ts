@@ -1,9 +1,7 @@
 import { type SqlExecutor } from './executor';
 import { type CrmTable } from './markDeleted';
 import { columnTransport, encodeValue, type SqlType } from './sqlArrays';
-import { type UpsertColumn } from './upsertRows';
-
-const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+import { IDENTIFIER, type UpsertColumn } from './upsertRows';
 
 export interface ChildSpecInput<Child> {
   table: string;

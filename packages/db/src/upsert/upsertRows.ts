@@ -43,7 +43,8 @@ export interface UpsertCounts {
   unchanged: number;
 }
 
-const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+/** What a table or column name spliced into SQL must look like. */
+export const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 export const UPSERT_PAGE_SIZE = 1000;
 
 /** Validates a spec and builds its statement once, so each page only binds parameters. */
