@@ -25,11 +25,15 @@ describe('migrate CLI', () => {
       stdout: `db: database ${name} created
 db: applied InitialSchema1764000000000
 db: applied RoundSweep1765000000000
-db: applied OneOwnerPerAccount1765000000001`,
+db: applied OneOwnerPerAccount1765000000001
+db: applied CompletenessAudit1765000000002
+db: applied MailContent1765000000003`,
       stderr: '',
     });
     expect(run('up', url).stdout).toBe(`db: database ${name} exists
 db: no pending migrations`);
+    expect(run('down', url).stdout).toBe('db: reverted MailContent1765000000003');
+    expect(run('down', url).stdout).toBe('db: reverted CompletenessAudit1765000000002');
     expect(run('down', url).stdout).toBe('db: reverted OneOwnerPerAccount1765000000001');
     expect(run('down', url).stdout).toBe('db: reverted RoundSweep1765000000000');
     expect(run('down', url).stdout).toBe('db: reverted InitialSchema1764000000000');
