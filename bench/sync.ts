@@ -73,8 +73,11 @@ const GMAIL_UNITS: Record<string, number> = {
   'gmail.messages.get': 5,
   'gmail.users.history.list': 2,
 };
-/** Mirrors the syncer's `metadataHeaders` (providers/google/map.ts MESSAGE_HEADERS), so the wire is the same. */
-const MESSAGE_HEADERS = ['From', 'To', 'Cc', 'Subject', 'Date'];
+/**
+ * Mirrors the syncer's messages.get (providers/google/sync/gmailMessages.ts: `format=raw` and GOOGLE_FIELDS.message
+ * in providers/google/fields.ts), so the wire is the same; the syncer's extra work is parsing the MIME.
+ */
+const MESSAGE_FIELDS = 'id,threadId,labelIds,snippet,internalDate,raw';
 /** Ceiling pages: bench:upsert's default page size. */
 const CEILING_PAGE = 500;
 const POLL_MS = 25;
@@ -212,8 +215,8 @@ async function clientCeilingChild(origin: string, token: string, concurrency: nu
         await gmail.users.messages.get({
           userId: 'me',
           id,
-          format: 'metadata',
-          metadataHeaders: MESSAGE_HEADERS,
+          format: 'raw',
+          fields: MESSAGE_FIELDS,
         });
       }
     }),

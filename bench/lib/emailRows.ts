@@ -29,6 +29,15 @@ export function emailRows(seed: number, size: number): (connectionId: string, i:
       sentAt: new Date(Date.UTC(2026, 0, 1) + pick(300 * 86_400_000)),
       labels: ['INBOX', 'IMPORTANT', 'CATEGORY_UPDATES', 'STARRED'].slice(0, 1 + pick(4)),
       snippet: words(15 + pick(20)),
+      bccAddresses: [],
+      bodyText: words(60 + pick(200)),
+      bodyHtml: null,
+      uniqueBody: null,
+      bodyTruncated: false,
+      messageId: `<${word()}@${word()}.example.com>`,
+      inReplyTo: null,
+      references: [],
+      direction: 'received',
     };
   };
 }
@@ -46,6 +55,15 @@ export const EMAIL_COLUMNS = [
   'sent_at',
   'labels',
   'snippet',
+  'bcc_addresses',
+  'body_text',
+  'body_html',
+  'unique_body',
+  'body_truncated',
+  'message_id',
+  'in_reply_to',
+  'reference_ids',
+  'direction',
 ] as const;
 
 export const emailValues = (r: EmailInput) => [
@@ -61,6 +79,15 @@ export const emailValues = (r: EmailInput) => [
   r.sentAt,
   r.labels,
   r.snippet,
+  r.bccAddresses,
+  r.bodyText,
+  r.bodyHtml,
+  r.uniqueBody,
+  r.bodyTruncated,
+  r.messageId,
+  r.inReplyTo,
+  r.references,
+  r.direction,
 ];
 
 export const placeholders = (rows: number) =>

@@ -6,6 +6,7 @@ export { DEV_VAULT_KEYS, parseVaultKeys, type VaultKeysConfig } from './keyring'
 export { envSchema, type AppName, type Env } from './schema';
 export {
   providersConfig,
+  type MailBodyConfig,
   type OAuthAppConfig,
   type ProviderEndpointsConfig,
   type ProvidersConfig,

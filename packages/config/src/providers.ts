@@ -14,8 +14,15 @@ export interface OAuthAppConfig {
 export type ProviderEndpointsConfig =
   { mode: 'live' } | { mode: 'sandbox'; httpUrl: string; httpsUrl: string; caFile: string };
 
+/** How mail bodies are fetched and capped; a setting left unset takes the adapters' default. */
+export interface MailBodyConfig {
+  maxBytes?: number;
+  contentType?: 'html' | 'text';
+}
+
 export interface ProvidersConfig {
   endpoints: ProviderEndpointsConfig;
+  mailBody: MailBodyConfig;
   /** Only providers with credentials are offered; the others answer 404. */
   google?: OAuthAppConfig;
   /** `mailFolders`: which mail folders the Microsoft mail syncer follows; unset, the adapter's default. */
@@ -67,6 +74,10 @@ export function providersConfig(env: Env): ProvidersConfig {
           caFile: env.SANDBOX_CA_FILE ?? join(tmpdir(), 'crm-sync-sandbox-ca.pem'),
         }
       : { mode: 'live' },
+    mailBody: {
+      ...(env.MAIL_BODY_MAX_BYTES !== undefined && { maxBytes: env.MAIL_BODY_MAX_BYTES }),
+      ...(env.MAIL_BODY_CONTENT_TYPE !== undefined && { contentType: env.MAIL_BODY_CONTENT_TYPE }),
+    },
     google: app(env.GOOGLE_CLIENT_ID, env.GOOGLE_CLIENT_SECRET, sandbox),
     microsoft: microsoft && {
       ...microsoft,

@@ -81,6 +81,17 @@ export const envSchema = z.object({
     .string()
     .regex(/^\s*-?[A-Za-z0-9_=+/-]+(\s*,\s*-?[A-Za-z0-9_=+/-]+)*\s*$/, 'comma-separated folder names')
     .optional(),
+  /**
+   * Mail bodies longer than this many bytes (UTF-8) are cut to it and flagged `body_truncated`; unset: the adapters'
+   * default, MAIL_BODY_DEFAULTS in packages/providers (256 KiB). At most 256 KiB, the sync engine's cap on any text
+   * value (records/safeValues.ts), which would otherwise cut a body without the flag.
+   */
+  MAIL_BODY_MAX_BYTES: z.coerce.number().int().min(1024).max(262_144).optional(),
+  /**
+   * Which body Graph is asked for (`Prefer: outlook.body-content-type`): `html` or `text`; unset: the adapter's
+   * default (`html`). Gmail serves both as the message has them.
+   */
+  MAIL_BODY_CONTENT_TYPE: z.enum(['html', 'text']).optional(),
   HUBSPOT_CLIENT_ID: z.string().optional(),
   HUBSPOT_CLIENT_SECRET: z.string().optional(),
   /**

@@ -45,12 +45,16 @@ export {
 export { parsePayload } from './parse';
 export type {
   CalendarEventRecord,
+  ChildFieldsByTable,
   ContactRecord,
   CrmObjectRecord,
   CrmTableName,
+  EmailAttachmentRecord,
+  EmailDirection,
   EmailRecord,
   JsonValue,
   RecordsByTable,
+  RowRecord,
 } from './records';
 export type {
   FetchedItems,

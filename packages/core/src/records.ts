@@ -4,16 +4,50 @@
  */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** Whether the connected account sent a message or received it. */
+export type EmailDirection = 'sent' | 'received';
+
+/** A file carried by a message: metadata only, its content stays at the provider. */
+export interface EmailAttachmentRecord {
+  /** The provider's id for it, stable for the message's life (unique within the message). */
+  attachmentId: string;
+  name: string | null;
+  contentType: string | null;
+  size: number | null;
+  /** Shown inside the body (an image the HTML refers to by `cid:`) rather than offered as a file. */
+  isInline: boolean;
+  /** `Content-ID`, angle brackets removed: what `cid:` references in the HTML body name. */
+  contentId: string | null;
+}
+
 export interface EmailRecord {
   externalId: string;
   threadId: string | null;
   fromAddress: string | null;
   toAddresses: string[];
   ccAddresses: string[];
+  /** Only known for mail the account sent (a received message's Bcc is not delivered). */
+  bccAddresses: string[];
   subject: string | null;
   sentAt: Date | null;
   labels: string[];
   snippet: string | null;
+  bodyText: string | null;
+  bodyHtml: string | null;
+  /**
+   * The part of the body new in this message, without the quoted earlier messages, where the provider tells them
+   * apart (Graph `uniqueBody`); null where it does not.
+   */
+  uniqueBody: string | null;
+  /** A body longer than the configured cap was cut to it. */
+  bodyTruncated: boolean;
+  /** RFC 5322 `Message-ID`, `In-Reply-To` and `References` (ids with their angle brackets). */
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  direction: EmailDirection;
+  /** Written to `email_attachments`, in step with the row (see CHILD_FIELDS). */
+  attachments: EmailAttachmentRecord[];
 }
 
 export interface CalendarEventRecord {
@@ -58,3 +92,14 @@ export interface RecordsByTable {
 }
 
 export type CrmTableName = keyof RecordsByTable;
+
+/** The field of each table's record that holds child records kept in a child table rather than in the row. */
+export interface ChildFieldsByTable {
+  emails: 'attachments';
+  calendar_events: never;
+  contacts: never;
+  crm_objects: never;
+}
+
+/** The part of a record that is stored in its table's row. */
+export type RowRecord<T extends CrmTableName> = Omit<RecordsByTable[T], ChildFieldsByTable[T]>;

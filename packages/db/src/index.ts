@@ -12,6 +12,7 @@ export {
   ContactEntity,
   CredentialEntity,
   CrmObjectEntity,
+  EmailAttachmentEntity,
   EmailEntity,
   ENTITIES,
   SyncQuarantineEntity,
@@ -26,6 +27,14 @@ export {
   type LinkSetInput,
 } from './links/links';
 export { MIGRATIONS } from './migrations';
+export {
+  defineChildSpec,
+  removeChildrenOfDeleted,
+  replaceChildren,
+  type ChildSet,
+  type ChildSpec,
+  type ChildSpecInput,
+} from './upsert/children';
 export type { SqlExecutor } from './upsert/executor';
 export {
   CRM_TABLES,
@@ -38,6 +47,7 @@ export {
   calendarEventUpsert,
   contactUpsert,
   crmObjectUpsert,
+  emailAttachmentChildren,
   emailUpsert,
   type CalendarEventInput,
   type ContactInput,
@@ -51,6 +61,7 @@ export {
   defineUpsertSpec,
   UPSERT_PAGE_SIZE,
   upsertRows,
+  upsertRowsReporting,
   type UpsertColumn,
   type UpsertCounts,
   type UpsertSpec,
@@ -65,6 +76,7 @@ export {
   type CredentialRow,
   type CrmObjectRow,
   type CrmRowBase,
+  type EmailAttachmentRow,
   type EmailRow,
   type JsonObject,
   type SyncQuarantineRow,

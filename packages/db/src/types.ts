@@ -4,6 +4,7 @@ import type {
   ConnectionStatus,
   ContactRecord,
   CrmObjectRecord,
+  EmailAttachmentRecord,
   EmailRecord,
   Provider,
   Resource,
@@ -107,7 +108,14 @@ export interface CrmRowBase {
 }
 
 /** The synced fields come from core's provider-neutral records, so the two cannot drift apart. */
-export interface EmailRow extends CrmRowBase, Omit<EmailRecord, 'externalId'> {}
+export interface EmailRow extends CrmRowBase, Omit<EmailRecord, 'externalId' | 'attachments'> {}
+
+/** A file of a message (`email_attachments`): metadata only, kept in step with its email row. */
+export interface EmailAttachmentRow extends Omit<EmailAttachmentRecord, 'attachmentId'> {
+  connectionId: string;
+  emailExternalId: string;
+  attachmentId: string;
+}
 
 export interface CalendarEventRow extends CrmRowBase, Omit<CalendarEventRecord, 'externalId' | 'attendees'> {
   /** Looser than the record's JsonValue[]: TypeORM's find options cannot take a recursive JSON type (TS2589). */

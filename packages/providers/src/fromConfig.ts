@@ -31,10 +31,12 @@ export function adaptersFromConfig(
       redirectUri: redirectUri('google'),
       fetch,
       endpoints: endpoints?.google,
+      mailBody: providers.mailBody,
     },
     microsoft: providers.microsoft && {
       ...providers.microsoft,
       redirectUri: redirectUri('microsoft'),
+      mailBody: providers.mailBody,
       fetch: trusting ?? fetch,
       endpoints: endpoints?.microsoft ?? {
         authorizationUrl: `https://login.microsoftonline.com/${tenant}/oauth2/v2.0/authorize`,

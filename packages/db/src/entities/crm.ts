@@ -1,6 +1,13 @@
 import { EntitySchema, type EntitySchemaColumnOptions } from 'typeorm';
 import { bigintAsNumber } from './transformers';
-import type { CalendarEventRow, ContactRow, CrmObjectRow, CrmRowBase, EmailRow } from '../types';
+import type {
+  CalendarEventRow,
+  ContactRow,
+  CrmObjectRow,
+  CrmRowBase,
+  EmailAttachmentRow,
+  EmailRow,
+} from '../types';
 
 // Sync code writes these tables with upsertRows (one statement per page); the schemas serve reads and tests.
 
@@ -38,10 +45,34 @@ export const EmailEntity = new EntitySchema<EmailRow>({
     fromAddress: text('from_address'),
     toAddresses: textArray('to_addresses'),
     ccAddresses: textArray('cc_addresses'),
+    bccAddresses: textArray('bcc_addresses'),
     subject: text('subject'),
     sentAt: timestamp('sent_at'),
     labels: textArray('labels'),
     snippet: text('snippet'),
+    bodyText: text('body_text'),
+    bodyHtml: text('body_html'),
+    uniqueBody: text('unique_body'),
+    bodyTruncated: { name: 'body_truncated', type: 'boolean', default: false },
+    messageId: text('message_id'),
+    inReplyTo: text('in_reply_to'),
+    references: textArray('reference_ids'),
+    direction: text('direction'),
+  },
+});
+
+export const EmailAttachmentEntity = new EntitySchema<EmailAttachmentRow>({
+  name: 'EmailAttachment',
+  tableName: 'email_attachments',
+  columns: {
+    connectionId: { name: 'connection_id', type: 'uuid', primary: true },
+    emailExternalId: { name: 'email_external_id', type: 'text', primary: true },
+    attachmentId: { name: 'attachment_id', type: 'text', primary: true },
+    name: text('name'),
+    contentType: text('content_type'),
+    size: { type: 'bigint', nullable: true, transformer: bigintAsNumber },
+    isInline: { name: 'is_inline', type: 'boolean', default: false },
+    contentId: text('content_id'),
   },
 });
 

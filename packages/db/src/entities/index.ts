@@ -1,7 +1,13 @@
 import { AuditEventEntity } from './auditEvent';
 import { ConnectionEntity } from './connection';
 import { CredentialEntity } from './credential';
-import { CalendarEventEntity, ContactEntity, CrmObjectEntity, EmailEntity } from './crm';
+import {
+  CalendarEventEntity,
+  ContactEntity,
+  CrmObjectEntity,
+  EmailAttachmentEntity,
+  EmailEntity,
+} from './crm';
 import { SyncQuarantineEntity } from './syncQuarantine';
 import { SyncStateEntity } from './syncState';
 
@@ -12,6 +18,7 @@ export {
   ContactEntity,
   CredentialEntity,
   CrmObjectEntity,
+  EmailAttachmentEntity,
   EmailEntity,
   SyncQuarantineEntity,
   SyncStateEntity,
@@ -22,6 +29,7 @@ export const ENTITIES = [
   CredentialEntity,
   SyncStateEntity,
   EmailEntity,
+  EmailAttachmentEntity,
   CalendarEventEntity,
   ContactEntity,
   CrmObjectEntity,

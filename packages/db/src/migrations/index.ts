@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
 import { RoundSweep1765000000000 } from './1765000000000-RoundSweep';
 import { OneOwnerPerAccount1765000000001 } from './1765000000001-OneOwnerPerAccount';
 import { CompletenessAudit1765000000002 } from './1765000000002-CompletenessAudit';
+import { MailContent1765000000003 } from './1765000000003-MailContent';
 import { HubspotAssociations1765000000004 } from './1765000000004-HubspotAssociations';
 import { RateLimitStreak1765000000005 } from './1765000000005-RateLimitStreak';
 
@@ -11,6 +12,7 @@ export const MIGRATIONS = [
   RoundSweep1765000000000,
   OneOwnerPerAccount1765000000001,
   CompletenessAudit1765000000002,
+  MailContent1765000000003,
   HubspotAssociations1765000000004,
   RateLimitStreak1765000000005,
 ];

@@ -11,6 +11,7 @@ const TABLES = [
   'credentials',
   'crm_associations',
   'crm_objects',
+  'email_attachments',
   'emails',
   'sync_quarantine',
   'sync_states',
@@ -76,7 +77,14 @@ describe('migrations', () => {
       expect(unique[`${table}_external_key`]).toBe('UNIQUE (connection_id, external_id)');
     }
     expect(unique.crm_objects_external_key).toBe('UNIQUE (connection_id, object_type, external_id)');
-    expect((await constraints('p')).sync_states_pkey).toBe('PRIMARY KEY (connection_id, resource)');
+    const primary = await constraints('p');
+    expect(primary.sync_states_pkey).toBe('PRIMARY KEY (connection_id, resource)');
+    expect(primary.email_attachments_key).toBe(
+      'PRIMARY KEY (connection_id, email_external_id, attachment_id)',
+    );
+    expect(idxOf(await indexes(), 'emails_connection_message_id_idx')).toMatch(
+      /\(connection_id, message_id\)$/,
+    );
 
     const idx = await indexes();
     expect(idx.connections_live_account_key).toMatch(
@@ -99,8 +107,11 @@ describe('migrations', () => {
     expect(checkValues(checks.audit_events_type_check)).toEqual([...AUDIT_EVENT_TYPES]);
   });
 
-  it('cascades from connections, except audit events, which outlive them', async () => {
+  it('cascades from connections, except audit events, which outlive them; attachments go with their email', async () => {
     const foreign = await constraints('f');
+    expect(foreign.email_attachments_email_fkey).toBe(
+      'FOREIGN KEY (connection_id, email_external_id) REFERENCES emails(connection_id, external_id) ON DELETE CASCADE',
+    );
     // crm_associations also hangs off crm_objects (checked in its own test below).
     const byTable = Object.entries(foreign)
       .filter(([name]) => name.endsWith('_connection_id_fkey'))
@@ -111,7 +122,9 @@ describe('migrations', () => {
         `${table}: FOREIGN KEY (connection_id) REFERENCES connections(id) ${action}`,
       );
     }
-    expect(byTable.map(([table]) => table).sort()).toEqual(TABLES.filter((t) => t !== 'connections'));
+    expect(byTable.map(([table]) => table).sort()).toEqual(
+      TABLES.filter((t) => t !== 'connections' && t !== 'email_attachments'),
+    );
   });
 
   it('round sweep: down removes its table and columns only, up restores them', async () => {
@@ -137,7 +150,7 @@ describe('migrations', () => {
     await downThrough('RoundSweep1765000000000');
     expect(await sweepColumns()).toEqual([]);
     expect(await tables()).toEqual(
-      TABLES.filter((t) => !['sync_quarantine', 'crm_associations'].includes(t)),
+      TABLES.filter((t) => !['sync_quarantine', 'crm_associations', 'email_attachments'].includes(t)),
     );
     await db.dataSource.runMigrations();
     expect((await sweepColumns()).map((r) => r.name)).toEqual(added);
@@ -170,6 +183,36 @@ describe('migrations', () => {
     expect(await tables()).toEqual(TABLES);
   });
 
+  it('mail content: down removes its columns, index and table only, up restores them', async () => {
+    const mailColumns = () =>
+      query<{ name: string }>(
+        `SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'emails'
+          AND column_name IN ('bcc_addresses', 'body_text', 'body_html', 'unique_body', 'body_truncated',
+            'message_id', 'in_reply_to', 'reference_ids', 'direction') ORDER BY 1`,
+      );
+    const added = [
+      'bcc_addresses',
+      'body_html',
+      'body_text',
+      'body_truncated',
+      'direction',
+      'in_reply_to',
+      'message_id',
+      'reference_ids',
+      'unique_body',
+    ];
+    expect((await mailColumns()).map((r) => r.name)).toEqual(added);
+    expect(checkValues((await constraints('c')).emails_direction_check)).toEqual(['sent', 'received']);
+    await downThrough('MailContent1765000000003');
+    expect(await mailColumns()).toEqual([]);
+    expect(await tables()).toEqual(
+      TABLES.filter((t) => !['crm_associations', 'email_attachments'].includes(t)),
+    );
+    expect(idxOf(await indexes(), 'emails_connection_message_id_idx')).toBeUndefined();
+    await db.dataSource.runMigrations();
+    expect((await mailColumns()).map((r) => r.name)).toEqual(added);
+  });
+
   it('completeness audit: down removes its columns only, up restores them', async () => {
     const auditColumns = () =>
       query<{ name: string }>(
@@ -194,8 +237,10 @@ describe('migrations', () => {
     await downThrough('CompletenessAudit1765000000002');
     expect(await auditColumns()).toEqual([]);
     expect((await indexes()).sync_states_audit_due_idx).toBeUndefined();
-    // crm_associations came after it, so it went too.
-    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'crm_associations'));
+    // Mail content and crm_associations came after it, so they went too.
+    expect(await tables()).toEqual(
+      TABLES.filter((t) => !['crm_associations', 'email_attachments'].includes(t)),
+    );
     await db.dataSource.runMigrations();
     expect((await auditColumns()).map((r) => r.name)).toEqual(added);
   });
@@ -242,3 +287,5 @@ describe('migrations', () => {
     expect(await tables()).toEqual(TABLES);
   });
 });
+
+const idxOf = (all: Record<string, string>, name: string) => all[name];

@@ -1,4 +1,6 @@
+import type { EmailAttachmentRecord } from '@crm-sync/core';
 import type { CalendarEventRow, ContactRow, CrmObjectRow, CrmRowBase, EmailRow } from '../types';
+import { defineChildSpec } from './children';
 import { defineUpsertSpec, type UpsertColumn } from './upsertRows';
 
 /** What sync code provides for a CRM row; the database owns id, deleted_at and the timestamps. */
@@ -28,14 +30,25 @@ export const emailUpsert = defineUpsertSpec<EmailInput>({
     fromAddress: text('from_address'),
     toAddresses: texts('to_addresses'),
     ccAddresses: texts('cc_addresses'),
+    bccAddresses: texts('bcc_addresses'),
     subject: text('subject'),
     sentAt: time('sent_at'),
     labels: texts('labels'),
     snippet: text('snippet'),
+    bodyText: text('body_text'),
+    bodyHtml: text('body_html'),
+    uniqueBody: text('unique_body'),
+    bodyTruncated: { column: 'body_truncated', type: 'boolean' },
+    messageId: text('message_id'),
+    inReplyTo: text('in_reply_to'),
+    references: texts('reference_ids'),
+    direction: text('direction'),
   },
   conflict: ['connectionId', 'externalId'],
   hash: 'contentHash',
   generation: 'seenRound',
+  // The sync engine rewrites the attachment rows of these (children.ts).
+  report: 'externalId',
 });
 
 export const calendarEventUpsert = defineUpsertSpec<CalendarEventInput>({
@@ -87,4 +100,20 @@ export const crmObjectUpsert = defineUpsertSpec<CrmObjectInput>({
   conflict: ['connectionId', 'objectType', 'externalId'],
   hash: 'contentHash',
   generation: 'seenRound',
+});
+
+/** An email's attachment rows, keyed by the provider's attachment id within the message. */
+export const emailAttachmentChildren = defineChildSpec<EmailAttachmentRecord>({
+  table: 'email_attachments',
+  parentTable: 'emails',
+  parentColumn: 'email_external_id',
+  columns: {
+    attachmentId: text('attachment_id'),
+    name: text('name'),
+    contentType: text('content_type'),
+    size: { column: 'size', type: 'bigint' },
+    isInline: { column: 'is_inline', type: 'boolean' },
+    contentId: text('content_id'),
+  },
+  key: 'attachmentId',
 });

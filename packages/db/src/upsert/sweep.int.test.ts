@@ -33,6 +33,15 @@ const email = (
   sentAt,
   labels: [],
   snippet: null,
+  bccAddresses: [],
+  bodyText: null,
+  bodyHtml: null,
+  uniqueBody: null,
+  bodyTruncated: false,
+  messageId: null,
+  inReplyTo: null,
+  references: [],
+  direction: 'received',
 });
 
 const live = async (table = 'emails') =>

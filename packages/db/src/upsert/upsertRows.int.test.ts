@@ -25,6 +25,15 @@ const email = (externalId: string, overrides: Partial<EmailInput> = {}): EmailIn
   sentAt: new Date('2026-01-02T03:04:05.678Z'),
   labels: ['INBOX'],
   snippet: null,
+  bccAddresses: [],
+  bodyText: null,
+  bodyHtml: null,
+  uniqueBody: null,
+  bodyTruncated: false,
+  messageId: null,
+  inReplyTo: null,
+  references: [],
+  direction: 'received',
   ...overrides,
 });
 

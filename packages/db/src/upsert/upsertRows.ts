@@ -20,6 +20,11 @@ export interface UpsertSpecInput<Row> {
    * content and reports no updates.
    */
   generation?: keyof Row & string;
+  /**
+   * A text property whose values, for the rows a call wrote with content (inserted, changed or revived), the call
+   * can return (`upsertRowsReporting`): what a caller keeping child rows in step needs, at the cost of one array.
+   */
+  report?: keyof Row & string;
 }
 
 export interface UpsertSpec<Row> {
@@ -28,6 +33,8 @@ export interface UpsertSpec<Row> {
   readonly types: readonly SqlType[];
   readonly conflict: readonly (keyof Row & string)[];
   readonly sql: string;
+  /** The statement that also returns the `report` values of the rows written with content. */
+  readonly reportingSql: string | undefined;
 }
 
 export interface UpsertCounts {
@@ -36,7 +43,8 @@ export interface UpsertCounts {
   unchanged: number;
 }
 
-const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+/** What a table or column name spliced into SQL must look like. */
+export const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 export const UPSERT_PAGE_SIZE = 1000;
 
 /** Validates a spec and builds its statement once, so each page only binds parameters. */
@@ -46,7 +54,8 @@ export function defineUpsertSpec<Row>(input: UpsertSpecInput<Row>): UpsertSpec<R
   for (const name of [input.table, ...columns.map((c) => c.column)]) {
     if (!IDENTIFIER.test(name)) throw new Error(`upsert spec: "${name}" is not a plain SQL identifier`);
   }
-  for (const field of [...input.conflict, input.hash, ...(input.generation ? [input.generation] : [])]) {
+  const named = [input.hash, input.generation, input.report].filter((f) => f !== undefined);
+  for (const field of [...input.conflict, ...named]) {
     if (!fields.includes(field)) throw new Error(`upsert spec: "${field}" is not one of the columns`);
   }
   const conflict = input.conflict.map((f) => input.columns[f].column);
@@ -67,18 +76,30 @@ export function defineUpsertSpec<Row>(input: UpsertSpecInput<Row>): UpsertSpec<R
   // written only to mark it seen keeps its updated_at, which is how the count tells it from an update: now() is
   // the transaction's start, and a content write sets exactly that (the engine writes a key once per transaction).
   const rewritten = generation ? 'NOT inserted AND updated_at = now()' : 'NOT inserted';
-  const sql = `WITH written AS (
+  const report = input.report === undefined ? undefined : input.columns[input.report].column;
+  const statement = (reporting: boolean) => `WITH written AS (
   INSERT INTO ${input.table} AS t (${names.join(', ')})
   SELECT ${transports.map((t) => t.select).join(', ')}
   FROM unnest(${transports.map((t, i) => `$${i + 1}::${t.paramType}`).join(', ')}) AS u(${names.join(', ')})
   ON CONFLICT (${conflict.join(', ')}) DO UPDATE
   SET ${updates.join(', ')}
   WHERE ${when}
-  RETURNING (t.xmax = 0) AS inserted, t.updated_at
+  RETURNING (t.xmax = 0) AS inserted, t.updated_at${reporting ? `, t.${report} AS reported` : ''}
 )
-SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE ${rewritten})::int AS updated
+SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE ${rewritten})::int AS updated${
+    reporting
+      ? `,\n  coalesce(array_agg(reported) FILTER (WHERE inserted OR (${rewritten})), '{}') AS written`
+      : ''
+  }
 FROM written`;
-  return { table: input.table, fields, types: columns.map((c) => c.type), conflict: input.conflict, sql };
+  return {
+    table: input.table,
+    fields,
+    types: columns.map((c) => c.type),
+    conflict: input.conflict,
+    sql: statement(false),
+    reportingSql: report === undefined ? undefined : statement(true),
+  };
 }
 
 /**
@@ -91,19 +112,47 @@ export async function upsertRows<Row>(
   spec: UpsertSpec<Row>,
   rows: readonly Row[],
 ): Promise<UpsertCounts> {
+  const { inserted, updated, unchanged } = await upsertPages(executor, spec, rows, spec.sql);
+  return { inserted, updated, unchanged };
+}
+
+/**
+ * `upsertRows`, also returning the `report` values (the spec's) of the rows it wrote with content: inserted,
+ * changed or revived, not those only marked seen or left alone.
+ */
+export async function upsertRowsReporting<Row>(
+  executor: SqlExecutor,
+  spec: UpsertSpec<Row>,
+  rows: readonly Row[],
+): Promise<UpsertCounts & { written: string[] }> {
+  if (spec.reportingSql === undefined) throw new Error(`upsert spec of ${spec.table} names no report column`);
+  return upsertPages(executor, spec, rows, spec.reportingSql);
+}
+
+async function upsertPages<Row>(
+  executor: SqlExecutor,
+  spec: UpsertSpec<Row>,
+  rows: readonly Row[],
+  sql: string,
+): Promise<UpsertCounts & { written: string[] }> {
   const distinct = lastPerKey(spec, rows);
-  const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  const counts = { inserted: 0, updated: 0, unchanged: 0, written: [] as string[] };
   for (let start = 0; start < distinct.length; start += UPSERT_PAGE_SIZE) {
     const page = distinct.slice(start, start + UPSERT_PAGE_SIZE);
     const parameters = spec.fields.map((field, i) =>
       page.map((row) => encodeValue(spec.types[i]!, row[field])),
     );
-    const [result] = await selectRows<{ inserted: number; updated: number }>(executor, spec.sql, parameters);
+    const [result] = await selectRows<{ inserted: number; updated: number; written?: string[] }>(
+      executor,
+      sql,
+      parameters,
+    );
     const inserted = result?.inserted ?? 0;
     const updated = result?.updated ?? 0;
     counts.inserted += inserted;
     counts.updated += updated;
     counts.unchanged += page.length - inserted - updated;
+    if (result?.written) counts.written.push(...result.written);
   }
   return counts;
 }

@@ -9,8 +9,8 @@ export const GOOGLE_FIELDS = {
   /** `historyId`: where the incremental rounds start. */
   profile: 'historyId',
   messageList: 'messages/id,nextPageToken',
-  /** What `mapMessage` reads, and `labelIds` for the hidden-label check. */
-  message: 'id,threadId,labelIds,snippet,internalDate,payload/headers',
+  /** What `mapRawMessage` reads, and `labelIds` for the hidden-label check. */
+  message: 'id,threadId,labelIds,snippet,internalDate,raw',
   history:
     'history(messagesAdded/message/id,labelsAdded/message/id,labelsRemoved/message/id,messagesDeleted/message/id),' +
     'nextPageToken,historyId',

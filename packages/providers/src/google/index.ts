@@ -1,4 +1,5 @@
 import { type ProviderAdapter } from '@crm-sync/core';
+import { MAIL_BODY_DEFAULTS, type MailBodyOptions } from '../shared/mailBody';
 import { GOOGLE_DESCRIPTOR } from './descriptor';
 import { classifyGoogleError } from './errors';
 import { createGoogleOAuth, type GoogleOAuthOptions } from './oauth';
@@ -16,6 +17,8 @@ export interface GoogleSyncOptions {
 
 export interface GoogleAdapterOptions extends GoogleOAuthOptions {
   sync?: Partial<GoogleSyncOptions>;
+  /** Mail body cap; default MAIL_BODY_DEFAULTS (the content type is Graph's choice only). */
+  mailBody?: Partial<MailBodyOptions>;
 }
 
 export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdapter {
@@ -28,7 +31,11 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdap
     id: 'google',
     oauth: createGoogleOAuth(options),
     sync: {
-      mail: createMailSyncer(api, { pageSize: sync.gmailPageSize, concurrency: sync.gmailConcurrency }),
+      mail: createMailSyncer(api, {
+        pageSize: sync.gmailPageSize,
+        concurrency: sync.gmailConcurrency,
+        body: { ...MAIL_BODY_DEFAULTS, ...options.mailBody },
+      }),
       calendar: createCalendarSyncer(api, { pageSize: sync.calendarPageSize }),
       contacts: createContactsSyncer(api, { pageSize: sync.peoplePageSize }),
     },

@@ -1,63 +1,9 @@
 import type { calendar_v3 } from 'googleapis/build/src/apis/calendar';
-import type { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import type { people_v1 } from 'googleapis/build/src/apis/people';
 import { parseAddressList } from './addresses';
-import { isCancelled, isDeletedPerson, mapEvent, mapMessage, mapPerson, replacedResourceNames } from './map';
+import { isCancelled, isDeletedPerson, mapEvent, mapPerson, replacedResourceNames } from './map';
 
 // Samples shaped like the APIs' documented responses, typed by googleapis so a drift fails tsc.
-const message: gmail_v1.Schema$Message = {
-  id: '18c2f0a1b2c3d4e5',
-  threadId: '18c2f0a1b2c3d4e0',
-  labelIds: ['INBOX', 'UNREAD', 'CATEGORY_PERSONAL'],
-  snippet: 'Hi Ada, attached is the renewal quote we discussed',
-  historyId: '987654',
-  internalDate: '1772359140000',
-  sizeEstimate: 4821,
-  payload: {
-    mimeType: 'multipart/alternative',
-    headers: [
-      { name: 'From', value: '"Hopper, Grace" <grace@navy.example>' },
-      { name: 'to', value: 'Ada Lovelace <ada@example.com>, "Turing, Alan (Bletchley)" <alan@example.org>' },
-      { name: 'Cc', value: 'ops@example.com (Operations), Team: linus@kernel.example, ken@unix.example;' },
-      { name: 'Subject', value: 'Renewal quote' },
-      { name: 'Date', value: 'Sun, 1 Mar 2026 09:59:00 +0000' },
-    ],
-  },
-};
-
-test('a metadata-format message maps every field the CRM keeps', () => {
-  expect(mapMessage(message)).toEqual({
-    externalId: '18c2f0a1b2c3d4e5',
-    threadId: '18c2f0a1b2c3d4e0',
-    fromAddress: 'grace@navy.example',
-    toAddresses: ['ada@example.com', 'alan@example.org'],
-    ccAddresses: ['ops@example.com', 'linus@kernel.example', 'ken@unix.example'],
-    subject: 'Renewal quote',
-    sentAt: new Date(1772359140000),
-    labels: ['INBOX', 'UNREAD', 'CATEGORY_PERSONAL'],
-    snippet: 'Hi Ada, attached is the renewal quote we discussed',
-  });
-});
-
-test('a message without internalDate falls back to the Date header; missing headers are null or empty', () => {
-  const bare: gmail_v1.Schema$Message = {
-    id: 'm2',
-    payload: { headers: [{ name: 'Date', value: 'Mon, 2 Mar 2026 08:00:00 +0100' }] },
-    snippet: '',
-  };
-  expect(mapMessage(bare)).toEqual({
-    externalId: 'm2',
-    threadId: null,
-    fromAddress: null,
-    toAddresses: [],
-    ccAddresses: [],
-    subject: null,
-    sentAt: new Date('2026-03-02T07:00:00Z'),
-    labels: [],
-    snippet: null,
-  });
-  expect(() => mapMessage({ threadId: 't' })).toThrow('Google message without an id');
-});
 
 test.each([
   ['plain list', 'a@x.test, b@y.test', ['a@x.test', 'b@y.test']],

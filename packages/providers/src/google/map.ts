@@ -1,22 +1,12 @@
-import {
-  type CalendarEventRecord,
-  type ContactRecord,
-  type EmailRecord,
-  type JsonValue,
-} from '@crm-sync/core';
+import { type CalendarEventRecord, type ContactRecord, type JsonValue } from '@crm-sync/core';
 // Type-only: the generated typings describe the wire shapes; nothing of these modules runs here.
 import type { calendar_v3 } from 'googleapis/build/src/apis/calendar';
-import type { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import type { people_v1 } from 'googleapis/build/src/apis/people';
-import { parseAddressList } from './addresses';
 
 /**
- * Pure mapping of Gmail, Calendar and People items onto CRM records. Every field of the generated types is optional
+ * Pure mapping of Calendar and People items onto CRM records (Gmail messages: mailMessage.ts). Every field of the generated types is optional
  * and nullable, so each falls back to null or an empty list rather than trusting a shape.
  */
-
-/** The headers `mapMessage` reads: the `metadataHeaders` of every `messages.get`. */
-export const MESSAGE_HEADERS = ['From', 'To', 'Cc', 'Subject', 'Date'] as const;
 
 /** The person fields `mapPerson` reads, plus `metadata` for `deleted` (docs/providers/google.md#people-sync). */
 export const PERSON_FIELDS = 'names,emailAddresses,phoneNumbers,organizations,metadata';
@@ -35,34 +25,6 @@ function requireId(id: string | null | undefined, what: string): string {
   // A listed item always has an id; one without is a provider bug the engine must not store under "".
   if (!id) throw new Error(`Google ${what} without an id`);
   return id;
-}
-
-/** Header lookup is case-insensitive (RFC 5322); Gmail keeps the sender's casing. */
-function header(message: gmail_v1.Schema$Message, name: string): string | null {
-  const wanted = name.toLowerCase();
-  const found = (message.payload?.headers ?? []).find((h) => h.name?.toLowerCase() === wanted);
-  return found?.value ?? null;
-}
-
-/** internalDate (epoch ms as a string) is when Gmail accepted the message; the Date header is the sender's claim. */
-function sentAt(message: gmail_v1.Schema$Message): Date | null {
-  const internal = Number(message.internalDate);
-  if (message.internalDate && Number.isFinite(internal)) return new Date(internal);
-  return instant(header(message, 'Date'));
-}
-
-export function mapMessage(message: gmail_v1.Schema$Message): EmailRecord {
-  return {
-    externalId: requireId(message.id, 'message'),
-    threadId: text(message.threadId),
-    fromAddress: parseAddressList(header(message, 'From'))[0] ?? null,
-    toAddresses: parseAddressList(header(message, 'To')),
-    ccAddresses: parseAddressList(header(message, 'Cc')),
-    subject: text(header(message, 'Subject')),
-    sentAt: sentAt(message),
-    labels: message.labelIds ?? [],
-    snippet: text(message.snippet),
-  };
 }
 
 /** An all-day event has `date` (YYYY-MM-DD, no zone); it is stored as that day's start in UTC. */

@@ -1,4 +1,5 @@
 import { type ProviderAdapter } from '@crm-sync/core';
+import { MAIL_BODY_DEFAULTS, type MailBodyOptions } from '../shared/mailBody';
 import { createGraphAccess } from './client';
 import { MICROSOFT_DESCRIPTOR } from './descriptor';
 import { classifyMicrosoftError } from './errors';
@@ -14,6 +15,8 @@ export interface MicrosoftAdapterOptions extends MicrosoftOAuthOptions {
   /** Which mail folders to follow (`all,-deleteditems,-junkemail` style, sync/mailFolders.ts); default
    * `MICROSOFT_DESCRIPTOR.mailFolders`. */
   mailFolders?: string;
+  /** Mail body cap and type; default MAIL_BODY_DEFAULTS. */
+  mailBody?: Partial<MailBodyOptions>;
 }
 
 export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): ProviderAdapter {
@@ -26,6 +29,7 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Provid
       mail: createMailSyncer(access, {
         ...delta,
         folders: parseMailFolders(options.mailFolders ?? MICROSOFT_DESCRIPTOR.mailFolders),
+        body: { ...MAIL_BODY_DEFAULTS, ...options.mailBody },
       }),
       calendar: createCalendarSyncer(access, delta),
       contacts: createContactsSyncer(access, delta),

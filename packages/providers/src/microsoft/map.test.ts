@@ -1,5 +1,6 @@
 import type { Contact, Event, Message } from '@microsoft/microsoft-graph-types';
 import { eventInstant, mapContact, mapEvent, mapMessage } from './map';
+import { MAIL_BODY_DEFAULTS } from '../shared/mailBody';
 
 // Samples shaped like Graph v1.0 delta items (docs examples), typed by the official typings so a drift fails tsc.
 const message: Message = {
@@ -21,10 +22,18 @@ const message: Message = {
   isRead: false,
   isDraft: false,
   bodyPreview: 'Hello, about the renewal quote.',
+  body: { contentType: 'html', content: '<p>Hello, about the renewal quote.</p><p>&gt; earlier</p>' },
+  uniqueBody: { contentType: 'html', content: '<p>Hello, about the renewal quote.</p>' },
+  internetMessageId: '<renewal-1@contoso.com>',
+  internetMessageHeaders: [
+    { name: 'Message-ID', value: '<renewal-1@contoso.com>' },
+    { name: 'in-reply-to', value: '<renewal-0@fabrikam.com>' },
+    { name: 'References', value: '<root@fabrikam.com>\r\n <renewal-0@fabrikam.com>' },
+  ],
 };
 
 test('a message maps every field the CRM keeps', () => {
-  expect(mapMessage(message)).toEqual({
+  expect(mapMessage(message, MAIL_BODY_DEFAULTS, new Set(['grace@fabrikam.com']))).toEqual({
     externalId: message.id,
     threadId: message.conversationId,
     fromAddress: 'ada@contoso.com',
@@ -34,6 +43,16 @@ test('a message maps every field the CRM keeps', () => {
     sentAt: new Date('2026-03-01T09:59:00Z'),
     labels: ['Customer', 'Q2', 'UNREAD', 'FLAGGED', 'IMPORTANT'],
     snippet: 'Hello, about the renewal quote.',
+    bccAddresses: [],
+    bodyText: null,
+    bodyHtml: '<p>Hello, about the renewal quote.</p><p>&gt; earlier</p>',
+    uniqueBody: '<p>Hello, about the renewal quote.</p>',
+    bodyTruncated: false,
+    messageId: message.internetMessageId,
+    inReplyTo: '<renewal-0@fabrikam.com>',
+    references: ['<root@fabrikam.com>', '<renewal-0@fabrikam.com>'],
+    direction: 'received',
+    attachments: [],
   });
 });
 
@@ -51,7 +70,7 @@ test('a draft without sentDateTime or from falls back to received time and sende
     flag: { flagStatus: 'complete' },
     importance: 'normal',
   };
-  expect(mapMessage(draft)).toEqual({
+  expect(mapMessage(draft, MAIL_BODY_DEFAULTS, new Set(['me@contoso.com']))).toEqual({
     externalId: 'm2',
     threadId: null,
     fromAddress: 'me@contoso.com',
@@ -61,11 +80,23 @@ test('a draft without sentDateTime or from falls back to received time and sende
     sentAt: new Date('2026-03-02T08:00:00Z'),
     labels: ['DRAFT'],
     snippet: null,
+    bccAddresses: [],
+    bodyText: null,
+    bodyHtml: null,
+    uniqueBody: null,
+    bodyTruncated: false,
+    messageId: null,
+    inReplyTo: null,
+    references: [],
+    direction: 'sent',
+    attachments: [],
   });
 });
 
 test('an item without an id is refused (Graph always sends one)', () => {
-  expect(() => mapMessage({ subject: 'x' })).toThrow('Graph message without an id');
+  expect(() => mapMessage({ subject: 'x' }, MAIL_BODY_DEFAULTS, new Set())).toThrow(
+    'Graph message without an id',
+  );
 });
 
 const event: Event = {

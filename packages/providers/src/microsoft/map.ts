@@ -13,6 +13,8 @@ import type {
   Message,
   Recipient,
 } from '@microsoft/microsoft-graph-types';
+import { capBody, type MailBodyOptions } from '../shared/mailBody';
+import { directionOf, threadingOf } from './mailContent';
 
 /**
  * Pure mapping of Graph items onto CRM records. Every Graph property is optional and nullable (and a `$select`
@@ -35,6 +37,12 @@ export const MESSAGE_FIELDS = [
   'isRead',
   'isDraft',
   'bodyPreview',
+  'body',
+  'uniqueBody',
+  'bccRecipients',
+  'internetMessageId',
+  'internetMessageHeaders',
+  'hasAttachments',
 ] as const satisfies readonly (keyof Message)[];
 
 /** The contact properties `mapContact` reads. (calendarView delta accepts no `$select`.) */
@@ -88,12 +96,21 @@ function messageLabels(message: Message): string[] {
   return labels;
 }
 
-export function mapMessage(message: Message): EmailRecord {
+/**
+ * `body` and `uniqueBody` come as the syncer's `Prefer: outlook.body-content-type` asks (html or text), so `body`
+ * fills one of the two body columns; the cap cuts either and flags the record. Attachments are listed separately
+ * (mailContent.ts `withAttachments`); `owner` is the mailbox owner's addresses (direction).
+ */
+export function mapMessage(message: Message, body: MailBodyOptions, owner: ReadonlySet<string>): EmailRecord {
+  const capped = capBody(message.body?.content, body.maxBytes);
+  const unique = capBody(message.uniqueBody?.content, body.maxBytes);
+  const isHtml = message.body?.contentType === 'html';
+  const fromAddress = address(message.from) ?? address(message.sender);
   return {
     externalId: requireId(message, 'message'),
     threadId: text(message.conversationId),
     // `from` is who wrote it, `sender` who sent it on their behalf; they differ only for delegates.
-    fromAddress: address(message.from) ?? address(message.sender),
+    fromAddress,
     toAddresses: addresses(message.toRecipients),
     ccAddresses: addresses(message.ccRecipients),
     subject: text(message.subject),
@@ -101,6 +118,15 @@ export function mapMessage(message: Message): EmailRecord {
     sentAt: instant(message.sentDateTime) ?? instant(message.receivedDateTime),
     labels: messageLabels(message),
     snippet: text(message.bodyPreview),
+    bccAddresses: addresses(message.bccRecipients),
+    bodyText: isHtml ? null : capped.text,
+    bodyHtml: isHtml ? capped.text : null,
+    uniqueBody: unique.text,
+    bodyTruncated: capped.truncated || unique.truncated,
+    messageId: text(message.internetMessageId),
+    ...threadingOf(message),
+    direction: directionOf(fromAddress, owner),
+    attachments: [],
   };
 }
 

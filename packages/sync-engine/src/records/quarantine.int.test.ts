@@ -20,6 +20,16 @@ const email = (externalId: string, overrides: Partial<EmailRecord> = {}): EmailR
   sentAt: null,
   labels: [],
   snippet: null,
+  bccAddresses: [],
+  bodyText: null,
+  bodyHtml: null,
+  uniqueBody: null,
+  bodyTruncated: false,
+  messageId: null,
+  inReplyTo: null,
+  references: [],
+  direction: 'received',
+  attachments: [],
   ...overrides,
 });
 

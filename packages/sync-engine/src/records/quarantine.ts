@@ -1,5 +1,11 @@
 import type { Resource } from '@crm-sync/core';
-import { upsertRows, type SqlExecutor, type UpsertCounts, type UpsertSpec } from '@crm-sync/db';
+import {
+  upsertRows,
+  upsertRowsReporting,
+  type SqlExecutor,
+  type UpsertCounts,
+  type UpsertSpec,
+} from '@crm-sync/db';
 
 /** One resource's items of one connection: where quarantined items are filed. */
 export interface QuarantinePlace {
@@ -23,28 +29,35 @@ function rowDataCode(error: unknown): string | undefined {
  * Upserts the rows in the caller's transaction; if the database refuses them for their data, upserts them one by
  * one instead and sets aside in `sync_quarantine` each row it still refuses, so the rest of the page, and the
  * round, go on. Savepoints keep a refused row from aborting the transaction. Rows stored clear their earlier
- * quarantine entry.
+ * quarantine entry. With `report`, `written` holds the external ids of the rows written with content (the spec's
+ * `report` values); otherwise it is empty.
  */
 export async function upsertOrQuarantine<Row extends { externalId: string }>(
   executor: SqlExecutor,
   spec: UpsertSpec<Row>,
   rows: readonly Row[],
   place: QuarantinePlace,
-): Promise<{ counts: UpsertCounts; quarantined: number }> {
-  const all = await attempt(executor, 'page_rows', () => upsertRows(executor, spec, rows));
+  report = false,
+): Promise<{ counts: UpsertCounts; quarantined: number; written: string[] }> {
+  const upsert = (some: readonly Row[]) =>
+    report ? upsertRowsReporting(executor, spec, some) : upsertRows(executor, spec, some);
+  const all = await attempt(executor, 'page_rows', () => upsert(rows));
   if (all.ok) {
     await release(executor, place, rows);
-    return { counts: all.value, quarantined: 0 };
+    const { inserted, updated, unchanged } = all.value;
+    return { counts: { inserted, updated, unchanged }, quarantined: 0, written: writtenOf(all.value) };
   }
   const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  const written: string[] = [];
   const stored: Row[] = [];
   let quarantined = 0;
   for (const row of rows) {
-    const one = await attempt(executor, 'page_row', () => upsertRows(executor, spec, [row]));
+    const one = await attempt(executor, 'page_row', () => upsert([row]));
     if (one.ok) {
       counts.inserted += one.value.inserted;
       counts.updated += one.value.updated;
       counts.unchanged += one.value.unchanged;
+      written.push(...writtenOf(one.value));
       stored.push(row);
     } else {
       await quarantine(executor, place, row.externalId, `database error ${one.code}`);
@@ -52,8 +65,10 @@ export async function upsertOrQuarantine<Row extends { externalId: string }>(
     }
   }
   await release(executor, place, stored);
-  return { counts, quarantined };
+  return { counts, quarantined, written };
 }
+
+const writtenOf = (result: UpsertCounts & { written?: string[] }) => result.written ?? [];
 
 async function attempt<T>(
   executor: SqlExecutor,

@@ -1,9 +1,11 @@
 import type {
+  ChildFieldsByTable,
   CrmTableName,
   ItemLinks,
   ListedWindow,
   RecordsByTable,
   Resource,
+  RowRecord,
   SyncPage,
 } from '@crm-sync/core';
 import {
@@ -11,6 +13,7 @@ import {
   contactUpsert,
   crmObjectUpsert,
   dropLinksOfDeleted,
+  emailAttachmentChildren,
   emailUpsert,
   markDeleted,
   replaceLinks,
@@ -18,6 +21,7 @@ import {
   type SqlExecutor,
   type UpsertSpec,
 } from '@crm-sync/db';
+import { childTable, type ChildTable, writeChildren, removeDeletedChildren } from './children';
 import { contentHash } from './contentHash';
 import { quarantine, upsertOrQuarantine } from './quarantine';
 import { makeSafe } from './safeValues';
@@ -35,12 +39,17 @@ interface Stamp {
   seenRound: number;
 }
 
-// The db specs' inputs are exactly record + stamp; the mapped type keeps table and spec paired.
-const SPECS: { [T in CrmTableName]: UpsertSpec<RecordsByTable[T] & Stamp> } = {
+// The db specs' inputs are exactly the row part of the record + stamp; the mapped type keeps table and spec paired.
+const SPECS: { [T in CrmTableName]: UpsertSpec<RowRecord<T> & Stamp> } = {
   emails: emailUpsert,
-  calendar_events: calendarEventUpsert as UpsertSpec<RecordsByTable['calendar_events'] & Stamp>,
+  calendar_events: calendarEventUpsert as UpsertSpec<RowRecord<'calendar_events'> & Stamp>,
   contacts: contactUpsert,
   crm_objects: crmObjectUpsert,
+};
+
+/** Tables whose records carry child records kept in a child table (core's ChildFieldsByTable). */
+const CHILDREN: { [T in CrmTableName]?: ChildTable<T> } = {
+  emails: childTable('attachments' satisfies ChildFieldsByTable['emails'], emailAttachmentChildren),
 };
 
 export interface PageCounts {
@@ -93,13 +102,27 @@ export async function writePage<T extends CrmTableName>(
     throw new MissingObjectTypeError('a crm_objects syncer must declare its objectType');
   const { records, deletes, links, sanitized, unsafeIds } = safePage(page);
   for (const id of unsafeIds) await quarantine(executor, target, id, 'unsafe external id');
-  const rows = records.map((record) => ({
-    ...record,
+  const children = CHILDREN[table] as ChildTable<T> | undefined;
+  // The hash covers the children too, so a changed attachment list rewrites the row and, with it, its children.
+  const rows = records.map((record): RowRecord<T> & Stamp & { externalId: string } => ({
+    ...(children ? children.rowPart(record) : record),
+    externalId: record.externalId,
     connectionId,
     contentHash: contentHash(record),
     seenRound: round.generation,
   }));
-  const { counts: upserted, quarantined } = await upsertOrQuarantine(executor, SPECS[table], rows, target);
+  const {
+    counts: upserted,
+    quarantined,
+    written,
+  } = await upsertOrQuarantine(
+    executor,
+    SPECS[table] as UpsertSpec<RowRecord<T> & Stamp & { externalId: string }>,
+    rows,
+    target,
+    children !== undefined,
+  );
+  if (children) await writeChildren(executor, children, connectionId, records, written);
   // Links belong to crm_objects rows (crm_associations): written after the rows they start from, and dropped
   // with them when they are deleted, here or by the sweep.
   const linkScope = table === 'crm_objects' ? { connectionId, fromType: objectType as string } : undefined;
@@ -111,6 +134,7 @@ export async function writePage<T extends CrmTableName>(
         ? await markDeleted(executor, 'crm_objects', connectionId, deletes, objectType as string)
         : await markDeleted(executor, table as Exclude<CrmTableName, 'crm_objects'>, connectionId, deletes);
     if (linkScope) await dropLinksOfDeleted(executor, linkScope, deletes);
+    if (children && deleted > 0) await removeDeletedChildren(executor, children, connectionId, deletes);
   }
   const swept = round.sweep
     ? await sweepUnseen(executor, table, {
@@ -121,7 +145,8 @@ export async function writePage<T extends CrmTableName>(
       })
     : 0;
   // Every completed full round, not only one that swept: rows can be marked deleted outside a page too (the
-  // completeness audit's ghosts), and their links go here at the latest.
+  // completeness audit's ghosts), and their links and children go here at the latest.
+  if (children && round.sweep) await removeDeletedChildren(executor, children, connectionId);
   if (linkScope && round.sweep) await dropLinksOfDeleted(executor, linkScope);
   return {
     added: upserted.inserted,

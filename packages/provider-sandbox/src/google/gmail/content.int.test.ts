@@ -126,3 +126,31 @@ test('label edits show in history as labelsAdded and labelsRemoved with the labe
   });
   expect(removedOnly.data.history).toHaveLength(2);
 });
+
+test('a text part sent in ISO-8859-1: quoted-printable in raw, its own bytes (not UTF-8) in full', async () => {
+  const id = messages[3]?.id as string;
+  const body =
+    'Voilà le devis révisé, à signer = merci.\nUne ligne bien plus longue que soixante-seize caractères, pour voir la coupure douce.';
+  sandbox.control.updateItem('google', accountId, 'messages', id, { body, textCharset: 'ISO-8859-1' });
+  const raw = decode(
+    (await gmail.users.messages.get({ userId: 'me', id, format: 'raw' })).data.raw,
+  ).toString();
+  expect(raw).toContain(
+    'Content-Type: text/plain; charset="ISO-8859-1"\r\nContent-Transfer-Encoding: quoted-printable',
+  );
+  expect(raw).toContain('Voil=E0 le devis r=E9vis=E9, =E0 signer =3D merci.\r\n');
+  const encoded = raw.split('quoted-printable\r\n\r\n')[1]?.split('\r\n--')[0] ?? '';
+  expect(encoded.split('\r\n').map((line) => line.length <= 76)).not.toContain(false);
+  expect(encoded).toContain('=\r\n');
+  const { data } = await gmail.users.messages.get({ userId: 'me', id });
+  const text = partsOf(data.payload).find((p) => p.mimeType === 'text/plain');
+  expect(decode(text?.body?.data).toString('latin1')).toBe(body);
+  expect(text?.body?.size).toBe(Buffer.byteLength(body, 'latin1'));
+});
+
+test('a malformed file given to the control API is refused', () => {
+  const id = messages[4]?.id as string;
+  expect(() =>
+    sandbox.control.updateItem('google', accountId, 'messages', id, { attachments: [{ filename: 'x' }] }),
+  ).toThrow('a Gmail file needs filename, mimeType and a whole size');
+});

@@ -26,6 +26,11 @@ export interface GmailMessageData {
   html: boolean;
   inlineImage?: GmailFile;
   attachments: GmailFile[];
+  /**
+   * The charset the text/plain part is sent in, quoted-printable (control API only; generated mail is UTF-8). Only
+   * ISO-8859-1 is offered: what a mail client still sends Western text in.
+   */
+  textCharset?: 'ISO-8859-1';
   /** The labels the last control-API edit added and removed (history's labelsAdded / labelsRemoved). */
   labelChange?: { added: string[]; removed: string[] };
 }
@@ -40,10 +45,16 @@ const messageIdOf = (account: Account, ordinal: number) =>
 const isReply = (account: Account, ordinal: number) =>
   ordinal > 0 && mix(account.seed, ordinal + 31) % 3 === 0;
 
-/** The ordinal of the first message of the thread `ordinal` belongs to. */
+/**
+ * The ordinal of the first message of the thread `ordinal` belongs to. A reply joins the thread of the message
+ * before it unless that thread is already THREAD_LIMIT long, when it starts its own; decided walking forward from
+ * the last message that is no reply, so every message of a thread agrees on where it starts.
+ */
 function threadStart(account: Account, ordinal: number): number {
-  let start = ordinal;
-  while (ordinal - start < THREAD_LIMIT - 1 && isReply(account, start)) start -= 1;
+  let first = ordinal;
+  while (isReply(account, first)) first -= 1;
+  let start = first;
+  for (let next = first + 1; next <= ordinal; next += 1) if (next - start >= THREAD_LIMIT) start = next;
   return start;
 }
 
@@ -63,6 +74,20 @@ function filesOf(account: Account, ordinal: number, topic: string) {
     shape % 4 === 3 ? { filename: 'logo.png', mimeType: 'image/png', size: 512 + (shape % 4096) } : undefined;
   // Most mail is sent as text plus HTML; one message in eight as plain text only.
   return { html: shape % 8 !== 0, attachments, ...(inlineImage ? { inlineImage } : {}) };
+}
+
+/** A file given to the control API: name, type and size, checked. */
+function fileOf(value: unknown): GmailFile {
+  const file = value as Partial<GmailFile> | null;
+  if (
+    typeof file?.filename !== 'string' ||
+    typeof file.mimeType !== 'string' ||
+    typeof file.size !== 'number' ||
+    !Number.isInteger(file.size) ||
+    file.size < 0
+  )
+    throw new Error('a Gmail file needs filename, mimeType and a whole size');
+  return { filename: file.filename, mimeType: file.mimeType, size: file.size };
 }
 
 function labelDiff(before: string[], after: string[]) {
@@ -102,8 +127,13 @@ export const gmailMessages: ResourceGenerator<GmailMessageData> = {
   },
   apply(item, fields) {
     const labelIds = Array.isArray(fields.labelIds) ? fields.labelIds.map(String) : item.labelIds;
+    const inlineImage = fields.inlineImage === undefined ? item.inlineImage : fileOf(fields.inlineImage);
     return {
       ...item,
+      ...(fields.textCharset === 'ISO-8859-1' && { textCharset: 'ISO-8859-1' as const }),
+      ...(typeof fields.html === 'boolean' && { html: fields.html }),
+      ...(Array.isArray(fields.attachments) && { attachments: fields.attachments.map(fileOf) }),
+      ...(inlineImage && { inlineImage }),
       threadId: str(fields, 'threadId', item.threadId),
       labelIds,
       from: str(fields, 'from', item.from),

@@ -14,8 +14,11 @@ interface Leaf {
   mimeType: string;
   headers: Header[];
   filename: string;
-  /** Text parts carry their text; files only a size (their bytes are made on demand, see `fileBytes`). */
-  content: { text: string } | { file: GmailFile; partId: string };
+  /**
+   * Text parts carry their text (UTF-8, or ISO-8859-1 sent quoted-printable); files only a size (their bytes are
+   * made on demand, see `fileBytes`).
+   */
+  content: { text: string; latin1?: true } | { file: GmailFile; partId: string };
 }
 
 interface Multipart {
@@ -81,12 +84,23 @@ export function mimeTree(item: StoredItem<GmailMessageData>): MimeNode {
   const { data } = item;
   const boundary = (level: number) => `0000000000${(item.seq * 7 + level).toString(16).padStart(8, '0')}`;
   const cid = data.inlineImage ? `ii_${item.id.slice(-8)}` : undefined;
-  const text: Leaf = {
-    mimeType: 'text/plain',
-    filename: '',
-    headers: [contentType('text/plain; charset="UTF-8"')],
-    content: { text: data.body },
-  };
+  const text: Leaf =
+    data.textCharset === 'ISO-8859-1'
+      ? {
+          mimeType: 'text/plain',
+          filename: '',
+          headers: [
+            contentType('text/plain; charset="ISO-8859-1"'),
+            { name: 'Content-Transfer-Encoding', value: 'quoted-printable' },
+          ],
+          content: { text: data.body, latin1: true },
+        }
+      : {
+          mimeType: 'text/plain',
+          filename: '',
+          headers: [contentType('text/plain; charset="UTF-8"')],
+          content: { text: data.body },
+        };
   const html: Leaf = {
     mimeType: 'text/html',
     filename: '',
@@ -109,6 +123,45 @@ export function mimeTree(item: StoredItem<GmailMessageData>): MimeNode {
 }
 
 const b64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+
+/** A text part's bytes in its charset (characters ISO-8859-1 lacks become `?`, as a sending client would). */
+const textBytes = (content: { text: string; latin1?: true }) =>
+  content.latin1
+    ? Buffer.from(content.text.replace(/[^\u0000-\u00ff]/g, '?'), 'latin1')
+    : Buffer.from(content.text);
+
+/**
+ * Quoted-printable (RFC 2045 §6.7): bytes outside printable ASCII, `=`, and a space or tab ending a line as `=XX`;
+ * lines kept under 76 characters with soft breaks (`=` CRLF).
+ */
+export function quotedPrintable(bytes: Buffer): string {
+  const lines: string[] = [];
+  let line = '';
+  for (let i = 0; i < bytes.length; i += 1) {
+    const byte = bytes[i] as number;
+    if (byte === 0x0a) {
+      lines.push(
+        line.replace(/[ \t]$/, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`),
+      );
+      line = '';
+      continue;
+    }
+    if (byte === 0x0d) continue;
+    const literal = (byte >= 33 && byte <= 126 && byte !== 61) || byte === 32 || byte === 9;
+    const piece = literal
+      ? String.fromCharCode(byte)
+      : `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    if (line.length + piece.length > 75) {
+      lines.push(`${line}=`);
+      line = '';
+    }
+    line += piece;
+  }
+  lines.push(
+    line.replace(/[ \t]$/, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`),
+  );
+  return lines.join('\r\n');
+}
 
 /** Gmail's `MessagePart` (gmail_v1.Schema$MessagePart, checked in contract.test.ts). */
 export interface MessagePart {
@@ -138,9 +191,15 @@ export function payloadOf(node: MimeNode, messageHeaders: Header[], messageId: s
       ),
     };
   const { content } = node;
-  return 'text' in content
-    ? { ...base, body: { size: Buffer.byteLength(content.text), data: b64url(content.text) } }
-    : { ...base, body: { attachmentId: attachmentIdOf(messageId, content.partId), size: content.file.size } };
+  if (!('text' in content))
+    return {
+      ...base,
+      body: { attachmentId: attachmentIdOf(messageId, content.partId), size: content.file.size },
+    };
+  // The transfer encoding is undone and the bytes stay in the part's charset: Google documents no conversion
+  // (docs/providers/google.md#gmail-message-content).
+  const bytes = textBytes(content);
+  return { ...base, body: { size: bytes.length, data: bytes.toString('base64url') } };
 }
 
 /** base64 wrapped at 76 characters (RFC 2045 §6.8). */
@@ -154,7 +213,8 @@ type Chunk = string | GmailFile | Header[];
 
 /**
  * The RFC 5322 text of a message as chunks: strings, header blocks, and file sizes where base64 goes. `raw` joins
- * them with the bytes; `sizeEstimate` adds up their lengths without making any.
+ * them with the bytes; `sizeEstimate` adds up their lengths without making any. Text parts are ASCII on the wire
+ * when quoted-printable and UTF-8 (8bit) otherwise.
  */
 function chunks(node: MimeNode, headers: Header[], out: Chunk[]): void {
   out.push(headers);
@@ -165,7 +225,8 @@ function chunks(node: MimeNode, headers: Header[], out: Chunk[]): void {
       out.push('\r\n');
     }
     out.push(`--${node.boundary}--\r\n`);
-  } else if ('text' in node.content) out.push(node.content.text);
+  } else if ('text' in node.content)
+    out.push(node.content.latin1 ? quotedPrintable(textBytes(node.content)) : node.content.text);
   else out.push(node.content.file);
 }
 

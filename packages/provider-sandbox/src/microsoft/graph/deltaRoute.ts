@@ -125,6 +125,8 @@ export function optionsQuery(rules: DeltaOptionRules) {
   return (request: FastifyRequest, account: Account, scope: string): DeltaQuery | QueryRefusal => {
     const options = parseDeltaOptions(request.query as Query, rules);
     if (typeof options === 'string') return { refused: 'ErrorInvalidUrlQuery', message: options };
+    if ('unknownProperty' in options)
+      return { refused: 'RequestBroker--ParseUri', message: options.unknownProperty };
     return { scope, accountId: account.id, window: undefined, ...options };
   };
 }

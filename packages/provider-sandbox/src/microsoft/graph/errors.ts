@@ -10,6 +10,7 @@ export const GRAPH_ERRORS = {
   ErrorItemNotFound: { status: 404, message: 'The specified object was not found in the store.' },
   ErrorInvalidRequest: { status: 400, message: 'The request is invalid.' },
   ErrorInvalidUrlQuery: { status: 400, message: 'The query parameter is not supported.' },
+  'RequestBroker--ParseUri': { status: 400, message: 'Could not find a property named on the type.' },
   generalException: { status: 500, message: 'An internal server error occurred.' },
   serviceNotAvailable: { status: 503, message: 'The service is temporarily unavailable.' },
 } as const;

@@ -1,5 +1,5 @@
 import { type DeltaQuery } from './deltaToken';
-import { parseSelect } from './select';
+import { parseSelect, unknownSelected } from './select';
 
 /**
  * The OData query options each delta endpoint honours; anything else is refused with a 400, as Graph refuses
@@ -14,6 +14,8 @@ export interface DeltaOptionRules {
   receivedDateTime: boolean;
   /** Most messages a `$filter`ed round serves (Graph: 5,000). */
   filterCap: number;
+  /** With `select`: the entity's properties (`$select` of anything else is refused) and its OData type name. */
+  properties?: { names: readonly string[]; type: string };
 }
 
 export type DeltaOptions = Pick<DeltaQuery, 'select' | 'receivedAfter' | 'newestFirst' | 'roundCap'>;
@@ -26,7 +28,10 @@ const ORDER = /^\s*receivedDateTime\s+desc\s*$/i;
 const NOT_OPTIONS = new Set(['$skiptoken', '$deltatoken', '$deltaToken']);
 
 /** The round's options from the first request, or the message of the 400 Graph answers. */
-export function parseDeltaOptions(query: Query, rules: DeltaOptionRules): DeltaOptions | string {
+export function parseDeltaOptions(
+  query: Query,
+  rules: DeltaOptionRules,
+): DeltaOptions | string | { unknownProperty: string } {
   const given = Object.keys(query).filter((key) => key.startsWith('$') && !NOT_OPTIONS.has(key));
   const allowed = new Set([
     ...(rules.select ? ['$select'] : []),
@@ -37,6 +42,11 @@ export function parseDeltaOptions(query: Query, rules: DeltaOptionRules): DeltaO
   if (refused !== undefined)
     return `The query parameter '${refused}' is not supported with change tracking over the '${rules.resource}' resource.`;
   const options: DeltaOptions = { select: parseSelect(query.$select) };
+  const unknown = rules.properties && unknownSelected(options.select, rules.properties.names);
+  if (unknown !== undefined)
+    return {
+      unknownProperty: `Could not find a property named '${unknown}' on type '${rules.properties?.type}'.`,
+    };
   if (query.$top !== undefined) {
     if (!/^\d+$/.test(query.$top) || Number(query.$top) < 1) return `Invalid $top value '${query.$top}'.`;
     options.roundCap = Number(query.$top);

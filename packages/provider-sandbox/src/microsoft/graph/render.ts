@@ -30,8 +30,15 @@ export function renderItem<T extends object>(
 ): T & { id: string; changeKey: string; '@odata.etag': string; '@odata.type': string } {
   const changeKey = `CQAAABYAAA${stored.seq.toString(36).padStart(6, '0')}`;
   // Sandbox bookkeeping (generate.ts) is not part of the wire item.
-  const { formerFolderIds: _bookkeeping, ...wire } = stored.data as T & { formerFolderIds?: unknown };
-  const data = withSeriesId(bodyAs(wire as T, prefs.bodyContentType), prefs);
+  const {
+    formerFolderIds: _moves,
+    files: _files,
+    ...wire
+  } = stored.data as T & { formerFolderIds?: unknown; files?: unknown };
+  const data = withSeriesId(
+    bodyAs(bodyAs(wire as T, prefs.bodyContentType, 'body'), prefs.bodyContentType, 'uniqueBody'),
+    prefs,
+  );
   return {
     '@odata.type': odataType,
     '@odata.etag': `W/"${changeKey}"`,
@@ -49,15 +56,22 @@ function withSeriesId<T extends object>(data: T, prefs: GraphPreferences): T {
     : data;
 }
 
-/** `Prefer: outlook.body-content-type`: Graph converts the body; the sandbox wraps text or strips tags. */
-function bodyAs<T extends object>(data: T, wanted: 'text' | 'html' | undefined): T {
-  const body = (data as { body?: ItemBody }).body;
+/**
+ * `Prefer: outlook.body-content-type`: Graph converts `body` and `uniqueBody`
+ * (https://learn.microsoft.com/graph/api/message-get); the sandbox wraps text or strips tags.
+ */
+function bodyAs<T extends object>(
+  data: T,
+  wanted: 'text' | 'html' | undefined,
+  key: 'body' | 'uniqueBody',
+): T {
+  const body = (data as { body?: ItemBody; uniqueBody?: ItemBody })[key];
   if (wanted === undefined || body === undefined || body.contentType === wanted) return data;
   const content =
     wanted === 'html'
       ? `<html><body>${escapeHtml(body.content).replace(/\n/g, '<br>')}</body></html>`
       : body.content.replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]*>/g, '');
-  return { ...data, body: { contentType: wanted, content } };
+  return { ...data, [key]: { contentType: wanted, content } };
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -60,6 +60,66 @@ export interface GraphMessage extends OutlookItemFields {
   internetMessageId: string;
   parentFolderId: string;
   webLink: string;
+  /**
+   * Returned only when `$select` names them (https://learn.microsoft.com/graph/api/resources/message): the body
+   * without the quoted earlier messages, and the RFC 5322 headers.
+   */
+  uniqueBody: ItemBody;
+  internetMessageHeaders: InternetMessageHeader[];
+}
+
+/** Every property of a message the sandbox serves: what `$select` may name (select.ts `unknownSelected`). */
+const MESSAGE_PROPERTY_SET: Record<keyof GraphMessage, true> = {
+  id: true,
+  createdDateTime: true,
+  lastModifiedDateTime: true,
+  changeKey: true,
+  categories: true,
+  subject: true,
+  bodyPreview: true,
+  body: true,
+  from: true,
+  sender: true,
+  toRecipients: true,
+  ccRecipients: true,
+  bccRecipients: true,
+  replyTo: true,
+  receivedDateTime: true,
+  sentDateTime: true,
+  isRead: true,
+  isDraft: true,
+  isDeliveryReceiptRequested: true,
+  isReadReceiptRequested: true,
+  hasAttachments: true,
+  importance: true,
+  inferenceClassification: true,
+  flag: true,
+  conversationId: true,
+  internetMessageId: true,
+  parentFolderId: true,
+  webLink: true,
+  uniqueBody: true,
+  internetMessageHeaders: true,
+};
+export const MESSAGE_PROPERTIES = Object.keys(MESSAGE_PROPERTY_SET);
+
+export interface InternetMessageHeader {
+  name: string;
+  value: string;
+}
+
+/** A message's file (https://learn.microsoft.com/graph/api/resources/fileattachment). */
+export interface GraphFileAttachment {
+  '@odata.type': '#microsoft.graph.fileAttachment';
+  id: string;
+  lastModifiedDateTime: string;
+  name: string;
+  contentType: string;
+  size: number;
+  isInline: boolean;
+  contentId: string | null;
+  contentLocation: string | null;
+  contentBytes: string;
 }
 
 export interface PhysicalAddress {

@@ -2,6 +2,7 @@ import { type SyncRequest } from '@crm-sync/core';
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import { classificationOf } from '../../../test/sandbox';
 import { createMailSyncer, lastChangePerMessage } from './mail';
+import { MAIL_BODY_DEFAULTS } from '../../shared/mailBody';
 
 test('the last history record about a message decides between re-get and deletion', () => {
   const history: gmail_v1.Schema$History[] = [
@@ -28,7 +29,7 @@ test.each([
     // Nothing listens on this origin: a request would fail as transient, not as cursor_expired.
     const syncer = createMailSyncer(
       { endpoints: { apiRootUrl: 'http://127.0.0.1:9/' }, fetch },
-      { pageSize: 10, concurrency: 2 },
+      { pageSize: 10, concurrency: 2, body: MAIL_BODY_DEFAULTS },
     );
     const request: SyncRequest = {
       accessToken: 'at',

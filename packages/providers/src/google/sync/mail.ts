@@ -1,6 +1,7 @@
 import { type ResourceSyncer, type SyncContinuation, type SyncPage, type SyncRequest } from '@crm-sync/core';
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import { guarded } from '../../shared/guard';
+import { type MailBodyOptions } from '../../shared/mailBody';
 import { googleApisFor, type GoogleApiOptions } from '../client';
 import { classifyGoogleError } from '../errors';
 import { GOOGLE_FIELDS } from '../fields';
@@ -13,6 +14,7 @@ export interface MailSyncOptions {
   pageSize: number;
   /** messages.get calls in flight at once. */
   concurrency: number;
+  body: MailBodyOptions;
 }
 
 /** Where a round stands between pages; ids and Gmail page tokens only, never an access token. */
@@ -26,7 +28,8 @@ const DAY_MS = 86_400_000;
 /**
  * Gmail (`mail` → `emails`). A full round lists the window newest first (so a user who just connected sees recent
  * mail first) and gets each message's headers; an incremental round reads history from the stored historyId and
- * re-gets what changed (docs/providers/google.md#gmail-history).
+ * re-gets what changed (docs/providers/google.md#gmail-history). Messages come with bodies, threading headers and
+ * attachment metadata (mailMessage.ts).
  */
 export function createMailSyncer(api: GoogleApiOptions, options: MailSyncOptions): ResourceSyncer<'emails'> {
   return {
@@ -37,7 +40,7 @@ export function createMailSyncer(api: GoogleApiOptions, options: MailSyncOptions
     // One messages.get per id, as the rounds get them (a message now in Spam or Trash, or gone, is a deletion).
     fetchByIds: ({ accessToken, ids }) =>
       guarded('google', 'mail get', classifyGoogleError, () =>
-        fetchMessages(googleApisFor(accessToken, api).gmail, ids, options.concurrency),
+        fetchMessages(googleApisFor(accessToken, api).gmail, ids, options),
       ),
     // The full round's listing (same `after:` window, Spam and Trash left out as there) without the gets.
     listIds: googleIdPass(
@@ -108,7 +111,7 @@ async function listPage(
     ...(round.pageToken ? { pageToken: round.pageToken } : {}),
   });
   const ids = (data.messages ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
-  const changes = await fetchMessages(gmail, ids, options.concurrency);
+  const changes = await fetchMessages(gmail, ids, options);
   return {
     ...changes,
     next: data.nextPageToken
@@ -138,7 +141,7 @@ async function historyPage(
   });
   const last = lastChangePerMessage(data.history ?? []);
   const changed = [...last].filter(([, kind]) => kind === 'changed').map(([id]) => id);
-  const fetched = await fetchMessages(gmail, changed, options.concurrency);
+  const fetched = await fetchMessages(gmail, changed, options);
   const deleted = [...last].filter(([, kind]) => kind === 'deleted').map(([id]) => id);
   if (!data.nextPageToken && !data.historyId) throw new Error('Gmail history last page without historyId');
   const next: SyncPage<'emails'>['next'] = data.nextPageToken

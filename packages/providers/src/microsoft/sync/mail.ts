@@ -8,9 +8,11 @@ import {
 import { type Client } from '@microsoft/microsoft-graph-client';
 import type { Message } from '@microsoft/microsoft-graph-types';
 import { guarded } from '../../shared/guard';
+import { type MailBodyOptions } from '../../shared/mailBody';
 import { type GraphAccess } from '../client';
 import { classifyMicrosoftError } from '../errors';
 import { MESSAGE_FIELDS, mapMessage } from '../map';
+import { hasFiles, ownerAddresses, withAttachments } from '../mailContent';
 import { type DeltaOptions, type DeltaResponse, toPage } from './delta';
 import { graphIdPass } from './idPass';
 import { roundWindow, withWindow } from './listedWindow';
@@ -52,12 +54,15 @@ export function mailListed(message: Message, window: ListedWindow): boolean {
 
 export interface MailOptions extends DeltaOptions {
   folders: MailFolderSelection;
+  body: MailBodyOptions;
 }
 
 export function createMailSyncer(access: GraphAccess, options: MailOptions): ResourceSyncer<'emails'> {
   // Immutable ids on every request: a message keeps its id when it moves between folders
   // (https://learn.microsoft.com/graph/outlook-immutable-id), so a move is an update of the same row.
-  const prefer = `odata.maxpagesize=${options.pageSize}, IdType="ImmutableId"`;
+  // `outlook.body-content-type` converts `body` to the type the CRM wants
+  // (https://learn.microsoft.com/graph/api/message-get, docs/providers/microsoft.md#delta-endpoints).
+  const prefer = `odata.maxpagesize=${options.pageSize}, IdType="ImmutableId", outlook.body-content-type="${options.body.contentType}"`;
   return {
     resource: 'mail',
     table: 'emails',
@@ -75,7 +80,8 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
             { upserts: [], deletes: [], next: { kind: 'caught_up', cursor: writeCursor({}) } },
             window,
           );
-        const page = await folderPage(client, prefer, state, window ?? mailWindow(request), prior);
+        const owner = await ownerAddresses(client);
+        const page = await folderPage(client, prefer, state, window ?? mailWindow(request), prior, owner);
         return withWindow(page, window);
       }),
     // Each followed folder's initial delta round with only the date the window is applied by.
@@ -116,7 +122,15 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
     start: MailRoundState,
     window: ListedWindow,
     prior: Record<string, string>,
+    owner: ReadonlySet<string>,
   ): Promise<SyncPage<'emails'>> {
+    // Messages whose files are listed once the page's records are known (mailContent.ts).
+    const withFiles = new Set<string>();
+    const map = (message: Message) => {
+      const record = mapMessage(message, options.body, owner);
+      if (hasFiles(message)) withFiles.add(record.externalId);
+      return record;
+    };
     const upserts = new Map<string, EmailRecord>();
     const deletes = new Set<string>();
     const resolved = new Map<string, EmailRecord | null>();
@@ -128,7 +142,7 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
         : client.api(first.path).select([...first.select]);
       const body = (await api.header('Prefer', preferHeader).get()) as DeltaResponse;
       const keep = state.initial ? (m: Message) => mailListed(m, window) : undefined;
-      const page = toPage<'emails', Message>({ map: mapMessage }, body, keep);
+      const page = toPage<'emails', Message>({ map }, body, keep);
       const followed = new Set([state.folder, ...state.pending, ...Object.keys(state.done)]);
       // Later folders win, as later pages would; a removal is resolved by looking the message up (resolveRemoval).
       for (const record of page.upserts) {
@@ -136,7 +150,8 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
         upserts.set(record.externalId, record);
       }
       for (const id of page.deletes) {
-        if (!resolved.has(id)) resolved.set(id, await resolveRemoval(client, preferHeader, id, followed));
+        if (!resolved.has(id))
+          resolved.set(id, await resolveRemoval(client, preferHeader, id, followed, map));
         const record = resolved.get(id);
         if (record) {
           deletes.delete(id);
@@ -147,14 +162,21 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
           deletes.add(id);
         }
       }
-      const changes = { upserts: [...upserts.values()], deletes: [...deletes] };
+      const changes = async () => ({
+        upserts: await withAttachments(client, preferHeader, [...upserts.values()], withFiles),
+        deletes: [...deletes],
+      });
       if (page.next.kind === 'more') {
         const nextLink = page.next.continuation.nextLink as string;
-        return { ...changes, next: { kind: 'more', continuation: writeState({ ...state, nextLink }) } };
+        return {
+          ...(await changes()),
+          next: { kind: 'more', continuation: writeState({ ...state, nextLink }) },
+        };
       }
       const done = { ...state.done, [state.folder]: page.next.cursor };
       const [folder, ...pending] = state.pending;
-      if (folder === undefined) return { ...changes, next: { kind: 'caught_up', cursor: writeCursor(done) } };
+      if (folder === undefined)
+        return { ...(await changes()), next: { kind: 'caught_up', cursor: writeCursor(done) } };
       state = atFolder(folder, pending, done, prior);
     }
   }
@@ -172,10 +194,11 @@ async function resolveRemoval(
   preferHeader: string,
   id: string,
   followed: ReadonlySet<string>,
+  map: (message: Message) => EmailRecord,
 ): Promise<EmailRecord | null> {
   const message = await messageById(client, preferHeader, id);
   const filed = message?.parentFolderId;
-  return message && typeof filed === 'string' && followed.has(filed) ? mapMessage(message) : null;
+  return message && typeof filed === 'string' && followed.has(filed) ? map(message) : null;
 }
 
 async function messageById(client: Client, preferHeader: string, id: string): Promise<Message | undefined> {

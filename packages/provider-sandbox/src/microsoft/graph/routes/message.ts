@@ -5,7 +5,8 @@ import { type MessageData } from '../generate';
 import { parsePrefer } from '../prefer';
 import { renderItem, storedIdOf } from '../render';
 import { sendGraphError } from '../reply';
-import { parseSelect, project } from '../select';
+import { parseSelect, project, unknownSelected } from '../select';
+import { MESSAGE_PROPERTIES } from '../types';
 
 const meta: RouteMeta = { provider: 'microsoft', routeId: 'graph.messages.get', auth: true, quotaUnits: 1 };
 
@@ -23,12 +24,18 @@ export function registerMessageGet(
     { config: { sandbox: meta } },
     async (request, reply) => {
       const { account } = requireAuth(request);
+      const select = parseSelect(request.query.$select);
+      const unknown = unknownSelected(select, MESSAGE_PROPERTIES);
+      if (unknown !== undefined)
+        return sendGraphError(reply, ctx.clock, 'RequestBroker--ParseUri', {
+          message: `Could not find a property named '${unknown}' on type 'microsoft.graph.message'.`,
+        });
       const stored = ctx.datasets.open(account, generator).get(storedIdOf(request.params.id));
       if (stored === undefined) return sendGraphError(reply, ctx.clock, 'ErrorItemNotFound');
       const item = renderItem(stored, parsePrefer(request.headers.prefer), '#microsoft.graph.message');
       return {
         '@odata.context': `${ctx.urls.microsoft}/v1.0/$metadata#users('me')/messages/$entity`,
-        ...project(item, parseSelect(request.query.$select)),
+        ...project(item, select),
       };
     },
   );

@@ -5,6 +5,7 @@ import { findFolder, MAIL_FOLDERS } from '../folders';
 import { type MessageData } from '../generate';
 import { receivedInScope } from '../queryOptions';
 import { sendGraphError } from '../reply';
+import { MESSAGE_PROPERTIES } from '../types';
 
 const meta: RouteMeta = { provider: 'microsoft', routeId: 'graph.messages.delta', auth: true, quotaUnits: 1 };
 
@@ -33,6 +34,7 @@ export function registerMessagesDelta(
           top: true,
           receivedDateTime: true,
           filterCap,
+          properties: { names: MESSAGE_PROPERTIES, type: 'microsoft.graph.message' },
         }),
         inScope: (item, query) =>
           item.data.parentFolderId === folder.id &&

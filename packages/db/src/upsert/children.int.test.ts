@@ -1,0 +1,101 @@
+import type { EmailAttachmentRecord } from '@crm-sync/core';
+import { createTestDatabase, insertTestConnection, type TestDatabase } from '@crm-sync/db/testing';
+import { removeChildrenOfDeleted, replaceChildren } from './children';
+import { markDeleted } from './markDeleted';
+import { emailAttachmentChildren, emailUpsert, type EmailInput } from './specs';
+import { upsertRowsReporting } from './upsertRows';
+
+let db: TestDatabase;
+let connectionId: string;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  connectionId = await insertTestConnection(db.dataSource);
+});
+afterAll(() => db.drop());
+beforeEach(() => db.dataSource.query('DELETE FROM emails'));
+
+const email = (externalId: string, contentHash = `h-${externalId}`, seenRound = 1): EmailInput => ({
+  connectionId,
+  externalId,
+  contentHash,
+  seenRound,
+  threadId: null,
+  fromAddress: null,
+  toAddresses: [],
+  ccAddresses: [],
+  bccAddresses: [],
+  subject: null,
+  sentAt: null,
+  labels: [],
+  snippet: null,
+  bodyText: null,
+  bodyHtml: null,
+  uniqueBody: null,
+  bodyTruncated: false,
+  messageId: null,
+  inReplyTo: null,
+  references: [],
+  direction: 'received',
+});
+
+const file = (attachmentId: string, name = `${attachmentId}.pdf`): EmailAttachmentRecord => ({
+  attachmentId,
+  name,
+  contentType: 'application/pdf',
+  size: 2048,
+  isInline: false,
+  contentId: null,
+});
+
+const attachments = () =>
+  db.dataSource
+    .query<{ email_external_id: string; attachment_id: string; name: string }[]>(
+      `SELECT email_external_id, attachment_id, name FROM email_attachments ORDER BY 1, 2`,
+    )
+    .then((rows) => rows.map((r) => `${r.email_external_id}/${r.attachment_id}:${r.name}`));
+
+test('upsertRowsReporting names the rows written with content: inserted, changed, revived; not seen-only ones', async () => {
+  const first = await upsertRowsReporting(db.dataSource, emailUpsert, [email('a'), email('b'), email('c')]);
+  expect(first).toMatchObject({ inserted: 3, updated: 0 });
+  expect([...first.written].sort()).toEqual(['a', 'b', 'c']);
+  await markDeleted(db.dataSource, 'emails', connectionId, ['c']);
+  // a: same hash, new round (marked seen only); b: changed; c: revived with the same hash.
+  const second = await upsertRowsReporting(db.dataSource, emailUpsert, [
+    email('a', 'h-a', 2),
+    email('b', 'new', 2),
+    email('c', 'h-c', 2),
+  ]);
+  expect(second).toMatchObject({ inserted: 0, updated: 2, unchanged: 1 });
+  expect([...second.written].sort()).toEqual(['b', 'c']);
+});
+
+test('children are replaced per parent, keep no stale rows, and go when their parent is deleted or purged', async () => {
+  await upsertRowsReporting(db.dataSource, emailUpsert, [email('a'), email('b')]);
+  await replaceChildren(db.dataSource, emailAttachmentChildren, connectionId, [
+    { parentId: 'a', children: [file('1'), file('2'), file('2', 'last wins.pdf')] },
+    { parentId: 'b', children: [file('1')] },
+  ]);
+  expect(await attachments()).toEqual(['a/1:1.pdf', 'a/2:last wins.pdf', 'b/1:1.pdf']);
+  await replaceChildren(db.dataSource, emailAttachmentChildren, connectionId, [
+    { parentId: 'a', children: [] },
+  ]);
+  expect(await attachments()).toEqual(['b/1:1.pdf']);
+
+  await replaceChildren(db.dataSource, emailAttachmentChildren, connectionId, [
+    { parentId: 'a', children: [file('9')] },
+  ]);
+  await markDeleted(db.dataSource, 'emails', connectionId, ['b']);
+  // Only deleted parents lose their children, named or not.
+  await removeChildrenOfDeleted(db.dataSource, emailAttachmentChildren, connectionId, ['a', 'b']);
+  expect(await attachments()).toEqual(['a/9:9.pdf']);
+  await db.dataSource.query(`DELETE FROM emails WHERE external_id = 'a'`);
+  expect(await attachments()).toEqual([]);
+});
+
+test('a child needs its parent row', async () => {
+  await expect(
+    replaceChildren(db.dataSource, emailAttachmentChildren, connectionId, [
+      { parentId: 'nobody', children: [file('1')] },
+    ]),
+  ).rejects.toThrow(/email_attachments_email_fkey/);
+});

@@ -1,0 +1,112 @@
+import { type SqlExecutor } from './executor';
+import { type CrmTable } from './markDeleted';
+import { columnTransport, encodeValue, type SqlType } from './sqlArrays';
+import { IDENTIFIER, type UpsertColumn } from './upsertRows';
+
+export interface ChildSpecInput<Child> {
+  table: string;
+  /** The CRM table whose rows own these; children are keyed by (connection_id, <parentColumn>, <key>). */
+  parentTable: CrmTable;
+  /** The child column holding the parent row's external id. */
+  parentColumn: string;
+  /** The child's own properties mapped to columns, the key order being the column order. */
+  columns: { readonly [K in keyof Child]-?: UpsertColumn };
+  /** The property that tells two children of one parent apart. */
+  key: keyof Child & string;
+}
+
+export interface ChildSpec<Child> {
+  readonly table: string;
+  readonly parentTable: CrmTable;
+  readonly parentColumn: string;
+  readonly fields: readonly (keyof Child & string)[];
+  readonly types: readonly SqlType[];
+  readonly key: keyof Child & string;
+  readonly insertSql: string;
+}
+
+/**
+ * Rows that belong to one CRM row (an email's attachments) and are written with it: replaced whole when the parent
+ * is written with new content, removed when it is marked deleted. Validated and built once.
+ */
+export function defineChildSpec<Child>(input: ChildSpecInput<Child>): ChildSpec<Child> {
+  const fields = Object.keys(input.columns) as (keyof Child & string)[];
+  const columns = fields.map((f) => input.columns[f]);
+  for (const name of [input.table, input.parentColumn, ...columns.map((c) => c.column)]) {
+    if (!IDENTIFIER.test(name)) throw new Error(`child spec: "${name}" is not a plain SQL identifier`);
+  }
+  const all = [
+    { column: input.parentColumn, type: 'text' } as const,
+    ...columns.map((c) => ({ column: c.column, type: c.type })),
+  ];
+  const transports = all.map((c) => columnTransport(c.type, c.column));
+  const names = all.map((c) => c.column);
+  const insertSql = `INSERT INTO ${input.table} (connection_id, ${names.join(', ')})
+SELECT $1, ${transports.map((t) => t.select).join(', ')}
+FROM unnest(${transports.map((t, i) => `$${i + 2}::${t.paramType}`).join(', ')}) AS u(${names.join(', ')})`;
+  return {
+    table: input.table,
+    parentTable: input.parentTable,
+    parentColumn: input.parentColumn,
+    fields,
+    types: columns.map((c) => c.type),
+    key: input.key,
+    insertSql,
+  };
+}
+
+/** A parent row's external id and every child it has now. */
+export interface ChildSet<Child> {
+  parentId: string;
+  children: readonly Child[];
+}
+
+/**
+ * Replaces the children of the given parents with the ones given (none left for a parent with none). Run it in
+ * the parents' transaction, after their upsert, and only for parents written with new content: an unchanged
+ * parent's children are unchanged too. A key repeated within one parent keeps its last child.
+ */
+export async function replaceChildren<Child>(
+  executor: SqlExecutor,
+  spec: ChildSpec<Child>,
+  connectionId: string,
+  sets: readonly ChildSet<Child>[],
+): Promise<void> {
+  if (sets.length === 0) return;
+  await executor.query(
+    `DELETE FROM ${spec.table} WHERE connection_id = $1 AND ${spec.parentColumn} = ANY($2::text[])`,
+    [connectionId, sets.map((s) => s.parentId)],
+  );
+  const rows: { parentId: string; child: Child }[] = [];
+  for (const set of sets) {
+    const byKey = new Map<unknown, Child>();
+    for (const child of set.children) byKey.set(child[spec.key], child);
+    for (const child of byKey.values()) rows.push({ parentId: set.parentId, child });
+  }
+  if (rows.length === 0) return;
+  const parameters: unknown[] = [connectionId, rows.map((r) => r.parentId)];
+  spec.fields.forEach((field, i) =>
+    parameters.push(rows.map((r) => encodeValue(spec.types[i]!, r.child[field]))),
+  );
+  await executor.query(spec.insertSql, parameters);
+}
+
+/**
+ * Removes the children of parents marked deleted: of the given ones, or of every deleted parent of the connection
+ * (after a sweep, which names none).
+ */
+export async function removeChildrenOfDeleted<Child>(
+  executor: SqlExecutor,
+  spec: ChildSpec<Child>,
+  connectionId: string,
+  parentIds?: readonly string[],
+): Promise<void> {
+  const parameters: unknown[] = [connectionId];
+  const only = parentIds ? `AND p.external_id = ANY($${parameters.push(parentIds)}::text[])` : '';
+  await executor.query(
+    `DELETE FROM ${spec.table} c USING ${spec.parentTable} p
+     WHERE c.connection_id = $1 AND p.connection_id = $1 AND p.external_id = c.${spec.parentColumn}
+       AND p.deleted_at IS NOT NULL ${only}`,
+    parameters,
+  );
+}

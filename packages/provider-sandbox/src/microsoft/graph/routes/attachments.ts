@@ -1,0 +1,84 @@
+import { type FastifyInstance } from 'fastify';
+import { requireAuth } from '../../../core/hooks';
+import { type ResourceGenerator, type RouteMeta, type SandboxContext } from '../../../core/types';
+import { type GraphFile, type MessageData } from '../generate';
+import { parsePrefer } from '../prefer';
+import { storedIdOf, wireId } from '../render';
+import { sendGraphError } from '../reply';
+import { parseSelect, project, unknownSelected } from '../select';
+import { type GraphFileAttachment } from '../types';
+
+const meta: RouteMeta = {
+  provider: 'microsoft',
+  routeId: 'graph.messages.attachments.list',
+  auth: true,
+  quotaUnits: 1,
+};
+
+/**
+ * What `$select` may name on the attachments of a message: the base `attachment` type's properties. `contentId`
+ * and `contentBytes` belong to `fileAttachment`, and Graph refuses them in a `$select` on the collection
+ * (docs/providers/microsoft.md#message-content).
+ */
+const ATTACHMENT_PROPERTIES = ['id', 'lastModifiedDateTime', 'name', 'contentType', 'size', 'isInline'];
+
+/** Deterministic bytes of a file (its name repeated), base64 as `contentBytes`. */
+const bytesOf = (file: GraphFile) => Buffer.alloc(file.size, file.name).toString('base64');
+
+/** `withBytes` false: the content is left empty, for a `$select` that projects it away anyway. */
+function attachmentOf(
+  messageWireId: string,
+  file: GraphFile,
+  index: number,
+  modified: string,
+  withBytes: boolean,
+): GraphFileAttachment {
+  return {
+    '@odata.type': '#microsoft.graph.fileAttachment',
+    id: `${messageWireId}${Buffer.from(`.a${index}`).toString('base64url')}`,
+    lastModifiedDateTime: modified,
+    name: file.name,
+    contentType: file.contentType,
+    size: file.size,
+    isInline: file.contentId !== null,
+    contentId: file.contentId,
+    contentLocation: null,
+    contentBytes: withBytes ? bytesOf(file) : '',
+  };
+}
+
+/**
+ * `GET /v1.0/me/messages/{id}/attachments` (https://learn.microsoft.com/graph/api/message-list-attachments): the
+ * message's files, inline ones included, with their content unless a `$select` leaves it out.
+ */
+export function registerMessageAttachments(
+  app: FastifyInstance,
+  ctx: SandboxContext,
+  generator: ResourceGenerator<MessageData>,
+): void {
+  app.get<{ Params: { id: string }; Querystring: { $select?: string } }>(
+    '/v1.0/me/messages/:id/attachments',
+    { config: { sandbox: meta } },
+    async (request, reply) => {
+      const { account } = requireAuth(request);
+      const select = parseSelect(request.query.$select);
+      const unknown = unknownSelected(select, ATTACHMENT_PROPERTIES);
+      if (unknown !== undefined)
+        return sendGraphError(reply, ctx.clock, 'RequestBroker--ParseUri', {
+          message: `Could not find a property named '${unknown}' on type 'microsoft.graph.attachment'.`,
+        });
+      const stored = ctx.datasets.open(account, generator).get(storedIdOf(request.params.id));
+      if (stored === undefined) return sendGraphError(reply, ctx.clock, 'ErrorItemNotFound');
+      const messageId = wireId(stored.id, parsePrefer(request.headers.prefer));
+      // Bytes are made only when the content is asked for.
+      const withBytes = select === undefined;
+      const value = stored.data.files.map((file, index) =>
+        project(attachmentOf(messageId, file, index, stored.data.lastModifiedDateTime, withBytes), select),
+      );
+      return {
+        '@odata.context': `${ctx.urls.microsoft}/v1.0/$metadata#users('me')/messages('${messageId}')/attachments`,
+        value,
+      };
+    },
+  );
+}
