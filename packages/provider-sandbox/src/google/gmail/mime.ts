@@ -1,4 +1,5 @@
 import { type StoredItem } from '../../core/types';
+import { wireHeaderValue } from './headerEncoding';
 import { type GmailFile, type GmailMessageData } from './generate';
 
 // A message's MIME structure (RFC 2045/2046): multipart/mixed for attachments around multipart/related for an inline
@@ -238,7 +239,8 @@ export function rawOf(node: MimeNode, messageHeaders: Header[]): string {
   const text = out
     .map((c) => {
       if (typeof c === 'string') return c;
-      if (isHeaders(c)) return `${c.map((h) => `${h.name}: ${h.value}`).join('\r\n')}\r\n\r\n`;
+      if (isHeaders(c))
+        return `${c.map((h) => `${h.name}: ${wireHeaderValue(h.name, h.value)}`).join('\r\n')}\r\n\r\n`;
       return wrapped(fileBytes(c).toString('base64'));
     })
     .join('');
@@ -253,7 +255,8 @@ export function sizeOf(node: MimeNode, messageHeaders: Header[]): number {
     if (typeof c === 'string') size += Buffer.byteLength(c);
     else if (isHeaders(c)) {
       // "name: value" lines joined by CRLF, then a blank line.
-      for (const h of c) size += Buffer.byteLength(h.name) + Buffer.byteLength(h.value) + 4;
+      for (const h of c)
+        size += Buffer.byteLength(h.name) + Buffer.byteLength(wireHeaderValue(h.name, h.value)) + 4;
       size += 2;
     } else size += base64Length(c.size);
   }
