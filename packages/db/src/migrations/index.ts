@@ -3,6 +3,7 @@ import { RoundSweep1765000000000 } from './1765000000000-RoundSweep';
 import { OneOwnerPerAccount1765000000001 } from './1765000000001-OneOwnerPerAccount';
 import { CompletenessAudit1765000000002 } from './1765000000002-CompletenessAudit';
 import { RateLimitStreak1765000000005 } from './1765000000005-RateLimitStreak';
+import { TokenBrokerAudit1765000000006 } from './1765000000006-TokenBrokerAudit';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   OneOwnerPerAccount1765000000001,
   CompletenessAudit1765000000002,
   RateLimitStreak1765000000005,
+  TokenBrokerAudit1765000000006,
 ];
