@@ -26,6 +26,8 @@ export interface ConnectApiConfig {
   /** Token-broker policy by service name; a service without one may not use the broker. */
   servicePolicies: ReadonlyMap<string, ServicePolicy>;
   accessTokenRateLimitPerMinute: number;
+  /** The token broker refreshes a token expiring within this before handing it out (as the worker does). */
+  tokenRefreshMarginMs: number;
   allowedRedirectOrigins: string[];
   callbackRateLimitPerMinute: number;
   connectStartRateLimitPerMinute: number;
@@ -52,6 +54,7 @@ export function connectApiConfig(env: Env): ConnectApiConfig {
     serviceTokens,
     servicePolicies: parseServicePolicies(env.SERVICE_POLICIES, serviceTokens),
     accessTokenRateLimitPerMinute: env.ACCESS_TOKEN_RATE_LIMIT_PER_MINUTE,
+    tokenRefreshMarginMs: env.TOKEN_REFRESH_MARGIN_MS,
     allowedRedirectOrigins: parseOrigins(env.ALLOWED_REDIRECT_ORIGINS),
     callbackRateLimitPerMinute: env.CALLBACK_RATE_LIMIT_PER_MINUTE,
     connectStartRateLimitPerMinute: env.CONNECT_START_RATE_LIMIT_PER_MINUTE,

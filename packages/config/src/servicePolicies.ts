@@ -19,7 +19,9 @@ export interface ServicePolicy {
   proxyPaths: Partial<Record<Provider, string[]>>;
 }
 
-const purpose = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'a purpose is 1-64 of a-z 0-9 _ . -');
+/** A purpose as policies name it and services send it. */
+export const PURPOSE_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+const purpose = z.string().regex(PURPOSE_PATTERN, 'a purpose is 1-64 of a-z 0-9 _ . -');
 /**
  * A decoded absolute path of plain segments: no `.`/`..`, no empty segment, nothing that a URL parser or a provider
  * could read as something else (`%`, `?`, `#`, `\`, control characters).

@@ -1,0 +1,50 @@
+import { ClassifiedProviderError } from '@crm-sync/core';
+import { writeAudit } from '../audit';
+import { auditRefusal, authorizeBrokerUse } from './authorize';
+import { refusal, type BrokerCaller, type BrokerDeps, type BrokerRefusal } from './types';
+
+export interface IssuedAccessToken {
+  kind: 'issued';
+  accessToken: string;
+  expiresAt: Date | null;
+  scopes: string[];
+}
+
+/**
+ * Hands a service the connection's current access token, never the refresh token. AccessTokens refreshes first
+ * (single-flight) when the stored token expires within the refresh margin. Credentials are deleted when a
+ * connection is disconnected, revoked or purged, so a token issued before that is never refreshed for anyone again.
+ */
+export async function issueAccessToken(
+  deps: BrokerDeps,
+  caller: BrokerCaller,
+  request: { connectionId: string; purpose: string },
+): Promise<IssuedAccessToken | BrokerRefusal> {
+  const use = { ...request, use: 'token' as const };
+  const granted = await authorizeBrokerUse(deps, caller, use);
+  if (granted.kind === 'refused') return granted;
+  const { connection, adapter } = granted;
+  let token;
+  try {
+    token = await deps.tokens.current(connection.id, adapter.oauth);
+  } catch (error) {
+    if (!(error instanceof ClassifiedProviderError)) throw error;
+    if (error.classification.kind !== 'auth_revoked') {
+      return refusal(502, 'provider_unavailable', 'the provider could not refresh the token, retry later');
+    }
+    await auditRefusal(deps, caller, connection, use, 'grant_revoked');
+    return refusal(409, 'connection_inactive', 'the connection is not active; the user must reconnect');
+  }
+  await writeAudit(deps.db, {
+    connectionId: connection.id,
+    tenantId: connection.tenantId,
+    type: 'access_token_issued',
+    actor: `service:${caller.service}`,
+    details: {
+      purpose: request.purpose,
+      scopes: connection.grantedScopes,
+      expiresAt: token.expiresAt?.toISOString() ?? null,
+    },
+  });
+  return { kind: 'issued', ...token, scopes: connection.grantedScopes };
+}
