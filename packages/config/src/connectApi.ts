@@ -28,6 +28,7 @@ export interface ConnectApiConfig {
   accessTokenRateLimitPerMinute: number;
   /** The token broker refreshes a token expiring within this before handing it out (as the worker does). */
   tokenRefreshMarginMs: number;
+  proxyUpstreamTimeoutMs: number;
   allowedRedirectOrigins: string[];
   callbackRateLimitPerMinute: number;
   connectStartRateLimitPerMinute: number;
@@ -55,6 +56,7 @@ export function connectApiConfig(env: Env): ConnectApiConfig {
     servicePolicies: parseServicePolicies(env.SERVICE_POLICIES, serviceTokens),
     accessTokenRateLimitPerMinute: env.ACCESS_TOKEN_RATE_LIMIT_PER_MINUTE,
     tokenRefreshMarginMs: env.TOKEN_REFRESH_MARGIN_MS,
+    proxyUpstreamTimeoutMs: env.PROXY_UPSTREAM_TIMEOUT_MS,
     allowedRedirectOrigins: parseOrigins(env.ALLOWED_REDIRECT_ORIGINS),
     callbackRateLimitPerMinute: env.CALLBACK_RATE_LIMIT_PER_MINUTE,
     connectStartRateLimitPerMinute: env.CONNECT_START_RATE_LIMIT_PER_MINUTE,

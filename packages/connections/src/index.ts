@@ -36,6 +36,10 @@ export { handleConnectionEvent, type EventDeps, type EventResult } from './event
 export {
   authorizeBrokerUse,
   issueAccessToken,
+  proxyCall,
+  PROXY_REPLAY_LIMIT_BYTES,
+  type ProxiedResponse,
+  type ProxyRequest,
   type BrokerCaller,
   type BrokerDeps,
   type BrokerGrant,

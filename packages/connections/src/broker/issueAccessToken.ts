@@ -1,7 +1,7 @@
-import { ClassifiedProviderError } from '@crm-sync/core';
 import { writeAudit } from '../audit';
-import { auditRefusal, authorizeBrokerUse } from './authorize';
-import { refusal, type BrokerCaller, type BrokerDeps, type BrokerRefusal } from './types';
+import { authorizeBrokerUse } from './authorize';
+import { brokerToken, isRefusal } from './brokerToken';
+import type { BrokerCaller, BrokerDeps, BrokerRefusal } from './types';
 
 export interface IssuedAccessToken {
   kind: 'issued';
@@ -23,18 +23,9 @@ export async function issueAccessToken(
   const use = { ...request, use: 'token' as const };
   const granted = await authorizeBrokerUse(deps, caller, use);
   if (granted.kind === 'refused') return granted;
-  const { connection, adapter } = granted;
-  let token;
-  try {
-    token = await deps.tokens.current(connection.id, adapter.oauth);
-  } catch (error) {
-    if (!(error instanceof ClassifiedProviderError)) throw error;
-    if (error.classification.kind !== 'auth_revoked') {
-      return refusal(502, 'provider_unavailable', 'the provider could not refresh the token, retry later');
-    }
-    await auditRefusal(deps, caller, connection, use, 'grant_revoked');
-    return refusal(409, 'connection_inactive', 'the connection is not active; the user must reconnect');
-  }
+  const { connection } = granted;
+  const token = await brokerToken(deps, caller, granted, use);
+  if (isRefusal(token)) return token;
   await writeAudit(deps.db, {
     connectionId: connection.id,
     tenantId: connection.tenantId,

@@ -39,7 +39,7 @@ export type BrokerUse = 'token' | 'proxy';
 /** A request the broker did not serve; `code` is stable, `detail` names no submitted value. */
 export interface BrokerRefusal {
   kind: 'refused';
-  status: 403 | 404 | 409 | 502;
+  status: 400 | 403 | 404 | 409 | 502;
   code: string;
   detail: string;
 }

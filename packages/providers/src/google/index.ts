@@ -1,5 +1,5 @@
 import { type ProviderAdapter } from '@crm-sync/core';
-import { GOOGLE_DESCRIPTOR } from './descriptor';
+import { GOOGLE_API_ORIGINS, GOOGLE_DESCRIPTOR } from './descriptor';
 import { classifyGoogleError } from './errors';
 import { createGoogleOAuth, type GoogleOAuthOptions } from './oauth';
 import { createCalendarSyncer } from './sync/calendar';
@@ -27,6 +27,12 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdap
   return {
     id: 'google',
     oauth: createGoogleOAuth(options),
+    api: {
+      origins: options.endpoints?.apiRootUrl
+        ? [new URL(options.endpoints.apiRootUrl).origin]
+        : GOOGLE_API_ORIGINS,
+      fetch: options.fetch ?? fetch,
+    },
     sync: {
       mail: createMailSyncer(api, { pageSize: sync.gmailPageSize, concurrency: sync.gmailConcurrency }),
       calendar: createCalendarSyncer(api, { pageSize: sync.calendarPageSize }),

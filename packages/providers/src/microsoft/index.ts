@@ -1,6 +1,6 @@
 import { type ProviderAdapter } from '@crm-sync/core';
 import { createGraphAccess } from './client';
-import { MICROSOFT_DESCRIPTOR } from './descriptor';
+import { MICROSOFT_DESCRIPTOR, MICROSOFT_ENDPOINTS } from './descriptor';
 import { classifyMicrosoftError } from './errors';
 import { createMicrosoftOAuth, type MicrosoftOAuthOptions } from './oauth';
 import { createCalendarSyncer } from './sync/calendar';
@@ -22,6 +22,10 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Provid
   return {
     id: 'microsoft',
     oauth: createMicrosoftOAuth(options),
+    api: {
+      origins: [new URL(options.endpoints?.graphBaseUrl ?? MICROSOFT_ENDPOINTS.graphBaseUrl).origin],
+      fetch: options.fetch ?? fetch,
+    },
     sync: {
       mail: createMailSyncer(access, {
         ...delta,

@@ -1,0 +1,36 @@
+import { ClassifiedProviderError } from '@crm-sync/core';
+import { auditRefusal, type BrokerGrant } from './authorize';
+import {
+  refusal,
+  type BrokerCaller,
+  type BrokerDeps,
+  type BrokerRefusal,
+  type BrokeredToken,
+  type BrokerUse,
+} from './types';
+
+/**
+ * The connection's token through the one refresh path. A grant found gone on refresh refuses like an inactive
+ * connection (audited); any other provider failure is a 502 the caller may retry.
+ */
+export async function brokerToken(
+  deps: BrokerDeps,
+  caller: BrokerCaller,
+  granted: BrokerGrant,
+  use: { purpose: string; use: BrokerUse },
+  options: { force?: boolean; refused?: string } = {},
+): Promise<BrokeredToken | BrokerRefusal> {
+  try {
+    return await deps.tokens.current(granted.connection.id, granted.adapter.oauth, options);
+  } catch (error) {
+    if (!(error instanceof ClassifiedProviderError)) throw error;
+    if (error.classification.kind !== 'auth_revoked') {
+      return refusal(502, 'provider_unavailable', 'the provider could not refresh the token, retry later');
+    }
+    await auditRefusal(deps, caller, granted.connection, use, 'grant_revoked');
+    return refusal(409, 'connection_inactive', 'the connection is not active; the user must reconnect');
+  }
+}
+
+export const isRefusal = (value: object): value is BrokerRefusal =>
+  'kind' in value && value.kind === 'refused';
