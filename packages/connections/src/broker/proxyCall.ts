@@ -32,8 +32,6 @@ export interface ProxiedResponse {
   status: number;
   headers: Record<string, string>;
   body: Readable | null;
-  /** The `proxy_call` audit line, written while the body streams; await it once the response is done. */
-  audited: Promise<void>;
 }
 
 /**
@@ -82,12 +80,18 @@ export async function proxyCall(
     if (isRefusal(fresh)) return fresh;
     response = await send(fresh.accessToken);
   }
+  // Written before the answer goes back: a call the provider has served is on record before the caller sees it.
+  try {
+    await auditCall(deps, caller, granted, { ...request, target: url.pathname }, null, response.status);
+  } catch (error) {
+    await response.body?.cancel();
+    throw error;
+  }
   return {
     kind: 'forwarded',
     status: response.status,
     headers: returnedResponseHeaders(response.headers),
     body: response.body ? Readable.fromWeb(response.body as NodeReadableStream) : null,
-    audited: auditCall(deps, caller, granted, { ...request, target: url.pathname }, null, response.status),
   };
 }
 

@@ -84,9 +84,6 @@ export async function registerProxy(app: FastifyInstance, ctx: AppContext): Prom
           throw error;
         });
         if (outcome.kind === 'refused') throw refusalError(outcome);
-        reply.raw.on('finish', () => {
-          outcome.audited.catch((error: unknown) => request.log.error({ err: error }, 'proxy audit failed'));
-        });
         // The provider's answer, whatever its status and body: outside the JSON response schemas above.
         const passThrough: FastifyReply = reply;
         passThrough.status(outcome.status).headers(outcome.headers);
