@@ -23,7 +23,7 @@ export const GOOGLE_ENDPOINTS: Readonly<GoogleEndpoints> = {
 
 /**
  * Origins of the REST APIs each googleapis per-API client calls by default (their `rootUrl`s: Gmail
- * gmail.googleapis.com, Calendar www.googleapis.com, People people.googleapis.com; docs/providers/clients.md).
+ * gmail.googleapis.com, Calendar www.googleapis.com, People people.googleapis.com; docs/providers/google.md#api-hosts-and-paths).
  * When `apiRootUrl` is configured every API is on its origin instead (the sandbox).
  */
 export const GOOGLE_API_ORIGINS = [
