@@ -33,7 +33,7 @@ const POLICY = {
     proxyPaths: {
       google: ['/gmail/v1/users/me/messages', '/calendar/v3/calendars'],
       microsoft: ['/v1.0/me/mailFolders'],
-      hubspot: ['/crm/v3/objects/contacts'],
+      hubspot: ['/crm/v3/objects/contacts', '/crm/v3/objects/notes'],
     },
   },
 };
@@ -150,6 +150,28 @@ describe('token broker, connect-api as a process', () => {
     });
     expect(search.status).toBe(200);
     expect(await search.json()).toHaveProperty('results');
+  });
+
+  it('creates a HubSpot note through the proxy', async () => {
+    const connectionId = await connect('hubspot', 'broker-note@example.com');
+    await remember(connectionId);
+    const properties = { hs_timestamp: '2026-12-02T10:00:00.000Z', hs_note_body: 'Called about the renewal' };
+    const created = await proxy(connectionId, `${hostOf('hubspot')}/crm/v3/objects/notes`, {
+      json: { properties },
+    });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ properties, archived: false });
+    const missing = await proxy(connectionId, `${hostOf('hubspot')}/crm/v3/objects/notes`, {
+      json: { properties: { hs_note_body: 'no timestamp' } },
+    });
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toMatchObject({ category: 'VALIDATION_ERROR' });
+    expect(
+      (await audit(connectionId)).map((a) => [a.details.method, a.details.path, a.details.status]),
+    ).toEqual([
+      ['POST', '/crm/v3/objects/notes', 201],
+      ['POST', '/crm/v3/objects/notes', 400],
+    ]);
   });
 
   it('refreshes once on a 401 and retries', async () => {

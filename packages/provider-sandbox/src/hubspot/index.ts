@@ -1,4 +1,5 @@
 import { type ProviderModule } from '../core/types';
+import { registerCreateNote } from './crm/createNote';
 import { registerListObjects } from './crm/listObjects';
 import { DEFAULT_SEARCH_OPTIONS, type SearchOptions } from './crm/search';
 import { registerSearchObjects } from './crm/searchObjects';
@@ -17,7 +18,7 @@ export interface HubSpotModuleOptions {
   search?: Partial<SearchOptions>;
 }
 
-/** HubSpot OAuth v1 and CRM v3 objects (list, search, GDPR delete) with HubSpot's rate limits. */
+/** HubSpot OAuth v1 and CRM v3 objects (list, search, GDPR delete, note create) with HubSpot's rate limits. */
 export function createHubspotModule(options: HubSpotModuleOptions = {}): ProviderModule {
   const generators = hubspotGenerators();
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -37,6 +38,7 @@ export function createHubspotModule(options: HubSpotModuleOptions = {}): Provide
       registerListObjects(app, ctx, generators, limiters);
       registerSearchObjects(app, ctx, generators, limiters, { ...DEFAULT_SEARCH_OPTIONS, ...options.search });
       registerGdprDelete(app, ctx, generators, limiters);
+      registerCreateNote(app, ctx, limiters);
     },
   };
 }
