@@ -119,6 +119,24 @@ describe('/v1/proxy/:connectionId/*', () => {
     expectNoToken(stored, body);
   });
 
+  it('forwards paths longer than a route parameter may be (Graph ids run past 100 characters), and HEAD', async () => {
+    const { connectionId } = await connect('microsoft', 'proxy-long@example.com');
+    const folder = `${hostOf('microsoft')}/v1.0/me/mailFolders/${'A'.repeat(180)}`;
+    const response = await proxy(connectionId, folder);
+    // The answer is the provider's, not connect-api's problem document. (The sandbox's own router refuses a
+    // parameter over Fastify's default 100 characters with 414, which real Graph ids would exceed.)
+    expect(response.headers.get('content-type')).not.toMatch(/problem\+json/);
+    expect(await auditOf(connectionId)).toEqual([
+      expect.objectContaining({
+        type: 'proxy_call',
+        details: expect.objectContaining({ status: response.status }),
+      }),
+    ]);
+    const head = await proxy(connectionId, `${hostOf('microsoft')}/v1.0/me/mailFolders`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+  });
+
   it('streams a request body to HubSpot (a contacts search) and the answer back', async () => {
     const { connectionId } = await connect('hubspot', 'proxy-hubspot@example.com');
     const response = await proxy(connectionId, `${hostOf('hubspot')}/crm/v3/objects/contacts/search`, {
