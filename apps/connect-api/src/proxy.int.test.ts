@@ -158,6 +158,18 @@ describe('/v1/proxy/:connectionId/*', () => {
     expect(after.tokens.accessToken).not.toBe(stored.tokens.accessToken);
   });
 
+  it('streams a body too large to replay: its 401 goes back as it came, and the token is refreshed for the next call', async () => {
+    const { connectionId, account } = await connect('hubspot', 'proxy-401-large@example.com');
+    h.sandbox.control.expireTokens('hubspot', account.id);
+    const before = tokenCalls('hubspot');
+    const search = `${hostOf('hubspot')}/crm/v3/objects/contacts/search`;
+    const large = await proxy(connectionId, search, { json: { limit: 1, pad: 'x'.repeat(70_000) } });
+    expect(large.status).toBe(401);
+    expect(tokenCalls('hubspot')).toBe(before + 1);
+    expect((await proxy(connectionId, search, { json: { limit: 1, filterGroups: [] } })).status).toBe(200);
+    expect(tokenCalls('hubspot')).toBe(before + 1);
+  });
+
   it.each([
     [
       'a host outside the adapter',

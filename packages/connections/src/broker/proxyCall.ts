@@ -71,14 +71,18 @@ export async function proxyCall(
     } as RequestInit);
 
   let response = await send(token.accessToken);
-  if (response.status === 401 && replayable) {
-    await response.body?.cancel();
+  if (response.status === 401) {
+    // Refreshed either way, so the next call has a working token; only a body we still hold can be sent again.
+    if (replayable) await response.body?.cancel();
     const fresh = await brokerToken(deps, caller, granted, use, {
       force: true,
       refused: token.accessToken,
     });
-    if (isRefusal(fresh)) return fresh;
-    response = await send(fresh.accessToken);
+    if (isRefusal(fresh)) {
+      if (!replayable) await response.body?.cancel();
+      return fresh;
+    }
+    if (replayable) response = await send(fresh.accessToken);
   }
   // Written before the answer goes back: a call the provider has served is on record before the caller sees it.
   try {
