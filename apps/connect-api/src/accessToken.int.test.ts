@@ -133,6 +133,26 @@ describe('POST /v1/connections/:id/access-token', () => {
     expect(await h.deps.credentials.load(connectionId)).toBeNull();
   });
 
+  it('ends the connection when the refresh finds the grant revoked, so no caller retries it', async () => {
+    const { connectionId, account } = await connectGoogle('revoked-at-google@example.com');
+    await h.db.dataSource.query(
+      `UPDATE credentials SET expires_at = now() + interval '10 seconds' WHERE connection_id = $1`,
+      [connectionId],
+    );
+    h.sandbox.control.revokeTokens('google', account.id);
+    const refused = await issue(connectionId);
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ code: 'connection_inactive' });
+    const [row] = await h.db.dataSource.query(`SELECT status FROM connections WHERE id = $1`, [connectionId]);
+    expect(row.status).toBe('needs_reauth');
+    expect(await h.deps.credentials.load(connectionId)).toBeNull();
+    const types = await h.db.dataSource.query<Array<{ type: string }>>(
+      `SELECT type FROM audit_events WHERE connection_id = $1 AND type IN ('token_revoked', 'broker_refused') ORDER BY id`,
+      [connectionId],
+    );
+    expect(types.map((t) => t.type)).toEqual(['token_revoked', 'broker_refused']);
+  });
+
   it('limits tokens per service and connection', async () => {
     const { connectionId } = await connectGoogle('limited@example.com');
     for (let i = 0; i < 3; i++) expect((await issue(connectionId)).status).toBe(200);

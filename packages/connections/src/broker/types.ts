@@ -1,6 +1,6 @@
 import type { ServicePolicy } from '@crm-sync/config';
-import type { Provider, ProviderAdapter, ProviderOAuth } from '@crm-sync/core';
-import type { DataSource } from 'typeorm';
+import type { ProviderOAuth } from '@crm-sync/core';
+import type { ConnectionsDeps } from '../deps';
 
 /** An access token and when it stops working (null when the provider did not say). */
 export interface BrokeredToken {
@@ -20,9 +20,8 @@ export interface BrokerTokens {
   ): Promise<BrokeredToken>;
 }
 
-export interface BrokerDeps {
-  db: DataSource;
-  adapters: ReadonlyMap<Provider, ProviderAdapter>;
+/** The connection use cases' dependencies (a grant found gone ends the connection) and the token path. */
+export interface BrokerDeps extends Pick<ConnectionsDeps, 'db' | 'credentials' | 'producer' | 'adapters'> {
   tokens: BrokerTokens;
 }
 

@@ -59,11 +59,10 @@ export function registerIssueAccessToken(app: FastifyInstance, ctx: AppContext):
     onRequest: serviceAuthenticator(ctx.settings.serviceTokens),
     preHandler: limitPerServiceAndConnection,
     handler: async (request, reply) => {
-      const issued = await issueAccessToken(
-        { db: ctx.deps.db, adapters: ctx.deps.adapters, tokens: ctx.tokens },
-        brokerCaller(request, ctx),
-        { connectionId: request.params.id, purpose: request.body.purpose },
-      );
+      const issued = await issueAccessToken({ ...ctx.deps, tokens: ctx.tokens }, brokerCaller(request, ctx), {
+        connectionId: request.params.id,
+        purpose: request.body.purpose,
+      });
       // RFC 9111 §5.2.2.5: no cache on the way may keep the response (it holds a bearer token).
       reply.header('cache-control', 'no-store');
       if (issued.kind === 'refused') throw refusalError(issued);

@@ -56,23 +56,19 @@ export async function registerProxy(app: FastifyInstance, ctx: AppContext): Prom
         const upstream = new AbortController();
         reply.raw.on('close', () => upstream.abort());
         const length = request.headers['content-length'];
-        const outcome = await proxyCall(
-          { db: ctx.deps.db, adapters: ctx.deps.adapters, tokens: ctx.tokens },
-          brokerCaller(request, ctx),
-          {
-            connectionId,
-            purpose: request.headers[PURPOSE_HEADER],
-            method: request.method,
-            target: rawUrl.slice(prefix.length),
-            headers: request.headers,
-            body: hasBody(request.method, request.headers) ? request.raw : null,
-            contentLength: length === undefined ? undefined : Number(length),
-            signal: AbortSignal.any([
-              upstream.signal,
-              AbortSignal.timeout(ctx.settings.proxyUpstreamTimeoutMs),
-            ]),
-          },
-        ).catch((error: unknown) => {
+        const outcome = await proxyCall({ ...ctx.deps, tokens: ctx.tokens }, brokerCaller(request, ctx), {
+          connectionId,
+          purpose: request.headers[PURPOSE_HEADER],
+          method: request.method,
+          target: rawUrl.slice(prefix.length),
+          headers: request.headers,
+          body: hasBody(request.method, request.headers) ? request.raw : null,
+          contentLength: length === undefined ? undefined : Number(length),
+          signal: AbortSignal.any([
+            upstream.signal,
+            AbortSignal.timeout(ctx.settings.proxyUpstreamTimeoutMs),
+          ]),
+        }).catch((error: unknown) => {
           // A network failure or timeout towards the provider: said plainly, without the URL or the token.
           if (
             error instanceof TypeError ||
