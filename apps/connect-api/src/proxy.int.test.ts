@@ -119,12 +119,12 @@ describe('/v1/proxy/:connectionId/*', () => {
     expectNoToken(stored, body);
   });
 
-  it('forwards paths longer than a route parameter may be (Graph ids run past 100 characters), and HEAD', async () => {
+  it('forwards paths longer than a route parameter may be (provider ids can be long), and HEAD', async () => {
     const { connectionId } = await connect('microsoft', 'proxy-long@example.com');
     const folder = `${hostOf('microsoft')}/v1.0/me/mailFolders/${'A'.repeat(180)}`;
     const response = await proxy(connectionId, folder);
     // The answer is the provider's, not connect-api's problem document. (The sandbox's own router refuses a
-    // parameter over Fastify's default 100 characters with 414, which real Graph ids would exceed.)
+    // parameter over Fastify's default 100 characters with 414.)
     expect(response.headers.get('content-type')).not.toMatch(/problem\+json/);
     expect(await auditOf(connectionId)).toEqual([
       expect.objectContaining({
