@@ -44,6 +44,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { Agent } from 'undici';
 import { emailRows, rawInsert } from './lib/emailRows';
+import { peakRssMb } from './lib/rss';
 
 const { values: args } = parseArgs({
   options: {
@@ -122,12 +123,6 @@ async function stop(child: ChildProcess | undefined): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await gone;
   clearTimeout(timer);
-}
-
-/** Peak resident set of a process so far, from the kernel (VmHWM), in MB. */
-function peakRssMb(pid: number): number {
-  const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Math.round(Number(match[1]) / 1024) : NaN;
 }
 
 interface SandboxProcess {

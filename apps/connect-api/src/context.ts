@@ -1,11 +1,13 @@
 import type { ConnectApiConfig } from '@crm-sync/config';
-import type { ConnectionsDeps } from '@crm-sync/connections';
+import type { BrokerTokens, ConnectionsDeps } from '@crm-sync/connections';
 import type { HealthCheck, Logger, Metrics } from '@crm-sync/observability';
 import type { Redis } from 'ioredis';
 
 /** Everything the HTTP layer needs, built once by main.ts (or by a test). */
 export interface AppContext {
   deps: ConnectionsDeps;
+  /** The token broker's access to tokens: the sync engine's AccessTokens, sharing the worker's refresh lock. */
+  tokens: BrokerTokens;
   logger: Logger;
   metrics: Metrics;
   health: Record<string, HealthCheck>;

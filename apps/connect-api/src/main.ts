@@ -5,6 +5,7 @@ import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
 import { startRuntime } from '@crm-sync/runtime';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
 import { adaptersFromConfig } from '@crm-sync/providers';
+import { AccessTokens, DEFAULT_ACCESS_TOKEN_OPTIONS } from '@crm-sync/sync-engine';
 import type { AppContext } from './context';
 import { buildServer } from './server';
 
@@ -12,15 +13,24 @@ async function start(): Promise<Stop> {
   const runtime = await startRuntime({ app: 'connect-api', redisRole: 'producer', database: true });
   const { config, logger, metrics, db, redis, producer } = runtime;
   const providers = adaptersFromConfig(config.providers, config.connectApi.publicBaseUrl);
+  const credentials = new CredentialStore({ db, keyRing: new KeyRing(config.vault) });
   const ctx: AppContext = {
     deps: {
       db,
-      credentials: new CredentialStore({ db, keyRing: new KeyRing(config.vault) }),
+      credentials,
       // Under the one configured prefix, like the queues, so environments sharing a Redis stay apart.
       states: new OAuthStateStore(redis, { keyPrefix: `${config.queues.prefix}:oauth-state:` }),
       producer,
       adapters: providers.adapters,
     },
+    // The worker's key prefix and lock: a token the broker refreshes is single-flight with the sync's refreshes.
+    tokens: new AccessTokens({
+      credentials,
+      redis,
+      keyPrefix: `${config.queues.prefix}:`,
+      refreshMarginMs: config.connectApi.tokenRefreshMarginMs,
+      lockTtlMs: DEFAULT_ACCESS_TOKEN_OPTIONS.lockTtlMs,
+    }),
     logger,
     metrics,
     health: runtime.health,

@@ -32,8 +32,11 @@ it('serves a valid OpenAPI document describing every route', async () => {
     '/v1/connect/{provider}',
     '/v1/connections',
     '/v1/connections/{id}',
+    '/v1/connections/{id}/access-token',
+    '/v1/connections/{id}/log',
     '/v1/connections/{id}/sync',
     '/v1/oauth/{provider}/callback',
+    '/v1/proxy/{connectionId}/{*}',
   ]);
 });
 

@@ -13,8 +13,11 @@ import { nodeServerFactory } from './plugins/nodeServer';
 import { urlKeyedRedisStore } from './plugins/rateLimitStore';
 import { registerOpenFlow } from './routes/connect/openFlow';
 import { registerStartConnect } from './routes/connect/startConnect';
+import { registerIssueAccessToken } from './routes/broker/issueAccessToken';
+import { registerProxy } from './routes/broker/proxy';
 import { registerDeleteConnection } from './routes/connections/deleteConnection';
 import { registerGetConnection } from './routes/connections/getConnection';
+import { registerGetConnectionLog } from './routes/connections/getConnectionLog';
 import { registerListConnections } from './routes/connections/listConnections';
 import { registerRequestSync } from './routes/connections/requestSync';
 import { registerOAuthCallback } from './routes/oauth/callback';
@@ -62,6 +65,9 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerGetConnection(app, ctx);
   registerDeleteConnection(app, ctx);
   registerRequestSync(app, ctx);
+  registerGetConnectionLog(app, ctx);
+  registerIssueAccessToken(app, ctx);
+  await registerProxy(app, ctx);
   // /metrics is served on the ops port only (main.ts), never on this public one.
   registerHealthz(app, ctx);
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());

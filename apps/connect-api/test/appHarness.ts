@@ -4,6 +4,7 @@ import { createLogger, createMetrics } from '@crm-sync/observability';
 import type { FastifyInstance } from 'fastify';
 import { PassThrough } from 'node:stream';
 import { oauthCallbackUrl } from '@crm-sync/providers';
+import { AccessTokens } from '@crm-sync/sync-engine';
 import { freePort } from '@crm-sync/testing';
 import type { AppContext } from '../src/context';
 import { buildServer } from '../src/server';
@@ -38,6 +39,13 @@ export async function startApp(
   output.on('data', (chunk: Buffer) => (logged += chunk.toString('utf8')));
   const ctx: AppContext = {
     deps: harness.deps,
+    tokens: new AccessTokens({
+      credentials: harness.deps.credentials,
+      redis: harness.redis.redis,
+      keyPrefix: harness.redis.prefix,
+      refreshMarginMs: 60_000,
+      lockTtlMs: 10_000,
+    }),
     logger: createLogger({ name: 'connect-api-test', level: 'debug', destination: output }),
     metrics: createMetrics({ collectDefaults: false }),
     health: {

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { ConfigError } from './errors';
 import type { Env } from './schema';
+import { parseServicePolicies, type ServicePolicy } from './servicePolicies';
 import { DEV_SERVICE_TOKENS, parseServiceTokens, type ServiceToken } from './serviceTokens';
 import { readPemFile } from './transport';
 
@@ -22,6 +23,12 @@ export interface ConnectApiConfig {
   port: number;
   publicBaseUrl: string;
   serviceTokens: ServiceToken[];
+  /** Token-broker policy by service name; a service without one may not use the broker. */
+  servicePolicies: ReadonlyMap<string, ServicePolicy>;
+  accessTokenRateLimitPerMinute: number;
+  /** The token broker refreshes a token expiring within this before handing it out (as the worker does). */
+  tokenRefreshMarginMs: number;
+  proxyUpstreamTimeoutMs: number;
   allowedRedirectOrigins: string[];
   callbackRateLimitPerMinute: number;
   connectStartRateLimitPerMinute: number;
@@ -40,11 +47,16 @@ export function connectApiConfig(env: Env): ConnectApiConfig {
     // Node refuses a headers timeout longer than the request timeout (http.createServer, ERR_OUT_OF_RANGE).
     throw new ConfigError('CONNECT_API_HEADERS_TIMEOUT_MS', 'must not exceed CONNECT_API_REQUEST_TIMEOUT_MS');
   }
+  const serviceTokens = parseServiceTokens(env.SERVICE_TOKENS ?? DEV_SERVICE_TOKENS);
   return {
     host: env.CONNECT_API_HOST,
     port: env.CONNECT_API_PORT,
     publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, ''),
-    serviceTokens: parseServiceTokens(env.SERVICE_TOKENS ?? DEV_SERVICE_TOKENS),
+    serviceTokens,
+    servicePolicies: parseServicePolicies(env.SERVICE_POLICIES, serviceTokens),
+    accessTokenRateLimitPerMinute: env.ACCESS_TOKEN_RATE_LIMIT_PER_MINUTE,
+    tokenRefreshMarginMs: env.TOKEN_REFRESH_MARGIN_MS,
+    proxyUpstreamTimeoutMs: env.PROXY_UPSTREAM_TIMEOUT_MS,
     allowedRedirectOrigins: parseOrigins(env.ALLOWED_REDIRECT_ORIGINS),
     callbackRateLimitPerMinute: env.CALLBACK_RATE_LIMIT_PER_MINUTE,
     connectStartRateLimitPerMinute: env.CONNECT_START_RATE_LIMIT_PER_MINUTE,

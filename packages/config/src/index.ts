@@ -11,6 +11,7 @@ export {
   type ProviderEndpointsConfig,
   type ProvidersConfig,
 } from './providers';
+export { parseServicePolicies, PURPOSE_PATTERN, type ServicePolicy } from './servicePolicies';
 export { DEV_SERVICE_TOKENS, parseServiceTokens, type ServiceToken } from './serviceTokens';
 export { workerConfig, type RateLimit, type WorkerConfig } from './worker';
 export { schedulerConfig, type SchedulerConfig } from './scheduler';

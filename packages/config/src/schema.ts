@@ -36,6 +36,12 @@ export const envSchema = z.object({
   /** Origin the browser reaches connect-api at; OAuth redirect URIs are built from it. */
   PUBLIC_BASE_URL: url(['http:', 'https:']).default('http://127.0.0.1:3000'),
   SERVICE_TOKENS: z.string().optional(),
+  /** What each service may do with the token broker: a JSON object, or the path of a file holding one. */
+  SERVICE_POLICIES: z.string().optional(),
+  /** Access tokens one service may be issued per connection per minute. */
+  ACCESS_TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** A call through the token broker's proxy is abandoned when the provider has not finished answering by then. */
+  PROXY_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   /** Origins a connect request may send the browser back to (comma-separated). */
   ALLOWED_REDIRECT_ORIGINS: z.string().default('http://127.0.0.1:3000,http://localhost:3000'),
   CALLBACK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),

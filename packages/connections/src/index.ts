@@ -1,4 +1,5 @@
 export { writeAudit, type AuditEntry } from './audit';
+export { connectionLog, type ConnectionLogEntry } from './connectionLog';
 export { completeConnect, type CallbackOutcome, type CallbackParams } from './completeConnect';
 export type { ConnectionsDeps } from './deps';
 export { ConnectRequestError } from './errors';
@@ -32,3 +33,18 @@ export {
   type EndConnectionInput,
 } from './lifecycle';
 export { handleConnectionEvent, type EventDeps, type EventResult } from './events';
+export {
+  authorizeBrokerUse,
+  issueAccessToken,
+  proxyCall,
+  PROXY_REPLAY_LIMIT_BYTES,
+  type ProxiedResponse,
+  type ProxyRequest,
+  type BrokerCaller,
+  type BrokerDeps,
+  type BrokerGrant,
+  type BrokerRefusal,
+  type BrokerTokens,
+  type BrokeredConnection,
+  type IssuedAccessToken,
+} from './broker';

@@ -56,10 +56,19 @@ export interface ProviderOAuth {
 
 export type RevokeOutcome = 'revoked' | 'already_invalid' | 'not_supported';
 
-/** Everything provider-specific behind one object: the OAuth half and one syncer per offered resource. */
+/** The provider's REST APIs as configured: where the token broker's proxy may send a connection's calls. */
+export interface ProviderApi {
+  /** `scheme://host[:port]` of each API host (never the OAuth endpoints' own hosts). */
+  readonly origins: readonly string[];
+  /** The fetch that reaches them (in sandbox mode, one that trusts the sandbox's certificate where needed). */
+  readonly fetch: typeof fetch;
+}
+
+/** Everything provider-specific behind one object: the OAuth half, its API hosts and a syncer per resource. */
 export interface ProviderAdapter {
   readonly id: Provider;
   readonly oauth: ProviderOAuth;
+  readonly api: ProviderApi;
   /** Present for each resource the adapter can sync; absent ones are not implemented yet. */
   readonly sync?: ResourceSyncers;
   classifyError(error: unknown): ProviderErrorClass;

@@ -30,6 +30,9 @@ export const AUDIT_EVENT_TYPES = [
   'sync_failed',
   'scopes_partial',
   'takeover_refused',
+  'access_token_issued',
+  'proxy_call',
+  'broker_refused',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -2,6 +2,7 @@ export {
   type AuthorizationRequest,
   type CodeExchange,
   type ProviderAdapter,
+  type ProviderApi,
   type ProviderIdentity,
   type ProviderOAuth,
   type RevokeOutcome,

@@ -34,12 +34,19 @@ async function snapshot() {
 it('lists the routes it fuzzes', () => {
   expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
     'DELETE /v1/connections/{id}',
+    'DELETE /v1/proxy/{connectionId}/{*}',
     'GET /v1/connect/start/{flowId}',
     'GET /v1/connections',
     'GET /v1/connections/{id}',
+    'GET /v1/connections/{id}/log',
     'GET /v1/oauth/{provider}/callback',
+    'GET /v1/proxy/{connectionId}/{*}',
+    'PATCH /v1/proxy/{connectionId}/{*}',
     'POST /v1/connect/{provider}',
+    'POST /v1/connections/{id}/access-token',
     'POST /v1/connections/{id}/sync',
+    'POST /v1/proxy/{connectionId}/{*}',
+    'PUT /v1/proxy/{connectionId}/{*}',
   ]);
 });
 

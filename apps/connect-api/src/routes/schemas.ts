@@ -1,3 +1,4 @@
+import { PURPOSE_PATTERN } from '@crm-sync/config';
 import { CONNECTION_STATUSES, PROVIDERS, RESOURCES } from '@crm-sync/core';
 import { z } from 'zod';
 import { PROBLEM_CONTENT_TYPE } from '../plugins/httpErrors';
@@ -104,3 +105,6 @@ export const connectionView = z.object({
 });
 
 export const accepted = z.object({ eventId: z.uuid() });
+
+/** Why a service uses a connection through the token broker, as its policy names it (SERVICE_POLICIES). */
+export const purpose = z.string().regex(PURPOSE_PATTERN, 'must be 1-64 of a-z 0-9 _ . -');

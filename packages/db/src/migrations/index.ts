@@ -5,6 +5,7 @@ import { CompletenessAudit1765000000002 } from './1765000000002-CompletenessAudi
 import { MailContent1765000000003 } from './1765000000003-MailContent';
 import { HubspotAssociations1765000000004 } from './1765000000004-HubspotAssociations';
 import { RateLimitStreak1765000000005 } from './1765000000005-RateLimitStreak';
+import { TokenBrokerAudit1765000000006 } from './1765000000006-TokenBrokerAudit';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   MailContent1765000000003,
   HubspotAssociations1765000000004,
   RateLimitStreak1765000000005,
+  TokenBrokerAudit1765000000006,
 ];

@@ -258,6 +258,20 @@ describe('migrations', () => {
     expect(await streak()).toEqual([{ name: 'rate_limit_streak' }]);
   });
 
+  it('token broker audit: down drops its event types and their rows only, up allows them again', async () => {
+    const insert = (type: string) =>
+      query(`INSERT INTO audit_events (tenant_id, type, actor) VALUES ('t1', $1, 'service:mailer')`, [type]);
+    await insert('access_token_issued');
+    await insert('takeover_refused');
+    await downThrough('TokenBrokerAudit1765000000006');
+    expect(checkValues((await constraints('c')).audit_events_type_check)).not.toContain('proxy_call');
+    await expect(insert('proxy_call')).rejects.toThrow(/audit_events_type_check/);
+    expect(await query(`SELECT type FROM audit_events`)).toEqual([{ type: 'takeover_refused' }]);
+    await db.dataSource.runMigrations();
+    await insert('proxy_call');
+    await query(`DELETE FROM audit_events`);
+  });
+
   it('down of the ownership key refuses rows the old key would not hold, and restores it otherwise', async () => {
     await query(
       `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id, status)

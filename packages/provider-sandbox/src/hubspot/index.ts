@@ -2,6 +2,7 @@ import { type ProviderModule, type SandboxContext } from '../core/types';
 import { createAssociationStore } from './associations/model';
 import { registerReadAssociations } from './associations/readAssociations';
 import { hubspotControlOps } from './control';
+import { registerCreateNote } from './crm/createNote';
 import { registerListObjects } from './crm/listObjects';
 import { DEFAULT_SEARCH_OPTIONS, type SearchOptions } from './crm/search';
 import { registerSearchObjects } from './crm/searchObjects';
@@ -24,8 +25,8 @@ export interface HubSpotModuleOptions {
 }
 
 /**
- * HubSpot OAuth v1, CRM v3 objects (list, search, GDPR delete), v4 associations, property definitions and owners,
- * with HubSpot's rate limits. Associations and custom properties are per sandbox (this module's state).
+ * HubSpot OAuth v1, CRM v3 objects (list, search, GDPR delete, note create), v4 associations, property definitions
+ * and owners, with HubSpot's rate limits. Associations and custom properties are per sandbox (this module's state).
  */
 export function createHubspotModule(options: HubSpotModuleOptions = {}): ProviderModule {
   const generators = hubspotGenerators();
@@ -57,6 +58,7 @@ export function createHubspotModule(options: HubSpotModuleOptions = {}): Provide
       registerReadAssociations(app, ctx, associations, limiters);
       registerGetProperties(app, properties, limiters);
       registerOwners(app, ctx, limiters);
+      registerCreateNote(app, ctx, limiters);
     },
   };
 }

@@ -21,6 +21,17 @@ export const GOOGLE_ENDPOINTS: Readonly<GoogleEndpoints> = {
   apiRootUrl: 'https://www.googleapis.com/',
 };
 
+/**
+ * Origins of the REST APIs each googleapis per-API client calls by default (their `rootUrl`s: Gmail
+ * gmail.googleapis.com, Calendar www.googleapis.com, People people.googleapis.com; docs/providers/google.md#api-hosts-and-paths).
+ * When `apiRootUrl` is configured every API is on its origin instead (the sandbox).
+ */
+export const GOOGLE_API_ORIGINS = [
+  'https://gmail.googleapis.com',
+  'https://www.googleapis.com',
+  'https://people.googleapis.com',
+] as const;
+
 export const GOOGLE_DESCRIPTOR = {
   /** `openid` + email: enough for `oauth2/v2/userinfo` to return the account id and address. */
   identityScopes: ['openid', 'https://www.googleapis.com/auth/userinfo.email'],

@@ -1,6 +1,6 @@
 import { type ProviderAdapter } from '@crm-sync/core';
 import { MAIL_BODY_DEFAULTS, type MailBodyOptions } from '../shared/mailBody';
-import { GOOGLE_DESCRIPTOR } from './descriptor';
+import { GOOGLE_API_ORIGINS, GOOGLE_DESCRIPTOR } from './descriptor';
 import { classifyGoogleError } from './errors';
 import { createGoogleOAuth, type GoogleOAuthOptions } from './oauth';
 import { createCalendarSyncer } from './sync/calendar';
@@ -30,6 +30,12 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdap
   return {
     id: 'google',
     oauth: createGoogleOAuth(options),
+    api: {
+      origins: options.endpoints?.apiRootUrl
+        ? [new URL(options.endpoints.apiRootUrl).origin]
+        : GOOGLE_API_ORIGINS,
+      fetch: options.fetch ?? fetch,
+    },
     sync: {
       mail: createMailSyncer(api, {
         pageSize: sync.gmailPageSize,

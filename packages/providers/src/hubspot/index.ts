@@ -36,6 +36,8 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): ProviderAd
   return {
     id: 'hubspot',
     oauth: createHubSpotOAuth(options),
+    // HubSpot's SDK takes only an httpAgent; its API is reached over the public CA or, in the sandbox, plain http.
+    api: { origins: [new URL(syncOptions.apiBaseUrl).origin], fetch },
     sync: { contacts: syncer('contacts'), companies: syncer('companies'), deals: syncer('deals') },
     classifyError: classifyHubSpotError,
   };

@@ -1,7 +1,7 @@
 import { type ProviderAdapter } from '@crm-sync/core';
 import { MAIL_BODY_DEFAULTS, type MailBodyOptions } from '../shared/mailBody';
 import { createGraphAccess } from './client';
-import { MICROSOFT_DESCRIPTOR } from './descriptor';
+import { MICROSOFT_DESCRIPTOR, MICROSOFT_ENDPOINTS } from './descriptor';
 import { classifyMicrosoftError } from './errors';
 import { createMicrosoftOAuth, type MicrosoftOAuthOptions } from './oauth';
 import { createCalendarSyncer } from './sync/calendar';
@@ -25,6 +25,10 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Provid
   return {
     id: 'microsoft',
     oauth: createMicrosoftOAuth(options),
+    api: {
+      origins: [new URL(options.endpoints?.graphBaseUrl ?? MICROSOFT_ENDPOINTS.graphBaseUrl).origin],
+      fetch: options.fetch ?? fetch,
+    },
     sync: {
       mail: createMailSyncer(access, {
         ...delta,

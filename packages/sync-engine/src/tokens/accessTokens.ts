@@ -21,6 +21,12 @@ export interface AccessTokensOptions {
 /** Defaults of the options that are not settings (the refresh margin is, TOKEN_REFRESH_MARGIN_MS in config). */
 export const DEFAULT_ACCESS_TOKEN_OPTIONS = { lockTtlMs: 30_000, pollMs: 50 };
 
+/** An access token and when it stops working (null when the provider did not say). */
+export interface CurrentToken {
+  accessToken: string;
+  expiresAt: Date | null;
+}
+
 export interface GetTokenOptions {
   /** Refresh even if the stored token looks valid (the provider answered 401). */
   force?: boolean;
@@ -39,7 +45,7 @@ export interface GetTokenOptions {
  * the spent one, and a refresh token the provider did not resend (Google) is kept.
  */
 export class AccessTokens {
-  private readonly inFlight = new Map<string, Promise<string>>();
+  private readonly inFlight = new Map<string, Promise<CurrentToken>>();
   private readonly now: () => number;
 
   constructor(private readonly options: AccessTokensOptions) {
@@ -47,10 +53,19 @@ export class AccessTokens {
   }
 
   async get(connectionId: string, oauth: ProviderOAuth, options: GetTokenOptions = {}): Promise<string> {
+    return (await this.current(connectionId, oauth, options)).accessToken;
+  }
+
+  /** Like `get`, with the token's expiry (for callers that hand the token on, such as the token broker). */
+  async current(
+    connectionId: string,
+    oauth: ProviderOAuth,
+    options: GetTokenOptions = {},
+  ): Promise<CurrentToken> {
     const joined = this.inFlight.get(connectionId);
     if (joined) return joined;
     const stored = await this.load(connectionId);
-    if (!options.force && !this.expiringSoon(stored)) return stored.tokens.accessToken;
+    if (!options.force && !this.expiringSoon(stored)) return tokenOf(stored);
     // Checked again after the await: another caller may have started a refresh while this one loaded.
     const again = this.inFlight.get(connectionId);
     if (again) return again;
@@ -66,7 +81,7 @@ export class AccessTokens {
     connectionId: string,
     oauth: ProviderOAuth,
     refused?: string,
-  ): Promise<string> {
+  ): Promise<CurrentToken> {
     const lock = new RedisLock(
       this.options.redis,
       `${this.options.keyPrefix}token-refresh:${connectionId}`,
@@ -97,9 +112,9 @@ export class AccessTokens {
     connectionId: string,
     oauth: ProviderOAuth,
     refused?: string,
-  ): Promise<string> {
+  ): Promise<CurrentToken> {
     const stored = await this.load(connectionId);
-    if (this.satisfied(stored, refused)) return stored.tokens.accessToken;
+    if (this.satisfied(stored, refused)) return tokenOf(stored);
     const refreshToken = stored.tokens.refreshToken;
     if (!refreshToken) {
       throw new ClassifiedProviderError(
@@ -120,9 +135,9 @@ export class AccessTokens {
       tokens,
       grant.expiresAt,
     );
-    if (written) return grant.accessToken;
+    if (written) return { accessToken: grant.accessToken, expiresAt: grant.expiresAt };
     // The row moved under us (a reconnect saved a new grant): that grant wins; use whatever is stored now.
-    return (await this.load(connectionId)).tokens.accessToken;
+    return tokenOf(await this.load(connectionId));
   }
 
   private async awaitOther(
@@ -130,12 +145,12 @@ export class AccessTokens {
     lock: RedisLock,
     refused: string | undefined,
     deadline: number,
-  ): Promise<string | null> {
+  ): Promise<CurrentToken | null> {
     while (this.now() < deadline) {
       await sleep(this.options.pollMs ?? DEFAULT_ACCESS_TOKEN_OPTIONS.pollMs);
       if (await lock.isHeld()) continue;
       const stored = await this.load(connectionId);
-      if (this.satisfied(stored, refused)) return stored.tokens.accessToken;
+      if (this.satisfied(stored, refused)) return tokenOf(stored);
       return null; // released without a usable token (their refresh failed): try to take the lock ourselves
     }
     return null;
@@ -165,3 +180,8 @@ export class AccessTokens {
     return stored;
   }
 }
+
+const tokenOf = (stored: StoredCredential): CurrentToken => ({
+  accessToken: stored.tokens.accessToken,
+  expiresAt: stored.expiresAt,
+});

@@ -1,0 +1,94 @@
+import { proxyCall } from '@crm-sync/connections';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../context';
+import { brokerCaller, refusalError } from '../../plugins/brokerCaller';
+import { HttpError } from '../../plugins/httpErrors';
+import { serviceAuthenticator } from '../../plugins/serviceAuth';
+import { problemResponse, purpose, serviceErrors } from '../schemas';
+
+/** The header that names the purpose of a proxied call (a request body belongs to the provider). */
+export const PURPOSE_HEADER = 'crm-sync-purpose';
+
+const schema = {
+  summary:
+    "Forwards a call to the connection's provider API with its token injected: /v1/proxy/{id}/{api host}/{path}",
+  tags: ['broker'],
+  security: [{ service: [] }],
+  params: z.object({ connectionId: z.uuid(), '*': z.string() }),
+  headers: z.object({ [PURPOSE_HEADER]: purpose }),
+  response: {
+    ...serviceErrors,
+    403: problemResponse(
+      'Outside the service policy (code `no_broker_policy`, `forbidden_provider`, `forbidden_purpose`, `forbidden_scopes`, `forbidden_host`, `forbidden_path`)',
+    ),
+    404: problemResponse('No such connection for the service (code `not_found`)'),
+    409: problemResponse(
+      'The connection is not active (code `connection_inactive`, `provider_not_configured`)',
+    ),
+    502: problemResponse(
+      'The provider could not be reached or refresh the token (code `provider_unavailable`)',
+    ),
+  },
+};
+
+/**
+ * The token broker's proxy. Registered in its own scope whose only body "parser" leaves the body unread, so it
+ * streams to the provider as it arrives; the provider's answer streams back the same way.
+ */
+export async function registerProxy(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    scope.withTypeProvider<ZodTypeProvider>().route({
+      method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      url: '/v1/proxy/:connectionId/*',
+      schema,
+      onRequest: serviceAuthenticator(ctx.settings.serviceTokens),
+      handler: async (request, reply) => {
+        const { connectionId } = request.params;
+        const prefix = `/v1/proxy/${connectionId}/`;
+        const rawUrl = request.raw.url ?? '';
+        // The target is read from the URL as sent: the router's decoded copy could hide an encoded separator.
+        if (!rawUrl.startsWith(prefix))
+          throw new HttpError(400, 'invalid_path', 'the proxied URL could not be read');
+        const upstream = new AbortController();
+        reply.raw.on('close', () => upstream.abort());
+        const length = request.headers['content-length'];
+        const outcome = await proxyCall({ ...ctx.deps, tokens: ctx.tokens }, brokerCaller(request, ctx), {
+          connectionId,
+          purpose: request.headers[PURPOSE_HEADER],
+          method: request.method,
+          target: rawUrl.slice(prefix.length),
+          headers: request.headers,
+          body: hasBody(request.method, request.headers) ? request.raw : null,
+          contentLength: length === undefined ? undefined : Number(length),
+          signal: AbortSignal.any([
+            upstream.signal,
+            AbortSignal.timeout(ctx.settings.proxyUpstreamTimeoutMs),
+          ]),
+        }).catch((error: unknown) => {
+          // A network failure or timeout towards the provider: said plainly, without the URL or the token.
+          if (
+            error instanceof TypeError ||
+            (error instanceof DOMException && error.name === 'TimeoutError')
+          ) {
+            request.log.warn({ connectionId, failure: error.name }, 'proxied call failed');
+            throw new HttpError(502, 'provider_unavailable', 'the provider could not be reached');
+          }
+          throw error;
+        });
+        if (outcome.kind === 'refused') throw refusalError(outcome);
+        // The provider's answer, whatever its status and body: outside the JSON response schemas above.
+        const passThrough: FastifyReply = reply;
+        passThrough.status(outcome.status).headers(outcome.headers);
+        return outcome.body === null ? passThrough.send() : passThrough.send(outcome.body);
+      },
+    });
+  });
+}
+
+/** RFC 9112 §6.1: a request has a body when it says how long it is or that it is chunked. */
+const hasBody = (method: string, headers: Record<string, string | string[] | undefined>) =>
+  method !== 'GET' && (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined);

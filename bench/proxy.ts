@@ -1,0 +1,172 @@
+// npm run bench:proxy -- [--calls 2000] [--seconds 5] [--concurrency 16] [--seed 20261202]
+//
+// What the token broker's proxy (issue 21, docs/token-broker.md) adds to a provider call: connect-api runs as its
+// own process (apps/connect-api/src/main.ts, as production runs it) over a temporary database and Redis prefix,
+// the provider sandbox in this process. The same Gmail messages.list call goes straight to the sandbox with the
+// connection's token (the ceiling) and through /v1/proxy, alternating call by call so the machine's noise falls on
+// both alike; then each is driven for --seconds at --concurrency for throughput.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createConnectionsHarness, connectSandboxAccount } from '@crm-sync/connections/testing';
+import { parseVaultKeys } from '@crm-sync/config';
+import { freePort, startAppProcess } from '@crm-sync/testing';
+import { CredentialStore, KeyRing } from '@crm-sync/vault';
+import { peakRssMb } from './lib/rss';
+
+const { values: args } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '2000' },
+    seconds: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '16' },
+    seed: { type: 'string', default: '20261202' },
+  },
+});
+const CALLS = Number(args.calls);
+const SECONDS = Number(args.seconds);
+const CONCURRENCY = Number(args.concurrency);
+const SEED = Number(args.seed);
+const SECRET = randomBytes(24).toString('hex');
+const PURPOSE = 'bench';
+const PATH = '/gmail/v1/users/me/messages?maxResults=10';
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const ms = (n: number) => n.toFixed(3);
+
+async function timed(call: () => Promise<Response>): Promise<number> {
+  const start = process.hrtime.bigint();
+  const response = await call();
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`call answered ${response.status}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Calls completed per second by `concurrency` loops over `seconds`. */
+async function throughput(call: () => Promise<Response>): Promise<number> {
+  const until = Date.now() + SECONDS * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < until) {
+        await timed(call);
+        done += 1;
+      }
+    }),
+  );
+  return done / SECONDS;
+}
+
+async function main(): Promise<void> {
+  const h = await createConnectionsHarness();
+  const dir = mkdtempSync(join(tmpdir(), 'crm-sync-bench-proxy-'));
+  const caFile = join(dir, 'ca.pem');
+  writeFileSync(caFile, h.sandbox.caPem);
+  const vaultKeys = `bench:${randomBytes(32).toString('base64')}`;
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const sandboxHost = new URL(h.sandbox.urls.google).host;
+  const { connectionId } = await connectSandboxAccount(h, {
+    provider: 'google',
+    email: `bench-${SEED}@example.com`,
+    resources: ['mail'],
+    seed: SEED,
+  });
+  // Sealed again under the key connect-api is given, so the process under test opens it like its own.
+  const stored = (await h.deps.credentials.load(connectionId))!;
+  const processKeys = new KeyRing(parseVaultKeys(vaultKeys, undefined));
+  await new CredentialStore({ db: h.db.dataSource, keyRing: processKeys }).save(
+    connectionId,
+    stored.tokens,
+    stored.expiresAt,
+  );
+  const [{ granted_scopes: scopes }] = await h.db.dataSource.query<Array<{ granted_scopes: string[] }>>(
+    `SELECT granted_scopes FROM connections WHERE id = $1`,
+    [connectionId],
+  );
+  const app = await startAppProcess('connect-api', {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: h.db.url,
+    REDIS_URL: h.redis.url,
+    WORKER_QUEUE_PREFIX: `${h.redis.prefix}bench`,
+    VAULT_KEYS: vaultKeys,
+    SERVICE_TOKENS: `bench:${SECRET}:*`,
+    SERVICE_POLICIES: JSON.stringify({
+      bench: {
+        providers: ['google'],
+        purposes: [PURPOSE],
+        scopes,
+        proxyPaths: { google: ['/gmail/v1/users/me/messages'] },
+      },
+    }),
+    PUBLIC_BASE_URL: baseUrl,
+    CONNECT_API_PORT: String(port),
+    PROVIDER_MODE: 'sandbox',
+    SANDBOX_HTTP_URL: h.sandbox.urls.google,
+    SANDBOX_HTTPS_URL: h.sandbox.urls.microsoft,
+    SANDBOX_CA_FILE: caFile,
+  });
+  try {
+    const direct = () =>
+      fetch(`${h.sandbox.urls.google}${PATH}`, {
+        headers: { authorization: `Bearer ${stored.tokens.accessToken}` },
+      });
+    const proxied = () =>
+      fetch(`${baseUrl}/v1/proxy/${connectionId}/${sandboxHost}${PATH}`, {
+        headers: { authorization: `Bearer ${SECRET}`, 'crm-sync-purpose': PURPOSE },
+      });
+    console.log(`seed ${SEED}, calls ${CALLS}, concurrency ${CONCURRENCY} for ${SECONDS} s`);
+    for (let i = 0; i < 50; i += 1) await Promise.all([timed(direct), timed(proxied)]); // warm both paths
+
+    const directMs: number[] = [];
+    const proxiedMs: number[] = [];
+    for (let i = 0; i < CALLS; i += 1) {
+      // Alternate which goes first, so neither always runs on a warmer cache.
+      if (i % 2 === 0) {
+        directMs.push(await timed(direct));
+        proxiedMs.push(await timed(proxied));
+      } else {
+        proxiedMs.push(await timed(proxied));
+        directMs.push(await timed(direct));
+      }
+    }
+    directMs.sort((a, b) => a - b);
+    proxiedMs.sort((a, b) => a - b);
+    const added50 = percentile(proxiedMs, 50) - percentile(directMs, 50);
+    const added99 = percentile(proxiedMs, 99) - percentile(directMs, 99);
+    console.log(`direct p50 ms ${ms(percentile(directMs, 50))}  p99 ms ${ms(percentile(directMs, 99))}`);
+    console.log(`proxied p50 ms ${ms(percentile(proxiedMs, 50))}  p99 ms ${ms(percentile(proxiedMs, 99))}`);
+    console.log(`added p50 ms ${ms(added50)} (target < 2)`);
+    console.log(`added p99 ms ${ms(added99)}`);
+    console.log(
+      `ratio p50 ${(percentile(proxiedMs, 50) / percentile(directMs, 50)).toFixed(2)} (proxied ÷ direct)`,
+    );
+
+    const directRate = await throughput(direct);
+    const proxiedRate = await throughput(proxied);
+    console.log(`direct calls/s ${directRate.toFixed(0)}`);
+    console.log(`proxied calls/s ${proxiedRate.toFixed(0)}`);
+    console.log(`ratio throughput ${(proxiedRate / directRate).toFixed(2)} (proxied ÷ direct calls/s)`);
+    const [{ n: audited }] = await h.db.dataSource.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM audit_events WHERE type = 'proxy_call'`,
+    );
+    console.log(`check audit rows ${audited}`);
+    console.log(`rss-mb ${peakRssMb(app.child.pid!)} (connect-api)`);
+    console.log(
+      `summary: proxy adds ${ms(added50)} ms at p50 (${added50 < 2 ? 'within' : 'over'} the 2 ms target), ` +
+        `${ms(added99)} ms at p99, ${proxiedRate.toFixed(0)} proxied calls/s`,
+    );
+  } finally {
+    await app.stop();
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,135 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { writeAudit } from '../audit';
+import { authorizeBrokerUse, type BrokerGrant } from './authorize';
+import { brokerToken, isRefusal } from './brokerToken';
+import { forwardedRequestHeaders, returnedResponseHeaders } from './proxyHeaders';
+import { proxyTarget } from './proxyTarget';
+import type { BrokerCaller, BrokerDeps, BrokerRefusal } from './types';
+
+/**
+ * Request bodies up to this size (declared by Content-Length) are read before sending so a 401 can be retried with
+ * the same body; larger or chunked ones stream straight through and a 401 is answered as it came.
+ */
+export const PROXY_REPLAY_LIMIT_BYTES = 64 * 1024;
+
+export interface ProxyRequest {
+  connectionId: string;
+  purpose: string;
+  method: string;
+  /** The request target after `/v1/proxy/{id}/`, as sent (not decoded): `{host}/{path}[?query]`. */
+  target: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The request body as it arrives, or null for a method without one. */
+  body: Readable | null;
+  contentLength: number | undefined;
+  /** Aborts the upstream call (the caller went away, or the time is up). */
+  signal: AbortSignal;
+}
+
+export interface ProxiedResponse {
+  kind: 'forwarded';
+  status: number;
+  headers: Record<string, string>;
+  body: Readable | null;
+}
+
+/**
+ * Forwards one call of a service to the connection's provider API with the access token injected; the caller
+ * never sees the token. Policy, revocation and target are checked on every call (authorize.ts, proxyTarget.ts).
+ * Bodies stream both ways; nothing is buffered beyond PROXY_REPLAY_LIMIT_BYTES. On a 401 the token is refreshed
+ * (single-flight, with the refused token named so a refresh done meanwhile is reused) and the call retried once.
+ */
+export async function proxyCall(
+  deps: BrokerDeps,
+  caller: BrokerCaller,
+  request: ProxyRequest,
+): Promise<ProxiedResponse | BrokerRefusal> {
+  const use = { purpose: request.purpose, use: 'proxy' as const };
+  const granted = await authorizeBrokerUse(deps, caller, { connectionId: request.connectionId, ...use });
+  if (granted.kind === 'refused') return granted;
+  const paths = caller.policy?.proxyPaths[granted.connection.provider] ?? [];
+  const url = proxyTarget(granted.adapter.api, paths, request.target);
+  if (!(url instanceof URL)) {
+    await auditCall(deps, caller, granted, request, url.code, null);
+    return url;
+  }
+  const token = await brokerToken(deps, caller, granted, use);
+  if (isRefusal(token)) return token;
+
+  const replayable = request.body === null || fitsReplay(request.contentLength);
+  const body = replayable && request.body ? await readBounded(request.body) : request.body;
+  const send = (accessToken: string) =>
+    granted.adapter.api.fetch(url, {
+      method: request.method,
+      headers: { ...forwardedRequestHeaders(request.headers), authorization: `Bearer ${accessToken}` },
+      body: body && (Buffer.isBuffer(body) ? body : (Readable.toWeb(body) as ReadableStream<Uint8Array>)),
+      // Node's fetch streams a request body only in half-duplex (https://fetch.spec.whatwg.org/#dom-requestinit-duplex).
+      ...(body && { duplex: 'half' }),
+      redirect: 'manual',
+      signal: request.signal,
+    } as RequestInit);
+
+  let response = await send(token.accessToken);
+  if (response.status === 401) {
+    // Refreshed either way, so the next call has a working token; only a body we still hold can be sent again.
+    if (replayable) await response.body?.cancel();
+    const fresh = await brokerToken(deps, caller, granted, use, {
+      force: true,
+      refused: token.accessToken,
+    });
+    if (isRefusal(fresh)) {
+      if (!replayable) await response.body?.cancel();
+      return fresh;
+    }
+    if (replayable) response = await send(fresh.accessToken);
+  }
+  // Written before the answer goes back: a call the provider has served is on record before the caller sees it.
+  try {
+    await auditCall(deps, caller, granted, { ...request, target: url.pathname }, null, response.status);
+  } catch (error) {
+    await response.body?.cancel();
+    throw error;
+  }
+  return {
+    kind: 'forwarded',
+    status: response.status,
+    headers: returnedResponseHeaders(response.headers),
+    body: response.body ? Readable.fromWeb(response.body as NodeReadableStream) : null,
+  };
+}
+
+const fitsReplay = (length: number | undefined) => length !== undefined && length <= PROXY_REPLAY_LIMIT_BYTES;
+
+/** Reads a body whose declared length fits the replay limit, refusing to hold more than the limit whatever it sends. */
+async function readBounded(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > PROXY_REPLAY_LIMIT_BYTES) throw new Error('proxied request body exceeds its declared length');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** One `proxy_call` line: who, why, method and path (never the query, which may carry personal data), outcome. */
+async function auditCall(
+  deps: BrokerDeps,
+  caller: BrokerCaller,
+  granted: BrokerGrant,
+  request: Pick<ProxyRequest, 'purpose' | 'method' | 'target'>,
+  refused: string | null,
+  status: number | null,
+): Promise<void> {
+  const path = refused ? null : request.target;
+  await writeAudit(deps.db, {
+    connectionId: granted.connection.id,
+    tenantId: granted.connection.tenantId,
+    type: refused ? 'broker_refused' : 'proxy_call',
+    actor: `service:${caller.service}`,
+    details: refused
+      ? { use: 'proxy', purpose: request.purpose, method: request.method, reason: refused }
+      : { purpose: request.purpose, method: request.method, path, status },
+  });
+}

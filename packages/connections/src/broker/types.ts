@@ -1,0 +1,51 @@
+import type { ServicePolicy } from '@crm-sync/config';
+import type { ProviderOAuth } from '@crm-sync/core';
+import type { ConnectionsDeps } from '../deps';
+
+/** An access token and when it stops working (null when the provider did not say). */
+export interface BrokeredToken {
+  accessToken: string;
+  expiresAt: Date | null;
+}
+
+/**
+ * The one refresh path (the sync engine's AccessTokens, single-flight with a Redis lease), as the broker uses it:
+ * `force` with the `refused` token after a provider answered 401.
+ */
+export interface BrokerTokens {
+  current(
+    connectionId: string,
+    oauth: ProviderOAuth,
+    options?: { force?: boolean; refused?: string },
+  ): Promise<BrokeredToken>;
+}
+
+/** The connection use cases' dependencies (a grant found gone ends the connection) and the token path. */
+export interface BrokerDeps extends Pick<ConnectionsDeps, 'db' | 'credentials' | 'producer' | 'adapters'> {
+  tokens: BrokerTokens;
+}
+
+/** The authenticated service asking, with its policy (none: it may not use the broker). */
+export interface BrokerCaller {
+  service: string;
+  tenants: '*' | string[];
+  policy: ServicePolicy | undefined;
+}
+
+/** How the service wants to use the connection: receive the token itself, or call through the proxy. */
+export type BrokerUse = 'token' | 'proxy';
+
+/** A request the broker did not serve; `code` is stable, `detail` names no submitted value. */
+export interface BrokerRefusal {
+  kind: 'refused';
+  status: 400 | 403 | 404 | 409 | 502;
+  code: string;
+  detail: string;
+}
+
+export const refusal = (status: BrokerRefusal['status'], code: string, detail: string): BrokerRefusal => ({
+  kind: 'refused',
+  status,
+  code,
+  detail,
+});
