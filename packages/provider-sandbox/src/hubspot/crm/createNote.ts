@@ -1,7 +1,7 @@
 import { type FastifyInstance } from 'fastify';
-import { requireAuth } from '../../core/hooks';
 import { type RouteMeta, type SandboxContext } from '../../core/types';
-import { apiError, rateLimitError, sendApiError } from '../errors';
+import { apiError, sendApiError } from '../errors';
+import { admitGeneral } from '../admit';
 import { type Limiters } from '../rateLimit';
 
 const meta: RouteMeta = { provider: 'hubspot', routeId: 'crm.notes.create', auth: true };
@@ -31,10 +31,8 @@ export function registerCreateNote(app: FastifyInstance, ctx: SandboxContext, li
     '/crm/v3/objects/notes',
     { config: { sandbox: meta } },
     async (request, reply) => {
-      const { account } = requireAuth(request);
-      const rate = limiters.general(account.id);
-      void reply.headers(rate.headers);
-      if (!rate.allowed) return reply.code(429).send(rateLimitError('TEN_SECONDLY_ROLLING'));
+      const account = admitGeneral(request, reply, limiters);
+      if (!account) return reply;
       const properties = request.body?.properties;
       if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
         return sendApiError(reply, 400, apiError('properties is required', 'VALIDATION_ERROR'));

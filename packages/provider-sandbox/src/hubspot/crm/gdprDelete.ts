@@ -1,8 +1,8 @@
 import { type FastifyInstance } from 'fastify';
-import { requireAuth } from '../../core/hooks';
 import { type RouteMeta, type SandboxContext } from '../../core/types';
-import { apiError, rateLimitError, sendApiError } from '../errors';
+import { apiError, sendApiError } from '../errors';
 import { type HubSpotGenerators } from '../generate';
+import { admitGeneral } from '../admit';
 import { type Limiters } from '../rateLimit';
 
 const meta: RouteMeta = { provider: 'hubspot', routeId: 'crm.objects.gdprDelete', auth: true };
@@ -23,10 +23,8 @@ export function registerGdprDelete(
     '/crm/v3/objects/:objectType/gdpr-delete',
     { config: { sandbox: meta } },
     async (request, reply) => {
-      const { account } = requireAuth(request);
-      const rate = limiters.general(account.id);
-      void reply.headers(rate.headers);
-      if (!rate.allowed) return reply.code(429).send(rateLimitError('TEN_SECONDLY_ROLLING'));
+      const account = admitGeneral(request, reply, limiters);
+      if (!account) return reply;
       if (request.params.objectType !== 'contacts') {
         const message = `GDPR delete is not supported for ${request.params.objectType}`;
         return sendApiError(reply, 404, apiError(message, 'OBJECT_NOT_FOUND'));

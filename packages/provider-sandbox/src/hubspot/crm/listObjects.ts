@@ -1,8 +1,8 @@
 import { type FastifyInstance } from 'fastify';
-import { requireAuth } from '../../core/hooks';
 import { type RouteMeta, type SandboxContext } from '../../core/types';
-import { apiError, rateLimitError, sendApiError } from '../errors';
+import { apiError, sendApiError } from '../errors';
 import { type HubSpotGenerators } from '../generate';
+import { admitGeneral } from '../admit';
 import { type Limiters } from '../rateLimit';
 import { objectType } from '../schema';
 import { type ListResponseWire } from '../types';
@@ -35,10 +35,8 @@ export function registerListObjects(
     '/crm/v3/objects/:objectType',
     { config: { sandbox: meta } },
     async (request, reply) => {
-      const { account } = requireAuth(request);
-      const rate = limiters.general(account.id);
-      void reply.headers(rate.headers);
-      if (!rate.allowed) return reply.code(429).send(rateLimitError('TEN_SECONDLY_ROLLING'));
+      const account = admitGeneral(request, reply, limiters);
+      if (!account) return reply;
       const type = objectType(request.params.objectType);
       if (type === undefined)
         return sendApiError(

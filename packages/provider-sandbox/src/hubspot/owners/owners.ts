@@ -1,9 +1,9 @@
 import { type FastifyInstance } from 'fastify';
 import { openCursor, sealCursor } from '../../core/cursors';
-import { requireAuth } from '../../core/hooks';
 import { mix, pick } from '../../core/random';
 import { type Account, type RouteMeta, type SandboxContext } from '../../core/types';
-import { apiError, rateLimitError, sendApiError } from '../errors';
+import { apiError, sendApiError } from '../errors';
+import { admitGeneral } from '../admit';
 import { type Limiters } from '../rateLimit';
 
 // `GET /crm/v3/owners` (docs/providers/hubspot.md#owners): the portal's users records can be assigned to. Records
@@ -52,10 +52,8 @@ export function registerOwners(app: FastifyInstance, ctx: SandboxContext, limite
 
 function registerOwnersAt(app: FastifyInstance, path: string, ctx: SandboxContext, limiters: Limiters): void {
   app.get<{ Querystring: OwnersQuery }>(path, { config: { sandbox: meta } }, async (request, reply) => {
-    const { account } = requireAuth(request);
-    const rate = limiters.general(account.id);
-    void reply.headers(rate.headers);
-    if (!rate.allowed) return reply.code(429).send(rateLimitError('TEN_SECONDLY_ROLLING'));
+    const account = admitGeneral(request, reply, limiters);
+    if (!account) return reply;
     const limit = request.query.limit === undefined ? 100 : Number(request.query.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
       return sendApiError(

@@ -1,7 +1,7 @@
 import { type FastifyInstance } from 'fastify';
-import { requireAuth } from '../../core/hooks';
 import { type RouteMeta } from '../../core/types';
-import { apiError, rateLimitError, sendApiError } from '../errors';
+import { apiError, sendApiError } from '../errors';
+import { admitGeneral } from '../admit';
 import { type Limiters } from '../rateLimit';
 import { objectTypeAlias } from '../schema';
 import { type PropertyDefinition, type PropertyStore } from './definitions';
@@ -46,10 +46,8 @@ export function registerGetProperties(app: FastifyInstance, store: PropertyStore
     '/crm/v3/properties/:objectType',
     { config: { sandbox: meta } },
     async (request, reply) => {
-      const { account } = requireAuth(request);
-      const rate = limiters.general(account.id);
-      void reply.headers(rate.headers);
-      if (!rate.allowed) return reply.code(429).send(rateLimitError('TEN_SECONDLY_ROLLING'));
+      const account = admitGeneral(request, reply, limiters);
+      if (!account) return reply;
       const type = objectTypeAlias(request.params.objectType);
       if (type === undefined)
         return sendApiError(
