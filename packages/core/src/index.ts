@@ -66,6 +66,7 @@ export type {
   ListedWindow,
   ResourceSyncer,
   ResourceSyncers,
+  SetAsideItem,
   SyncContinuation,
   SyncPage,
   SyncPosition,

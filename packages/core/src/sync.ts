@@ -60,6 +60,12 @@ export interface SyncPage<T extends CrmTableName = CrmTableName> {
    * links). An item not named here keeps the links it has.
    */
   links?: ItemLinks[];
+  /**
+   * Items the provider sent that the syncer cannot read (a message no MIME parser takes): the engine files them in
+   * its quarantine with the reason (never their content) and the round goes on; a later readable version stores and
+   * clears the entry. The row the item had, if any, keeps its last readable version.
+   */
+  setAside?: SetAsideItem[];
   next:
     | { kind: 'more'; continuation: SyncContinuation }
     /**
@@ -101,10 +107,17 @@ export interface ResourceSyncer<T extends CrmTableName = CrmTableName> {
   fetchByIds?(request: { accessToken: string; ids: readonly string[] }): Promise<FetchedItems<T>>;
 }
 
-/** Items fetched by id: their records, and the ids the provider no longer has. */
+/** An item set aside unread, and why (an error kind, never the item's content). */
+export interface SetAsideItem {
+  externalId: string;
+  reason: string;
+}
+
+/** Items fetched by id: their records, the ids the provider no longer has, and items that could not be read. */
 export interface FetchedItems<T extends CrmTableName = CrmTableName> {
   upserts: RecordsByTable[T][];
   deletes: string[];
+  setAside?: SetAsideItem[];
 }
 
 /** One page of an id pass; `continuation` is null on the first page. */

@@ -96,7 +96,9 @@ export async function repair(
       const missing = new Set(diff.missing);
       const upserts = fetched.items.upserts;
       const found = upserts.filter((record) => missing.has(record.externalId));
-      const written = await writePage(manager, target, { upserts: found, deletes: [] }, round);
+      // Items the syncer could not read are filed in the quarantine, as a round files them.
+      const setAside = fetched.items.setAside ?? [];
+      const written = await writePage(manager, target, { upserts: found, deletes: [], setAside }, round);
       stored = written.added + written.updated;
       const live = upserts.filter((record) => !missing.has(record.externalId));
       await writePage(manager, target, { upserts: live, deletes: [] }, round);

@@ -76,3 +76,15 @@ test('links: the last set listed for an item and type wins; pages without links 
   ]);
   expect(mergePages([page([], [], more), page([], [], more)]).links).toBeUndefined();
 });
+
+test('set-aside items: the last mention wins, as for upserts and deletes', () => {
+  const more = { kind: 'more' as const, continuation: {} };
+  const aside = (externalId: string) => ({ externalId, reason: 'unreadable message' });
+  const merged = mergePages([
+    { ...page([], [], more), setAside: [aside('a'), aside('b')] },
+    { ...page([], ['b'], more), setAside: [aside('c')] },
+  ]);
+  expect(merged.setAside).toEqual([aside('a'), aside('c')]);
+  expect(merged.deletes).toEqual(['b']);
+  expect(mergePages([page([], [], more), page([], [], more)]).setAside).toBeUndefined();
+});

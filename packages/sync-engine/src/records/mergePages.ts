@@ -10,22 +10,33 @@ export function mergePages<T extends CrmTableName>(pages: readonly SyncPage<T>[]
   if (pages.length === 1) return pages[0]!;
   const last = new Map<
     string,
-    { kind: 'upsert'; record: SyncPage<T>['upserts'][number] } | { kind: 'delete' }
+    | { kind: 'upsert'; record: SyncPage<T>['upserts'][number] }
+    | { kind: 'delete' }
+    | { kind: 'setAside'; reason: string }
   >();
   for (const page of pages) {
-    // Within a page the engine applies upserts before deletes, so a page's delete outranks its own upsert.
+    // Within a page the engine sets aside, then upserts, then deletes, so a page's delete outranks its own upsert.
+    for (const item of page.setAside ?? [])
+      last.set(item.externalId, { kind: 'setAside', reason: item.reason });
     for (const record of page.upserts) last.set(record.externalId, { kind: 'upsert', record });
     for (const id of page.deletes) last.set(id, { kind: 'delete' });
   }
   const upserts: SyncPage<T>['upserts'] = [];
   const deletes: string[] = [];
+  const setAside: NonNullable<SyncPage<T>['setAside']> = [];
   for (const [id, change] of last) {
     if (change.kind === 'upsert') upserts.push(change.record);
-    else deletes.push(id);
+    else if (change.kind === 'delete') deletes.push(id);
+    else setAside.push({ externalId: id, reason: change.reason });
   }
   const links = new Map<string, ItemLinks>();
   for (const page of pages)
     for (const set of page.links ?? []) links.set(JSON.stringify([set.fromId, set.toType]), set);
-  const merged: SyncPage<T> = { upserts, deletes, next: pages[pages.length - 1]!.next };
+  const merged: SyncPage<T> = {
+    upserts,
+    deletes,
+    ...(setAside.length > 0 && { setAside }),
+    next: pages[pages.length - 1]!.next,
+  };
   return links.size === 0 ? merged : { ...merged, links: [...links.values()] };
 }

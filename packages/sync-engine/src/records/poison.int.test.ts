@@ -67,3 +67,37 @@ describe.each(cases)('%s', (name, c, poison) => {
     expect(state).toMatchObject({ counters: { sanitized: 1 }, consecutive_failures: 0 });
   });
 });
+
+describe('google mail, a message no MIME parser takes', () => {
+  it('is set aside by id with its reason, the round goes on, and it stores once readable again', async () => {
+    const c = caseOf('google', 'mail');
+    const { connectionId, account } = await connectSandboxAccount(h, {
+      provider: 'google',
+      email: 'unreadable@example.com',
+      sizes: { messages: 5 },
+      resources: ['mail'],
+    });
+    await round(connectionId, c);
+    const add = (fields: Record<string, unknown>) =>
+      h.sandbox.control.addItem('google', account.id, 'messages', fields).id;
+    const before = add(c.edit('good before'));
+    // A header block past postal-mime's 2 MiB limit: its parser refuses the whole message.
+    const bad = add({ subject: 'x'.repeat(2_200_000) });
+    const after = add(c.edit('good after'));
+
+    const done = await round(connectionId, c);
+    expect(done.round.counts).toMatchObject({ quarantined: 1 });
+    const live = await tableSnapshot(h, c, connectionId);
+    expect([live.get(before), live.get(after), live.has(bad)]).toEqual(['good before', 'good after', false]);
+    const quarantine = () =>
+      h.db.dataSource.query(`SELECT external_id, reason FROM sync_quarantine WHERE connection_id = $1`, [
+        connectionId,
+      ]);
+    expect(await quarantine()).toEqual([{ external_id: bad, reason: 'unreadable message' }]);
+
+    h.sandbox.control.updateItem('google', account.id, 'messages', bad, c.edit('readable now'));
+    await round(connectionId, c);
+    expect((await tableSnapshot(h, c, connectionId)).get(bad)).toBe('readable now');
+    expect(await quarantine()).toEqual([]);
+  });
+});

@@ -94,7 +94,7 @@ export class MissingObjectTypeError extends Error {
 export async function writePage<T extends CrmTableName>(
   executor: SqlExecutor,
   target: PageTarget<T>,
-  page: Pick<SyncPage<T>, 'upserts' | 'deletes' | 'links'>,
+  page: Pick<SyncPage<T>, 'upserts' | 'deletes' | 'links' | 'setAside'>,
   round: PageRound,
 ): Promise<PageCounts> {
   const { table, objectType, connectionId } = target;
@@ -102,6 +102,9 @@ export async function writePage<T extends CrmTableName>(
     throw new MissingObjectTypeError('a crm_objects syncer must declare its objectType');
   const { records, deletes, links, sanitized, unsafeIds } = safePage(page);
   for (const id of unsafeIds) await quarantine(executor, target, id, 'unsafe external id');
+  // Filed before the upsert, which clears the entry of an item the same page also stores readable.
+  const setAside = page.setAside ?? [];
+  for (const item of setAside) await quarantine(executor, target, item.externalId, item.reason);
   const children = CHILDREN[table] as ChildTable<T> | undefined;
   // The hash covers the children too, so a changed attachment list rewrites the row and, with it, its children.
   const rows = records.map((record): RowRecord<T> & Stamp & { externalId: string } => ({
@@ -155,7 +158,7 @@ export async function writePage<T extends CrmTableName>(
     deleted,
     swept,
     sanitized,
-    quarantined: quarantined + unsafeIds.length,
+    quarantined: quarantined + unsafeIds.length + setAside.length,
   };
 }
 
@@ -164,7 +167,9 @@ export async function writePage<T extends CrmTableName>(
  * changed without losing the item's identity: its record is quarantined (under the id made safe) and a deletion
  * of it is dropped, since no row can hold it.
  */
-function safePage<T extends CrmTableName>(page: Pick<SyncPage<T>, 'upserts' | 'deletes' | 'links'>) {
+function safePage<T extends CrmTableName>(
+  page: Pick<SyncPage<T>, 'upserts' | 'deletes' | 'links' | 'setAside'>,
+) {
   const records: RecordsByTable[T][] = [];
   const unsafeIds: string[] = [];
   let sanitized = 0;

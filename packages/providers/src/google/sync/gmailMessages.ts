@@ -1,4 +1,4 @@
-import { type EmailRecord } from '@crm-sync/core';
+import { type EmailRecord, type SetAsideItem } from '@crm-sync/core';
 import { GaxiosError } from 'gaxios';
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import { type MailBodyOptions } from '../../shared/mailBody';
@@ -19,7 +19,11 @@ const HIDDEN_LABELS = ['TRASH', 'SPAM'];
 export interface FetchedMessages {
   upserts: EmailRecord[];
   deletes: string[];
+  setAside?: SetAsideItem[];
 }
+
+/** A message fetched but not readable: set aside. */
+const UNREADABLE = Symbol('unreadable');
 
 /**
  * Gets each id as its raw RFC 5322 text and maps it, at most `concurrency` at once, in the order given (so a full
@@ -36,11 +40,20 @@ export async function fetchMessages(
   const fetched = await mapBounded(ids, options.concurrency, async (id) => {
     const message = await gate.run(() => getMessage(gmail, id), throttling);
     const hidden = message?.labelIds?.some((l) => HIDDEN_LABELS.includes(l));
-    return message === undefined || hidden ? undefined : mapRawMessage(message, options.body);
+    if (message === undefined || hidden) return undefined;
+    try {
+      return await mapRawMessage(message, options.body);
+    } catch {
+      // Mail as received can be anything (headers past the parser's limits, broken structure): one such message is
+      // set aside, named by its id only, and the round goes on (issue 16, "one bad item never blocks an account").
+      return UNREADABLE;
+    }
   });
-  const result: FetchedMessages = { upserts: [], deletes: [] };
+  const result: Required<FetchedMessages> = { upserts: [], deletes: [], setAside: [] };
   fetched.forEach((record, index) => {
-    if (record === undefined) result.deletes.push(ids[index] as string);
+    const id = ids[index] as string;
+    if (record === undefined) result.deletes.push(id);
+    else if (record === UNREADABLE) result.setAside.push({ externalId: id, reason: 'unreadable message' });
     else result.upserts.push(record);
   });
   return result;

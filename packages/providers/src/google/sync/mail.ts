@@ -148,7 +148,7 @@ async function historyPage(
     ? { kind: 'more', continuation: { ...round, pageToken: data.nextPageToken } }
     : // The response's historyId is the mailbox's current one: every change up to it was in these pages.
       { kind: 'caught_up', cursor: data.historyId as string };
-  return { upserts: fetched.upserts, deletes: [...deleted, ...fetched.deletes], next };
+  return { ...fetched, deletes: [...deleted, ...fetched.deletes], next };
 }
 
 /** History records come oldest first; a later record about the same message overrides an earlier one. */
