@@ -12,6 +12,14 @@ import { backoffDelayMs, decideFailure, rateLimitDelayMs } from '../policy/error
 import { mergePages } from '../records/mergePages';
 import { writePage, type PageCounts } from '../records/writePage';
 import { samePosition } from './position';
+import {
+  type Fetched,
+  type FetchedPage,
+  GROUP_RECORDS,
+  type Group,
+  type Prefetched,
+  settledGroup,
+} from './groups';
 import { finishRound } from './roundEnd';
 import {
   NO_COUNTS,
@@ -25,29 +33,6 @@ const COUNTED = ['added', 'updated', 'unchanged', 'deleted', 'swept', 'sanitized
 
 /** `committed`: a page landed; `retry`: fetch the same position again (after a refresh or a reset). */
 type Step = SliceOutcome | 'committed' | 'retry';
-
-/** A page fetch that has settled, success or failure, so it can wait unobserved while another page commits. */
-type Fetched = FetchedPage | { ok: false; error: unknown };
-type FetchedPage = { ok: true; page: SyncPage; tookMs: number };
-
-/** Consecutive pages for one transaction, and the failure that ended the gathering early, if one did. */
-interface Group {
-  pages: FetchedPage[];
-  failure?: { position: SyncPosition; error: unknown };
-}
-
-/** A group being gathered ahead from `position`; `stop` keeps it from fetching further pages. */
-interface Prefetched {
-  position: SyncPosition;
-  group: Promise<Group>;
-  stop: () => void;
-}
-
-/**
- * Items written per transaction when pages are small (Graph and HubSpot send 100): consecutive pages are merged so
- * each transaction and position update carries about as much as one bulk upsert handles well.
- */
-const GROUP_RECORDS = 500;
 
 /** Rolls a page's transaction back when the position moved under it (another worker ran the same resource). */
 class PositionMovedError extends Error {
@@ -315,8 +300,4 @@ export class SliceRun {
       });
     });
   }
-}
-
-function settledGroup(group: Group & { failure: NonNullable<Group['failure']> }): Prefetched {
-  return { position: group.failure.position, group: Promise.resolve(group), stop: () => undefined };
 }
