@@ -39,9 +39,11 @@ export async function createSandbox(
   const behaviours = new Map<ProviderId, AuthorizeBehaviour>();
   const urls: SandboxUrls = { google: '', microsoft: '', hubspot: '', control: '' };
   const renderers = new Map<ProviderId, ErrorRenderer>(modules.map((m) => [m.id, m.errors]));
+  const tls = await loopbackCertificate();
   const ctx: SandboxContext = {
     clock,
     urls,
+    caPem: tls.cert,
     accounts,
     clients: createClientRegistry([DEFAULT_CLIENT, ...(options.clients ?? [])]),
     tokens: createTokenStore(clock, accounts),
@@ -63,7 +65,6 @@ export async function createSandbox(
   const providerOps = new Map(modules.flatMap((m) => (m.controlOps ? [[m.id, m.controlOps] as const] : [])));
   const control = createControl(ctx, behaviours, providerOps);
 
-  const tls = await loopbackCertificate();
   const http = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
   const https = Fastify({
     logger: false,

@@ -371,6 +371,8 @@ export interface SandboxUrls {
 export interface SandboxContext {
   clock: Clock;
   urls: SandboxUrls;
+  /** The https listener's certificate, for routes that call the sandbox itself (Graph `$batch`). */
+  caPem: string;
   accounts: AccountStore;
   clients: ClientRegistry;
   tokens: TokenStore;

@@ -2,6 +2,7 @@ import { type ProviderModule } from '../core/types';
 import { deferredClock } from './deferredClock';
 import { graphGenerators } from './graph/generate';
 import { graphErrorRenderer } from './graph/reply';
+import { registerBatch } from './graph/routes/batch';
 import { registerContactsDelta } from './graph/routes/contactsDelta';
 import { registerEventsDelta } from './graph/routes/eventsDelta';
 import { registerMailFolders } from './graph/routes/mailFolders';
@@ -54,6 +55,7 @@ export function createMicrosoftModule(options: MicrosoftModuleOptions = {}): Pro
       registerMessageAttachments(app, ctx, generators.messages);
       registerEventsDelta(app, ctx, generators.events);
       registerContactsDelta(app, ctx, generators.contacts);
+      registerBatch(app, ctx);
     },
   };
 }

@@ -203,3 +203,37 @@ describe.each(CASES.map((c) => [c.provider, c] as const))('%s mail content', (pr
     expect(await attachmentsOf(connectionId, wire(multipart))).toEqual([]);
   });
 });
+
+describe('microsoft attachment listings through $batch', () => {
+  it('a throttled listing inside a batch throttles the page with its own Retry-After; the next slice lists the files', async () => {
+    const { connectionId, account } = await connectSandboxAccount(h, {
+      provider: 'microsoft',
+      email: 'batched@example.com',
+      sizes: { messages: 40 },
+      resources: ['mail'],
+    });
+    h.sandbox.control.resetCounters();
+    h.sandbox.control.addFault({
+      provider: 'microsoft',
+      accountId: account.id,
+      route: 'graph.messages.attachments.list',
+      action: { kind: 'status', status: 429, retryAfterSeconds: 2 },
+      next: 1,
+    });
+    const outcome = await runSlice(engineDeps(h), { connectionId, resource: 'mail', budgetMs: 60_000 });
+    expect(outcome).toMatchObject({ kind: 'rate_limited', retryAfterMs: 2000 });
+    await finishRound(connectionId);
+    const [{ n }] = (await h.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM email_attachments WHERE connection_id = $1`,
+      [connectionId],
+    )) as [{ n: number }];
+    expect(n).toBeGreaterThan(0);
+    // Listings went in batches: far fewer calls than messages with files.
+    const calls = (route: string) =>
+      h.sandbox.control
+        .counters()
+        .filter((c) => c.route === route && c.accountId === account.id)
+        .reduce((sum, c) => sum + c.count, 0);
+    expect(calls('graph.batch')).toBeLessThan(calls('graph.messages.attachments.list'));
+  });
+});
