@@ -3,6 +3,7 @@ import { loadConfig } from '@crm-sync/config';
 import { type DataSource } from 'typeorm';
 import { dropDatabase, ensureDatabase, withDatabase } from '../src/admin';
 import { createDataSource } from '../src/dataSource';
+import { type EmailInput } from '../src/upsert/specs';
 
 export interface TestDatabase {
   url: string;
@@ -50,4 +51,36 @@ export async function insertTestConnection(
     [providerAccountId],
   )) as Array<{ id: string }>;
   return row!.id;
+}
+
+/** An `emails` row of a connection with every content column empty, for tests that care about a few of them. */
+export function testEmailInput(
+  connectionId: string,
+  externalId: string,
+  overrides: Partial<EmailInput> = {},
+): EmailInput {
+  return {
+    connectionId,
+    externalId,
+    contentHash: `h-${externalId}`,
+    seenRound: null,
+    threadId: null,
+    fromAddress: null,
+    toAddresses: [],
+    ccAddresses: [],
+    bccAddresses: [],
+    subject: null,
+    sentAt: null,
+    labels: [],
+    snippet: null,
+    bodyText: null,
+    bodyHtml: null,
+    uniqueBody: null,
+    bodyTruncated: false,
+    messageId: null,
+    inReplyTo: null,
+    references: [],
+    direction: 'received',
+    ...overrides,
+  };
 }

@@ -1,5 +1,10 @@
 import type { EmailAttachmentRecord } from '@crm-sync/core';
-import { createTestDatabase, insertTestConnection, type TestDatabase } from '@crm-sync/db/testing';
+import {
+  createTestDatabase,
+  insertTestConnection,
+  testEmailInput,
+  type TestDatabase,
+} from '@crm-sync/db/testing';
 import { removeChildrenOfDeleted, replaceChildren } from './children';
 import { markDeleted } from './markDeleted';
 import { emailAttachmentChildren, emailUpsert, type EmailInput } from './specs';
@@ -14,29 +19,8 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 beforeEach(() => db.dataSource.query('DELETE FROM emails'));
 
-const email = (externalId: string, contentHash = `h-${externalId}`, seenRound = 1): EmailInput => ({
-  connectionId,
-  externalId,
-  contentHash,
-  seenRound,
-  threadId: null,
-  fromAddress: null,
-  toAddresses: [],
-  ccAddresses: [],
-  bccAddresses: [],
-  subject: null,
-  sentAt: null,
-  labels: [],
-  snippet: null,
-  bodyText: null,
-  bodyHtml: null,
-  uniqueBody: null,
-  bodyTruncated: false,
-  messageId: null,
-  inReplyTo: null,
-  references: [],
-  direction: 'received',
-});
+const email = (externalId: string, contentHash = `h-${externalId}`, seenRound = 1): EmailInput =>
+  testEmailInput(connectionId, externalId, { contentHash, seenRound });
 
 const file = (attachmentId: string, name = `${attachmentId}.pdf`): EmailAttachmentRecord => ({
   attachmentId,

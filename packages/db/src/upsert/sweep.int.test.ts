@@ -1,4 +1,9 @@
-import { createTestDatabase, insertTestConnection, type TestDatabase } from '@crm-sync/db/testing';
+import {
+  createTestDatabase,
+  insertTestConnection,
+  testEmailInput,
+  type TestDatabase,
+} from '@crm-sync/db/testing';
 import { calendarEventUpsert, crmObjectUpsert, emailUpsert, type EmailInput } from './specs';
 import { sweepUnseen } from './sweep';
 import { upsertRows } from './upsertRows';
@@ -20,29 +25,7 @@ const email = (
   externalId: string,
   seenRound: number | null,
   sentAt: Date | null = new Date(now),
-): EmailInput => ({
-  connectionId,
-  externalId,
-  contentHash: `h-${externalId}`,
-  seenRound,
-  threadId: null,
-  fromAddress: null,
-  toAddresses: [],
-  ccAddresses: [],
-  subject: 's',
-  sentAt,
-  labels: [],
-  snippet: null,
-  bccAddresses: [],
-  bodyText: null,
-  bodyHtml: null,
-  uniqueBody: null,
-  bodyTruncated: false,
-  messageId: null,
-  inReplyTo: null,
-  references: [],
-  direction: 'received',
-});
+): EmailInput => testEmailInput(connectionId, externalId, { seenRound, subject: 's', sentAt });
 
 const live = async (table = 'emails') =>
   (

@@ -1,4 +1,9 @@
-import { createTestDatabase, insertTestConnection, type TestDatabase } from '@crm-sync/db/testing';
+import {
+  createTestDatabase,
+  insertTestConnection,
+  testEmailInput,
+  type TestDatabase,
+} from '@crm-sync/db/testing';
 import { markDeleted } from './markDeleted';
 import { calendarEventUpsert, contactUpsert, crmObjectUpsert, emailUpsert, type EmailInput } from './specs';
 import { UPSERT_PAGE_SIZE, upsertRows } from './upsertRows';
@@ -12,30 +17,16 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 beforeEach(() => db.dataSource.query('DELETE FROM emails; DELETE FROM crm_objects'));
 
-const email = (externalId: string, overrides: Partial<EmailInput> = {}): EmailInput => ({
-  connectionId,
-  externalId,
-  contentHash: `h-${externalId}`,
-  seenRound: null,
-  threadId: 't',
-  fromAddress: 'a@example.com',
-  toAddresses: ['b@example.com'],
-  ccAddresses: [],
-  subject: 's',
-  sentAt: new Date('2026-01-02T03:04:05.678Z'),
-  labels: ['INBOX'],
-  snippet: null,
-  bccAddresses: [],
-  bodyText: null,
-  bodyHtml: null,
-  uniqueBody: null,
-  bodyTruncated: false,
-  messageId: null,
-  inReplyTo: null,
-  references: [],
-  direction: 'received',
-  ...overrides,
-});
+const email = (externalId: string, overrides: Partial<EmailInput> = {}): EmailInput =>
+  testEmailInput(connectionId, externalId, {
+    threadId: 't',
+    fromAddress: 'a@example.com',
+    toAddresses: ['b@example.com'],
+    subject: 's',
+    sentAt: new Date('2026-01-02T03:04:05.678Z'),
+    labels: ['INBOX'],
+    ...overrides,
+  });
 
 const stored = (externalId: string) =>
   db.dataSource
