@@ -11,7 +11,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { Agent, request } from 'undici';
 import { createSandbox } from '../src/core/server';
-import { DEFAULT_CLIENT, type RunningSandbox, type SandboxOptions } from '../src/core/types';
+import { type Account, DEFAULT_CLIENT, type RunningSandbox, type SandboxOptions } from '../src/core/types';
 import { createMicrosoftModule, type MicrosoftModuleOptions } from '../src/microsoft/index';
 
 export const REDIRECT_URI = 'http://127.0.0.1:5555/callback';
@@ -119,4 +119,15 @@ export function graphClient(ms: MicrosoftSandbox, token: () => string, maxRetrie
     customHosts: new Set(['127.0.0.1']),
     fetchOptions: { dispatcher: ms.dispatcher } as RequestInit,
   });
+}
+
+/** A new account with the given data, signed in, and the official client acting for it. */
+export async function connectedGraph(
+  ms: MicrosoftSandbox,
+  email: string,
+  sizes: Record<string, number>,
+): Promise<{ account: Account; client: Client }> {
+  const account = ms.sandbox.control.createAccount({ provider: 'microsoft', email, sizes });
+  const tokens = await signIn(ms, account.email);
+  return { account, client: graphClient(ms, () => tokens.access_token) };
 }

@@ -1,7 +1,7 @@
 import { type Client } from '@microsoft/microsoft-graph-client';
 import type { Message } from '@microsoft/microsoft-graph-types';
 import { type Account } from '../../core/types';
-import { graphClient, type MicrosoftSandbox, signIn, startMicrosoftSandbox } from '../../../test/microsoft';
+import { connectedGraph, type MicrosoftSandbox, startMicrosoftSandbox } from '../../../test/microsoft';
 
 // JSON batching (docs/providers/microsoft.md#json-batching): requests run as if sent alone, answered by id.
 
@@ -11,13 +11,7 @@ let client: Client;
 
 beforeAll(async () => {
   ms = await startMicrosoftSandbox();
-  account = ms.sandbox.control.createAccount({
-    provider: 'microsoft',
-    email: 'batch@contoso.com',
-    sizes: { messages: 40 },
-  });
-  const tokens = await signIn(ms, account.email);
-  client = graphClient(ms, () => tokens.access_token);
+  ({ account, client } = await connectedGraph(ms, 'batch@contoso.com', { messages: 40 }));
 });
 afterAll(() => ms.close());
 

@@ -1,24 +1,16 @@
 import { type Client } from '@microsoft/microsoft-graph-client';
 import type { Attachment, Message } from '@microsoft/microsoft-graph-types';
-import { type Account } from '../../core/types';
-import { graphClient, type MicrosoftSandbox, signIn, startMicrosoftSandbox } from '../../../test/microsoft';
+import { connectedGraph, type MicrosoftSandbox, startMicrosoftSandbox } from '../../../test/microsoft';
 
 // Message content as Graph serves it (docs/providers/microsoft.md#message-content): select-only properties,
 // conversations with threading headers, attachments listed without their content, and Graph's refusals.
 
 let ms: MicrosoftSandbox;
-let account: Account;
 let client: Client;
 
 beforeAll(async () => {
   ms = await startMicrosoftSandbox();
-  account = ms.sandbox.control.createAccount({
-    provider: 'microsoft',
-    email: 'content@contoso.com',
-    sizes: { messages: 60 },
-  });
-  const tokens = await signIn(ms, account.email);
-  client = graphClient(ms, () => tokens.access_token);
+  ({ client } = await connectedGraph(ms, 'content@contoso.com', { messages: 60 }));
 });
 afterAll(() => ms.close());
 

@@ -5,7 +5,7 @@ import {
   type PageCollection,
 } from '@microsoft/microsoft-graph-client';
 import { type Account } from '../../core/types';
-import { graphClient, type MicrosoftSandbox, signIn, startMicrosoftSandbox } from '../../../test/microsoft';
+import { connectedGraph, type MicrosoftSandbox, startMicrosoftSandbox } from '../../../test/microsoft';
 
 let ms: MicrosoftSandbox;
 let account: Account;
@@ -26,13 +26,11 @@ async function drain(first: PageCollection, options = PAGE): Promise<{ items: En
 
 beforeAll(async () => {
   ms = await startMicrosoftSandbox();
-  account = ms.sandbox.control.createAccount({
-    provider: 'microsoft',
-    email: 'ada.lovelace@contoso.com',
-    sizes: { messages: 25, events: 40, contacts: 12 },
-  });
-  const tokens = await signIn(ms, account.email);
-  client = graphClient(ms, () => tokens.access_token);
+  ({ account, client } = await connectedGraph(ms, 'ada.lovelace@contoso.com', {
+    messages: 25,
+    events: 40,
+    contacts: 12,
+  }));
 });
 afterAll(() => ms.close());
 

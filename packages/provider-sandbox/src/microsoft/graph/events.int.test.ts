@@ -1,7 +1,7 @@
 import { type Client, type PageCollection, PageIterator } from '@microsoft/microsoft-graph-client';
 import type { Event } from '@microsoft/microsoft-graph-types';
 import { type Account } from '../../core/types';
-import { graphClient, type MicrosoftSandbox, signIn, startMicrosoftSandbox } from '../../../test/microsoft';
+import { connectedGraph, type MicrosoftSandbox, startMicrosoftSandbox } from '../../../test/microsoft';
 import { storedIdOf } from './render';
 
 let ms: MicrosoftSandbox;
@@ -12,13 +12,7 @@ const WINDOW = { startDateTime: '2026-01-01T00:00:00Z', endDateTime: '2026-06-01
 
 beforeAll(async () => {
   ms = await startMicrosoftSandbox({ clock: { now: () => Date.UTC(2026, 2, 1) } });
-  account = ms.sandbox.control.createAccount({
-    provider: 'microsoft',
-    email: 'ev@contoso.com',
-    sizes: { events: 400 },
-  });
-  const tokens = await signIn(ms, account.email);
-  client = graphClient(ms, () => tokens.access_token);
+  ({ account, client } = await connectedGraph(ms, 'ev@contoso.com', { events: 400 }));
 });
 afterAll(() => ms.close());
 

@@ -5,7 +5,7 @@ import {
   type PageCollection,
 } from '@microsoft/microsoft-graph-client';
 import { type Account } from '../../core/types';
-import { graphClient, type MicrosoftSandbox, signIn, startMicrosoftSandbox } from '../../../test/microsoft';
+import { connectedGraph, type MicrosoftSandbox, startMicrosoftSandbox } from '../../../test/microsoft';
 import { FOLDER_IDS } from './folders';
 
 let ms: MicrosoftSandbox;
@@ -31,13 +31,7 @@ const failure = (promise: Promise<unknown>) =>
 
 beforeAll(async () => {
   ms = await startMicrosoftSandbox();
-  account = ms.sandbox.control.createAccount({
-    provider: 'microsoft',
-    email: 'folders.owner@contoso.com',
-    sizes: { messages: 15 },
-  });
-  const tokens = await signIn(ms, account.email);
-  client = graphClient(ms, () => tokens.access_token);
+  ({ account, client } = await connectedGraph(ms, 'folders.owner@contoso.com', { messages: 15 }));
 });
 afterAll(() => ms.close());
 

@@ -1,6 +1,6 @@
 import { type Client, PageIterator, type PageCollection } from '@microsoft/microsoft-graph-client';
 import { type Account } from '../../core/types';
-import { graphClient, type MicrosoftSandbox, signIn, startMicrosoftSandbox } from '../../../test/microsoft';
+import { connectedGraph, type MicrosoftSandbox, startMicrosoftSandbox } from '../../../test/microsoft';
 
 let ms: MicrosoftSandbox;
 let account: Account;
@@ -30,13 +30,11 @@ const edited = (link: string) => link.replace(/(token=)e/, '$1f');
 
 beforeAll(async () => {
   ms = await startMicrosoftSandbox({}, { messageDeltaFilterCap: CAP });
-  account = ms.sandbox.control.createAccount({
-    provider: 'microsoft',
-    email: 'strict@contoso.com',
-    sizes: { messages: 30, contacts: 30, events: 10 },
-  });
-  const tokens = await signIn(ms, account.email);
-  client = graphClient(ms, () => tokens.access_token);
+  ({ account, client } = await connectedGraph(ms, 'strict@contoso.com', {
+    messages: 30,
+    contacts: 30,
+    events: 10,
+  }));
 });
 afterAll(() => ms.close());
 
