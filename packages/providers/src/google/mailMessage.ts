@@ -3,7 +3,8 @@ import type { EmailAttachmentRecord, EmailRecord } from '@crm-sync/core';
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import { capBody, type MailBodyOptions } from '../shared/mailBody';
 import { parseAddressList } from './addresses';
-import { parseMime, type ParsedMime } from './rawMime';
+import { type MimeFile, type ParsedMime } from './parsedMime';
+import { parseMime } from './rawMime';
 
 /**
  * A Gmail message fetched as `format=raw` mapped onto a CRM record. The raw RFC 5322 text is parsed by postal-mime
@@ -69,7 +70,7 @@ function messageIds(value: string | undefined): string[] {
  * so they cannot key a row. A message never changes its content, so the attachment's place among the message's
  * files (1-based, document order) is stable and names it within the message.
  */
-function attachmentOf(attachment: ParsedMime['attachments'][number], index: number): EmailAttachmentRecord {
+function attachmentOf(attachment: MimeFile, index: number): EmailAttachmentRecord {
   return {
     attachmentId: String(index + 1),
     name: nonEmpty(attachment.filename),

@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import PostalMime, { type Attachment, type Email } from 'postal-mime';
+import { type MimeFile, type ParsedMime } from './parsedMime';
+import { simpleMime } from './simpleMime';
 
-/** A parsed message whose attachments carry their decoded size instead of their bytes. */
-export interface ParsedMime extends Omit<Email, 'attachments'> {
-  attachments: Array<Omit<Attachment, 'content'> & { size: number }>;
+/**
+ * Parses an RFC 5322 message: by simpleMime when the message has the shape most mail has, else by postal-mime
+ * without decoding its files (parseWithPostalMime).
+ */
+export async function parseMime(raw: Buffer): Promise<ParsedMime> {
+  return simpleMime(raw) ?? parseWithPostalMime(raw);
 }
 
 /**
@@ -19,16 +24,34 @@ export interface ParsedMime extends Omit<Email, 'attachments'> {
  * (so postal-mime base64-decoded that part as an attachment, and nothing joined it); otherwise the original message
  * is parsed as it is. Markers hold a per-process secret, so no message can forge one.
  */
-export async function parseMime(raw: Buffer): Promise<ParsedMime> {
+export async function parseWithPostalMime(raw: Buffer): Promise<ParsedMime> {
   const text = raw.toString('latin1');
   const elided = elideBase64Bodies(text);
   if (elided.bodies.length > 0) {
     const parsed = await PostalMime.parse(Buffer.from(elided.text, 'latin1'));
     const sized = withElidedSizes(parsed, elided.bodies);
-    if (sized) return sized;
+    if (sized) return fromEmail(parsed, sized);
   }
   const parsed = await PostalMime.parse(raw);
-  return { ...parsed, attachments: parsed.attachments.map((a) => withSize(a, byteLength(a.content))) };
+  return fromEmail(
+    parsed,
+    parsed.attachments.map((a) => withSize(a, byteLength(a.content))),
+  );
+}
+
+function fromEmail(email: Email, attachments: MimeFile[]): ParsedMime {
+  const { subject, date, messageId, inReplyTo, references, text, html } = email;
+  return {
+    headers: email.headers.map(({ key, value }) => ({ key, value })),
+    ...(subject === undefined ? {} : { subject }),
+    ...(date === undefined ? {} : { date }),
+    ...(messageId === undefined ? {} : { messageId }),
+    ...(inReplyTo === undefined ? {} : { inReplyTo }),
+    ...(references === undefined ? {} : { references }),
+    ...(text === undefined ? {} : { text }),
+    ...(html === undefined ? {} : { html }),
+    attachments,
+  };
 }
 
 /** Bodies shorter than this are decoded as they are: replacing them saves nothing. */
@@ -98,7 +121,7 @@ function countBase64Chars(lines: string): number {
 }
 
 /** The parse with each marker's size in place, or undefined if a marker did not come back as exactly one file. */
-function withElidedSizes(parsed: Email, bodies: readonly ElidedBody[]): ParsedMime | undefined {
+function withElidedSizes(parsed: Email, bodies: readonly ElidedBody[]): MimeFile[] | undefined {
   const seen = new Array<number>(bodies.length).fill(0);
   const attachments = parsed.attachments.map((attachment) => {
     const content = attachment.content;
@@ -110,12 +133,19 @@ function withElidedSizes(parsed: Email, bodies: readonly ElidedBody[]): ParsedMi
     seen[index] = (seen[index] ?? 0) + 1;
     return withSize(attachment, (bodies[index] as ElidedBody).size);
   });
-  return seen.every((count) => count === 1) ? { ...parsed, attachments } : undefined;
+  return seen.every((count) => count === 1) ? attachments : undefined;
 }
 
-function withSize(attachment: Attachment, size: number): ParsedMime['attachments'][number] {
-  const { content: _content, ...rest } = attachment;
-  return { ...rest, size };
+function withSize(attachment: Attachment, size: number): MimeFile {
+  const { filename, mimeType, disposition, related, contentId } = attachment;
+  return {
+    filename,
+    mimeType,
+    disposition,
+    ...(related === undefined ? {} : { related }),
+    ...(contentId === undefined ? {} : { contentId }),
+    size,
+  };
 }
 
 function byteLength(content: Attachment['content']): number {
