@@ -4,7 +4,7 @@ import { createLogger, createMetrics } from '@crm-sync/observability';
 import type { FastifyInstance } from 'fastify';
 import { PassThrough } from 'node:stream';
 import { oauthCallbackUrl } from '@crm-sync/providers';
-import { AccessTokens } from '@crm-sync/sync-engine';
+import { AccessTokens, ConnectionThrottle } from '@crm-sync/sync-engine';
 import { freePort } from '@crm-sync/testing';
 import type { AppContext } from '../src/context';
 import { buildServer } from '../src/server';
@@ -46,6 +46,7 @@ export async function startApp(
       refreshMarginMs: 60_000,
       lockTtlMs: 10_000,
     }),
+    throttle: new ConnectionThrottle({ redis: harness.redis.redis, keyPrefix: harness.redis.prefix }),
     logger: createLogger({ name: 'connect-api-test', level: 'debug', destination: output }),
     metrics: createMetrics({ collectDefaults: false }),
     health: {
