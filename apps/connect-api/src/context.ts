@@ -1,6 +1,7 @@
 import type { ConnectApiConfig } from '@crm-sync/config';
-import type { BrokerThrottle, BrokerTokens, ConnectionsDeps } from '@crm-sync/connections';
+import type { BrokerThrottle, BrokerTokens, ConnectionsDeps, ReplayCache } from '@crm-sync/connections';
 import type { HealthCheck, Logger, Metrics } from '@crm-sync/observability';
+import type { NoticeVerifiers } from '@crm-sync/providers';
 import type { Redis } from 'ioredis';
 
 /** Everything the HTTP layer needs, built once by main.ts (or by a test). */
@@ -10,6 +11,8 @@ export interface AppContext {
   tokens: BrokerTokens;
   /** A provider's throttling of a connection, shared with the worker's sync (ConnectionThrottle). */
   throttle: BrokerThrottle;
+  /** Provider notices (routes/webhooks): the configured providers' verifiers and the replay cache. */
+  notices: { verifiers: NoticeVerifiers; replays: ReplayCache };
   logger: Logger;
   metrics: Metrics;
   health: Record<string, HealthCheck>;

@@ -1,10 +1,10 @@
 // connect-api process: configuration, wiring and lifecycle only; behaviour lives in the packages.
 import type { AddressInfo } from 'node:net';
-import { OAuthStateStore } from '@crm-sync/connections';
+import { OAuthStateStore, ReplayCache } from '@crm-sync/connections';
 import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
 import { startRuntime } from '@crm-sync/runtime';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
-import { adaptersFromConfig } from '@crm-sync/providers';
+import { adaptersFromConfig, noticeVerifiersFromConfig } from '@crm-sync/providers';
 import { AccessTokens, ConnectionThrottle, DEFAULT_ACCESS_TOKEN_OPTIONS } from '@crm-sync/sync-engine';
 import type { AppContext } from './context';
 import { buildServer } from './server';
@@ -33,6 +33,10 @@ async function start(): Promise<Stop> {
     }),
     // The worker's prefix too: a provider's 429 seen by the proxy holds the sync, and the reverse.
     throttle: new ConnectionThrottle({ redis, keyPrefix: `${config.queues.prefix}:` }),
+    notices: {
+      verifiers: noticeVerifiersFromConfig(config.providers),
+      replays: new ReplayCache(redis, `${config.queues.prefix}:notice-replay:`),
+    },
     logger,
     metrics,
     health: runtime.health,

@@ -3,6 +3,7 @@ import { HUBSPOT_DESCRIPTOR, HUBSPOT_ENDPOINTS, type HubSpotObjectType } from '.
 import { classifyHubSpotError } from './errors';
 import { createHubSpotOAuth, type HubSpotOAuthOptions } from './oauth';
 import { createCrmObjectSyncer, type CrmObjectSyncerOptions } from './sync/objects';
+import { createOwnerSyncer } from './sync/owners';
 import { retryAfterOr } from '../shared/retryAfter';
 
 export interface HubSpotAdapterOptions extends HubSpotOAuthOptions {
@@ -43,7 +44,12 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): ProviderAd
       fetch,
       retryAfterMs: retryAfterOr(HUBSPOT_DESCRIPTOR.defaultRetryAfterMs),
     },
-    sync: { contacts: syncer('contacts'), companies: syncer('companies'), deals: syncer('deals') },
+    sync: {
+      contacts: syncer('contacts'),
+      companies: syncer('companies'),
+      deals: syncer('deals'),
+      owners: createOwnerSyncer(syncOptions),
+    },
     classifyError: classifyHubSpotError,
   };
 }
