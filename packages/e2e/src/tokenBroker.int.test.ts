@@ -29,6 +29,7 @@ const POLICY = {
       'crm.objects.contacts.read',
       'crm.objects.companies.read',
       'crm.objects.deals.read',
+      'crm.objects.owners.read',
     ],
     rawTokens: true,
     proxyPaths: {
