@@ -1,5 +1,5 @@
 import type { ConnectApiConfig } from '@crm-sync/config';
-import type { BrokerTokens, ConnectionsDeps, ReplayCache } from '@crm-sync/connections';
+import type { BrokerThrottle, BrokerTokens, ConnectionsDeps, ReplayCache } from '@crm-sync/connections';
 import type { HealthCheck, Logger, Metrics } from '@crm-sync/observability';
 import type { NoticeVerifiers } from '@crm-sync/providers';
 import type { Redis } from 'ioredis';
@@ -9,6 +9,8 @@ export interface AppContext {
   deps: ConnectionsDeps;
   /** The token broker's access to tokens: the sync engine's AccessTokens, sharing the worker's refresh lock. */
   tokens: BrokerTokens;
+  /** A provider's throttling of a connection, shared with the worker's sync (ConnectionThrottle). */
+  throttle: BrokerThrottle;
   /** Provider notices (routes/webhooks): the configured providers' verifiers and the replay cache. */
   notices: { verifiers: NoticeVerifiers; replays: ReplayCache };
   logger: Logger;

@@ -5,7 +5,7 @@ import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
 import { startRuntime } from '@crm-sync/runtime';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
 import { adaptersFromConfig, noticeVerifiersFromConfig } from '@crm-sync/providers';
-import { AccessTokens, DEFAULT_ACCESS_TOKEN_OPTIONS } from '@crm-sync/sync-engine';
+import { AccessTokens, ConnectionThrottle, DEFAULT_ACCESS_TOKEN_OPTIONS } from '@crm-sync/sync-engine';
 import type { AppContext } from './context';
 import { buildServer } from './server';
 
@@ -31,6 +31,8 @@ async function start(): Promise<Stop> {
       refreshMarginMs: config.connectApi.tokenRefreshMarginMs,
       lockTtlMs: DEFAULT_ACCESS_TOKEN_OPTIONS.lockTtlMs,
     }),
+    // The worker's prefix too: a provider's 429 seen by the proxy holds the sync, and the reverse.
+    throttle: new ConnectionThrottle({ redis, keyPrefix: `${config.queues.prefix}:` }),
     notices: {
       verifiers: noticeVerifiersFromConfig(config.providers),
       replays: new ReplayCache(redis, `${config.queues.prefix}:notice-replay:`),

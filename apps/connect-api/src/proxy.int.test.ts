@@ -3,6 +3,7 @@ import { connectSandboxAccount } from '@crm-sync/connections/testing';
 import type { ServicePolicy } from '@crm-sync/config';
 import type { Provider } from '@crm-sync/core';
 import { GOOGLE_DESCRIPTOR, HUBSPOT_DESCRIPTOR, MICROSOFT_DESCRIPTOR } from '@crm-sync/providers';
+import { waitFor } from '@crm-sync/testing';
 import { startApp, T1_ONLY_SECRET, type AppHarness } from '../test/appHarness';
 
 const everyScope = [GOOGLE_DESCRIPTOR, MICROSOFT_DESCRIPTOR, HUBSPOT_DESCRIPTOR].flatMap((d) => [
@@ -47,11 +48,20 @@ const proxy = (
     headers: { 'crm-sync-purpose': init.purpose ?? 'crm-callout' },
   });
 
-const auditOf = (connectionId: string) =>
-  h.db.dataSource.query<Array<{ type: string; actor: string; details: Record<string, unknown> }>>(
-    `SELECT type, actor, details FROM audit_events WHERE connection_id = $1 AND type IN
-      ('proxy_call', 'broker_refused') ORDER BY id`,
-    [connectionId],
+/** The connection's broker audit lines, once `expected` of them are written (proxy lines go in batches). */
+const auditOf = (connectionId: string, expected: number) =>
+  waitFor(
+    async () => {
+      const rows = await h.db.dataSource.query<
+        Array<{ type: string; actor: string; details: Record<string, unknown> }>
+      >(
+        `SELECT type, actor, details FROM audit_events WHERE connection_id = $1 AND type IN
+          ('proxy_call', 'broker_refused') ORDER BY created_at, id`,
+        [connectionId],
+      );
+      return rows.length >= expected && rows;
+    },
+    { what: `${expected} audit lines`, timeoutMs: 10_000, intervalMs: 25 },
   );
 
 const tokenCalls = (provider: Provider) =>
@@ -88,7 +98,7 @@ describe('/v1/proxy/:connectionId/*', () => {
     expect(calendar.status).toBe(200);
     expect(((await calendar.json()) as { kind: string }).kind).toBe('calendar#events');
     expectNoToken(stored, mailBody);
-    expect(await auditOf(connectionId)).toEqual([
+    expect(await auditOf(connectionId, 2)).toEqual([
       {
         type: 'proxy_call',
         actor: 'service:crm-web',
@@ -126,7 +136,7 @@ describe('/v1/proxy/:connectionId/*', () => {
     // The answer is the provider's, not connect-api's problem document. (The sandbox's own router refuses a
     // parameter over Fastify's default 100 characters with 414.)
     expect(response.headers.get('content-type')).not.toMatch(/problem\+json/);
-    expect(await auditOf(connectionId)).toEqual([
+    expect(await auditOf(connectionId, 1)).toEqual([
       expect.objectContaining({
         type: 'proxy_call',
         details: expect.objectContaining({ status: response.status }),
@@ -195,7 +205,7 @@ describe('/v1/proxy/:connectionId/*', () => {
     const response = await proxy(connectionId, target());
     expect(response.status).toBe(status);
     expect(await response.json()).toMatchObject({ code });
-    expect(await auditOf(connectionId)).toEqual([
+    expect(await auditOf(connectionId, 1)).toEqual([
       expect.objectContaining({ type: 'broker_refused', details: expect.objectContaining({ reason: code }) }),
     ]);
   });

@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { ReplayCache } from '@crm-sync/connections';
 import { DEFAULT_CLIENT } from '@crm-sync/provider-sandbox';
 import { noticeVerifiersFromConfig, oauthCallbackUrl } from '@crm-sync/providers';
-import { AccessTokens } from '@crm-sync/sync-engine';
+import { AccessTokens, ConnectionThrottle } from '@crm-sync/sync-engine';
 import { freePort } from '@crm-sync/testing';
 import type { AppContext } from '../src/context';
 import { buildServer } from '../src/server';
@@ -48,6 +48,7 @@ export async function startApp(
       refreshMarginMs: 60_000,
       lockTtlMs: 10_000,
     }),
+    throttle: new ConnectionThrottle({ redis: harness.redis.redis, keyPrefix: harness.redis.prefix }),
     // The production verifiers, configured as in sandbox mode (the sandbox's RISC discovery and client).
     notices: {
       verifiers: noticeVerifiersFromConfig({

@@ -5,6 +5,7 @@ import { connectionOutcomes, handleConnectionEvent } from '@crm-sync/connections
 import { startRuntime } from '@crm-sync/runtime';
 import {
   AccessTokens,
+  ConnectionThrottle,
   AuditCallBudget,
   DEFAULT_ACCESS_TOKEN_OPTIONS,
   refreshConnectionToken,
@@ -39,6 +40,8 @@ async function start(): Promise<Stop> {
       refreshMarginMs: settings.tokenRefreshMarginMs,
       lockTtlMs: DEFAULT_ACCESS_TOKEN_OPTIONS.lockTtlMs,
     }),
+    // The prefix connect-api's proxy uses too: a provider's 429 seen by either side holds both.
+    throttle: new ConnectionThrottle({ redis, keyPrefix: `${config.queues.prefix}:` }),
     outcomes: connectionOutcomes({ db, credentials, producer }),
     options: {
       incrementalIntervalMs: settings.incrementalIntervalMs,

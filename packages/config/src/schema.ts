@@ -40,6 +40,11 @@ export const envSchema = z.object({
   SERVICE_POLICIES: z.string().optional(),
   /** Access tokens one service may be issued per connection per minute. */
   ACCESS_TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /**
+   * Calls one service may make through the token broker's proxy per connection per minute: a share well below
+   * each provider's per-user limit (docs/token-broker.md), so callouts cannot spend the quota the sync needs.
+   */
+  PROXY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /** A call through the token broker's proxy is abandoned when the provider has not finished answering by then. */
   PROXY_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   /** Origins a connect request may send the browser back to (comma-separated). */

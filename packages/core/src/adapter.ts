@@ -62,6 +62,11 @@ export interface ProviderApi {
   readonly origins: readonly string[];
   /** The fetch that reaches them (in sandbox mode, one that trusts the sandbox's certificate where needed). */
   readonly fetch: typeof fetch;
+  /**
+   * How long a 429 answer with these headers holds the connection: its Retry-After, else the wait the adapter's
+   * classifier guesses for the provider.
+   */
+  retryAfterMs(headers: Headers): number;
 }
 
 /** Everything provider-specific behind one object: the OAuth half, its API hosts and a syncer per resource. */

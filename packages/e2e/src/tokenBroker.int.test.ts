@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { parseVaultKeys } from '@crm-sync/config';
-import { disconnectConnection } from '@crm-sync/connections';
+import { connectionOutcomes, disconnectConnection } from '@crm-sync/connections';
 import { RESOURCES_BY_PROVIDER, type Provider } from '@crm-sync/core';
-import { CookieJar } from '@crm-sync/testing';
+import { AccessTokens, ConnectionThrottle, runSlice, type SyncEngineDeps } from '@crm-sync/sync-engine';
+import { CookieJar, waitFor } from '@crm-sync/testing';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
 import { CRM_ORIGIN, SECRET, startConnectApi, type ConnectApiProcess } from '../test/connectApi';
 
@@ -28,6 +29,7 @@ const POLICY = {
       'crm.objects.contacts.read',
       'crm.objects.companies.read',
       'crm.objects.deals.read',
+      'crm.objects.owners.read',
     ],
     rawTokens: true,
     proxyPaths: {
@@ -38,10 +40,17 @@ const POLICY = {
   },
 };
 
+/** Proxied calls per service and connection per minute; no other test makes as many for one connection. */
+const PROXY_LIMIT = 5;
+
 let c: ConnectApiProcess;
 let credentials: CredentialStore;
 beforeAll(async () => {
-  c = await startConnectApi({ VAULT_KEYS, SERVICE_POLICIES: JSON.stringify(POLICY) });
+  c = await startConnectApi({
+    VAULT_KEYS,
+    SERVICE_POLICIES: JSON.stringify(POLICY),
+    PROXY_RATE_LIMIT_PER_MINUTE: String(PROXY_LIMIT),
+  });
   credentials = new CredentialStore({
     db: c.h.db.dataSource,
     keyRing: new KeyRing(parseVaultKeys(VAULT_KEYS, undefined)),
@@ -86,12 +95,51 @@ const proxy = (connectionId: string, target: string, init: { purpose?: string; j
     ...(init.json !== undefined && { body: JSON.stringify(init.json) }),
   });
 
-const audit = (connectionId: string) =>
-  c.h.db.dataSource.query<Array<{ type: string; actor: string; details: Record<string, unknown> }>>(
-    `SELECT type, actor, details FROM audit_events WHERE connection_id = $1 AND type IN
-      ('access_token_issued', 'proxy_call', 'broker_refused') ORDER BY id`,
-    [connectionId],
+/** The broker's audit lines of a connection, once `expected` of them are written (proxy lines are batched). */
+const audit = (connectionId: string, expected: number) =>
+  waitFor(
+    async () => {
+      const rows = await c.h.db.dataSource.query<
+        Array<{ type: string; actor: string; details: Record<string, unknown> }>
+      >(
+        `SELECT type, actor, details FROM audit_events WHERE connection_id = $1 AND type IN
+          ('access_token_issued', 'proxy_call', 'broker_refused') ORDER BY created_at, id`,
+        [connectionId],
+      );
+      return rows.length >= expected && rows;
+    },
+    { what: `${expected} audit lines`, timeoutMs: 10_000, intervalMs: 25 },
   );
+
+/** Requests the sandbox served for an account, whatever the route. */
+const callsOf = (account: string) =>
+  c.h.sandbox.control
+    .counters()
+    .filter((e) => e.accountId === account)
+    .reduce((sum, e) => sum + e.count, 0);
+
+/** The sync engine in this process, over connect-api's database, vault key and Redis prefix (the worker's). */
+const engine = (): SyncEngineDeps => ({
+  db: c.h.db.dataSource,
+  adapters: c.h.deps.adapters,
+  tokens: new AccessTokens({
+    credentials,
+    redis: c.h.redis.redis,
+    keyPrefix: `${c.keyPrefix}:`,
+    refreshMarginMs: 60_000,
+    lockTtlMs: 10_000,
+  }),
+  throttle: new ConnectionThrottle({ redis: c.h.redis.redis, keyPrefix: `${c.keyPrefix}:` }),
+  outcomes: connectionOutcomes({ ...c.h.deps, credentials }),
+  producer: c.h.deps.producer,
+  options: {
+    incrementalIntervalMs: 60_000,
+    intervalJitterRatio: 0.1,
+    initialWindowDays: 90,
+    backoffBaseMs: 1_000,
+    backoffMaxMs: 60_000,
+  },
+});
 
 const tokenCalls = (provider: Provider) =>
   c.h.sandbox.control
@@ -129,7 +177,7 @@ describe('token broker, connect-api as a process', () => {
     const calendar = await proxy(connectionId, `${hostOf('google')}/calendar/v3/calendars/primary/events`);
     expect(calendar.status).toBe(200);
     expect(await calendar.json()).toMatchObject({ kind: 'calendar#events' });
-    expect((await audit(connectionId)).map((a) => [a.type, a.details.path ?? a.details.purpose])).toEqual([
+    expect((await audit(connectionId, 3)).map((a) => [a.type, a.details.path ?? a.details.purpose])).toEqual([
       ['access_token_issued', 'crm-callout'],
       ['proxy_call', '/gmail/v1/users/me/messages'],
       ['proxy_call', '/calendar/v3/calendars/primary/events'],
@@ -167,7 +215,7 @@ describe('token broker, connect-api as a process', () => {
     expect(missing.status).toBe(400);
     expect(await missing.json()).toMatchObject({ category: 'VALIDATION_ERROR' });
     expect(
-      (await audit(connectionId)).map((a) => [a.details.method, a.details.path, a.details.status]),
+      (await audit(connectionId, 2)).map((a) => [a.details.method, a.details.path, a.details.status]),
     ).toEqual([
       ['POST', '/crm/v3/objects/notes', 201],
       ['POST', '/crm/v3/objects/notes', 400],
@@ -195,7 +243,7 @@ describe('token broker, connect-api as a process', () => {
       purpose: 'marketing',
     });
     expect(await purpose.json()).toMatchObject({ code: 'forbidden_purpose' });
-    expect((await audit(connectionId)).map((a) => [a.type, a.details.reason])).toEqual([
+    expect((await audit(connectionId, 2)).map((a) => [a.type, a.details.reason])).toEqual([
       ['broker_refused', 'forbidden_host'],
       ['broker_refused', 'forbidden_purpose'],
     ]);
@@ -216,6 +264,69 @@ describe('token broker, connect-api as a process', () => {
       json: { purpose: 'crm-callout' },
     });
     expect(await issued.json()).toMatchObject({ code: 'connection_inactive' });
+  });
+
+  it("limits each service's calls per connection: 429 with Retry-After and a problem document", async () => {
+    const connectionId = await connect('hubspot', 'broker-limit@example.com');
+    await remember(connectionId);
+    const target = `${hostOf('hubspot')}/crm/v3/objects/contacts`;
+    for (let i = 0; i < PROXY_LIMIT; i += 1) expect((await proxy(connectionId, target)).status).toBe(200);
+    const account = (await accountId(connectionId))!;
+    const calls = callsOf(account);
+    const limited = await proxy(connectionId, target);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('content-type')).toContain('application/problem+json');
+    expect(await limited.json()).toMatchObject({ status: 429, code: 'rate_limited' });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(callsOf(account)).toBe(calls);
+  });
+
+  it("shares a provider's 429 with the sync: each side waits out the other's throttling", async () => {
+    const target = `${hostOf('google')}/gmail/v1/users/me/messages`;
+    // The proxy is told first: the provider's answer goes back as it came, then neither side calls.
+    const viaProxy = await connect('google', 'broker-throttled@example.com');
+    await remember(viaProxy);
+    const account = (await accountId(viaProxy))!;
+    c.h.sandbox.control.addFault({
+      provider: 'google',
+      accountId: account,
+      action: { kind: 'status', status: 429, retryAfterSeconds: 30 },
+      next: 1,
+    });
+    const told = await proxy(viaProxy, target);
+    expect([told.status, told.headers.get('retry-after')]).toEqual([429, '30']);
+    const calls = callsOf(account);
+    const held = await proxy(viaProxy, target);
+    expect(held.status).toBe(429);
+    expect(await held.json()).toMatchObject({ code: 'provider_throttled' });
+    expect(Number(held.headers.get('retry-after'))).toBeGreaterThan(25);
+    const slice = await runSlice(engine(), { connectionId: viaProxy, resource: 'contacts', budgetMs: 5_000 });
+    expect(slice.kind).toBe('rate_limited');
+    if (slice.kind === 'rate_limited') expect(slice.retryAfterMs).toBeGreaterThan(25_000);
+    expect(callsOf(account)).toBe(calls);
+    expect((await audit(viaProxy, 2)).map((a) => [a.type, a.details.status ?? a.details.reason])).toEqual([
+      ['proxy_call', 429],
+      ['broker_refused', 'provider_throttled'],
+    ]);
+
+    // The sync is told first: the proxy refuses without calling until the provider's Retry-After is over.
+    const viaSync = await connect('google', 'broker-sync-throttled@example.com');
+    await remember(viaSync);
+    const syncAccount = (await accountId(viaSync))!;
+    c.h.sandbox.control.addFault({
+      provider: 'google',
+      accountId: syncAccount,
+      action: { kind: 'status', status: 429, retryAfterSeconds: 20 },
+      next: 1,
+    });
+    expect(
+      await runSlice(engine(), { connectionId: viaSync, resource: 'contacts', budgetMs: 5_000 }),
+    ).toMatchObject({ kind: 'rate_limited', retryAfterMs: 20_000 });
+    const syncCalls = callsOf(syncAccount);
+    const refused = await proxy(viaSync, target);
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ code: 'provider_throttled' });
+    expect(callsOf(syncAccount)).toBe(syncCalls);
   });
 
   it('never wrote a token to its output', () => {

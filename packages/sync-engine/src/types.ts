@@ -2,6 +2,7 @@ import type { Provider, ProviderAdapter, Resource } from '@crm-sync/core';
 import type { SqlExecutor } from '@crm-sync/db';
 import type { JobProducer } from '@crm-sync/queue';
 import type { DataSource } from 'typeorm';
+import type { ConnectionThrottle } from './throttle/connectionThrottle';
 import type { AccessTokens } from './tokens/accessTokens';
 
 /** Tunables of the engine; apps fill them from configuration (defaults live in packages/config), tests shrink them. */
@@ -63,6 +64,8 @@ export interface SyncEngineDeps {
   /** Only configured providers are present. */
   adapters: ReadonlyMap<Provider, ProviderAdapter>;
   tokens: AccessTokens;
+  /** A provider's throttling of a connection, shared with the token broker's proxy (docs/token-broker.md). */
+  throttle: ConnectionThrottle;
   outcomes: ConnectionOutcomes;
   /** Sends `sync.completed` to the CRM on the crm-notifications queue. */
   producer: JobProducer;

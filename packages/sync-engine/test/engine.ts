@@ -2,6 +2,7 @@ import type { Provider, Resource } from '@crm-sync/core';
 import { createAdapterRegistry, sandboxEndpoints } from '@crm-sync/providers';
 import { connectionOutcomes } from '@crm-sync/connections';
 import type { ConnectionsHarness } from '@crm-sync/connections/testing';
+import { ConnectionThrottle } from '../src/throttle/connectionThrottle';
 import { AccessTokens } from '../src/tokens/accessTokens';
 import type { SyncEngineDeps, SyncEngineOptions } from '../src/types';
 
@@ -24,6 +25,7 @@ export function engineDeps(
     db: h.db.dataSource,
     adapters: h.deps.adapters,
     tokens: tokens ?? testAccessTokens(h),
+    throttle: new ConnectionThrottle({ redis: h.redis.redis, keyPrefix: h.redis.prefix }),
     outcomes: connectionOutcomes(h.deps),
     producer: h.deps.producer,
     options: { ...TEST_ENGINE_OPTIONS, ...options },

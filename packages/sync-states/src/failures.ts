@@ -27,6 +27,22 @@ export async function recordRateLimited(
   return retryAt;
 }
 
+/**
+ * Not attempted: the provider is throttling the connection already (told to the sync or the token broker's proxy).
+ * Due again at `retryAt`; the streak is untouched, since the provider was not asked again.
+ */
+export async function deferThrottled(
+  db: SqlExecutor,
+  connectionId: string,
+  resource: Resource,
+  retryAt: Date,
+): Promise<void> {
+  await db.query(
+    `UPDATE sync_states SET status = 'queued', next_sync_at = $3, updated_at = now() ${WHERE_RESOURCE}`,
+    [connectionId, resource, retryAt],
+  );
+}
+
 /** The provider no longer accepts the cursor: the next page starts a full round. */
 export async function recordCursorReset(
   db: SqlExecutor,

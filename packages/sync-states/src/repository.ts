@@ -1,7 +1,7 @@
 import { claimDueAudits, lockPosition, recordAudit, scheduleAudits } from './audits';
 import { createForConnection, disableConnection } from './connections';
 import { claimDue, scheduleClaimed, triggerNow } from './due';
-import { disable, recordCursorReset, recordRateLimited, recordTransient } from './failures';
+import { deferThrottled, disable, recordCursorReset, recordRateLimited, recordTransient } from './failures';
 import { advancePosition, loadSlice, markRunning, requeue, roundSummary, startFullRound } from './slices';
 
 /**
@@ -27,6 +27,7 @@ export const syncStates = {
   // a slice's failures
   recordTransient,
   recordRateLimited,
+  deferThrottled,
   recordCursorReset,
   disable,
   // the completeness audit

@@ -8,6 +8,8 @@ export interface BrokeredConnection {
   tenantId: string;
   provider: Provider;
   grantedScopes: string[];
+  /** Which grant the connection holds (its authenticated_at, moved by every reconnect): keys cached tokens. */
+  grant: string;
 }
 
 export interface BrokerGrant {
@@ -27,7 +29,8 @@ export async function authorizeBrokerUse(
   request: { connectionId: string; purpose: string; use: BrokerUse },
 ): Promise<BrokerGrant | BrokerRefusal> {
   const [row] = (await deps.db.query(
-    `SELECT id, tenant_id, provider, status, granted_scopes FROM connections WHERE id = $1`,
+    `SELECT id, tenant_id, provider, status, granted_scopes, authenticated_at::text AS grant_stamp
+     FROM connections WHERE id = $1`,
     [request.connectionId],
   )) as Array<{
     id: string;
@@ -35,6 +38,7 @@ export async function authorizeBrokerUse(
     provider: Provider;
     status: string;
     granted_scopes: string[];
+    grant_stamp: string;
   }>;
   if (!row || (caller.tenants !== '*' && !caller.tenants.includes(row.tenant_id))) {
     return refusal(404, 'not_found', 'no such connection');
@@ -44,6 +48,7 @@ export async function authorizeBrokerUse(
     tenantId: row.tenant_id,
     provider: row.provider,
     grantedScopes: row.granted_scopes,
+    grant: row.grant_stamp,
   };
   const adapter = deps.adapters.get(row.provider);
   const refused =

@@ -1,10 +1,19 @@
 export { authorizeBrokerUse, type BrokerGrant, type BrokeredConnection } from './authorize';
-export { proxyCall, PROXY_REPLAY_LIMIT_BYTES, type ProxiedResponse, type ProxyRequest } from './proxyCall';
+export { AuditBuffer, type AuditBufferOptions } from './auditBuffer';
+export {
+  proxyCall,
+  PROXY_REPLAY_LIMIT_BYTES,
+  type ProxiedResponse,
+  type ProxyDeps,
+  type ProxyRequest,
+} from './proxyCall';
+export { TokenCache, type TokenCacheOptions } from './tokenCache';
 export { issueAccessToken, type IssuedAccessToken } from './issueAccessToken';
 export type {
   BrokerCaller,
   BrokerDeps,
   BrokerRefusal,
+  BrokerThrottle,
   BrokerTokens,
   BrokerUse,
   BrokeredToken,

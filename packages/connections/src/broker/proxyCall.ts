@@ -1,17 +1,34 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { writeAudit } from '../audit';
+import type { AuditEntry } from '../audit';
 import { authorizeBrokerUse, type BrokerGrant } from './authorize';
 import { brokerToken, isRefusal } from './brokerToken';
 import { forwardedRequestHeaders, returnedResponseHeaders } from './proxyHeaders';
 import { proxyTarget } from './proxyTarget';
-import type { BrokerCaller, BrokerDeps, BrokerRefusal } from './types';
+import type { TokenCache } from './tokenCache';
+import {
+  refusal,
+  type BrokerCaller,
+  type BrokerDeps,
+  type BrokerRefusal,
+  type BrokerThrottle,
+  type BrokeredToken,
+  type BrokerUse,
+} from './types';
 
 /**
  * Request bodies up to this size (declared by Content-Length) are read before sending so a 401 can be retried with
  * the same body; larger or chunked ones stream straight through and a 401 is answered as it came.
  */
 export const PROXY_REPLAY_LIMIT_BYTES = 64 * 1024;
+
+/** What the proxy needs beyond the broker: its token cache, its audit buffer and the throttle it shares. */
+export interface ProxyDeps extends BrokerDeps {
+  cache: TokenCache;
+  /** `proxy_call` lines, written off the request path (auditBuffer.ts). */
+  audit: { record(entry: AuditEntry): Promise<void> };
+  throttle: BrokerThrottle;
+}
 
 export interface ProxyRequest {
   connectionId: string;
@@ -36,25 +53,42 @@ export interface ProxiedResponse {
 
 /**
  * Forwards one call of a service to the connection's provider API with the access token injected; the caller
- * never sees the token. Policy, revocation and target are checked on every call (authorize.ts, proxyTarget.ts).
- * Bodies stream both ways; nothing is buffered beyond PROXY_REPLAY_LIMIT_BYTES. On a 401 the token is refreshed
- * (single-flight, with the refused token named so a refresh done meanwhile is reused) and the call retried once.
+ * never sees the token. Policy, revocation and target are checked on every call (authorize.ts, proxyTarget.ts);
+ * the token comes from memory while it is fresh (tokenCache.ts). While the provider throttles the connection (a
+ * 429 seen here or by the sync) the call is refused with 429 without reaching the provider. Bodies stream both
+ * ways; nothing is buffered beyond PROXY_REPLAY_LIMIT_BYTES. On a 401 the token is refreshed (single-flight, with
+ * the refused token named so a refresh done meanwhile is reused) and the call retried once.
  */
 export async function proxyCall(
-  deps: BrokerDeps,
+  deps: ProxyDeps,
   caller: BrokerCaller,
   request: ProxyRequest,
 ): Promise<ProxiedResponse | BrokerRefusal> {
   const use = { purpose: request.purpose, use: 'proxy' as const };
-  const granted = await authorizeBrokerUse(deps, caller, { connectionId: request.connectionId, ...use });
-  if (granted.kind === 'refused') return granted;
+  const { connectionId } = request;
+  // Both reads at once: the throttle matters only if the connection may be used, but asking costs nothing.
+  const [granted, waitMs] = await Promise.all([
+    authorizeBrokerUse(deps, caller, { connectionId, ...use }),
+    deps.throttle.waitMs(connectionId, new Date()),
+  ]);
+  if (granted.kind === 'refused') {
+    deps.cache.drop(connectionId);
+    return granted;
+  }
   const paths = caller.policy?.proxyPaths[granted.connection.provider] ?? [];
   const url = proxyTarget(granted.adapter.api, paths, request.target);
   if (!(url instanceof URL)) {
     await auditCall(deps, caller, granted, request, url.code, null);
     return url;
   }
-  const token = await brokerToken(deps, caller, granted, use);
+  if (waitMs > 0) {
+    await auditCall(deps, caller, granted, request, 'provider_throttled', null);
+    return {
+      ...refusal(429, 'provider_throttled', 'the provider is throttling this connection, retry later'),
+      retryAfterSeconds: Math.ceil(waitMs / 1000),
+    };
+  }
+  const token = await currentToken(deps, caller, granted, use);
   if (isRefusal(token)) return token;
 
   const replayable = request.body === null || fitsReplay(request.contentLength);
@@ -74,17 +108,20 @@ export async function proxyCall(
   if (response.status === 401) {
     // Refreshed either way, so the next call has a working token; only a body we still hold can be sent again.
     if (replayable) await response.body?.cancel();
-    const fresh = await brokerToken(deps, caller, granted, use, {
-      force: true,
-      refused: token.accessToken,
-    });
+    const fresh = await currentToken(deps, caller, granted, use, token.accessToken);
     if (isRefusal(fresh)) {
       if (!replayable) await response.body?.cancel();
       return fresh;
     }
     if (replayable) response = await send(fresh.accessToken);
   }
-  // Written before the answer goes back: a call the provider has served is on record before the caller sees it.
+  if (response.status === 429) {
+    // The user's quota at this provider is spent for now: the sync waits as long (ConnectionThrottle).
+    const until = Date.now() + granted.adapter.api.retryAfterMs(response.headers);
+    await deps.throttle.hold(granted.connection.id, new Date(until));
+  }
+  // Buffered before the answer goes back (written within AuditBuffer's flush interval); a full buffer the
+  // database cannot take fails the call instead of losing its line.
   try {
     await auditCall(deps, caller, granted, { ...request, target: url.pathname }, null, response.status);
   } catch (error) {
@@ -97,6 +134,32 @@ export async function proxyCall(
     headers: returnedResponseHeaders(response.headers),
     body: response.body ? Readable.fromWeb(response.body as NodeReadableStream) : null,
   };
+}
+
+/**
+ * The token from memory while it is fresh for this grant, else through the one refresh path; `refused` forces a
+ * refresh after the provider answered 401 with that token.
+ */
+async function currentToken(
+  deps: ProxyDeps,
+  caller: BrokerCaller,
+  granted: BrokerGrant,
+  use: { purpose: string; use: BrokerUse },
+  refused?: string,
+): Promise<BrokeredToken | BrokerRefusal> {
+  const { id, grant } = granted.connection;
+  const cached = refused === undefined ? deps.cache.get(id, grant) : undefined;
+  if (cached) return cached;
+  deps.cache.drop(id);
+  const token = await brokerToken(
+    deps,
+    caller,
+    granted,
+    use,
+    refused === undefined ? {} : { force: true, refused },
+  );
+  if (!isRefusal(token)) deps.cache.set(id, grant, token);
+  return token;
 }
 
 const fitsReplay = (length: number | undefined) => length !== undefined && length <= PROXY_REPLAY_LIMIT_BYTES;
@@ -115,7 +178,7 @@ async function readBounded(body: Readable): Promise<Buffer> {
 
 /** One `proxy_call` line: who, why, method and path (never the query, which may carry personal data), outcome. */
 async function auditCall(
-  deps: BrokerDeps,
+  deps: ProxyDeps,
   caller: BrokerCaller,
   granted: BrokerGrant,
   request: Pick<ProxyRequest, 'purpose' | 'method' | 'target'>,
@@ -123,7 +186,7 @@ async function auditCall(
   status: number | null,
 ): Promise<void> {
   const path = refused ? null : request.target;
-  await writeAudit(deps.db, {
+  await deps.audit.record({
     connectionId: granted.connection.id,
     tenantId: granted.connection.tenantId,
     type: refused ? 'broker_refused' : 'proxy_call',

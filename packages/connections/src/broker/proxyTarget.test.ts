@@ -1,6 +1,10 @@
 import { proxyTarget } from './proxyTarget';
 
-const api = { origins: ['https://gmail.googleapis.com', 'http://127.0.0.1:4010'], fetch };
+const api = {
+  origins: ['https://gmail.googleapis.com', 'http://127.0.0.1:4010'],
+  fetch,
+  retryAfterMs: () => 10_000,
+};
 const paths = ['/gmail/v1/users/me/messages', '/calendar/v3/'];
 const target = (raw: string) => {
   const result = proxyTarget(api, paths, raw);

@@ -25,6 +25,15 @@ export interface BrokerDeps extends Pick<ConnectionsDeps, 'db' | 'credentials' |
   tokens: BrokerTokens;
 }
 
+/**
+ * A provider's throttling of a connection, shared with the sync (the sync engine's ConnectionThrottle): a 429
+ * the proxy sees holds the sync back, and one the sync sees holds the proxy back.
+ */
+export interface BrokerThrottle {
+  hold(connectionId: string, until: Date): Promise<void>;
+  waitMs(connectionId: string, now: Date): Promise<number>;
+}
+
 /** The authenticated service asking, with its policy (none: it may not use the broker). */
 export interface BrokerCaller {
   service: string;
@@ -38,9 +47,11 @@ export type BrokerUse = 'token' | 'proxy';
 /** A request the broker did not serve; `code` is stable, `detail` names no submitted value. */
 export interface BrokerRefusal {
   kind: 'refused';
-  status: 400 | 403 | 404 | 409 | 502;
+  status: 400 | 403 | 404 | 409 | 429 | 502;
   code: string;
   detail: string;
+  /** With a 429: when the caller may try again (whole seconds, for Retry-After). */
+  retryAfterSeconds?: number;
 }
 
 export const refusal = (status: BrokerRefusal['status'], code: string, detail: string): BrokerRefusal => ({

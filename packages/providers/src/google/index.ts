@@ -6,6 +6,7 @@ import { createGoogleOAuth, type GoogleOAuthOptions } from './oauth';
 import { createCalendarSyncer } from './sync/calendar';
 import { createContactsSyncer } from './sync/contacts';
 import { createMailSyncer } from './sync/mail';
+import { retryAfterOr } from '../shared/retryAfter';
 
 /** Page sizes and Gmail's request concurrency; defaults in `GOOGLE_DESCRIPTOR.sync` (tests use small pages). */
 export interface GoogleSyncOptions {
@@ -35,6 +36,7 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdap
         ? [new URL(options.endpoints.apiRootUrl).origin]
         : GOOGLE_API_ORIGINS,
       fetch: options.fetch ?? fetch,
+      retryAfterMs: retryAfterOr(GOOGLE_DESCRIPTOR.defaultRetryAfterMs),
     },
     sync: {
       mail: createMailSyncer(api, {

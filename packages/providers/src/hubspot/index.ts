@@ -4,6 +4,7 @@ import { classifyHubSpotError } from './errors';
 import { createHubSpotOAuth, type HubSpotOAuthOptions } from './oauth';
 import { createCrmObjectSyncer, type CrmObjectSyncerOptions } from './sync/objects';
 import { createOwnerSyncer } from './sync/owners';
+import { retryAfterOr } from '../shared/retryAfter';
 
 export interface HubSpotAdapterOptions extends HubSpotOAuthOptions {
   /** Reach of each incremental search before its cursor; default `HUBSPOT_DESCRIPTOR.syncOverlapMs`. */
@@ -38,7 +39,11 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): ProviderAd
     id: 'hubspot',
     oauth: createHubSpotOAuth(options),
     // HubSpot's SDK takes only an httpAgent; its API is reached over the public CA or, in the sandbox, plain http.
-    api: { origins: [new URL(syncOptions.apiBaseUrl).origin], fetch },
+    api: {
+      origins: [new URL(syncOptions.apiBaseUrl).origin],
+      fetch,
+      retryAfterMs: retryAfterOr(HUBSPOT_DESCRIPTOR.defaultRetryAfterMs),
+    },
     sync: {
       contacts: syncer('contacts'),
       companies: syncer('companies'),

@@ -8,6 +8,7 @@ import { createCalendarSyncer } from './sync/calendar';
 import { createContactsSyncer } from './sync/contacts';
 import { createMailSyncer } from './sync/mail';
 import { parseMailFolders } from './sync/mailFolders';
+import { retryAfterOr } from '../shared/retryAfter';
 
 export interface MicrosoftAdapterOptions extends MicrosoftOAuthOptions {
   /** Items per Graph delta page; default `MICROSOFT_DESCRIPTOR.deltaPageSize`. */
@@ -28,6 +29,7 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Provid
     api: {
       origins: [new URL(options.endpoints?.graphBaseUrl ?? MICROSOFT_ENDPOINTS.graphBaseUrl).origin],
       fetch: options.fetch ?? fetch,
+      retryAfterMs: retryAfterOr(MICROSOFT_DESCRIPTOR.defaultRetryAfterMs),
     },
     sync: {
       mail: createMailSyncer(access, {

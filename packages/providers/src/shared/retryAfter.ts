@@ -14,3 +14,9 @@ export function parseRetryAfter(
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);
 }
+
+/** A ProviderApi's `retryAfterMs`: the answer's Retry-After, else the provider's default wait. */
+export const retryAfterOr =
+  (defaultMs: number) =>
+  (headers: Headers): number =>
+    parseRetryAfter(headers.get('retry-after')) ?? defaultMs;

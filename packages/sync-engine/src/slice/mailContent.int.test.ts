@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import type { Provider } from '@crm-sync/core';
 import { syncStates } from '@crm-sync/sync-states';
@@ -222,6 +223,8 @@ describe('microsoft attachment listings through $batch', () => {
     });
     const outcome = await runSlice(engineDeps(h), { connectionId, resource: 'mail', budgetMs: 60_000 });
     expect(outcome).toMatchObject({ kind: 'rate_limited', retryAfterMs: 2000 });
+    // The worker runs the slice again once the wait is over (it holds for every caller: ConnectionThrottle).
+    await sleep(2000);
     await finishRound(connectionId);
     const [{ n }] = (await h.db.dataSource.query(
       `SELECT count(*)::int AS n FROM email_attachments WHERE connection_id = $1`,

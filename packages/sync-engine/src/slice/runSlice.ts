@@ -44,8 +44,21 @@ export async function runSlice(deps: SyncEngineDeps, request: SliceRequest): Pro
   const adapter = deps.adapters.get(connection.provider);
   const syncer = adapter?.sync?.[request.resource];
   if (!adapter || !syncer) return skipped('no_syncer');
+  const now = deps.now?.() ?? new Date();
+  // The provider throttled this connection (a proxied callout or another slice was told to wait): no call
+  // before then, or the sync would spend what is left of the user's quota and extend the throttling.
+  const waitMs = await deps.throttle.waitMs(connection.id, now);
+  if (waitMs > 0) {
+    await syncStates.deferThrottled(
+      deps.db,
+      connection.id,
+      request.resource,
+      new Date(now.getTime() + waitMs),
+    );
+    return { kind: 'rate_limited', retryAfterMs: waitMs, counts: { ...NO_COUNTS } };
+  }
   let position = state.position;
-  if (fullRoundDue(syncer, state, deps.now?.() ?? new Date())) {
+  if (fullRoundDue(syncer, state, now)) {
     if (!(await syncStates.startFullRound(deps.db, connection.id, request.resource, position)))
       return skipped('superseded');
     position = { mode: 'full', cursor: null, continuation: null };

@@ -267,6 +267,8 @@ export class SliceRun {
         const random = this.deps.random ?? Math.random;
         const delay = (streak: number) => rateLimitDelayMs(decision, streak, random);
         const retryAt = await syncStates.recordRateLimited(db, id, resource, now, delay);
+        // The token broker's proxy waits as long for this connection (ConnectionThrottle).
+        await this.deps.throttle.hold(id, retryAt);
         return { kind: 'rate_limited', retryAfterMs: retryAt.getTime() - now.getTime(), counts };
       }
       case 'back_off': {

@@ -1,10 +1,10 @@
 import { issueAccessToken } from '@crm-sync/connections';
-import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { brokerCaller, refusalError } from '../../plugins/brokerCaller';
-import { HttpError } from '../../plugins/httpErrors';
+import { limitPerServiceAndConnection } from '../../plugins/brokerRateLimit';
 import { serviceAuthenticator } from '../../plugins/serviceAuth';
 import { bodyErrors, problemResponse, purpose, serviceErrors } from '../schemas';
 
@@ -41,23 +41,16 @@ const schema = {
 };
 
 export function registerIssueAccessToken(app: FastifyInstance, ctx: AppContext): void {
-  const limit = app.createRateLimit({
+  const limit = limitPerServiceAndConnection(app, {
+    name: 'access-token',
     max: ctx.settings.accessTokenRateLimitPerMinute,
-    timeWindow: 60_000,
-    keyGenerator: (request) =>
-      `access-token:${request.service?.name ?? ''}:${params.parse(request.params).id}`,
+    connectionId: (request) => params.parse(request.params).id,
+    detail: 'too many access tokens for this connection, retry later',
   });
-  // After authentication and validation: one service cannot spend another's budget for a connection.
-  const limitPerServiceAndConnection: preHandlerHookHandler = async (request, reply) => {
-    const outcome = await limit(request);
-    if (outcome.isAllowed || !outcome.isExceeded) return;
-    reply.header('retry-after', String(outcome.ttlInSeconds));
-    throw new HttpError(429, 'rate_limited', 'too many access tokens for this connection, retry later');
-  };
   app.withTypeProvider<ZodTypeProvider>().post('/v1/connections/:id/access-token', {
     schema,
     onRequest: serviceAuthenticator(ctx.settings.serviceTokens),
-    preHandler: limitPerServiceAndConnection,
+    preHandler: limit,
     handler: async (request, reply) => {
       const issued = await issueAccessToken({ ...ctx.deps, tokens: ctx.tokens }, brokerCaller(request, ctx), {
         connectionId: request.params.id,

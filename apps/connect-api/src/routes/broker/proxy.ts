@@ -1,9 +1,10 @@
-import { proxyCall } from '@crm-sync/connections';
+import { AuditBuffer, proxyCall, TokenCache } from '@crm-sync/connections';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { brokerCaller, refusalError } from '../../plugins/brokerCaller';
+import { limitPerServiceAndConnection } from '../../plugins/brokerRateLimit';
 import { HttpError } from '../../plugins/httpErrors';
 import { serviceAuthenticator } from '../../plugins/serviceAuth';
 import { problemResponse, purpose, serviceErrors } from '../schemas';
@@ -11,12 +12,14 @@ import { problemResponse, purpose, serviceErrors } from '../schemas';
 /** The header that names the purpose of a proxied call (a request body belongs to the provider). */
 export const PURPOSE_HEADER = 'crm-sync-purpose';
 
+const params = z.object({ connectionId: z.uuid(), '*': z.string() });
+
 const schema = {
   summary:
     "Forwards a call to the connection's provider API with its token injected: /v1/proxy/{id}/{api host}/{path}",
   tags: ['broker'],
   security: [{ service: [] }],
-  params: z.object({ connectionId: z.uuid(), '*': z.string() }),
+  params,
   headers: z.object({ [PURPOSE_HEADER]: purpose }),
   response: {
     ...serviceErrors,
@@ -27,17 +30,49 @@ const schema = {
     409: problemResponse(
       'The connection is not active (code `connection_inactive`, `provider_not_configured`)',
     ),
+    429: problemResponse(
+      'Too many calls for this connection (code `rate_limited`), or the provider is throttling it (code `provider_throttled`); retry after Retry-After. A 429 of the provider itself is passed through as it came',
+    ),
     502: problemResponse(
       'The provider could not be reached or refresh the token (code `provider_unavailable`)',
     ),
   },
 };
 
+/** A token is used from memory at most this long; whether the connection may be used is read on every call. */
+const TOKEN_CACHE_MAX_AGE_MS = 60_000;
+const TOKEN_CACHE_MAX_ENTRIES = 10_000;
+/** proxy_call lines wait at most this long to be written, in INSERTs of up to AUDIT_BATCH lines. */
+const AUDIT_FLUSH_MS = 50;
+const AUDIT_BATCH = 500;
+const AUDIT_MAX_BUFFERED = 20_000;
+
 /**
  * The token broker's proxy. Registered in its own scope whose only body "parser" leaves the body unread, so it
  * streams to the provider as it arrives; the provider's answer streams back the same way.
  */
 export async function registerProxy(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const cache = new TokenCache({
+    maxAgeMs: TOKEN_CACHE_MAX_AGE_MS,
+    refreshMarginMs: ctx.settings.tokenRefreshMarginMs,
+    maxEntries: TOKEN_CACHE_MAX_ENTRIES,
+  });
+  const audit = new AuditBuffer({
+    db: ctx.deps.db,
+    logger: ctx.logger,
+    flushMs: AUDIT_FLUSH_MS,
+    batchSize: AUDIT_BATCH,
+    maxBuffered: AUDIT_MAX_BUFFERED,
+  });
+  // Closing the server (shutdown) writes the lines still buffered, before main.ts closes the database.
+  app.addHook('onClose', () => audit.close());
+  const deps = { ...ctx.deps, tokens: ctx.tokens, throttle: ctx.throttle, cache, audit };
+  const limit = limitPerServiceAndConnection(app, {
+    name: 'proxy',
+    max: ctx.settings.proxyRateLimitPerMinute,
+    connectionId: (request) => params.parse(request.params).connectionId,
+    detail: 'too many proxied calls for this connection, retry later',
+  });
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
@@ -46,6 +81,7 @@ export async function registerProxy(app: FastifyInstance, ctx: AppContext): Prom
       url: '/v1/proxy/:connectionId/*',
       schema,
       onRequest: serviceAuthenticator(ctx.settings.serviceTokens),
+      preHandler: limit,
       handler: async (request, reply) => {
         const { connectionId } = request.params;
         const prefix = `/v1/proxy/${connectionId}/`;
@@ -56,7 +92,7 @@ export async function registerProxy(app: FastifyInstance, ctx: AppContext): Prom
         const upstream = new AbortController();
         reply.raw.on('close', () => upstream.abort());
         const length = request.headers['content-length'];
-        const outcome = await proxyCall({ ...ctx.deps, tokens: ctx.tokens }, brokerCaller(request, ctx), {
+        const outcome = await proxyCall(deps, brokerCaller(request, ctx), {
           connectionId,
           purpose: request.headers[PURPOSE_HEADER],
           method: request.method,
@@ -79,7 +115,11 @@ export async function registerProxy(app: FastifyInstance, ctx: AppContext): Prom
           }
           throw error;
         });
-        if (outcome.kind === 'refused') throw refusalError(outcome);
+        if (outcome.kind === 'refused') {
+          if (outcome.retryAfterSeconds !== undefined)
+            reply.header('retry-after', String(outcome.retryAfterSeconds));
+          throw refusalError(outcome);
+        }
         // The provider's answer, whatever its status and body: outside the JSON response schemas above.
         const passThrough: FastifyReply = reply;
         passThrough.status(outcome.status).headers(outcome.headers);
