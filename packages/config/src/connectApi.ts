@@ -29,6 +29,8 @@ export interface ConnectApiConfig {
   /** The token broker refreshes a token expiring within this before handing it out (as the worker does). */
   tokenRefreshMarginMs: number;
   proxyUpstreamTimeoutMs: number;
+  /** Largest attachment the content route streams (ATTACHMENT_MAX_BYTES). */
+  attachmentMaxBytes: number;
   allowedRedirectOrigins: string[];
   callbackRateLimitPerMinute: number;
   connectStartRateLimitPerMinute: number;
@@ -57,6 +59,7 @@ export function connectApiConfig(env: Env): ConnectApiConfig {
     accessTokenRateLimitPerMinute: env.ACCESS_TOKEN_RATE_LIMIT_PER_MINUTE,
     tokenRefreshMarginMs: env.TOKEN_REFRESH_MARGIN_MS,
     proxyUpstreamTimeoutMs: env.PROXY_UPSTREAM_TIMEOUT_MS,
+    attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES,
     allowedRedirectOrigins: parseOrigins(env.ALLOWED_REDIRECT_ORIGINS),
     callbackRateLimitPerMinute: env.CALLBACK_RATE_LIMIT_PER_MINUTE,
     connectStartRateLimitPerMinute: env.CONNECT_START_RATE_LIMIT_PER_MINUTE,
