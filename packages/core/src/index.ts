@@ -87,3 +87,13 @@ export {
   type SyncQueueName,
   type WorkerQueueName,
 } from './queues';
+export {
+  NOTICE_ACTIONS,
+  NOTICE_REFUSALS,
+  NoticeRefusedError,
+  type NoticeAction,
+  type NoticeRefusal,
+  type NoticeTarget,
+  type VerifiedDelivery,
+  type VerifiedNotice,
+} from './notices';
