@@ -13,6 +13,7 @@ import { nodeServerFactory } from './plugins/nodeServer';
 import { urlKeyedRedisStore } from './plugins/rateLimitStore';
 import { registerOpenFlow } from './routes/connect/openFlow';
 import { registerStartConnect } from './routes/connect/startConnect';
+import { registerGetAttachmentContent } from './routes/attachments/getAttachmentContent';
 import { registerIssueAccessToken } from './routes/broker/issueAccessToken';
 import { registerProxy } from './routes/broker/proxy';
 import { registerDeleteConnection } from './routes/connections/deleteConnection';
@@ -69,6 +70,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerDeleteConnection(app, ctx);
   registerRequestSync(app, ctx);
   registerGetConnectionLog(app, ctx);
+  registerGetAttachmentContent(app, ctx);
   registerIssueAccessToken(app, ctx);
   await registerProxy(app, ctx);
   // Provider notices: not in the OpenAPI document (providers, not CRM services, call them).

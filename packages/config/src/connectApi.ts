@@ -31,6 +31,8 @@ export interface ConnectApiConfig {
   proxyUpstreamTimeoutMs: number;
   /** Proxied calls one service may make per connection per minute. */
   proxyRateLimitPerMinute: number;
+  /** Largest attachment the content route streams (ATTACHMENT_MAX_BYTES). */
+  attachmentMaxBytes: number;
   allowedRedirectOrigins: string[];
   callbackRateLimitPerMinute: number;
   connectStartRateLimitPerMinute: number;
@@ -60,6 +62,7 @@ export function connectApiConfig(env: Env): ConnectApiConfig {
     tokenRefreshMarginMs: env.TOKEN_REFRESH_MARGIN_MS,
     proxyUpstreamTimeoutMs: env.PROXY_UPSTREAM_TIMEOUT_MS,
     proxyRateLimitPerMinute: env.PROXY_RATE_LIMIT_PER_MINUTE,
+    attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES,
     allowedRedirectOrigins: parseOrigins(env.ALLOWED_REDIRECT_ORIGINS),
     callbackRateLimitPerMinute: env.CALLBACK_RATE_LIMIT_PER_MINUTE,
     connectStartRateLimitPerMinute: env.CONNECT_START_RATE_LIMIT_PER_MINUTE,

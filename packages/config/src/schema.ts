@@ -47,6 +47,15 @@ export const envSchema = z.object({
   PROXY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /** A call through the token broker's proxy is abandoned when the provider has not finished answering by then. */
   PROXY_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * Largest attachment connect-api streams from a provider (bytes). Gmail's attachments.get answers the whole file as
+   * base64 JSON, so this bounds what one request holds in memory; the default is Gmail's 25 MB sending limit.
+   */
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(25 * 1024 * 1024),
   /** Origins a connect request may send the browser back to (comma-separated). */
   ALLOWED_REDIRECT_ORIGINS: z.string().default('http://127.0.0.1:3000,http://localhost:3000'),
   CALLBACK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),

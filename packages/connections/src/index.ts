@@ -1,3 +1,9 @@
+export {
+  attachmentContent,
+  type AttachmentContentOutcome,
+  type AttachmentContentRequest,
+  type AttachmentFile,
+} from './attachments/attachmentContent';
 export { writeAudit, type AuditEntry } from './audit';
 export { connectionLog, type ConnectionLogEntry } from './connectionLog';
 export { completeConnect, type CallbackOutcome, type CallbackParams } from './completeConnect';

@@ -69,6 +69,30 @@ export interface ProviderApi {
   retryAfterMs(headers: Headers): number;
 }
 
+/** Which stored attachment to read: the email row's external id and the attachment id its row holds. */
+export interface AttachmentRequest {
+  accessToken: string;
+  messageId: string;
+  attachmentId: string;
+  /** A file larger than this is not read (`too_large`), so one request cannot make the reader hold more. */
+  maxBytes: number;
+  signal: AbortSignal;
+}
+
+/** An attachment's bytes as the provider serves them now, or why there are none. */
+export type AttachmentContent =
+  | { kind: 'content'; body: ReadableStream<Uint8Array>; size: number | null }
+  | { kind: 'not_found' }
+  | { kind: 'too_large'; size: number };
+
+/**
+ * Reads attachment content on demand; it is never stored (issue 18). Provider failures are thrown as
+ * `ClassifiedProviderError`.
+ */
+export interface AttachmentReader {
+  read(request: AttachmentRequest): Promise<AttachmentContent>;
+}
+
 /** Everything provider-specific behind one object: the OAuth half, its API hosts and a syncer per resource. */
 export interface ProviderAdapter {
   readonly id: Provider;
@@ -76,5 +100,7 @@ export interface ProviderAdapter {
   readonly api: ProviderApi;
   /** Present for each resource the adapter can sync; absent ones are not implemented yet. */
   readonly sync?: ResourceSyncers;
+  /** Present where the adapter's mail rows have attachment rows whose content it can read. */
+  readonly attachments?: AttachmentReader;
   classifyError(error: unknown): ProviderErrorClass;
 }

@@ -1,4 +1,7 @@
 export {
+  type AttachmentContent,
+  type AttachmentReader,
+  type AttachmentRequest,
   type AuthorizationRequest,
   type CodeExchange,
   type ProviderAdapter,

@@ -34,6 +34,7 @@ export {
   type ChildSet,
   type ChildSpec,
   type ChildSpecInput,
+  type ParentLink,
 } from './upsert/children';
 export type { SqlExecutor } from './upsert/executor';
 export {

@@ -1,3 +1,4 @@
+import { removeChildrenOfDeleted } from '../upsert/children';
 import { selectRows, type SqlExecutor } from '../upsert/executor';
 
 /** One link as stored: the object it points to and the provider's types for it (JSON, e.g. HubSpot's typeIds). */
@@ -93,30 +94,23 @@ export async function replaceLinks(
   return { written: written?.count ?? 0, removed: removed?.count ?? 0 };
 }
 
+/** crm_associations rows hang off the crm_objects row they start from (the same object type). */
+const LINKS_OF_OBJECTS = {
+  table: 'crm_associations',
+  parentTable: 'crm_objects',
+  parentColumn: 'from_id',
+  parentTypeColumn: 'from_type',
+} as const;
+
 /**
  * Removes the links of objects marked deleted: of the given ids, or, without ids, of every deleted object of the
- * type (after a full round's sweep, which reports counts, not ids). Returns how many links went.
+ * type (after a full round's sweep, which reports counts, not ids). Returns how many links went. The same step as
+ * every child table's (upsert/children.ts).
  */
-export async function dropLinksOfDeleted(
+export function dropLinksOfDeleted(
   executor: SqlExecutor,
   scope: LinkScope,
   fromIds?: readonly string[],
 ): Promise<number> {
-  if (fromIds?.length === 0) return 0;
-  const parameters: unknown[] = [scope.connectionId, scope.fromType];
-  const onlyIds =
-    fromIds === undefined ? '' : `AND o.external_id = ANY($${parameters.push(fromIds)}::text[])`;
-  const [result] = await selectRows<{ count: number }>(
-    executor,
-    `WITH gone AS (
-      DELETE FROM crm_associations a USING crm_objects o
-      WHERE a.connection_id = $1 AND a.from_type = $2
-        AND o.connection_id = a.connection_id AND o.object_type = a.from_type AND o.external_id = a.from_id
-        AND o.deleted_at IS NOT NULL ${onlyIds}
-      RETURNING 1
-    )
-    SELECT count(*)::int AS count FROM gone`,
-    parameters,
-  );
-  return result?.count ?? 0;
+  return removeChildrenOfDeleted(executor, LINKS_OF_OBJECTS, scope.connectionId, fromIds, scope.fromType);
 }

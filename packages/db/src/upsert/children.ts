@@ -1,4 +1,4 @@
-import { type SqlExecutor } from './executor';
+import { selectRows, type SqlExecutor } from './executor';
 import { type CrmTable } from './markDeleted';
 import { columnTransport, encodeValue, type SqlType } from './sqlArrays';
 import { IDENTIFIER, type UpsertColumn } from './upsertRows';
@@ -91,22 +91,44 @@ export async function replaceChildren<Child>(
   await executor.query(spec.insertSql, parameters);
 }
 
+/** Where rows that belong to CRM rows hang: their table, the parent table, and the column naming the parent. */
+export interface ParentLink {
+  table: string;
+  parentTable: CrmTable;
+  parentColumn: string;
+  /** For crm_objects parents: the child column holding the parent's object type (ids are unique per type). */
+  parentTypeColumn?: string;
+}
+
 /**
  * Removes the children of parents marked deleted: of the given ones, or of every deleted parent of the connection
- * (after a sweep, which names none).
+ * (after a sweep, which names none); with `parentType`, only of parents of that object type. The one step for every
+ * kind of child row: attachments and participants (child specs) and links (crm_associations). Returns how many went.
  */
-export async function removeChildrenOfDeleted<Child>(
+export async function removeChildrenOfDeleted(
   executor: SqlExecutor,
-  spec: ChildSpec<Child>,
+  link: ParentLink,
   connectionId: string,
   parentIds?: readonly string[],
-): Promise<void> {
+  parentType?: string,
+): Promise<number> {
+  if (parentIds?.length === 0) return 0;
   const parameters: unknown[] = [connectionId];
   const only = parentIds ? `AND p.external_id = ANY($${parameters.push(parentIds)}::text[])` : '';
-  await executor.query(
-    `DELETE FROM ${spec.table} c USING ${spec.parentTable} p
-     WHERE c.connection_id = $1 AND p.connection_id = $1 AND p.external_id = c.${spec.parentColumn}
-       AND p.deleted_at IS NOT NULL ${only}`,
+  const typed =
+    link.parentTypeColumn && parentType !== undefined
+      ? `AND c.${link.parentTypeColumn} = $${parameters.push(parentType)} AND p.object_type = c.${link.parentTypeColumn}`
+      : '';
+  const [result] = await selectRows<{ count: number }>(
+    executor,
+    `WITH gone AS (
+      DELETE FROM ${link.table} c USING ${link.parentTable} p
+      WHERE c.connection_id = $1 AND p.connection_id = $1 AND p.external_id = c.${link.parentColumn}
+        AND p.deleted_at IS NOT NULL ${typed} ${only}
+      RETURNING 1
+    )
+    SELECT count(*)::int AS count FROM gone`,
     parameters,
   );
+  return result?.count ?? 0;
 }

@@ -7,7 +7,7 @@ import { registerContactsDelta } from './graph/routes/contactsDelta';
 import { registerEventsDelta } from './graph/routes/eventsDelta';
 import { registerMailFolders } from './graph/routes/mailFolders';
 import { registerMe } from './graph/routes/me';
-import { registerMessageAttachments } from './graph/routes/attachments';
+import { registerAttachmentValue, registerMessageAttachments } from './graph/routes/attachments';
 import { registerMessageGet } from './graph/routes/message';
 import { registerMessagesDelta } from './graph/routes/messagesDelta';
 import { registerAuthorize } from './identity/authorize';
@@ -54,6 +54,7 @@ export function createMicrosoftModule(options: MicrosoftModuleOptions = {}): Pro
       registerMailFolders(app, ctx);
       registerMessageGet(app, ctx, generators.messages);
       registerMessageAttachments(app, ctx, generators.messages);
+      registerAttachmentValue(app, ctx, generators.messages);
       registerEventsDelta(app, ctx, generators.events);
       registerContactsDelta(app, ctx, generators.contacts);
       registerBatch(app, ctx);

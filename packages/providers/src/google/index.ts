@@ -1,5 +1,6 @@
 import { type ProviderAdapter } from '@crm-sync/core';
 import { MAIL_BODY_DEFAULTS, type MailBodyOptions } from '../shared/mailBody';
+import { createGmailAttachmentReader } from './attachments';
 import { GOOGLE_API_ORIGINS, GOOGLE_DESCRIPTOR } from './descriptor';
 import { classifyGoogleError } from './errors';
 import { createGoogleOAuth, type GoogleOAuthOptions } from './oauth';
@@ -47,6 +48,7 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdap
       calendar: createCalendarSyncer(api, { pageSize: sync.calendarPageSize }),
       contacts: createContactsSyncer(api, { pageSize: sync.peoplePageSize }),
     },
+    attachments: createGmailAttachmentReader(api),
     classifyError: classifyGoogleError,
   };
 }

@@ -1,5 +1,6 @@
 import { type ProviderAdapter } from '@crm-sync/core';
 import { MAIL_BODY_DEFAULTS, type MailBodyOptions } from '../shared/mailBody';
+import { createGraphAttachmentReader } from './attachments';
 import { createGraphAccess } from './client';
 import { MICROSOFT_DESCRIPTOR, MICROSOFT_ENDPOINTS } from './descriptor';
 import { classifyMicrosoftError } from './errors';
@@ -40,6 +41,7 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Provid
       calendar: createCalendarSyncer(access, delta),
       contacts: createContactsSyncer(access, delta),
     },
+    attachments: createGraphAttachmentReader(access),
     classifyError: classifyMicrosoftError,
   };
 }

@@ -15,6 +15,13 @@ const meta: RouteMeta = {
   quotaUnits: 1,
 };
 
+const valueMeta: RouteMeta = {
+  provider: 'microsoft',
+  routeId: 'graph.messages.attachments.value',
+  auth: true,
+  quotaUnits: 1,
+};
+
 /**
  * What `$select` may name on the attachments of a message: the base `attachment` type's properties. `contentId`
  * and `contentBytes` belong to `fileAttachment`, and Graph refuses them in a `$select` on the collection
@@ -22,8 +29,20 @@ const meta: RouteMeta = {
  */
 const ATTACHMENT_PROPERTIES = ['id', 'lastModifiedDateTime', 'name', 'contentType', 'size', 'isInline'];
 
-/** Deterministic bytes of a file (its name repeated), base64 as `contentBytes`. */
-const bytesOf = (file: GraphFile) => Buffer.alloc(file.size, file.name).toString('base64');
+/** Deterministic bytes of a file (its name repeated): `contentBytes` (base64) and `$value` (raw) serve them. */
+const bytesOf = (file: GraphFile) => Buffer.alloc(file.size, file.name);
+
+/** A file attachment's id: its message's id and its place among the message's files. */
+const attachmentIdOf = (messageWireId: string, index: number) =>
+  `${messageWireId}${Buffer.from(`.a${index}`).toString('base64url')}`;
+
+/** The place an attachment id names among its message's files, if it is one of that message's ids. */
+function placeOf(messageWireId: string, attachmentId: string): number | undefined {
+  if (!attachmentId.startsWith(messageWireId)) return undefined;
+  const suffix = Buffer.from(attachmentId.slice(messageWireId.length), 'base64url').toString();
+  const match = /^\.a(\d+)$/.exec(suffix);
+  return match ? Number(match[1]) : undefined;
+}
 
 /** `withBytes` false: the content is left empty, for a `$select` that projects it away anyway. */
 function attachmentOf(
@@ -35,7 +54,7 @@ function attachmentOf(
 ): GraphFileAttachment {
   return {
     '@odata.type': '#microsoft.graph.fileAttachment',
-    id: `${messageWireId}${Buffer.from(`.a${index}`).toString('base64url')}`,
+    id: attachmentIdOf(messageWireId, index),
     lastModifiedDateTime: modified,
     name: file.name,
     contentType: file.contentType,
@@ -43,7 +62,7 @@ function attachmentOf(
     isInline: file.contentId !== null,
     contentId: file.contentId,
     contentLocation: null,
-    contentBytes: withBytes ? bytesOf(file) : '',
+    contentBytes: withBytes ? bytesOf(file).toString('base64') : '',
   };
 }
 
@@ -79,6 +98,31 @@ export function registerMessageAttachments(
         '@odata.context': `${ctx.urls.microsoft}/v1.0/$metadata#users('me')/messages('${messageId}')/attachments`,
         value,
       };
+    },
+  );
+}
+
+/**
+ * `GET /v1.0/me/messages/{id}/attachments/{id}/$value`: a file attachment's raw bytes, with its own content type
+ * ("For a file attachment, the content type is based on its original content type",
+ * https://learn.microsoft.com/graph/api/attachment-get, docs/providers/microsoft.md#attachment-content).
+ */
+export function registerAttachmentValue(
+  app: FastifyInstance,
+  ctx: SandboxContext,
+  generator: ResourceGenerator<MessageData>,
+): void {
+  app.get<{ Params: { id: string; attachmentId: string } }>(
+    '/v1.0/me/messages/:id/attachments/:attachmentId/$value',
+    { config: { sandbox: valueMeta } },
+    async (request, reply) => {
+      const { account } = requireAuth(request);
+      const stored = ctx.datasets.open(account, generator).get(storedIdOf(request.params.id));
+      if (stored === undefined) return sendGraphError(reply, ctx.clock, 'ErrorItemNotFound');
+      const place = placeOf(request.params.id, request.params.attachmentId);
+      const file = place === undefined ? undefined : stored.data.files[place];
+      if (file === undefined) return sendGraphError(reply, ctx.clock, 'ErrorItemNotFound');
+      return reply.type(file.contentType).send(bytesOf(file));
     },
   );
 }

@@ -1,0 +1,99 @@
+import { connectSandboxAccount } from '@crm-sync/connections/testing';
+import type { Provider } from '@crm-sync/core';
+import { engineDeps, sandboxIds, SYNC_CASES, syncUntilCaughtUp } from '@crm-sync/sync-engine/testing';
+import { startApp, T1_ONLY_SECRET, type AppHarness } from '../test/appHarness';
+import { disposition } from './routes/attachments/getAttachmentContent';
+
+// Attachment content on demand (issue 18): the row names the file, connect-api reads it from the provider through
+// the official clients (Gmail attachments.get after re-reading the structure, Graph $value) and streams it on.
+
+const CAP = 10_000;
+let h: AppHarness;
+beforeAll(async () => {
+  h = await startApp({ attachmentMaxBytes: CAP });
+});
+afterAll(() => h.close());
+
+const PDF = { name: 'devis révisé.pdf', type: 'application/pdf', size: 40_000 };
+const TXT = { name: 'notes.txt', type: 'text/plain', size: 900 };
+const PNG = { name: 'logo.png', type: 'image/png', size: 3_000 };
+
+/** How each sandbox is told to give a message an inline image and two files. */
+const FILES: Record<'google' | 'microsoft', Record<string, unknown>> = {
+  google: {
+    inlineImage: { filename: PNG.name, mimeType: PNG.type, size: PNG.size },
+    attachments: [PDF, TXT].map((f) => ({ filename: f.name, mimeType: f.type, size: f.size })),
+  },
+  microsoft: {
+    hasAttachments: true,
+    files: [
+      { name: PNG.name, contentType: PNG.type, size: PNG.size, contentId: 'logo@crm.example' },
+      ...[PDF, TXT].map((f) => ({ name: f.name, contentType: f.type, size: f.size, contentId: null })),
+    ],
+  },
+};
+
+/** The sandboxes' file bytes: the file's name repeated to its size. */
+const bytesOf = (file: { name: string; size: number }) => Buffer.alloc(file.size, file.name);
+
+describe.each(['google', 'microsoft'] as const)(
+  '%s attachment content',
+  (provider: Provider & keyof typeof FILES) => {
+    it('streams each file with its type and name, refuses one over the cap, another tenant and unknown ids', async () => {
+      const { connectionId, account } = await connectSandboxAccount(h, {
+        provider,
+        email: `files-${provider}@example.com`,
+        sizes: { messages: 6 },
+        resources: ['mail'],
+      });
+      const sync = SYNC_CASES.find((s) => s.provider === provider && s.table === 'emails')!;
+      const id = sandboxIds(h, sync, account.id)[2]!;
+      h.sandbox.control.updateItem(provider, account.id, 'messages', id, FILES[provider]);
+      await syncUntilCaughtUp(engineDeps(h), connectionId, 'mail');
+      const emailId = sync.wireId?.(id, account) ?? id;
+      const rows = await h.db.dataSource.query<{ attachment_id: string; name: string }[]>(
+        `SELECT attachment_id, name FROM email_attachments WHERE connection_id = $1 AND email_external_id = $2`,
+        [connectionId, emailId],
+      );
+      expect(rows.map((r) => r.name).sort()).toEqual([PDF.name, PNG.name, TXT.name].sort());
+      const url = (attachmentId: string, tenant = 't1', email = emailId) =>
+        `/v1/connections/${connectionId}/emails/${encodeURIComponent(email)}/attachments/${encodeURIComponent(
+          attachmentId,
+        )}/content?tenantId=${tenant}`;
+      const idOf = (name: string) => rows.find((r) => r.name === name)!.attachment_id;
+
+      for (const file of [TXT, PNG]) {
+        const response = await h.api(url(idOf(file.name)));
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toContain(file.type);
+        expect(response.headers.get('content-disposition')).toBe(disposition(file.name));
+        expect(response.headers.get('cache-control')).toBe('private, no-store');
+        expect(Buffer.from(await response.arrayBuffer())).toEqual(bytesOf(file));
+      }
+
+      // Over the cap: refused before the provider is asked for the bytes.
+      const big = await h.api(url(idOf(PDF.name)));
+      expect(big.status).toBe(413);
+      expect(await big.json()).toMatchObject({ code: 'too_large' });
+
+      // Bound to the tenant: a service of another tenant is refused, and a wrong tenant finds nothing.
+      expect((await h.api(url(idOf(TXT.name), 't1'), { secret: T1_ONLY_SECRET })).status).toBe(200);
+      expect((await h.api(url(idOf(TXT.name), 't2'), { secret: T1_ONLY_SECRET })).status).toBe(403);
+      expect((await h.api(url(idOf(TXT.name), 't2'))).status).toBe(404);
+      expect((await h.api(url(idOf(TXT.name)), { secret: null })).status).toBe(401);
+      expect((await h.api(url('999'))).status).toBe(404);
+      expect((await h.api(url(idOf(TXT.name), 't1', 'no-such-email'))).status).toBe(404);
+
+      // The token went to the provider only.
+      const stored = (await h.deps.credentials.load(connectionId))!;
+      expect(h.logs()).not.toContain(stored.tokens.accessToken);
+    });
+  },
+);
+
+test('a file name is sent as RFC 6266 asks: an ASCII fallback and the exact name', () => {
+  expect(disposition('devis révisé "final".pdf')).toBe(
+    `attachment; filename="devis r_vis_ _final_.pdf"; filename*=UTF-8''devis%20r%C3%A9vis%C3%A9%20%22final%22.pdf`,
+  );
+  expect(disposition(null)).toBe('attachment');
+});
