@@ -44,6 +44,7 @@ export {
   type TokenRefreshJobData,
 } from './jobs';
 export { parsePayload } from './parse';
+export { PARTICIPANT_ROLES } from './records';
 export type {
   CalendarEventRecord,
   ChildFieldsByTable,
@@ -54,6 +55,8 @@ export type {
   EmailDirection,
   EmailRecord,
   JsonValue,
+  ParticipantRecord,
+  ParticipantRole,
   RecordsByTable,
   RowRecord,
 } from './records';
