@@ -35,14 +35,16 @@ const emitSpec = z.strictObject({
 
 /**
  * `POST /__sandbox/accounts/google/:accountId/ops/risc`: what Google does when a RISC event happens to the account.
- * A revocation (tokens-revoked, account-disabled) first revokes the account's grants here, as it would at Google;
+ * A genuine revocation (tokens-revoked, account-disabled) first revokes the account's grants here, as at Google;
  * then a security event token is signed (RS256, the JWKS key) and POSTed as `application/secevent+jwt`.
  * Answers the receiver's reply and the token (so a test can replay it).
  */
 export function riscEmitOp(keys: ReturnType<typeof riscKeys>): ProviderControlOp {
   return async (ctx, account, body) => {
     const spec = emitSpec.parse(body);
-    if (spec.event === 'tokens-revoked' || spec.event === 'account-disabled') {
+    // Only a genuine event follows a revocation at Google; a forgery (other key or issuer) revoked nothing.
+    const genuine = spec.signWith === 'published' && spec.issuer === RISC_ISSUER;
+    if (genuine && (spec.event === 'tokens-revoked' || spec.event === 'account-disabled')) {
       ctx.tokens.revokeAccount('google', account.id);
     }
     const subject =
