@@ -1,5 +1,5 @@
 import type { ConnectApiConfig } from '@crm-sync/config';
-import type { BrokerTokens, ConnectionsDeps } from '@crm-sync/connections';
+import type { BrokerTokens, ConnectionsDeps, ReceiptKeySet } from '@crm-sync/connections';
 import type { HealthCheck, Logger, Metrics } from '@crm-sync/observability';
 import type { Redis } from 'ioredis';
 
@@ -8,6 +8,8 @@ export interface AppContext {
   deps: ConnectionsDeps;
   /** The token broker's access to tokens: the sync engine's AccessTokens, sharing the worker's refresh lock. */
   tokens: BrokerTokens;
+  /** The public keys that verify deletion receipts, published at /.well-known/deletion-receipt-keys.json. */
+  receiptKeys: ReceiptKeySet;
   logger: Logger;
   metrics: Metrics;
   health: Record<string, HealthCheck>;

@@ -1,6 +1,6 @@
 // connect-api process: configuration, wiring and lifecycle only; behaviour lives in the packages.
 import type { AddressInfo } from 'node:net';
-import { OAuthStateStore } from '@crm-sync/connections';
+import { OAuthStateStore, receiptKeySet, tokenRefreshAudit } from '@crm-sync/connections';
 import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
 import { startRuntime } from '@crm-sync/runtime';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
@@ -30,7 +30,9 @@ async function start(): Promise<Stop> {
       keyPrefix: `${config.queues.prefix}:`,
       refreshMarginMs: config.connectApi.tokenRefreshMarginMs,
       lockTtlMs: DEFAULT_ACCESS_TOKEN_OPTIONS.lockTtlMs,
+      onRefreshed: tokenRefreshAudit(db),
     }),
+    receiptKeys: await receiptKeySet(config.deletion.receiptKeys),
     logger,
     metrics,
     health: runtime.health,

@@ -1,5 +1,5 @@
 export { writeAudit, type AuditEntry } from './audit';
-export { connectionLog, type ConnectionLogEntry } from './connectionLog';
+export { connectionLog, type ConnectionLogEntry, type ConnectionLogPage } from './connectionLog';
 export { completeConnect, type CallbackOutcome, type CallbackParams } from './completeConnect';
 export type { ConnectionsDeps } from './deps';
 export { ConnectRequestError } from './errors';
@@ -22,7 +22,10 @@ export {
 export { requestDisconnect, requestSync, type RequestOutcome } from './requests';
 export {
   connectionOutcomes,
-  deleteUserData,
+  DEFAULT_PURGE_BATCH,
+  SYNCED_TABLES,
+  tokenRefreshAudit,
+  type TokenRefreshFacts,
   disconnectConnection,
   endConnection,
   purgeConnectionData,
@@ -32,6 +35,27 @@ export {
   type EndConnectionDeps,
   type EndConnectionInput,
 } from './lifecycle';
+export {
+  deletionRequestOf,
+  receiptKeySet,
+  RECEIPT_TYPE,
+  recordDeletionRequest,
+  requestDeletion,
+  runDeletion,
+  type DeletionDeps,
+  type DeletionReceipt,
+  type DeletionRequestRow,
+  type ReceiptKeySet,
+  type ReceiptSigning,
+  type ShredConnections,
+} from './deletion';
+export {
+  retentionDays,
+  setRetentionDays,
+  sweepRetention,
+  type RetentionSweepDeps,
+  type RetentionSweepResult,
+} from './retention';
 export { handleConnectionEvent, type EventDeps, type EventResult } from './events';
 export {
   authorizeBrokerUse,

@@ -18,6 +18,7 @@ export {
   AccessTokens,
   DEFAULT_ACCESS_TOKEN_OPTIONS,
   type AccessTokensOptions,
+  type TokenRefreshed,
   type GetTokenOptions,
 } from './tokens/accessTokens';
 export {
