@@ -14,28 +14,34 @@ import { dataTraces } from '../test/dataTraces';
 const VAULT_KEYS = `e2e:${randomBytes(32).toString('base64')}`;
 const RECEIPT_KEY = generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' });
 
+/** Three apps start at once on a shared machine: tsx compiles each on start. */
+const STARTUP_MS = 120_000;
+
 let c: ConnectApiProcess;
 let scheduler: AppProcess;
 let worker: AppProcess;
 let producer: JobProducer;
 let credentials: CredentialStore;
 beforeAll(async () => {
-  c = await startConnectApi({
-    VAULT_KEYS,
-    DELETION_RECEIPT_KEYS: `e2e-1:${RECEIPT_KEY.toString('base64')}`,
-    // Small batches make the purge long enough to kill midway; short locks hand the job on soon after.
-    PURGE_BATCH_SIZE: '20',
-    WORKER_STALLED_INTERVAL_MS: '1000',
-    WORKER_LOCK_DURATION_MS: '2000',
-    RETENTION_SWEEP_INTERVAL_MS: '300',
-    AUDIT_RETENTION_MS: String(365 * 86_400_000),
-    SCHEDULER_TICK_MS: '200',
-    SCHEDULER_HTTP_PORT: '0',
-    WORKER_HTTP_PORT: '0',
-  });
+  c = await startConnectApi(
+    {
+      VAULT_KEYS,
+      DELETION_RECEIPT_KEYS: `e2e-1:${RECEIPT_KEY.toString('base64')}`,
+      // Small batches make the purge long enough to kill midway; short locks hand the job on soon after.
+      PURGE_BATCH_SIZE: '20',
+      WORKER_STALLED_INTERVAL_MS: '1000',
+      WORKER_LOCK_DURATION_MS: '2000',
+      RETENTION_SWEEP_INTERVAL_MS: '300',
+      AUDIT_RETENTION_MS: String(365 * 86_400_000),
+      SCHEDULER_TICK_MS: '200',
+      SCHEDULER_HTTP_PORT: '0',
+      WORKER_HTTP_PORT: '0',
+    },
+    { timeoutMs: STARTUP_MS },
+  );
   [scheduler, worker] = await Promise.all([
-    startAppProcess('scheduler', c.env),
-    startAppProcess('worker', c.env),
+    startAppProcess('scheduler', c.env, { timeoutMs: STARTUP_MS }),
+    startAppProcess('worker', c.env, { timeoutMs: STARTUP_MS }),
   ]);
   producer = new JobProducer({
     connection: createRedisConnection({ url: c.h.redis.url, role: 'producer' }),
@@ -45,11 +51,11 @@ beforeAll(async () => {
     db: c.h.db.dataSource,
     keyRing: new KeyRing(parseVaultKeys(VAULT_KEYS, undefined)),
   });
-}, 120_000);
+}, 400_000);
 afterAll(async () => {
-  await producer.close();
-  await Promise.all([scheduler.stop(), worker.stop()]);
-  await c.close();
+  await producer?.close();
+  await Promise.all([scheduler?.stop(), worker?.stop()]);
+  await c?.close();
 });
 
 const db = () => c.h.db.dataSource;
@@ -115,9 +121,7 @@ const request = async (id: string) =>
 async function queuedJobsFor(ids: string[]): Promise<number> {
   let found = 0;
   for (const name of Object.values(QUEUE_NAMES) as CatalogQueue[]) {
-    const jobs = await producer
-      .queue(name)
-      .getJobs(['waiting', 'delayed', 'prioritized', 'paused', 'active']);
+    const jobs = await producer.queue(name).getJobs(['waiting', 'delayed', 'prioritized', 'active']);
     found += jobs.filter((j) =>
       ids.includes((j.data as { connectionId?: string }).connectionId ?? ''),
     ).length;
@@ -183,7 +187,7 @@ it('deletes a user: a purge killed midway finishes after a restart, leaves nothi
   await worker.stop();
   const midway = await request(deletionRequestId);
   expect(midway.status).toBe('running');
-  worker = await startAppProcess('worker', c.env);
+  worker = await startAppProcess('worker', c.env, { timeoutMs: STARTUP_MS });
   await waitFor(async () => (await request(deletionRequestId)).status === 'completed', {
     what: 'the restarted worker to finish the purge',
     timeoutMs: 90_000,

@@ -49,13 +49,16 @@ export function appEnvironment(h: ConnectionsHarness, port: number, env: Record<
 }
 
 /** connect-api as its own process over a fresh database, Redis prefix and sandbox. */
-export async function startConnectApi(env: Record<string, string> = {}): Promise<ConnectApiProcess> {
+export async function startConnectApi(
+  env: Record<string, string> = {},
+  options: { timeoutMs?: number } = {},
+): Promise<ConnectApiProcess> {
   const h = await createConnectionsHarness();
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const environment = appEnvironment(h, port, env);
   const keyPrefix = environment.WORKER_QUEUE_PREFIX;
-  const app = await startAppProcess('connect-api', environment);
+  const app = await startAppProcess('connect-api', environment, options);
   return {
     h,
     app,
