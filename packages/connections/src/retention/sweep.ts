@@ -22,10 +22,15 @@ export interface RetentionSweepResult {
   deletionsResumed: number;
 }
 
-/** Connections ended (disconnected or revoked) longer ago than their tenant's retention period, data still kept. */
+/**
+ * Connections ended (disconnected or revoked) longer ago than their tenant's retention period, data still kept;
+ * not those an unfinished deletion request covers: its own purge deletes and counts their rows for the receipt.
+ */
 const DUE = `SELECT c.id, c.tenant_id FROM connections c LEFT JOIN tenant_settings t ON t.tenant_id = c.tenant_id
   WHERE c.ended_at IS NOT NULL AND c.data_purged_at IS NULL AND c.status IN ('disconnected', 'revoked')
     AND c.ended_at + make_interval(days => COALESCE(t.retention_days, 0)) <= $1
+    AND NOT EXISTS (SELECT 1 FROM deletion_requests d
+                     WHERE d.status <> 'completed' AND d.connection_ids @> ARRAY[c.id])
   ORDER BY c.ended_at LIMIT $2`;
 
 /** Whole sweeps are serialised across schedulers by this session lock; a second scheduler skips its turn. */
