@@ -29,6 +29,9 @@ import { registerOAuthCallback } from './routes/oauth/callback';
 import { registerGetRetention } from './routes/tenants/getRetention';
 import { registerPutRetention } from './routes/tenants/putRetention';
 import { registerHealthz } from './routes/ops/healthz';
+import { registerGoogleRisc } from './routes/webhooks/googleRisc';
+import { registerHubSpotWebhook } from './routes/webhooks/hubspotWebhook';
+import { registerMicrosoftLifecycle } from './routes/webhooks/microsoftLifecycle';
 
 /** The connect-api HTTP server, fully wired but not listening. */
 export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
@@ -75,6 +78,10 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerGetConnectionLog(app, ctx);
   registerIssueAccessToken(app, ctx);
   await registerProxy(app, ctx);
+  // Provider notices: not in the OpenAPI document (providers, not CRM services, call them).
+  await registerGoogleRisc(app, ctx);
+  await registerMicrosoftLifecycle(app, ctx);
+  await registerHubSpotWebhook(app, ctx);
   registerDeletionRoutes(app, ctx);
   // /metrics is served on the ops port only (main.ts), never on this public one.
   registerHealthz(app, ctx);

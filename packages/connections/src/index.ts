@@ -72,3 +72,10 @@ export {
   type BrokeredConnection,
   type IssuedAccessToken,
 } from './broker';
+export {
+  receiveDelivery,
+  ReplayCache,
+  type DeliveryOutcome,
+  type HandledNotice,
+  type NoticeDeps,
+} from './notices';

@@ -79,6 +79,7 @@ describe('disconnectConnection', () => {
       'purge_completed',
     ]);
     expect(audit[2].details).toEqual({
+      participants: 0,
       email_attachments: 0,
       crm_associations: 0,
       emails: 12,

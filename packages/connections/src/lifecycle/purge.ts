@@ -2,11 +2,12 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { writeAudit } from '../audit';
 
 /**
- * Every table that holds data synced for a connection, children before the rows they belong to (attachments,
- * associations: they would go by cascade, but uncounted): the CRM tables, and the quarantine, whose rows name
+ * Every table that holds data synced for a connection, children before the rows they belong to (participants,
+ * attachments, associations: they would go by cascade, but uncounted): the CRM tables, and the quarantine, whose rows name
  * items of the user's account (ids and error codes, no content) and so go with the rest.
  */
 export const SYNCED_TABLES = [
+  'participants',
   'email_attachments',
   'crm_associations',
   'emails',
