@@ -1,5 +1,11 @@
 import type { ConnectApiConfig } from '@crm-sync/config';
-import type { BrokerThrottle, BrokerTokens, ConnectionsDeps, ReplayCache } from '@crm-sync/connections';
+import type {
+  BrokerThrottle,
+  BrokerTokens,
+  ConnectionsDeps,
+  ReceiptKeySet,
+  ReplayCache,
+} from '@crm-sync/connections';
 import type { HealthCheck, Logger, Metrics } from '@crm-sync/observability';
 import type { NoticeVerifiers } from '@crm-sync/providers';
 import type { Redis } from 'ioredis';
@@ -13,6 +19,8 @@ export interface AppContext {
   throttle: BrokerThrottle;
   /** Provider notices (routes/webhooks): the configured providers' verifiers and the replay cache. */
   notices: { verifiers: NoticeVerifiers; replays: ReplayCache };
+  /** The public keys that verify deletion receipts, published at /.well-known/deletion-receipt-keys.json. */
+  receiptKeys: ReceiptKeySet;
   logger: Logger;
   metrics: Metrics;
   health: Record<string, HealthCheck>;

@@ -1,6 +1,6 @@
 // connect-api process: configuration, wiring and lifecycle only; behaviour lives in the packages.
 import type { AddressInfo } from 'node:net';
-import { OAuthStateStore, ReplayCache } from '@crm-sync/connections';
+import { OAuthStateStore, receiptKeySet, ReplayCache, tokenRefreshAudit } from '@crm-sync/connections';
 import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
 import { startRuntime } from '@crm-sync/runtime';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
@@ -30,6 +30,7 @@ async function start(): Promise<Stop> {
       keyPrefix: `${config.queues.prefix}:`,
       refreshMarginMs: config.connectApi.tokenRefreshMarginMs,
       lockTtlMs: DEFAULT_ACCESS_TOKEN_OPTIONS.lockTtlMs,
+      onRefreshed: tokenRefreshAudit(db),
     }),
     // The worker's prefix too: a provider's 429 seen by the proxy holds the sync, and the reverse.
     throttle: new ConnectionThrottle({ redis, keyPrefix: `${config.queues.prefix}:` }),
@@ -37,6 +38,7 @@ async function start(): Promise<Stop> {
       verifiers: noticeVerifiersFromConfig(config.providers),
       replays: new ReplayCache(redis, `${config.queues.prefix}:notice-replay:`),
     },
+    receiptKeys: await receiptKeySet(config.deletion.receiptKeys),
     logger,
     metrics,
     health: runtime.health,

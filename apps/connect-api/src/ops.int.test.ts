@@ -28,6 +28,7 @@ it('serves a valid OpenAPI document describing every route', async () => {
   };
   expect(api.openapi).toMatch(/^3\./);
   expect(Object.keys(api.paths).sort()).toEqual([
+    '/.well-known/deletion-receipt-keys.json',
     '/v1/connect/start/{flowId}',
     '/v1/connect/{provider}',
     '/v1/connections',
@@ -35,8 +36,13 @@ it('serves a valid OpenAPI document describing every route', async () => {
     '/v1/connections/{id}/access-token',
     '/v1/connections/{id}/log',
     '/v1/connections/{id}/sync',
+    '/v1/deletion-receipts/{id}',
+    '/v1/deletion-requests/{id}',
     '/v1/oauth/{provider}/callback',
     '/v1/proxy/{connectionId}/{*}',
+    '/v1/tenants/{tenantId}',
+    '/v1/tenants/{tenantId}/retention',
+    '/v1/users/{crmUserId}',
   ]);
 });
 

@@ -21,7 +21,14 @@ import { registerGetConnection } from './routes/connections/getConnection';
 import { registerGetConnectionLog } from './routes/connections/getConnectionLog';
 import { registerListConnections } from './routes/connections/listConnections';
 import { registerRequestSync } from './routes/connections/requestSync';
+import { registerDeleteTenant } from './routes/deletion/deleteTenant';
+import { registerDeleteUser } from './routes/deletion/deleteUser';
+import { registerGetDeletionReceipt } from './routes/deletion/getDeletionReceipt';
+import { registerGetDeletionRequest } from './routes/deletion/getDeletionRequest';
+import { registerReceiptKeys } from './routes/deletion/receiptKeys';
 import { registerOAuthCallback } from './routes/oauth/callback';
+import { registerGetRetention } from './routes/tenants/getRetention';
+import { registerPutRetention } from './routes/tenants/putRetention';
 import { registerHealthz } from './routes/ops/healthz';
 import { registerGoogleRisc } from './routes/webhooks/googleRisc';
 import { registerHubSpotWebhook } from './routes/webhooks/hubspotWebhook';
@@ -77,10 +84,22 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await registerGoogleRisc(app, ctx);
   await registerMicrosoftLifecycle(app, ctx);
   await registerHubSpotWebhook(app, ctx);
+  registerDeletionRoutes(app, ctx);
   // /metrics is served on the ops port only (main.ts), never on this public one.
   registerHealthz(app, ctx);
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
   return app;
+}
+
+/** Issue 20: deletion on request, its receipts and their keys, and each tenant's retention period. */
+function registerDeletionRoutes(app: FastifyInstance, ctx: AppContext): void {
+  registerDeleteUser(app, ctx);
+  registerDeleteTenant(app, ctx);
+  registerGetDeletionRequest(app, ctx);
+  registerGetDeletionReceipt(app, ctx);
+  registerReceiptKeys(app, ctx);
+  registerGetRetention(app, ctx);
+  registerPutRetention(app, ctx);
 }
 
 function trackRequests(app: FastifyInstance, ctx: AppContext): void {

@@ -1,9 +1,13 @@
 import { loadConfig } from '@crm-sync/config';
-import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
+import { receiptKeySet, ReplayCache, type ReceiptSigning } from '@crm-sync/connections';
+import {
+  createConnectionsHarness,
+  testReceiptSigning,
+  type ConnectionsHarness,
+} from '@crm-sync/connections/testing';
 import { createLogger, createMetrics } from '@crm-sync/observability';
 import type { FastifyInstance } from 'fastify';
 import { PassThrough } from 'node:stream';
-import { ReplayCache } from '@crm-sync/connections';
 import { DEFAULT_CLIENT } from '@crm-sync/provider-sandbox';
 import { noticeVerifiersFromConfig, oauthCallbackUrl } from '@crm-sync/providers';
 import { AccessTokens, ConnectionThrottle } from '@crm-sync/sync-engine';
@@ -18,6 +22,8 @@ export const CRM_ORIGIN = 'https://crm.example.com';
 export interface AppHarness extends ConnectionsHarness {
   app: FastifyInstance;
   baseUrl: string;
+  /** The receipt keys whose public halves the app publishes (a purge run in the test signs with them). */
+  signing: ReceiptSigning;
   /** Everything the app logged, as text. */
   logs(): string;
   /** Calls the API as the all-tenants service. */
@@ -39,8 +45,10 @@ export async function startApp(
   const output = new PassThrough();
   let logged = '';
   output.on('data', (chunk: Buffer) => (logged += chunk.toString('utf8')));
+  const signing = testReceiptSigning(baseUrl);
   const ctx: AppContext = {
     deps: harness.deps,
+    receiptKeys: await receiptKeySet(signing),
     tokens: new AccessTokens({
       credentials: harness.deps.credentials,
       redis: harness.redis.redis,
@@ -93,6 +101,7 @@ export async function startApp(
     ...harness,
     app,
     baseUrl,
+    signing,
     logs: () => logged,
     api(path, init = {}) {
       const { json, secret = SERVICE_SECRET, ...rest } = init;

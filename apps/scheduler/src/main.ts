@@ -4,6 +4,7 @@ import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
 import { startRuntime } from '@crm-sync/runtime';
 import { Scheduler } from '@crm-sync/scheduling';
 import { tickMetrics } from './metrics';
+import { startRetentionLoop } from './retentionLoop';
 
 async function start(): Promise<Stop> {
   // A scheduler claims in batches from one loop: a few database connections are plenty.
@@ -32,11 +33,21 @@ async function start(): Promise<Stop> {
     health: runtime.health,
   });
   scheduler.start();
+  const retention = startRetentionLoop(
+    {
+      db,
+      producer,
+      purgeBatchSize: config.deletion.purgeBatchSize,
+      auditRetentionMs: config.deletion.auditRetentionMs,
+      resumeDeletionsAfterMs: config.deletion.resumeDeletionsAfterMs,
+    },
+    { intervalMs: config.deletion.retentionSweepIntervalMs, logger, metrics },
+  );
   logger.info({ tickMs: settings.tickMs, opsPort: (ops.address() as AddressInfo).port }, 'ready');
 
   return async () => {
     logger.info('shutting down after the current tick');
-    await scheduler.stop();
+    await Promise.all([scheduler.stop(), retention.stop()]);
     ops.close();
     await runtime.close();
   };

@@ -1,7 +1,7 @@
 // worker process: configuration, wiring and lifecycle only; behaviour lives in the packages and processor.ts.
 import type { AddressInfo } from 'node:net';
 import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
-import { connectionOutcomes, handleConnectionEvent } from '@crm-sync/connections';
+import { connectionOutcomes, handleConnectionEvent, tokenRefreshAudit } from '@crm-sync/connections';
 import { startRuntime } from '@crm-sync/runtime';
 import {
   AccessTokens,
@@ -39,6 +39,7 @@ async function start(): Promise<Stop> {
       keyPrefix: `${config.queues.prefix}:`,
       refreshMarginMs: settings.tokenRefreshMarginMs,
       lockTtlMs: DEFAULT_ACCESS_TOKEN_OPTIONS.lockTtlMs,
+      onRefreshed: tokenRefreshAudit(db),
     }),
     // The prefix connect-api's proxy uses too: a provider's 429 seen by either side holds both.
     throttle: new ConnectionThrottle({ redis, keyPrefix: `${config.queues.prefix}:` }),
@@ -74,6 +75,9 @@ async function start(): Promise<Stop> {
     // The scheduler's interval and jitter, so an event-triggered sync leaves the same next due time.
     intervals: { defaultMs: config.scheduler.syncIntervalMs, jitterRatio: config.scheduler.jitterRatio },
     batchSize: config.scheduler.batchSize,
+    // Deletion requests (docs/deletion.md): receipts are signed with the active key and name connect-api's origin.
+    signing: { issuer: config.connectApi.publicBaseUrl, ...config.deletion.receiptKeys },
+    purgeBatchSize: config.deletion.purgeBatchSize,
   };
   const workers = startWorkers({
     ...settings,

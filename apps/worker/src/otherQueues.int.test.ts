@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { handleConnectionEvent } from '@crm-sync/connections';
-import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
+import {
+  createConnectionsHarness,
+  deletionDeps,
+  type ConnectionsHarness,
+} from '@crm-sync/connections/testing';
 import { createLogger, createMetrics } from '@crm-sync/observability';
 import { createRedisConnection, QUEUE_NAMES } from '@crm-sync/queue';
 import { AuditCallBudget, refreshConnectionToken, runAudit, runSlice } from '@crm-sync/sync-engine';
@@ -39,7 +43,11 @@ beforeAll(async () => {
     callsPerWindow: 100,
     windowMs: 60_000,
   });
-  const eventDeps = { ...h.deps, intervals: { defaultMs: 60_000, jitterRatio: 0.1 }, batchSize: 100 };
+  const eventDeps = {
+    ...deletionDeps(h),
+    intervals: { defaultMs: 60_000, jitterRatio: 0.1 },
+    batchSize: 100,
+  };
   const limit = { max: 1000, durationMs: 1000 };
   workers = startWorkers({
     connection,

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, loadConfig } from './index';
 
 const secret = 's'.repeat(32);
@@ -25,6 +26,7 @@ describe('connect-api and provider configuration', () => {
         PUBLIC_BASE_URL: 'https://sync.example.com',
         VAULT_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`,
         SERVICE_TOKENS: `crm:${secret}:t1|t2`,
+        DELETION_RECEIPT_KEYS: `r1:${generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64')}`,
         GOOGLE_CLIENT_ID: 'id',
         GOOGLE_CLIENT_SECRET: 'shh',
       },

@@ -16,3 +16,10 @@ export { DEV_SERVICE_TOKENS, parseServiceTokens, type ServiceToken } from './ser
 export { workerConfig, type RateLimit, type WorkerConfig } from './worker';
 export { schedulerConfig, type SchedulerConfig } from './scheduler';
 export { dashboardConfig, DEV_DASHBOARD_PASSWORD, type Credential, type DashboardConfig } from './dashboard';
+export {
+  deletionConfig,
+  DEV_RECEIPT_KEYS,
+  parseReceiptKeys,
+  type DeletionConfig,
+  type ReceiptKeysConfig,
+} from './deletion';

@@ -2,6 +2,7 @@ import { connectApiConfig, type ConnectApiConfig } from './connectApi';
 import { ConfigError } from './errors';
 import { DEV_VAULT_KEYS, parseVaultKeys, type VaultKeysConfig } from './keyring';
 import { dashboardConfig, type DashboardConfig } from './dashboard';
+import { deletionConfig, type DeletionConfig } from './deletion';
 import { schedulerConfig, type SchedulerConfig } from './scheduler';
 import { providersConfig, type ProvidersConfig } from './providers';
 import { envSchema, type AppName, type Env } from './schema';
@@ -22,6 +23,7 @@ export interface Config {
   worker: WorkerConfig;
   scheduler: SchedulerConfig;
   dashboard: DashboardConfig;
+  deletion: DeletionConfig;
 }
 
 type EnvSource = Record<string, string | undefined>;
@@ -55,6 +57,7 @@ export function loadConfig(source: EnvSource = process.env, app?: AppName): Conf
     worker: workerConfig(env),
     scheduler: schedulerConfig(env),
     dashboard: dashboardConfig(env),
+    deletion: deletionConfig(env),
   };
 }
 
@@ -66,6 +69,11 @@ const PRODUCTION_SECRETS: ReadonlyArray<{ variable: keyof Env & string; what: st
   { variable: 'VAULT_KEYS', what: 'the development key', apps: ['connect-api', 'worker', 'reseal'] },
   { variable: 'SERVICE_TOKENS', what: 'the development token', apps: ['connect-api'] },
   { variable: 'DASHBOARD_PASSWORD', what: 'the development password', apps: ['dashboard'] },
+  {
+    variable: 'DELETION_RECEIPT_KEYS',
+    what: 'the development receipt key',
+    apps: ['connect-api', 'worker'],
+  },
 ];
 
 function requireProductionSecrets(env: Env, app: AppName | undefined): void {

@@ -195,6 +195,18 @@ export const envSchema = z.object({
   SCHEDULER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   /** Up to this fraction is added at random to each sync interval, spreading accounts over time. */
   SYNC_INTERVAL_JITTER_RATIO: z.coerce.number().min(0).max(1).default(0.1),
+  /** Deletion receipt signing keys: `keyId:base64(PKCS#8 DER Ed25519 private key)`, comma-separated (docs/deletion.md). */
+  DELETION_RECEIPT_KEYS: z.string().optional(),
+  /** The key that signs new receipts; required when DELETION_RECEIPT_KEYS holds more than one. */
+  DELETION_RECEIPT_ACTIVE_KEY_ID: z.string().optional(),
+  /** Rows a purge deletes per statement, each batch committed with its progress. */
+  PURGE_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5_000),
+  /** How often the scheduler purges the data of ended connections past their tenant's retention period. */
+  RETENTION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /** A deletion request that has not moved for this long is sent to the workers again (a lost event, a dead job). */
+  DELETION_RESUME_AFTER_MS: z.coerce.number().int().min(1_000).default(600_000),
+  /** Audit events older than this are pruned (deletion receipts are kept); 0 keeps them forever. Default 2 years. */
+  AUDIT_RETENTION_MS: z.coerce.number().int().min(0).default(63_072_000_000),
   /** Access tokens are refreshed when they expire within this margin. */
   TOKEN_REFRESH_MARGIN_MS: z.coerce.number().int().min(0).default(300_000),
 });

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ const production = {
   VAULT_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`,
   SERVICE_TOKENS: `crm:${'s'.repeat(32)}:*`,
   DASHBOARD_PASSWORD: 'p'.repeat(20),
+  DELETION_RECEIPT_KEYS: `r1:${generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64')}`,
   PUBLIC_BASE_URL: 'https://sync.example.com',
 };
 const tlsEverywhere = () => ({

@@ -5,7 +5,7 @@ export {
   type AttachmentFile,
 } from './attachments/attachmentContent';
 export { writeAudit, type AuditEntry } from './audit';
-export { connectionLog, type ConnectionLogEntry } from './connectionLog';
+export { connectionLog, type ConnectionLogEntry, type ConnectionLogPage } from './connectionLog';
 export { completeConnect, type CallbackOutcome, type CallbackParams } from './completeConnect';
 export type { ConnectionsDeps } from './deps';
 export { ConnectRequestError } from './errors';
@@ -28,7 +28,10 @@ export {
 export { requestDisconnect, requestSync, type RequestOutcome } from './requests';
 export {
   connectionOutcomes,
-  deleteUserData,
+  DEFAULT_PURGE_BATCH,
+  SYNCED_TABLES,
+  tokenRefreshAudit,
+  type TokenRefreshFacts,
   disconnectConnection,
   endConnection,
   purgeConnectionData,
@@ -38,6 +41,27 @@ export {
   type EndConnectionDeps,
   type EndConnectionInput,
 } from './lifecycle';
+export {
+  deletionRequestOf,
+  receiptKeySet,
+  RECEIPT_TYPE,
+  recordDeletionRequest,
+  requestDeletion,
+  runDeletion,
+  type DeletionDeps,
+  type DeletionReceipt,
+  type DeletionRequestRow,
+  type ReceiptKeySet,
+  type ReceiptSigning,
+  type ShredConnections,
+} from './deletion';
+export {
+  retentionDays,
+  setRetentionDays,
+  sweepRetention,
+  type RetentionSweepDeps,
+  type RetentionSweepResult,
+} from './retention';
 export { handleConnectionEvent, type EventDeps, type EventResult } from './events';
 export {
   authorizeBrokerUse,

@@ -115,7 +115,8 @@ async function insertConnection(manager: EntityManager, input: NewGrant): Promis
 async function updateConnection(manager: EntityManager, id: string, input: NewGrant): Promise<string> {
   await manager.query(
     `UPDATE connections SET email = $1, requested_scopes = $2, granted_scopes = $3, resources = $4,
-       status = 'active', status_reason = NULL, authenticated_at = now(), disconnected_at = NULL, updated_at = now()
+       status = 'active', status_reason = NULL, authenticated_at = now(), disconnected_at = NULL, ended_at = NULL, data_purged_at = NULL,
+       updated_at = now()
      WHERE id = $5`,
     [...grantValues(input), id],
   );

@@ -16,7 +16,7 @@ export interface ConnectionView {
   tenantId: string;
   crmUserId: string;
   provider: Provider;
-  providerAccountId: string;
+  providerAccountId: string | null;
   email: string | null;
   status: ConnectionStatus;
   statusReason: string | null;

@@ -6,3 +6,4 @@ export {
   type ConnectionsHarness,
   type HarnessClient,
 } from './harness';
+export { deletionDeps, insertSyncedRows, testReceiptSigning } from './deletion';

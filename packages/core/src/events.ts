@@ -23,7 +23,15 @@ export const connectionEventSchema = z.discriminatedUnion('type', [
     connectionId,
     purge: z.boolean(),
   }),
-  z.strictObject({ ...base, type: z.literal('user.deleted'), crmUserId: z.string().min(1).max(200) }),
+  // A deletion request (docs/deletion.md): its id when connect-api recorded it first (DELETE /v1/users/…), else
+  // the event id names the request, so a redelivered event resumes the same purge instead of starting another.
+  z.strictObject({
+    ...base,
+    type: z.literal('user.deleted'),
+    crmUserId: z.string().min(1).max(200),
+    deletionRequestId: z.uuid().optional(),
+  }),
+  z.strictObject({ ...base, type: z.literal('tenant.deleted'), deletionRequestId: z.uuid().optional() }),
   z.strictObject({
     ...base,
     type: z.literal('token.revoked'),

@@ -26,7 +26,8 @@ export interface ConnectionRow {
   tenantId: string;
   crmUserId: string;
   provider: Provider;
-  providerAccountId: string;
+  /** Null once the connection's user or tenant was deleted (the row stays as the audit's, without it). */
+  providerAccountId: string | null;
   email: string | null;
   requestedScopes: string[];
   grantedScopes: string[];
@@ -38,6 +39,10 @@ export interface ConnectionRow {
   createdAt: Date;
   updatedAt: Date;
   disconnectedAt: Date | null;
+  /** When it was disconnected or revoked: its retention period runs from here. */
+  endedAt: Date | null;
+  /** When its synced data was purged (by request or by the retention sweeper). */
+  dataPurgedAt: Date | null;
 }
 
 export interface CredentialRow {

@@ -14,29 +14,30 @@ export interface ConnectApiProcess {
   baseUrl: string;
   /** The prefix every key connect-api writes goes under (`WORKER_QUEUE_PREFIX`). */
   keyPrefix: string;
+  /** The environment connect-api runs with, for other apps of the suite. */
+  env: Record<string, string>;
   /** Calls the API as the CRM service. */
   api(path: string, init?: { method?: string; json?: unknown }): Promise<Response>;
   close(): Promise<void>;
 }
 
-/** connect-api as its own process over a fresh database, Redis prefix and sandbox. */
-export async function startConnectApi(env: Record<string, string> = {}): Promise<ConnectApiProcess> {
-  const h = await createConnectionsHarness();
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
+/**
+ * The environment every app of one e2e suite shares: the harness's database, Redis (under its own prefix) and
+ * sandbox, connect-api at `port`, and `env` on top.
+ */
+export function appEnvironment(h: ConnectionsHarness, port: number, env: Record<string, string> = {}) {
   const caFile = join(mkdtempSync(join(tmpdir(), 'crm-sync-e2e-')), 'ca.pem');
   writeFileSync(caFile, h.sandbox.caPem);
-  const keyPrefix = `${h.redis.prefix}e2e`;
-  const app = await startAppProcess('connect-api', {
+  return {
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     DATABASE_URL: h.db.url,
     DATABASE_POOL_SIZE: '4',
     REDIS_URL: h.redis.url,
-    WORKER_QUEUE_PREFIX: keyPrefix,
+    WORKER_QUEUE_PREFIX: `${h.redis.prefix}e2e`,
     VAULT_KEYS: `e2e:${randomBytes(32).toString('base64')}`,
     SERVICE_TOKENS: `crm:${SECRET}:*`,
-    PUBLIC_BASE_URL: baseUrl,
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     CONNECT_API_PORT: String(port),
     ALLOWED_REDIRECT_ORIGINS: CRM_ORIGIN,
     PROVIDER_MODE: 'sandbox',
@@ -44,12 +45,26 @@ export async function startConnectApi(env: Record<string, string> = {}): Promise
     SANDBOX_HTTPS_URL: h.sandbox.urls.microsoft,
     SANDBOX_CA_FILE: caFile,
     ...env,
-  });
+  };
+}
+
+/** connect-api as its own process over a fresh database, Redis prefix and sandbox. */
+export async function startConnectApi(
+  env: Record<string, string> = {},
+  options: { timeoutMs?: number } = {},
+): Promise<ConnectApiProcess> {
+  const h = await createConnectionsHarness();
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const environment = appEnvironment(h, port, env);
+  const keyPrefix = environment.WORKER_QUEUE_PREFIX;
+  const app = await startAppProcess('connect-api', environment, options);
   return {
     h,
     app,
     baseUrl,
     keyPrefix,
+    env: environment,
     api: (path, init = {}) =>
       fetch(`${baseUrl}${path}`, {
         method: init.method ?? (init.json === undefined ? 'GET' : 'POST'),

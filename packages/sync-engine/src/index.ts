@@ -19,6 +19,7 @@ export {
   AccessTokens,
   DEFAULT_ACCESS_TOKEN_OPTIONS,
   type AccessTokensOptions,
+  type TokenRefreshed,
   type GetTokenOptions,
 } from './tokens/accessTokens';
 export {

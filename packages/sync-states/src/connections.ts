@@ -46,3 +46,14 @@ export async function disableConnection(
     [connectionId, reason],
   );
 }
+
+/**
+ * Deletes every resource row of connections whose data was deleted on request (docs/deletion.md): cursors and
+ * counters describe the user's account, so they go with it. Returns how many rows went.
+ */
+export async function deleteForConnections(db: SqlExecutor, connectionIds: string[]): Promise<number> {
+  const [, count] = (await db.query(`DELETE FROM sync_states WHERE connection_id = ANY($1::uuid[])`, [
+    connectionIds,
+  ])) as [unknown, number];
+  return count;
+}

@@ -1,5 +1,5 @@
 import { claimDueAudits, lockPosition, recordAudit, scheduleAudits } from './audits';
-import { createForConnection, disableConnection } from './connections';
+import { createForConnection, deleteForConnections, disableConnection } from './connections';
 import { claimDue, scheduleClaimed, triggerNow } from './due';
 import { deferThrottled, disable, recordCursorReset, recordRateLimited, recordTransient } from './failures';
 import { advancePosition, loadSlice, markRunning, requeue, roundSummary, startFullRound } from './slices';
@@ -13,6 +13,7 @@ export const syncStates = {
   // a connection's resources
   createForConnection,
   disableConnection,
+  deleteForConnections,
   // the scheduler and on-demand syncs
   claimDue,
   scheduleClaimed,

@@ -92,7 +92,7 @@ export const connectionView = z.object({
   tenantId: z.string(),
   crmUserId: z.string(),
   provider,
-  providerAccountId: z.string(),
+  providerAccountId: z.string().nullable(),
   email: z.string().nullable(),
   status: z.enum(CONNECTION_STATUSES),
   statusReason: z.string().nullable(),

@@ -2,14 +2,19 @@ import { setSyncStates } from '@crm-sync/sync-states/testing';
 import { randomUUID } from 'node:crypto';
 import { connectionEventSchema, type ConnectionEvent } from '@crm-sync/core';
 import { SYNC_QUEUES } from '@crm-sync/queue';
-import { connectSandboxAccount, createConnectionsHarness, type ConnectionsHarness } from '../../test';
+import {
+  connectSandboxAccount,
+  createConnectionsHarness,
+  deletionDeps,
+  type ConnectionsHarness,
+} from '../../test';
 import { handleConnectionEvent, type EventDeps } from './handleConnectionEvent';
 
 let h: ConnectionsHarness;
 let deps: EventDeps;
 beforeAll(async () => {
   h = await createConnectionsHarness();
-  deps = { ...h.deps, intervals: { defaultMs: 300_000, jitterRatio: 0 }, batchSize: 100 };
+  deps = { ...deletionDeps(h), intervals: { defaultMs: 300_000, jitterRatio: 0 }, batchSize: 100 };
 });
 afterAll(() => h.close());
 
@@ -86,10 +91,11 @@ it('disconnects, revokes and deletes users through their events', async () => {
     handled: 'revoked',
     changed: true,
   });
-  expect(await handleConnectionEvent(deps, event({ type: 'user.deleted', crmUserId: 'bye' }))).toEqual({
-    handled: 'user_deleted',
-    connections: 1,
-  });
+  const deletion = event({ type: 'user.deleted', crmUserId: 'bye' });
+  const deleted = { handled: 'deleted', deletionRequestId: deletion.eventId, connections: 1 };
+  expect(await handleConnectionEvent(deps, deletion)).toEqual(deleted);
+  // Redelivered: the same request, already finished.
+  expect(await handleConnectionEvent(deps, deletion)).toEqual(deleted);
   expect(
     await handleConnectionEvent(
       deps,

@@ -1,8 +1,9 @@
 import type { ConnectionEvent } from '@crm-sync/core';
 import { triggerSync, type SyncIntervals } from '@crm-sync/scheduling';
-import { deleteUserData, disconnectConnection, endConnection, type DisconnectDeps } from '../lifecycle';
+import { recordDeletionRequest, runDeletion, type DeletionDeps } from '../deletion';
+import { disconnectConnection, endConnection } from '../lifecycle';
 
-export interface EventDeps extends DisconnectDeps {
+export interface EventDeps extends DeletionDeps {
   intervals: SyncIntervals;
   batchSize: number;
 }
@@ -12,7 +13,7 @@ export type EventResult =
   | { handled: 'sync_triggered'; enqueued: number }
   | { handled: 'disconnected'; changed: boolean; revoke: string }
   | { handled: 'revoked'; changed: boolean }
-  | { handled: 'user_deleted'; connections: number }
+  | { handled: 'deleted'; deletionRequestId: string; connections: number }
   | { handled: 'ignored'; reason: string };
 
 /**
@@ -60,13 +61,27 @@ export async function handleConnectionEvent(deps: EventDeps, event: ConnectionEv
       return { handled: 'revoked', changed };
     }
     case 'user.deleted':
-      return {
-        handled: 'user_deleted',
-        ...(await deleteUserData(deps, {
-          tenantId: event.tenantId,
-          crmUserId: event.crmUserId,
-          actor: `event:${event.eventId}`,
-        })),
-      };
+    case 'tenant.deleted':
+      return deleteOnRequest(deps, event);
   }
+}
+
+/**
+ * Records the deletion request (the event id names it when connect-api did not record it first) and runs its
+ * purge to the end; a redelivered event resumes the same request.
+ */
+async function deleteOnRequest(
+  deps: EventDeps,
+  event: Extract<ConnectionEvent, { type: 'user.deleted' | 'tenant.deleted' }>,
+): Promise<EventResult> {
+  const request = await recordDeletionRequest(deps.db, {
+    id: event.deletionRequestId ?? event.eventId,
+    tenantId: event.tenantId,
+    crmUserId: event.type === 'user.deleted' ? event.crmUserId : null,
+    requestedBy: `event:${event.eventId}`,
+  });
+  if (request === 'conflict')
+    return { handled: 'ignored', reason: 'deletion request is for another subject' };
+  const done = await runDeletion(deps, request.id);
+  return { handled: 'deleted', deletionRequestId: done.id, connections: done.connectionIds.length };
 }

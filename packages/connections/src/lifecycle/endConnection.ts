@@ -33,7 +33,9 @@ export async function endConnection(deps: EndConnectionDeps, input: EndConnectio
     // TypeORM answers UPDATE ... RETURNING with [rows, affected].
     const [rows] = (await manager.query(
       `UPDATE connections SET status = $2, status_reason = $3, updated_at = now(),
-              disconnected_at = CASE WHEN $2 = 'disconnected' THEN $4 ELSE disconnected_at END
+              disconnected_at = CASE WHEN $2 = 'disconnected' THEN $4 ELSE disconnected_at END,
+              -- Retention (docs/deletion.md) runs from when the connection ended for good, not from needs_reauth.
+              ended_at = CASE WHEN $2 IN ('disconnected', 'revoked') THEN COALESCE(ended_at, $4) ELSE ended_at END
         WHERE id = $1 AND status <> $2 AND status <> 'disconnected'
         RETURNING tenant_id`,
       [input.connectionId, input.status, reason, now],

@@ -1,5 +1,4 @@
 export { connectionOutcomes } from './connectionOutcomes';
-export { deleteUserData } from './deleteUser';
 export {
   disconnectConnection,
   type DisconnectDeps,
@@ -7,4 +6,11 @@ export {
   type DisconnectOutcome,
 } from './disconnect';
 export { endConnection, type EndConnectionDeps, type EndConnectionInput } from './endConnection';
-export { purgeConnectionData } from './purge';
+export {
+  DEFAULT_PURGE_BATCH,
+  deleteSyncedRows,
+  purgeConnectionData,
+  SYNCED_TABLES,
+  type SyncedTable,
+} from './purge';
+export { tokenRefreshAudit, type TokenRefreshFacts } from './tokenRefreshAudit';

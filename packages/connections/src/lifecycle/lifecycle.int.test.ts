@@ -1,6 +1,6 @@
 import { QUEUE_NAMES } from '@crm-sync/queue';
 import { connectSandboxAccount, createConnectionsHarness, type ConnectionsHarness } from '../../test';
-import { deleteUserData, disconnectConnection, endConnection } from './index';
+import { disconnectConnection, endConnection } from './index';
 
 let h: ConnectionsHarness;
 beforeAll(async () => {
@@ -79,6 +79,9 @@ describe('disconnectConnection', () => {
       'purge_completed',
     ]);
     expect(audit[2].details).toEqual({
+      participants: 0,
+      email_attachments: 0,
+      crm_associations: 0,
       emails: 12,
       calendar_events: 12,
       contacts: 12,
@@ -147,44 +150,5 @@ describe('endConnection for a revoked grant', () => {
     expect(await endConnection(h.deps, input)).toBe(false);
     expect(await h.deps.credentials.load(connectionId)).toBeNull();
     expect(await notifications(connectionId)).toEqual([expect.objectContaining({ status: 'revoked' })]);
-  });
-});
-
-describe('deleteUserData', () => {
-  it('disconnects and purges every connection of the user and scrubs their e-mail addresses', async () => {
-    const a = await connectSandboxAccount(h, {
-      provider: 'google',
-      email: 'gone-a@example.com',
-      crmUserId: 'leaver',
-    });
-    const b = await connectSandboxAccount(h, {
-      provider: 'hubspot',
-      email: 'gone-b@example.com',
-      crmUserId: 'leaver',
-    });
-    const other = await connectSandboxAccount(h, {
-      provider: 'google',
-      email: 'stays@example.com',
-      crmUserId: 'stayer',
-    });
-    for (const c of [a, b, other]) await syncedRows(c.connectionId, 2);
-    expect(
-      await deleteUserData(h.deps, { tenantId: 't1', crmUserId: 'leaver', actor: 'service:crm' }),
-    ).toEqual({ connections: 2 });
-    const rows = await h.db.dataSource.query(
-      `SELECT id, status, email FROM connections WHERE id = ANY($1) ORDER BY email NULLS FIRST`,
-      [[a.connectionId, b.connectionId, other.connectionId]],
-    );
-    expect(rows.map((r: { status: string; email: string | null }) => [r.status, r.email])).toEqual([
-      ['disconnected', null],
-      ['disconnected', null],
-      ['active', 'stays@example.com'],
-    ]);
-    expect(
-      await one(`SELECT count(*)::int AS n FROM emails WHERE connection_id = $1`, [other.connectionId]),
-    ).toEqual({ n: 2 });
-    expect(
-      await one(`SELECT count(*)::int AS n FROM emails WHERE connection_id = $1`, [a.connectionId]),
-    ).toEqual({ n: 0 });
   });
 });

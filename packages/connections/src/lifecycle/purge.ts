@@ -1,14 +1,52 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { writeAudit } from '../audit';
 
 /**
- * Every table that holds data synced for a connection: the CRM tables, and the quarantine, whose rows name items
- * of the user's account (ids and error codes, no content) and so go with the rest.
+ * Every table that holds data synced for a connection, children before the rows they belong to (participants,
+ * attachments, associations: they would go by cascade, but uncounted): the CRM tables, and the quarantine, whose rows name
+ * items of the user's account (ids and error codes, no content) and so go with the rest.
  */
-const SYNCED_TABLES = ['emails', 'calendar_events', 'contacts', 'crm_objects', 'sync_quarantine'] as const;
+export const SYNCED_TABLES = [
+  'participants',
+  'email_attachments',
+  'crm_associations',
+  'emails',
+  'calendar_events',
+  'contacts',
+  'crm_objects',
+  'sync_quarantine',
+] as const;
+export type SyncedTable = (typeof SYNCED_TABLES)[number];
 
 /** Small batches keep each delete's locks and WAL short, so a 100k-message purge does not stall other work. */
-const PURGE_BATCH = 5_000;
+export const DEFAULT_PURGE_BATCH = 5_000;
+
+/**
+ * Deletes the synced rows of `connectionIds`, table by table, `batchSize` rows a statement. Each batch commits
+ * with whatever `onBatch` writes in the same transaction (a deletion request's progress), so a purge killed
+ * midway resumes with its counts right. Rows are picked by `ctid`, as the child tables have no id column.
+ */
+export async function deleteSyncedRows(
+  db: DataSource,
+  connectionIds: string[],
+  batchSize: number,
+  onBatch: (manager: EntityManager, table: SyncedTable, count: number) => Promise<void>,
+): Promise<void> {
+  for (const table of SYNCED_TABLES) {
+    for (;;) {
+      const count = await db.transaction(async (manager) => {
+        const [, deleted] = (await manager.query(
+          `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
+             SELECT ctid FROM ${table} WHERE connection_id = ANY($1::uuid[]) LIMIT $2))`,
+          [connectionIds, batchSize],
+        )) as [unknown, number];
+        if (deleted > 0) await onBatch(manager, table, deleted);
+        return deleted;
+      });
+      if (count < batchSize) break;
+    }
+  }
+}
 
 /**
  * Deletes everything synced for a connection and records how much. The connection row and its audit trail stay:
@@ -16,26 +54,26 @@ const PURGE_BATCH = 5_000;
  */
 export async function purgeConnectionData(
   db: DataSource,
-  input: { connectionId: string; tenantId: string; actor: string },
-): Promise<Record<string, number>> {
-  const deleted: Record<string, number> = {};
-  for (const table of SYNCED_TABLES) {
-    deleted[table] = 0;
-    for (;;) {
-      const [, count] = (await db.query(
-        `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE connection_id = $1 LIMIT ${PURGE_BATCH})`,
-        [input.connectionId],
-      )) as [unknown, number];
-      deleted[table] += count;
-      if (count < PURGE_BATCH) break;
-    }
-  }
-  await writeAudit(db.manager, {
-    connectionId: input.connectionId,
-    tenantId: input.tenantId,
-    type: 'purge_completed',
-    actor: input.actor,
-    details: deleted,
+  input: { connectionId: string; tenantId: string; actor: string; batchSize?: number },
+): Promise<Record<SyncedTable, number>> {
+  const deleted = Object.fromEntries(SYNCED_TABLES.map((t) => [t, 0])) as Record<SyncedTable, number>;
+  await deleteSyncedRows(
+    db,
+    [input.connectionId],
+    input.batchSize ?? DEFAULT_PURGE_BATCH,
+    async (_m, t, n) => {
+      deleted[t] += n;
+    },
+  );
+  await db.transaction(async (manager) => {
+    await manager.query(`UPDATE connections SET data_purged_at = now() WHERE id = $1`, [input.connectionId]);
+    await writeAudit(manager, {
+      connectionId: input.connectionId,
+      tenantId: input.tenantId,
+      type: 'purge_completed',
+      actor: input.actor,
+      details: deleted,
+    });
   });
   return deleted;
 }

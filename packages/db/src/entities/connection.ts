@@ -11,7 +11,7 @@ export const ConnectionEntity = new EntitySchema<ConnectionRow>({
     tenantId: { name: 'tenant_id', type: 'text' },
     crmUserId: { name: 'crm_user_id', type: 'text' },
     provider: { type: 'text' },
-    providerAccountId: { name: 'provider_account_id', type: 'text' },
+    providerAccountId: { name: 'provider_account_id', type: 'text', nullable: true },
     email: { type: 'text', nullable: true },
     requestedScopes: { name: 'requested_scopes', type: 'text', array: true, default: () => "'{}'" },
     grantedScopes: { name: 'granted_scopes', type: 'text', array: true, default: () => "'{}'" },
@@ -22,5 +22,7 @@ export const ConnectionEntity = new EntitySchema<ConnectionRow>({
     createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
     updatedAt: { name: 'updated_at', type: 'timestamptz', updateDate: true },
     disconnectedAt: { name: 'disconnected_at', type: 'timestamptz', nullable: true },
+    endedAt: { name: 'ended_at', type: 'timestamptz', nullable: true },
+    dataPurgedAt: { name: 'data_purged_at', type: 'timestamptz', nullable: true },
   },
 });

@@ -7,6 +7,7 @@ import { HubspotAssociations1765000000004 } from './1765000000004-HubspotAssocia
 import { RateLimitStreak1765000000005 } from './1765000000005-RateLimitStreak';
 import { TokenBrokerAudit1765000000006 } from './1765000000006-TokenBrokerAudit';
 import { Participants1765000000010 } from './1765000000010-Participants';
+import { DeletionRequests1765000000040 } from './1765000000040-DeletionRequests';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   RateLimitStreak1765000000005,
   TokenBrokerAudit1765000000006,
   Participants1765000000010,
+  DeletionRequests1765000000040,
 ];

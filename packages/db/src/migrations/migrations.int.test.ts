@@ -9,6 +9,10 @@ import { createTestDatabase, type TestDatabase } from '@crm-sync/db/testing';
 import { SYNC_STATUSES } from '../types';
 import { MIGRATIONS } from '.';
 
+/** Tables of the deletion requests migration (1765000000040), left out where an older state is checked. */
+const DELETION_TABLES = ['deletion_requests', 'tenant_settings'];
+const withoutDeletion = (tables: string[]) => tables.filter((t) => !DELETION_TABLES.includes(t));
+
 const TABLES = [
   'audit_events',
   'calendar_events',
@@ -17,11 +21,13 @@ const TABLES = [
   'credentials',
   'crm_associations',
   'crm_objects',
+  'deletion_requests',
   'email_attachments',
   'emails',
   'participants',
   'sync_quarantine',
   'sync_states',
+  'tenant_settings',
 ];
 
 let db: TestDatabase;
@@ -130,7 +136,7 @@ describe('migrations', () => {
       );
     }
     expect(byTable.map(([table]) => table).sort()).toEqual(
-      TABLES.filter((t) => t !== 'connections' && t !== 'email_attachments'),
+      withoutDeletion(TABLES).filter((t) => t !== 'connections' && t !== 'email_attachments'),
     );
   });
 
@@ -157,7 +163,7 @@ describe('migrations', () => {
     await downThrough('RoundSweep1765000000000');
     expect(await sweepColumns()).toEqual([]);
     expect(await tables()).toEqual(
-      TABLES.filter(
+      withoutDeletion(TABLES).filter(
         (t) => !['sync_quarantine', 'crm_associations', 'email_attachments', 'participants'].includes(t),
       ),
     );
@@ -187,7 +193,9 @@ describe('migrations', () => {
     );
     expect((await indexes()).crm_associations_to_idx).toMatch(/\(connection_id, to_type, to_id\)$/);
     await downThrough('HubspotAssociations1765000000004');
-    expect(await tables()).toEqual(TABLES.filter((t) => !['crm_associations', 'participants'].includes(t)));
+    expect(await tables()).toEqual(
+      withoutDeletion(TABLES).filter((t) => !['crm_associations', 'participants'].includes(t)),
+    );
     await db.dataSource.runMigrations();
     expect(await tables()).toEqual(TABLES);
   });
@@ -215,7 +223,9 @@ describe('migrations', () => {
     await downThrough('MailContent1765000000003');
     expect(await mailColumns()).toEqual([]);
     expect(await tables()).toEqual(
-      TABLES.filter((t) => !['crm_associations', 'email_attachments', 'participants'].includes(t)),
+      withoutDeletion(TABLES).filter(
+        (t) => !['crm_associations', 'email_attachments', 'participants'].includes(t),
+      ),
     );
     expect(idxOf(await indexes(), 'emails_connection_message_id_idx')).toBeUndefined();
     await db.dataSource.runMigrations();
@@ -248,7 +258,9 @@ describe('migrations', () => {
     expect((await indexes()).sync_states_audit_due_idx).toBeUndefined();
     // Mail content and crm_associations came after it, so they went too.
     expect(await tables()).toEqual(
-      TABLES.filter((t) => !['crm_associations', 'email_attachments', 'participants'].includes(t)),
+      withoutDeletion(TABLES).filter(
+        (t) => !['crm_associations', 'email_attachments', 'participants'].includes(t),
+      ),
     );
     await db.dataSource.runMigrations();
     expect((await auditColumns()).map((r) => r.name)).toEqual(added);
@@ -262,7 +274,7 @@ describe('migrations', () => {
     expect(await streak()).toEqual([{ name: 'rate_limit_streak' }]);
     await downThrough('RateLimitStreak1765000000005');
     expect(await streak()).toEqual([]);
-    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'participants'));
+    expect(await tables()).toEqual(withoutDeletion(TABLES).filter((t) => t !== 'participants'));
     await db.dataSource.runMigrations();
     expect(await streak()).toEqual([{ name: 'rate_limit_streak' }]);
   });
@@ -299,7 +311,7 @@ describe('migrations', () => {
     expect(checkValues((await constraints('c')).participants_roles_check)).toEqual([...PARTICIPANT_ROLES]);
 
     await downThrough('Participants1765000000010');
-    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'participants'));
+    expect(await tables()).toEqual(withoutDeletion(TABLES).filter((t) => t !== 'participants'));
     const [{ id }] = await query<{ id: string }>(
       `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id)
        VALUES ('t1', 'u1', 'google', 'acct-people') RETURNING id`,
@@ -367,6 +379,28 @@ describe('migrations', () => {
       'UNIQUE (tenant_id, provider, provider_account_id)',
     );
     expect(await query(`SELECT type FROM audit_events`)).toEqual([]);
+  });
+
+  it('deletion requests: down drops them and restores the provider account id, up allows erasing it again', async () => {
+    await db.dataSource.runMigrations();
+    await query(
+      `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id, status)
+       VALUES ('t1', 'u1', 'google', NULL, 'disconnected')`,
+    );
+    await expect(
+      query(
+        `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id) VALUES ('t1', 'u2', 'google', NULL)`,
+      ),
+    ).rejects.toThrow(/connections_account_erased_check/);
+    await downThrough('DeletionRequests1765000000040');
+    expect(await tables()).toEqual(withoutDeletion(TABLES));
+    const [erased] = await query<{ id: string; provider_account_id: string }>(
+      `SELECT id, provider_account_id FROM connections WHERE crm_user_id = 'u1'`,
+    );
+    expect(erased!.provider_account_id).toBe(`erased:${erased!.id}`);
+    await db.dataSource.runMigrations();
+    expect(await tables()).toEqual(TABLES);
+    await query(`DELETE FROM connections`);
   });
 
   it('down removes everything, and up again restores it', async () => {

@@ -2,7 +2,7 @@ import { ClassifiedProviderError, type Provider } from '@crm-sync/core';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { CredentialStore } from '@crm-sync/vault';
 import { connectSandboxAccount, testAccessTokens } from '../../test';
-import { AccessTokens } from './accessTokens';
+import { AccessTokens, type TokenRefreshed } from './accessTokens';
 
 let h: ConnectionsHarness;
 beforeAll(async () => {
@@ -78,6 +78,28 @@ describe.each<Provider>(['microsoft', 'hubspot'])('AccessTokens on a rotating %s
 });
 
 describe('AccessTokens', () => {
+  it('tells onRefreshed of each stored refresh once, with whether the refresh token rotated', async () => {
+    const { connectionId } = await connect('hubspot', 'told@example.com');
+    const told: TokenRefreshed[] = [];
+    const tokens = new AccessTokens({
+      credentials: h.deps.credentials,
+      redis: h.redis.redis,
+      keyPrefix: h.redis.prefix,
+      refreshMarginMs: 60_000,
+      lockTtlMs: 10_000,
+      pollMs: 20,
+      onRefreshed: async (refresh) => void told.push(refresh),
+    });
+    const oauth = h.deps.adapters.get('hubspot')!.oauth;
+    await Promise.all([1, 2, 3].map(() => tokens.get(connectionId, oauth, { force: true })));
+    expect(told).toEqual([
+      { connectionId, rotated: true, expiresAt: expect.any(Date), scopes: expect.any(Array) },
+    ]);
+    expect(JSON.stringify(told)).not.toContain(
+      (await h.deps.credentials.load(connectionId))!.tokens.accessToken,
+    );
+  });
+
   it('returns the stored token without a call while it is fresh, refreshes inside the margin', async () => {
     const { connectionId } = await connect('google', 'fresh@example.com', 'same');
     const oauth = h.deps.adapters.get('google')!.oauth;

@@ -15,11 +15,24 @@ export interface AccessTokensOptions {
   lockTtlMs: number;
   /** How often a process that lost the race looks for the winner's token. */
   pollMs?: number;
+  /**
+   * Told of every refresh this process stored, after the write (the worker and connect-api audit it as
+   * `token_refreshed`, issue 20). Never given a token.
+   */
+  onRefreshed?: (refresh: TokenRefreshed) => Promise<void>;
   now?: () => number;
 }
 
 /** Defaults of the options that are not settings (the refresh margin is, TOKEN_REFRESH_MARGIN_MS in config). */
 export const DEFAULT_ACCESS_TOKEN_OPTIONS = { lockTtlMs: 30_000, pollMs: 50 };
+
+/** A refresh that was stored: which connection, whether the provider rotated the refresh token, the new expiry. */
+export interface TokenRefreshed {
+  connectionId: string;
+  rotated: boolean;
+  expiresAt: Date | null;
+  scopes: string[];
+}
 
 /** An access token and when it stops working (null when the provider did not say). */
 export interface CurrentToken {
@@ -135,7 +148,15 @@ export class AccessTokens {
       tokens,
       grant.expiresAt,
     );
-    if (written) return { accessToken: grant.accessToken, expiresAt: grant.expiresAt };
+    if (written) {
+      await this.options.onRefreshed?.({
+        connectionId,
+        rotated: grant.refreshToken !== undefined && grant.refreshToken !== refreshToken,
+        expiresAt: grant.expiresAt,
+        scopes: tokens.scope ?? [],
+      });
+      return { accessToken: grant.accessToken, expiresAt: grant.expiresAt };
+    }
     // The row moved under us (a reconnect saved a new grant): that grant wins; use whatever is stored now.
     return tokenOf(await this.load(connectionId));
   }

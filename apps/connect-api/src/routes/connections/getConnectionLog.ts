@@ -10,21 +10,30 @@ import { problemResponse, serviceErrors, tenantId } from '../schemas';
 
 const schema = {
   summary:
-    "A connection's audit trail, newest first: lifecycle, token refreshes, tokens issued, proxied calls",
+    "A connection's audit trail, newest first, paged (pass `nextBefore` as `before`): authorizations with scopes, token refreshes, revocations, disconnects, purges, tokens issued, proxied calls",
   tags: ['connections'],
   security: [{ service: [] }],
   params: z.object({ id: z.uuid() }),
-  querystring: z.strictObject({ tenantId, limit: z.coerce.number().int().min(1).max(500).default(100) }),
+  querystring: z.strictObject({
+    tenantId,
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    before: z
+      .string()
+      .regex(/^[1-9][0-9]{0,18}$/, 'must be an event id')
+      .optional(),
+  }),
   response: {
     200: z.object({
       events: z.array(
         z.object({
+          id: z.string(),
           type: z.enum(AUDIT_EVENT_TYPES),
           actor: z.string(),
           details: z.record(z.string(), z.unknown()),
           at: z.string(),
         }),
       ),
+      nextBefore: z.string().nullable(),
     }),
     ...serviceErrors,
     404: problemResponse('No such connection for the tenant (code `not_found`)'),
@@ -36,11 +45,11 @@ export function registerGetConnectionLog(app: FastifyInstance, ctx: AppContext):
     schema,
     onRequest: serviceAuthenticator(ctx.settings.serviceTokens),
     handler: async (request) => {
-      const { tenantId, limit } = request.query;
+      const { tenantId, limit, before } = request.query;
       requireTenant(request, tenantId);
-      const events = await connectionLog(ctx.deps.db, tenantId, request.params.id, limit);
-      if (!events) throw new HttpError(404, 'not_found', 'no such connection');
-      return { events };
+      const page = await connectionLog(ctx.deps.db, tenantId, request.params.id, { limit, before });
+      if (!page) throw new HttpError(404, 'not_found', 'no such connection');
+      return page;
     },
   });
 }
