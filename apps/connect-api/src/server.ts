@@ -20,6 +20,7 @@ import { registerGetConnection } from './routes/connections/getConnection';
 import { registerGetConnectionLog } from './routes/connections/getConnectionLog';
 import { registerListConnections } from './routes/connections/listConnections';
 import { registerRequestSync } from './routes/connections/requestSync';
+import { registerPostEvent } from './routes/events/postEvent';
 import { registerOAuthCallback } from './routes/oauth/callback';
 import { registerHealthz } from './routes/ops/healthz';
 
@@ -66,6 +67,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerDeleteConnection(app, ctx);
   registerRequestSync(app, ctx);
   registerGetConnectionLog(app, ctx);
+  registerPostEvent(app, ctx);
   registerIssueAccessToken(app, ctx);
   await registerProxy(app, ctx);
   // /metrics is served on the ops port only (main.ts), never on this public one.

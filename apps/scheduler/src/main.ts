@@ -1,9 +1,10 @@
 // scheduler process: configuration, wiring and lifecycle only; the claiming logic lives in @crm-sync/scheduling.
 import type { AddressInfo } from 'node:net';
 import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
+import { OutboxRelay } from '@crm-sync/outbox';
 import { startRuntime } from '@crm-sync/runtime';
 import { Scheduler } from '@crm-sync/scheduling';
-import { tickMetrics } from './metrics';
+import { outboxMetrics, tickMetrics } from './metrics';
 
 async function start(): Promise<Stop> {
   // A scheduler claims in batches from one loop: a few database connections are plenty.
@@ -26,17 +27,28 @@ async function start(): Promise<Stop> {
     logger,
     onTick: tickMetrics(metrics),
   });
+  // The outbox relay runs beside the claiming loop: several schedulers may run both (SKIP LOCKED splits the rows).
+  const outboxFigures = outboxMetrics(metrics, db);
+  const relay = new OutboxRelay({ db, producer, ...settings.outbox, logger, onPass: outboxFigures.onPass });
+  const refreshFigures = () =>
+    outboxFigures
+      .refresh()
+      .catch((error: unknown) => logger.warn({ err: error }, 'outbox figures unavailable'));
+  const figuresTimer = setInterval(refreshFigures, Math.max(settings.tickMs, 1_000));
   const ops = await startOpsServer({
     ...settings.http,
     metrics,
     health: runtime.health,
   });
   scheduler.start();
+  relay.start();
+  void refreshFigures();
   logger.info({ tickMs: settings.tickMs, opsPort: (ops.address() as AddressInfo).port }, 'ready');
 
   return async () => {
     logger.info('shutting down after the current tick');
-    await scheduler.stop();
+    clearInterval(figuresTimer);
+    await Promise.all([scheduler.stop(), relay.stop()]);
     ops.close();
     await runtime.close();
   };

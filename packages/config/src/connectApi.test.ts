@@ -103,9 +103,15 @@ describe('scheduler configuration', () => {
     expect(loadConfig({ AUDIT_INTERVAL_MS: '0' }).scheduler.auditIntervalMs).toBe(0);
   });
 
+  it('configures the outbox relay', () => {
+    expect(loadConfig({}).scheduler.outbox).toEqual({ pollMs: 200, batchSize: 500, maxBackoffMs: 10_000 });
+    expect(loadConfig({ OUTBOX_RELAY_POLL_MS: '50' }).scheduler.outbox.pollMs).toBe(50);
+  });
+
   it.each([
     ['SCHEDULER_BATCH_SIZE', { SCHEDULER_BATCH_SIZE: '0' }],
     ['SYNC_INTERVAL_JITTER_RATIO', { SYNC_INTERVAL_JITTER_RATIO: '2' }],
+    ['OUTBOX_RELAY_BATCH_SIZE', { OUTBOX_RELAY_BATCH_SIZE: '0' }],
   ])('rejects a bad %s', (variable, env) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));
   });

@@ -179,6 +179,12 @@ export const envSchema = z.object({
   SCHEDULER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
   SCHEDULER_HTTP_HOST: z.string().default('127.0.0.1'),
   SCHEDULER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+  /** The outbox relay (in the scheduler) looks for new events this often when it has drained the outbox. */
+  OUTBOX_RELAY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
+  /** Events handed to Redis per relay transaction. */
+  OUTBOX_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** Longest pause between relay passes while Redis or Postgres is away (it doubles up to this). */
+  OUTBOX_RELAY_MAX_BACKOFF_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Up to this fraction is added at random to each sync interval, spreading accounts over time. */
   SYNC_INTERVAL_JITTER_RATIO: z.coerce.number().min(0).max(1).default(0.1),
   /** Access tokens are refreshed when they expire within this margin. */

@@ -32,7 +32,7 @@ export {
   type EndConnectionDeps,
   type EndConnectionInput,
 } from './lifecycle';
-export { handleConnectionEvent, type EventDeps, type EventResult } from './events';
+export { acceptEvent, handleConnectionEvent, type EventDeps, type EventResult } from './events';
 export {
   authorizeBrokerUse,
   issueAccessToken,

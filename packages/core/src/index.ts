@@ -28,6 +28,7 @@ export {
   type ProviderErrorClass,
   type ProviderErrorKind,
 } from './errors';
+export { asyncApiDocument, eventMessages } from './asyncapi';
 export {
   connectionEventSchema,
   crmNotificationSchema,

@@ -1,6 +1,5 @@
 import type { Provider, ProviderAdapter, Resource } from '@crm-sync/core';
 import type { SqlExecutor } from '@crm-sync/db';
-import type { JobProducer } from '@crm-sync/queue';
 import type { DataSource } from 'typeorm';
 import type { AccessTokens } from './tokens/accessTokens';
 
@@ -64,8 +63,6 @@ export interface SyncEngineDeps {
   adapters: ReadonlyMap<Provider, ProviderAdapter>;
   tokens: AccessTokens;
   outcomes: ConnectionOutcomes;
-  /** Sends `sync.completed` to the CRM on the crm-notifications queue. */
-  producer: JobProducer;
   options: SyncEngineOptions;
   now?: () => Date;
   /** In [0, 1); injectable so backoff jitter can be tested. */

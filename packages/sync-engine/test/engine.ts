@@ -14,7 +14,7 @@ export const TEST_ENGINE_OPTIONS: SyncEngineOptions = {
   backoffMaxMs: 60_000,
 };
 
-/** Engine dependencies over a connections harness: its database, Redis prefix, vault, producer and adapters. */
+/** Engine dependencies over a connections harness: its database, Redis prefix, vault and adapters. */
 export function engineDeps(
   h: ConnectionsHarness,
   options: Partial<SyncEngineOptions> = {},
@@ -25,7 +25,6 @@ export function engineDeps(
     adapters: h.deps.adapters,
     tokens: tokens ?? testAccessTokens(h),
     outcomes: connectionOutcomes(h.deps),
-    producer: h.deps.producer,
     options: { ...TEST_ENGINE_OPTIONS, ...options },
   };
 }

@@ -1,8 +1,11 @@
 import type { ConnectionEvent } from '@crm-sync/core';
+import type { JobProducer } from '@crm-sync/queue';
 import { triggerSync, type SyncIntervals } from '@crm-sync/scheduling';
 import { deleteUserData, disconnectConnection, endConnection, type DisconnectDeps } from '../lifecycle';
 
 export interface EventDeps extends DisconnectDeps {
+  /** Sync requests enqueue their syncs at once (scheduling's `triggerSync`). */
+  producer: JobProducer;
   intervals: SyncIntervals;
   batchSize: number;
 }

@@ -6,6 +6,7 @@ import { MailContent1765000000003 } from './1765000000003-MailContent';
 import { HubspotAssociations1765000000004 } from './1765000000004-HubspotAssociations';
 import { RateLimitStreak1765000000005 } from './1765000000005-RateLimitStreak';
 import { TokenBrokerAudit1765000000006 } from './1765000000006-TokenBrokerAudit';
+import { Outbox1765000000070 } from './1765000000070-Outbox';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   HubspotAssociations1765000000004,
   RateLimitStreak1765000000005,
   TokenBrokerAudit1765000000006,
+  Outbox1765000000070,
 ];

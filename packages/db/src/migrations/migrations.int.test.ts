@@ -13,6 +13,7 @@ const TABLES = [
   'crm_objects',
   'email_attachments',
   'emails',
+  'outbox',
   'sync_quarantine',
   'sync_states',
 ];
@@ -122,8 +123,9 @@ describe('migrations', () => {
         `${table}: FOREIGN KEY (connection_id) REFERENCES connections(id) ${action}`,
       );
     }
+    // The outbox holds events, some about no connection and some outliving theirs: no key to connections.
     expect(byTable.map(([table]) => table).sort()).toEqual(
-      TABLES.filter((t) => t !== 'connections' && t !== 'email_attachments'),
+      TABLES.filter((t) => !['connections', 'email_attachments', 'outbox'].includes(t)),
     );
   });
 
@@ -150,7 +152,9 @@ describe('migrations', () => {
     await downThrough('RoundSweep1765000000000');
     expect(await sweepColumns()).toEqual([]);
     expect(await tables()).toEqual(
-      TABLES.filter((t) => !['sync_quarantine', 'crm_associations', 'email_attachments'].includes(t)),
+      TABLES.filter(
+        (t) => !['sync_quarantine', 'crm_associations', 'email_attachments', 'outbox'].includes(t),
+      ),
     );
     await db.dataSource.runMigrations();
     expect((await sweepColumns()).map((r) => r.name)).toEqual(added);
@@ -178,7 +182,7 @@ describe('migrations', () => {
     );
     expect((await indexes()).crm_associations_to_idx).toMatch(/\(connection_id, to_type, to_id\)$/);
     await downThrough('HubspotAssociations1765000000004');
-    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'crm_associations'));
+    expect(await tables()).toEqual(TABLES.filter((t) => !['crm_associations', 'outbox'].includes(t)));
     await db.dataSource.runMigrations();
     expect(await tables()).toEqual(TABLES);
   });
@@ -206,7 +210,7 @@ describe('migrations', () => {
     await downThrough('MailContent1765000000003');
     expect(await mailColumns()).toEqual([]);
     expect(await tables()).toEqual(
-      TABLES.filter((t) => !['crm_associations', 'email_attachments'].includes(t)),
+      TABLES.filter((t) => !['crm_associations', 'email_attachments', 'outbox'].includes(t)),
     );
     expect(idxOf(await indexes(), 'emails_connection_message_id_idx')).toBeUndefined();
     await db.dataSource.runMigrations();
@@ -239,7 +243,7 @@ describe('migrations', () => {
     expect((await indexes()).sync_states_audit_due_idx).toBeUndefined();
     // Mail content and crm_associations came after it, so they went too.
     expect(await tables()).toEqual(
-      TABLES.filter((t) => !['crm_associations', 'email_attachments'].includes(t)),
+      TABLES.filter((t) => !['crm_associations', 'email_attachments', 'outbox'].includes(t)),
     );
     await db.dataSource.runMigrations();
     expect((await auditColumns()).map((r) => r.name)).toEqual(added);
@@ -253,7 +257,7 @@ describe('migrations', () => {
     expect(await streak()).toEqual([{ name: 'rate_limit_streak' }]);
     await downThrough('RateLimitStreak1765000000005');
     expect(await streak()).toEqual([]);
-    expect(await tables()).toEqual(TABLES);
+    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'outbox'));
     await db.dataSource.runMigrations();
     expect(await streak()).toEqual([{ name: 'rate_limit_streak' }]);
   });
@@ -270,6 +274,16 @@ describe('migrations', () => {
     await db.dataSource.runMigrations();
     await insert('proxy_call');
     await query(`DELETE FROM audit_events`);
+  });
+
+  it('outbox: down drops the table, up creates it again with its job key', async () => {
+    await downThrough('Outbox1765000000070');
+    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'outbox'));
+    await db.dataSource.runMigrations();
+    expect((await constraints('u')).outbox_job_key).toBe('UNIQUE (queue, job_id)');
+    await expect(
+      query(`INSERT INTO outbox (queue, job_name, job_id, payload) VALUES ('q', 'n', 'a:b', '{}')`),
+    ).rejects.toThrow(/outbox_job_id_check/);
   });
 
   it('down of the ownership key refuses rows the old key would not hold, and restores it otherwise', async () => {
