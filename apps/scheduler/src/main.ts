@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
 import { OutboxRelay } from '@crm-sync/outbox';
 import { startRuntime } from '@crm-sync/runtime';
+import type { Provider, RefreshTokenExpiry } from '@crm-sync/core';
+import { adaptersFromConfig } from '@crm-sync/providers';
 import { Scheduler } from '@crm-sync/scheduling';
 import { outboxMetrics, tickMetrics } from './metrics';
 
@@ -16,6 +18,12 @@ async function start(): Promise<Stop> {
   });
   const { config, logger, metrics, db, producer } = runtime;
   const settings = config.scheduler;
+  // Only the adapters' documented refresh-token lifetimes are used here (expiry warnings); nothing is called.
+  const providers = adaptersFromConfig(config.providers, config.connectApi.publicBaseUrl);
+  const expiryRules = new Map<Provider, RefreshTokenExpiry>();
+  for (const [id, adapter] of providers.adapters) {
+    if (adapter.oauth.refreshTokenExpiry) expiryRules.set(id, adapter.oauth.refreshTokenExpiry);
+  }
   const scheduler = new Scheduler({
     db,
     producer,
@@ -24,6 +32,7 @@ async function start(): Promise<Stop> {
     tickMs: settings.tickMs,
     refreshMarginMs: settings.tokenRefreshMarginMs,
     auditIntervalMs: settings.auditIntervalMs,
+    expiryWarnings: { rules: expiryRules, leadMs: settings.expiryWarningLeadMs },
     logger,
     onTick: tickMetrics(metrics),
   });
@@ -50,6 +59,7 @@ async function start(): Promise<Stop> {
     clearInterval(figuresTimer);
     await Promise.all([scheduler.stop(), relay.stop()]);
     ops.close();
+    await providers.close();
     await runtime.close();
   };
 }

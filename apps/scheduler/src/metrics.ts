@@ -19,6 +19,7 @@ export function tickMetrics(metrics: Metrics): (result: TickResult) => void {
     enqueued.inc({ kind: 'sync' }, result.syncsEnqueued);
     enqueued.inc({ kind: 'token_refresh' }, result.refreshesEnqueued);
     enqueued.inc({ kind: 'audit' }, result.auditsEnqueued);
+    enqueued.inc({ kind: 'expiry_warning' }, result.expiryWarnings);
     duration.observe(result.durationMs / 1000);
   };
 }

@@ -5,6 +5,7 @@ export {
   type ProviderApi,
   type ProviderIdentity,
   type ProviderOAuth,
+  type RefreshTokenExpiry,
   type RevokeOutcome,
   type TokenGrant,
 } from './adapter';

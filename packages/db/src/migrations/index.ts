@@ -7,6 +7,7 @@ import { HubspotAssociations1765000000004 } from './1765000000004-HubspotAssocia
 import { RateLimitStreak1765000000005 } from './1765000000005-RateLimitStreak';
 import { TokenBrokerAudit1765000000006 } from './1765000000006-TokenBrokerAudit';
 import { Outbox1765000000070 } from './1765000000070-Outbox';
+import { ExpiryWarnings1765000000071 } from './1765000000071-ExpiryWarnings';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   RateLimitStreak1765000000005,
   TokenBrokerAudit1765000000006,
   Outbox1765000000070,
+  ExpiryWarnings1765000000071,
 ];

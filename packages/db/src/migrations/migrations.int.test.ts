@@ -13,6 +13,7 @@ const TABLES = [
   'crm_objects',
   'email_attachments',
   'emails',
+  'expiry_warnings',
   'outbox',
   'sync_quarantine',
   'sync_states',
@@ -153,7 +154,10 @@ describe('migrations', () => {
     expect(await sweepColumns()).toEqual([]);
     expect(await tables()).toEqual(
       TABLES.filter(
-        (t) => !['sync_quarantine', 'crm_associations', 'email_attachments', 'outbox'].includes(t),
+        (t) =>
+          !['sync_quarantine', 'crm_associations', 'email_attachments', 'outbox', 'expiry_warnings'].includes(
+            t,
+          ),
       ),
     );
     await db.dataSource.runMigrations();
@@ -182,7 +186,9 @@ describe('migrations', () => {
     );
     expect((await indexes()).crm_associations_to_idx).toMatch(/\(connection_id, to_type, to_id\)$/);
     await downThrough('HubspotAssociations1765000000004');
-    expect(await tables()).toEqual(TABLES.filter((t) => !['crm_associations', 'outbox'].includes(t)));
+    expect(await tables()).toEqual(
+      TABLES.filter((t) => !['crm_associations', 'outbox', 'expiry_warnings'].includes(t)),
+    );
     await db.dataSource.runMigrations();
     expect(await tables()).toEqual(TABLES);
   });
@@ -210,7 +216,9 @@ describe('migrations', () => {
     await downThrough('MailContent1765000000003');
     expect(await mailColumns()).toEqual([]);
     expect(await tables()).toEqual(
-      TABLES.filter((t) => !['crm_associations', 'email_attachments', 'outbox'].includes(t)),
+      TABLES.filter(
+        (t) => !['crm_associations', 'email_attachments', 'outbox', 'expiry_warnings'].includes(t),
+      ),
     );
     expect(idxOf(await indexes(), 'emails_connection_message_id_idx')).toBeUndefined();
     await db.dataSource.runMigrations();
@@ -243,7 +251,9 @@ describe('migrations', () => {
     expect((await indexes()).sync_states_audit_due_idx).toBeUndefined();
     // Mail content and crm_associations came after it, so they went too.
     expect(await tables()).toEqual(
-      TABLES.filter((t) => !['crm_associations', 'email_attachments', 'outbox'].includes(t)),
+      TABLES.filter(
+        (t) => !['crm_associations', 'email_attachments', 'outbox', 'expiry_warnings'].includes(t),
+      ),
     );
     await db.dataSource.runMigrations();
     expect((await auditColumns()).map((r) => r.name)).toEqual(added);
@@ -257,7 +267,7 @@ describe('migrations', () => {
     expect(await streak()).toEqual([{ name: 'rate_limit_streak' }]);
     await downThrough('RateLimitStreak1765000000005');
     expect(await streak()).toEqual([]);
-    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'outbox'));
+    expect(await tables()).toEqual(TABLES.filter((t) => !['outbox', 'expiry_warnings'].includes(t)));
     await db.dataSource.runMigrations();
     expect(await streak()).toEqual([{ name: 'rate_limit_streak' }]);
   });
@@ -278,12 +288,33 @@ describe('migrations', () => {
 
   it('outbox: down drops the table, up creates it again with its job key', async () => {
     await downThrough('Outbox1765000000070');
-    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'outbox'));
+    expect(await tables()).toEqual(TABLES.filter((t) => !['outbox', 'expiry_warnings'].includes(t)));
     await db.dataSource.runMigrations();
     expect((await constraints('u')).outbox_job_key).toBe('UNIQUE (queue, job_id)');
     await expect(
       query(`INSERT INTO outbox (queue, job_name, job_id, payload) VALUES ('q', 'n', 'a:b', '{}')`),
     ).rejects.toThrow(/outbox_job_id_check/);
+  });
+
+  it('expiry warnings: down drops the table and the issue time only, up backfills the issue time', async () => {
+    const issued = () =>
+      query<{ name: string }>(
+        `SELECT column_name AS name FROM information_schema.columns WHERE column_name = 'refresh_token_issued_at'`,
+      );
+    await downThrough('ExpiryWarnings1765000000071');
+    expect(await issued()).toEqual([]);
+    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'expiry_warnings'));
+    const [c] = await query<{ id: string }>(
+      `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id) VALUES ('t1', 'u1', 'microsoft', 'acct-exp') RETURNING id`,
+    );
+    await query(
+      `INSERT INTO credentials (connection_id, key_id, sealed, refreshed_at) VALUES ($1, 'k', '\\x00', '2026-11-01T00:00:00Z')`,
+      [c!.id],
+    );
+    await db.dataSource.runMigrations();
+    const [row] = await query<{ at: Date }>(`SELECT refresh_token_issued_at AS at FROM credentials`);
+    expect(row!.at.toISOString()).toBe('2026-11-01T00:00:00.000Z');
+    await query(`DELETE FROM connections`);
   });
 
   it('down of the ownership key refuses rows the old key would not hold, and restores it otherwise', async () => {
