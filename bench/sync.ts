@@ -1,4 +1,4 @@
-// npm run bench:sync -- [--size 0.2] [--seed N] [--quota]
+// npm run bench:sync -- [--size 0.2] [--seed N] [--quota] [--only gmail,graph,hubspot]
 //
 // The sync pipeline end to end, as production runs it: one worker process (apps/worker/src/main.ts) syncing
 // accounts of the provider sandbox (its own process, the CLI) into a temporary database, jobs enqueued on a
@@ -51,6 +51,8 @@ const { values: args } = parseArgs({
     size: { type: 'string', default: '0.2' },
     seed: { type: 'string', default: '20261124' },
     quota: { type: 'boolean', default: false },
+    // A comma-separated subset of gmail,graph,hubspot (all by default): e.g. to profile one resource.
+    only: { type: 'string' },
     // Client-ceiling child mode (this file re-runs itself so the bare client has a process of its own).
     client: { type: 'boolean', default: false },
     origin: { type: 'string' },
@@ -544,10 +546,25 @@ function checkRows(d: Dataset, run: SyncRun, judged: Judged[]): void {
 
 async function unthrottled(w: World, worker: ChildProcess, sets: Dataset[]): Promise<Judged[]> {
   const judged: Judged[] = [];
-  const [gmail, graph, hubspot] = sets as [Dataset, Dataset, Dataset];
   const summary: string[] = [];
+  for (const d of sets)
+    if (d.name === 'gmail') await gmailVsClient(w, worker, d, judged, summary);
+    else await pagedVsUpsert(w, worker, d, judged, summary);
+  const failed = (await Promise.all(sets.map((d) => failedJobs(w, d)))).reduce((a, b) => a + b, 0);
+  console.log(`failed-jobs ${failed}`);
+  judged.push({ name: 'failed-jobs', ok: failed === 0 });
+  summaryParts.push(...summary);
+  return judged;
+}
 
-  // Gmail: the client ceiling right before and right after the worker's figure, on the same messages.
+/** Gmail: the client ceiling right before and right after the worker's figure, on the same messages. */
+async function gmailVsClient(
+  w: World,
+  worker: ChildProcess,
+  gmail: Dataset,
+  judged: Judged[],
+  summary: string[],
+): Promise<void> {
   const g = await connect(w, gmail, 'unthrottled');
   const token = await accessTokenOf(w, g.connectionId);
   const before = await clientCeiling(w.sb, token, gmail.size);
@@ -570,45 +587,46 @@ async function unthrottled(w: World, worker: ChildProcess, sets: Dataset[]): Pro
   judged.push({ name: 'gmail-vs-client', ok: gmailRatio >= 0.7 });
   summary.push(`gmail ${fmt(gmailRatio)} of client`);
   console.log(`worker peak rss after gmail ${peakRssMb(worker.pid!)} MB`);
+}
 
-  // Page-based resources: the upsert ceiling right before and after each.
-  for (const d of [graph, hubspot]) {
-    const c = await connect(w, d, 'unthrottled');
-    const ceilingBefore = await upsertCeiling(w, d.size);
-    const r = await syncToCompletion(w, d, c.connectionId, timeoutFor(d.size, 100));
-    const ceilingAfter = await upsertCeiling(w, d.size);
-    const ceiling = (ceilingBefore.upsert + ceilingAfter.upsert) / 2;
-    // A second account of the same data: the sandbox keeps HubSpot's 110 requests per 10 s per account, which the
-    // worker's round has just used.
-    const fresh = await connect(w, d, 'syncer-only');
-    const { rate: fetchOnly, rssMb: fetchRss } = await syncerOnly(
-      w,
-      d,
-      await accessTokenOf(w, fresh.connectionId),
-    );
-    const raw = (ceilingBefore.raw + ceilingAfter.raw) / 2;
-    const rate = r.rows / r.seconds;
-    console.log(
-      `upsert-ceiling rows/s ${Math.round(ceiling)} (upsertRows, pages of ${CEILING_PAGE}; before ${Math.round(ceilingBefore.upsert)}, after ${Math.round(ceilingAfter.upsert)}; raw INSERT ${Math.round(raw)})`,
-    );
-    console.log(`${d.name} records/s ${Math.round(rate)} (${r.rows} rows in ${fmt(r.seconds)} s)`);
-    // If fetching and committing a page were overlapped instead of taking turns, the round would go at the slower.
-    const serial = 1 / (1 / fetchOnly + 1 / ceiling);
-    console.log(
-      `${d.name} syncer-only items/s ${Math.round(fetchOnly)} (no database, own process, peak rss ${fetchRss} MB); fetch-then-commit bound ${Math.round(serial)}/s = ${fmt(serial / ceiling)} of ceiling, overlapped bound ${Math.round(Math.min(fetchOnly, ceiling))}/s`,
-    );
-    const ratio = rate / ceiling;
-    console.log(`ratio ${d.name}-vs-upsert ${fmt(ratio)} (target >= 0.40)`);
-    checkRows(d, r, judged);
-    judged.push({ name: `${d.name}-vs-upsert`, ok: ratio >= 0.4 });
-    summary.push(`${d.name} ${fmt(ratio)} of upsert`);
-    console.log(`worker peak rss after ${d.name} ${peakRssMb(worker.pid!)} MB`);
-  }
-  const failed = (await Promise.all(sets.map((d) => failedJobs(w, d)))).reduce((a, b) => a + b, 0);
-  console.log(`failed-jobs ${failed}`);
-  judged.push({ name: 'failed-jobs', ok: failed === 0 });
-  summaryParts.push(...summary);
-  return judged;
+/** Page-based resources: the upsert ceiling right before and after each. */
+async function pagedVsUpsert(
+  w: World,
+  worker: ChildProcess,
+  d: Dataset,
+  judged: Judged[],
+  summary: string[],
+): Promise<void> {
+  const c = await connect(w, d, 'unthrottled');
+  const ceilingBefore = await upsertCeiling(w, d.size);
+  const r = await syncToCompletion(w, d, c.connectionId, timeoutFor(d.size, 100));
+  const ceilingAfter = await upsertCeiling(w, d.size);
+  const ceiling = (ceilingBefore.upsert + ceilingAfter.upsert) / 2;
+  // A second account of the same data: the sandbox keeps HubSpot's 110 requests per 10 s per account, which the
+  // worker's round has just used.
+  const fresh = await connect(w, d, 'syncer-only');
+  const { rate: fetchOnly, rssMb: fetchRss } = await syncerOnly(
+    w,
+    d,
+    await accessTokenOf(w, fresh.connectionId),
+  );
+  const raw = (ceilingBefore.raw + ceilingAfter.raw) / 2;
+  const rate = r.rows / r.seconds;
+  console.log(
+    `upsert-ceiling rows/s ${Math.round(ceiling)} (upsertRows, pages of ${CEILING_PAGE}; before ${Math.round(ceilingBefore.upsert)}, after ${Math.round(ceilingAfter.upsert)}; raw INSERT ${Math.round(raw)})`,
+  );
+  console.log(`${d.name} records/s ${Math.round(rate)} (${r.rows} rows in ${fmt(r.seconds)} s)`);
+  // If fetching and committing a page were overlapped instead of taking turns, the round would go at the slower.
+  const serial = 1 / (1 / fetchOnly + 1 / ceiling);
+  console.log(
+    `${d.name} syncer-only items/s ${Math.round(fetchOnly)} (no database, own process, peak rss ${fetchRss} MB); fetch-then-commit bound ${Math.round(serial)}/s = ${fmt(serial / ceiling)} of ceiling, overlapped bound ${Math.round(Math.min(fetchOnly, ceiling))}/s`,
+  );
+  const ratio = rate / ceiling;
+  console.log(`ratio ${d.name}-vs-upsert ${fmt(ratio)} (target >= 0.40)`);
+  checkRows(d, r, judged);
+  judged.push({ name: `${d.name}-vs-upsert`, ok: ratio >= 0.4 });
+  summary.push(`${d.name} ${fmt(ratio)} of upsert`);
+  console.log(`worker peak rss after ${d.name} ${peakRssMb(worker.pid!)} MB`);
 }
 
 async function quota(w: World, mailbox: Dataset): Promise<Judged[]> {
@@ -765,7 +783,9 @@ async function main(): Promise<void> {
     };
     worker = await startWorker(w);
     console.log(`worker rss at ready ${peakRssMb(worker.pid!)} MB`);
-    judged = args.quota ? await quota(w, quotaMailbox) : await unthrottled(w, worker, sets);
+    const only = args.only?.split(',');
+    const chosen = only ? sets.filter((d) => only.includes(d.name)) : sets;
+    judged = args.quota ? await quota(w, quotaMailbox) : await unthrottled(w, worker, chosen);
     const rss = peakRssMb(worker.pid!);
     console.log(`rss-mb ${rss} (worker process peak VmHWM, target < 300)`);
     judged.push({ name: 'rss-mb', ok: rss < 300 });
@@ -783,7 +803,7 @@ async function main(): Promise<void> {
   }
   const missed = judged.filter((j) => !j.ok).map((j) => j.name);
   console.log(
-    `summary: ${summaryParts.join(', ')}; load average ${load()}; ${missed.length ? `MISSED: ${missed.join(', ')}` : 'all targets met'}`,
+    `summary: ${args.only ? `(only ${args.only}) ` : ''}${summaryParts.join(', ')}; load average ${load()}; ${missed.length ? `MISSED: ${missed.join(', ')}` : 'all targets met'}`,
   );
 }
 

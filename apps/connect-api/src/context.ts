@@ -1,6 +1,7 @@
 import type { ConnectApiConfig } from '@crm-sync/config';
-import type { BrokerTokens, ConnectionsDeps } from '@crm-sync/connections';
+import type { BrokerTokens, ConnectionsDeps, ReplayCache } from '@crm-sync/connections';
 import type { HealthCheck, Logger, Metrics } from '@crm-sync/observability';
+import type { NoticeVerifiers } from '@crm-sync/providers';
 import type { Redis } from 'ioredis';
 
 /** Everything the HTTP layer needs, built once by main.ts (or by a test). */
@@ -8,6 +9,8 @@ export interface AppContext {
   deps: ConnectionsDeps;
   /** The token broker's access to tokens: the sync engine's AccessTokens, sharing the worker's refresh lock. */
   tokens: BrokerTokens;
+  /** Provider notices (routes/webhooks): the configured providers' verifiers and the replay cache. */
+  notices: { verifiers: NoticeVerifiers; replays: ReplayCache };
   logger: Logger;
   metrics: Metrics;
   health: Record<string, HealthCheck>;

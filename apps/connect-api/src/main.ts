@@ -1,10 +1,10 @@
 // connect-api process: configuration, wiring and lifecycle only; behaviour lives in the packages.
 import type { AddressInfo } from 'node:net';
-import { OAuthStateStore } from '@crm-sync/connections';
+import { OAuthStateStore, ReplayCache } from '@crm-sync/connections';
 import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
 import { startRuntime } from '@crm-sync/runtime';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
-import { adaptersFromConfig } from '@crm-sync/providers';
+import { adaptersFromConfig, noticeVerifiersFromConfig } from '@crm-sync/providers';
 import { AccessTokens, DEFAULT_ACCESS_TOKEN_OPTIONS } from '@crm-sync/sync-engine';
 import type { AppContext } from './context';
 import { buildServer } from './server';
@@ -31,6 +31,10 @@ async function start(): Promise<Stop> {
       refreshMarginMs: config.connectApi.tokenRefreshMarginMs,
       lockTtlMs: DEFAULT_ACCESS_TOKEN_OPTIONS.lockTtlMs,
     }),
+    notices: {
+      verifiers: noticeVerifiersFromConfig(config.providers),
+      replays: new ReplayCache(redis, `${config.queues.prefix}:notice-replay:`),
+    },
     logger,
     metrics,
     health: runtime.health,

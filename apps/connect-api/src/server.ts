@@ -23,6 +23,9 @@ import { registerRequestSync } from './routes/connections/requestSync';
 import { registerPostEvent } from './routes/events/postEvent';
 import { registerOAuthCallback } from './routes/oauth/callback';
 import { registerHealthz } from './routes/ops/healthz';
+import { registerGoogleRisc } from './routes/webhooks/googleRisc';
+import { registerHubSpotWebhook } from './routes/webhooks/hubspotWebhook';
+import { registerMicrosoftLifecycle } from './routes/webhooks/microsoftLifecycle';
 
 /** The connect-api HTTP server, fully wired but not listening. */
 export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
@@ -70,6 +73,10 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerPostEvent(app, ctx);
   registerIssueAccessToken(app, ctx);
   await registerProxy(app, ctx);
+  // Provider notices: not in the OpenAPI document (providers, not CRM services, call them).
+  await registerGoogleRisc(app, ctx);
+  await registerMicrosoftLifecycle(app, ctx);
+  await registerHubSpotWebhook(app, ctx);
   // /metrics is served on the ops port only (main.ts), never on this public one.
   registerHealthz(app, ctx);
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());

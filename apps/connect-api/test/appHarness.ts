@@ -3,7 +3,9 @@ import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/con
 import { createLogger, createMetrics } from '@crm-sync/observability';
 import type { FastifyInstance } from 'fastify';
 import { PassThrough } from 'node:stream';
-import { oauthCallbackUrl } from '@crm-sync/providers';
+import { ReplayCache } from '@crm-sync/connections';
+import { DEFAULT_CLIENT } from '@crm-sync/provider-sandbox';
+import { noticeVerifiersFromConfig, oauthCallbackUrl } from '@crm-sync/providers';
 import { AccessTokens } from '@crm-sync/sync-engine';
 import { freePort } from '@crm-sync/testing';
 import type { AppContext } from '../src/context';
@@ -46,6 +48,22 @@ export async function startApp(
       refreshMarginMs: 60_000,
       lockTtlMs: 10_000,
     }),
+    // The production verifiers, configured as in sandbox mode (the sandbox's RISC discovery and client).
+    notices: {
+      verifiers: noticeVerifiersFromConfig({
+        endpoints: {
+          mode: 'sandbox',
+          httpUrl: harness.sandbox.urls.google,
+          httpsUrl: harness.sandbox.urls.microsoft,
+          caFile: '',
+        },
+        mailBody: {},
+        google: DEFAULT_CLIENT,
+        microsoft: { ...DEFAULT_CLIENT, tenant: 'common' },
+        hubspot: DEFAULT_CLIENT,
+      }),
+      replays: new ReplayCache(harness.redis.redis, `${harness.redis.prefix}notice-replay:`),
+    },
     logger: createLogger({ name: 'connect-api-test', level: 'debug', destination: output }),
     metrics: createMetrics({ collectDefaults: false }),
     health: {

@@ -48,3 +48,10 @@ export {
   type BrokeredConnection,
   type IssuedAccessToken,
 } from './broker';
+export {
+  receiveDelivery,
+  ReplayCache,
+  type DeliveryOutcome,
+  type HandledNotice,
+  type NoticeDeps,
+} from './notices';

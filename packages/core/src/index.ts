@@ -46,6 +46,7 @@ export {
   type TokenRefreshJobData,
 } from './jobs';
 export { parsePayload } from './parse';
+export { PARTICIPANT_ROLES } from './records';
 export type {
   CalendarEventRecord,
   ChildFieldsByTable,
@@ -56,6 +57,8 @@ export type {
   EmailDirection,
   EmailRecord,
   JsonValue,
+  ParticipantRecord,
+  ParticipantRole,
   RecordsByTable,
   RowRecord,
 } from './records';
@@ -83,3 +86,13 @@ export {
   type SyncQueueName,
   type WorkerQueueName,
 } from './queues';
+export {
+  NOTICE_ACTIONS,
+  NOTICE_REFUSALS,
+  NoticeRefusedError,
+  type NoticeAction,
+  type NoticeRefusal,
+  type NoticeTarget,
+  type VerifiedDelivery,
+  type VerifiedNotice,
+} from './notices';

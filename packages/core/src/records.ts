@@ -103,3 +103,24 @@ export interface ChildFieldsByTable {
 
 /** The part of a record that is stored in its table's row. */
 export type RowRecord<T extends CrmTableName> = Omit<RecordsByTable[T], ChildFieldsByTable[T]>;
+
+/**
+ * How a person appears in a CRM row: a mail header (`from`, `to`, `cc`, `bcc`), a meeting (`organizer`,
+ * `attendee`) or a contact's own address (`contact`).
+ */
+export const PARTICIPANT_ROLES = ['from', 'to', 'cc', 'bcc', 'organizer', 'attendee', 'contact'] as const;
+export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
+
+/**
+ * One person of one email, event or contact, kept in the participants table: derived by the sync engine from the
+ * record's address fields, one per normalised address with every role it has there.
+ */
+export interface ParticipantRecord {
+  /** Trimmed and lower-cased, so one person is one key whatever case each header used. */
+  address: string;
+  /** A display name where the provider gives one (meeting attendees). */
+  name: string | null;
+  roles: ParticipantRole[];
+  /** A meeting attendee's answer as the provider names it (`accepted`, `declined`, ...); null elsewhere. */
+  response: string | null;
+}

@@ -37,6 +37,11 @@ export {
 } from './upsert/children';
 export type { SqlExecutor } from './upsert/executor';
 export {
+  contactParticipantChildren,
+  emailParticipantChildren,
+  eventParticipantChildren,
+} from './upsert/participantSpecs';
+export {
   CRM_TABLES,
   markDeleted,
   markGhostsDeleted,

@@ -6,6 +6,7 @@ import { MailContent1765000000003 } from './1765000000003-MailContent';
 import { HubspotAssociations1765000000004 } from './1765000000004-HubspotAssociations';
 import { RateLimitStreak1765000000005 } from './1765000000005-RateLimitStreak';
 import { TokenBrokerAudit1765000000006 } from './1765000000006-TokenBrokerAudit';
+import { Participants1765000000010 } from './1765000000010-Participants';
 import { Outbox1765000000070 } from './1765000000070-Outbox';
 import { ExpiryWarnings1765000000071 } from './1765000000071-ExpiryWarnings';
 
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   HubspotAssociations1765000000004,
   RateLimitStreak1765000000005,
   TokenBrokerAudit1765000000006,
+  Participants1765000000010,
   Outbox1765000000070,
   ExpiryWarnings1765000000071,
 ];

@@ -1,4 +1,10 @@
-import { AUDIT_EVENT_TYPES, CONNECTION_STATUSES, PROVIDERS, SYNC_MODES } from '@crm-sync/core';
+import {
+  AUDIT_EVENT_TYPES,
+  CONNECTION_STATUSES,
+  PARTICIPANT_ROLES,
+  PROVIDERS,
+  SYNC_MODES,
+} from '@crm-sync/core';
 import { createTestDatabase, type TestDatabase } from '@crm-sync/db/testing';
 import { SYNC_STATUSES } from '../types';
 import { MIGRATIONS } from '.';
@@ -15,6 +21,7 @@ const TABLES = [
   'emails',
   'expiry_warnings',
   'outbox',
+  'participants',
   'sync_quarantine',
   'sync_states',
 ];
@@ -155,9 +162,14 @@ describe('migrations', () => {
     expect(await tables()).toEqual(
       TABLES.filter(
         (t) =>
-          !['sync_quarantine', 'crm_associations', 'email_attachments', 'outbox', 'expiry_warnings'].includes(
-            t,
-          ),
+          ![
+            'sync_quarantine',
+            'crm_associations',
+            'email_attachments',
+            'participants',
+            'outbox',
+            'expiry_warnings',
+          ].includes(t),
       ),
     );
     await db.dataSource.runMigrations();
@@ -187,7 +199,7 @@ describe('migrations', () => {
     expect((await indexes()).crm_associations_to_idx).toMatch(/\(connection_id, to_type, to_id\)$/);
     await downThrough('HubspotAssociations1765000000004');
     expect(await tables()).toEqual(
-      TABLES.filter((t) => !['crm_associations', 'outbox', 'expiry_warnings'].includes(t)),
+      TABLES.filter((t) => !['crm_associations', 'participants', 'outbox', 'expiry_warnings'].includes(t)),
     );
     await db.dataSource.runMigrations();
     expect(await tables()).toEqual(TABLES);
@@ -217,7 +229,8 @@ describe('migrations', () => {
     expect(await mailColumns()).toEqual([]);
     expect(await tables()).toEqual(
       TABLES.filter(
-        (t) => !['crm_associations', 'email_attachments', 'outbox', 'expiry_warnings'].includes(t),
+        (t) =>
+          !['crm_associations', 'email_attachments', 'participants', 'outbox', 'expiry_warnings'].includes(t),
       ),
     );
     expect(idxOf(await indexes(), 'emails_connection_message_id_idx')).toBeUndefined();
@@ -252,7 +265,8 @@ describe('migrations', () => {
     // Mail content and crm_associations came after it, so they went too.
     expect(await tables()).toEqual(
       TABLES.filter(
-        (t) => !['crm_associations', 'email_attachments', 'outbox', 'expiry_warnings'].includes(t),
+        (t) =>
+          !['crm_associations', 'email_attachments', 'participants', 'outbox', 'expiry_warnings'].includes(t),
       ),
     );
     await db.dataSource.runMigrations();
@@ -267,7 +281,9 @@ describe('migrations', () => {
     expect(await streak()).toEqual([{ name: 'rate_limit_streak' }]);
     await downThrough('RateLimitStreak1765000000005');
     expect(await streak()).toEqual([]);
-    expect(await tables()).toEqual(TABLES.filter((t) => !['outbox', 'expiry_warnings'].includes(t)));
+    expect(await tables()).toEqual(
+      TABLES.filter((t) => !['participants', 'outbox', 'expiry_warnings'].includes(t)),
+    );
     await db.dataSource.runMigrations();
     expect(await streak()).toEqual([{ name: 'rate_limit_streak' }]);
   });
@@ -284,6 +300,77 @@ describe('migrations', () => {
     await db.dataSource.runMigrations();
     await insert('proxy_call');
     await query(`DELETE FROM audit_events`);
+  });
+
+  it('participants: one row per person and item, going with the item; up fills them from stored rows; down removes only it', async () => {
+    const foreign = await constraints('f');
+    for (const [name, parent] of [
+      ['email', 'emails'],
+      ['event', 'calendar_events'],
+      ['contact', 'contacts'],
+    ])
+      expect(foreign[`participants_${name}_fkey`]).toBe(
+        `FOREIGN KEY (connection_id, ${name}_external_id) REFERENCES ${parent}(connection_id, external_id) ON DELETE CASCADE`,
+      );
+    const idx = await indexes();
+    expect(idx.participants_address_idx).toMatch(/\(address, connection_id\)$/);
+    expect(idx.participants_email_key).toMatch(
+      /UNIQUE INDEX .* \(connection_id, email_external_id, address\) WHERE \(email_external_id IS NOT NULL\)$/,
+    );
+    expect(checkValues((await constraints('c')).participants_roles_check)).toEqual([...PARTICIPANT_ROLES]);
+
+    await downThrough('Participants1765000000010');
+    expect(await tables()).toEqual(
+      TABLES.filter((t) => !['participants', 'outbox', 'expiry_warnings'].includes(t)),
+    );
+    const [{ id }] = await query<{ id: string }>(
+      `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id)
+       VALUES ('t1', 'u1', 'google', 'acct-people') RETURNING id`,
+    );
+    await query(
+      `INSERT INTO emails (connection_id, external_id, content_hash, from_address, to_addresses, cc_addresses)
+       VALUES ($1, 'm1', 'h', 'Alice@Example.com', '{bob@example.com,alice@example.com}', '{not-an-address}'),
+              ($1, 'm2', 'h', 'gone@example.com', '{}', '{}')`,
+      [id],
+    );
+    await query(`UPDATE emails SET deleted_at = now() WHERE external_id = 'm2'`);
+    await query(
+      `INSERT INTO calendar_events (connection_id, external_id, content_hash, organizer, attendees)
+       VALUES ($1, 'e1', 'h', 'bob@example.com',
+         '[{"email": "Bob@example.com", "name": "Bob", "response": "accepted"}, "junk",
+           {"email": "carol@example.com", "name": null, "response": "declined"}]')`,
+      [id],
+    );
+    await query(
+      `INSERT INTO contacts (connection_id, external_id, content_hash, emails) VALUES ($1, 'c1', 'h', '{Dan@example.com}')`,
+      [id],
+    );
+    await db.dataSource.runMigrations();
+    expect(
+      await query(
+        `SELECT coalesce(email_external_id, event_external_id, contact_external_id) AS item, address, name, roles, response
+           FROM participants ORDER BY 1, 2`,
+      ),
+    ).toEqual([
+      { item: 'c1', address: 'dan@example.com', name: null, roles: ['contact'], response: null },
+      {
+        item: 'e1',
+        address: 'bob@example.com',
+        name: 'Bob',
+        roles: ['attendee', 'organizer'],
+        response: 'accepted',
+      },
+      { item: 'e1', address: 'carol@example.com', name: null, roles: ['attendee'], response: 'declined' },
+      { item: 'm1', address: 'alice@example.com', name: null, roles: ['from', 'to'], response: null },
+      { item: 'm1', address: 'bob@example.com', name: null, roles: ['to'], response: null },
+    ]);
+    await expect(
+      query(`INSERT INTO participants (connection_id, address, roles) VALUES ($1, 'x@example.com', '{to}')`, [
+        id,
+      ]),
+    ).rejects.toThrow(/participants_one_item_check/);
+    await query(`DELETE FROM connections WHERE id = $1`, [id]);
+    expect(await query(`SELECT 1 FROM participants`)).toEqual([]);
   });
 
   it('outbox: down drops the table, up creates it again with its job key', async () => {

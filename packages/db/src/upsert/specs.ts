@@ -47,7 +47,7 @@ export const emailUpsert = defineUpsertSpec<EmailInput>({
   conflict: ['connectionId', 'externalId'],
   hash: 'contentHash',
   generation: 'seenRound',
-  // The sync engine rewrites the attachment rows of these (children.ts).
+  // The sync engine rewrites the child rows (attachments, participants) of these (children.ts).
   report: 'externalId',
 });
 
@@ -69,6 +69,8 @@ export const calendarEventUpsert = defineUpsertSpec<CalendarEventInput>({
   conflict: ['connectionId', 'externalId'],
   hash: 'contentHash',
   generation: 'seenRound',
+  // The sync engine rewrites the participant rows of these (children.ts).
+  report: 'externalId',
 });
 
 export const contactUpsert = defineUpsertSpec<ContactInput>({
@@ -86,6 +88,8 @@ export const contactUpsert = defineUpsertSpec<ContactInput>({
   conflict: ['connectionId', 'externalId'],
   hash: 'contentHash',
   generation: 'seenRound',
+  // The sync engine rewrites the participant rows of these (children.ts).
+  report: 'externalId',
 });
 
 // HubSpot ids are unique per object type only, hence the three-column key (see the initial migration).

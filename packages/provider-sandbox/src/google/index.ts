@@ -12,6 +12,11 @@ import { registerAuthorize } from './oauth/authorize';
 import { registerIdentity } from './oauth/identity';
 import { registerToken } from './oauth/token';
 import { registerPeopleConnections } from './people/connections';
+import { riscEmitOp } from './risc/emit';
+import { riscKeys } from './risc/keys';
+import { registerRiscDiscovery } from './risc/routes';
+
+const keys = riscKeys();
 
 /**
  * Google OAuth, Gmail, Calendar and People on the http origin (paths do not collide,
@@ -32,7 +37,10 @@ export const googleModule: ProviderModule = {
     registerCalendarList(app, ctx);
     registerCalendarEvents(app, ctx);
     registerPeopleConnections(app, ctx);
+    registerRiscDiscovery(app, ctx, keys);
   },
+  /** Cross-Account Protection: signs and delivers a security event token (google/risc/emit.ts). */
+  controlOps: { risc: riscEmitOp(keys) },
 };
 
 export { calendarEvents, calendarWireId } from './calendar/generate';

@@ -2,6 +2,7 @@ import { type ProviderModule, type SandboxContext } from '../core/types';
 import { createAssociationStore } from './associations/model';
 import { registerReadAssociations } from './associations/readAssociations';
 import { hubspotControlOps } from './control';
+import { webhookEmitOp } from './webhooks/emit';
 import { registerCreateNote } from './crm/createNote';
 import { registerListObjects } from './crm/listObjects';
 import { DEFAULT_SEARCH_OPTIONS, type SearchOptions } from './crm/search';
@@ -44,7 +45,7 @@ export function createHubspotModule(options: HubSpotModuleOptions = {}): Provide
     // Access tokens live 30 minutes (docs/providers/hubspot.md#tokens-and-refresh).
     accountDefaults: { accessTokenTtlSeconds: 1800 },
     generators: [generators.contacts, generators.companies, generators.deals],
-    controlOps: hubspotControlOps(associations, properties),
+    controlOps: { ...hubspotControlOps(associations, properties), webhook: webhookEmitOp },
     register(app, ctx) {
       datasets = ctx.datasets;
       const limiters = createLimiters(ctx.clock, limits);

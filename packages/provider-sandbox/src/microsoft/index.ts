@@ -14,6 +14,7 @@ import { registerAuthorize } from './identity/authorize';
 import { createRefreshActivity } from './identity/refreshActivity';
 import { createRefreshAliases } from './identity/refreshAliases';
 import { registerToken } from './identity/token';
+import { lifecycleEmitOp } from './lifecycle/emit';
 
 /**
  * Microsoft identity platform v2.0 and Graph v1.0 (me, mail folders and their delta, messages, mail/calendar/contacts delta), served
@@ -57,5 +58,7 @@ export function createMicrosoftModule(options: MicrosoftModuleOptions = {}): Pro
       registerContactsDelta(app, ctx, generators.contacts);
       registerBatch(app, ctx);
     },
+    /** Graph lifecycle notifications with the validation handshake (lifecycle/emit.ts). */
+    controlOps: { lifecycle: lifecycleEmitOp },
   };
 }

@@ -1,9 +1,9 @@
 import type { EmailAttachmentRecord, EmailRecord } from '@crm-sync/core';
 // Type-only: the generated typings describe the wire shapes; nothing of this module runs here.
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail';
-import PostalMime, { type Attachment, type Email } from 'postal-mime';
 import { capBody, type MailBodyOptions } from '../shared/mailBody';
 import { parseAddressList } from './addresses';
+import { parseMime, type ParsedMime } from './rawMime';
 
 /**
  * A Gmail message fetched as `format=raw` mapped onto a CRM record. The raw RFC 5322 text is parsed by postal-mime
@@ -17,7 +17,7 @@ export async function mapRawMessage(
 ): Promise<EmailRecord> {
   if (!message.id) throw new Error('Google message without an id');
   if (typeof message.raw !== 'string') throw new Error('Google message without raw content');
-  const parsed = await PostalMime.parse(Buffer.from(message.raw, 'base64url'));
+  const parsed = await parseMime(Buffer.from(message.raw, 'base64url'));
   const text = capBody(parsed.text, body.maxBytes);
   const html = capBody(parsed.html, body.maxBytes);
   const header = (name: string) => parsed.headers.find((h) => h.key === name)?.value ?? null;
@@ -52,7 +52,7 @@ function nonEmpty(value: string | null | undefined): string | null {
 }
 
 /** internalDate (epoch ms as a string) is when Gmail accepted the message; the Date header is the sender's claim. */
-function sentAt(message: gmail_v1.Schema$Message, parsed: Email): Date | null {
+function sentAt(message: gmail_v1.Schema$Message, parsed: ParsedMime): Date | null {
   const internal = Number(message.internalDate);
   if (message.internalDate && Number.isFinite(internal)) return new Date(internal);
   const claimed = parsed.date ? Date.parse(parsed.date) : Number.NaN;
@@ -69,13 +69,12 @@ function messageIds(value: string | undefined): string[] {
  * so they cannot key a row. A message never changes its content, so the attachment's place among the message's
  * files (1-based, document order) is stable and names it within the message.
  */
-function attachmentOf(attachment: Attachment, index: number): EmailAttachmentRecord {
-  const content = attachment.content;
+function attachmentOf(attachment: ParsedMime['attachments'][number], index: number): EmailAttachmentRecord {
   return {
     attachmentId: String(index + 1),
     name: nonEmpty(attachment.filename),
     contentType: nonEmpty(attachment.mimeType),
-    size: typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength,
+    size: attachment.size,
     isInline: attachment.disposition === 'inline' || attachment.related === true,
     contentId: attachment.contentId ? attachment.contentId.replace(/^<|>$/g, '') : null,
   };

@@ -10,12 +10,13 @@ export interface HubSpotClientOptions {
 
 /**
  * The parts of the SDK the syncers use: the generic CRM objects API (`/crm/v3/objects/{objectType}`), v4
- * associations and the properties API.
+ * associations, the properties API and the owners API.
  */
 export interface HubSpotApis {
   objects: Client['crm']['objects'];
   associations: Client['crm']['associations']['v4'];
   properties: Client['crm']['properties'];
+  owners: Client['crm']['owners']['ownersApi'];
 }
 
 /**
@@ -31,5 +32,10 @@ export function hubspotApis(options: HubSpotClientOptions, accessToken: string):
     numberOfApiCallRetries: 0,
     ...(options.httpAgent ? { httpAgent: options.httpAgent } : {}),
   });
-  return { objects: crm.objects, associations: crm.associations.v4, properties: crm.properties };
+  return {
+    objects: crm.objects,
+    associations: crm.associations.v4,
+    properties: crm.properties,
+    owners: crm.owners.ownersApi,
+  };
 }

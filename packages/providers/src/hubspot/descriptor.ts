@@ -20,6 +20,7 @@ export const HUBSPOT_DESCRIPTOR = {
     contacts: ['crm.objects.contacts.read'],
     companies: ['crm.objects.companies.read'],
     deals: ['crm.objects.deals.read'],
+    owners: ['crm.objects.owners.read'],
   } satisfies Partial<Record<Resource, readonly string[]>>,
   /** 1800 s since November 2021. */
   accessTokenLifetimeSeconds: 1800,
@@ -47,8 +48,9 @@ export const HUBSPOT_DESCRIPTOR = {
     companies: { modifiedProperty: 'hs_lastmodifieddate' },
     deals: { modifiedProperty: 'hs_lastmodifieddate' },
   },
-  /** Page sizes: the list API's and the search API's maxima. */
+  /** Page sizes: the list API's and the search API's maxima, and the owners API's default (its maximum is unconfirmed). */
   listPageSize: 100,
+  ownersPageSize: 100,
   searchPageSize: 200,
   /**
    * How often the engine runs a full round in place of an incremental one: HubSpot reports permanent (GDPR) deletes

@@ -3,6 +3,7 @@ import { HUBSPOT_DESCRIPTOR, HUBSPOT_ENDPOINTS, type HubSpotObjectType } from '.
 import { classifyHubSpotError } from './errors';
 import { createHubSpotOAuth, type HubSpotOAuthOptions } from './oauth';
 import { createCrmObjectSyncer, type CrmObjectSyncerOptions } from './sync/objects';
+import { createOwnerSyncer } from './sync/owners';
 
 export interface HubSpotAdapterOptions extends HubSpotOAuthOptions {
   /** Reach of each incremental search before its cursor; default `HUBSPOT_DESCRIPTOR.syncOverlapMs`. */
@@ -38,7 +39,12 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): ProviderAd
     oauth: createHubSpotOAuth(options),
     // HubSpot's SDK takes only an httpAgent; its API is reached over the public CA or, in the sandbox, plain http.
     api: { origins: [new URL(syncOptions.apiBaseUrl).origin], fetch },
-    sync: { contacts: syncer('contacts'), companies: syncer('companies'), deals: syncer('deals') },
+    sync: {
+      contacts: syncer('contacts'),
+      companies: syncer('companies'),
+      deals: syncer('deals'),
+      owners: createOwnerSyncer(syncOptions),
+    },
     classifyError: classifyHubSpotError,
   };
 }

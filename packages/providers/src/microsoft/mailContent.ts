@@ -1,6 +1,7 @@
 import type { EmailAttachmentRecord, EmailDirection, EmailRecord } from '@crm-sync/core';
-import { type Client, GraphError } from '@microsoft/microsoft-graph-client';
+import { type Client } from '@microsoft/microsoft-graph-client';
 import type { Attachment, Message } from '@microsoft/microsoft-graph-types';
+import { batchFailure, type BatchedAnswer, batchGet } from './batch';
 
 /**
  * Graph's mail content beyond the delta item: threading headers, attachment rows and direction
@@ -41,24 +42,13 @@ export function directionOf(fromAddress: string | null, owner: ReadonlySet<strin
   return fromAddress !== null && owner.has(fromAddress.toLowerCase()) ? 'sent' : 'received';
 }
 
-/**
- * Graph's JSON batching takes up to 20 requests in one call (https://learn.microsoft.com/graph/json-batching); it
- * hands Outlook at most four of them at once (docs/providers/microsoft.md#json-batching), so one batch at a time
- * stays within Outlook's four concurrent requests per mailbox.
- */
-const BATCH_SIZE = 20;
-
 const ATTACHMENT_FIELDS = 'id,name,contentType,size,isInline';
 
-interface BatchAnswer {
-  responses?: Array<{ id?: string; status?: number; headers?: Record<string, string>; body?: unknown }>;
-}
-
 /**
- * The attachment rows of the records whose messages have files, listed through `$batch`, twenty messages a call.
- * The `$select` keeps the content out; `contentId` cannot be selected on the collection (Graph refuses it on the
- * base type), so it stays null here. A message gone since the delta page listed it has no files (the next round
- * reports the deletion); any other failure of one listing fails the page, classified like a request of its own.
+ * The attachment rows of the records whose messages have files, listed through `$batch` (batch.ts). The `$select`
+ * keeps the content out; `contentId` cannot be selected on the collection (Graph refuses it on the base type), so
+ * it stays null here. A message gone since the delta page listed it has no files (the next round reports the
+ * deletion); any other failure of one listing fails the page, classified like a request of its own.
  */
 export async function withAttachments(
   client: Client,
@@ -67,30 +57,21 @@ export async function withAttachments(
   withFiles: ReadonlySet<string>,
 ): Promise<EmailRecord[]> {
   const wanted = records.filter((record) => withFiles.has(record.externalId)).map((r) => r.externalId);
-  const files = new Map<string, EmailAttachmentRecord[]>();
-  for (let start = 0; start < wanted.length; start += BATCH_SIZE) {
-    const ids = wanted.slice(start, start + BATCH_SIZE);
-    const requests = ids.map((messageId, index) => ({
-      id: String(index),
-      method: 'GET',
-      url: `/me/messages/${encodeURIComponent(messageId)}/attachments?$select=${ATTACHMENT_FIELDS}`,
-      headers: { Prefer: preferHeader },
-    }));
-    const answer = (await client.api('/$batch').post({ requests })) as BatchAnswer;
-    const byId = new Map((answer.responses ?? []).map((r) => [r.id, r]));
-    ids.forEach((messageId, index) => files.set(messageId, attachmentsIn(byId.get(String(index)))));
-  }
+  const answers = await batchGet(
+    client,
+    preferHeader,
+    wanted.map((id) => `/me/messages/${encodeURIComponent(id)}/attachments?$select=${ATTACHMENT_FIELDS}`),
+  );
+  const files = new Map(wanted.map((id, index) => [id, attachmentsIn(answers[index])]));
   return records.map((record) =>
     files.has(record.externalId) ? { ...record, attachments: files.get(record.externalId)! } : record,
   );
 }
 
 /** One listing's answer inside a batch: its rows, none for a 404, else the failure as the client would throw it. */
-function attachmentsIn(
-  response: NonNullable<BatchAnswer['responses']>[number] | undefined,
-): EmailAttachmentRecord[] {
+function attachmentsIn(response: BatchedAnswer | undefined): EmailAttachmentRecord[] {
   if (response?.status === 404) return [];
-  if (response?.status !== 200) throw batchFailure(response);
+  if (response?.status !== 200) throw batchFailure(response, 'attachment listing');
   const value = (response.body as { value?: Attachment[] } | undefined)?.value ?? [];
   return value
     .filter((a): a is Attachment & { id: string } => typeof a.id === 'string' && a.id !== '')
@@ -102,14 +83,4 @@ function attachmentsIn(
       isInline: a.isInline === true,
       contentId: null,
     }));
-}
-
-/** A failed request of a batch as the GraphError a lone request would have thrown, for the adapter's classifier. */
-function batchFailure(response: NonNullable<BatchAnswer['responses']>[number] | undefined): GraphError {
-  const status = response?.status ?? 500;
-  const error = new GraphError(status, `batched attachment listing answered ${status}`);
-  const code = (response?.body as { error?: { code?: unknown } } | undefined)?.error?.code;
-  error.code = typeof code === 'string' ? code : null;
-  error.headers = new Headers(response?.headers ?? {});
-  return error;
 }

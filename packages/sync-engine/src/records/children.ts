@@ -1,28 +1,45 @@
 import type { ChildFieldsByTable, CrmTableName, RecordsByTable, RowRecord } from '@crm-sync/core';
 import { removeChildrenOfDeleted, replaceChildren, type ChildSpec, type SqlExecutor } from '@crm-sync/db';
 
-/** A table's child records: which record field holds them and the db spec of the table they go to. */
+/**
+ * Rows kept in step with a CRM table's rows (an email's attachments, an item's participants): the db spec of the
+ * table they go to and how a record gives them, either from a record field that holds them (left out of the row)
+ * or derived from the row's own fields.
+ */
 export interface ChildTable<T extends CrmTableName> {
-  readonly field: ChildFieldsByTable[T];
+  readonly field: ChildFieldsByTable[T] | undefined;
   readonly spec: ChildSpec<unknown>;
-  /** The record without its children: what the row holds. */
-  rowPart(record: RecordsByTable[T]): RowRecord<T>;
   childrenOf(record: RecordsByTable[T]): readonly unknown[];
 }
 
-export function childTable<T extends CrmTableName, Child>(
+/** Children a record carries in `field` (core's ChildFieldsByTable). */
+export function childField<T extends CrmTableName, Child>(
   field: ChildFieldsByTable[T],
   spec: ChildSpec<Child>,
 ): ChildTable<T> {
   return {
     field,
     spec: spec as ChildSpec<unknown>,
-    rowPart(record) {
-      const { [field]: _children, ...row } = record as unknown as Record<string, unknown>;
-      return row as RowRecord<T>;
-    },
     childrenOf: (record) => (record as unknown as Record<string, readonly unknown[]>)[field] ?? [],
   };
+}
+
+/** Children derived from what the row itself holds (the people named in its address fields). */
+export function derivedChildren<T extends CrmTableName, Child>(
+  spec: ChildSpec<Child>,
+  derive: (record: RecordsByTable[T]) => readonly Child[],
+): ChildTable<T> {
+  return { field: undefined, spec: spec as ChildSpec<unknown>, childrenOf: derive };
+}
+
+/** The record without the fields its child tables hold: what the row stores. */
+export function rowPart<T extends CrmTableName>(
+  record: RecordsByTable[T],
+  children: readonly ChildTable<T>[],
+): RowRecord<T> {
+  const row: Record<string, unknown> = { ...record };
+  for (const child of children) if (child.field !== undefined) delete row[child.field];
+  return row as RowRecord<T>;
 }
 
 /**
@@ -31,7 +48,7 @@ export function childTable<T extends CrmTableName, Child>(
  */
 export async function writeChildren<T extends CrmTableName>(
   executor: SqlExecutor,
-  children: ChildTable<T>,
+  children: readonly ChildTable<T>[],
   connectionId: string,
   records: readonly RecordsByTable[T][],
   written: readonly string[],
@@ -41,19 +58,21 @@ export async function writeChildren<T extends CrmTableName>(
   // A key repeated in the page: the last record is the one the upsert stored.
   const latest = new Map<string, RecordsByTable[T]>();
   for (const record of records) if (wanted.has(record.externalId)) latest.set(record.externalId, record);
-  const sets = [...latest.values()].map((record) => ({
-    parentId: record.externalId,
-    children: children.childrenOf(record),
-  }));
-  await replaceChildren(executor, children.spec, connectionId, sets);
+  for (const child of children) {
+    const sets = [...latest.values()].map((record) => ({
+      parentId: record.externalId,
+      children: child.childrenOf(record),
+    }));
+    await replaceChildren(executor, child.spec, connectionId, sets);
+  }
 }
 
 /** Children of rows just marked deleted (of the given ids, or of any deleted row after a sweep) go. */
-export function removeDeletedChildren<T extends CrmTableName>(
+export async function removeDeletedChildren<T extends CrmTableName>(
   executor: SqlExecutor,
-  children: ChildTable<T>,
+  children: readonly ChildTable<T>[],
   connectionId: string,
   parentIds?: readonly string[],
 ): Promise<void> {
-  return removeChildrenOfDeleted(executor, children.spec, connectionId, parentIds);
+  for (const child of children) await removeChildrenOfDeleted(executor, child.spec, connectionId, parentIds);
 }

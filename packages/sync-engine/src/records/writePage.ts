@@ -10,20 +10,31 @@ import type {
 } from '@crm-sync/core';
 import {
   calendarEventUpsert,
+  contactParticipantChildren,
   contactUpsert,
   crmObjectUpsert,
   dropLinksOfDeleted,
   emailAttachmentChildren,
+  emailParticipantChildren,
   emailUpsert,
+  eventParticipantChildren,
   markDeleted,
   replaceLinks,
   sweepUnseen,
   type SqlExecutor,
   type UpsertSpec,
 } from '@crm-sync/db';
-import { childTable, type ChildTable, writeChildren, removeDeletedChildren } from './children';
+import {
+  childField,
+  derivedChildren,
+  removeDeletedChildren,
+  rowPart,
+  writeChildren,
+  type ChildTable,
+} from './children';
 import { contentHash } from './contentHash';
 import { quarantine, upsertOrQuarantine } from './quarantine';
+import { contactParticipants, emailParticipants, eventParticipants } from './participants';
 import { makeSafe } from './safeValues';
 
 /**
@@ -47,9 +58,18 @@ const SPECS: { [T in CrmTableName]: UpsertSpec<RowRecord<T> & Stamp> } = {
   crm_objects: crmObjectUpsert,
 };
 
-/** Tables whose records carry child records kept in a child table (core's ChildFieldsByTable). */
-const CHILDREN: { [T in CrmTableName]?: ChildTable<T> } = {
-  emails: childTable('attachments' satisfies ChildFieldsByTable['emails'], emailAttachmentChildren),
+/**
+ * Each table's child tables: records' child fields (core's ChildFieldsByTable) and the participants derived from
+ * their address fields. All go through the same write path (children.ts), rewritten with their row.
+ */
+const CHILDREN: { [T in CrmTableName]: readonly ChildTable<T>[] } = {
+  emails: [
+    childField('attachments' satisfies ChildFieldsByTable['emails'], emailAttachmentChildren),
+    derivedChildren(emailParticipantChildren, emailParticipants),
+  ],
+  calendar_events: [derivedChildren(eventParticipantChildren, eventParticipants)],
+  contacts: [derivedChildren(contactParticipantChildren, contactParticipants)],
+  crm_objects: [],
 };
 
 export interface PageCounts {
@@ -105,10 +125,11 @@ export async function writePage<T extends CrmTableName>(
   // Filed before the upsert, which clears the entry of an item the same page also stores readable.
   const setAside = page.setAside ?? [];
   for (const item of setAside) await quarantine(executor, target, item.externalId, item.reason);
-  const children = CHILDREN[table] as ChildTable<T> | undefined;
+  const children = CHILDREN[table] as readonly ChildTable<T>[];
+  const hasChildren = children.length > 0;
   // The hash covers the children too, so a changed attachment list rewrites the row and, with it, its children.
   const rows = records.map((record): RowRecord<T> & Stamp & { externalId: string } => ({
-    ...(children ? children.rowPart(record) : record),
+    ...rowPart(record, children),
     externalId: record.externalId,
     connectionId,
     contentHash: contentHash(record),
@@ -123,9 +144,9 @@ export async function writePage<T extends CrmTableName>(
     SPECS[table] as UpsertSpec<RowRecord<T> & Stamp & { externalId: string }>,
     rows,
     target,
-    children !== undefined,
+    hasChildren,
   );
-  if (children) await writeChildren(executor, children, connectionId, records, written);
+  if (hasChildren) await writeChildren(executor, children, connectionId, records, written);
   // Links belong to crm_objects rows (crm_associations): written after the rows they start from, and dropped
   // with them when they are deleted, here or by the sweep.
   const linkScope = table === 'crm_objects' ? { connectionId, fromType: objectType as string } : undefined;
@@ -137,7 +158,7 @@ export async function writePage<T extends CrmTableName>(
         ? await markDeleted(executor, 'crm_objects', connectionId, deletes, objectType as string)
         : await markDeleted(executor, table as Exclude<CrmTableName, 'crm_objects'>, connectionId, deletes);
     if (linkScope) await dropLinksOfDeleted(executor, linkScope, deletes);
-    if (children && deleted > 0) await removeDeletedChildren(executor, children, connectionId, deletes);
+    if (hasChildren && deleted > 0) await removeDeletedChildren(executor, children, connectionId, deletes);
   }
   const swept = round.sweep
     ? await sweepUnseen(executor, table, {
@@ -149,7 +170,7 @@ export async function writePage<T extends CrmTableName>(
     : 0;
   // Every completed full round, not only one that swept: rows can be marked deleted outside a page too (the
   // completeness audit's ghosts), and their links and children go here at the latest.
-  if (children && round.sweep) await removeDeletedChildren(executor, children, connectionId);
+  if (hasChildren && round.sweep) await removeDeletedChildren(executor, children, connectionId);
   if (linkScope && round.sweep) await dropLinksOfDeleted(executor, linkScope);
   return {
     added: upserted.inserted,

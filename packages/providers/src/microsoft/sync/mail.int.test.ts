@@ -14,7 +14,7 @@ deltaScenarios<'emails', Message>({
   // The sandbox's 8 folders less Deleted Items and Junk Email (provider-sandbox src/microsoft/graph/folders.ts).
   folders: { count: 6, firstRoute: 'graph.mailFolders.get' },
   cursorLinks: mailCursorLinks,
-  continuationKeys: ['folder', 'initial', 'pending', 'done'],
+  continuationKeys: ['folder', 'initial', 'pending', 'done', 'owner'],
   expected: (m) => ({
     threadId: m.conversationId!,
     fromAddress: m.from!.emailAddress!.address!,

@@ -9,6 +9,7 @@ import { type Client } from '@microsoft/microsoft-graph-client';
 import type { Message } from '@microsoft/microsoft-graph-types';
 import { guarded } from '../../shared/guard';
 import { type MailBodyOptions } from '../../shared/mailBody';
+import { batchFailure, batchGet } from '../batch';
 import { type GraphAccess } from '../client';
 import { classifyMicrosoftError } from '../errors';
 import { MESSAGE_FIELDS, mapMessage } from '../map';
@@ -80,8 +81,15 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
             { upserts: [], deletes: [], next: { kind: 'caught_up', cursor: writeCursor({}) } },
             window,
           );
-        const owner = await ownerAddresses(client);
-        const page = await folderPage(client, prefer, state, window ?? mailWindow(request), prior, owner);
+        // The owner's addresses are read on the round's first page only, then carried (mailState.ts).
+        const owner = state.owner ?? [...(await ownerAddresses(client))];
+        const page = await folderPage(
+          client,
+          prefer,
+          { ...state, owner },
+          window ?? mailWindow(request),
+          prior,
+        );
         return withWindow(page, window);
       }),
     // Each followed folder's initial delta round with only the date the window is applied by.
@@ -122,8 +130,8 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
     start: MailRoundState,
     window: ListedWindow,
     prior: Record<string, string>,
-    owner: ReadonlySet<string>,
   ): Promise<SyncPage<'emails'>> {
+    const owner = new Set(start.owner);
     // Messages whose files are listed once the page's records are known (mailContent.ts).
     const withFiles = new Set<string>();
     const map = (message: Message) => {
@@ -149,9 +157,10 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
         deletes.delete(record.externalId);
         upserts.set(record.externalId, record);
       }
+      const unresolved = page.deletes.filter((id) => !resolved.has(id));
+      const lookedUp = await resolveRemovals(client, preferHeader, unresolved, followed, map);
+      unresolved.forEach((id, index) => resolved.set(id, lookedUp[index] ?? null));
       for (const id of page.deletes) {
-        if (!resolved.has(id))
-          resolved.set(id, await resolveRemoval(client, preferHeader, id, followed, map));
         const record = resolved.get(id);
         if (record) {
           deletes.delete(id);
@@ -177,7 +186,7 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
       const [folder, ...pending] = state.pending;
       if (folder === undefined)
         return { ...(await changes()), next: { kind: 'caught_up', cursor: writeCursor(done) } };
-      state = atFolder(folder, pending, done, prior);
+      state = { ...atFolder(folder, pending, done, prior), owner: start.owner };
     }
   }
 }
@@ -185,31 +194,29 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
 /**
  * What a folder's `@removed` means. Graph reports a message moved to another folder as removed from the one it left
  * (https://learn.microsoft.com/graph/delta-query-overview, "@removed"), so a removal alone cannot tell a delete from
- * a move: the message is looked up by its immutable id. Still filed in a followed folder: an update of the same row
- * (whichever folder's delta comes first in the round, the row is never deleted); filed in a folder not followed
- * (Deleted Items, Junk Email) or gone (404): a delete.
+ * a move: each removed message is looked up by its immutable id, through `$batch` (batch.ts). Still filed in a
+ * followed folder: an update of the same row (whichever folder's delta comes first in the round, the row is never
+ * deleted); filed in a folder not followed (Deleted Items, Junk Email) or gone (404): a delete (null). Any other
+ * failure of a look-up fails the page, classified like a request of its own.
  */
-async function resolveRemoval(
+async function resolveRemovals(
   client: Client,
   preferHeader: string,
-  id: string,
+  ids: readonly string[],
   followed: ReadonlySet<string>,
   map: (message: Message) => EmailRecord,
-): Promise<EmailRecord | null> {
-  const message = await messageById(client, preferHeader, id);
-  const filed = message?.parentFolderId;
-  return message && typeof filed === 'string' && followed.has(filed) ? map(message) : null;
-}
-
-async function messageById(client: Client, preferHeader: string, id: string): Promise<Message | undefined> {
-  try {
-    return (await client
-      .api(`/me/messages/${encodeURIComponent(id)}`)
-      .select([...MESSAGE_FIELDS, 'parentFolderId'])
-      .header('Prefer', preferHeader)
-      .get()) as Message;
-  } catch (error) {
-    if ((error as { statusCode?: unknown }).statusCode === 404) return undefined;
-    throw error;
-  }
+): Promise<Array<EmailRecord | null>> {
+  const select = [...MESSAGE_FIELDS, 'parentFolderId'].join(',');
+  const answers = await batchGet(
+    client,
+    preferHeader,
+    ids.map((id) => `/me/messages/${encodeURIComponent(id)}?$select=${select}`),
+  );
+  return answers.map((answer) => {
+    if (answer?.status === 404) return null;
+    if (answer?.status !== 200) throw batchFailure(answer, 'message look-up');
+    const message = answer.body as Message;
+    const filed = message.parentFolderId;
+    return typeof filed === 'string' && followed.has(filed) ? map(message) : null;
+  });
 }

@@ -12,6 +12,7 @@ import {
   storedId,
   type GraphHarness,
 } from '../../../test/microsoft/harness';
+import { classificationOf } from '../../../test/sandbox';
 import { createMicrosoftAdapter } from '../index';
 
 let h: GraphHarness;
@@ -78,4 +79,50 @@ test('the mailFolders option narrows the folders followed', async () => {
   });
   expect(ids(round.upserts)).toEqual(all.slice(1).sort());
   expect(JSON.parse(round.cursor)).toEqual({ folders: { [FOLDERS.inbox]: expect.any(String) } });
+});
+
+test('a round reads /me once; removed messages are looked up twenty to a $batch call', async () => {
+  const { account, accessToken } = await connectAccount(h, 'batched.owner@contoso.com', { messages: 60 });
+  const all = [...sandboxItems<Message>(h, account, 'messages').keys()];
+  const options = { accessToken, now: new Date(), initialWindowDays: 30 };
+  const control = h.sandbox.control;
+  const calls = (route: string) =>
+    control
+      .counters()
+      .filter((e) => e.route === route && e.accountId === account.id)
+      .reduce((sum, e) => sum + e.count, 0);
+  control.resetCounters();
+  const full = await runRound(mail(), FULL, options);
+  expect(full.pages.length).toBeGreaterThan(3);
+  expect(calls('graph.me.get')).toBe(1);
+
+  // 25 messages to Junk Email: removed from the Inbox on pages of 10 (the harness's page size), each removal
+  // looked up once, one $batch call per page, and every one a delete.
+  const junked = all.slice(0, 25);
+  for (const id of junked)
+    control.updateItem('microsoft', account.id, 'messages', storedId(id), {
+      parentFolderId: FOLDERS.junkemail,
+    });
+  control.resetCounters();
+  const next = await runRound(mail(), incremental(full.cursor), options);
+  expect([next.upserts, [...next.deletes].sort()]).toEqual([[], [...junked].sort()]);
+  expect([calls('graph.messages.get'), calls('graph.batch'), calls('graph.me.get')]).toEqual([25, 3, 1]);
+
+  // A throttled look-up inside the batch fails the page as the lone request would, with its Retry-After.
+  const moved = all[30]!;
+  control.updateItem('microsoft', account.id, 'messages', storedId(moved), {
+    parentFolderId: FOLDERS.archive,
+  });
+  control.addFault({
+    provider: 'microsoft',
+    route: 'graph.messages.get',
+    accountId: account.id,
+    action: { kind: 'status', status: 429, retryAfterSeconds: 9 },
+    next: 1,
+  });
+  const throttled = mail().fetchPage({ ...options, position: incremental(next.cursor) });
+  expect(await classificationOf(throttled)).toEqual({ kind: 'rate_limited', retryAfterMs: 9000 });
+  control.clearFaults();
+  const after = await runRound(mail(), incremental(next.cursor), options);
+  expect([ids(after.upserts), after.deletes]).toEqual([[moved], []]);
 });

@@ -14,6 +14,11 @@ export interface MailRoundState {
   initial: boolean;
   pending: string[];
   done: Record<string, string>;
+  /**
+   * The mailbox owner's addresses (direction, mailContent.ts `ownerAddresses`), read on the round's first page and
+   * carried on, so a round reads `/me` once. Absent on a continuation written before it was kept: read again.
+   */
+  owner?: string[];
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -58,13 +63,15 @@ export function writeState(state: MailRoundState): SyncContinuation {
     initial: state.initial,
     pending: state.pending,
     done: state.done,
+    ...(state.owner && { owner: state.owner }),
   };
 }
 
 export function readState(continuation: SyncContinuation, origin: string): MailRoundState {
-  const { folder, nextLink, initial, pending, done } = continuation;
+  const { folder, nextLink, initial, pending, done, owner } = continuation;
   if (typeof folder !== 'string' || typeof initial !== 'boolean' || !isStrings(pending))
     throw unusable('unreadable continuation');
+  if (owner !== undefined && !isStrings(owner)) throw unusable('unreadable continuation');
   if (nextLink !== null && typeof nextLink !== 'string') throw unusable('unreadable continuation');
   return {
     folder,
@@ -72,6 +79,7 @@ export function readState(continuation: SyncContinuation, origin: string): MailR
     initial,
     pending,
     done: links(done, origin),
+    ...(owner !== undefined && { owner }),
   };
 }
 

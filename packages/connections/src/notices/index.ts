@@ -1,0 +1,7 @@
+export { ReplayCache } from './replayCache';
+export {
+  receiveDelivery,
+  type DeliveryOutcome,
+  type HandledNotice,
+  type NoticeDeps,
+} from './receiveDelivery';

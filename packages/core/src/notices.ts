@@ -1,0 +1,59 @@
+import type { Provider } from './domain';
+
+/**
+ * What a verified provider notice asks crm-sync to do (docs/providers/notices.md has the mapping per provider):
+ * - `revoke`: the grant is gone or must not be used; the revocation pipeline deletes the credentials.
+ * - `sync`: something was missed; run an incremental round.
+ * - `resync`: the provider dropped our subscription or state; run a full round.
+ * - `record`: nothing to change here; the notice is logged with the connections it names.
+ */
+export const NOTICE_ACTIONS = ['revoke', 'sync', 'resync', 'record'] as const;
+export type NoticeAction = (typeof NOTICE_ACTIONS)[number];
+
+/** Whom a notice is about: a provider account (all its live connections) or one connection. */
+export type NoticeTarget =
+  | { kind: 'account'; providerAccountId: string }
+  | { kind: 'connection'; connectionId: string }
+  | { kind: 'none' };
+
+/** One notice of a verified delivery: what the provider said, about whom, and what crm-sync does. */
+export interface VerifiedNotice {
+  /** The provider's name for the event, for logs (never a secret). */
+  kind: string;
+  target: NoticeTarget;
+  action: NoticeAction;
+}
+
+/**
+ * One delivery from a provider (one HTTP request), verified: the notices it carries and the key that makes a
+ * second delivery of the same request recognisable. The receiver keeps `replayKey` for `replayTtlMs`, which each
+ * verifier sets at least as long as the window in which it accepts a delivery at all.
+ */
+export interface VerifiedDelivery {
+  provider: Provider;
+  replayKey: string;
+  replayTtlMs: number;
+  notices: VerifiedNotice[];
+}
+
+/** Why a notice was refused; each receiver answers these as the provider's protocol expects. */
+export const NOTICE_REFUSALS = [
+  'malformed',
+  'bad_signature',
+  'wrong_issuer',
+  'wrong_audience',
+  'stale',
+  'replayed',
+] as const;
+export type NoticeRefusal = (typeof NOTICE_REFUSALS)[number];
+
+/** A notice refused before anything changed. The message never carries a submitted value (it could be a secret). */
+export class NoticeRefusedError extends Error {
+  override name = 'NoticeRefusedError';
+  constructor(
+    readonly refusal: NoticeRefusal,
+    message: string,
+  ) {
+    super(message);
+  }
+}

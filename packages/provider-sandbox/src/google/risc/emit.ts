@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { z } from 'zod';
+import { deliver } from '../../core/deliver';
+import { DEFAULT_CLIENT, type ProviderControlOp } from '../../core/types';
+import { type riscKeys } from './keys';
+import { RISC_ISSUER } from './routes';
+
+const OAUTH = 'https://schemas.openid.net/secevent/oauth/event-type/';
+const RISC = 'https://schemas.openid.net/secevent/risc/event-type/';
+const EVENTS = {
+  'tokens-revoked': OAUTH,
+  'token-revoked': OAUTH,
+  'sessions-revoked': RISC,
+  'account-disabled': RISC,
+  'account-enabled': RISC,
+  'account-credential-change-required': RISC,
+  verification: RISC,
+} as const;
+
+const emitSpec = z.strictObject({
+  /** Where the receiver listens (Google's stream `delivery.url`). */
+  url: z.url(),
+  event: z.enum(Object.keys(EVENTS) as [keyof typeof EVENTS]),
+  /** account-disabled's reason (`hijacking`, `bulk-account`). */
+  reason: z.string().optional(),
+  /** The `aud`: the OAuth client the user granted; default the sandbox's default client. */
+  audience: z.string().default(DEFAULT_CLIENT.clientId),
+  /** Faults a receiver must refuse: another issuer, a key not in the JWKS, an old `iat`, a given `jti`. */
+  issuer: z.string().default(RISC_ISSUER),
+  signWith: z.enum(['published', 'foreign']).default('published'),
+  issuedSecondsAgo: z.number().int().default(0),
+  jti: z.string().min(1).optional(),
+});
+
+/**
+ * `POST /__sandbox/accounts/google/:accountId/ops/risc`: what Google does when a RISC event happens to the account.
+ * A revocation (tokens-revoked, account-disabled) first revokes the account's grants here, as it would at Google;
+ * then a security event token is signed (RS256, the JWKS key) and POSTed as `application/secevent+jwt`.
+ * Answers the receiver's reply and the token (so a test can replay it).
+ */
+export function riscEmitOp(keys: ReturnType<typeof riscKeys>): ProviderControlOp {
+  return async (ctx, account, body) => {
+    const spec = emitSpec.parse(body);
+    if (spec.event === 'tokens-revoked' || spec.event === 'account-disabled') {
+      ctx.tokens.revokeAccount('google', account.id);
+    }
+    const subject =
+      spec.event === 'token-revoked'
+        ? // One refresh token, named by its first 16 characters (Google's `token_identifier_alg: prefix`).
+          {
+            subject_type: 'oauth_token',
+            token_type: 'refresh_token',
+            token_identifier_alg: 'prefix',
+            token: '0000000000000000',
+          }
+        : { subject_type: 'iss-sub', iss: spec.issuer, sub: account.id };
+    const event =
+      spec.event === 'verification'
+        ? { state: randomUUID() }
+        : { subject, ...(spec.reason === undefined ? {} : { reason: spec.reason }) };
+    const key = (await keys())[spec.signWith];
+    const jti = spec.jti ?? randomUUID().replace(/-/g, '');
+    const token = await new SignJWT({ events: { [`${EVENTS[spec.event]}${spec.event}`]: event } })
+      .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'secevent+jwt' })
+      .setIssuer(spec.issuer)
+      .setAudience(spec.audience)
+      .setIssuedAt(Math.floor(ctx.clock.now() / 1000) - spec.issuedSecondsAgo)
+      .setJti(jti)
+      .sign(key.privateKey);
+    const reply = await deliver(spec.url, {
+      headers: { 'content-type': 'application/secevent+jwt', accept: 'application/json' },
+      body: token,
+    });
+    return { ...reply, jti, token };
+  };
+}

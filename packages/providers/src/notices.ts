@@ -1,0 +1,42 @@
+import type { ProvidersConfig } from '@crm-sync/config';
+import type { VerifiedDelivery } from '@crm-sync/core';
+import { createRiscVerifier, GOOGLE_RISC_CONFIGURATION_URL } from './google/notices/risc';
+import { verifyHubSpotWebhook } from './hubspot/notices/webhook';
+import { verifyGraphLifecycle } from './microsoft/notices/lifecycle';
+import type { SignedHubSpotRequest } from './hubspot/notices/signature';
+
+/**
+ * The verifiers of provider notices for the providers that are configured (docs/providers/notices.md). Each
+ * throws NoticeRefusedError for a notice that is forged, stale, for another audience or malformed.
+ */
+export interface NoticeVerifiers {
+  google?: (token: string) => Promise<VerifiedDelivery>;
+  microsoft?: (rawBody: string) => VerifiedDelivery;
+  hubspot?: (request: SignedHubSpotRequest, now: Date) => VerifiedDelivery;
+}
+
+/**
+ * Google's RISC configuration is read from Google (or the sandbox's copy); the Graph clientState key is the
+ * Microsoft client secret, and HubSpot signs with the app's client secret, so no new secret is configured.
+ */
+export function noticeVerifiersFromConfig(providers: ProvidersConfig): NoticeVerifiers {
+  const { google, microsoft, hubspot, endpoints } = providers;
+  const sandbox = endpoints.mode === 'sandbox' ? endpoints.httpUrl.replace(/\/+$/, '') : undefined;
+  return {
+    ...(google && {
+      google: createRiscVerifier({
+        configurationUrl: sandbox
+          ? `${sandbox}/.well-known/risc-configuration`
+          : GOOGLE_RISC_CONFIGURATION_URL,
+        audiences: [google.clientId],
+      }),
+    }),
+    ...(microsoft && {
+      microsoft: (rawBody: string) => verifyGraphLifecycle(microsoft.clientSecret, rawBody),
+    }),
+    ...(hubspot && {
+      hubspot: (request: SignedHubSpotRequest, now: Date) =>
+        verifyHubSpotWebhook(hubspot.clientSecret, request, now),
+    }),
+  };
+}
