@@ -432,6 +432,7 @@ async function steady(
       refreshMarginMs: settings.tokenRefreshMarginMs,
       // This bench measures syncs and refreshes; audits are not part of what it claims.
       auditIntervalMs: 0,
+      expiryWarnings: { rules: new Map(), leadMs: 0 },
       logger: createLogger({ name: 'bench-scheduler', level: 'warn' }),
       onTick: (result) => ticks.push(result),
     });

@@ -78,8 +78,10 @@ const rowCounts = async () =>
               (SELECT count(*) FROM audit_events)::int AS a`,
     )
   )[0];
-const eventCount = async () =>
-  (await h.deps.producer.queue(QUEUE_NAMES.connectionEvents).getJobCounts('waiting')).waiting;
+const eventCount = async () => {
+  await h.relay();
+  return (await h.deps.producer.queue(QUEUE_NAMES.connectionEvents).getJobCounts('waiting')).waiting;
+};
 
 async function leavesNothing(action: () => Promise<void>): Promise<void> {
   const before = [await rowCounts(), await eventCount()];
@@ -121,6 +123,7 @@ describe.each(CONNECTABLE)('connecting %s over HTTP', (provider) => {
     ).toEqual([...RESOURCES_BY_PROVIDER[provider]].sort());
     for (const secret of secrets) expect(body).not.toContain(secret);
 
+    await h.relay();
     const events = await h.deps.producer.queue(QUEUE_NAMES.connectionEvents).getJobs(['waiting']);
     expect(events.some((e) => e.data.type === 'connection.connected' && e.data.connectionId === id)).toBe(
       true,

@@ -99,7 +99,10 @@ describe('GET /v1/connections/:id', () => {
 });
 
 describe('DELETE /v1/connections/:id and POST /v1/connections/:id/sync', () => {
-  const events = () => h.deps.producer.queue(QUEUE_NAMES.connectionEvents).getJobs(['waiting']);
+  const events = async () => {
+    await h.relay();
+    return h.deps.producer.queue(QUEUE_NAMES.connectionEvents).getJobs(['waiting']);
+  };
 
   it('emits connection.disconnect_requested with purge and records the purge request', async () => {
     const response = await h.api(`/v1/connections/${t1Google}?tenantId=t1&purge=true`, { method: 'DELETE' });

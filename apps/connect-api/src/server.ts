@@ -26,6 +26,7 @@ import { registerDeleteUser } from './routes/deletion/deleteUser';
 import { registerGetDeletionReceipt } from './routes/deletion/getDeletionReceipt';
 import { registerGetDeletionRequest } from './routes/deletion/getDeletionRequest';
 import { registerReceiptKeys } from './routes/deletion/receiptKeys';
+import { registerPostEvent } from './routes/events/postEvent';
 import { registerOAuthCallback } from './routes/oauth/callback';
 import { registerGetRetention } from './routes/tenants/getRetention';
 import { registerPutRetention } from './routes/tenants/putRetention';
@@ -78,6 +79,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerRequestSync(app, ctx);
   registerGetConnectionLog(app, ctx);
   registerGetAttachmentContent(app, ctx);
+  registerPostEvent(app, ctx);
   registerIssueAccessToken(app, ctx);
   await registerProxy(app, ctx);
   // Provider notices: not in the OpenAPI document (providers, not CRM services, call them).

@@ -1,9 +1,12 @@
 // scheduler process: configuration, wiring and lifecycle only; the claiming logic lives in @crm-sync/scheduling.
 import type { AddressInfo } from 'node:net';
 import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
+import { OutboxRelay } from '@crm-sync/outbox';
 import { startRuntime } from '@crm-sync/runtime';
+import type { Provider, RefreshTokenExpiry } from '@crm-sync/core';
+import { adaptersFromConfig } from '@crm-sync/providers';
 import { Scheduler } from '@crm-sync/scheduling';
-import { tickMetrics } from './metrics';
+import { outboxMetrics, tickMetrics } from './metrics';
 import { startRetentionLoop } from './retentionLoop';
 
 async function start(): Promise<Stop> {
@@ -16,6 +19,12 @@ async function start(): Promise<Stop> {
   });
   const { config, logger, metrics, db, producer } = runtime;
   const settings = config.scheduler;
+  // Only the adapters' documented refresh-token lifetimes are used here (expiry warnings); nothing is called.
+  const providers = adaptersFromConfig(config.providers, config.connectApi.publicBaseUrl);
+  const expiryRules = new Map<Provider, RefreshTokenExpiry>();
+  for (const [id, adapter] of providers.adapters) {
+    if (adapter.oauth.refreshTokenExpiry) expiryRules.set(id, adapter.oauth.refreshTokenExpiry);
+  }
   const scheduler = new Scheduler({
     db,
     producer,
@@ -24,9 +33,18 @@ async function start(): Promise<Stop> {
     tickMs: settings.tickMs,
     refreshMarginMs: settings.tokenRefreshMarginMs,
     auditIntervalMs: settings.auditIntervalMs,
+    expiryWarnings: { rules: expiryRules, leadMs: settings.expiryWarningLeadMs },
     logger,
     onTick: tickMetrics(metrics),
   });
+  // The outbox relay runs beside the claiming loop: several schedulers may run both (SKIP LOCKED splits the rows).
+  const outboxFigures = outboxMetrics(metrics, db);
+  const relay = new OutboxRelay({ db, producer, ...settings.outbox, logger, onPass: outboxFigures.onPass });
+  const refreshFigures = () =>
+    outboxFigures
+      .refresh()
+      .catch((error: unknown) => logger.warn({ err: error }, 'outbox figures unavailable'));
+  const figuresTimer = setInterval(refreshFigures, Math.max(settings.tickMs, 1_000));
   const ops = await startOpsServer({
     ...settings.http,
     metrics,
@@ -43,12 +61,16 @@ async function start(): Promise<Stop> {
     },
     { intervalMs: config.deletion.retentionSweepIntervalMs, logger, metrics },
   );
+  relay.start();
+  void refreshFigures();
   logger.info({ tickMs: settings.tickMs, opsPort: (ops.address() as AddressInfo).port }, 'ready');
 
   return async () => {
     logger.info('shutting down after the current tick');
-    await Promise.all([scheduler.stop(), retention.stop()]);
+    clearInterval(figuresTimer);
+    await Promise.all([scheduler.stop(), retention.stop(), relay.stop()]);
     ops.close();
+    await providers.close();
     await runtime.close();
   };
 }

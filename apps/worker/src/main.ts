@@ -25,14 +25,13 @@ async function start(): Promise<Stop> {
   const runtime = await startRuntime({ app: 'worker', redisRole: 'worker', database: true });
   const { config, logger, metrics, db, producer, redis } = runtime;
   const { worker: settings } = config;
-  // BullMQ's workers block on their connection; engine commands (locks, notifications) use the runtime's.
+  // BullMQ's workers block on their connection; engine commands (locks) use the runtime's.
   const bullRedis = runtime.redisConnection('worker-bullmq', 'worker');
   const credentials = new CredentialStore({ db, keyRing: new KeyRing(config.vault) });
   const providers = adaptersFromConfig(config.providers, config.connectApi.publicBaseUrl);
   const deps: SyncEngineDeps = {
     db,
     adapters: providers.adapters,
-    producer,
     tokens: new AccessTokens({
       credentials,
       redis,
@@ -43,7 +42,7 @@ async function start(): Promise<Stop> {
     }),
     // The prefix connect-api's proxy uses too: a provider's 429 seen by either side holds both.
     throttle: new ConnectionThrottle({ redis, keyPrefix: `${config.queues.prefix}:` }),
-    outcomes: connectionOutcomes({ db, credentials, producer }),
+    outcomes: connectionOutcomes({ db, credentials }),
     options: {
       incrementalIntervalMs: settings.incrementalIntervalMs,
       intervalJitterRatio: settings.intervalJitterRatio,

@@ -71,6 +71,7 @@ it(
       tickMs: 250,
       refreshMarginMs: 2500,
       auditIntervalMs: 0,
+      expiryWarnings: { rules: new Map(), leadMs: 0 },
       logger: {
         info: () => undefined,
         warn: () => undefined,

@@ -33,7 +33,7 @@ describe('connect-api and provider configuration', () => {
       'connect-api',
     );
     expect(config.providers.endpoints).toEqual({ mode: 'live' });
-    expect(config.providers.google).toEqual({ clientId: 'id', clientSecret: 'shh' });
+    expect(config.providers.google).toEqual({ clientId: 'id', clientSecret: 'shh', testingMode: false });
     expect(config.providers.microsoft).toBeUndefined();
     expect(config.connectApi.serviceTokens).toEqual([{ name: 'crm', secret, tenants: ['t1', 't2'] }]);
   });
@@ -105,9 +105,23 @@ describe('scheduler configuration', () => {
     expect(loadConfig({ AUDIT_INTERVAL_MS: '0' }).scheduler.auditIntervalMs).toBe(0);
   });
 
+  it('configures expiry warnings and the Google testing-mode rule', () => {
+    expect(loadConfig({}).scheduler.expiryWarningLeadMs).toBe(7 * 86_400_000);
+    expect(loadConfig({ EXPIRY_WARNING_DAYS: '0' }).scheduler.expiryWarningLeadMs).toBe(0);
+    const google = { GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'shh', GOOGLE_OAUTH_TESTING_MODE: 'true' };
+    expect(loadConfig(google).providers.google?.testingMode).toBe(true);
+    expect(() => loadConfig({ GOOGLE_OAUTH_TESTING_MODE: 'yes' })).toThrow(/^GOOGLE_OAUTH_TESTING_MODE: /);
+  });
+
+  it('configures the outbox relay', () => {
+    expect(loadConfig({}).scheduler.outbox).toEqual({ pollMs: 200, batchSize: 500, maxBackoffMs: 10_000 });
+    expect(loadConfig({ OUTBOX_RELAY_POLL_MS: '50' }).scheduler.outbox.pollMs).toBe(50);
+  });
+
   it.each([
     ['SCHEDULER_BATCH_SIZE', { SCHEDULER_BATCH_SIZE: '0' }],
     ['SYNC_INTERVAL_JITTER_RATIO', { SYNC_INTERVAL_JITTER_RATIO: '2' }],
+    ['OUTBOX_RELAY_BATCH_SIZE', { OUTBOX_RELAY_BATCH_SIZE: '0' }],
   ])('rejects a bad %s', (variable, env) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));
   });

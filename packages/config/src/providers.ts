@@ -24,7 +24,7 @@ export interface ProvidersConfig {
   endpoints: ProviderEndpointsConfig;
   mailBody: MailBodyConfig;
   /** Only providers with credentials are offered; the others answer 404. */
-  google?: OAuthAppConfig;
+  google?: OAuthAppConfig & { testingMode: boolean };
   /** `mailFolders`: which mail folders the Microsoft mail syncer follows; unset, the adapter's default. */
   microsoft?: OAuthAppConfig & { tenant: string; mailFolders?: string };
   hubspot?: OAuthAppConfig & {
@@ -62,6 +62,7 @@ function app(
 
 export function providersConfig(env: Env): ProvidersConfig {
   const sandbox = env.PROVIDER_MODE === 'sandbox';
+  const google = app(env.GOOGLE_CLIENT_ID, env.GOOGLE_CLIENT_SECRET, sandbox);
   const microsoft = app(env.MICROSOFT_CLIENT_ID, env.MICROSOFT_CLIENT_SECRET, sandbox);
   const hubspot = app(env.HUBSPOT_CLIENT_ID, env.HUBSPOT_CLIENT_SECRET, sandbox);
   return {
@@ -78,7 +79,7 @@ export function providersConfig(env: Env): ProvidersConfig {
       ...(env.MAIL_BODY_MAX_BYTES !== undefined && { maxBytes: env.MAIL_BODY_MAX_BYTES }),
       ...(env.MAIL_BODY_CONTENT_TYPE !== undefined && { contentType: env.MAIL_BODY_CONTENT_TYPE }),
     },
-    google: app(env.GOOGLE_CLIENT_ID, env.GOOGLE_CLIENT_SECRET, sandbox),
+    google: google && { ...google, testingMode: env.GOOGLE_OAUTH_TESTING_MODE },
     microsoft: microsoft && {
       ...microsoft,
       tenant: env.MICROSOFT_TENANT,

@@ -11,6 +11,10 @@ export interface SchedulerConfig {
   /** Completeness audit interval per resource; 0: no audits are enqueued. */
   auditIntervalMs: number;
   http: { host: string; port: number };
+  /** The outbox relay (packages/outbox): poll interval, batch size, longest backoff. */
+  outbox: { pollMs: number; batchSize: number; maxBackoffMs: number };
+  /** Warn the CRM this long before a refresh token is known to die; 0: no warnings. */
+  expiryWarningLeadMs: number;
 }
 
 export function schedulerConfig(env: Env): SchedulerConfig {
@@ -22,5 +26,11 @@ export function schedulerConfig(env: Env): SchedulerConfig {
     tokenRefreshMarginMs: env.TOKEN_REFRESH_MARGIN_MS,
     auditIntervalMs: env.AUDIT_INTERVAL_MS,
     http: { host: env.SCHEDULER_HTTP_HOST, port: env.SCHEDULER_HTTP_PORT },
+    expiryWarningLeadMs: env.EXPIRY_WARNING_DAYS * 86_400_000,
+    outbox: {
+      pollMs: env.OUTBOX_RELAY_POLL_MS,
+      batchSize: env.OUTBOX_RELAY_BATCH_SIZE,
+      maxBackoffMs: env.OUTBOX_RELAY_MAX_BACKOFF_MS,
+    },
   };
 }

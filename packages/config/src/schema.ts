@@ -88,6 +88,14 @@ export const envSchema = z.object({
   SANDBOX_CA_FILE: z.string().optional(),
   GOOGLE_CLIENT_ID: z.string().optional(),
   GOOGLE_CLIENT_SECRET: z.string().optional(),
+  /**
+   * `true` when the Google OAuth consent screen is External and in "Testing": its refresh tokens expire after 7
+   * days, and the scheduler warns the CRM before (docs/providers/google.md#refresh-token-lifetime).
+   */
+  GOOGLE_OAUTH_TESTING_MODE: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
   MICROSOFT_CLIENT_ID: z.string().optional(),
   MICROSOFT_CLIENT_SECRET: z.string().optional(),
   MICROSOFT_TENANT: z.string().default('common'),
@@ -193,6 +201,14 @@ export const envSchema = z.object({
   SCHEDULER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
   SCHEDULER_HTTP_HOST: z.string().default('127.0.0.1'),
   SCHEDULER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+  /** The outbox relay (in the scheduler) looks for new events this often when it has drained the outbox. */
+  OUTBOX_RELAY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
+  /** Events handed to Redis per relay transaction. */
+  OUTBOX_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** Longest pause between relay passes while Redis or Postgres is away (it doubles up to this). */
+  OUTBOX_RELAY_MAX_BACKOFF_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** A `connection.expiring` notification goes this many days before a refresh token is known to die; 0: never. */
+  EXPIRY_WARNING_DAYS: z.coerce.number().int().min(0).max(365).default(7),
   /** Up to this fraction is added at random to each sync interval, spreading accounts over time. */
   SYNC_INTERVAL_JITTER_RATIO: z.coerce.number().min(0).max(1).default(0.1),
   /** Deletion receipt signing keys: `keyId:base64(PKCS#8 DER Ed25519 private key)`, comma-separated (docs/deletion.md). */

@@ -4,7 +4,8 @@ import {
   type ProviderAdapter,
   type TokenGrant,
 } from '@crm-sync/core';
-import { QUEUE_NAMES, QueueUnavailableError } from '@crm-sync/queue';
+import { publishInTransaction } from '@crm-sync/outbox';
+import { QUEUE_NAMES } from '@crm-sync/queue';
 import type { ConnectionsDeps } from './deps';
 import { persistConnection, type NewGrant, type PersistOutcome } from './persistConnection';
 import { revokeGrant } from './revokeGrant';
@@ -39,14 +40,12 @@ export type CallbackOutcome =
       connectionId: string;
       reconnected: boolean;
       missingResources: string[];
-      /** False when the `connection.connected` event could not be queued (the scheduler starts the sync). */
-      announced: boolean;
     };
 
 /**
  * Finishes a consent: redeems the state once, checks the browser that opened the flow is the one calling back,
- * exchanges the code with its PKCE verifier, looks up who the account is, stores everything in one transaction
- * and announces `connection.connected`. Any failure after the exchange revokes the new grant at the provider;
+ * exchanges the code with its PKCE verifier, looks up who the account is, stores everything and the
+ * `connection.connected` event (through the outbox) in one transaction. Any failure after the exchange revokes the new grant at the provider;
  * nothing before the transaction commits leaves a row, credential or event behind.
  */
 export async function completeConnect(
@@ -95,12 +94,6 @@ export async function completeConnect(
     connectionId,
     reconnected,
     missingResources: stored.missingResources,
-    announced: await announce(deps, {
-      tenantId: pending.tenantId,
-      connectionId,
-      provider: params.provider,
-      reconnected,
-    }),
   };
 }
 
@@ -124,31 +117,26 @@ async function store(
     grant,
     missing,
   };
-  const persisted = await deps.db.transaction((manager) =>
-    persistConnection(manager, deps.credentials, input),
-  );
+  const persisted = await deps.db.transaction(async (manager) => {
+    const outcome = await persistConnection(manager, deps.credentials, input);
+    // The sync states are due already, so the event only makes the first sync start at once instead of at the
+    // next scheduler tick; it commits with the connection so the worker never hears of one that does not exist.
+    if (outcome.kind !== 'owned_by_another') {
+      await publishInTransaction(
+        manager,
+        QUEUE_NAMES.connectionEvents,
+        {
+          type: 'connection.connected',
+          tenantId: pending.tenantId,
+          connectionId: outcome.connectionId,
+          provider,
+          reconnected: outcome.reconnected,
+        },
+        deps.now?.(),
+      );
+    }
+    return outcome;
+  });
   if (persisted.kind === 'owned_by_another') await refuseTakeover(deps, adapter, input, persisted);
   return { ...persisted, missingResources: Object.keys(missing) };
-}
-
-/**
- * After commit: the sync states are already due, so a lost event only delays the first sync to the next scheduler
- * tick; the event makes it start at once. The connection stands either way, so a queue that cannot take the event
- * is reported, not thrown.
- */
-async function announce(
-  deps: ConnectionsDeps,
-  event: { tenantId: string; connectionId: string; provider: Provider; reconnected: boolean },
-): Promise<boolean> {
-  try {
-    await deps.producer.publish(
-      QUEUE_NAMES.connectionEvents,
-      { type: 'connection.connected', ...event },
-      deps.now?.(),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof QueueUnavailableError) return false;
-    throw error;
-  }
 }

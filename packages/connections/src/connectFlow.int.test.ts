@@ -37,7 +37,10 @@ function begin(provider: Provider, tenantId = 't1') {
 const count = async (table: string) =>
   Number((await h.db.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n);
 
-const events = () => h.deps.producer.queue(QUEUE_NAMES.connectionEvents).getJobs(['waiting']);
+const events = async () => {
+  await h.relay();
+  return h.deps.producer.queue(QUEUE_NAMES.connectionEvents).getJobs(['waiting']);
+};
 
 describe.each(CONNECTABLE)('%s connect flow', (provider) => {
   it('stores a sealed credential, due sync states and an audit event, and announces the connection', async () => {

@@ -62,7 +62,7 @@ export {
   type RetentionSweepDeps,
   type RetentionSweepResult,
 } from './retention';
-export { handleConnectionEvent, type EventDeps, type EventResult } from './events';
+export { acceptEvent, handleConnectionEvent, type EventDeps, type EventResult } from './events';
 export {
   authorizeBrokerUse,
   issueAccessToken,

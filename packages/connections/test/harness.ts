@@ -1,3 +1,4 @@
+import { relayOutbox } from '@crm-sync/outbox';
 import type { Provider, ProviderAdapter } from '@crm-sync/core';
 import { createTestDatabase, createTestRedis } from '@crm-sync/testing';
 import { DEFAULT_CLIENT, startSandbox, type RunningSandbox } from '@crm-sync/provider-sandbox';
@@ -46,6 +47,8 @@ export interface ConnectionsHarness {
   keyRing: KeyRing;
   queuePrefix: string;
   trustingFetch: typeof fetch;
+  /** Hands every event waiting in the outbox to its queue, as the scheduler's relay does. */
+  relay(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -87,6 +90,9 @@ export async function createConnectionsHarness(
     keyRing,
     queuePrefix: redis.prefix,
     trustingFetch,
+    async relay() {
+      while ((await relayOutbox({ db: db.dataSource, producer, batchSize: 500 })).relayed > 0);
+    },
     async close() {
       await producer.close();
       await connection.quit();

@@ -52,6 +52,18 @@ export interface ProviderOAuth {
    * caller can tell "revoked at the provider" from "the provider has no revocation; forget the tokens".
    */
   revoke(tokens: { accessToken?: string; refreshToken?: string }): Promise<RevokeOutcome>;
+  /**
+   * A documented rule by which the provider stops honouring a refresh token a fixed time after it was issued (a
+   * rotated one counts as newly issued), when one applies to this app; absent when none is known. The scheduler
+   * warns the CRM ahead of it (`connection.expiring`).
+   */
+  readonly refreshTokenExpiry?: RefreshTokenExpiry;
+}
+
+export interface RefreshTokenExpiry {
+  /** Names the rule in notifications and docs/providers/*.md, e.g. `idle_refresh_token`. */
+  rule: string;
+  lifetimeMs: number;
 }
 
 export type RevokeOutcome = 'revoked' | 'already_invalid' | 'not_supported';

@@ -66,5 +66,15 @@ export const crmNotificationSchema = z.discriminatedUnion('type', [
     updated: z.number().int().nonnegative(),
     deleted: z.number().int().nonnegative(),
   }),
+  z.strictObject({
+    ...base,
+    type: z.literal('connection.expiring'),
+    connectionId,
+    provider: z.enum(PROVIDERS),
+    /** When the provider is known to stop honouring the refresh token, unless the user reconnects before. */
+    expiresAt: z.iso.datetime({ offset: true }),
+    /** Which documented rule predicts it (docs/providers/*.md), e.g. `idle_refresh_token`. */
+    rule: z.string().min(1).max(100),
+  }),
 ]);
 export type CrmNotification = z.infer<typeof crmNotificationSchema>;

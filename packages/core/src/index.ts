@@ -8,6 +8,7 @@ export {
   type ProviderApi,
   type ProviderIdentity,
   type ProviderOAuth,
+  type RefreshTokenExpiry,
   type RevokeOutcome,
   type TokenGrant,
 } from './adapter';
@@ -31,6 +32,7 @@ export {
   type ProviderErrorClass,
   type ProviderErrorKind,
 } from './errors';
+export { asyncApiDocument, eventMessages } from './asyncapi';
 export {
   connectionEventSchema,
   crmNotificationSchema,

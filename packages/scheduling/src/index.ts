@@ -1,4 +1,5 @@
 export { dispatchDueAudits, type AuditDispatchDeps } from './dispatchAudits';
+export { dispatchExpiryWarnings, type ExpiryWarningDeps } from './dispatchExpiryWarnings';
 export { dispatchTokenRefreshes, refreshDedupeId, type RefreshDispatchDeps } from './dispatchRefreshes';
 export { dispatchDueSyncs, type DispatchDeps } from './dispatchSyncs';
 export { intervalMs, type SyncIntervals } from './intervals';

@@ -1,5 +1,7 @@
 import type { Logger } from '@crm-sync/observability';
+import type { Provider, RefreshTokenExpiry } from '@crm-sync/core';
 import { dispatchDueAudits } from './dispatchAudits';
+import { dispatchExpiryWarnings } from './dispatchExpiryWarnings';
 import { dispatchDueSyncs, type DispatchDeps } from './dispatchSyncs';
 import { dispatchTokenRefreshes } from './dispatchRefreshes';
 
@@ -8,6 +10,11 @@ export interface SchedulerOptions extends DispatchDeps {
   refreshMarginMs: number;
   /** Completeness audit interval per resource; 0: no audits. */
   auditIntervalMs: number;
+  /**
+   * Warnings before predictable refresh-token expiry: each provider's documented rule and the lead time (0: off).
+   * Checked at most once a minute, since the dates it finds move by days, not seconds.
+   */
+  expiryWarnings: { rules: ReadonlyMap<Provider, RefreshTokenExpiry>; leadMs: number };
   logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   /** Called after each tick with what it did (metrics). */
   onTick?: (result: TickResult) => void;
@@ -17,8 +24,11 @@ export interface TickResult {
   syncsEnqueued: number;
   refreshesEnqueued: number;
   auditsEnqueued: number;
+  expiryWarnings: number;
   durationMs: number;
 }
+
+const EXPIRY_CHECK_EVERY_MS = 60_000;
 
 /**
  * The scheduler loop: every tick, enqueue due syncs, due token refreshes and due completeness audits. Several schedulers may run at once
@@ -29,6 +39,7 @@ export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  private expiryCheckedAt = -Infinity;
 
   constructor(private readonly options: SchedulerOptions) {}
 
@@ -52,9 +63,19 @@ export class Scheduler {
       syncsEnqueued: syncs.enqueued,
       refreshesEnqueued: refreshes.enqueued,
       auditsEnqueued: audits.enqueued,
+      expiryWarnings: (await this.warnOfExpiry()).warned,
       durationMs: performance.now() - started,
     };
     this.options.onTick?.(result);
+    return result;
+  }
+
+  private async warnOfExpiry(): Promise<{ warned: number }> {
+    const { rules, leadMs } = this.options.expiryWarnings;
+    if (leadMs === 0 || rules.size === 0 || performance.now() - this.expiryCheckedAt < EXPIRY_CHECK_EVERY_MS)
+      return { warned: 0 };
+    const result = await dispatchExpiryWarnings({ ...this.options, rules, leadMs });
+    this.expiryCheckedAt = performance.now();
     return result;
   }
 

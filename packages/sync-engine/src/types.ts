@@ -1,6 +1,5 @@
 import type { Provider, ProviderAdapter, Resource } from '@crm-sync/core';
 import type { SqlExecutor } from '@crm-sync/db';
-import type { JobProducer } from '@crm-sync/queue';
 import type { DataSource } from 'typeorm';
 import type { ConnectionThrottle } from './throttle/connectionThrottle';
 import type { AccessTokens } from './tokens/accessTokens';
@@ -67,8 +66,6 @@ export interface SyncEngineDeps {
   /** A provider's throttling of a connection, shared with the token broker's proxy (docs/token-broker.md). */
   throttle: ConnectionThrottle;
   outcomes: ConnectionOutcomes;
-  /** Sends `sync.completed` to the CRM on the crm-notifications queue. */
-  producer: JobProducer;
   options: SyncEngineOptions;
   now?: () => Date;
   /** In [0, 1); injectable so backoff jitter can be tested. */

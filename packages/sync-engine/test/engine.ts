@@ -15,7 +15,7 @@ export const TEST_ENGINE_OPTIONS: SyncEngineOptions = {
   backoffMaxMs: 60_000,
 };
 
-/** Engine dependencies over a connections harness: its database, Redis prefix, vault, producer and adapters. */
+/** Engine dependencies over a connections harness: its database, Redis prefix, vault and adapters. */
 export function engineDeps(
   h: ConnectionsHarness,
   options: Partial<SyncEngineOptions> = {},
@@ -27,7 +27,6 @@ export function engineDeps(
     tokens: tokens ?? testAccessTokens(h),
     throttle: new ConnectionThrottle({ redis: h.redis.redis, keyPrefix: h.redis.prefix }),
     outcomes: connectionOutcomes(h.deps),
-    producer: h.deps.producer,
     options: { ...TEST_ENGINE_OPTIONS, ...options },
   };
 }

@@ -139,7 +139,7 @@ export async function startFullRound(
   return affected === 1;
 }
 
-/** The round's counters, pages and start, read after the page that finished it committed. */
+/** The round's counters, pages and start, read in the transaction of the page that finished it. */
 export async function roundSummary(
   db: SqlExecutor,
   connectionId: string,

@@ -13,3 +13,4 @@ export { startTlsRedis, type TlsRedisServer } from './tlsRedis';
 export { loopbackCertificate, type TlsMaterial } from '@crm-sync/provider-sandbox';
 export { freePort } from './freePort';
 export { CookieJar } from './cookieJar';
+export { startOwnRedis, type OwnRedisServer } from './ownRedis';

@@ -1,1 +1,2 @@
 export { handleConnectionEvent, type EventDeps, type EventResult } from './handleConnectionEvent';
+export { acceptEvent } from './acceptEvent';

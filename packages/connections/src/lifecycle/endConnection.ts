@@ -1,6 +1,7 @@
 import type { AuditEventType, ConnectionStatus } from '@crm-sync/core';
 import type { JsonObject } from '@crm-sync/db';
-import { QUEUE_NAMES, type JobProducer } from '@crm-sync/queue';
+import { publishInTransaction } from '@crm-sync/outbox';
+import { QUEUE_NAMES } from '@crm-sync/queue';
 import { syncStates } from '@crm-sync/sync-states';
 import type { CredentialStore } from '@crm-sync/vault';
 import type { DataSource } from 'typeorm';
@@ -17,19 +18,18 @@ export interface EndConnectionInput {
 export interface EndConnectionDeps {
   db: DataSource;
   credentials: CredentialStore;
-  producer: JobProducer;
 }
 
 /**
  * Stops a connection for good or until re-consent: in one transaction its status changes, its credentials are
- * deleted (not blanked), every resource stops and the audit trail records why; the CRM is told after the commit.
- * Only the caller that actually changes the status does this, so a repeated event (queues deliver at least once)
+ * deleted (not blanked), every resource stops, the audit trail records why and the CRM's notification is
+ * recorded in the outbox, so it goes out exactly when the change is committed. Only the caller that actually changes the status does this, so a repeated event (queues deliver at least once)
  * neither audits nor notifies twice. Returns whether it changed anything.
  */
 export async function endConnection(deps: EndConnectionDeps, input: EndConnectionInput): Promise<boolean> {
   const now = input.now ?? new Date();
   const reason = input.reason.slice(0, 500);
-  const tenantId = await deps.db.transaction(async (manager) => {
+  return deps.db.transaction(async (manager) => {
     // TypeORM answers UPDATE ... RETURNING with [rows, affected].
     const [rows] = (await manager.query(
       `UPDATE connections SET status = $2, status_reason = $3, updated_at = now(),
@@ -40,27 +40,23 @@ export async function endConnection(deps: EndConnectionDeps, input: EndConnectio
         RETURNING tenant_id`,
       [input.connectionId, input.status, reason, now],
     )) as [Array<{ tenant_id: string }>, number];
-    if (rows.length === 0) return null;
+    const tenantId = rows[0]?.tenant_id;
+    if (tenantId === undefined) return false;
     await deps.credentials.withManager(manager).delete(input.connectionId);
     await syncStates.disableConnection(manager, input.connectionId, reason);
-    await writeAudit(manager, {
-      connectionId: input.connectionId,
-      tenantId: rows[0]!.tenant_id,
-      ...input.audit,
-    });
-    return rows[0]!.tenant_id;
+    await writeAudit(manager, { connectionId: input.connectionId, tenantId, ...input.audit });
+    await publishInTransaction(
+      manager,
+      QUEUE_NAMES.crmNotifications,
+      {
+        type: 'connection.status_changed',
+        tenantId,
+        connectionId: input.connectionId,
+        status: input.status,
+        reason,
+      },
+      now,
+    );
+    return true;
   });
-  if (tenantId === null) return false;
-  await deps.producer.publish(
-    QUEUE_NAMES.crmNotifications,
-    {
-      type: 'connection.status_changed',
-      tenantId,
-      connectionId: input.connectionId,
-      status: input.status,
-      reason,
-    },
-    now,
-  );
-  return true;
 }

@@ -27,7 +27,7 @@ async function syncedRows(connectionId: string, n: number): Promise<void> {
 }
 
 const notifications = async (connectionId: string) =>
-  (await h.deps.producer.queue(QUEUE_NAMES.crmNotifications).getJobs(['waiting']))
+  (await h.relay(), await h.deps.producer.queue(QUEUE_NAMES.crmNotifications).getJobs(['waiting']))
     .map((j) => j.data)
     .filter((d) => d.connectionId === connectionId);
 

@@ -8,6 +8,8 @@ import { RateLimitStreak1765000000005 } from './1765000000005-RateLimitStreak';
 import { TokenBrokerAudit1765000000006 } from './1765000000006-TokenBrokerAudit';
 import { Participants1765000000010 } from './1765000000010-Participants';
 import { DeletionRequests1765000000040 } from './1765000000040-DeletionRequests';
+import { Outbox1765000000070 } from './1765000000070-Outbox';
+import { ExpiryWarnings1765000000071 } from './1765000000071-ExpiryWarnings';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -21,4 +23,6 @@ export const MIGRATIONS = [
   TokenBrokerAudit1765000000006,
   Participants1765000000010,
   DeletionRequests1765000000040,
+  Outbox1765000000070,
+  ExpiryWarnings1765000000071,
 ];

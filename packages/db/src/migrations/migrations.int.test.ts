@@ -24,6 +24,8 @@ const TABLES = [
   'deletion_requests',
   'email_attachments',
   'emails',
+  'expiry_warnings',
+  'outbox',
   'participants',
   'sync_quarantine',
   'sync_states',
@@ -135,8 +137,9 @@ describe('migrations', () => {
         `${table}: FOREIGN KEY (connection_id) REFERENCES connections(id) ${action}`,
       );
     }
+    // The outbox holds events, some about no connection and some outliving theirs: no key to connections.
     expect(byTable.map(([table]) => table).sort()).toEqual(
-      withoutDeletion(TABLES).filter((t) => t !== 'connections' && t !== 'email_attachments'),
+      withoutDeletion(TABLES).filter((t) => !['connections', 'email_attachments', 'outbox'].includes(t)),
     );
   });
 
@@ -164,7 +167,15 @@ describe('migrations', () => {
     expect(await sweepColumns()).toEqual([]);
     expect(await tables()).toEqual(
       withoutDeletion(TABLES).filter(
-        (t) => !['sync_quarantine', 'crm_associations', 'email_attachments', 'participants'].includes(t),
+        (t) =>
+          ![
+            'sync_quarantine',
+            'crm_associations',
+            'email_attachments',
+            'participants',
+            'outbox',
+            'expiry_warnings',
+          ].includes(t),
       ),
     );
     await db.dataSource.runMigrations();
@@ -194,7 +205,9 @@ describe('migrations', () => {
     expect((await indexes()).crm_associations_to_idx).toMatch(/\(connection_id, to_type, to_id\)$/);
     await downThrough('HubspotAssociations1765000000004');
     expect(await tables()).toEqual(
-      withoutDeletion(TABLES).filter((t) => !['crm_associations', 'participants'].includes(t)),
+      withoutDeletion(TABLES).filter(
+        (t) => !['crm_associations', 'participants', 'outbox', 'expiry_warnings'].includes(t),
+      ),
     );
     await db.dataSource.runMigrations();
     expect(await tables()).toEqual(TABLES);
@@ -224,7 +237,8 @@ describe('migrations', () => {
     expect(await mailColumns()).toEqual([]);
     expect(await tables()).toEqual(
       withoutDeletion(TABLES).filter(
-        (t) => !['crm_associations', 'email_attachments', 'participants'].includes(t),
+        (t) =>
+          !['crm_associations', 'email_attachments', 'participants', 'outbox', 'expiry_warnings'].includes(t),
       ),
     );
     expect(idxOf(await indexes(), 'emails_connection_message_id_idx')).toBeUndefined();
@@ -259,7 +273,8 @@ describe('migrations', () => {
     // Mail content and crm_associations came after it, so they went too.
     expect(await tables()).toEqual(
       withoutDeletion(TABLES).filter(
-        (t) => !['crm_associations', 'email_attachments', 'participants'].includes(t),
+        (t) =>
+          !['crm_associations', 'email_attachments', 'participants', 'outbox', 'expiry_warnings'].includes(t),
       ),
     );
     await db.dataSource.runMigrations();
@@ -274,7 +289,9 @@ describe('migrations', () => {
     expect(await streak()).toEqual([{ name: 'rate_limit_streak' }]);
     await downThrough('RateLimitStreak1765000000005');
     expect(await streak()).toEqual([]);
-    expect(await tables()).toEqual(withoutDeletion(TABLES).filter((t) => t !== 'participants'));
+    expect(await tables()).toEqual(
+      withoutDeletion(TABLES).filter((t) => !['participants', 'outbox', 'expiry_warnings'].includes(t)),
+    );
     await db.dataSource.runMigrations();
     expect(await streak()).toEqual([{ name: 'rate_limit_streak' }]);
   });
@@ -311,7 +328,9 @@ describe('migrations', () => {
     expect(checkValues((await constraints('c')).participants_roles_check)).toEqual([...PARTICIPANT_ROLES]);
 
     await downThrough('Participants1765000000010');
-    expect(await tables()).toEqual(withoutDeletion(TABLES).filter((t) => t !== 'participants'));
+    expect(await tables()).toEqual(
+      withoutDeletion(TABLES).filter((t) => !['participants', 'outbox', 'expiry_warnings'].includes(t)),
+    );
     const [{ id }] = await query<{ id: string }>(
       `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id)
        VALUES ('t1', 'u1', 'google', 'acct-people') RETURNING id`,
@@ -360,6 +379,37 @@ describe('migrations', () => {
     ).rejects.toThrow(/participants_one_item_check/);
     await query(`DELETE FROM connections WHERE id = $1`, [id]);
     expect(await query(`SELECT 1 FROM participants`)).toEqual([]);
+  });
+
+  it('outbox: down drops the table, up creates it again with its job key', async () => {
+    await downThrough('Outbox1765000000070');
+    expect(await tables()).toEqual(TABLES.filter((t) => !['outbox', 'expiry_warnings'].includes(t)));
+    await db.dataSource.runMigrations();
+    expect((await constraints('u')).outbox_job_key).toBe('UNIQUE (queue, job_id)');
+    await expect(
+      query(`INSERT INTO outbox (queue, job_name, job_id, payload) VALUES ('q', 'n', 'a:b', '{}')`),
+    ).rejects.toThrow(/outbox_job_id_check/);
+  });
+
+  it('expiry warnings: down drops the table and the issue time only, up backfills the issue time', async () => {
+    const issued = () =>
+      query<{ name: string }>(
+        `SELECT column_name AS name FROM information_schema.columns WHERE column_name = 'refresh_token_issued_at'`,
+      );
+    await downThrough('ExpiryWarnings1765000000071');
+    expect(await issued()).toEqual([]);
+    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'expiry_warnings'));
+    const [c] = await query<{ id: string }>(
+      `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id) VALUES ('t1', 'u1', 'microsoft', 'acct-exp') RETURNING id`,
+    );
+    await query(
+      `INSERT INTO credentials (connection_id, key_id, sealed, refreshed_at) VALUES ($1, 'k', '\\x00', '2026-11-01T00:00:00Z')`,
+      [c!.id],
+    );
+    await db.dataSource.runMigrations();
+    const [row] = await query<{ at: Date }>(`SELECT refresh_token_issued_at AS at FROM credentials`);
+    expect(row!.at.toISOString()).toBe('2026-11-01T00:00:00.000Z');
+    await query(`DELETE FROM connections`);
   });
 
   it('down of the ownership key refuses rows the old key would not hold, and restores it otherwise', async () => {

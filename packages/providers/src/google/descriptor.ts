@@ -44,6 +44,8 @@ export const GOOGLE_DESCRIPTOR = {
   /** Google says `expires_in` ≈ 3599 s; refresh tokens do not rotate and have no fixed lifetime. */
   accessTokenLifetimeSeconds: 3599,
   refreshTokenRotates: false,
+  /** Refresh tokens of an app whose consent screen is External and in "Testing" expire after 7 days. */
+  testingModeRefreshTokenDays: 7,
   /** Google rarely sends Retry-After on 429/403 rate limits; without it wait this long before retrying. */
   retryAfterHeader: 'retry-after',
   defaultRetryAfterMs: 10_000,

@@ -18,6 +18,11 @@ import { classifyGoogleError } from './errors';
 
 export interface GoogleOAuthOptions extends OAuthClientOptions {
   endpoints?: Partial<GoogleEndpoints>;
+  /**
+   * The OAuth consent screen is "External" with publishing status "Testing": Google then issues refresh tokens
+   * that expire after 7 days (docs/providers/google.md#refresh-token-lifetime).
+   */
+  testingMode?: boolean;
 }
 
 /**
@@ -56,6 +61,12 @@ export function createGoogleOAuth(options: GoogleOAuthOptions): ProviderOAuth {
 
   return {
     scopesFor: scopes,
+    ...(options.testingMode && {
+      refreshTokenExpiry: {
+        rule: 'testing_mode_grant',
+        lifetimeMs: GOOGLE_DESCRIPTOR.testingModeRefreshTokenDays * 86_400_000,
+      },
+    }),
 
     authorizationUrl(request: AuthorizationRequest): string {
       return client().generateAuthUrl({

@@ -52,7 +52,10 @@ export const MICROSOFT_DESCRIPTOR = {
   mailFolders: 'all,-deleteditems,-junkemail',
   /** Access tokens live a random 60–90 minutes; `expires_in` in each response is what counts. */
   accessTokenLifetimeSeconds: { min: 3600, max: 5400 },
-  /** Every refresh returns a new refresh token that replaces the used one (90-day sliding lifetime). */
+  /**
+   * Every refresh returns a new refresh token that replaces the used one; each lives 90 days, so a grant left
+   * unused for 90 days dies (AADSTS700082, "expired due to inactivity"). docs/providers/microsoft.md#refresh-token-lifetime
+   */
   refreshTokenRotates: true,
   refreshTokenLifetimeDays: 90,
   retryAfterHeader: 'retry-after',

@@ -46,6 +46,10 @@ export function createMicrosoftOAuth(options: MicrosoftOAuthOptions): ProviderOA
 
   return {
     scopesFor: scopes,
+    refreshTokenExpiry: {
+      rule: 'idle_refresh_token',
+      lifetimeMs: MICROSOFT_DESCRIPTOR.refreshTokenLifetimeDays * 86_400_000,
+    },
 
     authorizationUrl(request: AuthorizationRequest): string {
       return oidc

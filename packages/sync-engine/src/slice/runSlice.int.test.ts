@@ -101,6 +101,7 @@ describe('ConnectionOutcomes.revoked (connections’ implementation)', () => {
       [connectionId],
     );
     expect(audit.map((a) => a.type)).toEqual(['connected', 'token_revoked']);
+    await h.relay();
     const notes = await h.deps.producer.queue(QUEUE_NAMES.crmNotifications).getJobs(['waiting']);
     expect(notes.filter((n) => n.data.connectionId === connectionId).map((n) => n.data)).toEqual([
       expect.objectContaining({ type: 'connection.status_changed', status: 'needs_reauth', tenantId: 't1' }),

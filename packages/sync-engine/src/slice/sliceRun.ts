@@ -223,7 +223,8 @@ export class SliceRun {
           now,
         };
         if (!(await syncStates.advancePosition(manager, advance))) throw new PositionMovedError();
-        return counts;
+        const place = { connection: this.connection, resource };
+        return { counts, round: caughtUp ? await finishRound(manager, place, from.mode, now) : null };
       });
     } catch (error) {
       if (error instanceof PositionMovedError)
@@ -231,13 +232,11 @@ export class SliceRun {
       throw error;
     }
     this.generation = generation;
-    this.tally(written);
+    this.tally(written.counts);
     this.position = to;
     this.refreshedForPage = false;
-    if (!caughtUp) return 'committed';
-    const place = { connection: this.connection, resource };
-    const round = await finishRound(this.deps, place, from.mode, now);
-    return { kind: 'caught_up', counts: this.counts, round };
+    if (!written.round) return 'committed';
+    return { kind: 'caught_up', counts: this.counts, round: written.round };
   }
 
   private tally(page: PageCounts): void {

@@ -142,11 +142,13 @@ export class AccessTokens {
       refreshToken: grant.refreshToken ?? refreshToken,
       scope: grant.grantedScopes.length > 0 ? grant.grantedScopes : stored.tokens.scope,
     };
+    const rotated = grant.refreshToken !== undefined && grant.refreshToken !== refreshToken;
     const written = await this.options.credentials.replaceIfVersion(
       connectionId,
       stored.version,
       tokens,
       grant.expiresAt,
+      rotated,
     );
     if (written) {
       await this.options.onRefreshed?.({

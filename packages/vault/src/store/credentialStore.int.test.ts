@@ -54,6 +54,32 @@ describe('CredentialStore', () => {
     expect(await store.load(id)).toMatchObject({ tokens: second, version: 2, expiresAt: null });
   });
 
+  it('restarts the refresh token issue time on a grant and on a rotating refresh only', async () => {
+    const id = await insertConnection(db.dataSource);
+    const issued = async () =>
+      (
+        await db.dataSource.query(
+          `SELECT refresh_token_issued_at AS at FROM credentials WHERE connection_id = $1`,
+          [id],
+        )
+      )[0].at as Date;
+    const backdate = () =>
+      db.dataSource.query(
+        `UPDATE credentials SET refresh_token_issued_at = '2026-01-01T00:00:00Z' WHERE connection_id = $1`,
+        [id],
+      );
+    await store.save(id, tokensFor('grant'), null);
+    expect(Date.now() - (await issued()).getTime()).toBeLessThan(60_000);
+    await backdate();
+    expect(await store.replaceIfVersion(id, 1, tokensFor('same-refresh-token'), null, false)).toBe(true);
+    expect((await issued()).toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(await store.replaceIfVersion(id, 2, tokensFor('rotated'), null, true)).toBe(true);
+    expect(Date.now() - (await issued()).getTime()).toBeLessThan(60_000);
+    await backdate();
+    await store.save(id, tokensFor('reconnect'), null);
+    expect(Date.now() - (await issued()).getTime()).toBeLessThan(60_000);
+  });
+
   it('lets only the first of two concurrent refreshes win and keeps its rotated refresh token', async () => {
     const id = await insertConnection(db.dataSource);
     await store.save(id, tokensFor('original'), null);

@@ -33,7 +33,8 @@ export class CredentialStore {
 
   /**
    * Stores a new grant, replacing any previous one (reconnect). Returns the row's version afterwards; a replace
-   * bumps it so a refresh still holding the old grant's version cannot overwrite the new grant.
+   * bumps it so a refresh still holding the old grant's version cannot overwrite the new grant. A grant brings a
+   * new refresh token, so its issue time (`refresh_token_issued_at`, for expiry warnings) restarts.
    */
   async save(connectionId: string, tokens: TokenSet, expiresAt: Date | null): Promise<number> {
     const { keyId, sealed } = sealTokens(this.options.keyRing, connectionId, tokens);
@@ -42,7 +43,7 @@ export class CredentialStore {
        VALUES ($1, $2, $3, $4, 1)
        ON CONFLICT (connection_id) DO UPDATE
          SET key_id = EXCLUDED.key_id, sealed = EXCLUDED.sealed, expires_at = EXCLUDED.expires_at,
-             version = credentials.version + 1, updated_at = now()
+             version = credentials.version + 1, refresh_token_issued_at = now(), updated_at = now()
        RETURNING version`,
       [connectionId, keyId, sealed, expiresAt],
     );
@@ -70,21 +71,24 @@ export class CredentialStore {
   /**
    * Writes refreshed tokens only if the row is still at `expectedVersion`, bumping it. False means another
    * writer got there first (or the credential was deleted): the caller must reload, not retry blindly, or it
-   * would overwrite a refresh token the provider has just rotated.
+   * would overwrite a refresh token the provider has just rotated. `refreshTokenRotated`: the provider issued a new
+   * refresh token with this refresh, which restarts its lifetime (expiry warnings).
    */
   async replaceIfVersion(
     connectionId: string,
     expectedVersion: number,
     tokens: TokenSet,
     expiresAt: Date | null,
+    refreshTokenRotated = false,
   ): Promise<boolean> {
     const { keyId, sealed } = sealTokens(this.options.keyRing, connectionId, tokens);
     const [, affected] = await this.options.db.query<[unknown[], number]>(
       `UPDATE credentials
          SET key_id = $2, sealed = $3, expires_at = $4, version = version + 1,
-             refreshed_at = now(), updated_at = now()
+             refreshed_at = now(), updated_at = now(),
+             refresh_token_issued_at = CASE WHEN $6 THEN now() ELSE refresh_token_issued_at END
        WHERE connection_id = $1 AND version = $5`,
-      [connectionId, keyId, sealed, expiresAt, expectedVersion],
+      [connectionId, keyId, sealed, expiresAt, expectedVersion, refreshTokenRotated],
     );
     return affected === 1;
   }

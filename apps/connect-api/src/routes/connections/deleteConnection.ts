@@ -17,9 +17,6 @@ const schema = {
     202: accepted,
     ...serviceErrors,
     404: problemResponse('No such connection for the tenant (code `not_found`)'),
-    503: problemResponse(
-      'The request could not be queued; retry after Retry-After (code `queue_unavailable`)',
-    ),
   },
 };
 

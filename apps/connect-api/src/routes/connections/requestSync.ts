@@ -22,9 +22,6 @@ const schema = {
     ...serviceErrors,
     404: problemResponse('No such connection for the tenant (code `not_found`)'),
     ...bodyErrors,
-    503: problemResponse(
-      'The request could not be queued; retry after Retry-After (code `queue_unavailable`)',
-    ),
   },
 };
 

@@ -76,11 +76,7 @@ export function registerOAuthCallback(app: FastifyInstance, ctx: AppContext): vo
       }
       if (outcome.kind === 'connected') {
         request.log.info(
-          {
-            connectionId: outcome.connectionId,
-            reconnected: outcome.reconnected,
-            announced: outcome.announced,
-          },
+          { connectionId: outcome.connectionId, reconnected: outcome.reconnected },
           'connected',
         );
       } else {
