@@ -67,7 +67,7 @@ export async function startApp(
           caFile: '',
         },
         mailBody: {},
-        google: DEFAULT_CLIENT,
+        google: { ...DEFAULT_CLIENT, testingMode: false },
         microsoft: { ...DEFAULT_CLIENT, tenant: 'common' },
         hubspot: DEFAULT_CLIENT,
       }),

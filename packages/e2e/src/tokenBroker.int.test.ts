@@ -131,7 +131,6 @@ const engine = (): SyncEngineDeps => ({
   }),
   throttle: new ConnectionThrottle({ redis: c.h.redis.redis, keyPrefix: `${c.keyPrefix}:` }),
   outcomes: connectionOutcomes({ ...c.h.deps, credentials }),
-  producer: c.h.deps.producer,
   options: {
     incrementalIntervalMs: 60_000,
     intervalJitterRatio: 0.1,

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { KeyObject } from 'node:crypto';
+import type { JobProducer } from '@crm-sync/queue';
 import type { DisconnectDeps } from '../lifecycle';
 import type { RevokeResult } from '../revokeGrant';
 
@@ -59,6 +60,8 @@ export type ShredConnections = (manager: EntityManager, connectionIds: string[])
 
 export interface DeletionDeps extends DisconnectDeps {
   db: DataSource;
+  /** Removes the connections' queued jobs. */
+  producer: JobProducer;
   signing: ReceiptSigning;
   /** Rows a purge deletes per statement, each batch committed with its progress. */
   purgeBatchSize: number;

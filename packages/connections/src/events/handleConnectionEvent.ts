@@ -1,12 +1,10 @@
 import type { ConnectionEvent } from '@crm-sync/core';
-import type { JobProducer } from '@crm-sync/queue';
 import { triggerSync, type SyncIntervals } from '@crm-sync/scheduling';
 import { recordDeletionRequest, runDeletion, type DeletionDeps } from '../deletion';
 import { disconnectConnection, endConnection } from '../lifecycle';
 
+/** Sync requests enqueue their syncs at once through the deletion deps' producer (scheduling's `triggerSync`). */
 export interface EventDeps extends DeletionDeps {
-  /** Sync requests enqueue their syncs at once (scheduling's `triggerSync`). */
-  producer: JobProducer;
   intervals: SyncIntervals;
   batchSize: number;
 }
