@@ -41,6 +41,7 @@ it('lists the routes it fuzzes', () => {
     'GET /v1/connect/start/{flowId}',
     'GET /v1/connections',
     'GET /v1/connections/{id}',
+    'GET /v1/connections/{id}/emails/{emailId}/attachments/{attachmentId}/content',
     'GET /v1/connections/{id}/log',
     'GET /v1/deletion-receipts/{id}',
     'GET /v1/deletion-requests/{id}',
@@ -51,6 +52,7 @@ it('lists the routes it fuzzes', () => {
     'POST /v1/connect/{provider}',
     'POST /v1/connections/{id}/access-token',
     'POST /v1/connections/{id}/sync',
+    'POST /v1/events',
     'POST /v1/proxy/{connectionId}/{*}',
     'PUT /v1/proxy/{connectionId}/{*}',
     'PUT /v1/tenants/{tenantId}/retention',
@@ -61,9 +63,11 @@ it(
   'answers every route with a documented status (never a 5xx) in its documented envelope, and changes nothing',
   async () => {
     const before = await snapshot();
-    // Valid input to these records a deletion request or a setting, by design: they are fuzzed after the check.
+    // Valid input to these records a deletion request, a setting or an accepted event, by design: they are fuzzed
+    // after the check.
     const changing = (op: Operation) =>
       [
+        'POST /v1/events',
         'DELETE /v1/users/{crmUserId}',
         'DELETE /v1/tenants/{tenantId}',
         'PUT /v1/tenants/{tenantId}/retention',
