@@ -21,9 +21,15 @@ export function adaptersFromConfig(
   const redirectUri = (provider: Provider) => oauthCallbackUrl(publicBaseUrl, provider);
   const sandbox = providers.endpoints.mode === 'sandbox' ? providers.endpoints : undefined;
   const endpoints = sandbox && sandboxEndpoints(sandbox, providers.microsoft?.tenant);
-  const dispatcher = sandbox && new Agent({ connect: { ca: readFileSync(sandbox.caFile, 'utf8') } });
+  // The emulator's certificate is read at the first Microsoft call, so a process that never calls a provider (the
+  // scheduler reads only the adapters' documented token lifetimes) starts without it.
+  let dispatcher: Agent | undefined;
   const trusting: typeof fetch | undefined =
-    dispatcher && ((input, init) => fetch(input, { ...init, dispatcher } as RequestInit));
+    sandbox &&
+    ((input, init) => {
+      dispatcher ??= new Agent({ connect: { ca: readFileSync(sandbox.caFile, 'utf8') } });
+      return fetch(input, { ...init, dispatcher } as RequestInit);
+    });
   const tenant = providers.microsoft?.tenant ?? 'common';
   const adapters = createAdapterRegistry({
     google: providers.google && {

@@ -119,7 +119,7 @@ describe('runDeletion for a user', () => {
         crm_objects: 40,
         email_attachments: 2,
         sync_quarantine: 2,
-        sync_states: 6,
+        sync_states: 7,
       },
     });
     expect(claims.connections).toEqual(

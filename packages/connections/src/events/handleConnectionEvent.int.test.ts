@@ -62,6 +62,7 @@ it('runs a requested full sync of one resource', async () => {
     { resource: 'companies', cursor: 'c' },
     { resource: 'contacts', cursor: 'c' },
     { resource: 'deals', cursor: null },
+    { resource: 'owners', cursor: 'c' },
   ]);
 });
 

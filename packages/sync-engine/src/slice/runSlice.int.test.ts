@@ -1,6 +1,7 @@
 import { deleteSyncStates, setSyncStates } from '@crm-sync/sync-states/testing';
 import { randomUUID } from 'node:crypto';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
+import { RESOURCES_BY_PROVIDER } from '@crm-sync/core';
 import { QUEUE_NAMES } from '@crm-sync/queue';
 import { syncStates } from '@crm-sync/sync-states';
 import { connectSandboxAccount, engineDeps } from '../../test';
@@ -90,7 +91,7 @@ describe('ConnectionOutcomes.revoked (connections’ implementation)', () => {
       `SELECT enabled, disabled_reason FROM sync_states WHERE connection_id = $1`,
       [connectionId],
     );
-    expect(states).toHaveLength(3);
+    expect(states).toHaveLength(RESOURCES_BY_PROVIDER.hubspot.length);
     expect(
       states.every(
         (s) => !s.enabled && s.disabled_reason === 'token revoked at the provider (BAD_REFRESH_TOKEN)',
