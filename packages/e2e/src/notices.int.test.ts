@@ -7,8 +7,8 @@ import { DEFAULT_CLIENT } from '@crm-sync/provider-sandbox';
 import { graphClientState } from '@crm-sync/providers';
 import { CookieJar, freePort, startAppProcess, waitFor, type AppProcess } from '@crm-sync/testing';
 
-// Issue 20: provider notices end to end. connect-api and the worker run as processes; the sandbox signs and
-// delivers each notice as its provider does. A revocation notice ends with the credentials deleted; a Graph
+// Issue 20: provider notices end to end. connect-api, the worker and the scheduler run as processes; the sandbox
+// signs and delivers each notice as its provider does. A revocation notice ends with the credentials deleted; a Graph
 // `missed` and a HubSpot change end with a round run by the worker; forged notices change nothing.
 const SECRET = 'e2e-service-secret-0123456789abcdef';
 
@@ -40,14 +40,18 @@ beforeAll(async () => {
     SANDBOX_HTTPS_URL: h.sandbox.urls.microsoft,
     SANDBOX_CA_FILE: caFile,
     WORKER_HTTP_PORT: '0',
+    SCHEDULER_HTTP_PORT: '0',
+    SCHEDULER_TICK_MS: '200',
     SYNC_SLICE_MS: '2000',
   };
-  // Generous: on a machine shared with other work, starting two apps under tsx can take a while.
+  // Generous: on a machine shared with other work, starting three apps under tsx can take a while. The scheduler
+  // relays the outbox, through which a new connection's first sync is enqueued.
   const started = { timeoutMs: 120_000 };
   apps.push(
     ...(await Promise.all([
       startAppProcess('connect-api', env, started),
       startAppProcess('worker', env, started),
+      startAppProcess('scheduler', env, started),
     ])),
   );
 }, 180_000);
