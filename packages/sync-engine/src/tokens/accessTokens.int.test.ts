@@ -100,6 +100,37 @@ describe('AccessTokens', () => {
     );
   });
 
+  it("hands a caller whose read lands after another caller's refresh that refresh, not a second one", async () => {
+    const { connectionId } = await connect('hubspot', 'overtaken@example.com');
+    const oauth = h.deps.adapters.get('hubspot')!.oauth;
+    // The second read of the store is held until the first caller's refresh is done, as a slow database
+    // round trip under load would; the read then returns the already refreshed token.
+    let reads = 0;
+    let releaseSlowRead!: () => void;
+    const slowReadMayGo = new Promise<void>((resolve) => (releaseSlowRead = resolve));
+    class SlowSecondRead extends CredentialStore {
+      override async load(id: string) {
+        reads += 1;
+        if (reads === 2) await slowReadMayGo;
+        return super.load(id);
+      }
+    }
+    const tokens = new AccessTokens({
+      credentials: new SlowSecondRead({ db: h.db.dataSource, keyRing: h.keyRing }),
+      redis: h.redis.redis,
+      keyPrefix: h.redis.prefix,
+      refreshMarginMs: 60_000,
+      lockTtlMs: 10_000,
+      pollMs: 20,
+    });
+    const first = tokens.get(connectionId, oauth, { force: true });
+    const second = tokens.get(connectionId, oauth, { force: true });
+    const refreshed = await first;
+    releaseSlowRead();
+    expect(await second).toBe(refreshed);
+    expect(refreshes('hubspot')).toBe(1);
+  });
+
   it('returns the stored token without a call while it is fresh, refreshes inside the margin', async () => {
     const { connectionId } = await connect('google', 'fresh@example.com', 'same');
     const oauth = h.deps.adapters.get('google')!.oauth;

@@ -59,6 +59,11 @@ export interface GetTokenOptions {
  */
 export class AccessTokens {
   private readonly inFlight = new Map<string, Promise<CurrentToken>>();
+  /** The last refresh this process finished per connection, numbered, so a caller it overtook can take it. */
+  private readonly finished = new Map<string, { seq: number; token: CurrentToken }>();
+  private seq = 0;
+  /** Calls under way per connection; `finished` is dropped when none is left, so no token lingers in memory. */
+  private readonly pending = new Map<string, number>();
   private readonly now: () => number;
 
   constructor(private readonly options: AccessTokensOptions) {
@@ -77,15 +82,41 @@ export class AccessTokens {
   ): Promise<CurrentToken> {
     const joined = this.inFlight.get(connectionId);
     if (joined) return joined;
+    this.pending.set(connectionId, (this.pending.get(connectionId) ?? 0) + 1);
+    try {
+      return await this.loadOrRefresh(connectionId, oauth, options, this.seq);
+    } finally {
+      const left = this.pending.get(connectionId)! - 1;
+      // Nobody who could have been overtaken is left: the finished token need not be held any longer.
+      if (left === 0) {
+        this.pending.delete(connectionId);
+        this.finished.delete(connectionId);
+      } else this.pending.set(connectionId, left);
+    }
+  }
+
+  private async loadOrRefresh(
+    connectionId: string,
+    oauth: ProviderOAuth,
+    options: GetTokenOptions,
+    startedAt: number,
+  ): Promise<CurrentToken> {
     const stored = await this.load(connectionId);
     if (!options.force && !this.expiringSoon(stored)) return tokenOf(stored);
-    // Checked again after the await: another caller may have started a refresh while this one loaded.
+    // Checked again after the await: another caller may have started a refresh while this one loaded...
     const again = this.inFlight.get(connectionId);
     if (again) return again;
+    // ...or finished one: then the token this caller loaded is already the refreshed one, and counting it as
+    // refused would spend the refresh token a second time for nothing.
+    const done = this.finished.get(connectionId);
+    if (done && done.seq > startedAt && done.token.accessToken !== options.refused) return done.token;
     const refused = options.force ? (options.refused ?? stored.tokens.accessToken) : undefined;
-    const flight = this.refreshExclusive(connectionId, oauth, refused).finally(() =>
-      this.inFlight.delete(connectionId),
-    );
+    const flight = this.refreshExclusive(connectionId, oauth, refused)
+      .then((token) => {
+        this.finished.set(connectionId, { seq: ++this.seq, token });
+        return token;
+      })
+      .finally(() => this.inFlight.delete(connectionId));
     this.inFlight.set(connectionId, flight);
     return flight;
   }
