@@ -3,10 +3,10 @@
 // Time from a provider revocation notice to the credentials deleted (issue 20): connect-api, the worker and the
 // scheduler (which relays the outbox) run as their own processes (as production runs them) over a temporary
 // database and Redis prefix; the sandbox, in this process, signs a Google RISC tokens-revoked event and POSTs it to
-// connect-api, which verifies it and records `token.revoked` in the outbox; the worker's lifecycle handler deletes
-// the credentials. Each notice is timed from the POST to the
-// moment the credentials row is gone (polled every 5 ms). The ceiling, measured for the same notices, is the
-// HTTP delivery alone (POST → 202). Measured twice: the worker idle, and with a --messages Gmail sync in flight;
+// connect-api, which verifies it and ends the connection (credentials deleted) in the transaction that claims it
+// (docs/providers/notices.md); the worker and the scheduler are in the path only of the busy sync. Each notice is
+// timed from the POST to the moment the credentials row is gone (polled every 5 ms). The ceiling, measured for the
+// same notices, is the HTTP delivery alone (POST → 202). Measured twice: the worker idle, and with a --messages Gmail sync in flight;
 // the first, cold notice (discovery of Google's keys) is printed apart.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -156,7 +156,7 @@ async function main(): Promise<void> {
       ...(await Promise.all([
         startAppProcess('connect-api', { ...env, LOG_LEVEL: 'info' }, { timeoutMs: 120_000 }),
         startAppProcess('worker', { ...env, LOG_LEVEL: 'info' }, { timeoutMs: 120_000 }),
-        startAppProcess('scheduler', env, { timeoutMs: 120_000 }),
+        startAppProcess('scheduler', { ...env, LOG_LEVEL: 'info' }, { timeoutMs: 120_000 }),
       ])),
     );
     const url = `${baseUrl}/v1/webhooks/google/risc`;

@@ -48,22 +48,45 @@ async function connected(provider: 'google' | 'microsoft' | 'hubspot', email: st
   return { connectionId, accountId: account.id };
 }
 
+/**
+ * The connection as a revocation leaves it: ended at once by connect-api (no credentials, status revoked), the
+ * CRM's notifications about it in the outbox as (type, status) pairs.
+ */
+async function ended(connectionId: string) {
+  const [row] = (await h.db.dataSource.query(
+    `SELECT c.status, (SELECT count(*)::int FROM credentials WHERE connection_id = c.id) AS credentials
+       FROM connections c WHERE c.id = $1`,
+    [connectionId],
+  )) as Array<{ status: string; credentials: number }>;
+  const told = (await h.db.dataSource.query(
+    `SELECT payload->>'type' AS type, payload->>'status' AS status FROM outbox
+      WHERE queue = $1 AND payload->>'connectionId' = $2 ORDER BY id`,
+    [QUEUE_NAMES.crmNotifications, connectionId],
+  )) as Array<{ type: string; status: string }>;
+  return { ...row, told };
+}
+const revoked = {
+  status: 'revoked',
+  credentials: 0,
+  told: [{ type: 'connection.status_changed', status: 'revoked' }],
+};
+
 const unchanged = async (connectionId: string) => {
   expect(await events(connectionId)).toEqual([]);
-  expect(await h.deps.credentials.load(connectionId)).not.toBeNull();
+  expect(await ended(connectionId)).toEqual({ status: 'active', credentials: 1, told: [] });
 };
 
 describe('Google Cross-Account Protection', () => {
   const url = () => `${h.baseUrl}/v1/webhooks/google/risc`;
 
-  it('turns tokens-revoked into token.revoked for the account and refuses the same token again', async () => {
+  it('ends the account connection on tokens-revoked at once and refuses the same token again', async () => {
     const { connectionId, accountId } = await connected('google', 'risc-revoked@example.com');
     const sent = await op<{ token: string }>('google', accountId, 'risc', {
       url: url(),
       event: 'tokens-revoked',
     });
     expect(sent.status).toBe(202);
-    expect(await events(connectionId)).toEqual([{ type: 'token.revoked', source: 'provider_webhook' }]);
+    expect(await ended(connectionId)).toEqual(revoked);
 
     const replay = await fetch(url(), {
       method: 'POST',
@@ -75,7 +98,7 @@ describe('Google Cross-Account Protection', () => {
       err: 'invalid_request',
       description: expect.stringMatching(/already/),
     });
-    expect(await events(connectionId)).toHaveLength(1);
+    expect(await ended(connectionId)).toEqual(revoked);
     expect(h.logs()).not.toContain(sent.token.split('.')[2]);
   });
 
@@ -95,7 +118,7 @@ describe('Google Cross-Account Protection', () => {
       });
     const statuses = (await Promise.all([post(), post(), post()])).map((r) => r.status);
     expect(statuses.sort()).toEqual([202, 400, 400]);
-    expect(await events(connectionId)).toEqual([{ type: 'token.revoked', source: 'provider_webhook' }]);
+    expect(await ended(connectionId)).toEqual(revoked);
   });
 
   it('revokes on account-disabled and only logs account-enabled, sessions-revoked and verification', async () => {
@@ -109,9 +132,7 @@ describe('Google Cross-Account Protection', () => {
         })
       ).status,
     ).toBe(202);
-    expect(await events(disabled.connectionId)).toEqual([
-      { type: 'token.revoked', source: 'provider_webhook' },
-    ]);
+    expect(await ended(disabled.connectionId)).toEqual(revoked);
 
     const other = await connected('google', 'risc-logged@example.com');
     for (const event of [

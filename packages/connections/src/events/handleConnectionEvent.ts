@@ -1,7 +1,7 @@
 import type { ConnectionEvent } from '@crm-sync/core';
 import { triggerSync, type SyncIntervals } from '@crm-sync/scheduling';
 import { recordDeletionRequest, runDeletion, type DeletionDeps } from '../deletion';
-import { disconnectConnection, endConnection } from '../lifecycle';
+import { disconnectConnection, endConnection, revocation } from '../lifecycle';
 
 /** Sync requests enqueue their syncs at once through the deletion deps' producer (scheduling's `triggerSync`). */
 export interface EventDeps extends DeletionDeps {
@@ -49,16 +49,7 @@ export async function handleConnectionEvent(deps: EventDeps, event: ConnectionEv
       return { handled: 'disconnected', changed: outcome.changed, revoke: outcome.revoke };
     }
     case 'token.revoked': {
-      const changed = await endConnection(deps, {
-        connectionId: event.connectionId,
-        status: 'revoked',
-        reason: `grant revoked (${event.source})`,
-        audit: {
-          type: 'token_revoked',
-          actor: event.source === 'user' ? 'user' : 'provider',
-          details: { source: event.source },
-        },
-      });
+      const changed = await endConnection(deps, revocation(event.connectionId, event.source));
       return { handled: 'revoked', changed };
     }
     case 'user.deleted':

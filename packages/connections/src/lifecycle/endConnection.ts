@@ -1,10 +1,10 @@
-import type { AuditEventType, ConnectionStatus } from '@crm-sync/core';
+import type { AuditEventType, ConnectionEvent, ConnectionStatus } from '@crm-sync/core';
 import type { JsonObject } from '@crm-sync/db';
 import { publishInTransaction } from '@crm-sync/outbox';
 import { QUEUE_NAMES } from '@crm-sync/queue';
 import { syncStates } from '@crm-sync/sync-states';
 import type { CredentialStore } from '@crm-sync/vault';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { writeAudit } from '../audit';
 
 export interface EndConnectionInput {
@@ -15,6 +15,19 @@ export interface EndConnectionInput {
   now?: Date;
 }
 
+/** A revoked grant (`token.revoked`, or a provider's notice taken at connect-api) as `endConnection` records it. */
+export function revocation(
+  connectionId: string,
+  source: Extract<ConnectionEvent, { type: 'token.revoked' }>['source'],
+): EndConnectionInput {
+  return {
+    connectionId,
+    status: 'revoked',
+    reason: `grant revoked (${source})`,
+    audit: { type: 'token_revoked', actor: source === 'user' ? 'user' : 'provider', details: { source } },
+  };
+}
+
 export interface EndConnectionDeps {
   db: DataSource;
   credentials: CredentialStore;
@@ -23,40 +36,48 @@ export interface EndConnectionDeps {
 /**
  * Stops a connection for good or until re-consent: in one transaction its status changes, its credentials are
  * deleted (not blanked), every resource stops, the audit trail records why and the CRM's notification is
- * recorded in the outbox, so it goes out exactly when the change is committed. Only the caller that actually changes the status does this, so a repeated event (queues deliver at least once)
- * neither audits nor notifies twice. Returns whether it changed anything.
+ * recorded in the outbox, so it goes out exactly when the change is committed. Only the caller that actually
+ * changes the status does this, so a repeated event (queues deliver at least once) neither audits nor notifies
+ * twice. Returns whether it changed anything.
  */
 export async function endConnection(deps: EndConnectionDeps, input: EndConnectionInput): Promise<boolean> {
+  return deps.db.transaction((manager) => endConnectionIn(manager, deps.credentials, input));
+}
+
+/** `endConnection` inside the caller's transaction (a provider notice ends the connection with its replay claim). */
+export async function endConnectionIn(
+  manager: EntityManager,
+  credentials: CredentialStore,
+  input: EndConnectionInput,
+): Promise<boolean> {
   const now = input.now ?? new Date();
   const reason = input.reason.slice(0, 500);
-  return deps.db.transaction(async (manager) => {
-    // TypeORM answers UPDATE ... RETURNING with [rows, affected].
-    const [rows] = (await manager.query(
-      `UPDATE connections SET status = $2, status_reason = $3, updated_at = now(),
-              disconnected_at = CASE WHEN $2 = 'disconnected' THEN $4 ELSE disconnected_at END,
-              -- Retention (docs/deletion.md) runs from when the connection ended for good, not from needs_reauth.
-              ended_at = CASE WHEN $2 IN ('disconnected', 'revoked') THEN COALESCE(ended_at, $4) ELSE ended_at END
-        WHERE id = $1 AND status <> $2 AND status <> 'disconnected'
-        RETURNING tenant_id`,
-      [input.connectionId, input.status, reason, now],
-    )) as [Array<{ tenant_id: string }>, number];
-    const tenantId = rows[0]?.tenant_id;
-    if (tenantId === undefined) return false;
-    await deps.credentials.withManager(manager).delete(input.connectionId);
-    await syncStates.disableConnection(manager, input.connectionId, reason);
-    await writeAudit(manager, { connectionId: input.connectionId, tenantId, ...input.audit });
-    await publishInTransaction(
-      manager,
-      QUEUE_NAMES.crmNotifications,
-      {
-        type: 'connection.status_changed',
-        tenantId,
-        connectionId: input.connectionId,
-        status: input.status,
-        reason,
-      },
-      now,
-    );
-    return true;
-  });
+  // TypeORM answers UPDATE ... RETURNING with [rows, affected].
+  const [rows] = (await manager.query(
+    `UPDATE connections SET status = $2, status_reason = $3, updated_at = now(),
+            disconnected_at = CASE WHEN $2 = 'disconnected' THEN $4 ELSE disconnected_at END,
+            -- Retention (docs/deletion.md) runs from when the connection ended for good, not from needs_reauth.
+            ended_at = CASE WHEN $2 IN ('disconnected', 'revoked') THEN COALESCE(ended_at, $4) ELSE ended_at END
+      WHERE id = $1 AND status <> $2 AND status <> 'disconnected'
+      RETURNING tenant_id`,
+    [input.connectionId, input.status, reason, now],
+  )) as [Array<{ tenant_id: string }>, number];
+  const tenantId = rows[0]?.tenant_id;
+  if (tenantId === undefined) return false;
+  await credentials.withManager(manager).delete(input.connectionId);
+  await syncStates.disableConnection(manager, input.connectionId, reason);
+  await writeAudit(manager, { connectionId: input.connectionId, tenantId, ...input.audit });
+  await publishInTransaction(
+    manager,
+    QUEUE_NAMES.crmNotifications,
+    {
+      type: 'connection.status_changed',
+      tenantId,
+      connectionId: input.connectionId,
+      status: input.status,
+      reason,
+    },
+    now,
+  );
+  return true;
 }

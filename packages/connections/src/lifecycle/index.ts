@@ -5,7 +5,13 @@ export {
   type DisconnectInput,
   type DisconnectOutcome,
 } from './disconnect';
-export { endConnection, type EndConnectionDeps, type EndConnectionInput } from './endConnection';
+export {
+  endConnection,
+  endConnectionIn,
+  revocation,
+  type EndConnectionDeps,
+  type EndConnectionInput,
+} from './endConnection';
 export {
   DEFAULT_PURGE_BATCH,
   deleteSyncedRows,

@@ -1,15 +1,18 @@
 import type { NoticeTarget, Provider, VerifiedDelivery, VerifiedNotice } from '@crm-sync/core';
 import { publishInTransaction } from '@crm-sync/outbox';
 import { QUEUE_NAMES } from '@crm-sync/queue';
+import type { CredentialStore } from '@crm-sync/vault';
 import type { DataSource, EntityManager } from 'typeorm';
+import { endConnectionIn, revocation } from '../lifecycle/endConnection';
 import { claimReplay } from './replays';
 
 export interface NoticeDeps {
   db: DataSource;
+  credentials: CredentialStore;
   now?: () => Date;
 }
 
-/** What one notice did: its action and the connections it was recorded for. */
+/** What one notice did: its action and the connections it was taken for. */
 export interface HandledNotice {
   kind: string;
   action: VerifiedNotice['action'];
@@ -19,11 +22,12 @@ export interface HandledNotice {
 export type DeliveryOutcome = { kind: 'accepted'; notices: HandledNotice[] } | { kind: 'replayed' };
 
 /**
- * Takes a verified delivery once, in one transaction: its replay key is claimed (a replay is refused and records
- * nothing), and each notice becomes `connection-events` in the outbox for the connections it names, which the relay
- * hands to the worker's lifecycle pipeline (`token.revoked` deletes the credentials; `sync.requested` runs a
- * round). Redis being away delays those events, never loses them; if anything fails, neither the claim nor an
- * event is kept, so the provider's retry goes through.
+ * Takes a verified delivery once, in one transaction: its replay key is claimed (a replay is refused and changes
+ * nothing), a revocation ends each connection it names right here (status `revoked`, credentials deleted, syncs
+ * stopped, audit, the CRM's `connection.status_changed` in the outbox: what the worker's `token.revoked` does), and
+ * a sync notice becomes `sync.requested` in the outbox for the worker. A revocation thus takes effect when the
+ * provider's POST is answered, whatever the workers are busy with, and neither it nor a sync waits for Redis (the
+ * relay hands the events over later). If anything fails, nothing is kept, so the provider's retry goes through.
  */
 export async function receiveDelivery(
   deps: NoticeDeps,
@@ -36,14 +40,15 @@ export async function receiveDelivery(
     }
     const notices: HandledNotice[] = [];
     for (const notice of delivery.notices) {
-      notices.push(await record(manager, delivery.provider, notice, now));
+      notices.push(await take(manager, deps.credentials, delivery.provider, notice, now));
     }
     return { kind: 'accepted', notices };
   });
 }
 
-async function record(
+async function take(
   manager: EntityManager,
+  credentials: CredentialStore,
   provider: Provider,
   notice: VerifiedNotice,
   now: Date,
@@ -51,12 +56,7 @@ async function record(
   const connections = await liveConnections(manager, provider, notice.target);
   for (const { id, tenant_id: tenantId } of connections) {
     if (notice.action === 'revoke') {
-      await publishInTransaction(
-        manager,
-        QUEUE_NAMES.connectionEvents,
-        { type: 'token.revoked', tenantId, connectionId: id, source: 'provider_webhook' },
-        now,
-      );
+      await endConnectionIn(manager, credentials, { ...revocation(id, 'provider_webhook'), now });
     } else if (notice.action === 'sync' || notice.action === 'resync') {
       await publishInTransaction(
         manager,

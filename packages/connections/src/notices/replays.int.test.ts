@@ -1,5 +1,5 @@
 import type { VerifiedDelivery } from '@crm-sync/core';
-import { createConnectionsHarness, type ConnectionsHarness } from '../../test';
+import { connectSandboxAccount, createConnectionsHarness, type ConnectionsHarness } from '../../test';
 import { receiveDelivery } from './receiveDelivery';
 import { claimReplay, pruneReplays } from './replays';
 
@@ -27,11 +27,12 @@ it('claims a key once within its TTL, again once it expired; the sweep prunes on
   );
 });
 
-it('keeps neither the claim nor an event when recording the delivery fails, so the retry is taken', async () => {
-  const [{ id }] = (await h.db.dataSource.query(
-    `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id)
-     VALUES ('t1', 'u-replay', 'google', 'acct-replay') RETURNING id`,
-  )) as [{ id: string }];
+it('ends a revoked connection with the claim, or keeps neither when that fails, so the retry is taken', async () => {
+  const { connectionId: id, account } = await connectSandboxAccount(h, {
+    provider: 'google',
+    email: 'replay-revoked@example.com',
+  });
+  const deps = { db: h.db.dataSource, credentials: h.deps.credentials };
   const delivery: VerifiedDelivery = {
     provider: 'google',
     replayKey: 'jti-fails-once',
@@ -40,23 +41,43 @@ it('keeps neither the claim nor an event when recording the delivery fails, so t
       {
         kind: 'tokens-revoked',
         action: 'revoke',
-        target: { kind: 'account', providerAccountId: 'acct-replay' },
+        target: { kind: 'account', providerAccountId: account.id },
       },
     ],
   };
-  // The outbox refuses the event for a while (as a failing write would), after the claim was made.
+  const state = async () =>
+    (
+      (await h.db.dataSource.query(
+        `SELECT c.status, (SELECT count(*)::int FROM credentials WHERE connection_id = c.id) AS credentials,
+                (SELECT count(*)::int FROM notice_replays) AS claims
+           FROM connections c WHERE c.id = $1`,
+        [id],
+      )) as Array<{ status: string; credentials: number; claims: number }>
+    )[0]!;
+  const before = await state();
+  // The outbox refuses the CRM's notification for a while (as a failing write would), after the claim was made.
   await h.db.dataSource.query(`ALTER TABLE outbox ADD CONSTRAINT refuse_all CHECK (false) NOT VALID`);
-  await expect(receiveDelivery({ db: h.db.dataSource }, delivery)).rejects.toThrow(/refuse_all/);
+  await expect(receiveDelivery(deps, delivery)).rejects.toThrow(/refuse_all/);
   await h.db.dataSource.query(`ALTER TABLE outbox DROP CONSTRAINT refuse_all`);
+  expect(await state()).toEqual(before);
 
-  expect(await receiveDelivery({ db: h.db.dataSource }, delivery)).toEqual({
+  expect(await receiveDelivery(deps, delivery)).toEqual({
     kind: 'accepted',
     notices: [{ kind: 'tokens-revoked', action: 'revoke', connectionIds: [id] }],
   });
+  // Ended at once, as the worker's token.revoked would: no credentials, the CRM told through the outbox.
+  expect(await state()).toEqual({ status: 'revoked', credentials: 0, claims: before.claims + 1 });
   const events = (await h.db.dataSource.query(
-    `SELECT payload FROM outbox WHERE payload->>'connectionId' = $1`,
+    `SELECT payload FROM outbox WHERE payload->>'connectionId' = $1 AND payload->>'type' <> 'connection.connected'`,
     [id],
-  )) as Array<{ payload: { type: string } }>;
-  expect(events.map((e) => e.payload.type)).toEqual(['token.revoked']);
-  expect(await receiveDelivery({ db: h.db.dataSource }, delivery)).toEqual({ kind: 'replayed' });
+  )) as Array<{ payload: { type: string; status?: string } }>;
+  expect(events.map((e) => [e.payload.type, e.payload.status])).toEqual([
+    ['connection.status_changed', 'revoked'],
+  ]);
+  const audit = (await h.db.dataSource.query(
+    `SELECT type, actor FROM audit_events WHERE connection_id = $1 AND type = 'token_revoked'`,
+    [id],
+  )) as unknown[];
+  expect(audit).toEqual([{ type: 'token_revoked', actor: 'provider' }]);
+  expect(await receiveDelivery(deps, delivery)).toEqual({ kind: 'replayed' });
 });
