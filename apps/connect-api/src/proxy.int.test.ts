@@ -210,6 +210,22 @@ describe('/v1/proxy/:connectionId/*', () => {
     ]);
   });
 
+  it("holds the connection on Google's 403 userRateLimitExceeded as on a 429, handing the answer back as it came", async () => {
+    const { connectionId, account } = await connect('google', 'proxy-403@example.com');
+    // Below the cost of one messages.list: the sandbox answers Google's per-user 403.
+    h.sandbox.control.setQuota({ provider: 'google', accountId: account.id, unitsPerSecond: 1, status: 403 });
+    const target = `${hostOf('google')}/gmail/v1/users/me/messages`;
+    const told = await proxy(connectionId, target);
+    expect(told.status).toBe(403);
+    expect(await told.json()).toMatchObject({
+      error: { code: 403, errors: [{ reason: 'userRateLimitExceeded' }] },
+    });
+    const held = await proxy(connectionId, target);
+    expect(held.status).toBe(429);
+    expect(await held.json()).toMatchObject({ code: 'provider_throttled' });
+    h.sandbox.control.clearQuota('google', account.id);
+  });
+
   it('refuses a purpose or path outside the policy of the calling service', async () => {
     const { connectionId } = await connect('google', 'proxy-policy@example.com');
     const target = `${hostOf('google')}/gmail/v1/users/me/messages`;

@@ -84,6 +84,11 @@ export interface ProviderApi {
    * classifier guesses for the provider.
    */
   retryAfterMs(headers: Headers): number;
+  /**
+   * Answers other than 429 by which the provider says it is throttling (Google's `403 userRateLimitExceeded`):
+   * their statuses, and whether such an answer's JSON body says so. Absent when 429 is the only such answer.
+   */
+  readonly throttledAnswer?: { statuses: readonly number[]; says(body: unknown): boolean };
 }
 
 /** Which stored attachment to read: the email row's external id and the attachment id its row holds. */

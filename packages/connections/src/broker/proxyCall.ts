@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { AuditEntry } from '../audit';
 import { authorizeBrokerUse, type BrokerGrant } from './authorize';
 import { brokerToken, isRefusal } from './brokerToken';
 import { forwardedRequestHeaders, returnedResponseHeaders } from './proxyHeaders';
 import { proxyTarget } from './proxyTarget';
+import { throttlingAnswer } from './proxyThrottle';
 import type { TokenCache } from './tokenCache';
 import {
   refusal,
@@ -55,7 +55,7 @@ export interface ProxiedResponse {
  * Forwards one call of a service to the connection's provider API with the access token injected; the caller
  * never sees the token. Policy, revocation and target are checked on every call (authorize.ts, proxyTarget.ts);
  * the token comes from memory while it is fresh (tokenCache.ts). While the provider throttles the connection (a
- * 429 seen here or by the sync) the call is refused with 429 without reaching the provider. Bodies stream both
+ * 429, or an answer its adapter names as throttling, seen here or by the sync) the call is refused with 429 without reaching the provider. Bodies stream both
  * ways; nothing is buffered beyond PROXY_REPLAY_LIMIT_BYTES. On a 401 the token is refreshed (single-flight, with
  * the refused token named so a refresh done meanwhile is reused) and the call retried once.
  */
@@ -115,7 +115,8 @@ export async function proxyCall(
     }
     if (replayable) response = await send(fresh.accessToken);
   }
-  if (response.status === 429) {
+  const answer = await throttlingAnswer(granted.adapter.api, response);
+  if (answer.throttled) {
     // The user's quota at this provider is spent for now: the sync waits as long (ConnectionThrottle).
     const until = Date.now() + granted.adapter.api.retryAfterMs(response.headers);
     await deps.throttle.hold(granted.connection.id, new Date(until));
@@ -125,14 +126,14 @@ export async function proxyCall(
   try {
     await auditCall(deps, caller, granted, { ...request, target: url.pathname }, null, response.status);
   } catch (error) {
-    await response.body?.cancel();
+    answer.body?.destroy();
     throw error;
   }
   return {
     kind: 'forwarded',
     status: response.status,
     headers: returnedResponseHeaders(response.headers),
-    body: response.body ? Readable.fromWeb(response.body as NodeReadableStream) : null,
+    body: answer.body,
   };
 }
 

@@ -21,6 +21,21 @@ interface GoogleErrorBody {
 }
 
 /**
+ * Whether a Google API error body says the caller is throttled: a usage-limit reason in `errors[]`
+ * (`userRateLimitExceeded`, `rateLimitExceeded`, …, docs/providers/google.md) or the `RESOURCE_EXHAUSTED` status.
+ * Google sends these with 403 as well as 429; the sync's classifier and the token broker's proxy both ask this.
+ */
+export function saysThrottled(body: unknown): boolean {
+  const error = (body as GoogleErrorBody | null)?.error;
+  if (typeof error !== 'object' || error === null) return false;
+  const reasons = (error.errors ?? []).map((e) => e.reason);
+  return (
+    reasons.some((r) => (GOOGLE_DESCRIPTOR.rateLimitReasons as readonly string[]).includes(r ?? '')) ||
+    error.status === 'RESOURCE_EXHAUSTED'
+  );
+}
+
+/**
  * Maps anything a Google call threw onto the closed set of error kinds (docs/architecture.md, Style: "A closed set of
  * error kinds").
  */
@@ -37,22 +52,18 @@ export function classifyGoogleError(error: unknown): ProviderErrorClass {
   if (typeof body.error === 'string') return classifyOAuthError(status, body.error);
 
   const reasons = (body.error?.errors ?? []).map((e) => e.reason).filter((r) => typeof r === 'string');
-  const apiStatus = body.error?.status;
   if (status === 401) return { kind: 'auth_expired' };
   const details = (body.error?.details ?? []).map((d) => d.reason).filter((r) => typeof r === 'string');
   if (isExpiredCursor(status, [...reasons, ...details], requestPath(error)))
     return { kind: 'cursor_expired' };
-  const throttled = reasons.some((r) =>
-    (GOOGLE_DESCRIPTOR.rateLimitReasons as readonly string[]).includes(r),
-  );
-  if (status === 429 || (status === 403 && (throttled || apiStatus === 'RESOURCE_EXHAUSTED'))) {
+  if (status === 429 || (status === 403 && saysThrottled(body))) {
     const told = parseRetryAfter(error.response?.headers.get(GOOGLE_DESCRIPTOR.retryAfterHeader));
     return told === undefined
       ? { kind: 'rate_limited', retryAfterMs: GOOGLE_DESCRIPTOR.defaultRetryAfterMs, guessed: true }
       : { kind: 'rate_limited', retryAfterMs: told };
   }
   if (status >= 500 || status === 408) return { kind: 'transient', reason: `http ${status}` };
-  const detail = code(reasons[0]) ?? code(apiStatus);
+  const detail = code(reasons[0]) ?? code(body.error?.status);
   return { kind: 'permanent', reason: detail ? `http ${status} ${detail}` : `http ${status}` };
 }
 

@@ -2,7 +2,7 @@ import { type ProviderAdapter } from '@crm-sync/core';
 import { MAIL_BODY_DEFAULTS, type MailBodyOptions } from '../shared/mailBody';
 import { createGmailAttachmentReader } from './attachments';
 import { GOOGLE_API_ORIGINS, GOOGLE_DESCRIPTOR } from './descriptor';
-import { classifyGoogleError } from './errors';
+import { classifyGoogleError, saysThrottled } from './errors';
 import { createGoogleOAuth, type GoogleOAuthOptions } from './oauth';
 import { createCalendarSyncer } from './sync/calendar';
 import { createContactsSyncer } from './sync/contacts';
@@ -38,6 +38,7 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdap
         : GOOGLE_API_ORIGINS,
       fetch: options.fetch ?? fetch,
       retryAfterMs: retryAfterOr(GOOGLE_DESCRIPTOR.defaultRetryAfterMs),
+      throttledAnswer: { statuses: [403], says: saysThrottled },
     },
     sync: {
       mail: createMailSyncer(api, {
