@@ -152,7 +152,7 @@ it('Google RISC: tokens-revoked and account-disabled delete the credentials; a f
   ).toBe(202);
   for (const { connectionId } of [revoked, disabled]) {
     await waitFor(async () => (await state(connectionId)).credentials === 0, {
-      what: 'the worker to delete the credentials',
+      what: 'the credentials deleted',
       timeoutMs: 30_000,
     });
     expect((await state(connectionId)).status).toBe('revoked');
