@@ -71,6 +71,36 @@ describe.each(['google', 'microsoft'] as const)(
         expect(Buffer.from(await response.arrayBuffer())).toEqual(bytesOf(file));
       }
 
+      // One byte range (RFC 9110 §14): 206 with exactly those bytes, 416 past the end, the whole file where the
+      // Range is to be ignored (several ranges, an If-Range, which no validator of ours can match).
+      const txt = bytesOf(TXT);
+      const ranged = async (range: string, extra: Record<string, string> = {}) => {
+        const response = await h.api(url(idOf(TXT.name)), { headers: { range, ...extra } });
+        return { response, body: Buffer.from(await response.arrayBuffer()) };
+      };
+      for (const [range, start, end] of [
+        ['bytes=100-199', 100, 199],
+        ['bytes=850-', 850, 899],
+        ['bytes=-25', 875, 899],
+        ['bytes=0-5000', 0, 899],
+      ] as const) {
+        const { response, body } = await ranged(range);
+        expect(response.status).toBe(206);
+        expect(response.headers.get('content-range')).toBe(`bytes ${start}-${end}/${TXT.size}`);
+        expect(response.headers.get('content-length')).toBe(String(end - start + 1));
+        expect(response.headers.get('content-disposition')).toBe(disposition(TXT.name));
+        expect(body).toEqual(txt.subarray(start, end + 1));
+      }
+      const past = await ranged('bytes=900-');
+      expect(past.response.status).toBe(416);
+      expect(past.response.headers.get('content-range')).toBe(`bytes */${TXT.size}`);
+      expect(JSON.parse(past.body.toString())).toMatchObject({ code: 'range_not_satisfiable' });
+      for (const whole of [await ranged('bytes=0-1,5-6'), await ranged('bytes=0-9', { 'if-range': '"x"' })]) {
+        expect(whole.response.status).toBe(200);
+        expect(whole.response.headers.get('accept-ranges')).toBe('bytes');
+        expect(whole.body).toEqual(txt);
+      }
+
       // Over the cap: refused before the provider is asked for the bytes.
       const big = await h.api(url(idOf(PDF.name)));
       expect(big.status).toBe(413);

@@ -88,6 +88,33 @@ test('format=full: text and HTML alternatives, inline images by Content-ID, atta
   expect([data.size, decode(data.data).length]).toEqual([file.body?.size, file.body?.size]);
 });
 
+test('attachment ids change on every fetch of the message, as Gmail ids do; each issued one reads its part only', async () => {
+  const withFile = messages.find((m) => partsOf(m.payload).some((p) => p.body?.attachmentId))!;
+  const other = messages.find(
+    (m) => m.id !== withFile.id && partsOf(m.payload).some((p) => p.body?.attachmentId),
+  )!;
+  const fileIds = async (id: string) => {
+    const { data } = await gmail.users.messages.get({ userId: 'me', id, format: 'full' });
+    return partsOf(data.payload).flatMap((p) => (p.body?.attachmentId ? [p.body.attachmentId] : []));
+  };
+  const [first, second] = [await fileIds(withFile.id!), await fileIds(withFile.id!)];
+  expect(first.length).toBeGreaterThan(0);
+  first.forEach((id, i) => expect(id).not.toBe(second[i]));
+  for (const ids of [first, second]) {
+    const { data } = await gmail.users.messages.attachments.get({
+      userId: 'me',
+      messageId: withFile.id!,
+      id: ids[0]!,
+    });
+    expect(data.size).toBe(partsOf(withFile.payload).find((p) => p.body?.attachmentId)?.body?.size);
+  }
+  // An id of another message, or a made-up one, names nothing here.
+  for (const id of [(await fileIds(other.id!))[0]!, `${first[0]!}x`])
+    await expect(
+      gmail.users.messages.attachments.get({ userId: 'me', messageId: withFile.id!, id }),
+    ).rejects.toMatchObject({ status: 404 });
+});
+
 test('format=raw is the same MIME document, and sizeEstimate is its size', async () => {
   const message = messages.find((m) => m.payload?.mimeType === 'multipart/mixed') as gmail_v1.Schema$Message;
   const { data } = await gmail.users.messages.get({ userId: 'me', id: message.id as string, format: 'raw' });

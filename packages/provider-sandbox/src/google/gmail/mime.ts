@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { openCursor, sealCursor } from '../../core/cursors';
 import { type StoredItem } from '../../core/types';
 import { wireHeaderValue } from './headerEncoding';
 import { type GmailFile, type GmailMessageData } from './generate';
@@ -37,9 +39,22 @@ const escapeHtml = (text: string) =>
   SPECIAL.test(text) ? text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`) : text;
 const contentType = (value: string): Header => ({ name: 'Content-Type', value });
 
-/** Attachment ids are opaque to clients; the sandbox's name the message and the part. */
-export const attachmentIdOf = (messageId: string, partId: string) =>
-  `ANGjdJ${Buffer.from(`${messageId}.${partId}`).toString('base64url')}`;
+const ATTACHMENT_ID = 'google.gmail.attachmentId';
+
+/**
+ * Gmail gives a file a new attachmentId on every fetch of its message (docs/providers/google.md#gmail-message-content),
+ * so a client can never keep one. The sandbox's seal the message, the part and a fresh nonce: opaque, unguessable and
+ * different each time; any id it issued for that message still reads the part (whether Gmail's old ids expire is
+ * _unconfirmed_).
+ */
+const attachmentIdOf = (messageId: string, partId: string) =>
+  sealCursor(ATTACHMENT_ID, { m: messageId, p: partId, n: randomBytes(9).toString('base64url') });
+
+/** The part an attachment id issued for this message names, if it is one. */
+function partIdOf(messageId: string, attachmentId: string): string | undefined {
+  const sealed = openCursor(ATTACHMENT_ID, attachmentId) as { m?: unknown; p?: unknown } | undefined;
+  return sealed?.m === messageId && typeof sealed.p === 'string' ? sealed.p : undefined;
+}
 
 /** Deterministic bytes of a generated file (its name repeated): what `raw` and attachments.get serve. */
 export const fileBytes = (file: GmailFile) => Buffer.alloc(file.size, file.filename);
@@ -265,12 +280,10 @@ export function sizeOf(node: MimeNode, messageHeaders: Header[]): number {
 
 /** The file behind an attachment id of this message, if any. */
 export function attachmentOf(node: MimeNode, messageId: string, attachmentId: string): GmailFile | undefined {
+  const partId = partIdOf(messageId, attachmentId);
+  if (partId === undefined) return undefined;
   for (const part of partIds(node).values())
-    if (
-      !isMultipart(part) &&
-      'file' in part.content &&
-      attachmentIdOf(messageId, part.content.partId) === attachmentId
-    )
+    if (!isMultipart(part) && 'file' in part.content && part.content.partId === partId)
       return part.content.file;
   return undefined;
 }
