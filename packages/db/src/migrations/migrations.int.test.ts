@@ -21,6 +21,7 @@ const TABLES = [
   'credentials',
   'crm_associations',
   'crm_objects',
+  'data_keys',
   'deletion_requests',
   'email_attachments',
   'emails',
@@ -175,6 +176,7 @@ describe('migrations', () => {
             'participants',
             'outbox',
             'expiry_warnings',
+            'data_keys',
           ].includes(t),
       ),
     );
@@ -206,7 +208,7 @@ describe('migrations', () => {
     await downThrough('HubspotAssociations1765000000004');
     expect(await tables()).toEqual(
       withoutDeletion(TABLES).filter(
-        (t) => !['crm_associations', 'participants', 'outbox', 'expiry_warnings'].includes(t),
+        (t) => !['crm_associations', 'participants', 'outbox', 'expiry_warnings', 'data_keys'].includes(t),
       ),
     );
     await db.dataSource.runMigrations();
@@ -238,7 +240,14 @@ describe('migrations', () => {
     expect(await tables()).toEqual(
       withoutDeletion(TABLES).filter(
         (t) =>
-          !['crm_associations', 'email_attachments', 'participants', 'outbox', 'expiry_warnings'].includes(t),
+          ![
+            'crm_associations',
+            'email_attachments',
+            'participants',
+            'outbox',
+            'expiry_warnings',
+            'data_keys',
+          ].includes(t),
       ),
     );
     expect(idxOf(await indexes(), 'emails_connection_message_id_idx')).toBeUndefined();
@@ -274,7 +283,14 @@ describe('migrations', () => {
     expect(await tables()).toEqual(
       withoutDeletion(TABLES).filter(
         (t) =>
-          !['crm_associations', 'email_attachments', 'participants', 'outbox', 'expiry_warnings'].includes(t),
+          ![
+            'crm_associations',
+            'email_attachments',
+            'participants',
+            'outbox',
+            'expiry_warnings',
+            'data_keys',
+          ].includes(t),
       ),
     );
     await db.dataSource.runMigrations();
@@ -290,7 +306,9 @@ describe('migrations', () => {
     await downThrough('RateLimitStreak1765000000005');
     expect(await streak()).toEqual([]);
     expect(await tables()).toEqual(
-      withoutDeletion(TABLES).filter((t) => !['participants', 'outbox', 'expiry_warnings'].includes(t)),
+      withoutDeletion(TABLES).filter(
+        (t) => !['participants', 'outbox', 'expiry_warnings', 'data_keys'].includes(t),
+      ),
     );
     await db.dataSource.runMigrations();
     expect(await streak()).toEqual([{ name: 'rate_limit_streak' }]);
@@ -329,7 +347,9 @@ describe('migrations', () => {
 
     await downThrough('Participants1765000000010');
     expect(await tables()).toEqual(
-      withoutDeletion(TABLES).filter((t) => !['participants', 'outbox', 'expiry_warnings'].includes(t)),
+      withoutDeletion(TABLES).filter(
+        (t) => !['participants', 'outbox', 'expiry_warnings', 'data_keys'].includes(t),
+      ),
     );
     const [{ id }] = await query<{ id: string }>(
       `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id)
@@ -383,7 +403,9 @@ describe('migrations', () => {
 
   it('outbox: down drops the table, up creates it again with its job key', async () => {
     await downThrough('Outbox1765000000070');
-    expect(await tables()).toEqual(TABLES.filter((t) => !['outbox', 'expiry_warnings'].includes(t)));
+    expect(await tables()).toEqual(
+      TABLES.filter((t) => !['outbox', 'expiry_warnings', 'data_keys'].includes(t)),
+    );
     await db.dataSource.runMigrations();
     expect((await constraints('u')).outbox_job_key).toBe('UNIQUE (queue, job_id)');
     await expect(
@@ -398,7 +420,7 @@ describe('migrations', () => {
       );
     await downThrough('ExpiryWarnings1765000000071');
     expect(await issued()).toEqual([]);
-    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'expiry_warnings'));
+    expect(await tables()).toEqual(TABLES.filter((t) => !['expiry_warnings', 'data_keys'].includes(t)));
     const [c] = await query<{ id: string }>(
       `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id) VALUES ('t1', 'u1', 'microsoft', 'acct-exp') RETURNING id`,
     );
@@ -444,7 +466,7 @@ describe('migrations', () => {
     ).rejects.toThrow(/connections_account_erased_check/);
     await downThrough('DeletionRequests1765000000040');
     expect(await tables()).toEqual(
-      withoutDeletion(TABLES).filter((t) => !['outbox', 'expiry_warnings'].includes(t)),
+      withoutDeletion(TABLES).filter((t) => !['outbox', 'expiry_warnings', 'data_keys'].includes(t)),
     );
     const [erased] = await query<{ id: string; provider_account_id: string }>(
       `SELECT id, provider_account_id FROM connections WHERE crm_user_id = 'u1'`,
