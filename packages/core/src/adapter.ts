@@ -103,6 +103,7 @@ export interface AttachmentRequest {
 
 /** An attachment's bytes as the provider serves them now, or why there are none. */
 export type AttachmentContent =
+  /** `size`: the body's exact length in bytes, where the provider states it (it lets connect-api serve `Range`). */
   | { kind: 'content'; body: ReadableStream<Uint8Array>; size: number | null }
   | { kind: 'not_found' }
   | { kind: 'too_large'; size: number };

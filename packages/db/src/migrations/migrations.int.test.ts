@@ -21,6 +21,7 @@ const TABLES = [
   'credentials',
   'crm_associations',
   'crm_objects',
+  'data_keys',
   'deletion_requests',
   'email_attachments',
   'emails',
@@ -180,6 +181,7 @@ describe('migrations', () => {
             'outbox',
             'expiry_warnings',
             'notice_replays',
+            'data_keys',
           ].includes(t),
       ),
     );
@@ -212,7 +214,14 @@ describe('migrations', () => {
     expect(await tables()).toEqual(
       withoutDeletion(TABLES).filter(
         (t) =>
-          !['crm_associations', 'participants', 'outbox', 'expiry_warnings', 'notice_replays'].includes(t),
+          ![
+            'crm_associations',
+            'participants',
+            'outbox',
+            'expiry_warnings',
+            'notice_replays',
+            'data_keys',
+          ].includes(t),
       ),
     );
     await db.dataSource.runMigrations();
@@ -251,6 +260,7 @@ describe('migrations', () => {
             'outbox',
             'expiry_warnings',
             'notice_replays',
+            'data_keys',
           ].includes(t),
       ),
     );
@@ -294,6 +304,7 @@ describe('migrations', () => {
             'outbox',
             'expiry_warnings',
             'notice_replays',
+            'data_keys',
           ].includes(t),
       ),
     );
@@ -311,7 +322,7 @@ describe('migrations', () => {
     expect(await streak()).toEqual([]);
     expect(await tables()).toEqual(
       withoutDeletion(TABLES).filter(
-        (t) => !['participants', 'outbox', 'expiry_warnings', 'notice_replays'].includes(t),
+        (t) => !['participants', 'outbox', 'expiry_warnings', 'notice_replays', 'data_keys'].includes(t),
       ),
     );
     await db.dataSource.runMigrations();
@@ -352,7 +363,7 @@ describe('migrations', () => {
     await downThrough('Participants1765000000010');
     expect(await tables()).toEqual(
       withoutDeletion(TABLES).filter(
-        (t) => !['participants', 'outbox', 'expiry_warnings', 'notice_replays'].includes(t),
+        (t) => !['participants', 'outbox', 'expiry_warnings', 'notice_replays', 'data_keys'].includes(t),
       ),
     );
     const [{ id }] = await query<{ id: string }>(
@@ -408,7 +419,7 @@ describe('migrations', () => {
   it('outbox: down drops the table, up creates it again with its job key', async () => {
     await downThrough('Outbox1765000000070');
     expect(await tables()).toEqual(
-      TABLES.filter((t) => !['outbox', 'expiry_warnings', 'notice_replays'].includes(t)),
+      TABLES.filter((t) => !['outbox', 'expiry_warnings', 'notice_replays', 'data_keys'].includes(t)),
     );
     await db.dataSource.runMigrations();
     expect((await constraints('u')).outbox_job_key).toBe('UNIQUE (queue, job_id)');
@@ -424,7 +435,9 @@ describe('migrations', () => {
       );
     await downThrough('ExpiryWarnings1765000000071');
     expect(await issued()).toEqual([]);
-    expect(await tables()).toEqual(TABLES.filter((t) => !['expiry_warnings', 'notice_replays'].includes(t)));
+    expect(await tables()).toEqual(
+      TABLES.filter((t) => !['expiry_warnings', 'notice_replays', 'data_keys'].includes(t)),
+    );
     const [c] = await query<{ id: string }>(
       `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id) VALUES ('t1', 'u1', 'microsoft', 'acct-exp') RETURNING id`,
     );
@@ -477,7 +490,9 @@ describe('migrations', () => {
     ).rejects.toThrow(/connections_account_erased_check/);
     await downThrough('DeletionRequests1765000000040');
     expect(await tables()).toEqual(
-      withoutDeletion(TABLES).filter((t) => !['outbox', 'expiry_warnings', 'notice_replays'].includes(t)),
+      withoutDeletion(TABLES).filter(
+        (t) => !['outbox', 'expiry_warnings', 'notice_replays', 'data_keys'].includes(t),
+      ),
     );
     const [erased] = await query<{ id: string; provider_account_id: string }>(
       `SELECT id, provider_account_id FROM connections WHERE crm_user_id = 'u1'`,

@@ -69,7 +69,7 @@ export function createDataset<T>(
   seq: SeqClock,
   clock: Clock,
 ): Dataset<T> {
-  const baseSize = account.sizes[generator.resource] ?? 0;
+  const baseSize = generator.fixedSize ?? account.sizes[generator.resource] ?? 0;
   const baseSeq = seq.current;
   const overlay = new Map<number, StoredItem<T> | null>();
   const deletions: Change[] = [];

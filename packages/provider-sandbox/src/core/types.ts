@@ -193,6 +193,11 @@ export interface ResourceGenerator<T> {
   provider: ProviderId;
   /** Name used in account `sizes` and in the control API, e.g. `messages`. */
   resource: string;
+  /**
+   * Base items every account has whatever its `sizes` say (Outlook's folder tree: microsoft/graph/folders.ts);
+   * without it, the account's size for `resource`.
+   */
+  fixedSize?: number;
   idFor(account: Account, ordinal: number): string;
   /** Inverse of idFor; undefined when the id does not have the generator's shape. */
   ordinalOf(account: Account, id: string): number | undefined;

@@ -1,5 +1,6 @@
 import { type ProviderModule } from '../core/types';
 import { deferredClock } from './deferredClock';
+import { mailFolderGenerator } from './graph/folders';
 import { graphGenerators } from './graph/generate';
 import { graphErrorRenderer } from './graph/reply';
 import { registerBatch } from './graph/routes/batch';
@@ -39,7 +40,7 @@ export function createMicrosoftModule(options: MicrosoftModuleOptions = {}): Pro
     id: 'microsoft',
     listener: 'https',
     errors: graphErrorRenderer(clock),
-    generators: [generators.messages, generators.events, generators.contacts],
+    generators: [generators.messages, generators.events, generators.contacts, mailFolderGenerator],
     register(app, ctx) {
       clock.bind(ctx.clock);
       registerAuthorize(app, ctx);

@@ -14,7 +14,12 @@ let client: Client;
 const IMMUTABLE = { Prefer: 'IdType="ImmutableId"' };
 type Entry = { id: string; '@removed'?: unknown; parentFolderId?: string; displayName?: string };
 
-async function drain(first: PageCollection): Promise<{ items: Entry[]; deltaLink: string }> {
+const drain = (first: PageCollection) => drainWith(client, first);
+
+async function drainWith(
+  client: Client,
+  first: PageCollection,
+): Promise<{ items: Entry[]; deltaLink: string }> {
   const items: Entry[] = [];
   const iterator = new PageIterator(client, first, (item: Entry) => items.push(item) > 0, {
     headers: IMMUTABLE,
@@ -55,6 +60,58 @@ test('mailFolders delta lists the whole hierarchy flat, then no changes', async 
   expect(first.items.map((f) => f.id).sort()).toEqual(Object.values(FOLDER_IDS).sort());
   const next = await drain((await client.api(first.deltaLink).get()) as PageCollection);
   expect(next.items).toEqual([]);
+});
+
+test('mailFolders delta reports folders added, renamed, moved and deleted since its link; a deleted folder takes its messages', async () => {
+  // An account of its own: this test changes the folder tree.
+  const own = await connectedGraph(ms, 'folders.changes@contoso.com', { messages: 3 });
+  const [account, client] = [own.account, own.client];
+  const drain = (first: PageCollection) => drainWith(client, first);
+  const first = await drain((await client.api('/me/mailFolders/delta').get()) as PageCollection);
+  const control = ms.sandbox.control;
+  const added = control.addItem('microsoft', account.id, 'mailFolders', {
+    displayName: 'Deals',
+    parentFolderId: FOLDER_IDS.inbox,
+  }).id;
+  control.updateItem('microsoft', account.id, 'mailFolders', FOLDER_IDS.clients, {
+    displayName: 'Customers',
+  });
+  control.updateItem('microsoft', account.id, 'mailFolders', FOLDER_IDS.acme, {
+    parentFolderId: FOLDER_IDS.deleteditems,
+  });
+  const next = await drain((await client.api(first.deltaLink).get()) as PageCollection);
+  expect(next.items.map((f) => [f.id, f.displayName, f.parentFolderId]).sort()).toEqual(
+    [
+      [added, 'Deals', FOLDER_IDS.inbox],
+      [FOLDER_IDS.clients, 'Customers', expect.any(String)],
+      [FOLDER_IDS.acme, 'Acme', FOLDER_IDS.deleteditems],
+    ].sort(),
+  );
+  const inbox = (await client.api('/me/mailFolders/inbox').get()) as { childFolderCount: number };
+  expect(inbox.childFolderCount).toBe(1);
+
+  // A message filed in the new folder; then the folder is deleted for good: its message and delta go with it.
+  const [message] = (
+    await drain(
+      (await client.api('/me/mailFolders/inbox/messages/delta').headers(IMMUTABLE).get()) as PageCollection,
+    )
+  ).items;
+  const stored = `AAMkAG${message!.id.slice('AAkALg'.length)}`;
+  control.updateItem('microsoft', account.id, 'messages', stored, { parentFolderId: added });
+  const inAdded = await drain(
+    (await client.api(`/me/mailFolders/${added}/messages/delta`).headers(IMMUTABLE).get()) as PageCollection,
+  );
+  expect(inAdded.items.map((m) => m.id)).toEqual([message!.id]);
+  control.deleteItem('microsoft', account.id, 'mailFolders', added);
+  const last = await drain((await client.api(next.deltaLink).get()) as PageCollection);
+  expect(last.items).toEqual([expect.objectContaining({ id: added, '@removed': { reason: 'deleted' } })]);
+  expect(await failure(client.api(`/me/messages/${message!.id}`).get())).toMatchObject({ statusCode: 404 });
+  expect(await failure(client.api(inAdded.deltaLink).get())).toMatchObject({ statusCode: 404 });
+  expect(await failure(client.api(`/me/mailFolders/${added}`).get())).toMatchObject({ statusCode: 404 });
+
+  // An edited delta link is refused, not read as another position.
+  const edited = last.deltaLink.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+  expect(await failure(client.api(edited).get())).toMatchObject({ statusCode: 410 });
 });
 
 test('a moved message leaves one folder delta as @removed and joins the other under the same immutable id', async () => {

@@ -12,9 +12,9 @@ deltaScenarios<'emails', Message>({
   size: 1200,
   initialWindowDays: 30,
   // The sandbox's 8 folders less Deleted Items and Junk Email (provider-sandbox src/microsoft/graph/folders.ts).
-  folders: { count: 6, firstRoute: 'graph.mailFolders.get' },
+  folders: { count: 6, firstRoute: 'graph.mailFolders.delta' },
   cursorLinks: mailCursorLinks,
-  continuationKeys: ['folder', 'initial', 'pending', 'done', 'owner'],
+  continuationKeys: ['folder', 'initial', 'pending', 'done', 'owner', 'tree'],
   expected: (m) => ({
     threadId: m.conversationId!,
     fromAddress: m.from!.emailAddress!.address!,

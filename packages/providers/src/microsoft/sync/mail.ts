@@ -17,8 +17,17 @@ import { hasFiles, ownerAddresses, withAttachments } from '../mailContent';
 import { type DeltaOptions, type DeltaResponse, toPage } from './delta';
 import { graphIdPass } from './idPass';
 import { roundWindow, withWindow } from './listedWindow';
-import { includedFolders, type MailFolderSelection } from './mailFolders';
-import { atFolder, type MailRoundState, readCursor, readState, writeCursor, writeState } from './mailState';
+import { currentTree, followedFolders, includedFolders, type MailFolderSelection } from './mailFolders';
+import {
+  atFolder,
+  type MailCursor,
+  type MailRoundState,
+  readCursor,
+  readState,
+  unusable,
+  writeCursor,
+  writeState,
+} from './mailState';
 import { daysFrom } from './window';
 
 /**
@@ -71,14 +80,16 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
       guarded('microsoft', 'mail delta', classifyMicrosoftError, async () => {
         const client = access.clientFor(request.accessToken);
         const { continuation, mode, cursor } = request.position;
-        const prior = mode === 'incremental' && cursor ? readCursor(cursor, access.origin) : {};
+        const last: MailCursor =
+          mode === 'incremental' && cursor ? readCursor(cursor, access.origin) : { links: {} };
+        const prior = last.links;
         const window = roundWindow(request, mailWindow);
         const state = continuation
           ? readState(continuation, access.origin)
-          : await firstState(client, options.folders, access.origin, prior);
-        if (state === undefined)
+          : await firstState(client, options.folders, access.origin, last);
+        if (state.folder === undefined)
           return withWindow(
-            { upserts: [], deletes: [], next: { kind: 'caught_up', cursor: writeCursor({}) } },
+            { upserts: [], deletes: [], next: { kind: 'caught_up', cursor: writeCursor({}, state.tree) } },
             window,
           );
         // The owner's addresses are read on the round's first page only, then carried (mailState.ts).
@@ -86,7 +97,7 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
         const page = await folderPage(
           client,
           prefer,
-          { ...state, owner },
+          { ...state, folder: state.folder, owner },
           window ?? mailWindow(request),
           prior,
         );
@@ -109,15 +120,25 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
     ),
   };
 
+  /**
+   * The round's folders: the last round's tree brought up to date through mailFolders delta (a folder the user
+   * creates is followed from the next round on). A folder the last round followed and this one does not (deleted,
+   * moved under an excluded folder, or no longer configured) leaves rows only a full round can tell apart: its
+   * messages are not in any followed folder's delta, so the round starts over as a full one, whose sweep removes them.
+   */
   async function firstState(
     client: Client,
     selection: MailFolderSelection,
     origin: string,
-    prior: Record<string, string>,
-  ): Promise<MailRoundState | undefined> {
-    // Discovered every round, so a folder the user creates is followed from the next round on.
-    const [first, ...pending] = await includedFolders(client, selection, origin);
-    return first === undefined ? undefined : atFolder(first, pending, {}, prior);
+    last: MailCursor,
+  ): Promise<Omit<MailRoundState, 'folder'> & { folder: string | undefined }> {
+    const tree = await currentTree(client, selection, origin, last.tree);
+    const [first, ...pending] = followedFolders(tree, selection);
+    const left = Object.keys(last.links).filter((f) => f !== first && !pending.includes(f));
+    if (left.length > 0) throw unusable(`${left.length} followed folder(s) no longer followed`);
+    if (first === undefined)
+      return { folder: undefined, nextLink: null, initial: true, pending, done: {}, tree };
+    return { ...atFolder(first, pending, {}, last.links), tree };
   }
 
   /**
@@ -185,8 +206,8 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
       const done = { ...state.done, [state.folder]: page.next.cursor };
       const [folder, ...pending] = state.pending;
       if (folder === undefined)
-        return { ...(await changes()), next: { kind: 'caught_up', cursor: writeCursor(done) } };
-      state = { ...atFolder(folder, pending, done, prior), owner: start.owner };
+        return { ...(await changes()), next: { kind: 'caught_up', cursor: writeCursor(done, state.tree) } };
+      state = { ...atFolder(folder, pending, done, prior), owner: start.owner, tree: start.tree };
     }
   }
 }

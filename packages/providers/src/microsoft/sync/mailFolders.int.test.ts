@@ -78,7 +78,59 @@ test('the mailFolders option narrows the folders followed', async () => {
     initialWindowDays: 30,
   });
   expect(ids(round.upserts)).toEqual(all.slice(1).sort());
-  expect(JSON.parse(round.cursor)).toEqual({ folders: { [FOLDERS.inbox]: expect.any(String) } });
+  expect(JSON.parse(round.cursor)).toEqual({
+    folders: { [FOLDERS.inbox]: expect.any(String) },
+    tree: expect.objectContaining({ named: { inbox: FOLDERS.inbox } }),
+  });
+});
+
+test('folders added, renamed, moved away and deleted between rounds: the tree follows mailFolders delta', async () => {
+  const { account, accessToken } = await connectAccount(h, 'folder.changes@contoso.com', { messages: 12 });
+  const all = [...sandboxItems<Message>(h, account, 'messages').keys()];
+  const options = { accessToken, now: new Date(), initialWindowDays: 30 };
+  const control = h.sandbox.control;
+  const calls = (route: string) =>
+    control
+      .counters()
+      .filter((e) => e.route === route && e.accountId === account.id)
+      .reduce((sum, e) => sum + e.count, 0);
+  const full = await runRound(mail(), FULL, options);
+
+  // A folder added with a message filed in it, another folder renamed: one folder delta call, no name looked up.
+  const added = control.addItem('microsoft', account.id, 'mailFolders', {
+    displayName: 'Deals',
+    parentFolderId: FOLDERS.inbox,
+  }).id;
+  control.updateItem('microsoft', account.id, 'messages', storedId(all[0]!), { parentFolderId: added });
+  control.updateItem('microsoft', account.id, 'mailFolders', FOLDERS.clients, { displayName: 'Customers' });
+  control.resetCounters();
+  const next = await runRound(mail(), incremental(full.cursor), options);
+  expect([calls('graph.mailFolders.delta'), calls('graph.mailFolders.get')]).toEqual([1, 0]);
+  expect([ids(next.upserts), next.deletes]).toEqual([[all[0]], []]);
+  const followed = Object.keys((JSON.parse(next.cursor) as { folders: object }).folders);
+  expect(followed).toEqual(expect.arrayContaining([added, FOLDERS.clients, FOLDERS.inbox]));
+
+  // The new folder deleted for good, with its message: no followed folder's delta says so, so the round starts over
+  // as a full one, which no longer has the message (its sweep removes the row).
+  control.deleteItem('microsoft', account.id, 'mailFolders', added);
+  const left = mail().fetchPage({ ...options, position: incremental(next.cursor) });
+  expect(await classificationOf(left)).toEqual({ kind: 'cursor_expired' });
+  const again = await runRound(mail(), FULL, options);
+  expect([...applyRounds([again]).keys()].sort()).toEqual(all.slice(1).sort());
+
+  // A followed folder moved under Deleted Items is no longer followed either.
+  control.updateItem('microsoft', account.id, 'messages', storedId(all[1]!), {
+    parentFolderId: FOLDERS.acme,
+  });
+  const before = await runRound(mail(), incremental(again.cursor), options);
+  expect(ids(before.upserts)).toEqual([all[1]]);
+  control.updateItem('microsoft', account.id, 'mailFolders', FOLDERS.acme, {
+    parentFolderId: FOLDERS.deleteditems,
+  });
+  const moved = mail().fetchPage({ ...options, position: incremental(before.cursor) });
+  expect(await classificationOf(moved)).toEqual({ kind: 'cursor_expired' });
+  const last = await runRound(mail(), FULL, options);
+  expect([...applyRounds([last]).keys()].sort()).toEqual(all.slice(2).sort());
 });
 
 test('a round reads /me once; removed messages are looked up twenty to a $batch call', async () => {

@@ -1,5 +1,6 @@
 import { ClassifiedProviderError, type SyncContinuation } from '@crm-sync/core';
 import { onOrigin } from './delta';
+import { type FolderTree, readTree } from './mailFolders';
 
 /**
  * Where a mail round stands. Message delta tracks one folder per delta link
@@ -19,13 +20,21 @@ export interface MailRoundState {
    * carried on, so a round reads `/me` once. Absent on a continuation written before it was kept: read again.
    */
   owner?: string[];
+  /** The folder tree this round follows, written into its cursor at the end (mailFolders.ts `FolderTree`). */
+  tree?: FolderTree;
+}
+
+/** What the last round left: a delta link per folder, and the folder tree (absent in a cursor from before it). */
+export interface MailCursor {
+  links: Record<string, string>;
+  tree?: FolderTree;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
-function unusable(why: string): ClassifiedProviderError {
+export function unusable(why: string): ClassifiedProviderError {
   return new ClassifiedProviderError({ kind: 'cursor_expired' }, `microsoft mail: ${why}; full resync`);
 }
 
@@ -40,12 +49,12 @@ function links(value: unknown, origin: string): Record<string, string> {
   return out;
 }
 
-/** The cursor: one delta link per folder, as JSON. An older single-link cursor is not readable: a full round. */
-export function writeCursor(done: Record<string, string>): string {
-  return JSON.stringify({ folders: done });
+/** The cursor: one delta link per folder and the folder tree, as JSON. An older single-link cursor: a full round. */
+export function writeCursor(done: Record<string, string>, tree: FolderTree | undefined): string {
+  return JSON.stringify({ folders: done, ...(tree && { tree }) });
 }
 
-export function readCursor(cursor: string, origin: string): Record<string, string> {
+export function readCursor(cursor: string, origin: string): MailCursor {
   let parsed: unknown;
   try {
     parsed = JSON.parse(cursor);
@@ -53,7 +62,8 @@ export function readCursor(cursor: string, origin: string): Record<string, strin
     throw unusable('cursor is not per-folder JSON');
   }
   if (!isRecord(parsed)) throw unusable('cursor is not per-folder JSON');
-  return links(parsed.folders, origin);
+  const tree = readTree(parsed.tree, origin);
+  return { links: links(parsed.folders, origin), ...(tree && { tree }) };
 }
 
 export function writeState(state: MailRoundState): SyncContinuation {
@@ -64,11 +74,13 @@ export function writeState(state: MailRoundState): SyncContinuation {
     pending: state.pending,
     done: state.done,
     ...(state.owner && { owner: state.owner }),
+    ...(state.tree && { tree: state.tree }),
   };
 }
 
 export function readState(continuation: SyncContinuation, origin: string): MailRoundState {
   const { folder, nextLink, initial, pending, done, owner } = continuation;
+  const tree = readTree(continuation.tree, origin);
   if (typeof folder !== 'string' || typeof initial !== 'boolean' || !isStrings(pending))
     throw unusable('unreadable continuation');
   if (owner !== undefined && !isStrings(owner)) throw unusable('unreadable continuation');
@@ -80,6 +92,7 @@ export function readState(continuation: SyncContinuation, origin: string): MailR
     pending,
     done: links(done, origin),
     ...(owner !== undefined && { owner }),
+    ...(tree && { tree }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { type FastifyInstance } from 'fastify';
 import { requireAuth } from '../../../core/hooks';
 import { type ResourceGenerator, type RouteMeta, type SandboxContext } from '../../../core/types';
+import { mailFolderGenerator } from '../folders';
 import { type MessageData } from '../generate';
 import { parsePrefer } from '../prefer';
 import { renderItem, storedIdOf } from '../render';
@@ -12,7 +13,7 @@ const meta: RouteMeta = { provider: 'microsoft', routeId: 'graph.messages.get', 
 
 /**
  * `GET /v1.0/me/messages/{id}` (https://learn.microsoft.com/graph/api/message-get): one message wherever it is
- * filed, by regular or immutable id, with `$select`; 404 `ErrorItemNotFound` once it is deleted.
+ * filed, by regular or immutable id, with `$select`; 404 `ErrorItemNotFound` once it (or its folder) is deleted.
  */
 export function registerMessageGet(
   app: FastifyInstance,
@@ -31,7 +32,10 @@ export function registerMessageGet(
           message: `Could not find a property named '${unknown}' on type 'microsoft.graph.message'.`,
         });
       const stored = ctx.datasets.open(account, generator).get(storedIdOf(request.params.id));
-      if (stored === undefined) return sendGraphError(reply, ctx.clock, 'ErrorItemNotFound');
+      // A folder deleted for good takes its messages with it (docs/providers/microsoft.md#mail-folders).
+      const folders = ctx.datasets.open(account, mailFolderGenerator);
+      if (stored === undefined || folders.get(stored.data.parentFolderId) === undefined)
+        return sendGraphError(reply, ctx.clock, 'ErrorItemNotFound');
       const item = renderItem(stored, parsePrefer(request.headers.prefer), '#microsoft.graph.message');
       return {
         '@odata.context': `${ctx.urls.microsoft}/v1.0/$metadata#users('me')/messages/$entity`,

@@ -1,7 +1,8 @@
 import { type FastifyInstance } from 'fastify';
+import { requireAuth } from '../../../core/hooks';
 import { type ResourceGenerator, type RouteMeta, type SandboxContext } from '../../../core/types';
 import { deltaHandler, optionsQuery } from '../deltaRoute';
-import { findFolder, MAIL_FOLDERS } from '../folders';
+import { findFolder, mailFolderGenerator } from '../folders';
 import { type MessageData } from '../generate';
 import { receivedInScope } from '../queryOptions';
 import { sendGraphError } from '../reply';
@@ -21,36 +22,37 @@ export function registerMessagesDelta(
   generator: ResourceGenerator<MessageData>,
   filterCap: number,
 ): void {
-  const handlers = new Map(
-    MAIL_FOLDERS.map((folder) => [
-      folder.id,
-      deltaHandler(ctx, {
-        generator,
-        entity: 'message',
-        scope: `messages:${folder.id}`,
-        initialQuery: optionsQuery({
-          resource: 'Messages',
-          select: true,
-          top: true,
-          receivedDateTime: true,
-          filterCap,
-          properties: { names: MESSAGE_PROPERTIES, type: 'microsoft.graph.message' },
-        }),
-        inScope: (item, query) =>
-          item.data.parentFolderId === folder.id &&
-          receivedInScope(query, Date.parse(item.data.receivedDateTime)),
-        wasInScope: (item) =>
-          item.data.parentFolderId === folder.id || (item.data.formerFolderIds ?? []).includes(folder.id),
+  const handlerFor = (folderId: string) =>
+    deltaHandler(ctx, {
+      generator,
+      entity: 'message',
+      scope: `messages:${folderId}`,
+      initialQuery: optionsQuery({
+        resource: 'Messages',
+        select: true,
+        top: true,
+        receivedDateTime: true,
+        filterCap,
+        properties: { names: MESSAGE_PROPERTIES, type: 'microsoft.graph.message' },
       }),
-    ]),
-  );
+      inScope: (item, query) =>
+        item.data.parentFolderId === folderId &&
+        receivedInScope(query, Date.parse(item.data.receivedDateTime)),
+      wasInScope: (item) =>
+        item.data.parentFolderId === folderId || (item.data.formerFolderIds ?? []).includes(folderId),
+    });
+  // One handler per folder id, made when the folder is first asked for (an account may add folders).
+  const handlers = new Map<string, ReturnType<typeof handlerFor>>();
   app.get<{ Params: { folderId: string } }>(
     '/v1.0/me/mailFolders/:folderId/messages/delta',
     { config: { sandbox: meta } },
     async (request, reply) => {
-      const folder = findFolder(request.params.folderId);
-      const handler = folder && handlers.get(folder.id);
-      if (handler === undefined) return sendGraphError(reply, ctx.clock, 'ErrorItemNotFound');
+      const { account } = requireAuth(request);
+      const folder = findFolder(ctx.datasets.open(account, mailFolderGenerator), request.params.folderId);
+      // A folder deleted since its delta link was minted is gone too: its link gets the same 404.
+      if (folder === undefined) return sendGraphError(reply, ctx.clock, 'ErrorItemNotFound');
+      let handler = handlers.get(folder.id);
+      if (handler === undefined) handlers.set(folder.id, (handler = handlerFor(folder.id)));
       return handler(request, reply);
     },
   );
