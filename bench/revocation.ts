@@ -1,9 +1,10 @@
 // npm run bench:revocation -- [--notices 30] [--messages 100000] [--seed 20261202]
 //
-// Time from a provider revocation notice to the credentials deleted (issue 20): connect-api and the worker run as
-// their own processes (as production runs them) over a temporary database and Redis prefix; the sandbox, in this
-// process, signs a Google RISC tokens-revoked event and POSTs it to connect-api, which verifies it and enqueues
-// `token.revoked`; the worker's lifecycle handler deletes the credentials. Each notice is timed from the POST to the
+// Time from a provider revocation notice to the credentials deleted (issue 20): connect-api, the worker and the
+// scheduler (which relays the outbox) run as their own processes (as production runs them) over a temporary
+// database and Redis prefix; the sandbox, in this process, signs a Google RISC tokens-revoked event and POSTs it to
+// connect-api, which verifies it and records `token.revoked` in the outbox; the worker's lifecycle handler deletes
+// the credentials. Each notice is timed from the POST to the
 // moment the credentials row is gone (polled every 5 ms). The ceiling, measured for the same notices, is the
 // HTTP delivery alone (POST → 202). Measured twice: the worker idle, and with a --messages Gmail sync in flight;
 // the first, cold notice (discovery of Google's keys) is printed apart.
@@ -132,8 +133,6 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     DATABASE_URL: h.db.url,
     REDIS_URL: h.redis.url,
-    // Not the harness's prefix: the connection.connected events of the setup stay unconsumed (no sync of the
-    // small accounts competes with the measurement).
     WORKER_QUEUE_PREFIX: `${h.redis.prefix}bench`,
     VAULT_KEYS: vaultKeys,
     SERVICE_TOKENS: `bench:${SECRET}:*`,
@@ -141,17 +140,23 @@ async function main(): Promise<void> {
     CONNECT_API_PORT: String(port),
     CONNECT_API_OPS_PORT: '0',
     WORKER_HTTP_PORT: '0',
+    SCHEDULER_HTTP_PORT: '0',
     PROVIDER_MODE: 'sandbox',
     SANDBOX_HTTP_URL: h.sandbox.urls.google,
     SANDBOX_HTTPS_URL: h.sandbox.urls.microsoft,
     SANDBOX_CA_FILE: caFile,
   };
+  // No sync of the setup's accounts competes with the measurement: their connection.connected events are dropped
+  // before the relay starts, and no round falls due while the bench runs (the busy sync is asked for below).
+  await h.db.dataSource.query(`DELETE FROM outbox`);
+  await h.db.dataSource.query(`UPDATE sync_states SET next_sync_at = now() + interval '1 day'`);
   const apps: AppProcess[] = [];
   try {
     apps.push(
       ...(await Promise.all([
         startAppProcess('connect-api', { ...env, LOG_LEVEL: 'info' }, { timeoutMs: 120_000 }),
         startAppProcess('worker', { ...env, LOG_LEVEL: 'info' }, { timeoutMs: 120_000 }),
+        startAppProcess('scheduler', env, { timeoutMs: 120_000 }),
       ])),
     );
     const url = `${baseUrl}/v1/webhooks/google/risc`;

@@ -71,6 +71,36 @@ describe.each(['google', 'microsoft'] as const)(
         expect(Buffer.from(await response.arrayBuffer())).toEqual(bytesOf(file));
       }
 
+      // One byte range (RFC 9110 §14): 206 with exactly those bytes, 416 past the end, the whole file where the
+      // Range is to be ignored (several ranges, an If-Range, which no validator of ours can match).
+      const txt = bytesOf(TXT);
+      const ranged = async (range: string, extra: Record<string, string> = {}) => {
+        const response = await h.api(url(idOf(TXT.name)), { headers: { range, ...extra } });
+        return { response, body: Buffer.from(await response.arrayBuffer()) };
+      };
+      for (const [range, start, end] of [
+        ['bytes=100-199', 100, 199],
+        ['bytes=850-', 850, 899],
+        ['bytes=-25', 875, 899],
+        ['bytes=0-5000', 0, 899],
+      ] as const) {
+        const { response, body } = await ranged(range);
+        expect(response.status).toBe(206);
+        expect(response.headers.get('content-range')).toBe(`bytes ${start}-${end}/${TXT.size}`);
+        expect(response.headers.get('content-length')).toBe(String(end - start + 1));
+        expect(response.headers.get('content-disposition')).toBe(disposition(TXT.name));
+        expect(body).toEqual(txt.subarray(start, end + 1));
+      }
+      const past = await ranged('bytes=900-');
+      expect(past.response.status).toBe(416);
+      expect(past.response.headers.get('content-range')).toBe(`bytes */${TXT.size}`);
+      expect(JSON.parse(past.body.toString())).toMatchObject({ code: 'range_not_satisfiable' });
+      for (const whole of [await ranged('bytes=0-1,5-6'), await ranged('bytes=0-9', { 'if-range': '"x"' })]) {
+        expect(whole.response.status).toBe(200);
+        expect(whole.response.headers.get('accept-ranges')).toBe('bytes');
+        expect(whole.body).toEqual(txt);
+      }
+
       // Over the cap: refused before the provider is asked for the bytes.
       const big = await h.api(url(idOf(PDF.name)));
       expect(big.status).toBe(413);
@@ -90,6 +120,62 @@ describe.each(['google', 'microsoft'] as const)(
     });
   },
 );
+
+describe('google: files of a forwarded message (message/rfc822)', () => {
+  const A = { name: 'inside-a.txt', type: 'text/plain', size: 300 };
+  const B = { name: 'inside-b.csv', type: 'text/csv', size: 500 };
+  const gmailFile = (f: typeof A) => ({ filename: f.name, mimeType: f.type, size: f.size });
+
+  /** A message whose forwarded message (shown as the disposition says) comes before its own file TXT. */
+  async function forwardedCase(disposition: 'inline' | 'attachment', email: string) {
+    const { connectionId, account } = await connectSandboxAccount(h, {
+      provider: 'google',
+      email,
+      sizes: { messages: 3 },
+      resources: ['mail'],
+    });
+    const sync = SYNC_CASES.find((s) => s.provider === 'google' && s.table === 'emails')!;
+    const id = sandboxIds(h, sync, account.id)[1]!;
+    h.sandbox.control.updateItem('google', account.id, 'messages', id, {
+      forwarded: { subject: 'Quote', disposition, files: [A, B].map(gmailFile) },
+      attachments: [gmailFile(TXT)],
+    });
+    await syncUntilCaughtUp(engineDeps(h), connectionId, 'mail');
+    const rows = await h.db.dataSource.query<{ attachment_id: string; name: string | null }[]>(
+      `SELECT attachment_id, name FROM email_attachments WHERE connection_id = $1 AND email_external_id = $2
+        ORDER BY attachment_id::int`,
+      [connectionId, id],
+    );
+    const content = async (attachmentId: string) => {
+      const response = await h.api(
+        `/v1/connections/${connectionId}/emails/${id}/attachments/${attachmentId}/content?tenantId=t1`,
+      );
+      expect(response.status).toBe(200);
+      return Buffer.from(await response.arrayBuffer());
+    };
+    return { rows, content };
+  }
+
+  it('an inline one is opened: its files are listed in its place, and each row reads its own bytes', async () => {
+    const { rows, content } = await forwardedCase('inline', 'forwarded-inline@example.com');
+    expect(rows.map((r) => r.name)).toEqual([A.name, B.name, TXT.name]);
+    for (const [row, file] of [
+      [rows[0]!, A],
+      [rows[1]!, B],
+      [rows[2]!, TXT],
+    ] as const)
+      expect(await content(row.attachment_id)).toEqual(bytesOf(file));
+  });
+
+  it('an attached one is one file (the message itself), and the files after it keep their bytes', async () => {
+    const { rows, content } = await forwardedCase('attachment', 'forwarded-file@example.com');
+    expect(rows.map((r) => r.name)).toEqual(['Quote.eml', TXT.name]);
+    const eml = (await content(rows[0]!.attachment_id)).toString();
+    expect(eml).toMatch(/^From: Forwarded Sender/);
+    expect(eml).toContain('Subject: Quote');
+    expect(await content(rows[1]!.attachment_id)).toEqual(bytesOf(TXT));
+  });
+});
 
 test('a file name is sent as RFC 6266 asks: an ASCII fallback and the exact name', () => {
   expect(disposition('devis révisé "final".pdf')).toBe(

@@ -1,11 +1,5 @@
 import type { ConnectApiConfig } from '@crm-sync/config';
-import type {
-  BrokerThrottle,
-  BrokerTokens,
-  ConnectionsDeps,
-  ReceiptKeySet,
-  ReplayCache,
-} from '@crm-sync/connections';
+import type { BrokerThrottle, BrokerTokens, ConnectionsDeps, ReceiptKeySet } from '@crm-sync/connections';
 import type { HealthCheck, Logger, Metrics } from '@crm-sync/observability';
 import type { NoticeVerifiers } from '@crm-sync/providers';
 import type { Redis } from 'ioredis';
@@ -17,8 +11,8 @@ export interface AppContext {
   tokens: BrokerTokens;
   /** A provider's throttling of a connection, shared with the worker's sync (ConnectionThrottle). */
   throttle: BrokerThrottle;
-  /** Provider notices (routes/webhooks): the configured providers' verifiers and the replay cache. */
-  notices: { verifiers: NoticeVerifiers; replays: ReplayCache };
+  /** Provider notices (routes/webhooks): the configured providers' verifiers. */
+  notices: { verifiers: NoticeVerifiers };
   /** The public keys that verify deletion receipts, published at /.well-known/deletion-receipt-keys.json. */
   receiptKeys: ReceiptKeySet;
   logger: Logger;

@@ -1,6 +1,6 @@
 // connect-api process: configuration, wiring and lifecycle only; behaviour lives in the packages.
 import type { AddressInfo } from 'node:net';
-import { OAuthStateStore, receiptKeySet, ReplayCache, tokenRefreshAudit } from '@crm-sync/connections';
+import { OAuthStateStore, receiptKeySet, tokenRefreshAudit } from '@crm-sync/connections';
 import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
 import { startRuntime } from '@crm-sync/runtime';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
@@ -36,7 +36,6 @@ async function start(): Promise<Stop> {
     throttle: new ConnectionThrottle({ redis, keyPrefix: `${config.queues.prefix}:` }),
     notices: {
       verifiers: noticeVerifiersFromConfig(config.providers),
-      replays: new ReplayCache(redis, `${config.queues.prefix}:notice-replay:`),
     },
     receiptKeys: await receiptKeySet(config.deletion.receiptKeys),
     logger,

@@ -21,14 +21,20 @@ const op = async <T = Delivered>(
   body: object,
 ) => (await h.sandbox.control.providerOp(provider, account, name, body)) as T & Delivered;
 
-/** connection-events jobs waiting for one connection, but its connection.connected, as (type, extra) pairs. */
+/**
+ * connection-events recorded in the outbox for one connection, but its connection.connected, as (type, extra)
+ * pairs: accepted notices are recorded there with their replay claim, for the scheduler's relay to hand over.
+ */
 async function events(connectionId: string) {
-  const jobs = await h.deps.producer.queue(QUEUE_NAMES.connectionEvents).getJobs(['waiting']);
+  const rows = (await h.db.dataSource.query(
+    `SELECT payload FROM outbox WHERE queue = $1 AND payload->>'connectionId' = $2 ORDER BY id`,
+    [QUEUE_NAMES.connectionEvents, connectionId],
+  )) as Array<{ payload: { type: string; source?: string; full?: boolean } }>;
   return (
-    jobs
-      .map((j) => j.data as { type: string; connectionId: string; source?: string; full?: boolean })
-      // Connecting enqueued connection.connected; only what the notices added is of interest.
-      .filter((d) => d.connectionId === connectionId && d.type !== 'connection.connected')
+    rows
+      .map((r) => r.payload)
+      // Connecting recorded connection.connected; only what the notices added is of interest.
+      .filter((d) => d.type !== 'connection.connected')
       .map(({ type, source, full }) => ({
         type,
         ...(source && { source }),
@@ -71,6 +77,25 @@ describe('Google Cross-Account Protection', () => {
     });
     expect(await events(connectionId)).toHaveLength(1);
     expect(h.logs()).not.toContain(sent.token.split('.')[2]);
+  });
+
+  it('takes a token arriving three times at once only once (each claim waits for the first transaction)', async () => {
+    const { connectionId, accountId } = await connected('google', 'risc-thrice@example.com');
+    // Delivered where nothing listens for it (404), so the test holds a token connect-api has not seen yet.
+    const sent = await op<{ token: string }>('google', accountId, 'risc', {
+      url: `${url()}-elsewhere`,
+      event: 'tokens-revoked',
+    });
+    expect(sent.status).toBe(404);
+    const post = () =>
+      fetch(url(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/secevent+jwt' },
+        body: sent.token,
+      });
+    const statuses = (await Promise.all([post(), post(), post()])).map((r) => r.status);
+    expect(statuses.sort()).toEqual([202, 400, 400]);
+    expect(await events(connectionId)).toEqual([{ type: 'token.revoked', source: 'provider_webhook' }]);
   });
 
   it('revokes on account-disabled and only logs account-enabled, sessions-revoked and verification', async () => {

@@ -1,5 +1,5 @@
 import { loadConfig } from '@crm-sync/config';
-import { receiptKeySet, ReplayCache, type ReceiptSigning } from '@crm-sync/connections';
+import { receiptKeySet, type ReceiptSigning } from '@crm-sync/connections';
 import {
   createConnectionsHarness,
   testReceiptSigning,
@@ -71,7 +71,6 @@ export async function startApp(
         microsoft: { ...DEFAULT_CLIENT, tenant: 'common' },
         hubspot: DEFAULT_CLIENT,
       }),
-      replays: new ReplayCache(harness.redis.redis, `${harness.redis.prefix}notice-replay:`),
     },
     logger: createLogger({ name: 'connect-api-test', level: 'debug', destination: output }),
     metrics: createMetrics({ collectDefaults: false }),

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from './index';
 
 const secret = 's'.repeat(32);
@@ -25,6 +25,7 @@ describe('connect-api and provider configuration', () => {
         TRANSPORT_PRIVATE_NETWORK: 'true',
         PUBLIC_BASE_URL: 'https://sync.example.com',
         VAULT_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`,
+        CONTENT_INDEX_KEY: `i:${randomBytes(32).toString('base64')}`,
         SERVICE_TOKENS: `crm:${secret}:t1|t2`,
         DELETION_RECEIPT_KEYS: `r1:${generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64')}`,
         GOOGLE_CLIENT_ID: 'id',
@@ -42,7 +43,14 @@ describe('connect-api and provider configuration', () => {
     ['SERVICE_TOKENS', { SERVICE_TOKENS: 'crm:short:*' }],
     ['SERVICE_TOKENS', { SERVICE_TOKENS: `crm:${secret}:` }],
     ['SERVICE_TOKENS', { SERVICE_TOKENS: `bad name:${secret}:*` }],
-    ['SERVICE_TOKENS', { NODE_ENV: 'production', VAULT_KEYS: `k:${Buffer.alloc(32).toString('base64')}` }],
+    [
+      'SERVICE_TOKENS',
+      {
+        NODE_ENV: 'production',
+        VAULT_KEYS: `k:${Buffer.alloc(32).toString('base64')}`,
+        CONTENT_INDEX_KEY: `i:${randomBytes(32).toString('base64')}`,
+      },
+    ],
     ['ALLOWED_REDIRECT_ORIGINS', { ALLOWED_REDIRECT_ORIGINS: 'crm.example.com' }],
     ['PUBLIC_BASE_URL', { PUBLIC_BASE_URL: 'ftp://x' }],
     ['SANDBOX_HTTPS_URL', { SANDBOX_HTTPS_URL: 'http://127.0.0.1:1' }],
@@ -134,6 +142,7 @@ describe('dashboard configuration', () => {
       loadConfig({
         NODE_ENV: 'production',
         VAULT_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`,
+        CONTENT_INDEX_KEY: `i:${randomBytes(32).toString('base64')}`,
         SERVICE_TOKENS: `crm:${secret}:*`,
       }),
     ).toThrow(/^DASHBOARD_PASSWORD: required in production/);

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { loadConfig } from './load';
 import { DEV_RECEIPT_KEYS, parseReceiptKeys } from './deletion';
 
@@ -37,6 +37,7 @@ describe('deletion receipt keys', () => {
           NODE_ENV: 'production',
           TRANSPORT_PRIVATE_NETWORK: 'true',
           VAULT_KEYS: `k:${Buffer.alloc(32).toString('base64')}`,
+          CONTENT_INDEX_KEY: `i:${randomBytes(32).toString('base64')}`,
         },
         'worker',
       ),

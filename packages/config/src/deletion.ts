@@ -1,5 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { ConfigError } from './errors';
+import { parseKeyRing } from './keyRingEntries';
 import type { Env } from './schema';
 
 /**
@@ -27,42 +28,14 @@ export interface DeletionConfig {
   resumeDeletionsAfterMs: number;
 }
 
-const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
-
-/** Parses `id:base64(PKCS#8 DER),…`; messages name the key id, never the key material. */
+/** Parses `id:base64(PKCS#8 DER),…`. */
 export function parseReceiptKeys(raw: string, activeKeyId: string | undefined): ReceiptKeysConfig {
-  const keys: Record<string, KeyObject> = {};
-  for (const entry of raw
-    .split(',')
-    .map((e) => e.trim())
-    .filter(Boolean)) {
-    const sep = entry.indexOf(':');
-    const id = sep > 0 ? entry.slice(0, sep) : '';
-    if (!KEY_ID.test(id)) {
-      throw new ConfigError(
-        'DELETION_RECEIPT_KEYS',
-        'each entry must be <keyId>:<base64 PKCS#8 DER Ed25519 key> with keyId [A-Za-z0-9_-]{1,32}',
-      );
-    }
-    if (keys[id]) throw new ConfigError('DELETION_RECEIPT_KEYS', `key id "${id}" appears twice`);
-    keys[id] = ed25519Key(id, entry.slice(sep + 1));
-  }
-  const ids = Object.keys(keys);
-  if (ids.length === 0) throw new ConfigError('DELETION_RECEIPT_KEYS', 'at least one key is required');
-  const active = activeKeyId ?? (ids.length === 1 ? ids[0] : undefined);
-  if (!active) {
-    throw new ConfigError(
-      'DELETION_RECEIPT_ACTIVE_KEY_ID',
-      'required when DELETION_RECEIPT_KEYS holds more than one key',
-    );
-  }
-  if (!keys[active]) {
-    throw new ConfigError(
-      'DELETION_RECEIPT_ACTIVE_KEY_ID',
-      `"${active}" is not a key id in DELETION_RECEIPT_KEYS`,
-    );
-  }
-  return { activeKeyId: active, keys };
+  return parseKeyRing(raw, activeKeyId, {
+    variable: 'DELETION_RECEIPT_KEYS',
+    activeVariable: 'DELETION_RECEIPT_ACTIVE_KEY_ID',
+    keyFormat: 'base64 PKCS#8 DER Ed25519 key',
+    decode: ed25519Key,
+  });
 }
 
 function ed25519Key(id: string, base64: string): KeyObject {

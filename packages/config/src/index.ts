@@ -2,7 +2,9 @@ export { ConfigError } from './errors';
 export { loadConfig, loadConfigOrExit, type Config } from './load';
 export { trustProxyOption, type ConnectApiConfig, type TrustProxy } from './connectApi';
 export type { TlsTrust } from './transport';
-export { DEV_VAULT_KEYS, parseVaultKeys, type VaultKeysConfig } from './keyring';
+export { contentIndexConfig, DEV_CONTENT_INDEX_KEY } from './contentIndex';
+export { DEV_VAULT_KEYS, parseAesKeyRing, parseVaultKeys, type VaultKeysConfig } from './keyring';
+export { parseKeyRing, type KeyRingConfig } from './keyRingEntries';
 export { envSchema, type AppName, type Env } from './schema';
 export {
   providersConfig,

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { ConfigError, loadConfig } from './index';
+import { ConfigError, DEV_CONTENT_INDEX_KEY, loadConfig } from './index';
 
 const key = () => randomBytes(32).toString('base64');
 
@@ -60,5 +60,44 @@ describe('loadConfig', () => {
     expect(run.stderr.trim().split('\n')).toEqual([
       'crm-sync: invalid configuration: DATABASE_URL: must be a URL starting with postgres:// or postgresql://',
     ]);
+  });
+});
+
+describe('CONTENT_INDEX_KEY', () => {
+  const production = (extra: Record<string, string>) =>
+    loadConfig({ NODE_ENV: 'production', TRANSPORT_PRIVATE_NETWORK: 'true', ...extra }, 'worker');
+  const secrets = {
+    VAULT_KEYS: `k:${key()}`,
+    DELETION_RECEIPT_KEYS: `r1:${generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64')}`,
+    PUBLIC_BASE_URL: 'https://sync.example.com',
+  };
+
+  it('has a development ring outside production, with rotation like the vault keys', () => {
+    expect(loadConfig({}).contentIndex.activeKeyId).toBe(DEV_CONTENT_INDEX_KEY.split(':')[0]);
+    const rotated = loadConfig({
+      CONTENT_INDEX_KEY: `old:${key()},new:${key()}`,
+      CONTENT_INDEX_ACTIVE_KEY_ID: 'new',
+    }).contentIndex;
+    expect(rotated.activeKeyId).toBe('new');
+    expect(Object.keys(rotated.keys).sort()).toEqual(['new', 'old']);
+  });
+
+  it.each([
+    ['missing', {}, /^CONTENT_INDEX_KEY: required in production/],
+    ['the development key', { CONTENT_INDEX_KEY: DEV_CONTENT_INDEX_KEY }, /public development key/],
+    ['weak', { CONTENT_INDEX_KEY: `i:${Buffer.alloc(32, 7).toString('base64')}` }, /"i" is weak/],
+    ['short', { CONTENT_INDEX_KEY: `i:${randomBytes(16).toString('base64')}` }, /32 bytes \(got 16\)/],
+    [
+      'without an active id',
+      { CONTENT_INDEX_KEY: `a:${key()},b:${key()}` },
+      /^CONTENT_INDEX_ACTIVE_KEY_ID: /,
+    ],
+  ])('is refused in production when %s', (_case, extra, message) => {
+    expect(() => production({ ...secrets, ...extra })).toThrow(message);
+  });
+
+  it('is accepted in production when random', () => {
+    const config = production({ ...secrets, CONTENT_INDEX_KEY: `i1:${key()}` });
+    expect(config.contentIndex.activeKeyId).toBe('i1');
   });
 });

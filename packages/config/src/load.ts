@@ -1,4 +1,5 @@
 import { connectApiConfig, type ConnectApiConfig } from './connectApi';
+import { contentIndexConfig } from './contentIndex';
 import { ConfigError } from './errors';
 import { DEV_VAULT_KEYS, parseVaultKeys, type VaultKeysConfig } from './keyring';
 import { dashboardConfig, type DashboardConfig } from './dashboard';
@@ -18,6 +19,8 @@ export interface Config {
   /** Every process's BullMQ key prefix; one setting, so producers and consumers always meet. */
   queues: { prefix: string };
   vault: VaultKeysConfig;
+  /** The secrets of blind indexes and the keyed content hash (CONTENT_INDEX_KEY). */
+  contentIndex: VaultKeysConfig;
   connectApi: ConnectApiConfig;
   providers: ProvidersConfig;
   worker: WorkerConfig;
@@ -52,6 +55,7 @@ export function loadConfig(source: EnvSource = process.env, app?: AppName): Conf
     redis,
     queues: { prefix: env.WORKER_QUEUE_PREFIX },
     vault: parseVaultKeys(env.VAULT_KEYS ?? DEV_VAULT_KEYS, env.VAULT_ACTIVE_KEY_ID),
+    contentIndex: contentIndexConfig(env),
     connectApi: connectApiConfig(env),
     providers: providersConfig({ ...env, PROVIDER_MODE: mode }),
     worker: workerConfig(env),
@@ -66,7 +70,16 @@ export function loadConfig(source: EnvSource = process.env, app?: AppName): Conf
  * required, which is what a tool that serves all of them (or a test) wants.
  */
 const PRODUCTION_SECRETS: ReadonlyArray<{ variable: keyof Env & string; what: string; apps: AppName[] }> = [
-  { variable: 'VAULT_KEYS', what: 'the development key', apps: ['connect-api', 'worker', 'reseal'] },
+  {
+    variable: 'VAULT_KEYS',
+    what: 'the development key',
+    apps: ['connect-api', 'worker', 'reseal', 'seal-content'],
+  },
+  {
+    variable: 'CONTENT_INDEX_KEY',
+    what: 'the development index key',
+    apps: ['connect-api', 'worker', 'seal-content'],
+  },
   { variable: 'SERVICE_TOKENS', what: 'the development token', apps: ['connect-api'] },
   { variable: 'DASHBOARD_PASSWORD', what: 'the development password', apps: ['dashboard'] },
   {

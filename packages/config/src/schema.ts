@@ -30,6 +30,9 @@ export const envSchema = z.object({
     .transform((value) => value === 'true'),
   VAULT_KEYS: z.string().optional(),
   VAULT_ACTIVE_KEY_ID: z.string().optional(),
+  /** `<keyId>:<base64 32-byte secret>,…`: what blind indexes and the keyed content hash derive from. */
+  CONTENT_INDEX_KEY: z.string().optional(),
+  CONTENT_INDEX_ACTIVE_KEY_ID: z.string().optional(),
 
   CONNECT_API_HOST: z.string().default('127.0.0.1'),
   CONNECT_API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -230,4 +233,5 @@ export const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 /** Which process is loading the configuration; in production each must have its own secrets set. */
-export type AppName = 'connect-api' | 'worker' | 'scheduler' | 'dashboard' | 'migrate' | 'reseal';
+export type AppName =
+  'connect-api' | 'worker' | 'scheduler' | 'dashboard' | 'migrate' | 'reseal' | 'seal-content';

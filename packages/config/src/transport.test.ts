@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const production = {
   NODE_ENV: 'production',
   VAULT_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`,
+  CONTENT_INDEX_KEY: `i:${randomBytes(32).toString('base64')}`,
   SERVICE_TOKENS: `crm:${'s'.repeat(32)}:*`,
   DASHBOARD_PASSWORD: 'p'.repeat(20),
   DELETION_RECEIPT_KEYS: `r1:${generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64')}`,

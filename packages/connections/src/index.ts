@@ -82,10 +82,4 @@ export {
   type BrokeredConnection,
   type IssuedAccessToken,
 } from './broker';
-export {
-  receiveDelivery,
-  ReplayCache,
-  type DeliveryOutcome,
-  type HandledNotice,
-  type NoticeDeps,
-} from './notices';
+export { receiveDelivery, type DeliveryOutcome, type HandledNotice, type NoticeDeps } from './notices';

@@ -54,8 +54,8 @@ export interface ProviderOAuth {
   revoke(tokens: { accessToken?: string; refreshToken?: string }): Promise<RevokeOutcome>;
   /**
    * A documented rule by which the provider stops honouring a refresh token a fixed time after it was issued (a
-   * rotated one counts as newly issued), when one applies to this app; absent when none is known. The scheduler
-   * warns the CRM ahead of it (`connection.expiring`).
+   * rotated one counts as newly issued) or last used, when one applies to this app; absent when none is known. The
+   * scheduler warns the CRM ahead of it (`connection.expiring`).
    */
   readonly refreshTokenExpiry?: RefreshTokenExpiry;
 }
@@ -64,6 +64,11 @@ export interface RefreshTokenExpiry {
   /** Names the rule in notifications and docs/providers/*.md, e.g. `idle_refresh_token`. */
   rule: string;
   lifetimeMs: number;
+  /**
+   * What the lifetime runs from: `issued` (the grant, or the refresh that rotated the token), or `last_used` (the
+   * last refresh that succeeded with it, else its issue).
+   */
+  since: 'issued' | 'last_used';
 }
 
 export type RevokeOutcome = 'revoked' | 'already_invalid' | 'not_supported';
@@ -93,6 +98,7 @@ export interface AttachmentRequest {
 
 /** An attachment's bytes as the provider serves them now, or why there are none. */
 export type AttachmentContent =
+  /** `size`: the body's exact length in bytes, where the provider states it (it lets connect-api serve `Range`). */
   | { kind: 'content'; body: ReadableStream<Uint8Array>; size: number | null }
   | { kind: 'not_found' }
   | { kind: 'too_large'; size: number };

@@ -21,6 +21,7 @@ let c: ConnectApiProcess;
 let scheduler: AppProcess;
 let worker: AppProcess;
 let producer: JobProducer;
+let producerRedis: ReturnType<typeof createRedisConnection>;
 let credentials: CredentialStore;
 beforeAll(async () => {
   c = await startConnectApi(
@@ -44,8 +45,9 @@ beforeAll(async () => {
     startAppProcess('scheduler', c.env, { timeoutMs: STARTUP_MS }),
     startAppProcess('worker', c.env, { timeoutMs: STARTUP_MS }),
   ]);
+  producerRedis = createRedisConnection({ url: c.h.redis.url, role: 'producer' });
   producer = new JobProducer({
-    connection: createRedisConnection({ url: c.h.redis.url, role: 'producer' }),
+    connection: producerRedis,
     prefix: c.keyPrefix,
   });
   credentials = new CredentialStore({
@@ -55,6 +57,8 @@ beforeAll(async () => {
 }, 400_000);
 afterAll(async () => {
   await producer?.close();
+  // BullMQ leaves a connection it was handed open: its owner quits it.
+  await producerRedis?.quit();
   await Promise.all([scheduler?.stop(), worker?.stop()]);
   await c?.close();
 });

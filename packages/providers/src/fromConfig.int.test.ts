@@ -1,6 +1,6 @@
 import { loadConfig } from '@crm-sync/config';
 import { startSandbox, type RunningSandbox } from '@crm-sync/provider-sandbox';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +50,7 @@ it('offers only providers with credentials when live', () => {
       TRANSPORT_PRIVATE_NETWORK: 'true',
       PUBLIC_BASE_URL: 'https://sync.example.com',
       VAULT_KEYS: `k:${Buffer.alloc(32, 3).toString('base64')}`,
+      CONTENT_INDEX_KEY: `i:${randomBytes(32).toString('base64')}`,
       SERVICE_TOKENS: `crm:${'x'.repeat(30)}:*`,
       DELETION_RECEIPT_KEYS: `r1:${generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64')}`,
       HUBSPOT_CLIENT_ID: 'id',

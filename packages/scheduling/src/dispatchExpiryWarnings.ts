@@ -12,6 +12,15 @@ export interface ExpiryWarningDeps {
   batchSize: number;
 }
 
+/**
+ * When a rule's lifetime starts: the issue of the stored refresh token, or its last successful use (a refresh sets
+ * `refreshed_at`; GREATEST skips a NULL, so a token never used yet counts from its issue).
+ */
+const SINCE: Record<RefreshTokenExpiry['since'], string> = {
+  issued: 'cr.refresh_token_issued_at',
+  last_used: 'GREATEST(cr.refresh_token_issued_at, cr.refreshed_at)',
+};
+
 interface DueRow {
   connection_id: string;
   tenant_id: string;
@@ -21,7 +30,9 @@ interface DueRow {
 /**
  * Tells the CRM (`connection.expiring`, through the outbox) about every active connection whose refresh token
  * will die within the lead time by its provider's documented rule: issue time (`credentials.refresh_token_issued_at`,
- * restarted by a grant or a rotating refresh) plus the rule's lifetime. Once per connection per predicted expiry:
+ * restarted by a grant or a rotating refresh) or last use (Google's six months unused: the scheduler refreshes
+ * active connections hourly, so this fires only when those refreshes have stopped succeeding) plus the rule's
+ * lifetime. Once per connection per predicted expiry:
  * the warning's row (`expiry_warnings`, keyed by both) and its notification commit together, and a refresh that
  * rotates the token moves the expiry, so a later warning is about a new date. Several schedulers may run it
  * (SKIP LOCKED, and the key refuses a second row).
@@ -29,20 +40,17 @@ interface DueRow {
 export async function dispatchExpiryWarnings(deps: ExpiryWarningDeps): Promise<{ warned: number }> {
   let warned = 0;
   for (const [provider, rule] of deps.rules) {
+    const expiresAt = `${SINCE[rule.since]} + make_interval(secs => $2::float8 / 1000)`;
     for (;;) {
       const sent = await deps.db.transaction(async (manager) => {
         const rows = (await manager.query(
           `WITH due AS (
-             SELECT c.id, c.tenant_id,
-                    cr.refresh_token_issued_at + make_interval(secs => $2::float8 / 1000) AS expires_at
+             SELECT c.id, c.tenant_id, ${expiresAt} AS expires_at
                FROM connections c JOIN credentials cr ON cr.connection_id = c.id
               WHERE c.provider = $1 AND c.status = 'active'
-                AND cr.refresh_token_issued_at + make_interval(secs => $2::float8 / 1000)
-                    BETWEEN now() AND now() + make_interval(secs => $3::float8 / 1000)
+                AND ${expiresAt} BETWEEN now() AND now() + make_interval(secs => $3::float8 / 1000)
                 AND NOT EXISTS (
-                  SELECT 1 FROM expiry_warnings w
-                   WHERE w.connection_id = c.id
-                     AND w.expires_at = cr.refresh_token_issued_at + make_interval(secs => $2::float8 / 1000))
+                  SELECT 1 FROM expiry_warnings w WHERE w.connection_id = c.id AND w.expires_at = ${expiresAt})
               LIMIT $4
               FOR UPDATE OF cr SKIP LOCKED)
            INSERT INTO expiry_warnings (connection_id, expires_at, rule)

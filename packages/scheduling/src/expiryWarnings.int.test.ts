@@ -10,20 +10,27 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 beforeEach(() => db.dataSource.query('DELETE FROM connections; DELETE FROM outbox'));
 
-const rules = new Map([['microsoft' as Provider, { rule: 'idle_refresh_token', lifetimeMs: 90 * DAY }]]);
+const rules = new Map([
+  ['microsoft' as Provider, { rule: 'idle_refresh_token', lifetimeMs: 90 * DAY, since: 'issued' as const }],
+]);
 const warn = () => dispatchExpiryWarnings({ db: db.dataSource, rules, leadMs: 7 * DAY, batchSize: 2 });
 
-/** A connection whose refresh token was issued `daysAgo` days ago. */
-async function connection(provider: Provider, daysAgo: number, status = 'active'): Promise<string> {
+/** A connection whose refresh token was issued `daysAgo` days ago, and last used `usedDaysAgo` days ago if given. */
+async function connection(
+  provider: Provider,
+  daysAgo: number,
+  status = 'active',
+  usedDaysAgo: number | null = null,
+): Promise<string> {
   const [row] = await db.dataSource.query(
     `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id, status)
      VALUES ('t1', 'u1', $1, gen_random_uuid()::text, $2) RETURNING id`,
     [provider, status],
   );
   await db.dataSource.query(
-    `INSERT INTO credentials (connection_id, key_id, sealed, refresh_token_issued_at)
-     VALUES ($1, 'k', '\\x00', now() - $2::float8 * interval '1 day')`,
-    [row.id, daysAgo],
+    `INSERT INTO credentials (connection_id, key_id, sealed, refresh_token_issued_at, refreshed_at)
+     VALUES ($1, 'k', '\\x00', now() - $2::float8 * interval '1 day', now() - $3::float8 * interval '1 day')`,
+    [row.id, daysAgo, usedDaysAgo],
   );
   return row.id as string;
 }
@@ -70,6 +77,30 @@ describe('dispatchExpiryWarnings', () => {
     const dates = (await notifications()).map((n) => n.expiresAt);
     expect(new Set(dates).size).toBe(2);
     expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM expiry_warnings`)).toEqual([{ n: 2 }]);
+  });
+
+  it('counts a last-use rule from the last refresh that succeeded, else from the issue', async () => {
+    const unused = new Map([
+      [
+        'google' as Provider,
+        { rule: 'unused_refresh_token', lifetimeMs: 180 * DAY, since: 'last_used' as const },
+      ],
+    ]);
+    const warnUnused = () =>
+      dispatchExpiryWarnings({ db: db.dataSource, rules: unused, leadMs: 7 * DAY, batchSize: 10 });
+    // Refreshes stopped succeeding 176 days ago; never refreshed since a consent 175 days ago.
+    const stale = await connection('google', 400, 'active', 176);
+    const neverUsed = await connection('google', 175);
+    await connection('google', 400, 'active', 1 / 24); // refreshed an hour ago: its clock restarted
+    await connection('google', 100, 'active', 90);
+    expect(await warnUnused()).toEqual({ warned: 2 });
+    const sent = await notifications();
+    expect(sent.map((n) => n.connectionId).sort()).toEqual([stale, neverUsed].sort());
+    const inDays = (id: string) =>
+      (Date.parse(sent.find((n) => n.connectionId === id)!.expiresAt as string) - Date.now()) / DAY;
+    expect(inDays(stale)).toBeCloseTo(4, 1);
+    expect(inDays(neverUsed)).toBeCloseTo(5, 1);
+    expect(sent[0]).toMatchObject({ provider: 'google', rule: 'unused_refresh_token' });
   });
 
   it('lets two schedulers run it at once without warning twice', async () => {

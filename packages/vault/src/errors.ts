@@ -47,3 +47,28 @@ export class TamperedBlobError extends VaultError {
 export class MalformedBlobError extends VaultError {
   override name = 'MalformedBlobError';
 }
+
+/**
+ * The connection has no data key: it was shredded (deletion, disconnect with purge), so every sealed row of the
+ * connection is unreadable for good. Reads of other connections are unaffected.
+ */
+export class DataKeyShreddedError extends VaultError {
+  override name = 'DataKeyShreddedError';
+  constructor(readonly connectionId: string) {
+    super(`the data key of connection ${connectionId} was shredded: its synced content is unreadable`);
+  }
+}
+
+/**
+ * A sealed row failed authentication under its connection's data key: altered, or moved from another row, table
+ * or connection (all of them are in the additional data, so GCM cannot tell them apart, and neither can we).
+ */
+export class SealedRowError extends VaultError {
+  override name = 'SealedRowError';
+  constructor(
+    readonly table: string,
+    readonly connectionId: string,
+  ) {
+    super(`a sealed ${table} row of connection ${connectionId} failed authentication (altered or moved)`);
+  }
+}

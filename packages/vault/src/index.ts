@@ -1,7 +1,9 @@
 export {
   ConnectionMismatchError,
+  DataKeyShreddedError,
   InvalidKeyRingError,
   MalformedBlobError,
+  SealedRowError,
   TamperedBlobError,
   UnknownKeyIdError,
   VaultError,
@@ -10,10 +12,21 @@ export {
 export { blobKeyId, BLOB_VERSION } from './crypto/format';
 export { KeyRing, type RingKey } from './crypto/keyring';
 export { openTokens, sealTokens, type SealedTokens } from './crypto/seal';
+export { DataKeys, type DataKeysOptions } from './content/dataKeys';
+export { IndexKeys, TERM_BYTES, type IndexPurpose } from './content/indexKeys';
+export {
+  dataKey,
+  openRow,
+  ROW_FORMAT_VERSION,
+  sealRow,
+  type DataKey,
+  type RowAddress,
+} from './content/rowSeal';
 export { CredentialStore, type CredentialStoreOptions, type SqlRunner } from './store/credentialStore';
 export {
   DEFAULT_RESEAL_BATCH_SIZE,
   resealAll,
+  rewrapDataKeys,
   type ResealFailure,
   type ResealOptions,
   type ResealResult,

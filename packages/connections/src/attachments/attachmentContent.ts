@@ -20,7 +20,13 @@ export interface AttachmentFile {
 }
 
 export type AttachmentContentOutcome =
-  | { kind: 'content'; file: AttachmentFile; body: ReadableStream<Uint8Array> }
+  | {
+      kind: 'content';
+      file: AttachmentFile;
+      body: ReadableStream<Uint8Array>;
+      /** The body's exact length in bytes where the provider states it (for `Range`); the row's size is not. */
+      length: number | null;
+    }
   | {
       kind: 'refused';
       status: 404 | 409 | 413 | 429 | 502;
@@ -109,7 +115,7 @@ export async function attachmentContent(
     return refused(404, 'gone_at_provider', 'the provider no longer has this file');
   if (content.kind === 'too_large')
     return refused(413, 'too_large', `the file is larger than ${request.maxBytes} bytes`);
-  return { kind: 'content', file, body: content.body };
+  return { kind: 'content', file, body: content.body, length: content.size };
 }
 
 /** A provider failure as an answer; the classification holds codes only, never a token or a URL. */

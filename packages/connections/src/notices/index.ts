@@ -1,4 +1,3 @@
-export { ReplayCache } from './replayCache';
 export {
   receiveDelivery,
   type DeliveryOutcome,

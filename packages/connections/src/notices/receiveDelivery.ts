@@ -1,16 +1,15 @@
 import type { NoticeTarget, Provider, VerifiedDelivery, VerifiedNotice } from '@crm-sync/core';
-import { QUEUE_NAMES, type JobProducer } from '@crm-sync/queue';
-import type { DataSource } from 'typeorm';
-import type { ReplayCache } from './replayCache';
+import { publishInTransaction } from '@crm-sync/outbox';
+import { QUEUE_NAMES } from '@crm-sync/queue';
+import type { DataSource, EntityManager } from 'typeorm';
+import { claimReplay } from './replays';
 
 export interface NoticeDeps {
   db: DataSource;
-  producer: JobProducer;
-  replays: ReplayCache;
   now?: () => Date;
 }
 
-/** What one notice did: its action and the connections it was enqueued for. */
+/** What one notice did: its action and the connections it was recorded for. */
 export interface HandledNotice {
   kind: string;
   action: VerifiedNotice['action'];
@@ -20,40 +19,47 @@ export interface HandledNotice {
 export type DeliveryOutcome = { kind: 'accepted'; notices: HandledNotice[] } | { kind: 'replayed' };
 
 /**
- * Takes a verified delivery once: a replay is refused before anything happens; otherwise each notice becomes
- * `connection-events` for the connections it names, which the worker handles through the lifecycle pipeline
- * (`token.revoked` deletes the credentials; `sync.requested` runs a round). A failure to enqueue releases the
- * replay key so the provider's retry goes through.
+ * Takes a verified delivery once, in one transaction: its replay key is claimed (a replay is refused and records
+ * nothing), and each notice becomes `connection-events` in the outbox for the connections it names, which the relay
+ * hands to the worker's lifecycle pipeline (`token.revoked` deletes the credentials; `sync.requested` runs a
+ * round). Redis being away delays those events, never loses them; if anything fails, neither the claim nor an
+ * event is kept, so the provider's retry goes through.
  */
 export async function receiveDelivery(
   deps: NoticeDeps,
   delivery: VerifiedDelivery,
 ): Promise<DeliveryOutcome> {
-  if (!(await deps.replays.claim(delivery.provider, delivery.replayKey, delivery.replayTtlMs))) {
-    return { kind: 'replayed' };
-  }
-  try {
+  const now = deps.now?.() ?? new Date();
+  return deps.db.transaction(async (manager) => {
+    if (!(await claimReplay(manager, delivery.provider, delivery.replayKey, delivery.replayTtlMs, now))) {
+      return { kind: 'replayed' };
+    }
     const notices: HandledNotice[] = [];
-    for (const notice of delivery.notices) notices.push(await enqueue(deps, delivery.provider, notice));
+    for (const notice of delivery.notices) {
+      notices.push(await record(manager, delivery.provider, notice, now));
+    }
     return { kind: 'accepted', notices };
-  } catch (error) {
-    await deps.replays.release(delivery.provider, delivery.replayKey);
-    throw error;
-  }
+  });
 }
 
-async function enqueue(deps: NoticeDeps, provider: Provider, notice: VerifiedNotice): Promise<HandledNotice> {
-  const connections = await liveConnections(deps.db, provider, notice.target);
-  const now = deps.now?.() ?? new Date();
+async function record(
+  manager: EntityManager,
+  provider: Provider,
+  notice: VerifiedNotice,
+  now: Date,
+): Promise<HandledNotice> {
+  const connections = await liveConnections(manager, provider, notice.target);
   for (const { id, tenant_id: tenantId } of connections) {
     if (notice.action === 'revoke') {
-      await deps.producer.publish(
+      await publishInTransaction(
+        manager,
         QUEUE_NAMES.connectionEvents,
         { type: 'token.revoked', tenantId, connectionId: id, source: 'provider_webhook' },
         now,
       );
     } else if (notice.action === 'sync' || notice.action === 'resync') {
-      await deps.producer.publish(
+      await publishInTransaction(
+        manager,
         QUEUE_NAMES.connectionEvents,
         { type: 'sync.requested', tenantId, connectionId: id, full: notice.action === 'resync' },
         now,
@@ -65,7 +71,7 @@ async function enqueue(deps: NoticeDeps, provider: Provider, notice: VerifiedNot
 
 /** The connections a notice is about that can still act on it (a disconnected one has nothing left to do). */
 async function liveConnections(
-  db: DataSource,
+  manager: EntityManager,
   provider: Provider,
   target: NoticeTarget,
 ): Promise<Array<{ id: string; tenant_id: string }>> {
@@ -74,7 +80,7 @@ async function liveConnections(
     target.kind === 'account'
       ? ['provider_account_id', target.providerAccountId]
       : ['id::text', target.connectionId];
-  return db.query(
+  return manager.query(
     `SELECT id, tenant_id FROM connections
       WHERE provider = $1 AND ${column} = $2 AND status <> 'disconnected' ORDER BY id`,
     [provider, value],

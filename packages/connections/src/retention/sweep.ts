@@ -2,6 +2,7 @@ import type { JobProducer } from '@crm-sync/queue';
 import type { DataSource } from 'typeorm';
 import { publishDeletion } from '../deletion/requestDeletion';
 import { purgeConnectionData, type SyncedTable } from '../lifecycle/purge';
+import { pruneReplays } from '../notices/replays';
 
 export interface RetentionSweepDeps {
   db: DataSource;
@@ -19,6 +20,8 @@ export interface RetentionSweepResult {
   connections: number;
   deleted: Partial<Record<SyncedTable, number>>;
   auditEventsPruned: number;
+  /** Provider notice replay claims past their TTL (`notice_replays`). */
+  noticeReplaysPruned: number;
   deletionsResumed: number;
 }
 
@@ -38,8 +41,8 @@ const SWEEP_LOCK = `crm-sync:retention-sweep`;
 
 /**
  * One retention sweep (docs/deletion.md#retention): purges the synced data of ended connections past their
- * tenant's retention period, prunes old audit events (deletion receipts live elsewhere and stay), and sends
- * stale deletion requests to the workers again. Returns null when another scheduler holds the sweep.
+ * tenant's retention period, prunes old audit events (deletion receipts live elsewhere and stay) and expired
+ * notice replay claims, and sends stale deletion requests to the workers again. Returns null when another scheduler holds the sweep.
  */
 export async function sweepRetention(
   deps: RetentionSweepDeps,
@@ -57,6 +60,7 @@ export async function sweepRetention(
       return {
         ...(await purgeEnded(deps, limit)),
         auditEventsPruned: await pruneAudit(deps),
+        noticeReplaysPruned: await pruneReplays(deps.db.manager, deps.now?.() ?? new Date()),
         deletionsResumed: await resumeStaleDeletions(deps),
       };
     } finally {

@@ -10,6 +10,8 @@ import { Participants1765000000010 } from './1765000000010-Participants';
 import { DeletionRequests1765000000040 } from './1765000000040-DeletionRequests';
 import { Outbox1765000000070 } from './1765000000070-Outbox';
 import { ExpiryWarnings1765000000071 } from './1765000000071-ExpiryWarnings';
+import { DataKeys1765000000100 } from './1765000000100-DataKeys';
+import { NoticeReplays1765000000130 } from './1765000000130-NoticeReplays';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -25,4 +27,6 @@ export const MIGRATIONS = [
   DeletionRequests1765000000040,
   Outbox1765000000070,
   ExpiryWarnings1765000000071,
+  DataKeys1765000000100,
+  NoticeReplays1765000000130,
 ];

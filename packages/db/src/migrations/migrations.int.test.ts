@@ -21,10 +21,12 @@ const TABLES = [
   'credentials',
   'crm_associations',
   'crm_objects',
+  'data_keys',
   'deletion_requests',
   'email_attachments',
   'emails',
   'expiry_warnings',
+  'notice_replays',
   'outbox',
   'participants',
   'sync_quarantine',
@@ -137,9 +139,12 @@ describe('migrations', () => {
         `${table}: FOREIGN KEY (connection_id) REFERENCES connections(id) ${action}`,
       );
     }
-    // The outbox holds events, some about no connection and some outliving theirs: no key to connections.
+    // The outbox holds events, some about no connection and some outliving theirs; notice replay keys name a
+    // delivery, not a connection: no key to connections.
     expect(byTable.map(([table]) => table).sort()).toEqual(
-      withoutDeletion(TABLES).filter((t) => !['connections', 'email_attachments', 'outbox'].includes(t)),
+      withoutDeletion(TABLES).filter(
+        (t) => !['connections', 'email_attachments', 'notice_replays', 'outbox'].includes(t),
+      ),
     );
   });
 
@@ -175,6 +180,8 @@ describe('migrations', () => {
             'participants',
             'outbox',
             'expiry_warnings',
+            'notice_replays',
+            'data_keys',
           ].includes(t),
       ),
     );
@@ -206,7 +213,15 @@ describe('migrations', () => {
     await downThrough('HubspotAssociations1765000000004');
     expect(await tables()).toEqual(
       withoutDeletion(TABLES).filter(
-        (t) => !['crm_associations', 'participants', 'outbox', 'expiry_warnings'].includes(t),
+        (t) =>
+          ![
+            'crm_associations',
+            'participants',
+            'outbox',
+            'expiry_warnings',
+            'notice_replays',
+            'data_keys',
+          ].includes(t),
       ),
     );
     await db.dataSource.runMigrations();
@@ -238,7 +253,15 @@ describe('migrations', () => {
     expect(await tables()).toEqual(
       withoutDeletion(TABLES).filter(
         (t) =>
-          !['crm_associations', 'email_attachments', 'participants', 'outbox', 'expiry_warnings'].includes(t),
+          ![
+            'crm_associations',
+            'email_attachments',
+            'participants',
+            'outbox',
+            'expiry_warnings',
+            'notice_replays',
+            'data_keys',
+          ].includes(t),
       ),
     );
     expect(idxOf(await indexes(), 'emails_connection_message_id_idx')).toBeUndefined();
@@ -274,7 +297,15 @@ describe('migrations', () => {
     expect(await tables()).toEqual(
       withoutDeletion(TABLES).filter(
         (t) =>
-          !['crm_associations', 'email_attachments', 'participants', 'outbox', 'expiry_warnings'].includes(t),
+          ![
+            'crm_associations',
+            'email_attachments',
+            'participants',
+            'outbox',
+            'expiry_warnings',
+            'notice_replays',
+            'data_keys',
+          ].includes(t),
       ),
     );
     await db.dataSource.runMigrations();
@@ -290,7 +321,9 @@ describe('migrations', () => {
     await downThrough('RateLimitStreak1765000000005');
     expect(await streak()).toEqual([]);
     expect(await tables()).toEqual(
-      withoutDeletion(TABLES).filter((t) => !['participants', 'outbox', 'expiry_warnings'].includes(t)),
+      withoutDeletion(TABLES).filter(
+        (t) => !['participants', 'outbox', 'expiry_warnings', 'notice_replays', 'data_keys'].includes(t),
+      ),
     );
     await db.dataSource.runMigrations();
     expect(await streak()).toEqual([{ name: 'rate_limit_streak' }]);
@@ -329,7 +362,9 @@ describe('migrations', () => {
 
     await downThrough('Participants1765000000010');
     expect(await tables()).toEqual(
-      withoutDeletion(TABLES).filter((t) => !['participants', 'outbox', 'expiry_warnings'].includes(t)),
+      withoutDeletion(TABLES).filter(
+        (t) => !['participants', 'outbox', 'expiry_warnings', 'notice_replays', 'data_keys'].includes(t),
+      ),
     );
     const [{ id }] = await query<{ id: string }>(
       `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id)
@@ -383,7 +418,9 @@ describe('migrations', () => {
 
   it('outbox: down drops the table, up creates it again with its job key', async () => {
     await downThrough('Outbox1765000000070');
-    expect(await tables()).toEqual(TABLES.filter((t) => !['outbox', 'expiry_warnings'].includes(t)));
+    expect(await tables()).toEqual(
+      TABLES.filter((t) => !['outbox', 'expiry_warnings', 'notice_replays', 'data_keys'].includes(t)),
+    );
     await db.dataSource.runMigrations();
     expect((await constraints('u')).outbox_job_key).toBe('UNIQUE (queue, job_id)');
     await expect(
@@ -398,7 +435,9 @@ describe('migrations', () => {
       );
     await downThrough('ExpiryWarnings1765000000071');
     expect(await issued()).toEqual([]);
-    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'expiry_warnings'));
+    expect(await tables()).toEqual(
+      TABLES.filter((t) => !['expiry_warnings', 'notice_replays', 'data_keys'].includes(t)),
+    );
     const [c] = await query<{ id: string }>(
       `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id) VALUES ('t1', 'u1', 'microsoft', 'acct-exp') RETURNING id`,
     );
@@ -410,6 +449,13 @@ describe('migrations', () => {
     const [row] = await query<{ at: Date }>(`SELECT refresh_token_issued_at AS at FROM credentials`);
     expect(row!.at.toISOString()).toBe('2026-11-01T00:00:00.000Z');
     await query(`DELETE FROM connections`);
+  });
+
+  it('notice replays: down drops the table, up creates it with its key', async () => {
+    await downThrough('NoticeReplays1765000000130');
+    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'notice_replays'));
+    await db.dataSource.runMigrations();
+    expect((await constraints('p')).notice_replays_pkey).toBe('PRIMARY KEY (provider, key_digest)');
   });
 
   it('down of the ownership key refuses rows the old key would not hold, and restores it otherwise', async () => {
@@ -444,7 +490,9 @@ describe('migrations', () => {
     ).rejects.toThrow(/connections_account_erased_check/);
     await downThrough('DeletionRequests1765000000040');
     expect(await tables()).toEqual(
-      withoutDeletion(TABLES).filter((t) => !['outbox', 'expiry_warnings'].includes(t)),
+      withoutDeletion(TABLES).filter(
+        (t) => !['outbox', 'expiry_warnings', 'notice_replays', 'data_keys'].includes(t),
+      ),
     );
     const [erased] = await query<{ id: string; provider_account_id: string }>(
       `SELECT id, provider_account_id FROM connections WHERE crm_user_id = 'u1'`,

@@ -65,7 +65,13 @@ export async function createSandbox(
   const providerOps = new Map(modules.flatMap((m) => (m.controlOps ? [[m.id, m.controlOps] as const] : [])));
   const control = createControl(ctx, behaviours, providerOps);
 
-  const http = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
+  // Path parameters as long as the providers' ids: Gmail attachment ids run to hundreds of characters (Fastify's
+  // default cap is 100).
+  const http = Fastify({
+    logger: false,
+    bodyLimit: 5 * 1024 * 1024,
+    routerOptions: { maxParamLength: 2048 },
+  });
   const https = Fastify({
     logger: false,
     https: { key: tls.key, cert: tls.cert },

@@ -46,6 +46,11 @@ export const GOOGLE_DESCRIPTOR = {
   refreshTokenRotates: false,
   /** Refresh tokens of an app whose consent screen is External and in "Testing" expire after 7 days. */
   testingModeRefreshTokenDays: 7,
+  /**
+   * A refresh token not used for six months stops working (https://developers.google.com/identity/protocols/oauth2,
+   * "Refresh token expiration"); six calendar months are at least 181 days, so 180 warns a day early at worst.
+   */
+  unusedRefreshTokenDays: 180,
   /** Google rarely sends Retry-After on 429/403 rate limits; without it wait this long before retrying. */
   retryAfterHeader: 'retry-after',
   defaultRetryAfterMs: 10_000,

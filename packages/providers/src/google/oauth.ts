@@ -61,12 +61,18 @@ export function createGoogleOAuth(options: GoogleOAuthOptions): ProviderOAuth {
 
   return {
     scopesFor: scopes,
-    ...(options.testingMode && {
-      refreshTokenExpiry: {
-        rule: 'testing_mode_grant',
-        lifetimeMs: GOOGLE_DESCRIPTOR.testingModeRefreshTokenDays * 86_400_000,
-      },
-    }),
+    // A testing-mode grant dies within 7 days of its consent, long before six months unused could matter.
+    refreshTokenExpiry: options.testingMode
+      ? {
+          rule: 'testing_mode_grant',
+          lifetimeMs: GOOGLE_DESCRIPTOR.testingModeRefreshTokenDays * 86_400_000,
+          since: 'issued',
+        }
+      : {
+          rule: 'unused_refresh_token',
+          lifetimeMs: GOOGLE_DESCRIPTOR.unusedRefreshTokenDays * 86_400_000,
+          since: 'last_used',
+        },
 
     authorizationUrl(request: AuthorizationRequest): string {
       return client().generateAuthUrl({

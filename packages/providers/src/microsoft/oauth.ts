@@ -49,6 +49,7 @@ export function createMicrosoftOAuth(options: MicrosoftOAuthOptions): ProviderOA
     refreshTokenExpiry: {
       rule: 'idle_refresh_token',
       lifetimeMs: MICROSOFT_DESCRIPTOR.refreshTokenLifetimeDays * 86_400_000,
+      since: 'issued',
     },
 
     authorizationUrl(request: AuthorizationRequest): string {

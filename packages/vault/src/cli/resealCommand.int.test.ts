@@ -46,6 +46,7 @@ describe('vault:reseal command', () => {
       resealed: 1,
       failed: [],
       remaining: 0,
+      dataKeys: { resealed: 0, failed: [], remaining: 0 },
     });
     expect(lines.join('\n')).not.toContain(keyA.toString('base64'));
 

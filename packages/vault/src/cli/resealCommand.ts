@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { Config } from '@crm-sync/config';
 import { createDataSource } from '@crm-sync/db';
 import { KeyRing } from '../crypto/keyring';
-import { DEFAULT_RESEAL_BATCH_SIZE, resealAll } from '../store/reseal';
+import { DEFAULT_RESEAL_BATCH_SIZE, resealAll, rewrapDataKeys } from '../store/reseal';
 
 export const USAGE = 'usage: vault:reseal [--batch-size <n>]';
 
@@ -10,8 +10,9 @@ export const USAGE = 'usage: vault:reseal [--batch-size <n>]';
 export const EXIT = { ok: 0, unfinished: 1, usage: 64 } as const;
 
 /**
- * Re-seals every credential under the configured active key and prints one JSON summary line. Exits non-zero
- * while any row is still under an old key, so a rotation script knows when it is safe to drop that key.
+ * Re-seals every credential and re-wraps every data key under the configured active key (content rows are never
+ * touched) and prints one JSON summary line. Exits non-zero while any row of either is still under an old key, so
+ * a rotation script knows when it is safe to drop that key.
  */
 export async function runReseal(
   config: Config,
@@ -33,8 +34,9 @@ export async function runReseal(
   await dataSource.initialize();
   try {
     const result = await resealAll(dataSource, keyRing, { batchSize });
-    print(JSON.stringify({ activeKeyId: keyRing.activeKeyId, ...result }));
-    return result.remaining === 0 ? EXIT.ok : EXIT.unfinished;
+    const dataKeys = await rewrapDataKeys(dataSource, keyRing, { batchSize });
+    print(JSON.stringify({ activeKeyId: keyRing.activeKeyId, ...result, dataKeys }));
+    return result.remaining === 0 && dataKeys.remaining === 0 ? EXIT.ok : EXIT.unfinished;
   } finally {
     await dataSource.destroy();
   }

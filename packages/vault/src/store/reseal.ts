@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { openBlob, sealBlob, type BlobPurpose } from '../crypto/blob';
 import type { KeyRing } from '../crypto/keyring';
-import { openTokens, sealTokens } from '../crypto/seal';
 import { VaultError } from '../errors';
 
 export interface ResealOptions {
@@ -24,6 +24,13 @@ export interface ResealResult {
 
 export const DEFAULT_RESEAL_BATCH_SIZE = 100;
 
+/** The tables whose blobs the key ring seals, one row per connection: what a rotation re-seals. */
+const RING_SEALED = {
+  credentials: { purpose: 'tokens', blob: 'sealed', touched: 'updated_at' },
+  data_keys: { purpose: 'data-key', blob: 'wrapped', touched: 'rewrapped_at' },
+} as const satisfies Record<string, { purpose: BlobPurpose; blob: string; touched: string }>;
+type RingSealedTable = keyof typeof RING_SEALED;
+
 /**
  * Re-seals every credential whose key_id is not the ring's active key, in batches. `FOR UPDATE SKIP LOCKED`
  * lets it run beside live workers (and beside a second copy of itself) without waiting on their rows.
@@ -32,21 +39,44 @@ export const DEFAULT_RESEAL_BATCH_SIZE = 100;
  * already orders it against any refresh. Bumping it would make a refresh that read the row just before fail
  * its `replaceIfVersion` and throw away a refresh token the provider had just rotated.
  */
-export async function resealAll(
+export function resealAll(
   dataSource: DataSource,
   keyRing: KeyRing,
   options: ResealOptions = {},
+): Promise<ResealResult> {
+  return resealTable(dataSource, keyRing, 'credentials', options);
+}
+
+/**
+ * Re-wraps every data key not under the ring's active key. Only `data_keys` changes: the content rows sealed
+ * under the data keys stay exactly as they are, so a rotation costs one row per connection, not a table rewrite.
+ */
+export function rewrapDataKeys(
+  dataSource: DataSource,
+  keyRing: KeyRing,
+  options: ResealOptions = {},
+): Promise<ResealResult> {
+  return resealTable(dataSource, keyRing, 'data_keys', options);
+}
+
+async function resealTable(
+  dataSource: DataSource,
+  keyRing: KeyRing,
+  table: RingSealedTable,
+  options: ResealOptions,
 ): Promise<ResealResult> {
   const batchSize = options.batchSize ?? DEFAULT_RESEAL_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new RangeError('batchSize must be a positive integer');
   const result: ResealResult = { resealed: 0, failed: [], remaining: 0 };
   for (;;) {
-    const batch = await dataSource.transaction((manager) => resealBatch(manager, keyRing, batchSize, result));
+    const batch = await dataSource.transaction((manager) =>
+      resealBatch(manager, keyRing, table, batchSize, result),
+    );
     if (batch === 0) break;
   }
   const [row] = await dataSource.query<Array<{ count: string }>>(
-    'SELECT count(*) AS count FROM credentials WHERE key_id <> $1',
+    `SELECT count(*) AS count FROM ${table} WHERE key_id <> $1`,
     [keyRing.activeKeyId],
   );
   result.remaining = Number(row?.count ?? 0);
@@ -57,12 +87,14 @@ export async function resealAll(
 async function resealBatch(
   manager: EntityManager,
   keyRing: KeyRing,
+  table: RingSealedTable,
   batchSize: number,
   result: ResealResult,
 ): Promise<number> {
+  const { purpose, blob, touched } = RING_SEALED[table];
   const skip = result.failed.map((f) => f.connectionId);
-  const rows = await manager.query<Array<{ connection_id: string; sealed: Buffer }>>(
-    `SELECT connection_id, sealed FROM credentials
+  const rows = await manager.query<Array<{ connection_id: string; blob: Buffer }>>(
+    `SELECT connection_id, ${blob} AS blob FROM ${table}
      WHERE key_id <> $1 AND NOT (connection_id = ANY($2::uuid[]))
      ORDER BY connection_id
      LIMIT $3
@@ -70,16 +102,17 @@ async function resealBatch(
     [keyRing.activeKeyId, skip, batchSize],
   );
   for (const row of rows) {
-    let resealed: ReturnType<typeof sealTokens>;
+    let resealed: ReturnType<typeof sealBlob>;
     try {
-      resealed = sealTokens(keyRing, row.connection_id, openTokens(keyRing, row.connection_id, row.sealed));
+      const plaintext = openBlob(keyRing, purpose, row.connection_id, row.blob);
+      resealed = sealBlob(keyRing, purpose, row.connection_id, plaintext);
     } catch (error) {
       if (!(error instanceof VaultError)) throw error;
       result.failed.push({ connectionId: row.connection_id, error: `${error.name}: ${error.message}` });
       continue;
     }
     await manager.query(
-      'UPDATE credentials SET key_id = $2, sealed = $3, updated_at = now() WHERE connection_id = $1',
+      `UPDATE ${table} SET key_id = $2, ${blob} = $3, ${touched} = now() WHERE connection_id = $1`,
       [row.connection_id, resealed.keyId, resealed.sealed],
     );
     result.resealed += 1;

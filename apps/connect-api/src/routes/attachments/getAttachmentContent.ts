@@ -8,6 +8,7 @@ import type { AppContext } from '../../context';
 import { HttpError } from '../../plugins/httpErrors';
 import { requireTenant, serviceAuthenticator } from '../../plugins/serviceAuth';
 import { problemResponse, serviceErrors, tenantId } from '../schemas';
+import { decideRange, sliceStream } from './byteRange';
 
 // Ids as the rows hold them: provider ids are opaque (Graph's are long base64), but never longer than a row key.
 const id = z.string().min(1).max(1024);
@@ -18,6 +19,9 @@ const schema = {
   security: [{ service: [] }],
   params: z.object({ id: z.uuid(), emailId: id, attachmentId: id }),
   querystring: z.strictObject({ tenantId }),
+  // Other headers pass; these two are read as RFC 9110 says (byteRange.ts). Any value is accepted: one that does
+  // not parse means "the whole file", not an error.
+  headers: z.looseObject({ range: z.string().optional(), 'if-range': z.string().optional() }),
   response: {
     ...serviceErrors,
     404: problemResponse(
@@ -27,6 +31,9 @@ const schema = {
       'The connection is not active (code `connection_inactive`, `provider_not_configured`)',
     ),
     413: problemResponse('The file is larger than ATTACHMENT_MAX_BYTES (code `too_large`)'),
+    416: problemResponse(
+      'The `Range` starts past the end of the file (code `range_not_satisfiable`; `Content-Range: bytes */<length>`)',
+    ),
     429: problemResponse('The provider asks to slow down (code `provider_rate_limited`; see Retry-After)'),
     502: problemResponse('The provider could not serve the file (code `provider_unavailable`)'),
   },
@@ -36,7 +43,8 @@ const schema = {
  * `GET /v1/connections/{id}/emails/{emailId}/attachments/{attachmentId}/content`: streams the bytes as the provider
  * sends them (Graph) or as decoded once (Gmail, whose API answers base64 in JSON), cut off at ATTACHMENT_MAX_BYTES
  * whatever the stored size said. Always `Content-Disposition: attachment`, so a browser never renders a mailed
- * HTML file on this origin.
+ * HTML file on this origin. One byte range (`Range: bytes=…`) is answered 206 with `Content-Range` when the provider
+ * states the file's length (byteRange.ts says when the whole file is sent instead); 416 when it starts past the end.
  */
 export function registerGetAttachmentContent(app: FastifyInstance, ctx: AppContext): void {
   app
@@ -68,16 +76,37 @@ export function registerGetAttachmentContent(app: FastifyInstance, ctx: AppConte
             void reply.header('retry-after', String(Math.ceil(outcome.retryAfterMs / 1000)));
           throw new HttpError(outcome.status, outcome.code, outcome.detail);
         }
-        const body = Readable.fromWeb(outcome.body as NodeReadableStream).pipe(capped(maxBytes));
+        const source = Readable.fromWeb(outcome.body as NodeReadableStream);
+        const range = decideRange(request.headers.range, request.headers['if-range'], outcome.length);
+        if (range.kind === 'unsatisfiable') {
+          source.destroy();
+          void reply.header('content-range', `bytes */${outcome.length}`);
+          throw new HttpError(416, 'range_not_satisfiable', 'the range starts past the end of the file');
+        }
+        const headers = {
+          'content-type': outcome.file.contentType ?? 'application/octet-stream',
+          'content-disposition': disposition(outcome.file.name),
+          'cache-control': 'private, no-store',
+          ...(outcome.length === null ? {} : { 'accept-ranges': 'bytes' }),
+        };
         const raw: FastifyReply = reply;
+        if (range.kind === 'full') {
+          return raw
+            .status(200)
+            .headers(headers)
+            .send(source.pipe(capped(maxBytes)));
+        }
+        const slice = sliceStream(range.start, range.end);
+        // The range is out: stop reading the rest of the file from the provider.
+        slice.once('end', () => source.destroy());
         return raw
-          .status(200)
+          .status(206)
           .headers({
-            'content-type': outcome.file.contentType ?? 'application/octet-stream',
-            'content-disposition': disposition(outcome.file.name),
-            'cache-control': 'private, no-store',
+            ...headers,
+            'content-range': `bytes ${range.start}-${range.end}/${outcome.length}`,
+            'content-length': String(range.end - range.start + 1),
           })
-          .send(body);
+          .send(source.pipe(capped(maxBytes)).pipe(slice));
       },
     });
 }

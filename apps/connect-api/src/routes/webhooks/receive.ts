@@ -4,18 +4,16 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context';
 
 /**
- * Hands a verified delivery to connections (replay check, then `connection-events` for the worker) and logs what
- * it did: provider, event kinds, actions and connection ids, never the notice itself.
+ * Hands a verified delivery to connections (replay claim and `connection-events` for the worker, recorded in the
+ * outbox in one transaction) and logs what it did: provider, event kinds, actions and connection ids, never the
+ * notice itself.
  */
 export async function receive(
   ctx: AppContext,
   request: FastifyRequest,
   delivery: VerifiedDelivery,
 ): Promise<DeliveryOutcome> {
-  const outcome = await receiveDelivery(
-    { db: ctx.deps.db, producer: ctx.deps.producer, replays: ctx.notices.replays, now: ctx.deps.now },
-    delivery,
-  );
+  const outcome = await receiveDelivery({ db: ctx.deps.db, now: ctx.deps.now }, delivery);
   if (outcome.kind === 'replayed') {
     request.log.warn({ provider: delivery.provider, refusal: 'replayed' }, 'provider notice refused');
   } else {

@@ -88,6 +88,33 @@ test('format=full: text and HTML alternatives, inline images by Content-ID, atta
   expect([data.size, decode(data.data).length]).toEqual([file.body?.size, file.body?.size]);
 });
 
+test('attachment ids change on every fetch of the message, as Gmail ids do; each issued one reads its part only', async () => {
+  const withFile = messages.find((m) => partsOf(m.payload).some((p) => p.body?.attachmentId))!;
+  const other = messages.find(
+    (m) => m.id !== withFile.id && partsOf(m.payload).some((p) => p.body?.attachmentId),
+  )!;
+  const fileIds = async (id: string) => {
+    const { data } = await gmail.users.messages.get({ userId: 'me', id, format: 'full' });
+    return partsOf(data.payload).flatMap((p) => (p.body?.attachmentId ? [p.body.attachmentId] : []));
+  };
+  const [first, second] = [await fileIds(withFile.id!), await fileIds(withFile.id!)];
+  expect(first.length).toBeGreaterThan(0);
+  first.forEach((id, i) => expect(id).not.toBe(second[i]));
+  for (const ids of [first, second]) {
+    const { data } = await gmail.users.messages.attachments.get({
+      userId: 'me',
+      messageId: withFile.id!,
+      id: ids[0]!,
+    });
+    expect(data.size).toBe(partsOf(withFile.payload).find((p) => p.body?.attachmentId)?.body?.size);
+  }
+  // An id of another message, or a made-up one, names nothing here.
+  for (const id of [(await fileIds(other.id!))[0]!, `${first[0]!}x`])
+    await expect(
+      gmail.users.messages.attachments.get({ userId: 'me', messageId: withFile.id!, id }),
+    ).rejects.toMatchObject({ status: 404 });
+});
+
 test('format=raw is the same MIME document, and sizeEstimate is its size', async () => {
   const message = messages.find((m) => m.payload?.mimeType === 'multipart/mixed') as gmail_v1.Schema$Message;
   const { data } = await gmail.users.messages.get({ userId: 'me', id: message.id as string, format: 'raw' });
@@ -148,9 +175,45 @@ test('a text part sent in ISO-8859-1: quoted-printable in raw, its own bytes (no
   expect(text?.body?.size).toBe(Buffer.byteLength(body, 'latin1'));
 });
 
+test('a forwarded message is a message/rfc822 part: written out whole in raw, fetched by attachmentId in full', async () => {
+  const id = messages[5]?.id as string;
+  const file = { filename: 'inside.txt', mimeType: 'text/plain', size: 700 };
+  sandbox.control.updateItem('google', accountId, 'messages', id, {
+    forwarded: { subject: 'Quote', disposition: 'inline', files: [file] },
+    attachments: [],
+  });
+  const { data: full } = await gmail.users.messages.get({ userId: 'me', id, format: 'full' });
+  const part = partsOf(full.payload).find(
+    (p) => p.mimeType === 'message/rfc822',
+  ) as gmail_v1.Schema$MessagePart;
+  expect([full.payload?.mimeType, header(part, 'Content-Disposition'), part.parts]).toEqual([
+    'multipart/mixed',
+    'inline',
+    undefined,
+  ]);
+  const { data: carried } = await gmail.users.messages.attachments.get({
+    userId: 'me',
+    messageId: id,
+    id: part.body?.attachmentId as string,
+  });
+  const message = decode(carried.data).toString();
+  expect([carried.size, message.length]).toEqual([part.body?.size, part.body?.size]);
+  expect(message).toMatch(/^From: Forwarded Sender <forwarded@sandbox.mail.example>\r\nSubject: Quote\r\n/);
+  const { data: raw } = await gmail.users.messages.get({ userId: 'me', id, format: 'raw' });
+  expect(decode(raw.raw).toString()).toContain(
+    `Content-Type: message/rfc822\r\nContent-Disposition: inline\r\n\r\n${message}`,
+  );
+  expect(raw.sizeEstimate).toBe(decode(raw.raw).length);
+});
+
 test('a malformed file given to the control API is refused', () => {
   const id = messages[4]?.id as string;
   expect(() =>
     sandbox.control.updateItem('google', accountId, 'messages', id, { attachments: [{ filename: 'x' }] }),
   ).toThrow('a Gmail file needs filename, mimeType and a whole size');
+  expect(() =>
+    sandbox.control.updateItem('google', accountId, 'messages', id, {
+      forwarded: { subject: 'x', files: [] },
+    }),
+  ).toThrow('a forwarded message needs a subject, an inline or attachment disposition and files');
 });

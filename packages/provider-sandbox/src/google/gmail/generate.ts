@@ -9,6 +9,12 @@ export interface GmailFile {
   size: number;
 }
 
+export interface ForwardedMessage {
+  subject: string;
+  disposition: 'inline' | 'attachment';
+  files: GmailFile[];
+}
+
 export interface GmailMessageData {
   /** The id of the thread's first message, as Gmail does. */
   threadId: string;
@@ -31,6 +37,11 @@ export interface GmailMessageData {
    * ISO-8859-1 is offered: what a mail client still sends Western text in.
    */
   textCharset?: 'ISO-8859-1';
+  /**
+   * A message carried as a `message/rfc822` part between the body and the attachments (control API only): shown
+   * in place (`inline`, as a forwarded message) or as a file (`attachment`); it holds a text body and its own files.
+   */
+  forwarded?: ForwardedMessage;
   /** The labels the last control-API edit added and removed (history's labelsAdded / labelsRemoved). */
   labelChange?: { added: string[]; removed: string[] };
 }
@@ -90,6 +101,21 @@ function fileOf(value: unknown): GmailFile {
   return { filename: file.filename, mimeType: file.mimeType, size: file.size };
 }
 
+function forwardedOf(value: unknown): ForwardedMessage {
+  const forwarded = value as Partial<ForwardedMessage> | null;
+  if (
+    typeof forwarded?.subject !== 'string' ||
+    (forwarded.disposition !== 'inline' && forwarded.disposition !== 'attachment') ||
+    !Array.isArray(forwarded.files)
+  )
+    throw new Error('a forwarded message needs a subject, an inline or attachment disposition and files');
+  return {
+    subject: forwarded.subject,
+    disposition: forwarded.disposition,
+    files: forwarded.files.map(fileOf),
+  };
+}
+
 function labelDiff(before: string[], after: string[]) {
   return {
     added: after.filter((l) => !before.includes(l)),
@@ -134,6 +160,7 @@ export const gmailMessages: ResourceGenerator<GmailMessageData> = {
       ...(typeof fields.html === 'boolean' && { html: fields.html }),
       ...(Array.isArray(fields.attachments) && { attachments: fields.attachments.map(fileOf) }),
       ...(inlineImage && { inlineImage }),
+      ...(fields.forwarded !== undefined && { forwarded: forwardedOf(fields.forwarded) }),
       threadId: str(fields, 'threadId', item.threadId),
       labelIds,
       from: str(fields, 'from', item.from),

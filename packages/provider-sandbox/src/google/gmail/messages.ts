@@ -5,7 +5,7 @@ import { gmailMessages } from './generate';
 import { openToken, sealToken } from '../cursors';
 import { badRequest, insufficientScope, invalidPageToken, notFound } from '../errors';
 import { limit, many, one, pathParam } from '../params';
-import { attachmentOf, fileBytes, mimeTree } from './mime';
+import { attachmentBytes, mimeTree } from './mime';
 import { type MessageFormat, parseQuery, renderMessage } from './render';
 
 const READ_SCOPES = [
@@ -124,9 +124,9 @@ export function registerGmailMessages(app: FastifyInstance, ctx: SandboxContext)
       if (access !== 'full') return send(reply, insufficientScope());
       if (!ownUser(pathParam(request, 'userId'), auth)) return send(reply, notFound());
       const item = ctx.datasets.open(auth.account, gmailMessages).get(pathParam(request, 'messageId'));
-      const file = item && attachmentOf(mimeTree(item), item.id, pathParam(request, 'id'));
-      if (!file) return send(reply, notFound());
-      return { size: file.size, data: fileBytes(file).toString('base64url') };
+      const bytes = item && attachmentBytes(mimeTree(item), item.id, pathParam(request, 'id'));
+      if (!bytes) return send(reply, notFound());
+      return { size: bytes.length, data: bytes.toString('base64url') };
     },
   );
 }

@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { openCursor, sealCursor } from '../../core/cursors';
 import { type StoredItem } from '../../core/types';
 import { wireHeaderValue } from './headerEncoding';
-import { type GmailFile, type GmailMessageData } from './generate';
+import { quotedPrintable } from './quotedPrintable';
+import { type ForwardedMessage, type GmailFile, type GmailMessageData } from './generate';
 
 // A message's MIME structure (RFC 2045/2046): multipart/mixed for attachments around multipart/related for an inline
 // image around multipart/alternative for text plus HTML, each level only when needed. Gmail's `payload` and `raw`
@@ -19,7 +22,11 @@ interface Leaf {
    * Text parts carry their text (UTF-8, or ISO-8859-1 sent quoted-printable); files only a size (their bytes are
    * made on demand, see `fileBytes`).
    */
-  content: { text: string; latin1?: true } | { file: GmailFile; partId: string };
+  content:
+    | { text: string; latin1?: true }
+    | { file: GmailFile; partId: string }
+    /** A `message/rfc822` part: the message it carries, written out whole (RFC 2046 §5.2.1). */
+    | { message: MimeNode; messageHeaders: Header[]; partId: string };
 }
 
 interface Multipart {
@@ -37,9 +44,22 @@ const escapeHtml = (text: string) =>
   SPECIAL.test(text) ? text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`) : text;
 const contentType = (value: string): Header => ({ name: 'Content-Type', value });
 
-/** Attachment ids are opaque to clients; the sandbox's name the message and the part. */
-export const attachmentIdOf = (messageId: string, partId: string) =>
-  `ANGjdJ${Buffer.from(`${messageId}.${partId}`).toString('base64url')}`;
+const ATTACHMENT_ID = 'google.gmail.attachmentId';
+
+/**
+ * Gmail gives a file a new attachmentId on every fetch of its message (docs/providers/google.md#gmail-message-content),
+ * so a client can never keep one. The sandbox's seal the message, the part and a fresh nonce: opaque, unguessable and
+ * different each time; any id it issued for that message still reads the part (whether Gmail's old ids expire is
+ * _unconfirmed_).
+ */
+const attachmentIdOf = (messageId: string, partId: string) =>
+  sealCursor(ATTACHMENT_ID, { m: messageId, p: partId, n: randomBytes(9).toString('base64url') });
+
+/** The part an attachment id issued for this message names, if it is one. */
+function partIdOf(messageId: string, attachmentId: string): string | undefined {
+  const sealed = openCursor(ATTACHMENT_ID, attachmentId) as { m?: unknown; p?: unknown } | undefined;
+  return sealed?.m === messageId && typeof sealed.p === 'string' ? sealed.p : undefined;
+}
 
 /** Deterministic bytes of a generated file (its name repeated): what `raw` and attachments.get serve. */
 export const fileBytes = (file: GmailFile) => Buffer.alloc(file.size, file.filename);
@@ -111,16 +131,45 @@ export function mimeTree(item: StoredItem<GmailMessageData>): MimeNode {
     },
   };
   let body: MimeNode = data.html ? multipart('alternative', boundary(0), [text, html]) : text;
-  const attachments = data.attachments.length > 0;
+  const mixed = data.attachments.length > 0 || data.forwarded !== undefined;
   if (data.inlineImage && cid) {
-    body = multipart('related', boundary(1), [
-      body,
-      fileLeaf(data.inlineImage, attachments ? '0.1' : '1', cid),
-    ]);
+    body = multipart('related', boundary(1), [body, fileLeaf(data.inlineImage, mixed ? '0.1' : '1', cid)]);
   }
-  if (!attachments) return body;
-  const files = data.attachments.map((file, index) => fileLeaf(file, String(index + 1), undefined));
-  return multipart('mixed', boundary(2), [body, ...files]);
+  if (!mixed) return body;
+  const forwarded = data.forwarded ? [forwardedLeaf(data.forwarded, boundary(3), '1')] : [];
+  const files = data.attachments.map((file, index) =>
+    fileLeaf(file, String(index + 1 + forwarded.length), undefined),
+  );
+  return multipart('mixed', boundary(2), [body, ...forwarded, ...files]);
+}
+
+/** A message carried whole in a `message/rfc822` part: a text body and its own files. */
+function forwardedLeaf(forwarded: ForwardedMessage, boundary: string, partId: string): Leaf {
+  const text: Leaf = {
+    mimeType: 'text/plain',
+    filename: '',
+    headers: [contentType('text/plain; charset="UTF-8"')],
+    content: { text: `The forwarded message: ${forwarded.subject}` },
+  };
+  const files = forwarded.files.map((file, index) => fileLeaf(file, `${partId}.${index + 1}`, undefined));
+  const filename = forwarded.disposition === 'attachment' ? `${forwarded.subject}.eml` : '';
+  return {
+    mimeType: 'message/rfc822',
+    filename,
+    headers: [
+      contentType('message/rfc822'),
+      { name: 'Content-Disposition', value: filename ? `attachment; filename="${filename}"` : 'inline' },
+    ],
+    content: {
+      message: files.length > 0 ? multipart('mixed', boundary, [text, ...files]) : text,
+      messageHeaders: [
+        { name: 'From', value: 'Forwarded Sender <forwarded@sandbox.mail.example>' },
+        { name: 'Subject', value: forwarded.subject },
+        { name: 'MIME-Version', value: '1.0' },
+      ],
+      partId,
+    },
+  };
 }
 
 const b64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
@@ -130,39 +179,6 @@ const textBytes = (content: { text: string; latin1?: true }) =>
   content.latin1
     ? Buffer.from(content.text.replace(/[^\u0000-\u00ff]/g, '?'), 'latin1')
     : Buffer.from(content.text);
-
-/**
- * Quoted-printable (RFC 2045 §6.7): bytes outside printable ASCII, `=`, and a space or tab ending a line as `=XX`;
- * lines kept under 76 characters with soft breaks (`=` CRLF).
- */
-export function quotedPrintable(bytes: Buffer): string {
-  const lines: string[] = [];
-  let line = '';
-  for (let i = 0; i < bytes.length; i += 1) {
-    const byte = bytes[i] as number;
-    if (byte === 0x0a) {
-      lines.push(
-        line.replace(/[ \t]$/, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`),
-      );
-      line = '';
-      continue;
-    }
-    if (byte === 0x0d) continue;
-    const literal = (byte >= 33 && byte <= 126 && byte !== 61) || byte === 32 || byte === 9;
-    const piece = literal
-      ? String.fromCharCode(byte)
-      : `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-    if (line.length + piece.length > 75) {
-      lines.push(`${line}=`);
-      line = '';
-    }
-    line += piece;
-  }
-  lines.push(
-    line.replace(/[ \t]$/, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`),
-  );
-  return lines.join('\r\n');
-}
 
 /** Gmail's `MessagePart` (gmail_v1.Schema$MessagePart, checked in contract.test.ts). */
 export interface MessagePart {
@@ -192,7 +208,17 @@ export function payloadOf(node: MimeNode, messageHeaders: Header[], messageId: s
       ),
     };
   const { content } = node;
-  if (!('text' in content))
+  // How Gmail's `full` shows a message/rfc822 part is not documented (docs/providers/google.md#attachment-content):
+  // here, as a leaf whose body (the carried message) is fetched by attachmentId.
+  if ('message' in content)
+    return {
+      ...base,
+      body: {
+        attachmentId: attachmentIdOf(messageId, content.partId),
+        size: Buffer.byteLength(rawText(content.message, content.messageHeaders)),
+      },
+    };
+  if ('file' in content)
     return {
       ...base,
       body: { attachmentId: attachmentIdOf(messageId, content.partId), size: content.file.size },
@@ -228,15 +254,21 @@ function chunks(node: MimeNode, headers: Header[], out: Chunk[]): void {
     out.push(`--${node.boundary}--\r\n`);
   } else if ('text' in node.content)
     out.push(node.content.latin1 ? quotedPrintable(textBytes(node.content)) : node.content.text);
-  else out.push(node.content.file);
+  else if ('message' in node.content) {
+    const { message, messageHeaders } = node.content;
+    chunks(message, [...messageHeaders, ...message.headers], out);
+  } else out.push(node.content.file);
 }
 
 const isHeaders = (chunk: Chunk): chunk is Header[] => Array.isArray(chunk);
 
-export function rawOf(node: MimeNode, messageHeaders: Header[]): string {
+export const rawOf = (node: MimeNode, messageHeaders: Header[]): string =>
+  b64url(rawText(node, messageHeaders));
+
+function rawText(node: MimeNode, messageHeaders: Header[]): string {
   const out: Chunk[] = [];
   chunks(node, [...messageHeaders, ...node.headers], out);
-  const text = out
+  return out
     .map((c) => {
       if (typeof c === 'string') return c;
       if (isHeaders(c))
@@ -244,7 +276,6 @@ export function rawOf(node: MimeNode, messageHeaders: Header[]): string {
       return wrapped(fileBytes(c).toString('base64'));
     })
     .join('');
-  return b64url(text);
 }
 
 export function sizeOf(node: MimeNode, messageHeaders: Header[]): number {
@@ -263,14 +294,14 @@ export function sizeOf(node: MimeNode, messageHeaders: Header[]): number {
   return size;
 }
 
-/** The file behind an attachment id of this message, if any. */
-export function attachmentOf(node: MimeNode, messageId: string, attachmentId: string): GmailFile | undefined {
-  for (const part of partIds(node).values())
-    if (
-      !isMultipart(part) &&
-      'file' in part.content &&
-      attachmentIdOf(messageId, part.content.partId) === attachmentId
-    )
-      return part.content.file;
+/** The bytes behind an attachment id of this message (a file, or a carried message), if any. */
+export function attachmentBytes(node: MimeNode, messageId: string, attachmentId: string): Buffer | undefined {
+  const partId = partIdOf(messageId, attachmentId);
+  if (partId === undefined) return undefined;
+  for (const part of partIds(node).values()) {
+    if (isMultipart(part) || 'text' in part.content || part.content.partId !== partId) continue;
+    if ('file' in part.content) return fileBytes(part.content.file);
+    return Buffer.from(rawText(part.content.message, part.content.messageHeaders));
+  }
   return undefined;
 }
