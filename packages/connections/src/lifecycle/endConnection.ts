@@ -59,6 +59,8 @@ export async function endConnectionIn(
             -- Retention (docs/deletion.md) runs from when the connection ended for good, not from needs_reauth.
             ended_at = CASE WHEN $2 IN ('disconnected', 'revoked') THEN COALESCE(ended_at, $4) ELSE ended_at END
       WHERE id = $1 AND status <> $2 AND status <> 'disconnected'
+        -- A sync that finds the credentials gone after a revocation notice must not turn revoked into needs_reauth.
+        AND NOT (status = 'revoked' AND $2 = 'needs_reauth')
       RETURNING tenant_id`,
     [input.connectionId, input.status, reason, now],
   )) as [Array<{ tenant_id: string }>, number];

@@ -1,6 +1,6 @@
 import { QUEUE_NAMES } from '@crm-sync/queue';
 import { connectSandboxAccount, createConnectionsHarness, type ConnectionsHarness } from '../../test';
-import { disconnectConnection, endConnection } from './index';
+import { connectionOutcomes, disconnectConnection, endConnection } from './index';
 
 let h: ConnectionsHarness;
 beforeAll(async () => {
@@ -149,6 +149,30 @@ describe('endConnection for a revoked grant', () => {
     expect(await endConnection(h.deps, input)).toBe(true);
     expect(await endConnection(h.deps, input)).toBe(false);
     expect(await h.deps.credentials.load(connectionId)).toBeNull();
+    expect(await notifications(connectionId)).toEqual([expect.objectContaining({ status: 'revoked' })]);
+  });
+
+  it('stays revoked when a sync later finds the credentials gone (no needs_reauth, no second notice)', async () => {
+    const { connectionId } = await connectSandboxAccount(h, {
+      provider: 'google',
+      email: 'risc-then-sync@example.com',
+    });
+    await endConnection(h.deps, {
+      connectionId,
+      status: 'revoked',
+      reason: 'tokens-revoked event from the provider',
+      audit: { type: 'token_revoked', actor: 'provider' },
+    });
+    const found = await connectionOutcomes(h.deps).revoked({
+      connectionId,
+      resource: 'mail',
+      reason: 'no stored credentials',
+      now: new Date(),
+    });
+    expect(found).toBe(false);
+    expect((await one(`SELECT status FROM connections WHERE id = $1`, [connectionId])).status).toBe(
+      'revoked',
+    );
     expect(await notifications(connectionId)).toEqual([expect.objectContaining({ status: 'revoked' })]);
   });
 });
