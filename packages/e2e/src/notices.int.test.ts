@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { DEFAULT_CLIENT } from '@crm-sync/provider-sandbox';
 import { graphClientState } from '@crm-sync/providers';
-import { CookieJar, freePort, startAppProcess, waitFor, type AppProcess } from '@crm-sync/testing';
+import { CookieJar, freePort, waitFor, type AppProcess } from '@crm-sync/testing';
+import { startThreeApps } from '../test/threeApps';
 
 // Issue 20: provider notices end to end. connect-api, the worker and the scheduler run as processes; the sandbox
 // signs and delivers each notice as its provider does. A revocation notice ends with the credentials deleted; a Graph
@@ -44,16 +45,7 @@ beforeAll(async () => {
     SCHEDULER_TICK_MS: '200',
     SYNC_SLICE_MS: '2000',
   };
-  // Generous: on a machine shared with other work, starting three apps under tsx can take a while. The scheduler
-  // relays the outbox, through which a new connection's first sync is enqueued.
-  const started = { timeoutMs: 120_000 };
-  apps.push(
-    ...(await Promise.all([
-      startAppProcess('connect-api', env, started),
-      startAppProcess('worker', env, started),
-      startAppProcess('scheduler', env, started),
-    ])),
-  );
+  apps.push(...(await startThreeApps(env)));
 }, 180_000);
 
 jest.setTimeout(180_000);

@@ -3,7 +3,6 @@ import { createRedisConnection, JobProducer } from '@crm-sync/queue';
 import {
   CookieJar,
   freePort,
-  startAppProcess,
   startOwnRedis,
   waitFor,
   type AppProcess,
@@ -11,6 +10,7 @@ import {
 } from '@crm-sync/testing';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { appEnvironment, CRM_ORIGIN, SECRET } from '../test/connectApi';
+import { startThreeApps } from '../test/threeApps';
 
 // Issue 20 item 7, "no lost notification", with the apps as processes: connect-api, the worker and the scheduler
 // share a redis-server of this test's own, which is stopped between the commit of a state change and its publish.
@@ -37,14 +37,7 @@ beforeAll(async () => {
     OUTBOX_RELAY_MAX_BACKOFF_MS: '500',
   });
   prefix = env.WORKER_QUEUE_PREFIX;
-  const started = { timeoutMs: 120_000 };
-  apps.push(
-    ...(await Promise.all([
-      startAppProcess('connect-api', env, started),
-      startAppProcess('worker', env, started),
-      startAppProcess('scheduler', env, started),
-    ])),
-  );
+  apps.push(...(await startThreeApps(env)));
 }, 180_000);
 
 jest.setTimeout(180_000);
