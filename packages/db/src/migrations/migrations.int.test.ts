@@ -13,6 +13,26 @@ import { MIGRATIONS } from '.';
 const DELETION_TABLES = ['deletion_requests', 'tenant_settings'];
 const withoutDeletion = (tables: string[]) => tables.filter((t) => !DELETION_TABLES.includes(t));
 
+/** The tables each migration after the initial schema creates, by its timestamp. */
+const CREATED_BY: Array<[timestamp: number, tables: string[]]> = [
+  [1765000000000, ['sync_quarantine']],
+  [1765000000003, ['email_attachments']],
+  [1765000000004, ['crm_associations']],
+  [1765000000010, ['participants']],
+  [1765000000040, DELETION_TABLES],
+  [1765000000070, ['outbox']],
+  [1765000000071, ['expiry_warnings']],
+  [1765000000100, ['data_keys']],
+  [1765000000130, ['notice_replays']],
+];
+
+/** The tables that exist once `downThrough(name)` has reverted `name` and every migration after it. */
+function tablesBefore(name: string): string[] {
+  const reverted = Number(/\d+$/.exec(name)![0]);
+  const gone = CREATED_BY.filter(([at]) => at >= reverted).flatMap(([, created]) => created);
+  return TABLES.filter((t) => !gone.includes(t));
+}
+
 const TABLES = [
   'audit_events',
   'calendar_events',
@@ -170,21 +190,7 @@ describe('migrations', () => {
     // The migrations after it are taken down first, and all come back.
     await downThrough('RoundSweep1765000000000');
     expect(await sweepColumns()).toEqual([]);
-    expect(await tables()).toEqual(
-      withoutDeletion(TABLES).filter(
-        (t) =>
-          ![
-            'sync_quarantine',
-            'crm_associations',
-            'email_attachments',
-            'participants',
-            'outbox',
-            'expiry_warnings',
-            'notice_replays',
-            'data_keys',
-          ].includes(t),
-      ),
-    );
+    expect(await tables()).toEqual(tablesBefore('RoundSweep1765000000000'));
     await db.dataSource.runMigrations();
     expect((await sweepColumns()).map((r) => r.name)).toEqual(added);
   });
@@ -211,19 +217,7 @@ describe('migrations', () => {
     );
     expect((await indexes()).crm_associations_to_idx).toMatch(/\(connection_id, to_type, to_id\)$/);
     await downThrough('HubspotAssociations1765000000004');
-    expect(await tables()).toEqual(
-      withoutDeletion(TABLES).filter(
-        (t) =>
-          ![
-            'crm_associations',
-            'participants',
-            'outbox',
-            'expiry_warnings',
-            'notice_replays',
-            'data_keys',
-          ].includes(t),
-      ),
-    );
+    expect(await tables()).toEqual(tablesBefore('HubspotAssociations1765000000004'));
     await db.dataSource.runMigrations();
     expect(await tables()).toEqual(TABLES);
   });
@@ -250,20 +244,7 @@ describe('migrations', () => {
     expect(checkValues((await constraints('c')).emails_direction_check)).toEqual(['sent', 'received']);
     await downThrough('MailContent1765000000003');
     expect(await mailColumns()).toEqual([]);
-    expect(await tables()).toEqual(
-      withoutDeletion(TABLES).filter(
-        (t) =>
-          ![
-            'crm_associations',
-            'email_attachments',
-            'participants',
-            'outbox',
-            'expiry_warnings',
-            'notice_replays',
-            'data_keys',
-          ].includes(t),
-      ),
-    );
+    expect(await tables()).toEqual(tablesBefore('MailContent1765000000003'));
     expect(idxOf(await indexes(), 'emails_connection_message_id_idx')).toBeUndefined();
     await db.dataSource.runMigrations();
     expect((await mailColumns()).map((r) => r.name)).toEqual(added);
@@ -294,20 +275,7 @@ describe('migrations', () => {
     expect(await auditColumns()).toEqual([]);
     expect((await indexes()).sync_states_audit_due_idx).toBeUndefined();
     // Mail content and crm_associations came after it, so they went too.
-    expect(await tables()).toEqual(
-      withoutDeletion(TABLES).filter(
-        (t) =>
-          ![
-            'crm_associations',
-            'email_attachments',
-            'participants',
-            'outbox',
-            'expiry_warnings',
-            'notice_replays',
-            'data_keys',
-          ].includes(t),
-      ),
-    );
+    expect(await tables()).toEqual(tablesBefore('CompletenessAudit1765000000002'));
     await db.dataSource.runMigrations();
     expect((await auditColumns()).map((r) => r.name)).toEqual(added);
   });
@@ -320,11 +288,7 @@ describe('migrations', () => {
     expect(await streak()).toEqual([{ name: 'rate_limit_streak' }]);
     await downThrough('RateLimitStreak1765000000005');
     expect(await streak()).toEqual([]);
-    expect(await tables()).toEqual(
-      withoutDeletion(TABLES).filter(
-        (t) => !['participants', 'outbox', 'expiry_warnings', 'notice_replays', 'data_keys'].includes(t),
-      ),
-    );
+    expect(await tables()).toEqual(tablesBefore('RateLimitStreak1765000000005'));
     await db.dataSource.runMigrations();
     expect(await streak()).toEqual([{ name: 'rate_limit_streak' }]);
   });
@@ -361,11 +325,7 @@ describe('migrations', () => {
     expect(checkValues((await constraints('c')).participants_roles_check)).toEqual([...PARTICIPANT_ROLES]);
 
     await downThrough('Participants1765000000010');
-    expect(await tables()).toEqual(
-      withoutDeletion(TABLES).filter(
-        (t) => !['participants', 'outbox', 'expiry_warnings', 'notice_replays', 'data_keys'].includes(t),
-      ),
-    );
+    expect(await tables()).toEqual(tablesBefore('Participants1765000000010'));
     const [{ id }] = await query<{ id: string }>(
       `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id)
        VALUES ('t1', 'u1', 'google', 'acct-people') RETURNING id`,
@@ -418,9 +378,7 @@ describe('migrations', () => {
 
   it('outbox: down drops the table, up creates it again with its job key', async () => {
     await downThrough('Outbox1765000000070');
-    expect(await tables()).toEqual(
-      TABLES.filter((t) => !['outbox', 'expiry_warnings', 'notice_replays', 'data_keys'].includes(t)),
-    );
+    expect(await tables()).toEqual(tablesBefore('Outbox1765000000070'));
     await db.dataSource.runMigrations();
     expect((await constraints('u')).outbox_job_key).toBe('UNIQUE (queue, job_id)');
     await expect(
@@ -435,9 +393,7 @@ describe('migrations', () => {
       );
     await downThrough('ExpiryWarnings1765000000071');
     expect(await issued()).toEqual([]);
-    expect(await tables()).toEqual(
-      TABLES.filter((t) => !['expiry_warnings', 'notice_replays', 'data_keys'].includes(t)),
-    );
+    expect(await tables()).toEqual(tablesBefore('ExpiryWarnings1765000000071'));
     const [c] = await query<{ id: string }>(
       `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id) VALUES ('t1', 'u1', 'microsoft', 'acct-exp') RETURNING id`,
     );
@@ -453,7 +409,7 @@ describe('migrations', () => {
 
   it('notice replays: down drops the table, up creates it with its key', async () => {
     await downThrough('NoticeReplays1765000000130');
-    expect(await tables()).toEqual(TABLES.filter((t) => t !== 'notice_replays'));
+    expect(await tables()).toEqual(tablesBefore('NoticeReplays1765000000130'));
     await db.dataSource.runMigrations();
     expect((await constraints('p')).notice_replays_pkey).toBe('PRIMARY KEY (provider, key_digest)');
   });
@@ -489,11 +445,7 @@ describe('migrations', () => {
       ),
     ).rejects.toThrow(/connections_account_erased_check/);
     await downThrough('DeletionRequests1765000000040');
-    expect(await tables()).toEqual(
-      withoutDeletion(TABLES).filter(
-        (t) => !['outbox', 'expiry_warnings', 'notice_replays', 'data_keys'].includes(t),
-      ),
-    );
+    expect(await tables()).toEqual(tablesBefore('DeletionRequests1765000000040'));
     const [erased] = await query<{ id: string; provider_account_id: string }>(
       `SELECT id, provider_account_id FROM connections WHERE crm_user_id = 'u1'`,
     );
