@@ -17,6 +17,7 @@ export {
   ENTITIES,
   SyncQuarantineEntity,
   SyncStateEntity,
+  TaskEntity,
 } from './entities';
 export { DatabaseUrlError } from './errors';
 export {
@@ -55,10 +56,12 @@ export {
   crmObjectUpsert,
   emailAttachmentChildren,
   emailUpsert,
+  taskUpsert,
   type CalendarEventInput,
   type ContactInput,
   type CrmObjectInput,
   type EmailInput,
+  type TaskInput,
   type UpsertInput,
 } from './upsert/specs';
 export type { SqlType } from './upsert/sqlArrays';
@@ -88,4 +91,5 @@ export {
   type SyncQuarantineRow,
   type SyncStateRow,
   type SyncStatus,
+  type TaskRow,
 } from './types';

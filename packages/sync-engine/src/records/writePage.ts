@@ -21,6 +21,7 @@ import {
   markDeleted,
   replaceLinks,
   sweepUnseen,
+  taskUpsert,
   type SqlExecutor,
   type UpsertSpec,
 } from '@crm-sync/db';
@@ -55,6 +56,7 @@ const SPECS: { [T in CrmTableName]: UpsertSpec<RowRecord<T> & Stamp> } = {
   emails: emailUpsert,
   calendar_events: calendarEventUpsert as UpsertSpec<RowRecord<'calendar_events'> & Stamp>,
   contacts: contactUpsert,
+  tasks: taskUpsert,
   crm_objects: crmObjectUpsert,
 };
 
@@ -69,6 +71,7 @@ const CHILDREN: { [T in CrmTableName]: readonly ChildTable<T>[] } = {
   ],
   calendar_events: [derivedChildren(eventParticipantChildren, eventParticipants)],
   contacts: [derivedChildren(contactParticipantChildren, contactParticipants)],
+  tasks: [],
   crm_objects: [],
 };
 
