@@ -12,7 +12,7 @@ export type Resource = (typeof RESOURCES)[number];
 /** Which resources each provider offers; the one place that pairs providers with resources. */
 export const RESOURCES_BY_PROVIDER: Readonly<Record<Provider, readonly Resource[]>> = {
   google: ['mail', 'calendar', 'contacts', 'tasks'],
-  microsoft: ['mail', 'calendar', 'contacts'],
+  microsoft: ['mail', 'calendar', 'contacts', 'tasks'],
   hubspot: ['contacts', 'companies', 'deals', 'owners'],
 };
 
