@@ -132,7 +132,8 @@ export interface ContactRow extends CrmRowBase, Omit<ContactRecord, 'externalId'
 
 export interface TaskRow extends CrmRowBase, Omit<TaskRecord, 'externalId'> {}
 
-export interface CrmObjectRow extends CrmRowBase, Omit<CrmObjectRecord, 'externalId' | 'properties'> {
+export interface CrmObjectRow
+  extends CrmRowBase, Omit<CrmObjectRecord, 'externalId' | 'properties' | 'addresses'> {
   properties: JsonObject;
 }
 
