@@ -21,7 +21,10 @@ export interface BrokerTokens {
 }
 
 /** The connection use cases' dependencies (a grant found gone ends the connection) and the token path. */
-export interface BrokerDeps extends Pick<ConnectionsDeps, 'db' | 'credentials' | 'producer' | 'adapters'> {
+export interface BrokerDeps extends Pick<
+  ConnectionsDeps,
+  'db' | 'credentials' | 'producer' | 'adapters' | 'generations'
+> {
   tokens: BrokerTokens;
 }
 

@@ -3,12 +3,14 @@ import { publishInTransaction } from '@crm-sync/outbox';
 import { QUEUE_NAMES } from '@crm-sync/queue';
 import type { CredentialStore } from '@crm-sync/vault';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { ConnectionGenerations } from '../generations';
 import { endConnectionIn, revocation } from '../lifecycle/endConnection';
 import { claimReplay } from './replays';
 
 export interface NoticeDeps {
   db: DataSource;
   credentials: CredentialStore;
+  generations: ConnectionGenerations;
   now?: () => Date;
 }
 
@@ -40,7 +42,7 @@ export async function receiveDelivery(
     }
     const notices: HandledNotice[] = [];
     for (const notice of delivery.notices) {
-      notices.push(await take(manager, deps.credentials, delivery.provider, notice, now));
+      notices.push(await take(manager, deps, delivery.provider, notice, now));
     }
     return { kind: 'accepted', notices };
   });
@@ -48,7 +50,7 @@ export async function receiveDelivery(
 
 async function take(
   manager: EntityManager,
-  credentials: CredentialStore,
+  deps: Pick<NoticeDeps, 'credentials' | 'generations'>,
   provider: Provider,
   notice: VerifiedNotice,
   now: Date,
@@ -56,7 +58,7 @@ async function take(
   const connections = await liveConnections(manager, provider, notice.target);
   for (const { id, tenant_id: tenantId } of connections) {
     if (notice.action === 'revoke') {
-      await endConnectionIn(manager, credentials, { ...revocation(id, 'provider_webhook'), now });
+      await endConnectionIn(manager, deps, { ...revocation(id, 'provider_webhook'), now });
     } else if (notice.action === 'sync' || notice.action === 'resync') {
       await publishInTransaction(
         manager,
