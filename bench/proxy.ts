@@ -109,6 +109,9 @@ async function main(): Promise<void> {
     PUBLIC_BASE_URL: baseUrl,
     CONNECT_API_PORT: String(port),
     PROVIDER_MODE: 'sandbox',
+    // The callouts' share of the connection's provider requests, lifted like the rate limit above: the sandbox
+    // throttles nobody, and the bench measures the proxy, not the budget.
+    PROVIDER_REQUEST_BUDGET_FACTOR: String(1_000_000),
     SANDBOX_HTTP_URL: h.sandbox.urls.google,
     SANDBOX_HTTPS_URL: h.sandbox.urls.microsoft,
     SANDBOX_CA_FILE: caFile,

@@ -40,7 +40,12 @@ async function start(): Promise<Stop> {
       onRefreshed: tokenRefreshAudit(db),
     }),
     // The worker's prefix too: a provider's 429 seen by the proxy holds the sync, and the reverse.
-    throttle: new ConnectionThrottle({ redis, keyPrefix: `${config.queues.prefix}:` }),
+    throttle: new ConnectionThrottle({
+      redis,
+      keyPrefix: `${config.queues.prefix}:`,
+      calloutShare: config.connectApi.calloutShare,
+      requestBudgetFactor: config.connectApi.requestBudgetFactor,
+    }),
     notices: {
       verifiers: noticeVerifiersFromConfig(config.providers),
     },

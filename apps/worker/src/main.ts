@@ -48,7 +48,12 @@ async function start(): Promise<Stop> {
       onRefreshed: tokenRefreshAudit(db),
     }),
     // The prefix connect-api's proxy uses too: a provider's 429 seen by either side holds both.
-    throttle: new ConnectionThrottle({ redis, keyPrefix: `${config.queues.prefix}:` }),
+    throttle: new ConnectionThrottle({
+      redis,
+      keyPrefix: `${config.queues.prefix}:`,
+      calloutShare: settings.calloutShare,
+      requestBudgetFactor: settings.requestBudgetFactor,
+    }),
     outcomes: connectionOutcomes({ db, credentials, generations }),
     options: {
       incrementalIntervalMs: settings.incrementalIntervalMs,

@@ -139,7 +139,12 @@ const engine = (): SyncEngineDeps => ({
     refreshMarginMs: 60_000,
     lockTtlMs: 10_000,
   }),
-  throttle: new ConnectionThrottle({ redis: c.h.redis.redis, keyPrefix: `${c.keyPrefix}:` }),
+  throttle: new ConnectionThrottle({
+    redis: c.h.redis.redis,
+    keyPrefix: `${c.keyPrefix}:`,
+    calloutShare: 0.2,
+    requestBudgetFactor: Number(c.env.PROVIDER_REQUEST_BUDGET_FACTOR),
+  }),
   outcomes: connectionOutcomes(elsewhere()),
   options: {
     incrementalIntervalMs: 60_000,

@@ -64,9 +64,10 @@ export interface ProxiedResponse {
  * Forwards one call of a service to the connection's provider API with the access token injected; the caller
  * never sees the token. Policy, revocation and target are checked on every call (authorize.ts, proxyTarget.ts), on
  * the connection's row as committed now (connectionCache.ts); the token comes from memory while it is fresh
- * (tokenCache.ts). While the provider throttles the connection (a
- * 429, or an answer its adapter names as throttling, seen here or by the sync) the call is refused with 429 without reaching the provider. Bodies stream both
- * ways; nothing is buffered beyond PROXY_REPLAY_LIMIT_BYTES. On a 401 the token is refreshed (single-flight, with
+ * (tokenCache.ts). While the provider throttles the connection (a 429, or an answer its adapter names as
+ * throttling, seen here or by the sync), or once callouts have spent their share of the connection's request budget,
+ * the call is refused with 429 without reaching the provider. Bodies stream both ways; nothing is buffered beyond
+ * PROXY_REPLAY_LIMIT_BYTES. On a 401 the token is refreshed (single-flight, with
  * the refused token named so a refresh done meanwhile is reused) and the call retried once.
  */
 export async function proxyCall(
@@ -76,13 +77,8 @@ export async function proxyCall(
 ): Promise<ProxiedResponse | BrokerRefusal> {
   const use = { purpose: request.purpose, use: 'proxy' as const };
   const { connectionId } = request;
-  // Both Redis reads at once (the generation and the throttle): the throttle matters only if the connection may be
-  // used, but asking costs no extra round trip.
-  const [, row, waitMs] = await Promise.all([
-    request.admit(),
-    deps.connections.read(connectionId),
-    deps.throttle.waitMs(connectionId, new Date()),
-  ]);
+  // The caller's rate limit and the connection's generation in one Redis round trip.
+  const [, row] = await Promise.all([request.admit(), deps.connections.read(connectionId)]);
   const granted = await decideBrokerUse(deps, caller, row, use);
   if (granted.kind === 'refused') {
     deps.cache.drop(connectionId);
@@ -94,12 +90,22 @@ export async function proxyCall(
     await auditCall(deps, caller, granted, request, url.code, null);
     return url;
   }
-  if (waitMs > 0) {
-    await auditCall(deps, caller, granted, request, 'provider_throttled', null);
-    return {
-      ...refusal(429, 'provider_throttled', 'the provider is throttling this connection, retry later'),
-      retryAfterSeconds: Math.ceil(waitMs / 1000),
-    };
+  const admission = await deps.throttle.admit(
+    connectionId,
+    'callout',
+    granted.adapter.api.requestBudget,
+    new Date(),
+  );
+  if (admission.kind !== 'go') {
+    const [code, detail] =
+      admission.kind === 'held'
+        ? ['provider_throttled', 'the provider is throttling this connection, retry later']
+        : [
+            'callout_share_spent',
+            "callouts have spent their share of this connection's provider requests for now",
+          ];
+    await auditCall(deps, caller, granted, request, code, null);
+    return { ...refusal(429, code, detail), retryAfterSeconds: Math.ceil(admission.waitMs / 1000) };
   }
   const token = await currentToken(deps, caller, granted, use);
   if (isRefusal(token)) return token;

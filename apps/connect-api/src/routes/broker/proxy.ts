@@ -31,7 +31,7 @@ const schema = {
       'The connection is not active (code `connection_inactive`, `provider_not_configured`)',
     ),
     429: problemResponse(
-      'Too many calls for this connection (code `rate_limited`), or the provider is throttling it (code `provider_throttled`); retry after Retry-After. A 429 of the provider itself is passed through as it came',
+      "Too many calls for this connection (code `rate_limited`), the provider is throttling it (code `provider_throttled`), or callouts have spent their share of the connection's provider requests for now (code `callout_share_spent`); retry after Retry-After. A 429 of the provider itself is passed through as it came",
     ),
     502: problemResponse(
       'The provider could not be reached or refresh the token (code `provider_unavailable`)',
