@@ -19,6 +19,7 @@ export {
   type StateStoreOptions,
 } from './stateStore';
 export {
+  connectionCounts,
   getConnection,
   listConnections,
   type ConnectionFilter,

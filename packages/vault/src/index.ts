@@ -32,3 +32,4 @@ export {
   type ResealResult,
 } from './store/reseal';
 export type { KeyRingOptions, StoredCredential, TokenSet } from './types';
+export { runReseal } from './cli/resealCommand';

@@ -12,6 +12,7 @@ import { Outbox1765000000070 } from './1765000000070-Outbox';
 import { ExpiryWarnings1765000000071 } from './1765000000071-ExpiryWarnings';
 import { DataKeys1765000000100 } from './1765000000100-DataKeys';
 import { NoticeReplays1765000000130 } from './1765000000130-NoticeReplays';
+import { CrmObjectParticipants1765000000160 } from './1765000000160-CrmObjectParticipants';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ExpiryWarnings1765000000071,
   DataKeys1765000000100,
   NoticeReplays1765000000130,
+  CrmObjectParticipants1765000000160,
 ];

@@ -3,14 +3,20 @@ import { defineChildSpec, type ChildSpec } from './children';
 import type { CrmTable } from './markDeleted';
 
 /**
- * The participants table holds the people of three item tables; each item table has its own column for its rows'
- * external id (the others stay null), so each is one child spec, keyed by the normalised address.
+ * The participants table holds the people of four item tables; each item table has its own column for its rows'
+ * external id (the others stay null), and crm_objects one for their object type too, since their ids are unique
+ * only per type. So each is one child spec, keyed by the normalised address.
  */
-function participantsOf(parentTable: CrmTable, parentColumn: string): ChildSpec<ParticipantRecord> {
+function participantsOf(
+  parentTable: CrmTable,
+  parentColumn: string,
+  parentTypeColumn?: string,
+): ChildSpec<ParticipantRecord> {
   return defineChildSpec<ParticipantRecord>({
     table: 'participants',
     parentTable,
     parentColumn,
+    ...(parentTypeColumn && { parentTypeColumn }),
     columns: {
       address: { column: 'address', type: 'text' },
       name: { column: 'name', type: 'text' },
@@ -24,3 +30,8 @@ function participantsOf(parentTable: CrmTable, parentColumn: string): ChildSpec<
 export const emailParticipantChildren = participantsOf('emails', 'email_external_id');
 export const eventParticipantChildren = participantsOf('calendar_events', 'event_external_id');
 export const contactParticipantChildren = participantsOf('contacts', 'contact_external_id');
+export const crmObjectParticipantChildren = participantsOf(
+  'crm_objects',
+  'object_external_id',
+  'object_type',
+);

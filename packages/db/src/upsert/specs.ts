@@ -104,6 +104,9 @@ export const crmObjectUpsert = defineUpsertSpec<CrmObjectInput>({
   conflict: ['connectionId', 'objectType', 'externalId'],
   hash: 'contentHash',
   generation: 'seenRound',
+  // The sync engine rewrites the participant rows of these (children.ts); a page holds one object type, so the
+  // external id names the row.
+  report: 'externalId',
 });
 
 /** An email's attachment rows, keyed by the provider's attachment id within the message. */

@@ -24,12 +24,16 @@ export function childField<T extends CrmTableName, Child>(
   };
 }
 
-/** Children derived from what the row itself holds (the people named in its address fields). */
+/**
+ * Children derived from what the record holds: the row's own fields (the people named in an email's headers), or
+ * a `field` kept out of the row for them (a CRM object's addresses).
+ */
 export function derivedChildren<T extends CrmTableName, Child>(
   spec: ChildSpec<Child>,
   derive: (record: RecordsByTable[T]) => readonly Child[],
+  field?: ChildFieldsByTable[T],
 ): ChildTable<T> {
-  return { field: undefined, spec: spec as ChildSpec<unknown>, childrenOf: derive };
+  return { field, spec: spec as ChildSpec<unknown>, childrenOf: derive };
 }
 
 /** The record without the fields its child tables hold: what the row stores. */
@@ -42,6 +46,12 @@ export function rowPart<T extends CrmTableName>(
   return row as RowRecord<T>;
 }
 
+/** The rows a page's children hang from: their connection, and for crm_objects their one object type. */
+export interface ParentScope {
+  connectionId: string;
+  parentType: string | undefined;
+}
+
 /**
  * Replaces the children of the rows the page wrote with new content (inserted, changed or revived), from their
  * records; rows the upsert left alone keep theirs, which is what keeps a settled mailbox's rounds cheap.
@@ -49,7 +59,7 @@ export function rowPart<T extends CrmTableName>(
 export async function writeChildren<T extends CrmTableName>(
   executor: SqlExecutor,
   children: readonly ChildTable<T>[],
-  connectionId: string,
+  scope: ParentScope,
   records: readonly RecordsByTable[T][],
   written: readonly string[],
 ): Promise<void> {
@@ -63,7 +73,7 @@ export async function writeChildren<T extends CrmTableName>(
       parentId: record.externalId,
       children: child.childrenOf(record),
     }));
-    await replaceChildren(executor, child.spec, connectionId, sets);
+    await replaceChildren(executor, child.spec, scope.connectionId, sets, scope.parentType);
   }
 }
 
@@ -71,8 +81,9 @@ export async function writeChildren<T extends CrmTableName>(
 export async function removeDeletedChildren<T extends CrmTableName>(
   executor: SqlExecutor,
   children: readonly ChildTable<T>[],
-  connectionId: string,
+  scope: ParentScope,
   parentIds?: readonly string[],
 ): Promise<void> {
-  for (const child of children) await removeChildrenOfDeleted(executor, child.spec, connectionId, parentIds);
+  for (const child of children)
+    await removeChildrenOfDeleted(executor, child.spec, scope.connectionId, parentIds, scope.parentType);
 }

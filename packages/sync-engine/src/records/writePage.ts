@@ -12,6 +12,7 @@ import {
   calendarEventUpsert,
   contactParticipantChildren,
   contactUpsert,
+  crmObjectParticipantChildren,
   crmObjectUpsert,
   dropLinksOfDeleted,
   emailAttachmentChildren,
@@ -34,7 +35,12 @@ import {
 } from './children';
 import { contentHash } from './contentHash';
 import { quarantine, upsertOrQuarantine } from './quarantine';
-import { contactParticipants, emailParticipants, eventParticipants } from './participants';
+import {
+  contactParticipants,
+  crmObjectParticipants,
+  emailParticipants,
+  eventParticipants,
+} from './participants';
 import { makeSafe } from './safeValues';
 
 /**
@@ -69,7 +75,13 @@ const CHILDREN: { [T in CrmTableName]: readonly ChildTable<T>[] } = {
   ],
   calendar_events: [derivedChildren(eventParticipantChildren, eventParticipants)],
   contacts: [derivedChildren(contactParticipantChildren, contactParticipants)],
-  crm_objects: [],
+  crm_objects: [
+    derivedChildren(
+      crmObjectParticipantChildren,
+      crmObjectParticipants,
+      'addresses' satisfies ChildFieldsByTable['crm_objects'],
+    ),
+  ],
 };
 
 export interface PageCounts {
@@ -146,7 +158,9 @@ export async function writePage<T extends CrmTableName>(
     target,
     hasChildren,
   );
-  if (hasChildren) await writeChildren(executor, children, connectionId, records, written);
+  // crm_objects ids are unique per object type only: their children are keyed by the page's type as well.
+  const parents = { connectionId, parentType: table === 'crm_objects' ? objectType : undefined };
+  if (hasChildren) await writeChildren(executor, children, parents, records, written);
   // Links belong to crm_objects rows (crm_associations): written after the rows they start from, and dropped
   // with them when they are deleted, here or by the sweep.
   const linkScope = table === 'crm_objects' ? { connectionId, fromType: objectType as string } : undefined;
@@ -158,7 +172,7 @@ export async function writePage<T extends CrmTableName>(
         ? await markDeleted(executor, 'crm_objects', connectionId, deletes, objectType as string)
         : await markDeleted(executor, table as Exclude<CrmTableName, 'crm_objects'>, connectionId, deletes);
     if (linkScope) await dropLinksOfDeleted(executor, linkScope, deletes);
-    if (hasChildren && deleted > 0) await removeDeletedChildren(executor, children, connectionId, deletes);
+    if (hasChildren && deleted > 0) await removeDeletedChildren(executor, children, parents, deletes);
   }
   const swept = round.sweep
     ? await sweepUnseen(executor, table, {
@@ -170,7 +184,7 @@ export async function writePage<T extends CrmTableName>(
     : 0;
   // Every completed full round, not only one that swept: rows can be marked deleted outside a page too (the
   // completeness audit's ghosts), and their links and children go here at the latest.
-  if (hasChildren && round.sweep) await removeDeletedChildren(executor, children, connectionId);
+  if (hasChildren && round.sweep) await removeDeletedChildren(executor, children, parents);
   if (linkScope && round.sweep) await dropLinksOfDeleted(executor, linkScope);
   return {
     added: upserted.inserted,
