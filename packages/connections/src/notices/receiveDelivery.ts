@@ -28,8 +28,9 @@ export type DeliveryOutcome = { kind: 'accepted'; notices: HandledNotice[] } | {
  * nothing), a revocation ends each connection it names right here (status `revoked`, credentials deleted, syncs
  * stopped, audit, the CRM's `connection.status_changed` in the outbox: what the worker's `token.revoked` does), and
  * a sync notice becomes `sync.requested` in the outbox for the worker. A revocation thus takes effect when the
- * provider's POST is answered, whatever the workers are busy with, and neither it nor a sync waits for Redis (the
- * relay hands the events over later). If anything fails, nothing is kept, so the provider's retry goes through.
+ * provider's POST is answered, whatever the workers are busy with, and no event waits for Redis (the relay hands
+ * them over later); the one Redis write is the ended connection's new generation (generations.ts), without which
+ * the proxy could go on using it. If anything fails, nothing is kept, so the provider's retry goes through.
  */
 export async function receiveDelivery(
   deps: NoticeDeps,
