@@ -17,6 +17,7 @@ export {
   ENTITIES,
   SyncQuarantineEntity,
   SyncStateEntity,
+  TaskEntity,
 } from './entities';
 export { DatabaseUrlError } from './errors';
 export {
@@ -56,10 +57,12 @@ export {
   crmObjectUpsert,
   emailAttachmentChildren,
   emailUpsert,
+  taskUpsert,
   type CalendarEventInput,
   type ContactInput,
   type CrmObjectInput,
   type EmailInput,
+  type TaskInput,
   type UpsertInput,
 } from './upsert/specs';
 export type { SqlType } from './upsert/sqlArrays';
@@ -89,4 +92,5 @@ export {
   type SyncQuarantineRow,
   type SyncStateRow,
   type SyncStatus,
+  type TaskRow,
 } from './types';

@@ -1,5 +1,5 @@
 import type { EmailAttachmentRecord } from '@crm-sync/core';
-import type { CalendarEventRow, ContactRow, CrmObjectRow, CrmRowBase, EmailRow } from '../types';
+import type { CalendarEventRow, ContactRow, CrmObjectRow, CrmRowBase, EmailRow, TaskRow } from '../types';
 import { defineChildSpec } from './children';
 import { defineUpsertSpec, type UpsertColumn } from './upsertRows';
 
@@ -9,6 +9,7 @@ export type UpsertInput<Row extends CrmRowBase> = Omit<Row, 'id' | 'deletedAt' |
 export type EmailInput = UpsertInput<EmailRow>;
 export type CalendarEventInput = UpsertInput<CalendarEventRow>;
 export type ContactInput = UpsertInput<ContactRow>;
+export type TaskInput = UpsertInput<TaskRow>;
 export type CrmObjectInput = UpsertInput<CrmObjectRow>;
 
 const keyColumns = {
@@ -90,6 +91,23 @@ export const contactUpsert = defineUpsertSpec<ContactInput>({
   generation: 'seenRound',
   // The sync engine rewrites the participant rows of these (children.ts).
   report: 'externalId',
+});
+
+export const taskUpsert = defineUpsertSpec<TaskInput>({
+  table: 'tasks',
+  columns: {
+    ...keyColumns,
+    listId: text('list_id'),
+    listTitle: text('list_title'),
+    title: text('title'),
+    notes: text('notes'),
+    status: text('status'),
+    dueAt: time('due_at'),
+    completedAt: time('completed_at'),
+  },
+  conflict: ['connectionId', 'externalId'],
+  hash: 'contentHash',
+  generation: 'seenRound',
 });
 
 // HubSpot ids are unique per object type only, hence the three-column key (see the initial migration).

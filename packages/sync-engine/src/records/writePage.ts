@@ -22,6 +22,7 @@ import {
   markDeleted,
   replaceLinks,
   sweepUnseen,
+  taskUpsert,
   type SqlExecutor,
   type UpsertSpec,
 } from '@crm-sync/db';
@@ -61,6 +62,7 @@ const SPECS: { [T in CrmTableName]: UpsertSpec<RowRecord<T> & Stamp> } = {
   emails: emailUpsert,
   calendar_events: calendarEventUpsert as UpsertSpec<RowRecord<'calendar_events'> & Stamp>,
   contacts: contactUpsert,
+  tasks: taskUpsert,
   crm_objects: crmObjectUpsert,
 };
 
@@ -75,6 +77,7 @@ const CHILDREN: { [T in CrmTableName]: readonly ChildTable<T>[] } = {
   ],
   calendar_events: [derivedChildren(eventParticipantChildren, eventParticipants)],
   contacts: [derivedChildren(contactParticipantChildren, contactParticipants)],
+  tasks: [],
   crm_objects: [
     derivedChildren(
       crmObjectParticipantChildren,
