@@ -17,7 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@crm-sync/config';
-import { OAuthStateStore, type ConnectionsDeps } from '@crm-sync/connections';
+import { ConnectionGenerations, OAuthStateStore, type ConnectionsDeps } from '@crm-sync/connections';
 import { type Provider, type Resource } from '@crm-sync/core';
 import { createDataSource, dropDatabase, ensureDatabase, withDatabase } from '@crm-sync/db';
 import { DEFAULT_CLIENT } from '@crm-sync/provider-sandbox';
@@ -130,6 +130,7 @@ async function main(): Promise<void> {
       credentials: new CredentialStore({ db, keyRing }),
       states: new OAuthStateStore(redis, { keyPrefix: `${prefix}oauth-state:` }),
       producer,
+      generations: new ConnectionGenerations({ redis, keyPrefix: prefix }),
       adapters: createAdapterRegistry({
         google: { ...oauthClient, fetch, endpoints: endpoints.google },
         microsoft: { ...oauthClient, fetch: trustingFetch, endpoints: endpoints.microsoft },

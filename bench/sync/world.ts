@@ -110,6 +110,9 @@ export function workerEnv(w: World): Record<string, string> {
     REDIS_URL: w.redisUrl,
     VAULT_KEYS: `bench:${w.vaultKey.toString('base64')}`,
     PROVIDER_MODE: 'sandbox',
+    // The bench measures against an unthrottled sandbox (processes.ts lifts its HubSpot limits): so is the worker's
+    // per-connection request budget (docs/token-broker.md).
+    PROVIDER_REQUEST_BUDGET_FACTOR: '1000000',
     SANDBOX_HTTP_URL: w.sb.urls.google,
     SANDBOX_HTTPS_URL: w.sb.urls.microsoft,
     SANDBOX_CA_FILE: w.sb.caFile,

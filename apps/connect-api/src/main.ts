@@ -1,6 +1,11 @@
 // connect-api process: configuration, wiring and lifecycle only; behaviour lives in the packages.
 import type { AddressInfo } from 'node:net';
-import { OAuthStateStore, receiptKeySet, tokenRefreshAudit } from '@crm-sync/connections';
+import {
+  ConnectionGenerations,
+  OAuthStateStore,
+  receiptKeySet,
+  tokenRefreshAudit,
+} from '@crm-sync/connections';
 import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
 import { startRuntime } from '@crm-sync/runtime';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
@@ -21,6 +26,8 @@ async function start(): Promise<Stop> {
       // Under the one configured prefix, like the queues, so environments sharing a Redis stay apart.
       states: new OAuthStateStore(redis, { keyPrefix: `${config.queues.prefix}:oauth-state:` }),
       producer,
+      // The worker's prefix: what it ends, the proxy sees at once, and the reverse (ConnectionGenerations).
+      generations: new ConnectionGenerations({ redis, keyPrefix: `${config.queues.prefix}:` }),
       adapters: providers.adapters,
     },
     // The worker's key prefix and lock: a token the broker refreshes is single-flight with the sync's refreshes.
@@ -33,7 +40,12 @@ async function start(): Promise<Stop> {
       onRefreshed: tokenRefreshAudit(db),
     }),
     // The worker's prefix too: a provider's 429 seen by the proxy holds the sync, and the reverse.
-    throttle: new ConnectionThrottle({ redis, keyPrefix: `${config.queues.prefix}:` }),
+    throttle: new ConnectionThrottle({
+      redis,
+      keyPrefix: `${config.queues.prefix}:`,
+      calloutShare: config.connectApi.calloutShare,
+      requestBudgetFactor: config.connectApi.requestBudgetFactor,
+    }),
     notices: {
       verifiers: noticeVerifiersFromConfig(config.providers),
     },

@@ -3,6 +3,7 @@ import { connectSandboxAccount } from '@crm-sync/connections/testing';
 import type { ServicePolicy } from '@crm-sync/config';
 import type { Provider } from '@crm-sync/core';
 import { GOOGLE_DESCRIPTOR, HUBSPOT_DESCRIPTOR, MICROSOFT_DESCRIPTOR } from '@crm-sync/providers';
+import { ConnectionThrottle } from '@crm-sync/sync-engine';
 import { waitFor } from '@crm-sync/testing';
 import { startApp, T1_ONLY_SECRET, type AppHarness } from '../test/appHarness';
 
@@ -63,6 +64,22 @@ const auditOf = (connectionId: string, expected: number) =>
     },
     { what: `${expected} audit lines`, timeoutMs: 10_000, intervalMs: 25 },
   );
+
+/** The worker's side of the connections' request budgets, over the same Redis prefix, at the real providers' size. */
+const workerThrottle = () =>
+  new ConnectionThrottle({
+    redis: h.redis.redis,
+    keyPrefix: h.redis.prefix,
+    calloutShare: 0.2,
+    requestBudgetFactor: 1,
+  });
+
+/** Requests the sandbox served for an account, whatever the route. */
+const callsOf = (accountId: string) =>
+  h.sandbox.control
+    .counters()
+    .filter((c) => c.accountId === accountId)
+    .reduce((sum, c) => sum + c.count, 0);
 
 const tokenCalls = (provider: Provider) =>
   h.sandbox.control
@@ -236,6 +253,41 @@ describe('/v1/proxy/:connectionId/*', () => {
       code: 'forbidden_path',
     });
     expect((await h.api(`/v1/proxy/${connectionId}/${target}`)).status).toBe(400);
+  });
+
+  it("keeps the callouts' share of the connection's requests when a sync has spent its own", async () => {
+    const { connectionId } = await connect('hubspot', 'proxy-sync-flat-out@example.com');
+    // Its sync made its 88 of HubSpot's 110 requests this window.
+    const worker = workerThrottle();
+    const budget = HUBSPOT_DESCRIPTOR.requestBudget;
+    await worker.spend(connectionId, 'sync', budget, worker.share('sync', budget), new Date());
+    expect((await worker.admit(connectionId, 'sync', budget, new Date())).kind).toBe('spent');
+    expect((await proxy(connectionId, `${hostOf('hubspot')}/crm/v3/objects/contacts`)).status).toBe(200);
+  });
+
+  it("refuses callouts past their share of the connection's requests, without calling the provider", async () => {
+    const { connectionId, account } = await connect('hubspot', 'proxy-callout-burst@example.com');
+    const target = `${hostOf('hubspot')}/crm/v3/objects/contacts`;
+    const budget = HUBSPOT_DESCRIPTOR.requestBudget;
+    const worker = workerThrottle();
+    expect((await proxy(connectionId, target)).status).toBe(200);
+    // Callouts made their 22 requests in this window and the next (the call below may fall in either).
+    const now = Date.now();
+    for (const at of [now, now + budget.windowMs]) {
+      await worker.spend(connectionId, 'callout', budget, worker.share('callout', budget), new Date(at));
+    }
+    const calls = callsOf(account.id);
+    const refused = await proxy(connectionId, target);
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ code: 'callout_share_spent' });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(callsOf(account.id)).toBe(calls);
+    expect((await auditOf(connectionId, 2)).map((a) => a.details.status ?? a.details.reason)).toEqual([
+      200,
+      'callout_share_spent',
+    ]);
+    // The sync's share is untouched.
+    expect((await worker.admit(connectionId, 'sync', budget, new Date())).kind).toBe('go');
   });
 
   it('refuses a disconnected connection at once', async () => {

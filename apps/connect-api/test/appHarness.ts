@@ -56,7 +56,12 @@ export async function startApp(
       refreshMarginMs: 60_000,
       lockTtlMs: 10_000,
     }),
-    throttle: new ConnectionThrottle({ redis: harness.redis.redis, keyPrefix: harness.redis.prefix }),
+    throttle: new ConnectionThrottle({
+      redis: harness.redis.redis,
+      keyPrefix: harness.redis.prefix,
+      calloutShare: loadConfig({}).connectApi.calloutShare,
+      requestBudgetFactor: 1,
+    }),
     // The production verifiers, configured as in sandbox mode (the sandbox's RISC discovery and client).
     notices: {
       verifiers: noticeVerifiersFromConfig({

@@ -1,7 +1,12 @@
 // worker process: configuration, wiring and lifecycle only; behaviour lives in the packages and processor.ts.
 import type { AddressInfo } from 'node:net';
 import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
-import { connectionOutcomes, handleConnectionEvent, tokenRefreshAudit } from '@crm-sync/connections';
+import {
+  ConnectionGenerations,
+  connectionOutcomes,
+  handleConnectionEvent,
+  tokenRefreshAudit,
+} from '@crm-sync/connections';
 import { startRuntime } from '@crm-sync/runtime';
 import {
   AccessTokens,
@@ -29,6 +34,8 @@ async function start(): Promise<Stop> {
   const bullRedis = runtime.redisConnection('worker-bullmq', 'worker');
   const credentials = new CredentialStore({ db, keyRing: new KeyRing(config.vault) });
   const providers = adaptersFromConfig(config.providers, config.connectApi.publicBaseUrl);
+  // connect-api's proxy reads these under the same prefix: an ending here refuses its very next call.
+  const generations = new ConnectionGenerations({ redis, keyPrefix: `${config.queues.prefix}:` });
   const deps: SyncEngineDeps = {
     db,
     adapters: providers.adapters,
@@ -41,8 +48,13 @@ async function start(): Promise<Stop> {
       onRefreshed: tokenRefreshAudit(db),
     }),
     // The prefix connect-api's proxy uses too: a provider's 429 seen by either side holds both.
-    throttle: new ConnectionThrottle({ redis, keyPrefix: `${config.queues.prefix}:` }),
-    outcomes: connectionOutcomes({ db, credentials }),
+    throttle: new ConnectionThrottle({
+      redis,
+      keyPrefix: `${config.queues.prefix}:`,
+      calloutShare: settings.calloutShare,
+      requestBudgetFactor: settings.requestBudgetFactor,
+    }),
+    outcomes: connectionOutcomes({ db, credentials, generations }),
     options: {
       incrementalIntervalMs: settings.incrementalIntervalMs,
       intervalJitterRatio: settings.intervalJitterRatio,
@@ -70,6 +82,7 @@ async function start(): Promise<Stop> {
     db,
     adapters: providers.adapters,
     credentials,
+    generations,
     producer,
     // The scheduler's interval and jitter, so an event-triggered sync leaves the same next due time.
     intervals: { defaultMs: config.scheduler.syncIntervalMs, jitterRatio: config.scheduler.jitterRatio },

@@ -29,6 +29,8 @@ export class ChildWorkerEnv {
       REDIS_URL: h.redis.url,
       VAULT_KEYS: `child:${key.toString('base64')}`,
       PROVIDER_MODE: 'sandbox',
+      // The sandbox throttles nobody unless told to; suites sync faster than real per-user limits allow.
+      PROVIDER_REQUEST_BUDGET_FACTOR: '1000',
       SANDBOX_HTTP_URL: h.sandbox.urls.google,
       SANDBOX_HTTPS_URL: h.sandbox.urls.microsoft,
       SANDBOX_CA_FILE: caFile,

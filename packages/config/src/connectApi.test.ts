@@ -59,6 +59,8 @@ describe('connect-api and provider configuration', () => {
     ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.0/33' }],
     ['TRUST_PROXY', { TRUST_PROXY: 'true' }],
     ['TRUST_PROXY', { TRUST_PROXY: 'proxy.internal' }],
+    ['PROVIDER_CALLOUT_SHARE', { PROVIDER_CALLOUT_SHARE: '0' }],
+    ['PROVIDER_CALLOUT_SHARE', { PROVIDER_CALLOUT_SHARE: '1' }],
     ['CONNECT_API_HEADERS_TIMEOUT_MS', { CONNECT_API_HEADERS_TIMEOUT_MS: '40000' }],
     ['CONNECT_API_TLS_KEY_FILE', { CONNECT_API_TLS_CERT_FILE: '/etc/tls/cert.pem' }],
     ['CONNECT_API_TLS_CERT_FILE', { CONNECT_API_TLS_KEY_FILE: '/etc/tls/key.pem' }],
@@ -72,6 +74,12 @@ describe('connect-api and provider configuration', () => {
       expect((error as ConfigError).variable).toBe(variable);
       expect((error as Error).message).not.toContain(secret);
     }
+  });
+
+  it("keeps a fifth of each connection's provider requests for callouts unless told otherwise", () => {
+    expect(loadConfig({}).connectApi.calloutShare).toBe(0.2);
+    expect(loadConfig({}).worker.calloutShare).toBe(0.2);
+    expect(loadConfig({ PROVIDER_CALLOUT_SHARE: '0.5' }).worker.calloutShare).toBe(0.5);
   });
 
   it('trusts no proxy by default, and a hop count or addresses when told', () => {

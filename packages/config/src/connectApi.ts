@@ -31,6 +31,10 @@ export interface ConnectApiConfig {
   proxyUpstreamTimeoutMs: number;
   /** Proxied calls one service may make per connection per minute. */
   proxyRateLimitPerMinute: number;
+  /** The share of each connection's provider requests kept for callouts (PROVIDER_CALLOUT_SHARE). */
+  calloutShare: number;
+  /** Multiplies the providers' request budgets (PROVIDER_REQUEST_BUDGET_FACTOR). */
+  requestBudgetFactor: number;
   /** Largest attachment the content route streams (ATTACHMENT_MAX_BYTES). */
   attachmentMaxBytes: number;
   allowedRedirectOrigins: string[];
@@ -62,6 +66,8 @@ export function connectApiConfig(env: Env): ConnectApiConfig {
     tokenRefreshMarginMs: env.TOKEN_REFRESH_MARGIN_MS,
     proxyUpstreamTimeoutMs: env.PROXY_UPSTREAM_TIMEOUT_MS,
     proxyRateLimitPerMinute: env.PROXY_RATE_LIMIT_PER_MINUTE,
+    calloutShare: env.PROVIDER_CALLOUT_SHARE,
+    requestBudgetFactor: env.PROVIDER_REQUEST_BUDGET_FACTOR,
     attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES,
     allowedRedirectOrigins: parseOrigins(env.ALLOWED_REDIRECT_ORIGINS),
     callbackRateLimitPerMinute: env.CALLBACK_RATE_LIMIT_PER_MINUTE,

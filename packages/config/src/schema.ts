@@ -48,6 +48,17 @@ export const envSchema = z.object({
    * each provider's per-user limit (docs/token-broker.md), so callouts cannot spend the quota the sync needs.
    */
   PROXY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /**
+   * The fraction of each connection's request budget at its provider (ProviderApi.requestBudget) kept for callouts
+   * through the proxy: the sync uses at most the rest, callouts at most this (docs/token-broker.md).
+   */
+  PROVIDER_CALLOUT_SHARE: z.coerce.number().gt(0).lt(1).default(0.2),
+  /**
+   * Multiplies every provider's per-user request budget that sync and callouts share. 1 in production; above 1 only
+   * against a provider known to allow more, such as the sandbox, which throttles nobody unless told to (tests,
+   * benches).
+   */
+  PROVIDER_REQUEST_BUDGET_FACTOR: z.coerce.number().gt(0).default(1),
   /** A call through the token broker's proxy is abandoned when the provider has not finished answering by then. */
   PROXY_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   /**

@@ -23,6 +23,10 @@ export interface WorkerConfig {
   backoffBaseMs: number;
   backoffMaxMs: number;
   tokenRefreshMarginMs: number;
+  /** The share of each connection's provider requests kept for callouts; the sync uses the rest. */
+  calloutShare: number;
+  /** Multiplies the providers' request budgets (PROVIDER_REQUEST_BUDGET_FACTOR). */
+  requestBudgetFactor: number;
   /** The completeness audit's budget: calls per run, and per provider per minute across workers. */
   audit: { maxCallsPerRun: number; callsPerMinute: number };
 }
@@ -51,6 +55,8 @@ export function workerConfig(env: Env): WorkerConfig {
     backoffBaseMs: env.SYNC_BACKOFF_BASE_MS,
     backoffMaxMs: env.SYNC_BACKOFF_MAX_MS,
     tokenRefreshMarginMs: env.TOKEN_REFRESH_MARGIN_MS,
+    calloutShare: env.PROVIDER_CALLOUT_SHARE,
+    requestBudgetFactor: env.PROVIDER_REQUEST_BUDGET_FACTOR,
     audit: { maxCallsPerRun: env.AUDIT_MAX_CALLS_PER_RUN, callsPerMinute: env.AUDIT_CALLS_PER_MINUTE },
   };
 }

@@ -118,7 +118,7 @@ async function store(
     missing,
   };
   const persisted = await deps.db.transaction(async (manager) => {
-    const outcome = await persistConnection(manager, deps.credentials, input);
+    const outcome = await persistConnection(manager, deps, input);
     // The sync states are due already, so the event only makes the first sync start at once instead of at the
     // next scheduler tick; it commits with the connection so the worker never hears of one that does not exist.
     if (outcome.kind !== 'owned_by_another') {

@@ -2,6 +2,7 @@ import type { Provider, ProviderAdapter } from '@crm-sync/core';
 import type { JobProducer } from '@crm-sync/queue';
 import type { CredentialStore } from '@crm-sync/vault';
 import type { DataSource } from 'typeorm';
+import type { ConnectionGenerations } from './generations';
 import type { OAuthStateStore } from './stateStore';
 
 /** What the connection use cases need; the app builds it once at start. */
@@ -10,6 +11,8 @@ export interface ConnectionsDeps {
   credentials: CredentialStore;
   states: OAuthStateStore;
   producer: JobProducer;
+  /** Announces changes of a connection's row to connect-api's proxy (generations.ts). */
+  generations: ConnectionGenerations;
   /** Only configured providers are present. */
   adapters: ReadonlyMap<Provider, ProviderAdapter>;
   now?: () => Date;

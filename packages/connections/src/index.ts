@@ -8,6 +8,7 @@ export { writeAudit, type AuditEntry } from './audit';
 export { connectionLog, type ConnectionLogEntry, type ConnectionLogPage } from './connectionLog';
 export { completeConnect, type CallbackOutcome, type CallbackParams } from './completeConnect';
 export type { ConnectionsDeps } from './deps';
+export { ConnectionGenerations, type ConnectionGenerationsOptions } from './generations';
 export { ConnectRequestError } from './errors';
 export { missingScopesByResource } from './scopes';
 export { startConnect, type ConnectRequest } from './startConnect';
@@ -70,6 +71,7 @@ export {
   proxyCall,
   AuditBuffer,
   TokenCache,
+  ConnectionCache,
   PROXY_REPLAY_LIMIT_BYTES,
   type ProxiedResponse,
   type ProxyDeps,

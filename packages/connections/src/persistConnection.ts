@@ -3,6 +3,7 @@ import { syncStates } from '@crm-sync/sync-states';
 import type { CredentialStore } from '@crm-sync/vault';
 import type { EntityManager } from 'typeorm';
 import { writeAudit } from './audit';
+import type { ConnectionGenerations } from './generations';
 
 export interface NewGrant {
   provider: Provider;
@@ -35,7 +36,7 @@ interface OwnerRow {
  */
 export async function persistConnection(
   manager: EntityManager,
-  credentials: CredentialStore,
+  deps: { credentials: CredentialStore; generations: ConnectionGenerations },
   input: NewGrant,
 ): Promise<PersistOutcome> {
   const owner = await lockOwner(manager, input);
@@ -49,7 +50,9 @@ export async function persistConnection(
   const connectionId = owner
     ? await updateConnection(manager, owner.id, input)
     : await insertConnection(manager, input);
-  const store = credentials.withManager(manager);
+  // A reconnect changes the grant, scopes and status the proxy keeps in memory (generations.ts: after the UPDATE).
+  if (owner) await deps.generations.bump(connectionId);
+  const store = deps.credentials.withManager(manager);
   // A provider may skip the refresh token on a repeat consent (Google without prompt=consent): keep the old one.
   const refreshToken = input.grant.refreshToken ?? (await store.load(connectionId))?.tokens.refreshToken;
   await store.save(

@@ -8,6 +8,7 @@ import { CredentialStore, KeyRing } from '@crm-sync/vault';
 import { randomBytes } from 'node:crypto';
 import { Agent } from 'undici';
 import type { ConnectionsDeps } from '../src/deps';
+import { ConnectionGenerations } from '../src/generations';
 import { OAuthStateStore } from '../src/stateStore';
 
 /** Where the sandbox's default client may send the browser back to (any loopback URL is accepted). */
@@ -75,6 +76,7 @@ export async function createConnectionsHarness(
       ttlSeconds: options.stateTtlSeconds,
     }),
     producer,
+    generations: new ConnectionGenerations({ redis: redis.redis, keyPrefix: redis.prefix }),
     adapters: sandboxAdapters(
       sandbox,
       options.redirectUriFor ?? (() => HARNESS_REDIRECT_URI),

@@ -89,6 +89,17 @@ export interface ProviderApi {
    * their statuses, and whether such an answer's JSON body says so. Absent when 429 is the only such answer.
    */
   readonly throttledAnswer?: { statuses: readonly number[]; says(body: unknown): boolean };
+  /**
+   * The provider's documented limit on one user's (account's, mailbox's) requests, as requests per window: the sync
+   * and the token broker's proxy share it per connection, with a share kept for the proxy (ConnectionThrottle).
+   */
+  readonly requestBudget: RequestBudget;
+}
+
+/** A number of requests allowed in each window of `windowMs`. */
+export interface RequestBudget {
+  requests: number;
+  windowMs: number;
 }
 
 /** Which stored attachment to read: the email row's external id and the attachment id its row holds. */

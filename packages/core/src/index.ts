@@ -6,6 +6,7 @@ export {
   type CodeExchange,
   type ProviderAdapter,
   type ProviderApi,
+  type RequestBudget,
   type ProviderIdentity,
   type ProviderOAuth,
   type RefreshTokenExpiry,

@@ -66,6 +66,11 @@ export interface SyncPage<T extends CrmTableName = CrmTableName> {
    * clears the entry. The row the item had, if any, keeps its last readable version.
    */
   setAside?: SetAsideItem[];
+  /**
+   * Requests the page made at the provider, where more than one (Gmail gets each message): the engine counts them
+   * against the connection's request budget, one per page otherwise.
+   */
+  requests?: number;
   next:
     | { kind: 'more'; continuation: SyncContinuation }
     /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseVaultKeys } from '@crm-sync/config';
-import { connectionOutcomes, disconnectConnection } from '@crm-sync/connections';
+import { ConnectionGenerations, connectionOutcomes, disconnectConnection } from '@crm-sync/connections';
 import { RESOURCES_BY_PROVIDER, type Provider } from '@crm-sync/core';
 import { AccessTokens, ConnectionThrottle, runSlice, type SyncEngineDeps } from '@crm-sync/sync-engine';
 import { CookieJar, waitFor } from '@crm-sync/testing';
@@ -120,6 +120,16 @@ const callsOf = (account: string) =>
     .filter((e) => e.accountId === account)
     .reduce((sum, e) => sum + e.count, 0);
 
+/**
+ * The connection use cases as another process (the worker) runs them: connect-api's database, vault key and Redis
+ * prefix, so what they end is announced where connect-api's proxy looks (ConnectionGenerations).
+ */
+const elsewhere = () => ({
+  ...c.h.deps,
+  credentials,
+  generations: new ConnectionGenerations({ redis: c.h.redis.redis, keyPrefix: `${c.keyPrefix}:` }),
+});
+
 /** The sync engine in this process, over connect-api's database, vault key and Redis prefix (the worker's). */
 const engine = (): SyncEngineDeps => ({
   db: c.h.db.dataSource,
@@ -131,8 +141,13 @@ const engine = (): SyncEngineDeps => ({
     refreshMarginMs: 60_000,
     lockTtlMs: 10_000,
   }),
-  throttle: new ConnectionThrottle({ redis: c.h.redis.redis, keyPrefix: `${c.keyPrefix}:` }),
-  outcomes: connectionOutcomes({ ...c.h.deps, credentials }),
+  throttle: new ConnectionThrottle({
+    redis: c.h.redis.redis,
+    keyPrefix: `${c.keyPrefix}:`,
+    calloutShare: 0.2,
+    requestBudgetFactor: Number(c.env.PROVIDER_REQUEST_BUDGET_FACTOR),
+  }),
+  outcomes: connectionOutcomes(elsewhere()),
   options: {
     incrementalIntervalMs: 60_000,
     intervalJitterRatio: 0.1,
@@ -250,21 +265,41 @@ describe('token broker, connect-api as a process', () => {
     ]);
   });
 
-  it('refuses a disconnected connection at once', async () => {
+  it('refuses a connection disconnected by another process on the very next call, its row cached', async () => {
     const connectionId = await connect('google', 'broker-gone@example.com');
     await remember(connectionId);
     const target = `${hostOf('google')}/gmail/v1/users/me/messages`;
-    expect((await proxy(connectionId, target)).status).toBe(200);
-    await disconnectConnection(
-      { ...c.h.deps, credentials },
-      { connectionId, tenantId: 't1', purge: false, actor: 'user:u1' },
-    );
+    // Twice, so the second call is served from connect-api's memory (ConnectionCache) before the disconnect.
+    for (let i = 0; i < 2; i += 1) expect((await proxy(connectionId, target)).status).toBe(200);
+    await disconnectConnection(elsewhere(), {
+      connectionId,
+      tenantId: 't1',
+      purge: false,
+      actor: 'user:u1',
+    });
+    const calls = callsOf((await accountId(connectionId))!);
     const refused = await proxy(connectionId, target);
     expect(refused.status).toBe(409);
+    // Refused by connect-api itself: the provider was not asked (it would have refused the revoked token too).
+    expect(callsOf((await accountId(connectionId))!)).toBe(calls);
     const issued = await c.api(`/v1/connections/${connectionId}/access-token`, {
       json: { purpose: 'crm-callout' },
     });
     expect(await issued.json()).toMatchObject({ code: 'connection_inactive' });
+  });
+
+  it('refuses a connection whose grant a sync found revoked, on the very next call', async () => {
+    const connectionId = await connect('hubspot', 'broker-revoked@example.com');
+    await remember(connectionId);
+    const target = `${hostOf('hubspot')}/crm/v3/objects/contacts`;
+    for (let i = 0; i < 2; i += 1) expect((await proxy(connectionId, target)).status).toBe(200);
+    // What the worker does when a slice or a refresh finds the grant gone (needs_reauth, credentials deleted).
+    await connectionOutcomes(elsewhere()).revoked({ connectionId, reason: 'invalid_grant', now: new Date() });
+    const calls = callsOf((await accountId(connectionId))!);
+    const refused = await proxy(connectionId, target);
+    expect(refused.status).toBe(409);
+    expect(callsOf((await accountId(connectionId))!)).toBe(calls);
+    expect(await refused.json()).toMatchObject({ code: 'connection_inactive' });
   });
 
   it("limits each service's calls per connection: 429 with Retry-After and a problem document", async () => {

@@ -41,6 +41,8 @@ export function appEnvironment(h: ConnectionsHarness, port: number, env: Record<
     CONNECT_API_PORT: String(port),
     ALLOWED_REDIRECT_ORIGINS: CRM_ORIGIN,
     PROVIDER_MODE: 'sandbox',
+    // The sandbox throttles nobody unless a test says so; suites run syncs faster than real per-user limits allow.
+    PROVIDER_REQUEST_BUDGET_FACTOR: '1000',
     SANDBOX_HTTP_URL: h.sandbox.urls.google,
     SANDBOX_HTTPS_URL: h.sandbox.urls.microsoft,
     SANDBOX_CA_FILE: caFile,

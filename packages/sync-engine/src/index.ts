@@ -13,7 +13,12 @@ export type { AuditCounts, AuditOutcome, AuditRequest } from './audit/types';
 export { canonicalJson, contentHash } from './records/contentHash';
 export { MissingObjectTypeError, type PageCounts } from './records/writePage';
 export { runSlice } from './slice/runSlice';
-export { ConnectionThrottle, type ConnectionThrottleOptions } from './throttle/connectionThrottle';
+export {
+  ConnectionThrottle,
+  type Admission,
+  type BudgetSide,
+  type ConnectionThrottleOptions,
+} from './throttle/connectionThrottle';
 export { refreshConnectionToken, type RefreshOutcome } from './tokens/refreshConnection';
 export {
   AccessTokens,

@@ -25,10 +25,25 @@ export function engineDeps(
     db: h.db.dataSource,
     adapters: h.deps.adapters,
     tokens: tokens ?? testAccessTokens(h),
-    throttle: new ConnectionThrottle({ redis: h.redis.redis, keyPrefix: h.redis.prefix }),
+    throttle: testThrottle(h, SANDBOX_BUDGET_FACTOR),
     outcomes: connectionOutcomes(h.deps),
     options: { ...TEST_ENGINE_OPTIONS, ...options },
   };
+}
+
+/**
+ * The sandbox throttles nobody unless a test faults it, and tests run slices back to back, faster than any real
+ * per-user limit allows: their budgets are this much larger. Tests of the budget itself use a factor of 1.
+ */
+export const SANDBOX_BUDGET_FACTOR = 1000;
+
+export function testThrottle(h: ConnectionsHarness, requestBudgetFactor: number): ConnectionThrottle {
+  return new ConnectionThrottle({
+    redis: h.redis.redis,
+    keyPrefix: h.redis.prefix,
+    calloutShare: 0.2,
+    requestBudgetFactor,
+  });
 }
 
 export function testAccessTokens(h: ConnectionsHarness, refreshMarginMs = 60_000): AccessTokens {

@@ -1,15 +1,16 @@
-import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from './httpErrors';
 
 /**
  * A preHandler allowing `max` requests a minute per authenticated service and connection, counted in Redis across
  * replicas; over it, `429 rate_limited` with Retry-After. It runs after authentication and validation, so one
- * service cannot spend another's budget for a connection, and an unauthenticated caller none at all.
+ * service cannot spend another's budget for a connection, and an unauthenticated caller none at all. The proxy
+ * calls it from its handler instead, alongside its own Redis reads (proxyCall's `admit`).
  */
 export function limitPerServiceAndConnection(
   app: FastifyInstance,
   options: { name: string; max: number; connectionId: (request: FastifyRequest) => string; detail: string },
-): preHandlerHookHandler {
+): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   const limit = app.createRateLimit({
     max: options.max,
     timeWindow: 60_000,

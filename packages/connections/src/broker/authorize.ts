@@ -18,20 +18,25 @@ export interface BrokerGrant {
   adapter: ProviderAdapter;
 }
 
+/** What the broker needs of a connection's row: who owns it, which provider and grant, and whether it is active. */
+export interface BrokerConnectionRow extends BrokeredConnection {
+  status: string;
+}
+
 /**
- * Decides whether `caller` may use the connection for `purpose`, read fresh from Postgres on every request so a
- * disconnect, revocation or purge refuses the very next call. A connection of a tenant the service may not act
- * for is `not_found`, like an unknown id, so ids cannot be probed; every other refusal is audited.
+ * The connection's row, or undefined. `lock` reads it `FOR SHARE`, which waits for a transaction that is changing
+ * it (ending or reconnecting it) to commit: what connect-api's proxy keeps in memory is never a state about to
+ * change under a generation it has already seen (ConnectionGenerations).
  */
-export async function authorizeBrokerUse(
-  deps: BrokerDeps,
-  caller: BrokerCaller,
-  request: { connectionId: string; purpose: string; use: BrokerUse },
-): Promise<BrokerGrant | BrokerRefusal> {
-  const [row] = (await deps.db.query(
+export async function readBrokerConnection(
+  db: BrokerDeps['db'],
+  connectionId: string,
+  options: { lock: boolean },
+): Promise<BrokerConnectionRow | undefined> {
+  const [row] = (await db.query(
     `SELECT id, tenant_id, provider, status, granted_scopes, authenticated_at::text AS grant_stamp
-     FROM connections WHERE id = $1`,
-    [request.connectionId],
+     FROM connections WHERE id = $1${options.lock ? ' FOR SHARE' : ''}`,
+    [connectionId],
   )) as Array<{
     id: string;
     tenant_id: string;
@@ -40,20 +45,49 @@ export async function authorizeBrokerUse(
     granted_scopes: string[];
     grant_stamp: string;
   }>;
-  if (!row || (caller.tenants !== '*' && !caller.tenants.includes(row.tenant_id))) {
+  return (
+    row && {
+      id: row.id,
+      tenantId: row.tenant_id,
+      provider: row.provider,
+      grantedScopes: row.granted_scopes,
+      grant: row.grant_stamp,
+      status: row.status,
+    }
+  );
+}
+
+/**
+ * Decides whether `caller` may use the connection for `purpose`, read fresh from Postgres, so a disconnect,
+ * revocation or purge refuses the very next request (the proxy reads the row through its ConnectionCache instead).
+ */
+export async function authorizeBrokerUse(
+  deps: BrokerDeps,
+  caller: BrokerCaller,
+  request: { connectionId: string; purpose: string; use: BrokerUse },
+): Promise<BrokerGrant | BrokerRefusal> {
+  const row = await readBrokerConnection(deps.db, request.connectionId, { lock: false });
+  return decideBrokerUse(deps, caller, row, request);
+}
+
+/**
+ * Whether `caller` may use the connection `row` for `purpose`. A connection of a tenant the service may not act
+ * for is `not_found`, like an unknown id, so ids cannot be probed; every other refusal is audited.
+ */
+export async function decideBrokerUse(
+  deps: BrokerDeps,
+  caller: BrokerCaller,
+  row: BrokerConnectionRow | undefined,
+  request: { purpose: string; use: BrokerUse },
+): Promise<BrokerGrant | BrokerRefusal> {
+  if (!row || (caller.tenants !== '*' && !caller.tenants.includes(row.tenantId))) {
     return refusal(404, 'not_found', 'no such connection');
   }
-  const connection = {
-    id: row.id,
-    tenantId: row.tenant_id,
-    provider: row.provider,
-    grantedScopes: row.granted_scopes,
-    grant: row.grant_stamp,
-  };
+  const { status, ...connection } = row;
   const adapter = deps.adapters.get(row.provider);
   const refused =
     checkPolicy(caller.policy, { ...connection, purpose: request.purpose, use: request.use }) ??
-    (row.status === 'active'
+    (status === 'active'
       ? null
       : refusal(409, 'connection_inactive', 'the connection is not active; the user must reconnect'));
   if (refused || !adapter) {

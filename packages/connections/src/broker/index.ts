@@ -1,4 +1,5 @@
 export { authorizeBrokerUse, type BrokerGrant, type BrokeredConnection } from './authorize';
+export { ConnectionCache, type ConnectionCacheOptions } from './connectionCache';
 export { AuditBuffer, type AuditBufferOptions } from './auditBuffer';
 export {
   proxyCall,

@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
 import type { AuditEntry } from '../audit';
-import { authorizeBrokerUse, type BrokerGrant } from './authorize';
+import { decideBrokerUse, type BrokerGrant } from './authorize';
 import { brokerToken, isRefusal } from './brokerToken';
+import type { ConnectionCache } from './connectionCache';
 import { forwardedRequestHeaders, returnedResponseHeaders } from './proxyHeaders';
 import { proxyTarget } from './proxyTarget';
-import { throttlingAnswer } from './proxyThrottle';
+import { throttlingAnswer, type ProxiedBody } from './proxyThrottle';
 import type { TokenCache } from './tokenCache';
 import {
   refusal,
@@ -22,8 +23,10 @@ import {
  */
 export const PROXY_REPLAY_LIMIT_BYTES = 64 * 1024;
 
-/** What the proxy needs beyond the broker: its token cache, its audit buffer and the throttle it shares. */
+/** What the proxy needs beyond the broker: its caches, its audit buffer and the throttle it shares. */
 export interface ProxyDeps extends BrokerDeps {
+  /** Connection rows, valid while their generation is (connectionCache.ts). */
+  connections: ConnectionCache;
   cache: TokenCache;
   /** `proxy_call` lines, written off the request path (auditBuffer.ts). */
   audit: { record(entry: AuditEntry): Promise<void> };
@@ -32,6 +35,12 @@ export interface ProxyDeps extends BrokerDeps {
 
 export interface ProxyRequest {
   connectionId: string;
+  /**
+   * Counts the call against the caller's own rate limit and rejects when it is over (connect-api's 429). Run
+   * alongside the proxy's own Redis reads so the limit costs no round trip of its own; nothing is audited or sent to
+   * the provider before it resolves.
+   */
+  admit(): Promise<void>;
   purpose: string;
   method: string;
   /** The request target after `/v1/proxy/{id}/`, as sent (not decoded): `{host}/{path}[?query]`. */
@@ -48,15 +57,17 @@ export interface ProxiedResponse {
   kind: 'forwarded';
   status: number;
   headers: Record<string, string>;
-  body: Readable | null;
+  body: ProxiedBody | null;
 }
 
 /**
  * Forwards one call of a service to the connection's provider API with the access token injected; the caller
- * never sees the token. Policy, revocation and target are checked on every call (authorize.ts, proxyTarget.ts);
- * the token comes from memory while it is fresh (tokenCache.ts). While the provider throttles the connection (a
- * 429, or an answer its adapter names as throttling, seen here or by the sync) the call is refused with 429 without reaching the provider. Bodies stream both
- * ways; nothing is buffered beyond PROXY_REPLAY_LIMIT_BYTES. On a 401 the token is refreshed (single-flight, with
+ * never sees the token. Policy, revocation and target are checked on every call (authorize.ts, proxyTarget.ts), on
+ * the connection's row as committed now (connectionCache.ts); the token comes from memory while it is fresh
+ * (tokenCache.ts). While the provider throttles the connection (a 429, or an answer its adapter names as
+ * throttling, seen here or by the sync), or once callouts have spent their share of the connection's request budget,
+ * the call is refused with 429 without reaching the provider. Bodies stream both ways; nothing is buffered beyond
+ * PROXY_REPLAY_LIMIT_BYTES. On a 401 the token is refreshed (single-flight, with
  * the refused token named so a refresh done meanwhile is reused) and the call retried once.
  */
 export async function proxyCall(
@@ -66,11 +77,9 @@ export async function proxyCall(
 ): Promise<ProxiedResponse | BrokerRefusal> {
   const use = { purpose: request.purpose, use: 'proxy' as const };
   const { connectionId } = request;
-  // Both reads at once: the throttle matters only if the connection may be used, but asking costs nothing.
-  const [granted, waitMs] = await Promise.all([
-    authorizeBrokerUse(deps, caller, { connectionId, ...use }),
-    deps.throttle.waitMs(connectionId, new Date()),
-  ]);
+  // The caller's rate limit and the connection's generation in one Redis round trip.
+  const [, row] = await Promise.all([request.admit(), deps.connections.read(connectionId)]);
+  const granted = await decideBrokerUse(deps, caller, row, use);
   if (granted.kind === 'refused') {
     deps.cache.drop(connectionId);
     return granted;
@@ -81,12 +90,22 @@ export async function proxyCall(
     await auditCall(deps, caller, granted, request, url.code, null);
     return url;
   }
-  if (waitMs > 0) {
-    await auditCall(deps, caller, granted, request, 'provider_throttled', null);
-    return {
-      ...refusal(429, 'provider_throttled', 'the provider is throttling this connection, retry later'),
-      retryAfterSeconds: Math.ceil(waitMs / 1000),
-    };
+  const admission = await deps.throttle.admit(
+    connectionId,
+    'callout',
+    granted.adapter.api.requestBudget,
+    new Date(),
+  );
+  if (admission.kind !== 'go') {
+    const [code, detail] =
+      admission.kind === 'held'
+        ? ['provider_throttled', 'the provider is throttling this connection, retry later']
+        : [
+            'callout_share_spent',
+            "callouts have spent their share of this connection's provider requests for now",
+          ];
+    await auditCall(deps, caller, granted, request, code, null);
+    return { ...refusal(429, code, detail), retryAfterSeconds: Math.ceil(admission.waitMs / 1000) };
   }
   const token = await currentToken(deps, caller, granted, use);
   if (isRefusal(token)) return token;
@@ -126,7 +145,8 @@ export async function proxyCall(
   try {
     await auditCall(deps, caller, granted, { ...request, target: url.pathname }, null, response.status);
   } catch (error) {
-    answer.body?.destroy();
+    if (answer.body instanceof Readable) answer.body.destroy();
+    else await answer.body?.cancel();
     throw error;
   }
   return {

@@ -40,4 +40,12 @@ describe('proxy headers', () => {
       'retry-after': '3',
     });
   });
+
+  it('keeps the length of a body without content coding (fetch passes it on unchanged)', () => {
+    const upstream = new Headers({ 'content-type': 'application/json', 'content-length': '10' });
+    expect(returnedResponseHeaders(upstream)).toEqual({
+      'content-type': 'application/json',
+      'content-length': '10',
+    });
+  });
 });

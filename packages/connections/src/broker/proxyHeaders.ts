@@ -18,7 +18,9 @@ const FORWARDED_REQUEST_HEADERS = new Set([
 /**
  * Response headers that never go back: hop-by-hop ones (RFC 9110 §7.6.1) and any the upstream Connection header
  * names, auth challenges and cookies, and the body framing fetch has already undone (it decodes the content
- * coding, so the length and encoding no longer describe the body sent on).
+ * coding, so the length and encoding no longer describe the body sent on). Content-Length does go back with a body
+ * that had no content coding, which fetch hands over byte for byte: the answer then goes out in one write instead of
+ * chunks and a closing chunk (RFC 9112 §6.3).
  */
 const DROPPED_RESPONSE_HEADERS = new Set([
   'connection',
@@ -59,5 +61,9 @@ export function returnedResponseHeaders(headers: Headers): Record<string, string
   headers.forEach((value, name) => {
     if (!DROPPED_RESPONSE_HEADERS.has(name) && !named.has(name)) out[name] = value;
   });
+  const length = headers.get('content-length');
+  if (length !== null && !headers.has('content-encoding') && !named.has('content-length')) {
+    out['content-length'] = length;
+  }
   return out;
 }

@@ -4,6 +4,7 @@ const api = {
   origins: ['https://gmail.googleapis.com', 'http://127.0.0.1:4010'],
   fetch,
   retryAfterMs: () => 10_000,
+  requestBudget: { requests: 100, windowMs: 10_000 },
 };
 const paths = ['/gmail/v1/users/me/messages', '/calendar/v3/'];
 const target = (raw: string) => {

@@ -6,6 +6,7 @@ const api: ProviderApi = {
   origins: [],
   fetch,
   retryAfterMs: () => 1_000,
+  requestBudget: { requests: 100, windowMs: 10_000 },
   throttledAnswer: {
     statuses: [403],
     says: (body) => (body as { reason?: string } | null)?.reason === 'slow down',

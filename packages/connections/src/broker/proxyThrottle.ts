@@ -9,6 +9,12 @@ import type { ProviderApi } from '@crm-sync/core';
 export const THROTTLE_BODY_LIMIT_BYTES = 16 * 1024;
 
 /**
+ * An answer's body as the proxy hands it back: the provider's stream itself, untouched (Fastify writes a web stream
+ * to the socket as it reads it), or, for an answer whose start was read, a Node stream of it.
+ */
+export type ProxiedBody = ReadableStream<Uint8Array> | Readable;
+
+/**
  * Whether a provider's answer to a proxied call says it is throttling the connection: any 429, or an answer the
  * adapter names (`ProviderApi.throttledAnswer`, e.g. Google's `403 userRateLimitExceeded`) whose JSON body says
  * so. Only such a named answer's body is read (up to the limit); the body comes back whole either way.
@@ -16,11 +22,12 @@ export const THROTTLE_BODY_LIMIT_BYTES = 16 * 1024;
 export async function throttlingAnswer(
   api: ProviderApi,
   response: Response,
-): Promise<{ throttled: boolean; body: Readable | null }> {
-  const body = response.body ? Readable.fromWeb(response.body as NodeReadableStream) : null;
-  if (response.status === 429) return { throttled: true, body };
+): Promise<{ throttled: boolean; body: ProxiedBody | null }> {
   const rule = api.throttledAnswer;
-  if (!body || !rule?.statuses.includes(response.status)) return { throttled: false, body };
+  if (response.status === 429) return { throttled: true, body: response.body };
+  if (!response.body || !rule?.statuses.includes(response.status))
+    return { throttled: false, body: response.body };
+  const body = Readable.fromWeb(response.body as NodeReadableStream);
   const read = await readUpTo(body, THROTTLE_BODY_LIMIT_BYTES);
   if (!read.complete) return { throttled: false, body: read.body };
   return { throttled: rule.says(parsed(read.bytes)), body: Readable.from([read.bytes]) };

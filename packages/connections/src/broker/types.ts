@@ -1,5 +1,5 @@
 import type { ServicePolicy } from '@crm-sync/config';
-import type { ProviderOAuth } from '@crm-sync/core';
+import type { ProviderOAuth, RequestBudget } from '@crm-sync/core';
 import type { ConnectionsDeps } from '../deps';
 
 /** An access token and when it stops working (null when the provider did not say). */
@@ -21,17 +21,26 @@ export interface BrokerTokens {
 }
 
 /** The connection use cases' dependencies (a grant found gone ends the connection) and the token path. */
-export interface BrokerDeps extends Pick<ConnectionsDeps, 'db' | 'credentials' | 'producer' | 'adapters'> {
+export interface BrokerDeps extends Pick<
+  ConnectionsDeps,
+  'db' | 'credentials' | 'producer' | 'adapters' | 'generations'
+> {
   tokens: BrokerTokens;
 }
 
 /**
- * A provider's throttling of a connection, shared with the sync (the sync engine's ConnectionThrottle): a 429
- * the proxy sees holds the sync back, and one the sync sees holds the proxy back.
+ * A provider's throttling of a connection and its request budget, shared with the sync (the sync engine's
+ * ConnectionThrottle): a 429 the proxy sees holds the sync back, and one the sync sees holds the proxy back; the
+ * proxy's calls count against the share of the budget kept for callouts.
  */
 export interface BrokerThrottle {
   hold(connectionId: string, until: Date): Promise<void>;
-  waitMs(connectionId: string, now: Date): Promise<number>;
+  admit(
+    connectionId: string,
+    side: 'callout',
+    budget: RequestBudget,
+    now: Date,
+  ): Promise<{ kind: 'go' } | { kind: 'held' | 'spent'; waitMs: number }>;
 }
 
 /** The authenticated service asking, with its policy (none: it may not use the broker). */

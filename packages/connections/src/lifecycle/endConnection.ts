@@ -6,6 +6,7 @@ import { syncStates } from '@crm-sync/sync-states';
 import type { CredentialStore } from '@crm-sync/vault';
 import type { DataSource, EntityManager } from 'typeorm';
 import { writeAudit } from '../audit';
+import type { ConnectionGenerations } from '../generations';
 
 export interface EndConnectionInput {
   connectionId: string;
@@ -31,6 +32,8 @@ export function revocation(
 export interface EndConnectionDeps {
   db: DataSource;
   credentials: CredentialStore;
+  /** Announces the change to connect-api's proxy, which keeps connection rows in memory (generations.ts). */
+  generations: ConnectionGenerations;
 }
 
 /**
@@ -41,13 +44,13 @@ export interface EndConnectionDeps {
  * twice. Returns whether it changed anything.
  */
 export async function endConnection(deps: EndConnectionDeps, input: EndConnectionInput): Promise<boolean> {
-  return deps.db.transaction((manager) => endConnectionIn(manager, deps.credentials, input));
+  return deps.db.transaction((manager) => endConnectionIn(manager, deps, input));
 }
 
 /** `endConnection` inside the caller's transaction (a provider notice ends the connection with its replay claim). */
 export async function endConnectionIn(
   manager: EntityManager,
-  credentials: CredentialStore,
+  deps: Pick<EndConnectionDeps, 'credentials' | 'generations'>,
   input: EndConnectionInput,
 ): Promise<boolean> {
   const now = input.now ?? new Date();
@@ -66,7 +69,9 @@ export async function endConnectionIn(
   )) as [Array<{ tenant_id: string }>, number];
   const tenantId = rows[0]?.tenant_id;
   if (tenantId === undefined) return false;
-  await credentials.withManager(manager).delete(input.connectionId);
+  // After the UPDATE, before the commit: see ConnectionGenerations for why this order refuses the next proxy call.
+  await deps.generations.bump(input.connectionId);
+  await deps.credentials.withManager(manager).delete(input.connectionId);
   await syncStates.disableConnection(manager, input.connectionId, reason);
   await writeAudit(manager, { connectionId: input.connectionId, tenantId, ...input.audit });
   await publishInTransaction(

@@ -3,12 +3,14 @@ import { publishInTransaction } from '@crm-sync/outbox';
 import { QUEUE_NAMES } from '@crm-sync/queue';
 import type { CredentialStore } from '@crm-sync/vault';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { ConnectionGenerations } from '../generations';
 import { endConnectionIn, revocation } from '../lifecycle/endConnection';
 import { claimReplay } from './replays';
 
 export interface NoticeDeps {
   db: DataSource;
   credentials: CredentialStore;
+  generations: ConnectionGenerations;
   now?: () => Date;
 }
 
@@ -26,8 +28,9 @@ export type DeliveryOutcome = { kind: 'accepted'; notices: HandledNotice[] } | {
  * nothing), a revocation ends each connection it names right here (status `revoked`, credentials deleted, syncs
  * stopped, audit, the CRM's `connection.status_changed` in the outbox: what the worker's `token.revoked` does), and
  * a sync notice becomes `sync.requested` in the outbox for the worker. A revocation thus takes effect when the
- * provider's POST is answered, whatever the workers are busy with, and neither it nor a sync waits for Redis (the
- * relay hands the events over later). If anything fails, nothing is kept, so the provider's retry goes through.
+ * provider's POST is answered, whatever the workers are busy with, and no event waits for Redis (the relay hands
+ * them over later); the one Redis write is the ended connection's new generation (generations.ts), without which
+ * the proxy could go on using it. If anything fails, nothing is kept, so the provider's retry goes through.
  */
 export async function receiveDelivery(
   deps: NoticeDeps,
@@ -40,7 +43,7 @@ export async function receiveDelivery(
     }
     const notices: HandledNotice[] = [];
     for (const notice of delivery.notices) {
-      notices.push(await take(manager, deps.credentials, delivery.provider, notice, now));
+      notices.push(await take(manager, deps, delivery.provider, notice, now));
     }
     return { kind: 'accepted', notices };
   });
@@ -48,7 +51,7 @@ export async function receiveDelivery(
 
 async function take(
   manager: EntityManager,
-  credentials: CredentialStore,
+  deps: Pick<NoticeDeps, 'credentials' | 'generations'>,
   provider: Provider,
   notice: VerifiedNotice,
   now: Date,
@@ -56,7 +59,7 @@ async function take(
   const connections = await liveConnections(manager, provider, notice.target);
   for (const { id, tenant_id: tenantId } of connections) {
     if (notice.action === 'revoke') {
-      await endConnectionIn(manager, credentials, { ...revocation(id, 'provider_webhook'), now });
+      await endConnectionIn(manager, deps, { ...revocation(id, 'provider_webhook'), now });
     } else if (notice.action === 'sync' || notice.action === 'resync') {
       await publishInTransaction(
         manager,

@@ -32,7 +32,7 @@ it('ends a revoked connection with the claim, or keeps neither when that fails, 
     provider: 'google',
     email: 'replay-revoked@example.com',
   });
-  const deps = { db: h.db.dataSource, credentials: h.deps.credentials };
+  const deps = { db: h.db.dataSource, credentials: h.deps.credentials, generations: h.deps.generations };
   const delivery: VerifiedDelivery = {
     provider: 'google',
     replayKey: 'jti-fails-once',

@@ -58,6 +58,11 @@ export const GOOGLE_DESCRIPTOR = {
   /** Google rarely sends Retry-After on 429/403 rate limits; without it wait this long before retrying. */
   retryAfterHeader: 'retry-after',
   defaultRetryAfterMs: 10_000,
+  /**
+   * Gmail's 15,000 quota units per user per minute, as requests: `messages.list` and `messages.get` cost 5 units
+   * each (docs/providers/google.md#gmail-quota), so 3,000 of the sync's usual requests a minute.
+   */
+  requestBudget: { requests: 3_000, windowMs: 60_000 },
   /** 403 `reason`s that mean throttling rather than a missing permission (Gmail/Calendar usage limits). */
   rateLimitReasons: ['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded', 'dailyLimitExceeded'],
   /** OAuth token-endpoint errors that mean the grant is gone and only a new consent helps. */

@@ -42,6 +42,7 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdap
       fetch: options.fetch ?? fetch,
       retryAfterMs: retryAfterOr(GOOGLE_DESCRIPTOR.defaultRetryAfterMs),
       throttledAnswer: { statuses: [403], says: saysThrottled },
+      requestBudget: GOOGLE_DESCRIPTOR.requestBudget,
     },
     sync: {
       mail: createMailSyncer(api, {

@@ -34,6 +34,8 @@ export const HUBSPOT_DESCRIPTOR = {
    */
   retryAfterMsByPolicy: { TEN_SECONDLY_ROLLING: 10_000, SECONDLY: 1_000, DAILY: 3_600_000 },
   defaultRetryAfterMs: 10_000,
+  /** 110 requests per 10 seconds per installing account (docs/providers/hubspot.md#rate-limits). */
+  requestBudget: { requests: 110, windowMs: 10_000 },
   /** `status` values of 400 token-endpoint bodies meaning the grant or code is gone. */
   revokedGrantStatuses: ['BAD_REFRESH_TOKEN', 'BAD_AUTH_CODE', 'invalid_grant'],
   /** Statuses HubSpot's error-handling guide says to retry: locked (423), migration (477), origin timeouts. */

@@ -43,6 +43,7 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): ProviderAd
       origins: [new URL(syncOptions.apiBaseUrl).origin],
       fetch,
       retryAfterMs: retryAfterOr(HUBSPOT_DESCRIPTOR.defaultRetryAfterMs),
+      requestBudget: HUBSPOT_DESCRIPTOR.requestBudget,
     },
     sync: {
       contacts: syncer('contacts'),

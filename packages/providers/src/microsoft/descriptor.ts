@@ -62,6 +62,8 @@ export const MICROSOFT_DESCRIPTOR = {
   retryAfterHeader: 'retry-after',
   /** The Graph client's own default when a 429/503 has no Retry-After. */
   defaultRetryAfterMs: 3_000,
+  /** Outlook: 10,000 requests per 10 minutes per app and mailbox (docs/providers/microsoft.md). */
+  requestBudget: { requests: 10_000, windowMs: 600_000 },
   /**
    * Token-endpoint `error`s after which only the user signing in again helps. `invalid_grant` comes with AADSTS
    * codes (70000 invalid, 70008 expired or revoked, 700082 inactive for 90 days, 50173 sessions revoked), which

@@ -32,6 +32,7 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Provid
       origins: [new URL(options.endpoints?.graphBaseUrl ?? MICROSOFT_ENDPOINTS.graphBaseUrl).origin],
       fetch: options.fetch ?? fetch,
       retryAfterMs: retryAfterOr(MICROSOFT_DESCRIPTOR.defaultRetryAfterMs),
+      requestBudget: MICROSOFT_DESCRIPTOR.requestBudget,
     },
     sync: {
       mail: createMailSyncer(access, {

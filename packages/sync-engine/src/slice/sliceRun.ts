@@ -34,6 +34,17 @@ const COUNTED = ['added', 'updated', 'unchanged', 'deleted', 'swept', 'sanitized
 /** `committed`: a page landed; `retry`: fetch the same position again (after a refresh or a reset). */
 type Step = SliceOutcome | 'committed' | 'retry';
 
+/**
+ * The connection may not call its provider for `waitMs`: the provider holds it (a 429 seen by the proxy) or the
+ * sync's share of its request budget is spent for this window (ConnectionThrottle).
+ */
+class BudgetWait extends Error {
+  override name = 'BudgetWait';
+  constructor(readonly waitMs: number) {
+    super('the connection may not call its provider yet');
+  }
+}
+
 /** Rolls a page's transaction back when the position moved under it (another worker ran the same resource). */
 class PositionMovedError extends Error {
   override name = 'PositionMovedError';
@@ -85,7 +96,9 @@ export class SliceRun {
 
   private async step(): Promise<Step> {
     const group = await this.takeGroup();
-    if (group.pages.length === 0) return this.onFailure(this.classify(group.failure!.error));
+    const failure = group.failure?.error;
+    if (group.pages.length === 0 && failure instanceof BudgetWait) return this.waitForBudget(failure.waitMs);
+    if (group.pages.length === 0) return this.onFailure(this.classify(failure));
     const page = mergePages(group.pages.map((p) => p.page));
     const tookMs = group.pages.reduce((sum, p) => sum + p.tookMs, 0) / group.pages.length;
     if (group.failure) this.prefetched = settledGroup({ pages: [], failure: group.failure });
@@ -160,12 +173,17 @@ export class SliceRun {
       });
       this.forceRefresh = false;
       this.lastToken = accessToken;
+      const { id } = this.connection;
+      const budget = this.adapter.api.requestBudget;
+      const admission = await this.deps.throttle.admit(id, 'sync', budget, this.now());
+      if (admission.kind !== 'go') return { ok: false, error: new BudgetWait(admission.waitMs) };
       const page = await this.syncer.fetchPage({
         accessToken,
         position,
         now: this.now(),
         initialWindowDays: this.deps.options.initialWindowDays,
       });
+      await this.deps.throttle.spend(id, 'sync', budget, (page.requests ?? 1) - 1, this.now());
       return { ok: true, page, tookMs: performance.now() - begun };
     } catch (error) {
       return { ok: false, error };
@@ -288,6 +306,22 @@ export class SliceRun {
         await this.deps.outcomes.revoked({ connectionId: id, resource, reason: decision.reason, now });
         return { kind: 'auth_revoked', counts };
     }
+  }
+
+  /**
+   * Ends the slice until the connection may call its provider again, like a hold found at the slice's start
+   * (runSlice): due again then, its rate-limit streak untouched since the provider did not refuse anything.
+   */
+  private async waitForBudget(waitMs: number): Promise<Step> {
+    const now = this.now();
+    const { id } = this.connection;
+    await syncStates.deferThrottled(
+      this.deps.db,
+      id,
+      this.request.resource,
+      new Date(now.getTime() + waitMs),
+    );
+    return { kind: 'rate_limited', retryAfterMs: waitMs, counts: this.counts };
   }
 
   private async disable(reason: string, now: Date): Promise<void> {

@@ -1,4 +1,4 @@
-import { AuditBuffer, proxyCall, TokenCache } from '@crm-sync/connections';
+import { AuditBuffer, ConnectionCache, proxyCall, TokenCache } from '@crm-sync/connections';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -31,7 +31,7 @@ const schema = {
       'The connection is not active (code `connection_inactive`, `provider_not_configured`)',
     ),
     429: problemResponse(
-      'Too many calls for this connection (code `rate_limited`), or the provider is throttling it (code `provider_throttled`); retry after Retry-After. A 429 of the provider itself is passed through as it came',
+      "Too many calls for this connection (code `rate_limited`), the provider is throttling it (code `provider_throttled`), or callouts have spent their share of the connection's provider requests for now (code `callout_share_spent`); retry after Retry-After. A 429 of the provider itself is passed through as it came",
     ),
     502: problemResponse(
       'The provider could not be reached or refresh the token (code `provider_unavailable`)',
@@ -39,9 +39,15 @@ const schema = {
   },
 };
 
-/** A token is used from memory at most this long; whether the connection may be used is read on every call. */
+/** A token is used from memory at most this long. */
 const TOKEN_CACHE_MAX_AGE_MS = 60_000;
 const TOKEN_CACHE_MAX_ENTRIES = 10_000;
+/**
+ * A connection's row is used from memory while its generation stands (every change moves it), and at most this
+ * long: the bound for a change made outside the code that moves generations (an operator's SQL).
+ */
+const CONNECTION_CACHE_MAX_AGE_MS = 60_000;
+const CONNECTION_CACHE_MAX_ENTRIES = 10_000;
 /** proxy_call lines wait at most this long to be written, in INSERTs of up to AUDIT_BATCH lines. */
 const AUDIT_FLUSH_MS = 50;
 const AUDIT_BATCH = 500;
@@ -52,6 +58,12 @@ const AUDIT_MAX_BUFFERED = 20_000;
  * streams to the provider as it arrives; the provider's answer streams back the same way.
  */
 export async function registerProxy(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const connections = new ConnectionCache({
+    db: ctx.deps.db,
+    generations: ctx.deps.generations,
+    maxAgeMs: CONNECTION_CACHE_MAX_AGE_MS,
+    maxEntries: CONNECTION_CACHE_MAX_ENTRIES,
+  });
   const cache = new TokenCache({
     maxAgeMs: TOKEN_CACHE_MAX_AGE_MS,
     refreshMarginMs: ctx.settings.tokenRefreshMarginMs,
@@ -66,7 +78,7 @@ export async function registerProxy(app: FastifyInstance, ctx: AppContext): Prom
   });
   // Closing the server (shutdown) writes the lines still buffered, before main.ts closes the database.
   app.addHook('onClose', () => audit.close());
-  const deps = { ...ctx.deps, tokens: ctx.tokens, throttle: ctx.throttle, cache, audit };
+  const deps = { ...ctx.deps, tokens: ctx.tokens, throttle: ctx.throttle, connections, cache, audit };
   const limit = limitPerServiceAndConnection(app, {
     name: 'proxy',
     max: ctx.settings.proxyRateLimitPerMinute,
@@ -81,7 +93,6 @@ export async function registerProxy(app: FastifyInstance, ctx: AppContext): Prom
       url: '/v1/proxy/:connectionId/*',
       schema,
       onRequest: serviceAuthenticator(ctx.settings.serviceTokens),
-      preHandler: limit,
       handler: async (request, reply) => {
         const { connectionId } = request.params;
         const prefix = `/v1/proxy/${connectionId}/`;
@@ -89,21 +100,28 @@ export async function registerProxy(app: FastifyInstance, ctx: AppContext): Prom
         // The target is read from the URL as sent: the router's decoded copy could hide an encoded separator.
         if (!rawUrl.startsWith(prefix))
           throw new HttpError(400, 'invalid_path', 'the proxied URL could not be read');
+        // One controller for both ends of the upstream call: the time is up, or the caller went away before its
+        // answer was sent (aborting after a complete answer would only cost an exception per call).
         const upstream = new AbortController();
-        reply.raw.on('close', () => upstream.abort());
+        const timer = setTimeout(
+          () => upstream.abort(new DOMException('the provider did not answer in time', 'TimeoutError')),
+          ctx.settings.proxyUpstreamTimeoutMs,
+        );
+        reply.raw.on('close', () => {
+          clearTimeout(timer);
+          if (!reply.raw.writableFinished) upstream.abort();
+        });
         const length = request.headers['content-length'];
         const outcome = await proxyCall(deps, brokerCaller(request, ctx), {
           connectionId,
+          admit: () => limit(request, reply),
           purpose: request.headers[PURPOSE_HEADER],
           method: request.method,
           target: rawUrl.slice(prefix.length),
           headers: request.headers,
           body: hasBody(request.method, request.headers) ? request.raw : null,
           contentLength: length === undefined ? undefined : Number(length),
-          signal: AbortSignal.any([
-            upstream.signal,
-            AbortSignal.timeout(ctx.settings.proxyUpstreamTimeoutMs),
-          ]),
+          signal: upstream.signal,
         }).catch((error: unknown) => {
           // A network failure or timeout towards the provider: said plainly, without the URL or the token.
           if (

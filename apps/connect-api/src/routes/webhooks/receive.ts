@@ -14,7 +14,12 @@ export async function receive(
   delivery: VerifiedDelivery,
 ): Promise<DeliveryOutcome> {
   const outcome = await receiveDelivery(
-    { db: ctx.deps.db, credentials: ctx.deps.credentials, now: ctx.deps.now },
+    {
+      db: ctx.deps.db,
+      credentials: ctx.deps.credentials,
+      generations: ctx.deps.generations,
+      now: ctx.deps.now,
+    },
     delivery,
   );
   if (outcome.kind === 'replayed') {

@@ -36,7 +36,9 @@ export function createMailSyncer(api: GoogleApiOptions, options: MailSyncOptions
     resource: 'mail',
     table: 'emails',
     fetchPage: (request) =>
-      guarded('google', 'mail sync', classifyGoogleError, () => mailPage(request, api, options)),
+      guarded('google', 'mail sync', classifyGoogleError, async () =>
+        withRequests(await mailPage(request, api, options)),
+      ),
     // One messages.get per id, as the rounds get them (a message now in Spam or Trash, or gone, is a deletion).
     fetchByIds: ({ accessToken, ids }) =>
       guarded('google', 'mail get', classifyGoogleError, () =>
@@ -68,6 +70,16 @@ export function createMailSyncer(api: GoogleApiOptions, options: MailSyncOptions
     ),
   };
 }
+
+/**
+ * The page with the requests it made, for the connection's request budget: the listing (messages.list or
+ * history.list) and one messages.get per message it stored, found gone or set aside. A deletion read from history
+ * needs no get, so this errs high, never low.
+ */
+const withRequests = (page: SyncPage<'emails'>): SyncPage<'emails'> => ({
+  ...page,
+  requests: 1 + page.upserts.length + page.deletes.length + (page.setAside?.length ?? 0),
+});
 
 async function mailPage(
   request: SyncRequest,
