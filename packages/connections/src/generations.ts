@@ -27,11 +27,30 @@ const GENERATION_TTL_MS = 24 * 60 * 60 * 1000;
  * provider throttle, so a change made by any process is seen by the very next call without a Postgres read.
  *
  * `bump` is called inside the transaction that changes the row, after its UPDATE: a reader that sees the new
- * generation then reads the row `FOR SHARE`, which waits for that transaction, so it caches what was committed; a
- * bump that fails rolls the change back (it is retried by its job), so no change commits unannounced.
+ * generation then reads the row `FOR SHARE`, which waits for that transaction, so it caches what was committed.
+ *
+ * Redis away must not stop a connection from ending (a revocation notice or a disconnect accepted during an outage is
+ * carried out, issue 20), so a bump that fails does not fail the change. What keeps a cached copy from outliving it
+ * is `epoch`: it moves whenever this process's Redis connection comes back, and the cache drops every entry read
+ * under an earlier one. A process that could not write the bump could not reach Redis, and neither could a proxy
+ * sharing that outage, which reads the generation on every call; only a proxy that kept Redis while the ending
+ * process lost it could use its copy, for at most the cache's maximum age (docs/token-broker.md).
  */
 export class ConnectionGenerations {
-  constructor(private readonly options: ConnectionGenerationsOptions) {}
+  private reconnects = 0;
+
+  constructor(private readonly options: ConnectionGenerationsOptions) {
+    let ready = options.redis.status === 'ready';
+    options.redis.on('ready', () => {
+      if (ready) this.reconnects += 1;
+      ready = true;
+    });
+  }
+
+  /** Moves each time this process's Redis connection is re-established after it was up. */
+  get epoch(): number {
+    return this.reconnects;
+  }
 
   /** The connection's current generation (created when missing). */
   async current(connectionId: string): Promise<string> {
@@ -44,9 +63,17 @@ export class ConnectionGenerations {
     )) as string;
   }
 
-  /** Moves the connection to a new generation: every cached copy of its row is stale from now on. */
-  async bump(connectionId: string): Promise<void> {
-    await this.options.redis.set(this.key(connectionId), newGeneration(), 'PX', GENERATION_TTL_MS);
+  /**
+   * Moves the connection to a new generation: every cached copy of its row is stale from now on. Resolves even when
+   * Redis cannot be reached (see the class comment: the epoch covers it); `false` says the write did not happen.
+   */
+  async bump(connectionId: string): Promise<boolean> {
+    try {
+      await this.options.redis.set(this.key(connectionId), newGeneration(), 'PX', GENERATION_TTL_MS);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private key(connectionId: string): string {

@@ -6,6 +6,7 @@ import {
   type TestRedis,
 } from '@crm-sync/testing';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
+import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { ConnectionGenerations } from '../generations';
 import { endConnection } from '../lifecycle/endConnection';
@@ -96,6 +97,54 @@ describe('ConnectionCache', () => {
     await setStatusQuietly(id, 'revoked');
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(await statusOf(proxy, id)).toBe('revoked');
+  });
+
+  it('drops what it read before its Redis connection came back (an ending that could not write its generation)', async () => {
+    const id = await insertTestConnection(db.dataSource, 'acct-outage');
+    const own = redis.redis.duplicate();
+    await own.ping(); // connects, lazily as the original does
+    try {
+      const proxy = new ConnectionCache({
+        db: db.dataSource,
+        generations: new ConnectionGenerations({ redis: own, keyPrefix: redis.prefix }),
+        maxAgeMs: 60_000,
+        maxEntries: 10,
+      });
+      expect(await statusOf(proxy, id)).toBe('active');
+      // Ended while Redis was away: the row changed, the generation did not.
+      await setStatusQuietly(id, 'revoked');
+      expect(await statusOf(proxy, id)).toBe('active');
+      const back = new Promise((resolve) => own.once('ready', resolve));
+      own.disconnect(true);
+      await back;
+      expect(await statusOf(proxy, id)).toBe('revoked');
+    } finally {
+      own.disconnect();
+    }
+  });
+
+  it('ends a connection with Redis unreachable: the change commits, the bump says it did not happen', async () => {
+    const id = await insertTestConnection(db.dataSource, 'acct-no-redis');
+    const away = new IORedis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    const unreachable = new ConnectionGenerations({ redis: away, keyPrefix: redis.prefix });
+    expect(await unreachable.bump(id)).toBe(false);
+    const ended = await endConnection(
+      { db: db.dataSource, credentials, generations: unreachable },
+      {
+        connectionId: id,
+        status: 'revoked',
+        reason: 'test',
+        audit: { type: 'token_revoked', actor: 'provider' },
+      },
+    );
+    expect(ended).toBe(true);
+    expect(await statusOf(cache(), id)).toBe('revoked');
+    away.disconnect();
   });
 
   it('has nothing for an unknown connection', async () => {

@@ -14,6 +14,8 @@ export interface ConnectionCacheOptions {
 
 interface Entry {
   generation: string;
+  /** ConnectionGenerations.epoch when the entry was read: a Redis reconnect since then drops it. */
+  epoch: number;
   row: BrokerConnectionRow;
   until: number;
 }
@@ -36,15 +38,18 @@ export class ConnectionCache {
 
   /** The connection's row as committed now (undefined: no such connection). */
   async read(connectionId: string): Promise<BrokerConnectionRow | undefined> {
-    const generation = await this.options.generations.current(connectionId);
+    const { generations } = this.options;
+    const epoch = generations.epoch;
+    const generation = await generations.current(connectionId);
     const entry = this.entries.get(connectionId);
-    if (entry && entry.generation === generation && entry.until > this.now()) return entry.row;
+    if (entry && entry.generation === generation && entry.epoch === epoch && entry.until > this.now())
+      return entry.row;
     this.entries.delete(connectionId);
     const row = await readBrokerConnection(this.options.db, connectionId, { lock: true });
     if (row) {
       if (this.entries.size >= this.options.maxEntries)
         this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(connectionId, { generation, row, until: this.now() + this.options.maxAgeMs });
+      this.entries.set(connectionId, { generation, epoch, row, until: this.now() + this.options.maxAgeMs });
     }
     return row;
   }

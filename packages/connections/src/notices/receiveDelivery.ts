@@ -29,8 +29,8 @@ export type DeliveryOutcome = { kind: 'accepted'; notices: HandledNotice[] } | {
  * stopped, audit, the CRM's `connection.status_changed` in the outbox: what the worker's `token.revoked` does), and
  * a sync notice becomes `sync.requested` in the outbox for the worker. A revocation thus takes effect when the
  * provider's POST is answered, whatever the workers are busy with, and no event waits for Redis (the relay hands
- * them over later); the one Redis write is the ended connection's new generation (generations.ts), without which
- * the proxy could go on using it. If anything fails, nothing is kept, so the provider's retry goes through.
+ * them over later); the ended connection's new generation goes to Redis when it can (generations.ts says why the
+ * proxy is safe when it cannot). If anything fails, nothing is kept, so the provider's retry goes through.
  */
 export async function receiveDelivery(
   deps: NoticeDeps,
