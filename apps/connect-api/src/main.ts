@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { OAuthStateStore, receiptKeySet, tokenRefreshAudit } from '@crm-sync/connections';
 import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
 import { startRuntime } from '@crm-sync/runtime';
-import { CredentialStore, KeyRing } from '@crm-sync/vault';
+import { createContentKeys, CredentialStore, KeyRing } from '@crm-sync/vault';
 import { adaptersFromConfig, noticeVerifiersFromConfig } from '@crm-sync/providers';
 import { AccessTokens, ConnectionThrottle, DEFAULT_ACCESS_TOKEN_OPTIONS } from '@crm-sync/sync-engine';
 import type { AppContext } from './context';
@@ -13,7 +13,8 @@ async function start(): Promise<Stop> {
   const runtime = await startRuntime({ app: 'connect-api', redisRole: 'producer', database: true });
   const { config, logger, metrics, db, redis, producer } = runtime;
   const providers = adaptersFromConfig(config.providers, config.connectApi.publicBaseUrl);
-  const credentials = new CredentialStore({ db, keyRing: new KeyRing(config.vault) });
+  const keyRing = new KeyRing(config.vault);
+  const credentials = new CredentialStore({ db, keyRing });
   const ctx: AppContext = {
     deps: {
       db,
@@ -22,6 +23,7 @@ async function start(): Promise<Stop> {
       states: new OAuthStateStore(redis, { keyPrefix: `${config.queues.prefix}:oauth-state:` }),
       producer,
       adapters: providers.adapters,
+      content: createContentKeys({ db, keyRing, index: config.contentIndex }),
     },
     // The worker's key prefix and lock: a token the broker refreshes is single-flight with the sync's refreshes.
     tokens: new AccessTokens({

@@ -13,7 +13,7 @@ import {
   runSlice,
   type SyncEngineDeps,
 } from '@crm-sync/sync-engine';
-import { CredentialStore, KeyRing } from '@crm-sync/vault';
+import { createContentKeys, CredentialStore, KeyRing } from '@crm-sync/vault';
 import { adaptersFromConfig } from '@crm-sync/providers';
 import { createAuditProcessor } from './auditProcessor';
 import { createConnectionEventsProcessor } from './connectionEventsProcessor';
@@ -27,7 +27,9 @@ async function start(): Promise<Stop> {
   const { worker: settings } = config;
   // BullMQ's workers block on their connection; engine commands (locks) use the runtime's.
   const bullRedis = runtime.redisConnection('worker-bullmq', 'worker');
-  const credentials = new CredentialStore({ db, keyRing: new KeyRing(config.vault) });
+  const keyRing = new KeyRing(config.vault);
+  const credentials = new CredentialStore({ db, keyRing });
+  const content = createContentKeys({ db, keyRing, index: config.contentIndex });
   const providers = adaptersFromConfig(config.providers, config.connectApi.publicBaseUrl);
   const deps: SyncEngineDeps = {
     db,
@@ -43,6 +45,7 @@ async function start(): Promise<Stop> {
     // The prefix connect-api's proxy uses too: a provider's 429 seen by either side holds both.
     throttle: new ConnectionThrottle({ redis, keyPrefix: `${config.queues.prefix}:` }),
     outcomes: connectionOutcomes({ db, credentials }),
+    content,
     options: {
       incrementalIntervalMs: settings.incrementalIntervalMs,
       intervalJitterRatio: settings.intervalJitterRatio,

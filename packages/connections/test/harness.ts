@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent } from 'undici';
 import type { ConnectionsDeps } from '../src/deps';
 import { OAuthStateStore } from '../src/stateStore';
+import { testContentKeys } from './openRows';
 
 /** Where the sandbox's default client may send the browser back to (any loopback URL is accepted). */
 export const HARNESS_REDIRECT_URI = 'http://127.0.0.1:9/v1/oauth/callback';
@@ -75,6 +76,7 @@ export async function createConnectionsHarness(
       ttlSeconds: options.stateTtlSeconds,
     }),
     producer,
+    content: testContentKeys(db.dataSource, keyRing),
     adapters: sandboxAdapters(
       sandbox,
       options.redirectUriFor ?? (() => HARNESS_REDIRECT_URI),

@@ -41,7 +41,15 @@ export {
   contactParticipantChildren,
   emailParticipantChildren,
   eventParticipantChildren,
+  type SealedParticipant,
 } from './upsert/participantSpecs';
+export {
+  clearedColumns,
+  SEALED_FIELDS,
+  sealedFields,
+  type SealedField,
+  type SealedTable,
+} from './sealed/fields';
 export {
   CRM_TABLES,
   markDeleted,
@@ -59,6 +67,9 @@ export {
   type ContactInput,
   type CrmObjectInput,
   type EmailInput,
+  type SealedAttachment,
+  type SealedColumns,
+  type SealedInput,
   type UpsertInput,
 } from './upsert/specs';
 export type { SqlType } from './upsert/sqlArrays';

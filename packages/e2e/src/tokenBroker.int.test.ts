@@ -122,6 +122,7 @@ const callsOf = (account: string) =>
 const engine = (): SyncEngineDeps => ({
   db: c.h.db.dataSource,
   adapters: c.h.deps.adapters,
+  content: c.h.deps.content,
   tokens: new AccessTokens({
     credentials,
     redis: c.h.redis.redis,

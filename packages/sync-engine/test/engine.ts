@@ -27,6 +27,7 @@ export function engineDeps(
     tokens: tokens ?? testAccessTokens(h),
     throttle: new ConnectionThrottle({ redis: h.redis.redis, keyPrefix: h.redis.prefix }),
     outcomes: connectionOutcomes(h.deps),
+    content: h.deps.content,
     options: { ...TEST_ENGINE_OPTIONS, ...options },
   };
 }

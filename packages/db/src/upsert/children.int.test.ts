@@ -1,4 +1,3 @@
-import type { EmailAttachmentRecord } from '@crm-sync/core';
 import {
   createTestDatabase,
   insertTestConnection,
@@ -7,7 +6,7 @@ import {
 } from '@crm-sync/db/testing';
 import { removeChildrenOfDeleted, replaceChildren } from './children';
 import { markDeleted } from './markDeleted';
-import { emailAttachmentChildren, emailUpsert, type EmailInput } from './specs';
+import { emailAttachmentChildren, emailUpsert, type EmailInput, type SealedAttachment } from './specs';
 import { upsertRowsReporting } from './upsertRows';
 
 let db: TestDatabase;
@@ -22,21 +21,21 @@ beforeEach(() => db.dataSource.query('DELETE FROM emails'));
 const email = (externalId: string, contentHash = `h-${externalId}`, seenRound = 1): EmailInput =>
   testEmailInput(connectionId, externalId, { contentHash, seenRound });
 
-const file = (attachmentId: string, name = `${attachmentId}.pdf`): EmailAttachmentRecord => ({
+// The name stands in for the sealed value the engine writes: this package stores it as given.
+const file = (attachmentId: string, name = `${attachmentId}.pdf`): SealedAttachment => ({
   attachmentId,
-  name,
   contentType: 'application/pdf',
   size: 2048,
   isInline: false,
-  contentId: null,
+  sealed: Buffer.from(name),
 });
 
 const attachments = () =>
   db.dataSource
-    .query<{ email_external_id: string; attachment_id: string; name: string }[]>(
-      `SELECT email_external_id, attachment_id, name FROM email_attachments ORDER BY 1, 2`,
+    .query<{ email_external_id: string; attachment_id: string; sealed: Buffer }[]>(
+      `SELECT email_external_id, attachment_id, sealed FROM email_attachments ORDER BY 1, 2`,
     )
-    .then((rows) => rows.map((r) => `${r.email_external_id}/${r.attachment_id}:${r.name}`));
+    .then((rows) => rows.map((r) => `${r.email_external_id}/${r.attachment_id}:${r.sealed.toString()}`));
 
 test('upsertRowsReporting names the rows written with content: inserted, changed, revived; not seen-only ones', async () => {
   const first = await upsertRowsReporting(db.dataSource, emailUpsert, [email('a'), email('b'), email('c')]);

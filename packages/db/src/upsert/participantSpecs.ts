@@ -1,23 +1,33 @@
 import type { ParticipantRecord } from '@crm-sync/core';
+import type { SealedField } from '../sealed/fields';
 import { defineChildSpec, type ChildSpec } from './children';
 import type { CrmTable } from './markDeleted';
 
 /**
- * The participants table holds the people of three item tables; each item table has its own column for its rows'
- * external id (the others stay null), so each is one child spec, keyed by the normalised address.
+ * A participant as its row holds it: found by its address's blind index term (per tenant, packages/vault
+ * `IndexKeys`), the address and name sealed (sealed/fields.ts), the roles and answer plain.
  */
-function participantsOf(parentTable: CrmTable, parentColumn: string): ChildSpec<ParticipantRecord> {
-  return defineChildSpec<ParticipantRecord>({
+export type SealedParticipant = Omit<ParticipantRecord, SealedField<'participants'>> & {
+  term: Buffer;
+  sealed: Buffer;
+};
+
+/**
+ * The participants table holds the people of three item tables; each item table has its own column for its rows'
+ * external id (the others stay null), so each is one child spec, keyed by the address's term.
+ */
+function participantsOf(parentTable: CrmTable, parentColumn: string): ChildSpec<SealedParticipant> {
+  return defineChildSpec<SealedParticipant>({
     table: 'participants',
     parentTable,
     parentColumn,
     columns: {
-      address: { column: 'address', type: 'text' },
-      name: { column: 'name', type: 'text' },
+      term: { column: 'term', type: 'bytea' },
+      sealed: { column: 'sealed', type: 'bytea' },
       roles: { column: 'roles', type: 'text[]' },
       response: { column: 'response', type: 'text' },
     },
-    key: 'address',
+    key: 'term',
   });
 }
 

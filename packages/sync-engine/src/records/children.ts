@@ -1,5 +1,6 @@
 import type { ChildFieldsByTable, CrmTableName, RecordsByTable, RowRecord } from '@crm-sync/core';
 import { removeChildrenOfDeleted, replaceChildren, type ChildSpec, type SqlExecutor } from '@crm-sync/db';
+import type { PageSealer } from './sealing';
 
 /**
  * Rows kept in step with a CRM table's rows (an email's attachments, an item's participants): the db spec of the
@@ -10,26 +11,39 @@ export interface ChildTable<T extends CrmTableName> {
   readonly field: ChildFieldsByTable[T] | undefined;
   readonly spec: ChildSpec<unknown>;
   childrenOf(record: RecordsByTable[T]): readonly unknown[];
+  /** A child as its row holds it, content sealed (records/sealing.ts), for the parent row `parentId`. */
+  seal(sealer: PageSealer, parentId: string, child: unknown): unknown;
 }
 
+/** How a child of type Child becomes the row its spec writes. */
+export type ChildSealer<Child, Row> = (sealer: PageSealer, parentId: string, child: Child) => Row;
+
 /** Children a record carries in `field` (core's ChildFieldsByTable). */
-export function childField<T extends CrmTableName, Child>(
+export function childField<T extends CrmTableName, Child, Row>(
   field: ChildFieldsByTable[T],
-  spec: ChildSpec<Child>,
+  spec: ChildSpec<Row>,
+  seal: ChildSealer<Child, Row>,
 ): ChildTable<T> {
   return {
     field,
     spec: spec as ChildSpec<unknown>,
     childrenOf: (record) => (record as unknown as Record<string, readonly unknown[]>)[field] ?? [],
+    seal: seal as ChildSealer<unknown, unknown>,
   };
 }
 
 /** Children derived from what the row itself holds (the people named in its address fields). */
-export function derivedChildren<T extends CrmTableName, Child>(
-  spec: ChildSpec<Child>,
+export function derivedChildren<T extends CrmTableName, Child, Row>(
+  spec: ChildSpec<Row>,
   derive: (record: RecordsByTable[T]) => readonly Child[],
+  seal: ChildSealer<Child, Row>,
 ): ChildTable<T> {
-  return { field: undefined, spec: spec as ChildSpec<unknown>, childrenOf: derive };
+  return {
+    field: undefined,
+    spec: spec as ChildSpec<unknown>,
+    childrenOf: derive,
+    seal: seal as ChildSealer<unknown, unknown>,
+  };
 }
 
 /** The record without the fields its child tables hold: what the row stores. */
@@ -49,6 +63,7 @@ export function rowPart<T extends CrmTableName>(
 export async function writeChildren<T extends CrmTableName>(
   executor: SqlExecutor,
   children: readonly ChildTable<T>[],
+  sealer: PageSealer,
   connectionId: string,
   records: readonly RecordsByTable[T][],
   written: readonly string[],
@@ -61,7 +76,7 @@ export async function writeChildren<T extends CrmTableName>(
   for (const child of children) {
     const sets = [...latest.values()].map((record) => ({
       parentId: record.externalId,
-      children: child.childrenOf(record),
+      children: child.childrenOf(record).map((one) => child.seal(sealer, record.externalId, one)),
     }));
     await replaceChildren(executor, child.spec, connectionId, sets);
   }

@@ -32,10 +32,11 @@ import {
   writeChildren,
   type ChildTable,
 } from './children';
-import { contentHash } from './contentHash';
+import type { ContentKeys } from '@crm-sync/vault';
 import { quarantine, upsertOrQuarantine } from './quarantine';
 import { contactParticipants, emailParticipants, eventParticipants } from './participants';
 import { makeSafe } from './safeValues';
+import { PageSealer, sealAttachment, sealParticipant } from './sealing';
 
 /**
  * Longer ids cannot be keys: a btree entry holds at most about a third of an 8 kB page
@@ -43,20 +44,15 @@ import { makeSafe } from './safeValues';
  */
 const MAX_ID_LENGTH = 1024;
 
-/** What the engine adds to every provider-neutral record before it becomes a row. */
-interface Stamp {
-  connectionId: string;
-  contentHash: string;
-  seenRound: number;
-}
+/** A row as the engine writes it: the record's plain fields, its sealed content and the engine's stamp. */
+type SealedRow = { externalId: string } & Record<string, unknown>;
 
-// The db specs' inputs are exactly the row part of the record + stamp; the mapped type keeps table and spec paired.
-const SPECS: { [T in CrmTableName]: UpsertSpec<RowRecord<T> & Stamp> } = {
+const SPECS = {
   emails: emailUpsert,
-  calendar_events: calendarEventUpsert as UpsertSpec<RowRecord<'calendar_events'> & Stamp>,
+  calendar_events: calendarEventUpsert,
   contacts: contactUpsert,
   crm_objects: crmObjectUpsert,
-};
+} as unknown as { [T in CrmTableName]: UpsertSpec<SealedRow> };
 
 /**
  * Each table's child tables: records' child fields (core's ChildFieldsByTable) and the participants derived from
@@ -64,11 +60,13 @@ const SPECS: { [T in CrmTableName]: UpsertSpec<RowRecord<T> & Stamp> } = {
  */
 const CHILDREN: { [T in CrmTableName]: readonly ChildTable<T>[] } = {
   emails: [
-    childField('attachments' satisfies ChildFieldsByTable['emails'], emailAttachmentChildren),
-    derivedChildren(emailParticipantChildren, emailParticipants),
+    childField('attachments' satisfies ChildFieldsByTable['emails'], emailAttachmentChildren, sealAttachment),
+    derivedChildren(emailParticipantChildren, emailParticipants, sealParticipant('emails')),
   ],
-  calendar_events: [derivedChildren(eventParticipantChildren, eventParticipants)],
-  contacts: [derivedChildren(contactParticipantChildren, contactParticipants)],
+  calendar_events: [
+    derivedChildren(eventParticipantChildren, eventParticipants, sealParticipant('calendar_events')),
+  ],
+  contacts: [derivedChildren(contactParticipantChildren, contactParticipants, sealParticipant('contacts'))],
   crm_objects: [],
 };
 
@@ -91,6 +89,8 @@ export interface PageTarget<T extends CrmTableName> {
   /** For crm_objects: the object type of every record and deletion. */
   objectType: string | undefined;
   connectionId: string;
+  /** The connection's tenant: blind index terms are keyed per tenant. */
+  tenantId: string;
   resource: Resource;
 }
 
@@ -113,6 +113,7 @@ export class MissingObjectTypeError extends Error {
  */
 export async function writePage<T extends CrmTableName>(
   executor: SqlExecutor,
+  keys: ContentKeys,
   target: PageTarget<T>,
   page: Pick<SyncPage<T>, 'upserts' | 'deletes' | 'links' | 'setAside'>,
   round: PageRound,
@@ -127,26 +128,27 @@ export async function writePage<T extends CrmTableName>(
   for (const item of setAside) await quarantine(executor, target, item.externalId, item.reason);
   const children = CHILDREN[table] as readonly ChildTable<T>[];
   const hasChildren = children.length > 0;
+  const sealer = await PageSealer.open(keys, target);
   // The hash covers the children too, so a changed attachment list rewrites the row and, with it, its children.
-  const rows = records.map((record): RowRecord<T> & Stamp & { externalId: string } => ({
-    ...rowPart(record, children),
-    externalId: record.externalId,
-    connectionId,
-    contentHash: contentHash(record),
-    seenRound: round.generation,
-  }));
+  const rows = records.map((record): SealedRow => {
+    const row: RowRecord<T> = rowPart(record, children);
+    const { plain, sealed } = sealer.seal(table, rowKeyOf(table, record), row);
+    return {
+      ...plain,
+      externalId: record.externalId,
+      connectionId,
+      contentHash: sealer.contentHash(record),
+      seenRound: round.generation,
+      sealed,
+      blindIndex: sealer.termsOf(table, record),
+    };
+  });
   const {
     counts: upserted,
     quarantined,
     written,
-  } = await upsertOrQuarantine(
-    executor,
-    SPECS[table] as UpsertSpec<RowRecord<T> & Stamp & { externalId: string }>,
-    rows,
-    target,
-    hasChildren,
-  );
-  if (hasChildren) await writeChildren(executor, children, connectionId, records, written);
+  } = await upsertOrQuarantine(executor, SPECS[table], rows, target, hasChildren);
+  if (hasChildren) await writeChildren(executor, children, sealer, connectionId, records, written);
   // Links belong to crm_objects rows (crm_associations): written after the rows they start from, and dropped
   // with them when they are deleted, here or by the sweep.
   const linkScope = table === 'crm_objects' ? { connectionId, fromType: objectType as string } : undefined;
@@ -181,6 +183,13 @@ export async function writePage<T extends CrmTableName>(
     sanitized,
     quarantined: quarantined + unsafeIds.length + setAside.length,
   };
+}
+
+/** A row's key within its connection, as its sealed value is bound to it: the object type first for crm_objects. */
+function rowKeyOf<T extends CrmTableName>(table: T, record: RecordsByTable[T]): string[] {
+  if (table === 'crm_objects')
+    return [(record as RecordsByTable['crm_objects']).objectType, record.externalId];
+  return [record.externalId];
 }
 
 /**

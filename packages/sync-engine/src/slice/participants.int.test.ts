@@ -22,7 +22,10 @@ afterAll(() => h.close());
 
 const ALICE = 'alice.partner@example.com';
 
-/** The CRM's query (docs/architecture.md, participants): a tenant's live mail and meetings with one address. */
+/**
+ * The CRM's query (docs/architecture.md, participants): a tenant's live mail and meetings with one address, by the
+ * address's blind index terms (the tenant's).
+ */
 const withAlice = async (tenantId: string) =>
   (
     await h.db.dataSource.query<
@@ -35,9 +38,9 @@ const withAlice = async (tenantId: string) =>
            AND e.deleted_at IS NULL
          LEFT JOIN calendar_events v ON v.connection_id = p.connection_id AND v.external_id = p.event_external_id
            AND v.deleted_at IS NULL
-        WHERE p.address = $1 AND (e.id IS NOT NULL OR v.id IS NOT NULL)
+        WHERE p.term = ANY($1) AND (e.id IS NOT NULL OR v.id IS NOT NULL)
         ORDER BY 1, 2`,
-      [ALICE, tenantId],
+      [h.deps.content.indexKeys.lookupTerms('address', tenantId, ALICE), tenantId],
     )
   ).map((r) => [r.provider, r.kind, r.roles.join('+'), r.response]);
 
