@@ -177,6 +177,31 @@ export function sandboxIds(
   return [...sandboxItems(h, c, accountId, which).keys()];
 }
 
+/** The data of every live item of the account's resource in the sandbox, as the control API holds it. */
+export function sandboxData(
+  h: ConnectionsHarness,
+  c: SyncCase,
+  accountId: string,
+): Record<string, unknown>[] {
+  const { accounts, datasets } = h.sandbox.context;
+  const account = accounts.get(c.provider, accountId);
+  const generator = datasets.generator(c.provider, c.sandboxResource);
+  if (!account || !generator)
+    throw new Error(`no sandbox ${c.provider} ${c.sandboxResource} for ${accountId}`);
+  const dataset = datasets.open(account, generator);
+  const out: Record<string, unknown>[] = [];
+  let after: number | undefined;
+  do {
+    const page = dataset.page({ after, limit: 1000, order: 'asc' });
+    for (const item of page.items) {
+      const data = item.data as Record<string, unknown>;
+      if (c.live?.(data) ?? true) out.push(data);
+    }
+    after = page.nextOrdinal;
+  } while (after !== undefined);
+  return out;
+}
+
 function sandboxItems(
   h: ConnectionsHarness,
   c: SyncCase,

@@ -5,6 +5,7 @@ export { callsTo, engineDeps, hasSyncer, testAccessTokens } from './engine';
 export {
   deleteAtProvider,
   duplicateRows,
+  sandboxData,
   sandboxIds,
   sandboxSnapshot,
   snapshotChecksum,

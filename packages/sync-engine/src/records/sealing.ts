@@ -35,6 +35,9 @@ export interface Split {
  * (or created) once per page, and DataKeys caches it across pages.
  */
 export class PageSealer {
+  /** Terms already computed in this page: the mailbox owner's address, for one, is on nearly every message. */
+  private readonly terms = new Map<string, Buffer>();
+
   private constructor(
     private readonly keys: ContentKeys,
     private readonly owner: ContentOwner,
@@ -51,7 +54,12 @@ export class PageSealer {
 
   /** The blind index term of a normalised address (records/participants.ts `normalizeAddress`). */
   term(address: string): Buffer {
-    return this.keys.indexKeys.term('address', this.owner.tenantId, address);
+    let term = this.terms.get(address);
+    if (term === undefined) {
+      term = this.keys.indexKeys.term('address', this.owner.tenantId, address);
+      this.terms.set(address, term);
+    }
+    return term;
   }
 
   /** The terms of a record's addresses, each once. */
