@@ -1,7 +1,12 @@
 // worker process: configuration, wiring and lifecycle only; behaviour lives in the packages and processor.ts.
 import type { AddressInfo } from 'node:net';
 import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
-import { connectionOutcomes, handleConnectionEvent, tokenRefreshAudit } from '@crm-sync/connections';
+import {
+  connectionOutcomes,
+  handleConnectionEvent,
+  shredDataKeys,
+  tokenRefreshAudit,
+} from '@crm-sync/connections';
 import { startRuntime } from '@crm-sync/runtime';
 import {
   AccessTokens,
@@ -80,6 +85,8 @@ async function start(): Promise<Stop> {
     // Deletion requests (docs/deletion.md): receipts are signed with the active key and name connect-api's origin.
     signing: { issuer: config.connectApi.publicBaseUrl, ...config.deletion.receiptKeys },
     purgeBatchSize: config.deletion.purgeBatchSize,
+    // Crypto-shredding first (docs/deletion.md step 2): the data keys go before the rows.
+    shred: shredDataKeys(content.dataKeys),
   };
   const workers = startWorkers({
     ...settings,

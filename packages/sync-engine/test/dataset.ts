@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { openRows, type ConnectionsHarness, type OpenedRow } from '@crm-sync/connections/testing';
 import type { CrmTableName, Provider, Resource } from '@crm-sync/core';
+import type { ContentKeys } from '@crm-sync/vault';
 import { type Account, calendarWireId, GRAPH_MAIL_FOLDER_IDS } from '@crm-sync/provider-sandbox';
 
 /**
@@ -234,11 +235,13 @@ export async function tableSnapshot(
   c: SyncCase,
   connectionId: string,
   column = c.column,
+  /** The keys the rows were sealed with: a worker process of its own has its own vault key. */
+  content: ContentKeys = h.deps.content,
 ): Promise<Map<string, string | null>> {
   const byType = c.objectType ? `AND object_type = $2` : '';
   const rows = await openRows(
     h.db.dataSource,
-    h.deps.content,
+    content,
     c.table,
     `connection_id = $1 AND deleted_at IS NULL ${byType}`,
     c.objectType ? [connectionId, c.objectType] : [connectionId],
