@@ -24,6 +24,7 @@ import {
   type SqlExecutor,
   type UpsertSpec,
 } from '@crm-sync/db';
+import type { ContentKeys } from '@crm-sync/vault';
 import {
   childField,
   derivedChildren,
@@ -32,7 +33,6 @@ import {
   writeChildren,
   type ChildTable,
 } from './children';
-import type { ContentKeys } from '@crm-sync/vault';
 import { quarantine, upsertOrQuarantine } from './quarantine';
 import { contactParticipants, emailParticipants, eventParticipants } from './participants';
 import { makeSafe } from './safeValues';
@@ -109,7 +109,8 @@ export class MissingObjectTypeError extends Error {
 /**
  * Upserts a page's records, marks its deletions and, on the page that completes a full round, sweeps the rows the
  * round did not list, inside the caller's transaction. The hash covers the whole record, so a record the provider
- * re-sends unchanged costs a comparison and, at most, the write of its round generation.
+ * re-sends unchanged costs a comparison and, at most, the write of its round generation. Content is sealed under
+ * the connection's data key before it leaves the process (records/sealing.ts, docs/encryption-at-rest.md).
  */
 export async function writePage<T extends CrmTableName>(
   executor: SqlExecutor,
