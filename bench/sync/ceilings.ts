@@ -12,7 +12,7 @@ import { OAuth2Client } from 'google-auth-library';
 import { gmail as gmailApi } from 'googleapis/build/src/apis/gmail';
 import { Client } from 'pg';
 import { emailRows, rawInsert, sealEmails, type PlainEmail } from '../lib/emailRows';
-import { ROOT, type SandboxProcess } from './processes';
+import { profileArgs, ROOT, type SandboxProcess } from './processes';
 import { now, SYNC_SCRIPT, type World } from './world';
 
 /** The worker's own bound on messages.get in flight; the client ceiling uses the same. */
@@ -63,6 +63,7 @@ export async function clientCeiling(sb: SandboxProcess, token: string, expected:
   const child = spawn(
     process.execPath,
     [
+      ...profileArgs('client-ceiling'),
       '--import',
       'tsx',
       SYNC_SCRIPT,

@@ -104,7 +104,7 @@ export async function control<T>(
 }
 
 /**
- * BENCH_PROFILE_DIR=/tmp/prof: the sandbox, the worker and the syncer-only child write V8 CPU profiles there, one
+ * BENCH_PROFILE_DIR=/tmp/prof: the sandbox, the worker, the client ceiling and the syncer-only child write V8 CPU profiles there, one
  * folder each. On the command line, since Node refuses `--cpu-prof` in NODE_OPTIONS.
  */
 export function profileArgs(name: string): string[] {

@@ -17,7 +17,13 @@ export { parseServicePolicies, PURPOSE_PATTERN, type ServicePolicy } from './ser
 export { DEV_SERVICE_TOKENS, parseServiceTokens, type ServiceToken } from './serviceTokens';
 export { workerConfig, type RateLimit, type WorkerConfig } from './worker';
 export { schedulerConfig, type SchedulerConfig } from './scheduler';
-export { dashboardConfig, DEV_DASHBOARD_PASSWORD, type Credential, type DashboardConfig } from './dashboard';
+export {
+  dashboardConfig,
+  DEV_DASHBOARD_ADMIN_PASSWORD,
+  DEV_DASHBOARD_PASSWORD,
+  type Credential,
+  type DashboardConfig,
+} from './dashboard';
 export {
   deletionConfig,
   DEV_RECEIPT_KEYS,

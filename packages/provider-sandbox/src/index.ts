@@ -4,6 +4,7 @@ export { calendarWireId, googleModule } from './google';
 export { createMicrosoftModule, type MicrosoftModuleOptions } from './microsoft';
 export { createHubspotModule, type HubSpotModuleOptions } from './hubspot';
 export { createSandbox } from './core/server';
+export { parseSandboxState, type SandboxState } from './core/state';
 export { loopbackCertificate, type TlsMaterial } from './core/tls';
 export { requireAuth, send } from './core/hooks';
 export { hashString, mix, pick, seededRandom } from './core/random';

@@ -3,9 +3,10 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_CONTROL_SECRET } from '../core/types';
+import { type AccountSpec, DEFAULT_CONTROL_SECRET } from '../core/types';
 import { defaultModules } from '../modules';
 import { startSandbox } from '../start';
+import { loadState, saveStateEvery } from './stateFile';
 
 const integer = (name: string, fallback: number, max: number, what: string) => {
   const value = process.env[name];
@@ -16,13 +17,31 @@ const integer = (name: string, fallback: number, max: number, what: string) => {
 const port = (name: string, fallback: number) => integer(name, fallback, 65535, 'a port number');
 const limit = (name: string, fallback: number) => integer(name, fallback, 10_000_000, 'a request count');
 
+const DEMO_ACCOUNTS: AccountSpec[] = [
+  { provider: 'google', email: 'demo@example.com', sizes: { messages: 2_000, events: 300, contacts: 500 } },
+  {
+    provider: 'microsoft',
+    email: 'demo@contoso.example',
+    sizes: { messages: 2_000, events: 300, contacts: 500 },
+  },
+  {
+    provider: 'hubspot',
+    email: 'demo@hubspot.example',
+    sizes: { contacts: 1_000, companies: 200, deals: 300 },
+  },
+];
+
 async function main(): Promise<void> {
   // Benchmarks lift HubSpot's per-account limits (110 requests / 10 s, 5 searches / s) to measure the pipeline.
   const hubspotLimits = {
     tenSecondly: limit('SANDBOX_HUBSPOT_TEN_SECONDLY', 110),
     searchPerSecond: limit('SANDBOX_HUBSPOT_SEARCH_PER_SECOND', 5),
   };
+  // SANDBOX_STATE_FILE (npm start sets one under the project): accounts and grants survive a restart (core/state.ts).
+  const stateFile = process.env.SANDBOX_STATE_FILE;
+  const saved = stateFile ? loadState(stateFile) : undefined;
   const sandbox = await startSandbox({
+    ...(saved && { state: saved }),
     modules: defaultModules({ hubspot: { limits: hubspotLimits } }),
     port: port('SANDBOX_PORT', 4010),
     httpsPort: port('SANDBOX_HTTPS_PORT', 4011),
@@ -32,24 +51,13 @@ async function main(): Promise<void> {
   const caFile = process.env.SANDBOX_CA_FILE ?? join(tmpdir(), 'crm-sync-sandbox-ca.pem');
   writeFileSync(caFile, sandbox.caPem);
 
-  // Demo accounts unless SANDBOX_DEMO=0; the control API can add more at any time.
+  // Demo accounts unless SANDBOX_DEMO=0 (kept from the saved state when it has them); the control API can add more.
   if (process.env.SANDBOX_DEMO !== '0') {
-    sandbox.control.createAccount({
-      provider: 'google',
-      email: 'demo@example.com',
-      sizes: { messages: 2_000, events: 300, contacts: 500 },
-    });
-    sandbox.control.createAccount({
-      provider: 'microsoft',
-      email: 'demo@contoso.example',
-      sizes: { messages: 2_000, events: 300, contacts: 500 },
-    });
-    sandbox.control.createAccount({
-      provider: 'hubspot',
-      email: 'demo@hubspot.example',
-      sizes: { contacts: 1_000, companies: 200, deals: 300 },
-    });
+    for (const spec of DEMO_ACCOUNTS)
+      if (!sandbox.context.accounts.findByEmail(spec.provider, spec.email))
+        sandbox.control.createAccount(spec);
   }
+  const saver = stateFile ? saveStateEvery(stateFile, () => sandbox.state(), 1000) : undefined;
 
   console.log(`google     ${sandbox.urls.google}`);
   console.log(`microsoft  ${sandbox.urls.microsoft}   (https; NODE_EXTRA_CA_CERTS=${caFile})`);
@@ -59,7 +67,11 @@ async function main(): Promise<void> {
     `oauth client_id=sandbox-client-id (any http://127.0.0.1:<port>/ or http://localhost:<port>/ redirect)`,
   );
 
+  if (stateFile)
+    console.log(`state      ${stateFile}   (${saved ? 'restored' : 'new'}; delete it to start afresh)`);
+
   const stop = () => {
+    saver?.flush();
     sandbox.close().then(
       () => process.exit(0),
       () => process.exit(1),

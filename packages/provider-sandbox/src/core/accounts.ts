@@ -16,15 +16,17 @@ export const DEFAULT_ACCOUNT_SETTINGS: Readonly<AccountSettings> = {
 
 /**
  * `defaults` (the sandbox's options) win over `providerDefaults` (what each provider module declares);
- * an account spec's own settings win over both.
+ * an account spec's own settings win over both. `saved`: accounts of a previous run (state.ts), kept as they were.
  */
 export function createAccountStore(
   clock: Clock,
   defaults: Partial<AccountSettings> = {},
   providerDefaults: Partial<Record<ProviderId, Partial<AccountSettings>>> = {},
+  saved: readonly Account[] = [],
 ): AccountStore {
   const byKey = new Map<string, Account>();
   const key = (provider: ProviderId, id: string) => `${provider}:${id}`;
+  for (const account of saved) byKey.set(key(account.provider, account.id), account);
 
   return {
     create(spec: AccountSpec): Account {

@@ -7,6 +7,7 @@ import { createCounters } from './counters';
 import { createDatasetStore } from './datasets';
 import { createFaultRegistry } from './faults';
 import { installHooks } from './hooks';
+import { SANDBOX_STATE_VERSION } from './state';
 import { loopbackCertificate } from './tls';
 import { createTokenStore } from './tokens';
 import {
@@ -35,7 +36,9 @@ export async function createSandbox(
     clock,
     options.accountDefaults,
     Object.fromEntries(modules.map((m) => [m.id, m.accountDefaults ?? {}])),
+    options.state?.accounts,
   );
+  const tokens = createTokenStore(clock, accounts, options.state?.tokens);
   const behaviours = new Map<ProviderId, AuthorizeBehaviour>();
   const urls: SandboxUrls = { google: '', microsoft: '', hubspot: '', control: '' };
   const renderers = new Map<ProviderId, ErrorRenderer>(modules.map((m) => [m.id, m.errors]));
@@ -46,7 +49,7 @@ export async function createSandbox(
     caPem: tls.cert,
     accounts,
     clients: createClientRegistry([DEFAULT_CLIENT, ...(options.clients ?? [])]),
-    tokens: createTokenStore(clock, accounts),
+    tokens,
     datasets: createDatasetStore(
       modules.flatMap((m) => m.generators),
       clock,
@@ -100,6 +103,7 @@ export async function createSandbox(
     caPem: tls.cert,
     control,
     context: ctx,
+    state: () => ({ version: SANDBOX_STATE_VERSION, accounts: accounts.list(), tokens: tokens.snapshot() }),
     close: async () => {
       await Promise.all([http.close(), https.close()]);
     },

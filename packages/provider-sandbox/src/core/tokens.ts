@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { type TokenSnapshot } from './state';
 import {
   type AccountStore,
   type AuthResult,
@@ -48,10 +49,21 @@ interface RefreshRecord {
 
 const secret = (prefix: string) => `${prefix}${randomBytes(24).toString('base64url')}`;
 
-export function createTokenStore(clock: Clock, accounts: AccountStore): TokenStore {
+/** `saved`: the tokens a previous run of the sandbox issued (state.ts), live again with their grants. */
+export function createTokenStore(
+  clock: Clock,
+  accounts: AccountStore,
+  saved?: TokenSnapshot,
+): TokenStore & { snapshot(): TokenSnapshot } {
   const codes = new Map<string, CodeRecord>();
   const access = new Map<string, AccessRecord>();
   const refresh = new Map<string, RefreshRecord>();
+  if (saved) {
+    const grants: Grant[] = saved.grants.map((g) => ({ ...g, scopes: [...g.scopes] }));
+    const grantAt = (i: number) => grants[i] as Grant;
+    for (const t of saved.access) access.set(t.token, { grant: grantAt(t.grant), expiresAt: t.expiresAt });
+    for (const t of saved.refresh) refresh.set(t.token, { grant: grantAt(t.grant), retired: t.retired });
+  }
 
   const accountOf = (grant: Grant) => {
     const account = accounts.get(grant.provider, grant.accountId);
@@ -89,6 +101,26 @@ export function createTokenStore(clock: Clock, accounts: AccountStore): TokenSto
   }
 
   return {
+    snapshot(): TokenSnapshot {
+      const grants: Grant[] = [];
+      const index = new Map<Grant, number>();
+      const at = (grant: Grant) => {
+        let i = index.get(grant);
+        if (i === undefined) index.set(grant, (i = grants.push(grant) - 1));
+        return i;
+      };
+      // Expired access tokens are of no use to anyone after a restart; the rest are kept, revoked ones included, so
+      // a revoked token stays refused rather than becoming unknown.
+      const now = clock.now();
+      return {
+        access: [...access]
+          .filter(([, r]) => r.expiresAt > now)
+          .map(([token, r]) => ({ token, grant: at(r.grant), expiresAt: r.expiresAt })),
+        refresh: [...refresh].map(([token, r]) => ({ token, grant: at(r.grant), retired: r.retired })),
+        grants: grants.map((g) => ({ ...g, scopes: [...g.scopes] })),
+      };
+    },
+
     issueCode(request) {
       const code = secret(PREFIX[request.provider].code);
       codes.set(code, {

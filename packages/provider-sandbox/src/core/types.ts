@@ -2,6 +2,7 @@
 // Provider modules import only from this file and from core helpers; core never imports a provider.
 // The modules a sandbox starts with come from `defaultModules()` in src/modules.ts (one line per provider).
 import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { type SandboxState } from './state';
 
 export type ProviderId = 'google' | 'microsoft' | 'hubspot';
 export const PROVIDER_IDS: readonly ProviderId[] = ['google', 'microsoft', 'hubspot'];
@@ -528,6 +529,8 @@ export interface SandboxOptions {
   accountDefaults?: Partial<AccountSettings>;
   /** Provider modules to serve; default: `defaultModules()` of src/modules.ts. */
   modules?: ProviderModule[];
+  /** Accounts and grants a previous run saved (core/state.ts). */
+  state?: SandboxState;
 }
 
 export const DEFAULT_CONTROL_SECRET = 'sandbox-control-secret';
@@ -539,5 +542,7 @@ export interface RunningSandbox {
   control: SandboxControl;
   /** The live context (for provider tests that need direct access). */
   context: SandboxContext;
+  /** What a restart may carry over (core/state.ts). */
+  state(): SandboxState;
   close(): Promise<void>;
 }

@@ -344,6 +344,14 @@ function base64Size(body: string): number {
   if (!WELL_FORMED_BASE64.test(body)) outside();
   const chars = base64Chars(body);
   if (chars % 4 !== 0) outside();
-  const padding = /(=*)[\r\n]*$/.exec(body)?.[1]?.length ?? 0;
-  return (chars / 4) * 3 - padding;
+  return (chars / 4) * 3 - trailingPadding(body);
+}
+
+/** The `=` at the end, before trailing line breaks; a backward scan (an unanchored regex tries every position). */
+function trailingPadding(body: string): number {
+  let end = body.length;
+  while (end > 0 && (body[end - 1] === '\n' || body[end - 1] === '\r')) end -= 1;
+  let padding = 0;
+  while (padding < end && body[end - 1 - padding] === '=') padding += 1;
+  return padding;
 }
