@@ -6,7 +6,11 @@ import { startRuntime } from '@crm-sync/runtime';
 import type { Provider, RefreshTokenExpiry } from '@crm-sync/core';
 import { adaptersFromConfig } from '@crm-sync/providers';
 import { Scheduler } from '@crm-sync/scheduling';
-import { outboxMetrics, tickMetrics } from './metrics';
+import { connectionCounts } from '@crm-sync/connections';
+import { QUEUE_NAMES } from '@crm-sync/core';
+import { queueStatsReader } from '@crm-sync/queue';
+import { syncStates } from '@crm-sync/sync-states';
+import { FRESHNESS_BUCKETS, fleetMetrics, outboxMetrics, tickMetrics } from './metrics';
 import { startRetentionLoop } from './retentionLoop';
 
 async function start(): Promise<Stop> {
@@ -45,6 +49,16 @@ async function start(): Promise<Stop> {
       .refresh()
       .catch((error: unknown) => logger.warn({ err: error }, 'outbox figures unavailable'));
   const figuresTimer = setInterval(refreshFigures, Math.max(settings.tickMs, 1_000));
+  // Fleet figures scan sync_states and every queue: on their own, slower timer.
+  const queueStats = queueStatsReader(runtime.redis, config.queues.prefix, Object.values(QUEUE_NAMES));
+  const fleet = fleetMetrics(metrics, {
+    queues: () => queueStats.read(),
+    connections: () => connectionCounts(db),
+    freshness: () => syncStates.freshness(db, FRESHNESS_BUCKETS),
+  });
+  const refreshFleet = () =>
+    fleet.refresh().catch((error: unknown) => logger.warn({ err: error }, 'fleet figures unavailable'));
+  const fleetTimer = setInterval(refreshFleet, settings.fleetMetricsMs);
   const ops = await startOpsServer({
     ...settings.http,
     metrics,
@@ -63,14 +77,17 @@ async function start(): Promise<Stop> {
   );
   relay.start();
   void refreshFigures();
+  void refreshFleet();
   logger.info({ tickMs: settings.tickMs, opsPort: (ops.address() as AddressInfo).port }, 'ready');
 
   return async () => {
     logger.info('shutting down after the current tick');
     clearInterval(figuresTimer);
+    clearInterval(fleetTimer);
     await Promise.all([scheduler.stop(), retention.stop(), relay.stop()]);
     ops.close();
     await providers.close();
+    await queueStats.close();
     await runtime.close();
   };
 }

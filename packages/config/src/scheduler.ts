@@ -11,6 +11,8 @@ export interface SchedulerConfig {
   /** Completeness audit interval per resource; 0: no audits are enqueued. */
   auditIntervalMs: number;
   http: { host: string; port: number };
+  /** How often the fleet's figures (queues, connections by status, freshness) are read for /metrics. */
+  fleetMetricsMs: number;
   /** The outbox relay (packages/outbox): poll interval, batch size, longest backoff. */
   outbox: { pollMs: number; batchSize: number; maxBackoffMs: number };
   /** Warn the CRM this long before a refresh token is known to die; 0: no warnings. */
@@ -26,6 +28,7 @@ export function schedulerConfig(env: Env): SchedulerConfig {
     tokenRefreshMarginMs: env.TOKEN_REFRESH_MARGIN_MS,
     auditIntervalMs: env.AUDIT_INTERVAL_MS,
     http: { host: env.SCHEDULER_HTTP_HOST, port: env.SCHEDULER_HTTP_PORT },
+    fleetMetricsMs: env.SCHEDULER_FLEET_METRICS_MS,
     expiryWarningLeadMs: env.EXPIRY_WARNING_DAYS * 86_400_000,
     outbox: {
       pollMs: env.OUTBOX_RELAY_POLL_MS,

@@ -204,6 +204,8 @@ export const envSchema = z.object({
   SCHEDULER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
   SCHEDULER_HTTP_HOST: z.string().default('127.0.0.1'),
   SCHEDULER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+  /** How often the scheduler reads the fleet's figures (queue depths, connections by status, freshness). */
+  SCHEDULER_FLEET_METRICS_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
   /** The outbox relay (in the scheduler) looks for new events this often when it has drained the outbox. */
   OUTBOX_RELAY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
   /** Events handed to Redis per relay transaction. */

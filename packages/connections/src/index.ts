@@ -18,6 +18,7 @@ export {
   type StateStoreOptions,
 } from './stateStore';
 export {
+  connectionCounts,
   getConnection,
   listConnections,
   type ConnectionFilter,

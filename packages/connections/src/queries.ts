@@ -1,4 +1,4 @@
-import type { ConnectionStatus, Provider, Resource } from '@crm-sync/core';
+import { CONNECTION_STATUSES, type ConnectionStatus, type Provider, type Resource } from '@crm-sync/core';
 import { ConnectionEntity, SyncStateEntity, type ConnectionRow, type SyncStateRow } from '@crm-sync/db';
 import type { DataSource } from 'typeorm';
 
@@ -129,4 +129,20 @@ export async function getConnection(
     order: { resource: 'ASC' },
   });
   return { ...toView(row), sync: states.map(toSyncView) };
+}
+
+/** Connections per status across every tenant (the scheduler's metrics); a status no connection has counts 0. */
+export async function connectionCounts(db: DataSource): Promise<Record<ConnectionStatus, number>> {
+  const rows = (await db.query(
+    `SELECT status, count(*)::int AS n FROM connections GROUP BY status`,
+  )) as Array<{
+    status: ConnectionStatus;
+    n: number;
+  }>;
+  const counts = Object.fromEntries(CONNECTION_STATUSES.map((s) => [s, 0])) as Record<
+    ConnectionStatus,
+    number
+  >;
+  for (const row of rows) counts[row.status] = row.n;
+  return counts;
 }

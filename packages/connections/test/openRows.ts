@@ -29,9 +29,12 @@ function rowKeyOf(table: SealedTable, row: OpenedRow): string[] {
     case 'email_attachments':
       return [text('email_external_id'), text('attachment_id')];
     case 'participants': {
+      const term = (row.term as Buffer).toString('hex');
+      if (row.object_external_id !== null)
+        return ['crm_objects', text('object_type'), text('object_external_id'), term];
       const [column, parentTable] = PARTICIPANT_PARENTS.find(([c]) => row[c] !== null) ?? [];
       if (!column || !parentTable) throw new Error('participant row without an item');
-      return [parentTable, text(column), (row.term as Buffer).toString('hex')];
+      return [parentTable, text(column), term];
     }
     default:
       return [text('external_id')];

@@ -81,6 +81,12 @@ export interface CrmObjectRecord {
   objectType: string;
   properties: Record<string, string | null>;
   remoteUpdatedAt: Date | null;
+  /**
+   * The addresses of the person the object is, as its provider mapping reads them from its properties (a HubSpot
+   * contact's primary and additional emails); empty for objects that are not people. Written to `participants`
+   * (role `contact`), not to the row (see ChildFieldsByTable).
+   */
+  addresses: string[];
 }
 
 /** Which record each CRM table holds. */
@@ -93,12 +99,15 @@ export interface RecordsByTable {
 
 export type CrmTableName = keyof RecordsByTable;
 
-/** The field of each table's record that holds child records kept in a child table rather than in the row. */
+/**
+ * The field of each table's record kept in a child table rather than in the row: child records (an email's
+ * attachments), or what child records are derived from (a CRM object's addresses, its participants).
+ */
 export interface ChildFieldsByTable {
   emails: 'attachments';
   calendar_events: never;
   contacts: never;
-  crm_objects: never;
+  crm_objects: 'addresses';
 }
 
 /** The part of a record that is stored in its table's row. */
@@ -112,8 +121,9 @@ export const PARTICIPANT_ROLES = ['from', 'to', 'cc', 'bcc', 'organizer', 'atten
 export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 
 /**
- * One person of one email, event or contact, kept in the participants table: derived by the sync engine from the
- * record's address fields, one per normalised address with every role it has there.
+ * One person of one email, event, contact or CRM object (a HubSpot contact), kept in the participants table:
+ * derived by the sync engine from the record's address fields, one per normalised address with every role it has
+ * there.
  */
 export interface ParticipantRecord {
   /** Trimmed and lower-cased, so one person is one key whatever case each header used. */

@@ -39,6 +39,7 @@ export {
 export type { SqlExecutor } from './upsert/executor';
 export {
   contactParticipantChildren,
+  crmObjectParticipantChildren,
   emailParticipantChildren,
   eventParticipantChildren,
   type SealedParticipant,

@@ -129,7 +129,8 @@ export interface CalendarEventRow extends CrmRowBase, Omit<CalendarEventRecord, 
 
 export interface ContactRow extends CrmRowBase, Omit<ContactRecord, 'externalId'> {}
 
-export interface CrmObjectRow extends CrmRowBase, Omit<CrmObjectRecord, 'externalId' | 'properties'> {
+export interface CrmObjectRow
+  extends CrmRowBase, Omit<CrmObjectRecord, 'externalId' | 'properties' | 'addresses'> {
   properties: JsonObject;
 }
 

@@ -11,3 +11,4 @@ export type {
   SliceState,
   TriggerNowInput,
 } from './types';
+export type { Freshness } from './freshness';

@@ -1,6 +1,7 @@
 import { claimDueAudits, lockPosition, recordAudit, scheduleAudits } from './audits';
 import { createForConnection, deleteForConnections, disableConnection } from './connections';
 import { claimDue, scheduleClaimed, triggerNow } from './due';
+import { freshness } from './freshness';
 import { deferThrottled, disable, recordCursorReset, recordRateLimited, recordTransient } from './failures';
 import { advancePosition, loadSlice, markRunning, requeue, roundSummary, startFullRound } from './slices';
 
@@ -36,4 +37,6 @@ export const syncStates = {
   scheduleAudits,
   lockPosition,
   recordAudit,
+  // fleet figures (the scheduler's metrics)
+  freshness,
 } as const;

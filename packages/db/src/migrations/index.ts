@@ -13,6 +13,7 @@ import { ExpiryWarnings1765000000071 } from './1765000000071-ExpiryWarnings';
 import { DataKeys1765000000100 } from './1765000000100-DataKeys';
 import { SealedContent1765000000101 } from './1765000000101-SealedContent';
 import { NoticeReplays1765000000130 } from './1765000000130-NoticeReplays';
+import { CrmObjectParticipants1765000000160 } from './1765000000160-CrmObjectParticipants';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   DataKeys1765000000100,
   SealedContent1765000000101,
   NoticeReplays1765000000130,
+  CrmObjectParticipants1765000000160,
 ];

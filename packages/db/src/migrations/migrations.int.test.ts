@@ -436,6 +436,71 @@ describe('migrations', () => {
     await query(`DELETE FROM connections WHERE id = $1`, [id]);
   });
 
+  it('participants of crm_objects: keyed by object type and id, going with the object; up fills them from stored HubSpot contacts; down removes only them', async () => {
+    expect((await constraints('f')).participants_object_fkey).toBe(
+      'FOREIGN KEY (connection_id, object_type, object_external_id) REFERENCES crm_objects(connection_id, object_type, external_id) ON DELETE CASCADE',
+    );
+    expect((await indexes()).participants_object_key).toMatch(
+      /UNIQUE INDEX .* \(connection_id, object_type, object_external_id, address\) WHERE \(object_external_id IS NOT NULL\)$/,
+    );
+    await downThrough('CrmObjectParticipants1765000000160');
+    const [{ id }] = await query<{ id: string }>(
+      `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id)
+       VALUES ('t1', 'u1', 'hubspot', 'portal-people') RETURNING id`,
+    );
+    await query(
+      `INSERT INTO crm_objects (connection_id, object_type, external_id, content_hash, properties) VALUES
+         ($1, 'contacts', '1', 'h', '{"email": "Maya@Acme.example", "hs_additional_emails": "maya@home.example; MAYA@acme.example;junk"}'),
+         ($1, 'contacts', '2', 'h', '{"email": null}'),
+         ($1, 'contacts', '3', 'h', '{"email": "gone@example.com"}'),
+         ($1, 'deals', '1', 'h', '{"email": "not-a-person@example.com"}')`,
+      [id],
+    );
+    await query(`UPDATE crm_objects SET deleted_at = now() WHERE external_id = '3'`);
+    await query(
+      `INSERT INTO contacts (connection_id, external_id, content_hash, emails) VALUES ($1, 'c1', 'h', '{}')`,
+      [id],
+    );
+    await query(
+      `INSERT INTO participants (connection_id, contact_external_id, address, roles) VALUES ($1, 'c1', 'dan@example.com', '{contact}')`,
+      [id],
+    );
+    await db.dataSource.runMigrations();
+    const rows = () =>
+      query(
+        `SELECT coalesce(object_type || '/' || object_external_id, contact_external_id) AS item, address, roles
+           FROM participants ORDER BY 1, 2`,
+      );
+    expect(await rows()).toEqual([
+      { item: 'c1', address: 'dan@example.com', roles: ['contact'] },
+      { item: 'contacts/1', address: 'maya@acme.example', roles: ['contact'] },
+      { item: 'contacts/1', address: 'maya@home.example', roles: ['contact'] },
+    ]);
+    await expect(
+      query(
+        `INSERT INTO participants (connection_id, object_external_id, address, roles) VALUES ($1, '1', 'x@example.com', '{contact}')`,
+        [id],
+      ),
+    ).rejects.toThrow(/participants_object_type_check/);
+    await expect(
+      query(
+        `INSERT INTO participants (connection_id, object_type, object_external_id, contact_external_id, address, roles)
+         VALUES ($1, 'contacts', '1', 'c1', 'x@example.com', '{contact}')`,
+        [id],
+      ),
+    ).rejects.toThrow(/participants_one_item_check/);
+
+    await downThrough('CrmObjectParticipants1765000000160');
+    expect(await query(`SELECT contact_external_id AS item, address, roles FROM participants`)).toEqual([
+      { item: 'c1', address: 'dan@example.com', roles: ['contact'] },
+    ]);
+    await db.dataSource.runMigrations();
+    await query(`DELETE FROM crm_objects WHERE object_type = 'contacts'`);
+    expect(await query(`SELECT 1 FROM participants WHERE object_external_id IS NOT NULL`)).toEqual([]);
+    await query(`DELETE FROM connections WHERE id = $1`, [id]);
+    expect(await query(`SELECT 1 FROM participants`)).toEqual([]);
+  });
+
   it('outbox: down drops the table, up creates it again with its job key', async () => {
     await downThrough('Outbox1765000000070');
     expect(await tables()).toEqual(tablesBefore('Outbox1765000000070'));

@@ -6,7 +6,14 @@ import {
 } from '@crm-sync/db/testing';
 import { removeChildrenOfDeleted, replaceChildren } from './children';
 import { markDeleted } from './markDeleted';
-import { emailAttachmentChildren, emailUpsert, type EmailInput, type SealedAttachment } from './specs';
+import { crmObjectParticipantChildren, type SealedParticipant } from './participantSpecs';
+import {
+  crmObjectUpsert,
+  emailAttachmentChildren,
+  emailUpsert,
+  type EmailInput,
+  type SealedAttachment,
+} from './specs';
 import { upsertRowsReporting } from './upsertRows';
 
 let db: TestDatabase;
@@ -81,4 +88,80 @@ test('a child needs its parent row', async () => {
       { parentId: 'nobody', children: [file('1')] },
     ]),
   ).rejects.toThrow(/email_attachments_email_fkey/);
+});
+
+test('children of crm_objects are keyed by object type as well as id: one type never touches another', async () => {
+  const base = {
+    connectionId,
+    contentHash: 'h',
+    seenRound: 1,
+    sealed: Buffer.from('s'),
+    blindIndex: [],
+    remoteUpdatedAt: null,
+  };
+  // HubSpot ids are unique per type only: a contact and a company may both be "7".
+  await upsertRowsReporting(db.dataSource, crmObjectUpsert, [
+    { ...base, externalId: '7', objectType: 'contacts' },
+    { ...base, externalId: '7', objectType: 'companies' },
+  ]);
+  // The address stands in for its term (and sealed value) here: this package stores them as given.
+  const person = (address: string): SealedParticipant => ({
+    term: Buffer.from(address),
+    sealed: Buffer.from(address),
+    roles: ['contact'],
+    response: null,
+  });
+  const people = () =>
+    db.dataSource
+      .query<{ object_type: string; object_external_id: string; term: Buffer }[]>(
+        `SELECT object_type, object_external_id, term FROM participants ORDER BY 1, 2, 3`,
+      )
+      .then((rows) => rows.map((r) => `${r.object_type}/${r.object_external_id}:${r.term.toString()}`));
+  const replace = (type: string, ...addresses: string[]) =>
+    replaceChildren(
+      db.dataSource,
+      crmObjectParticipantChildren,
+      connectionId,
+      [{ parentId: '7', children: addresses.map(person) }],
+      type,
+    );
+  await replace('contacts', 'a@example.com', 'b@example.com');
+  await replace('companies', 'c@example.com');
+  await replace('contacts', 'b@example.com');
+  expect(await people()).toEqual(['companies/7:c@example.com', 'contacts/7:b@example.com']);
+
+  // The type is the key: leaving it out (or giving one to an untyped parent) is a caller's error, not a guess.
+  await expect(
+    replaceChildren(db.dataSource, crmObjectParticipantChildren, connectionId, [
+      { parentId: '7', children: [] },
+    ]),
+  ).rejects.toThrow(/need parent type/);
+  await expect(
+    removeChildrenOfDeleted(db.dataSource, emailAttachmentChildren, connectionId, undefined, 'contacts'),
+  ).rejects.toThrow(/take no parent type/);
+
+  await markDeleted(db.dataSource, 'crm_objects', connectionId, ['7'], 'contacts');
+  // The company "7" is live: asking for companies removes nothing, asking for contacts removes the contact's.
+  expect(
+    await removeChildrenOfDeleted(
+      db.dataSource,
+      crmObjectParticipantChildren,
+      connectionId,
+      ['7'],
+      'companies',
+    ),
+  ).toBe(0);
+  expect(
+    await removeChildrenOfDeleted(
+      db.dataSource,
+      crmObjectParticipantChildren,
+      connectionId,
+      undefined,
+      'contacts',
+    ),
+  ).toBe(1);
+  expect(await people()).toEqual(['companies/7:c@example.com']);
+  await db.dataSource.query(`DELETE FROM crm_objects WHERE object_type = 'companies'`);
+  expect(await people()).toEqual([]);
+  await db.dataSource.query(`DELETE FROM crm_objects`);
 });

@@ -3,22 +3,26 @@ import { type CrmTable } from './markDeleted';
 import { columnTransport, encodeValue, type SqlType } from './sqlArrays';
 import { IDENTIFIER, type UpsertColumn } from './upsertRows';
 
-export interface ChildSpecInput<Child> {
+/** Where rows that belong to CRM rows hang: their table, the parent table, and the column naming the parent. */
+export interface ParentLink {
   table: string;
-  /** The CRM table whose rows own these; children are keyed by (connection_id, <parentColumn>, <key>). */
+  /** The CRM table whose rows own these. */
   parentTable: CrmTable;
   /** The child column holding the parent row's external id. */
   parentColumn: string;
+  /** For crm_objects parents: the child column holding the parent's object type (ids are unique per type). */
+  parentTypeColumn?: string;
+}
+
+/** Children are keyed by (connection_id, [<parentTypeColumn>,] <parentColumn>, <key>). */
+export interface ChildSpecInput<Child> extends ParentLink {
   /** The child's own properties mapped to columns, the key order being the column order. */
   columns: { readonly [K in keyof Child]-?: UpsertColumn };
   /** The property that tells two children of one parent apart. */
   key: keyof Child & string;
 }
 
-export interface ChildSpec<Child> {
-  readonly table: string;
-  readonly parentTable: CrmTable;
-  readonly parentColumn: string;
+export interface ChildSpec<Child> extends Readonly<ParentLink> {
   readonly fields: readonly (keyof Child & string)[];
   readonly types: readonly SqlType[];
   readonly key: keyof Child & string;
@@ -26,13 +30,20 @@ export interface ChildSpec<Child> {
 }
 
 /**
- * Rows that belong to one CRM row (an email's attachments) and are written with it: replaced whole when the parent
+ * Rows that belong to one CRM row (an email's attachments, a contact's participants) and are written with it: replaced whole when the parent
  * is written with new content, removed when it is marked deleted. Validated and built once.
  */
 export function defineChildSpec<Child>(input: ChildSpecInput<Child>): ChildSpec<Child> {
   const fields = Object.keys(input.columns) as (keyof Child & string)[];
   const columns = fields.map((f) => input.columns[f]);
-  for (const name of [input.table, input.parentColumn, ...columns.map((c) => c.column)]) {
+  const typeColumn = input.parentTypeColumn;
+  const named = [
+    input.table,
+    input.parentColumn,
+    ...(typeColumn ? [typeColumn] : []),
+    ...columns.map((c) => c.column),
+  ];
+  for (const name of named) {
     if (!IDENTIFIER.test(name)) throw new Error(`child spec: "${name}" is not a plain SQL identifier`);
   }
   const all = [
@@ -41,13 +52,16 @@ export function defineChildSpec<Child>(input: ChildSpecInput<Child>): ChildSpec<
   ];
   const transports = all.map((c) => columnTransport(c.type, c.column));
   const names = all.map((c) => c.column);
-  const insertSql = `INSERT INTO ${input.table} (connection_id, ${names.join(', ')})
-SELECT $1, ${transports.map((t) => t.select).join(', ')}
-FROM unnest(${transports.map((t, i) => `$${i + 2}::${t.paramType}`).join(', ')}) AS u(${names.join(', ')})`;
+  // A typed parent's children all share the one object type the write names: $2, the arrays after it.
+  const fixed = typeColumn ? ['connection_id', typeColumn] : ['connection_id'];
+  const insertSql = `INSERT INTO ${input.table} (${[...fixed, ...names].join(', ')})
+SELECT ${fixed.map((_, i) => `$${i + 1}`).join(', ')}, ${transports.map((t) => t.select).join(', ')}
+FROM unnest(${transports.map((t, i) => `$${i + fixed.length + 1}::${t.paramType}`).join(', ')}) AS u(${names.join(', ')})`;
   return {
     table: input.table,
     parentTable: input.parentTable,
     parentColumn: input.parentColumn,
+    ...(typeColumn && { parentTypeColumn: typeColumn }),
     fields,
     types: columns.map((c) => c.type),
     key: input.key,
@@ -61,21 +75,34 @@ export interface ChildSet<Child> {
   children: readonly Child[];
 }
 
+/** A typed link (crm_objects parents) without the type to narrow to, or an untyped one with one: a caller's error. */
+function typeFilter(link: ParentLink, parentType: string | undefined): string[] {
+  if ((link.parentTypeColumn === undefined) !== (parentType === undefined))
+    throw new Error(
+      `${link.table}: children of ${link.parentTable} ${link.parentTypeColumn ? 'need' : 'take no'} parent type`,
+    );
+  return parentType === undefined ? [] : [parentType];
+}
+
 /**
  * Replaces the children of the given parents with the ones given (none left for a parent with none). Run it in
  * the parents' transaction, after their upsert, and only for parents written with new content: an unchanged
- * parent's children are unchanged too. A key repeated within one parent keeps its last child.
+ * parent's children are unchanged too. A key repeated within one parent keeps its last child. `parentType`, the
+ * object type of every parent, is required for crm_objects parents and refused for others.
  */
 export async function replaceChildren<Child>(
   executor: SqlExecutor,
   spec: ChildSpec<Child>,
   connectionId: string,
   sets: readonly ChildSet<Child>[],
+  parentType?: string,
 ): Promise<void> {
+  const typed = typeFilter(spec, parentType);
   if (sets.length === 0) return;
+  const byType = typed.length > 0 ? `AND ${spec.parentTypeColumn} = $3` : '';
   await executor.query(
-    `DELETE FROM ${spec.table} WHERE connection_id = $1 AND ${spec.parentColumn} = ANY($2::text[])`,
-    [connectionId, sets.map((s) => s.parentId)],
+    `DELETE FROM ${spec.table} WHERE connection_id = $1 AND ${spec.parentColumn} = ANY($2::text[]) ${byType}`,
+    [connectionId, sets.map((s) => s.parentId), ...typed],
   );
   const rows: { parentId: string; child: Child }[] = [];
   for (const set of sets) {
@@ -84,7 +111,7 @@ export async function replaceChildren<Child>(
     for (const child of byKey.values()) rows.push({ parentId: set.parentId, child });
   }
   if (rows.length === 0) return;
-  const parameters: unknown[] = [connectionId, rows.map((r) => r.parentId)];
+  const parameters: unknown[] = [connectionId, ...typed, rows.map((r) => r.parentId)];
   spec.fields.forEach((field, i) =>
     parameters.push(rows.map((r) => encodeValue(spec.types[i]!, r.child[field]))),
   );
@@ -94,19 +121,11 @@ export async function replaceChildren<Child>(
 // A bytea key (a blind index term) compares by its bytes, not by the Buffer's identity.
 const keyOf = (key: unknown) => (Buffer.isBuffer(key) ? key.toString('hex') : key);
 
-/** Where rows that belong to CRM rows hang: their table, the parent table, and the column naming the parent. */
-export interface ParentLink {
-  table: string;
-  parentTable: CrmTable;
-  parentColumn: string;
-  /** For crm_objects parents: the child column holding the parent's object type (ids are unique per type). */
-  parentTypeColumn?: string;
-}
-
 /**
  * Removes the children of parents marked deleted: of the given ones, or of every deleted parent of the connection
- * (after a sweep, which names none); with `parentType`, only of parents of that object type. The one step for every
- * kind of child row: attachments and participants (child specs) and links (crm_associations). Returns how many went.
+ * (after a sweep, which names none); for crm_objects parents, of that `parentType` only (required there, refused
+ * elsewhere). The one step for every kind of child row: attachments and participants (child specs) and links
+ * (crm_associations). Returns how many went.
  */
 export async function removeChildrenOfDeleted(
   executor: SqlExecutor,
@@ -115,13 +134,14 @@ export async function removeChildrenOfDeleted(
   parentIds?: readonly string[],
   parentType?: string,
 ): Promise<number> {
+  const [type] = typeFilter(link, parentType);
   if (parentIds?.length === 0) return 0;
   const parameters: unknown[] = [connectionId];
   const only = parentIds ? `AND p.external_id = ANY($${parameters.push(parentIds)}::text[])` : '';
   const typed =
-    link.parentTypeColumn && parentType !== undefined
-      ? `AND c.${link.parentTypeColumn} = $${parameters.push(parentType)} AND p.object_type = c.${link.parentTypeColumn}`
-      : '';
+    type === undefined
+      ? ''
+      : `AND c.${link.parentTypeColumn} = $${parameters.push(type)} AND p.object_type = c.${link.parentTypeColumn}`;
   const [result] = await selectRows<{ count: number }>(
     executor,
     `WITH gone AS (

@@ -13,14 +13,20 @@ export type SealedParticipant = Omit<ParticipantRecord, SealedField<'participant
 };
 
 /**
- * The participants table holds the people of three item tables; each item table has its own column for its rows'
- * external id (the others stay null), so each is one child spec, keyed by the address's term.
+ * The participants table holds the people of four item tables; each item table has its own column for its rows'
+ * external id (the others stay null), and crm_objects one for their object type too, since their ids are unique
+ * only per type. So each is one child spec, keyed by the address's term.
  */
-function participantsOf(parentTable: CrmTable, parentColumn: string): ChildSpec<SealedParticipant> {
+function participantsOf(
+  parentTable: CrmTable,
+  parentColumn: string,
+  parentTypeColumn?: string,
+): ChildSpec<SealedParticipant> {
   return defineChildSpec<SealedParticipant>({
     table: 'participants',
     parentTable,
     parentColumn,
+    ...(parentTypeColumn && { parentTypeColumn }),
     columns: {
       term: { column: 'term', type: 'bytea' },
       sealed: { column: 'sealed', type: 'bytea' },
@@ -34,3 +40,8 @@ function participantsOf(parentTable: CrmTable, parentColumn: string): ChildSpec<
 export const emailParticipantChildren = participantsOf('emails', 'email_external_id');
 export const eventParticipantChildren = participantsOf('calendar_events', 'event_external_id');
 export const contactParticipantChildren = participantsOf('contacts', 'contact_external_id');
+export const crmObjectParticipantChildren = participantsOf(
+  'crm_objects',
+  'object_external_id',
+  'object_type',
+);

@@ -112,6 +112,9 @@ export const crmObjectUpsert = defineUpsertSpec<CrmObjectInput>({
   conflict: ['connectionId', 'objectType', 'externalId'],
   hash: 'contentHash',
   generation: 'seenRound',
+  // The sync engine rewrites the participant rows of these (children.ts); a page holds one object type, so the
+  // external id names the row.
+  report: 'externalId',
 });
 
 /** An attachment as its row holds it: the file's name and Content-ID sealed (sealed/fields.ts). */

@@ -78,6 +78,12 @@ function contactProperties(seed: number, ordinal: number): Record<string, string
     company,
     phone: seed % 4 === 0 ? null : `+1 617 555 ${String(seed % 10_000).padStart(4, '0')}`,
     lifecyclestage: pick(['lead', 'marketingqualifiedlead', 'customer'], seed),
+    // Some contacts have secondary addresses, semicolon-separated as HubSpot stores them
+    // (docs/providers/hubspot.md#contact-addresses).
+    hs_additional_emails:
+      seed % 3 === 0
+        ? `${first}@${pick(WORDS, mix(seed, 5))}.example;${first}.${last}.${ordinal}@home.example`.toLowerCase()
+        : null,
   };
 }
 

@@ -39,14 +39,16 @@ export const HUBSPOT_DESCRIPTOR = {
   /** Statuses HubSpot's error-handling guide says to retry: locked (423), migration (477), origin timeouts. */
   transientStatuses: [408, 423, 477, 502, 503, 504, 524],
   /**
-   * The CRM object types synced into `crm_objects` and the property incremental search filters and sorts on
-   * (docs/providers/hubspot.md#last-modified-properties). Which properties are synced is discovered per round
+   * The CRM object types synced into `crm_objects`, the property incremental search filters and sorts on
+   * (docs/providers/hubspot.md#last-modified-properties), and the properties holding the addresses of the person
+   * an object is: a contact's `email` and `hs_additional_emails`, several addresses separated by semicolons
+   * (docs/providers/hubspot.md#contact-addresses). Which properties are synced is discovered per round
    * (sync/properties.ts) unless configured.
    */
   crmObjects: {
-    contacts: { modifiedProperty: 'lastmodifieddate' },
-    companies: { modifiedProperty: 'hs_lastmodifieddate' },
-    deals: { modifiedProperty: 'hs_lastmodifieddate' },
+    contacts: { modifiedProperty: 'lastmodifieddate', addressProperties: ['email', 'hs_additional_emails'] },
+    companies: { modifiedProperty: 'hs_lastmodifieddate', addressProperties: [] },
+    deals: { modifiedProperty: 'hs_lastmodifieddate', addressProperties: [] },
   },
   /** Page sizes: the list API's and the search API's maxima, and the owners API's default (its maximum is unconfirmed). */
   listPageSize: 100,

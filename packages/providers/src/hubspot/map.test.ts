@@ -1,4 +1,5 @@
 import { type SimplePublicObject } from '@hubspot/api-client/lib/codegen/crm/objects/models/SimplePublicObject';
+import { HUBSPOT_DESCRIPTOR } from './descriptor';
 import { modifiedAt, parseInstant, toCrmObjectRecord } from './map';
 
 const contact: SimplePublicObject = {
@@ -24,31 +25,52 @@ const deal: SimplePublicObject = {
   updatedAt: new Date('2026-01-10T12:00:00.000Z'),
 };
 
+const CONTACTS = { objectType: 'contacts', ...HUBSPOT_DESCRIPTOR.crmObjects.contacts };
+const DEALS = { objectType: 'deals', ...HUBSPOT_DESCRIPTOR.crmObjects.deals };
+
 describe('toCrmObjectRecord', () => {
   it('keeps the property map as HubSpot sent it and dates the record by the last-modified property', () => {
-    expect(toCrmObjectRecord('contacts', 'lastmodifieddate', contact)).toEqual({
+    expect(toCrmObjectRecord(CONTACTS, contact)).toEqual({
       externalId: '1000042',
       objectType: 'contacts',
       properties: { ...contact.properties },
       remoteUpdatedAt: new Date('2026-01-10T12:00:00.000Z'),
+      addresses: ['maya.okafor.41@acme.example'],
     });
   });
 
+  it("gives a contact's primary and additional emails as its addresses, and other types none", () => {
+    const merged = {
+      ...contact,
+      properties: {
+        ...contact.properties,
+        hs_additional_emails: 'maya@globex.example;M.Okafor@Home.example',
+      },
+    };
+    expect(toCrmObjectRecord(CONTACTS, merged).addresses).toEqual([
+      'maya.okafor.41@acme.example',
+      'maya@globex.example',
+      'M.Okafor@Home.example',
+    ]);
+    const noEmail = { ...contact, properties: { email: null, hs_additional_emails: '' } };
+    expect(toCrmObjectRecord(CONTACTS, noEmail).addresses).toEqual([]);
+    const dealWithEmail = { ...deal, properties: { ...deal.properties, email: 'x@example.com' } };
+    expect(toCrmObjectRecord(DEALS, dealWithEmail).addresses).toEqual([]);
+  });
+
   it('reads an epoch-ms last-modified value', () => {
-    expect(toCrmObjectRecord('deals', 'hs_lastmodifieddate', deal).remoteUpdatedAt).toEqual(
-      new Date(1768046400000),
-    );
+    expect(toCrmObjectRecord(DEALS, deal).remoteUpdatedAt).toEqual(new Date(1768046400000));
   });
 
   it('falls back to updatedAt when the last-modified property was not returned or is unreadable', () => {
     const bare = { ...deal, properties: { dealname: 'x', hs_lastmodifieddate: 'not a date' } };
-    expect(toCrmObjectRecord('deals', 'hs_lastmodifieddate', bare).remoteUpdatedAt).toEqual(deal.updatedAt);
+    expect(toCrmObjectRecord(DEALS, bare).remoteUpdatedAt).toEqual(deal.updatedAt);
     expect(modifiedAt({ ...deal, properties: {} }, 'hs_lastmodifieddate')).toBe(deal.updatedAt.getTime());
   });
 
   it('is null-dated when HubSpot gave no date at all, rather than inventing one', () => {
     const undated = { ...deal, properties: {}, updatedAt: new Date(Number.NaN) };
-    expect(toCrmObjectRecord('deals', 'hs_lastmodifieddate', undated).remoteUpdatedAt).toBeNull();
+    expect(toCrmObjectRecord(DEALS, undated).remoteUpdatedAt).toBeNull();
     expect(modifiedAt(undated, 'hs_lastmodifieddate')).toBeNull();
   });
 
@@ -57,7 +79,7 @@ describe('toCrmObjectRecord', () => {
       ...deal,
       properties: { amount: 5 as unknown as string, stage: undefined as unknown as null },
     };
-    expect(toCrmObjectRecord('deals', 'x', odd).properties).toEqual({ amount: null, stage: null });
+    expect(toCrmObjectRecord(DEALS, odd).properties).toEqual({ amount: null, stage: null });
   });
 });
 

@@ -1,6 +1,6 @@
 import type { ChildFieldsByTable, CrmTableName, RecordsByTable, RowRecord } from '@crm-sync/core';
 import { removeChildrenOfDeleted, replaceChildren, type ChildSpec, type SqlExecutor } from '@crm-sync/db';
-import type { PageSealer } from './sealing';
+import { rowKeyOf, type PageSealer } from './sealing';
 
 /**
  * Rows kept in step with a CRM table's rows (an email's attachments, an item's participants): the db spec of the
@@ -11,12 +11,12 @@ export interface ChildTable<T extends CrmTableName> {
   readonly field: ChildFieldsByTable[T] | undefined;
   readonly spec: ChildSpec<unknown>;
   childrenOf(record: RecordsByTable[T]): readonly unknown[];
-  /** A child as its row holds it, content sealed (records/sealing.ts), for the parent row `parentId`. */
-  seal(sealer: PageSealer, parentId: string, child: unknown): unknown;
+  /** A child as its row holds it, content sealed (records/sealing.ts), for the parent row of key `parentKey`. */
+  seal(sealer: PageSealer, parentKey: readonly string[], child: unknown): unknown;
 }
 
 /** How a child of type Child becomes the row its spec writes. */
-export type ChildSealer<Child, Row> = (sealer: PageSealer, parentId: string, child: Child) => Row;
+export type ChildSealer<Child, Row> = (sealer: PageSealer, parentKey: readonly string[], child: Child) => Row;
 
 /** Children a record carries in `field` (core's ChildFieldsByTable). */
 export function childField<T extends CrmTableName, Child, Row>(
@@ -32,14 +32,18 @@ export function childField<T extends CrmTableName, Child, Row>(
   };
 }
 
-/** Children derived from what the row itself holds (the people named in its address fields). */
+/**
+ * Children derived from what the record holds: the row's own fields (the people named in an email's headers), or
+ * a `field` kept out of the row for them (a CRM object's addresses).
+ */
 export function derivedChildren<T extends CrmTableName, Child, Row>(
   spec: ChildSpec<Row>,
   derive: (record: RecordsByTable[T]) => readonly Child[],
   seal: ChildSealer<Child, Row>,
+  field?: ChildFieldsByTable[T],
 ): ChildTable<T> {
   return {
-    field: undefined,
+    field,
     spec: spec as ChildSpec<unknown>,
     childrenOf: derive,
     seal: seal as ChildSealer<unknown, unknown>,
@@ -56,6 +60,12 @@ export function rowPart<T extends CrmTableName>(
   return row as RowRecord<T>;
 }
 
+/** The rows a page's children hang from: their connection, and for crm_objects their one object type. */
+export interface ParentScope {
+  connectionId: string;
+  parentType: string | undefined;
+}
+
 /**
  * Replaces the children of the rows the page wrote with new content (inserted, changed or revived), from their
  * records; rows the upsert left alone keep theirs, which is what keeps a settled mailbox's rounds cheap.
@@ -64,7 +74,7 @@ export async function writeChildren<T extends CrmTableName>(
   executor: SqlExecutor,
   children: readonly ChildTable<T>[],
   sealer: PageSealer,
-  connectionId: string,
+  scope: ParentScope,
   records: readonly RecordsByTable[T][],
   written: readonly string[],
 ): Promise<void> {
@@ -76,9 +86,9 @@ export async function writeChildren<T extends CrmTableName>(
   for (const child of children) {
     const sets = [...latest.values()].map((record) => ({
       parentId: record.externalId,
-      children: child.childrenOf(record).map((one) => child.seal(sealer, record.externalId, one)),
+      children: child.childrenOf(record).map((one) => child.seal(sealer, rowKeyOf(record), one)),
     }));
-    await replaceChildren(executor, child.spec, connectionId, sets);
+    await replaceChildren(executor, child.spec, scope.connectionId, sets, scope.parentType);
   }
 }
 
@@ -86,8 +96,9 @@ export async function writeChildren<T extends CrmTableName>(
 export async function removeDeletedChildren<T extends CrmTableName>(
   executor: SqlExecutor,
   children: readonly ChildTable<T>[],
-  connectionId: string,
+  scope: ParentScope,
   parentIds?: readonly string[],
 ): Promise<void> {
-  for (const child of children) await removeChildrenOfDeleted(executor, child.spec, connectionId, parentIds);
+  for (const child of children)
+    await removeChildrenOfDeleted(executor, child.spec, scope.connectionId, parentIds, scope.parentType);
 }

@@ -1,5 +1,12 @@
-import type { CalendarEventRecord, CrmTableName, EmailRecord, RecordsByTable } from '@crm-sync/core';
 import { openRows, testContentKeys } from '@crm-sync/connections/testing';
+import type {
+  CalendarEventRecord,
+  CrmObjectRecord,
+  CrmTableName,
+  EmailRecord,
+  RecordsByTable,
+  Resource,
+} from '@crm-sync/core';
 import { createTestDatabase, insertTestConnection, type TestDatabase } from '@crm-sync/testing';
 import type { ContentKeys } from '@crm-sync/vault';
 import { writePage, type PageRound } from './writePage';
@@ -167,4 +174,76 @@ test('an unchanged row keeps its participant rows untouched', async () => {
     sweep: null,
   });
   expect(await versions()).toEqual(before);
+});
+
+const hubspot = (objectType: string, externalId: string, addresses: string[]): CrmObjectRecord => ({
+  externalId,
+  objectType,
+  properties: { email: addresses[0] ?? null },
+  remoteUpdatedAt: null,
+  addresses,
+});
+
+function writeObjects(
+  objectType: string,
+  upserts: CrmObjectRecord[],
+  deletes: string[] = [],
+  round: PageRound = { generation: 1, sweep: null },
+) {
+  return db.dataSource.transaction((manager) =>
+    writePage(
+      manager,
+      content,
+      { table: 'crm_objects', objectType, connectionId, tenantId: 't1', resource: objectType as Resource },
+      { upserts, deletes },
+      round,
+    ),
+  );
+}
+
+/** Who the CRM objects of a type name, by object: `id:address`. */
+const objectPeople = async (objectType: string) =>
+  (
+    await openRows(db.dataSource, content, 'participants', 'connection_id = $1 AND object_type = $2', [
+      connectionId,
+      objectType,
+    ])
+  )
+    .map((r) => `${String(r.object_external_id)}:${String(r.address)}:${(r.roles as string[]).join('+')}`)
+    .sort();
+
+test("a CRM object's participants follow it under its own type: written, moved by an edit, gone when deleted, swept or purged", async () => {
+  await writeObjects('contacts', [
+    hubspot('contacts', '1', ['Maya@Acme.example', 'maya@home.example']),
+    hubspot('contacts', '2', ['liam@globex.example']),
+  ]);
+  // The same id under another type is another object; its people are its own.
+  await writeObjects('companies', [hubspot('companies', '1', ['info@acme.example'])]);
+  expect(await objectPeople('contacts')).toEqual([
+    '1:maya@acme.example:contact',
+    '1:maya@home.example:contact',
+    '2:liam@globex.example:contact',
+  ]);
+
+  // An edit of the address moves the row; the company "1" is not touched by its namesake's rewrite.
+  await writeObjects('contacts', [hubspot('contacts', '1', ['maya.okafor@acme.example'])]);
+  expect(await objectPeople('contacts')).toEqual([
+    '1:maya.okafor@acme.example:contact',
+    '2:liam@globex.example:contact',
+  ]);
+  expect(await objectPeople('companies')).toEqual(['1:info@acme.example:contact']);
+
+  // Deleted at the provider: its rows go with the mark, and only the deleted type's.
+  await writeObjects('contacts', [], ['1']);
+  expect(await objectPeople('contacts')).toEqual(['2:liam@globex.example:contact']);
+  expect(await objectPeople('companies')).toEqual(['1:info@acme.example:contact']);
+
+  // A full round that no longer lists a contact sweeps it and its people.
+  await writeObjects('contacts', [], [], { generation: 2, sweep: { window: undefined } });
+  expect(await objectPeople('contacts')).toEqual([]);
+  expect(await objectPeople('companies')).toEqual(['1:info@acme.example:contact']);
+
+  // A purge deletes the rows; the cascade takes their people.
+  await db.dataSource.query(`DELETE FROM crm_objects WHERE connection_id = $1`, [connectionId]);
+  expect(await objectPeople('companies')).toEqual([]);
 });

@@ -1,5 +1,11 @@
-import type { CalendarEventRecord, ContactRecord, EmailRecord } from '@crm-sync/core';
-import { contactParticipants, emailParticipants, eventParticipants, normalizeAddress } from './participants';
+import type { CalendarEventRecord, ContactRecord, CrmObjectRecord, EmailRecord } from '@crm-sync/core';
+import {
+  contactParticipants,
+  crmObjectParticipants,
+  emailParticipants,
+  eventParticipants,
+  normalizeAddress,
+} from './participants';
 
 test('an address is trimmed and lower-cased; anything not local@domain is no participant', () => {
   expect(normalizeAddress('  Alice@Example.COM ')).toBe('alice@example.com');
@@ -50,4 +56,13 @@ test("a contact's addresses are its participants", () => {
     ['erin@example.com', ['contact']],
     ['erin@work.example', ['contact']],
   ]);
+});
+
+test("a CRM object's addresses are its participants, as a contact's; an object without any has none", () => {
+  const person = { addresses: ['Maya@Acme.example', ' maya@acme.example ', 'maya@home.example', 'junk'] };
+  expect(crmObjectParticipants(person as CrmObjectRecord).map((p) => [p.address, p.roles])).toEqual([
+    ['maya@acme.example', ['contact']],
+    ['maya@home.example', ['contact']],
+  ]);
+  expect(crmObjectParticipants({ addresses: [] } as unknown as CrmObjectRecord)).toEqual([]);
 });

@@ -1,6 +1,7 @@
 import type {
   CalendarEventRecord,
   ContactRecord,
+  CrmObjectRecord,
   EmailRecord,
   JsonValue,
   ParticipantRecord,
@@ -80,3 +81,7 @@ export function eventParticipants(event: CalendarEventRecord): ParticipantRecord
 
 export const contactParticipants = (contact: ContactRecord): ParticipantRecord[] =>
   new Participants().addAll(contact.emails, 'contact').list();
+
+/** A CRM object that is a person (a HubSpot contact): the addresses its provider mapping read from its properties. */
+export const crmObjectParticipants = (object: CrmObjectRecord): ParticipantRecord[] =>
+  new Participants().addAll(object.addresses, 'contact').list();

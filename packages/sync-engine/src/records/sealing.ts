@@ -103,25 +103,31 @@ function propertyAddresses(record: CrmObjectRecord): string[] {
   return found;
 }
 
+/** A row's key within its connection, as its sealed value is bound to it: the object type first for crm_objects. */
+export function rowKeyOf(record: { externalId: string; objectType?: string }): string[] {
+  return record.objectType === undefined ? [record.externalId] : [record.objectType, record.externalId];
+}
+
 /** An attachment row: its name and Content-ID sealed for (email, attachment id). */
 export function sealAttachment(
   sealer: PageSealer,
-  parentId: string,
+  parentKey: readonly string[],
   attachment: EmailAttachmentRecord,
 ): SealedAttachment {
-  const { plain, sealed } = sealer.seal('email_attachments', [parentId, attachment.attachmentId], attachment);
+  const rowKey = [...parentKey, attachment.attachmentId];
+  const { plain, sealed } = sealer.seal('email_attachments', rowKey, attachment);
   return { ...(plain as Omit<SealedAttachment, 'sealed'>), sealed };
 }
 
 /**
  * A participant row of an item of `parentTable`: keyed by its address's term, the address and name sealed for
- * (item table, item, term), since one participants table holds the people of three item tables.
+ * (item table, item's key, term), since one participants table holds the people of four item tables.
  */
 export const sealParticipant =
   (parentTable: CrmTable) =>
-  (sealer: PageSealer, parentId: string, participant: ParticipantRecord): SealedParticipant => {
+  (sealer: PageSealer, parentKey: readonly string[], participant: ParticipantRecord): SealedParticipant => {
     const term = sealer.term(participant.address);
-    const rowKey = [parentTable, parentId, term.toString('hex')];
+    const rowKey = [parentTable, ...parentKey, term.toString('hex')];
     const { plain, sealed } = sealer.seal('participants', rowKey, participant);
     return { ...(plain as Omit<SealedParticipant, 'term' | 'sealed'>), term, sealed };
   };

@@ -12,6 +12,7 @@ import {
   calendarEventUpsert,
   contactParticipantChildren,
   contactUpsert,
+  crmObjectParticipantChildren,
   crmObjectUpsert,
   dropLinksOfDeleted,
   emailAttachmentChildren,
@@ -34,9 +35,14 @@ import {
   type ChildTable,
 } from './children';
 import { quarantine, upsertOrQuarantine } from './quarantine';
-import { contactParticipants, emailParticipants, eventParticipants } from './participants';
+import {
+  contactParticipants,
+  crmObjectParticipants,
+  emailParticipants,
+  eventParticipants,
+} from './participants';
 import { makeSafe } from './safeValues';
-import { PageSealer, sealAttachment, sealParticipant } from './sealing';
+import { PageSealer, rowKeyOf, sealAttachment, sealParticipant } from './sealing';
 
 /**
  * Longer ids cannot be keys: a btree entry holds at most about a third of an 8 kB page
@@ -67,7 +73,14 @@ const CHILDREN: { [T in CrmTableName]: readonly ChildTable<T>[] } = {
     derivedChildren(eventParticipantChildren, eventParticipants, sealParticipant('calendar_events')),
   ],
   contacts: [derivedChildren(contactParticipantChildren, contactParticipants, sealParticipant('contacts'))],
-  crm_objects: [],
+  crm_objects: [
+    derivedChildren(
+      crmObjectParticipantChildren,
+      crmObjectParticipants,
+      sealParticipant('crm_objects'),
+      'addresses' satisfies ChildFieldsByTable['crm_objects'],
+    ),
+  ],
 };
 
 export interface PageCounts {
@@ -133,7 +146,7 @@ export async function writePage<T extends CrmTableName>(
   // The hash covers the children too, so a changed attachment list rewrites the row and, with it, its children.
   const rows = records.map((record): SealedRow => {
     const row: RowRecord<T> = rowPart(record, children);
-    const { plain, sealed } = sealer.seal(table, rowKeyOf(table, record), row);
+    const { plain, sealed } = sealer.seal(table, rowKeyOf(record), row);
     return {
       ...plain,
       externalId: record.externalId,
@@ -149,7 +162,9 @@ export async function writePage<T extends CrmTableName>(
     quarantined,
     written,
   } = await upsertOrQuarantine(executor, SPECS[table], rows, target, hasChildren);
-  if (hasChildren) await writeChildren(executor, children, sealer, connectionId, records, written);
+  // crm_objects ids are unique per object type only: their children are keyed by the page's type as well.
+  const parents = { connectionId, parentType: table === 'crm_objects' ? objectType : undefined };
+  if (hasChildren) await writeChildren(executor, children, sealer, parents, records, written);
   // Links belong to crm_objects rows (crm_associations): written after the rows they start from, and dropped
   // with them when they are deleted, here or by the sweep.
   const linkScope = table === 'crm_objects' ? { connectionId, fromType: objectType as string } : undefined;
@@ -161,7 +176,7 @@ export async function writePage<T extends CrmTableName>(
         ? await markDeleted(executor, 'crm_objects', connectionId, deletes, objectType as string)
         : await markDeleted(executor, table as Exclude<CrmTableName, 'crm_objects'>, connectionId, deletes);
     if (linkScope) await dropLinksOfDeleted(executor, linkScope, deletes);
-    if (hasChildren && deleted > 0) await removeDeletedChildren(executor, children, connectionId, deletes);
+    if (hasChildren && deleted > 0) await removeDeletedChildren(executor, children, parents, deletes);
   }
   const swept = round.sweep
     ? await sweepUnseen(executor, table, {
@@ -173,7 +188,7 @@ export async function writePage<T extends CrmTableName>(
     : 0;
   // Every completed full round, not only one that swept: rows can be marked deleted outside a page too (the
   // completeness audit's ghosts), and their links and children go here at the latest.
-  if (hasChildren && round.sweep) await removeDeletedChildren(executor, children, connectionId);
+  if (hasChildren && round.sweep) await removeDeletedChildren(executor, children, parents);
   if (linkScope && round.sweep) await dropLinksOfDeleted(executor, linkScope);
   return {
     added: upserted.inserted,
@@ -184,13 +199,6 @@ export async function writePage<T extends CrmTableName>(
     sanitized,
     quarantined: quarantined + unsafeIds.length + setAside.length,
   };
-}
-
-/** A row's key within its connection, as its sealed value is bound to it: the object type first for crm_objects. */
-function rowKeyOf<T extends CrmTableName>(table: T, record: RecordsByTable[T]): string[] {
-  if (table === 'crm_objects')
-    return [(record as RecordsByTable['crm_objects']).objectType, record.externalId];
-  return [record.externalId];
 }
 
 /**

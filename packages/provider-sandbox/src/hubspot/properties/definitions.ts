@@ -50,6 +50,8 @@ const BUILTIN: Record<ObjectType, Builtin[]> = {
     ['firstname', 'First Name', 'string', 'text'],
     ['lastname', 'Last Name', 'string', 'text'],
     ['email', 'Email', 'string', 'text'],
+    // The contact's secondary emails, semicolon-separated (docs/providers/hubspot.md#contact-addresses).
+    ['hs_additional_emails', 'Additional email addresses', 'enumeration', 'checkbox'],
     ['company', 'Company Name', 'string', 'text'],
     ['phone', 'Phone Number', 'string', 'phonenumber'],
     ['lifecyclestage', 'Lifecycle Stage', 'enumeration', 'radio'],

@@ -85,6 +85,13 @@ function expectedRecords(type: HubSpotObjectType): CrmObjectRecord[] {
         hs_object_id: item.id,
       },
       remoteUpdatedAt: new Date(data.updatedAt),
+      // A contact's primary and additional addresses (semicolon-separated), as the sandbox generated them.
+      addresses:
+        type === 'contacts'
+          ? [data.properties.email, ...(data.properties.hs_additional_emails ?? '').split(';')].filter(
+              (a): a is string => !!a,
+            )
+          : [],
     };
   });
 }

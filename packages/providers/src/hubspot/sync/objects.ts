@@ -12,17 +12,18 @@ import { guarded } from '../../shared/guard';
 import { hubspotApis, type HubSpotApis, type HubSpotClientOptions } from '../client';
 import { HUBSPOT_DESCRIPTOR, type HubSpotObjectType } from '../descriptor';
 import { classifyHubSpotError } from '../errors';
-import { modifiedAt, toCrmObjectRecord } from '../map';
+import { type CrmObjectType, modifiedAt, toCrmObjectRecord } from '../map';
 import { LINKED_TYPES, readLinks } from './links';
 import { propertyNames, type PropertyNames } from './properties';
 import { nextSearchRound, searchRequest } from './search';
 import { continuationOf, cursorOf, type Round, roundFor } from './rounds';
 
-/** What distinguishes one CRM object type's sync from another's; everything else is shared. */
-export interface CrmObjectSpec {
+/**
+ * What distinguishes one CRM object type's sync from another's; everything else is shared. `modifiedProperty` is
+ * the one search filters and sorts on (contacts `lastmodifieddate`, others `hs_lastmodifieddate`).
+ */
+export interface CrmObjectSpec extends CrmObjectType {
   objectType: HubSpotObjectType;
-  /** The property search filters and sorts on (contacts `lastmodifieddate`, others `hs_lastmodifieddate`). */
-  modifiedProperty: string;
 }
 
 export interface CrmObjectSyncerOptions extends HubSpotClientOptions {
@@ -249,5 +250,5 @@ async function archivedPage(
 }
 
 function records(spec: CrmObjectSpec, objects: readonly SimplePublicObject[]): CrmObjectRecord[] {
-  return objects.map((object) => toCrmObjectRecord(spec.objectType, spec.modifiedProperty, object));
+  return objects.map((object) => toCrmObjectRecord(spec, object));
 }

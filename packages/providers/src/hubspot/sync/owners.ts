@@ -67,5 +67,7 @@ export function toOwnerRecord(owner: PublicOwner): CrmObjectRecord {
       teams: JSON.stringify(owner.teams ?? []),
     },
     remoteUpdatedAt: Number.isFinite(updatedAt.getTime()) ? updatedAt : null,
+    // An owner is a user of the portal, not a person the CRM deals with: no participant rows.
+    addresses: [],
   };
 }

@@ -9,7 +9,7 @@ const OVERLAP = 1000;
 const PASS_EVERY = 3_600_000;
 /** The last association pass: 30 minutes before NOW, so none is due yet. */
 const LINKS_AT = NOW.getTime() - 1_800_000;
-const spec = { objectType: 'deals' as const, modifiedProperty: 'hs_lastmodifieddate' };
+const spec = { objectType: 'deals' as const, modifiedProperty: 'hs_lastmodifieddate', addressProperties: [] };
 type SearchRound = Extract<Round, { phase: 'search' }>;
 const search: SearchRound = {
   phase: 'search',
@@ -157,7 +157,11 @@ describe('nextSearchRound', () => {
       nextCursor: search.nextCursor,
       linksAt: NOW.getTime(),
     });
-    const companies = { objectType: 'companies' as const, modifiedProperty: 'hs_lastmodifieddate' };
+    const companies = {
+      objectType: 'companies' as const,
+      modifiedProperty: 'hs_lastmodifieddate',
+      addressProperties: [],
+    };
     expect(nextSearchRound(due, short, companies)).toMatchObject({ phase: 'archived', linksAt: LINKS_AT });
   });
 });
