@@ -236,4 +236,4 @@ export type Env = z.infer<typeof envSchema>;
 
 /** Which process is loading the configuration; in production each must have its own secrets set. */
 export type AppName =
-  'connect-api' | 'worker' | 'scheduler' | 'dashboard' | 'migrate' | 'reseal' | 'seal-content';
+  'connect-api' | 'worker' | 'scheduler' | 'dashboard' | 'migrate' | 'reseal' | 'seal-content' | 'cli';

@@ -33,3 +33,4 @@ export {
   type ResealResult,
 } from './store/reseal';
 export type { KeyRingOptions, StoredCredential, TokenSet } from './types';
+export { runReseal } from './cli/resealCommand';

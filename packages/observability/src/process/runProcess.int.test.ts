@@ -34,6 +34,20 @@ it('stops once on SIGTERM even when SIGINT follows, and exits 0', async () => {
   expect(output.match(/stopped/g)).toHaveLength(1);
 });
 
+it('finishes starting, then stops, when the signal comes while it starts', async () => {
+  const { exitCode, output } = await run(
+    `runProcess('demo', async () => {
+       console.log('started');
+       await new Promise((r) => setTimeout(r, 300));
+       const timer = setInterval(() => undefined, 1000);
+       return async () => { clearInterval(timer); console.log('stopped'); };
+     });`,
+    ['SIGTERM'],
+  );
+  expect(exitCode).toBe(0);
+  expect(output.match(/stopped/g)).toHaveLength(1);
+});
+
 it('reports a failed start in one line and exits 1', async () => {
   const { exitCode, output } = await run(
     `runProcess('demo', async () => { throw new Error('no database'); });`,

@@ -47,6 +47,11 @@ async function main(): Promise<void> {
     httpsPort: port('SANDBOX_HTTPS_PORT', 4011),
     host: process.env.SANDBOX_HOST ?? '127.0.0.1',
     controlSecret: process.env.SANDBOX_CONTROL_SECRET ?? DEFAULT_CONTROL_SECRET,
+    // SANDBOX_TLS_NAMES=sandbox: the apps reach it at https://sandbox:4011 in Compose, so the certificate names it.
+    tlsNames: (process.env.SANDBOX_TLS_NAMES ?? '')
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean),
   });
   const caFile = process.env.SANDBOX_CA_FILE ?? join(tmpdir(), 'crm-sync-sandbox-ca.pem');
   writeFileSync(caFile, sandbox.caPem);

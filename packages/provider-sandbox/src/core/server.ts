@@ -42,7 +42,7 @@ export async function createSandbox(
   const behaviours = new Map<ProviderId, AuthorizeBehaviour>();
   const urls: SandboxUrls = { google: '', microsoft: '', hubspot: '', control: '' };
   const renderers = new Map<ProviderId, ErrorRenderer>(modules.map((m) => [m.id, m.errors]));
-  const tls = await loopbackCertificate();
+  const tls = await loopbackCertificate(options.tlsNames);
   const ctx: SandboxContext = {
     clock,
     urls,

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { generate } from 'selfsigned';
 
 export interface TlsMaterial {
@@ -5,8 +6,14 @@ export interface TlsMaterial {
   cert: string;
 }
 
-/** A fresh self-signed certificate for the loopback names, made at every start (nothing on disk). */
-export async function loopbackCertificate(): Promise<TlsMaterial> {
+/**
+ * A fresh self-signed certificate for the loopback names, and `extraNames` (host names or IP addresses, e.g. the
+ * sandbox's Compose service name), made at every start (nothing on disk).
+ */
+export async function loopbackCertificate(extraNames: readonly string[] = []): Promise<TlsMaterial> {
+  const extra = extraNames.map((name) =>
+    isIP(name) ? { type: 7 as const, ip: name } : { type: 2 as const, value: name },
+  );
   const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
     keyType: 'ec',
     curve: 'P-256',
@@ -17,10 +24,7 @@ export async function loopbackCertificate(): Promise<TlsMaterial> {
       { name: 'extKeyUsage', serverAuth: true },
       {
         name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 7, ip: '127.0.0.1' },
-        ],
+        altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, ...extra],
       },
     ],
   });

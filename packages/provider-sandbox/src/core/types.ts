@@ -531,6 +531,8 @@ export interface SandboxOptions {
   modules?: ProviderModule[];
   /** Accounts and grants a previous run saved (core/state.ts). */
   state?: SandboxState;
+  /** Names the https certificate holds besides 127.0.0.1 and localhost (a Compose service name). */
+  tlsNames?: string[];
 }
 
 export const DEFAULT_CONTROL_SECRET = 'sandbox-control-secret';
