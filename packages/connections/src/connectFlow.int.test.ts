@@ -132,6 +132,7 @@ describe('partial consent', () => {
       },
       { resource: 'contacts', enabled: true, status: 'idle', disabled_reason: null },
       { resource: 'mail', enabled: true, status: 'idle', disabled_reason: null },
+      { resource: 'tasks', enabled: true, status: 'idle', disabled_reason: null },
     ]);
     const audit = await h.db.dataSource.query(
       `SELECT type, details FROM audit_events WHERE connection_id = $1 ORDER BY id`,

@@ -24,15 +24,16 @@ export async function insertSyncedRows(
   connectionId: string,
   n: number,
 ): Promise<void> {
-  for (const [table, extra] of [
-    ['emails', ''],
-    ['calendar_events', ''],
-    ['contacts', ''],
-    ['crm_objects', ', object_type'],
+  for (const [table, extra, values] of [
+    ['emails', '', ''],
+    ['calendar_events', '', ''],
+    ['contacts', '', ''],
+    ['tasks', ', list_id, status', ", 'l1', 'open'"],
+    ['crm_objects', ', object_type', ", 'contacts'"],
   ] as const) {
     await h.db.dataSource.query(
       `INSERT INTO ${table} (connection_id, external_id, content_hash${extra})
-       SELECT $1, 'x' || i, 'h'${extra ? ", 'contacts'" : ''} FROM generate_series(1, $2) i`,
+       SELECT $1, 'x' || i, 'h'${values} FROM generate_series(1, $2) i`,
       [connectionId, n],
     );
   }

@@ -50,7 +50,8 @@ function rowKeyOf(table: SealedTable, row: OpenedRow): string[] {
 export async function openRows(
   db: SqlExecutor,
   content: ContentKeys,
-  table: SealedTable,
+  /** A table with sealed content; any other synced table (tasks, not sealed yet) is read as it is. */
+  table: SealedTable | 'tasks',
   where = 'true',
   parameters: unknown[] = [],
 ): Promise<OpenedRow[]> {
@@ -58,7 +59,7 @@ export async function openRows(
   const opened: OpenedRow[] = [];
   for (const row of rows) {
     const { sealed, ...plain } = row;
-    if (!Buffer.isBuffer(sealed)) {
+    if (table === 'tasks' || !Buffer.isBuffer(sealed)) {
       opened.push(plain);
       continue;
     }

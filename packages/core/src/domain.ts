@@ -2,14 +2,17 @@
 export const PROVIDERS = ['google', 'microsoft', 'hubspot'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-/** What can be synced. Mail, calendar and contacts are personal data; the rest are HubSpot CRM objects and owners. */
-export const RESOURCES = ['mail', 'calendar', 'contacts', 'companies', 'deals', 'owners'] as const;
+/**
+ * What can be synced. Mail, calendar, contacts and tasks are personal data; the rest are HubSpot CRM objects and
+ * owners.
+ */
+export const RESOURCES = ['mail', 'calendar', 'contacts', 'tasks', 'companies', 'deals', 'owners'] as const;
 export type Resource = (typeof RESOURCES)[number];
 
 /** Which resources each provider offers; the one place that pairs providers with resources. */
 export const RESOURCES_BY_PROVIDER: Readonly<Record<Provider, readonly Resource[]>> = {
-  google: ['mail', 'calendar', 'contacts'],
-  microsoft: ['mail', 'calendar', 'contacts'],
+  google: ['mail', 'calendar', 'contacts', 'tasks'],
+  microsoft: ['mail', 'calendar', 'contacts', 'tasks'],
   hubspot: ['contacts', 'companies', 'deals', 'owners'],
 };
 

@@ -49,11 +49,13 @@ export {
   type TokenRefreshJobData,
 } from './jobs';
 export { parsePayload } from './parse';
-export { PARTICIPANT_ROLES } from './records';
+export { PARTICIPANT_ROLES, TASK_STATUSES } from './records';
 export type {
   CalendarEventRecord,
   ChildFieldsByTable,
   ContactRecord,
+  TaskRecord,
+  TaskStatus,
   CrmObjectRecord,
   CrmTableName,
   EmailAttachmentRecord,

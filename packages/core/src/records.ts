@@ -75,6 +75,25 @@ export interface ContactRecord {
   jobTitle: string | null;
 }
 
+/**
+ * Where a task stands, one word for every provider: Google Tasks knows `needsAction` and `completed`, Microsoft To Do
+ * also in progress, waiting on others and deferred (docs/providers/google.md#tasks-sync, microsoft.md#to-do-sync).
+ */
+export const TASK_STATUSES = ['open', 'in_progress', 'waiting', 'deferred', 'completed'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export interface TaskRecord {
+  externalId: string;
+  /** The provider's id of the list that holds the task now. */
+  listId: string;
+  listTitle: string | null;
+  title: string | null;
+  notes: string | null;
+  status: TaskStatus;
+  dueAt: Date | null;
+  completedAt: Date | null;
+}
+
 export interface CrmObjectRecord {
   externalId: string;
   /** HubSpot object type (`contacts`, `companies`, `deals`); ids are unique only within one type. */
@@ -94,6 +113,7 @@ export interface RecordsByTable {
   emails: EmailRecord;
   calendar_events: CalendarEventRecord;
   contacts: ContactRecord;
+  tasks: TaskRecord;
   crm_objects: CrmObjectRecord;
 }
 
@@ -107,6 +127,7 @@ export interface ChildFieldsByTable {
   emails: 'attachments';
   calendar_events: never;
   contacts: never;
+  tasks: never;
   crm_objects: 'addresses';
 }
 

@@ -17,6 +17,7 @@ export {
   ENTITIES,
   SyncQuarantineEntity,
   SyncStateEntity,
+  TaskEntity,
 } from './entities';
 export { DatabaseUrlError } from './errors';
 export {
@@ -64,6 +65,7 @@ export {
   crmObjectUpsert,
   emailAttachmentChildren,
   emailUpsert,
+  taskUpsert,
   type CalendarEventInput,
   type ContactInput,
   type CrmObjectInput,
@@ -71,6 +73,7 @@ export {
   type SealedAttachment,
   type SealedColumns,
   type SealedInput,
+  type TaskInput,
   type UpsertInput,
 } from './upsert/specs';
 export type { SqlType } from './upsert/sqlArrays';
@@ -100,4 +103,5 @@ export {
   type SyncQuarantineRow,
   type SyncStateRow,
   type SyncStatus,
+  type TaskRow,
 } from './types';

@@ -3,6 +3,7 @@ import type {
   CalendarEventRecord,
   ConnectionStatus,
   ContactRecord,
+  TaskRecord,
   CrmObjectRecord,
   EmailAttachmentRecord,
   EmailRecord,
@@ -128,6 +129,8 @@ export interface CalendarEventRow extends CrmRowBase, Omit<CalendarEventRecord, 
 }
 
 export interface ContactRow extends CrmRowBase, Omit<ContactRecord, 'externalId'> {}
+
+export interface TaskRow extends CrmRowBase, Omit<TaskRecord, 'externalId'> {}
 
 export interface CrmObjectRow
   extends CrmRowBase, Omit<CrmObjectRecord, 'externalId' | 'properties' | 'addresses'> {

@@ -6,6 +6,7 @@ import { DEFAULT_CLIENT, type RunningSandbox } from '../src/core/types';
 export const GMAIL_READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
 export const CALENDAR_READONLY = 'https://www.googleapis.com/auth/calendar.readonly';
 export const CONTACTS_READONLY = 'https://www.googleapis.com/auth/contacts.readonly';
+export const TASKS_READONLY = 'https://www.googleapis.com/auth/tasks.readonly';
 export const GOOGLE_SCOPES = ['openid', 'email', GMAIL_READONLY, CALENDAR_READONLY, CONTACTS_READONLY];
 export const TEST_REDIRECT_URI = 'http://127.0.0.1:9/oauth/callback';
 
@@ -51,6 +52,7 @@ export function sandboxGoogleApis(
     gmail: google.gmail({ version: 'v1', ...common }),
     calendar: google.calendar({ version: 'v3', ...common }),
     people: google.people({ version: 'v1', ...common }),
+    tasks: google.tasks({ version: 'v1', ...common }),
     oauth2: google.oauth2({ version: 'v2', ...common }),
   };
 }

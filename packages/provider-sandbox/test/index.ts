@@ -6,5 +6,6 @@ export {
   GOOGLE_SCOPES,
   sandboxGoogleApis,
   sandboxOAuth2Client,
+  TASKS_READONLY,
   TEST_REDIRECT_URI,
 } from './google';

@@ -89,8 +89,8 @@ export async function authorize(ms: MicrosoftSandbox, email: string, extra: Reco
   };
 }
 
-export async function signIn(ms: MicrosoftSandbox, email: string): Promise<TokenBody> {
-  const { location, verifier } = await authorize(ms, email);
+export async function signIn(ms: MicrosoftSandbox, email: string, scope = SCOPES): Promise<TokenBody> {
+  const { location, verifier } = await authorize(ms, email, { scope });
   const code = location?.searchParams.get('code');
   if (code === null || code === undefined)
     throw new Error(`authorize failed: ${location?.searchParams.get('error')}`);
@@ -126,8 +126,9 @@ export async function connectedGraph(
   ms: MicrosoftSandbox,
   email: string,
   sizes: Record<string, number>,
+  scope = SCOPES,
 ): Promise<{ account: Account; client: Client }> {
   const account = ms.sandbox.control.createAccount({ provider: 'microsoft', email, sizes });
-  const tokens = await signIn(ms, account.email);
+  const tokens = await signIn(ms, account.email, scope);
   return { account, client: graphClient(ms, () => tokens.access_token) };
 }

@@ -28,6 +28,8 @@ export async function plantGhost(h: ConnectionsHarness, c: SyncCase, connectionI
   const extra: Array<[string, unknown]> = [];
   if (dated) extra.push([dated, new Date(Date.now() - DAY)]);
   if (c.objectType) extra.push(['object_type', c.objectType]);
+  // A task row names its list and status (NOT NULL).
+  if (c.table === 'tasks') extra.push(['list_id', 'ghost-list'], ['status', 'open']);
   for (const [column, value] of extra) {
     columns.push(column);
     values.push(value);

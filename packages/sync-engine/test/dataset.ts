@@ -117,6 +117,20 @@ export const SYNC_CASES: SyncCase[] = [
     wireId: (id) => `people/${id}`,
   },
   {
+    provider: 'google',
+    resource: 'tasks',
+    sandboxResource: 'tasks',
+    table: 'tasks',
+    field: key('title'),
+    column: 'title',
+    edit: (v) => ({ title: v }),
+    // Google keeps a deleted task and lists it with `deleted: true` (showDeleted); it is not the CRM's any more.
+    live: (data) => data.deleted !== true,
+    deleteFields: { deleted: true },
+    // `updatedMin` is a time the syncer keeps, not a token the sandbox can expire.
+    cursorsExpire: false,
+  },
+  {
     provider: 'microsoft',
     resource: 'mail',
     sandboxResource: 'messages',
@@ -147,6 +161,15 @@ export const SYNC_CASES: SyncCase[] = [
     column: 'given_name',
     edit: (v) => ({ givenName: v }),
     wireId: graphImmutableId,
+  },
+  {
+    provider: 'microsoft',
+    resource: 'tasks',
+    sandboxResource: 'tasks',
+    table: 'tasks',
+    field: key('title'),
+    column: 'title',
+    edit: (v) => ({ title: v }),
   },
   hubspotCase('contacts', 'email'),
   hubspotCase('companies', 'name'),

@@ -87,6 +87,7 @@ describe('runDeletion for a user', () => {
         'emails',
         'calendar_events',
         'contacts',
+        'tasks',
         'crm_objects',
         'email_attachments',
         'sync_quarantine',
@@ -122,10 +123,11 @@ describe('runDeletion for a user', () => {
         emails: 40,
         calendar_events: 40,
         contacts: 40,
+        tasks: 40,
         crm_objects: 40,
         email_attachments: 2,
         sync_quarantine: 2,
-        sync_states: 7,
+        sync_states: 8,
       },
     });
     expect(claims.connections).toEqual(

@@ -12,15 +12,16 @@ const one = async (sql: string, params: unknown[]) => (await h.db.dataSource.que
 
 /** Puts some synced rows in every CRM table for a connection. */
 async function syncedRows(connectionId: string, n: number): Promise<void> {
-  for (const [table, extra] of [
-    ['emails', ''],
-    ['calendar_events', ''],
-    ['contacts', ''],
-    ['crm_objects', ', object_type'],
+  for (const [table, extra, values] of [
+    ['emails', '', ''],
+    ['calendar_events', '', ''],
+    ['contacts', '', ''],
+    ['tasks', ', list_id, status', ", 'l1', 'open'"],
+    ['crm_objects', ', object_type', ", 'contacts'"],
   ] as const) {
     await h.db.dataSource.query(
       `INSERT INTO ${table} (connection_id, external_id, content_hash${extra})
-       SELECT $1, 'x' || i, 'h'${extra ? ", 'contacts'" : ''} FROM generate_series(1, $2) i`,
+       SELECT $1, 'x' || i, 'h'${values} FROM generate_series(1, $2) i`,
       [connectionId, n],
     );
   }
@@ -64,7 +65,14 @@ describe('disconnectConnection', () => {
     expect(
       await one(`SELECT bool_or(enabled) AS any FROM sync_states WHERE connection_id = $1`, [connectionId]),
     ).toEqual({ any: false });
-    for (const table of ['emails', 'calendar_events', 'contacts', 'crm_objects', 'sync_quarantine']) {
+    for (const table of [
+      'emails',
+      'calendar_events',
+      'contacts',
+      'tasks',
+      'crm_objects',
+      'sync_quarantine',
+    ]) {
       expect(
         await one(`SELECT count(*)::int AS n FROM ${table} WHERE connection_id = $1`, [connectionId]),
       ).toEqual({ n: 0 });
@@ -85,6 +93,7 @@ describe('disconnectConnection', () => {
       emails: 12,
       calendar_events: 12,
       contacts: 12,
+      tasks: 12,
       crm_objects: 12,
       sync_quarantine: 1,
     });

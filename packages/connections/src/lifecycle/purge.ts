@@ -13,6 +13,7 @@ export const SYNCED_TABLES = [
   'emails',
   'calendar_events',
   'contacts',
+  'tasks',
   'crm_objects',
   'sync_quarantine',
 ] as const;

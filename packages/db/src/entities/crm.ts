@@ -7,6 +7,7 @@ import type {
   CrmRowBase,
   EmailAttachmentRow,
   EmailRow,
+  TaskRow,
 } from '../types';
 
 // Sync code writes these tables with upsertRows (one statement per page); the schemas serve reads and tests.
@@ -106,6 +107,21 @@ export const ContactEntity = new EntitySchema<ContactRow>({
     phones: textArray('phones'),
     company: text('company'),
     jobTitle: text('job_title'),
+  },
+});
+
+export const TaskEntity = new EntitySchema<TaskRow>({
+  name: 'Task',
+  tableName: 'tasks',
+  columns: {
+    ...base,
+    listId: { name: 'list_id', type: 'text' },
+    listTitle: text('list_title'),
+    title: text('title'),
+    notes: text('notes'),
+    status: { type: 'text' },
+    dueAt: timestamp('due_at'),
+    completedAt: timestamp('completed_at'),
   },
 });
 

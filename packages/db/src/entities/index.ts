@@ -7,6 +7,7 @@ import {
   CrmObjectEntity,
   EmailAttachmentEntity,
   EmailEntity,
+  TaskEntity,
 } from './crm';
 import { SyncQuarantineEntity } from './syncQuarantine';
 import { SyncStateEntity } from './syncState';
@@ -22,6 +23,7 @@ export {
   EmailEntity,
   SyncQuarantineEntity,
   SyncStateEntity,
+  TaskEntity,
 };
 
 export const ENTITIES = [
@@ -32,6 +34,7 @@ export const ENTITIES = [
   EmailAttachmentEntity,
   CalendarEventEntity,
   ContactEntity,
+  TaskEntity,
   CrmObjectEntity,
   AuditEventEntity,
   SyncQuarantineEntity,

@@ -14,6 +14,7 @@ import { DataKeys1765000000100 } from './1765000000100-DataKeys';
 import { SealedContent1765000000101 } from './1765000000101-SealedContent';
 import { NoticeReplays1765000000130 } from './1765000000130-NoticeReplays';
 import { CrmObjectParticipants1765000000160 } from './1765000000160-CrmObjectParticipants';
+import { Tasks1765000000170 } from './1765000000170-Tasks';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   SealedContent1765000000101,
   NoticeReplays1765000000130,
   CrmObjectParticipants1765000000160,
+  Tasks1765000000170,
 ];

@@ -4,6 +4,7 @@ import {
   PARTICIPANT_ROLES,
   PROVIDERS,
   SYNC_MODES,
+  TASK_STATUSES,
 } from '@crm-sync/core';
 import { createTestDatabase, type TestDatabase } from '@crm-sync/db/testing';
 import { SYNC_STATUSES } from '../types';
@@ -24,6 +25,7 @@ const CREATED_BY: Array<[timestamp: number, tables: string[]]> = [
   [1765000000071, ['expiry_warnings']],
   [1765000000100, ['data_keys']],
   [1765000000130, ['notice_replays']],
+  [1765000000170, ['tasks']],
 ];
 
 /** The tables that exist once `downThrough(name)` has reverted `name` and every migration after it. */
@@ -51,6 +53,7 @@ const TABLES = [
   'participants',
   'sync_quarantine',
   'sync_states',
+  'tasks',
   'tenant_settings',
 ];
 
@@ -142,6 +145,7 @@ describe('migrations', () => {
     expect(checkValues(checks.sync_states_mode_check)).toEqual([...SYNC_MODES]);
     expect(checkValues(checks.sync_states_status_check)).toEqual([...SYNC_STATUSES]);
     expect(checkValues(checks.audit_events_type_check)).toEqual([...AUDIT_EVENT_TYPES]);
+    expect(checkValues(checks.tasks_status_check)).toEqual([...TASK_STATUSES]);
   });
 
   it('cascades from connections, except audit events, which outlive them; attachments go with their email', async () => {
@@ -172,7 +176,8 @@ describe('migrations', () => {
     const sweepColumns = () =>
       query<{ name: string }>(
         `SELECT table_name || '.' || column_name AS name FROM information_schema.columns
-          WHERE column_name IN ('seen_round', 'round_generation', 'full_round_at', 'round_pages') ORDER BY 1`,
+          WHERE column_name IN ('seen_round', 'round_generation', 'full_round_at', 'round_pages')
+            AND table_name IN ('calendar_events', 'contacts', 'crm_objects', 'emails', 'sync_states') ORDER BY 1`,
       );
     const added = [
       'calendar_events.seen_round',

@@ -16,7 +16,9 @@ export type GoogleCursor =
   | 'calendar.events.pageToken'
   | 'calendar.events.syncToken'
   | 'people.connections.pageToken'
-  | 'people.connections.syncToken';
+  | 'people.connections.syncToken'
+  | 'tasks.tasklists.pageToken'
+  | 'tasks.tasks.pageToken';
 
 /** Positions carried in a token: ordinals, sequence numbers. */
 export type CursorFields = Record<string, number>;

@@ -15,18 +15,26 @@ import { registerPeopleConnections } from './people/connections';
 import { riscEmitOp } from './risc/emit';
 import { riscKeys } from './risc/keys';
 import { registerRiscDiscovery } from './risc/routes';
+import { googleTaskLists, googleTasks } from './tasks/generate';
+import { registerGoogleTasks } from './tasks/routes';
 
 const keys = riscKeys();
 
 /**
- * Google OAuth, Gmail, Calendar and People on the http origin (paths do not collide,
+ * Google OAuth, Gmail, Calendar, People and Tasks on the http origin (paths do not collide,
  * docs/providers/google.md#api-hosts-and-paths).
  */
 export const googleModule: ProviderModule = {
   id: 'google',
   listener: 'http',
   errors: googleErrors,
-  generators: [gmailMessages, calendarEvents, peopleContacts] as ResourceGenerator<unknown>[],
+  generators: [
+    gmailMessages,
+    calendarEvents,
+    peopleContacts,
+    googleTaskLists,
+    googleTasks,
+  ] as ResourceGenerator<unknown>[],
   register(app, ctx) {
     installPartialResponses(app);
     registerAuthorize(app, ctx);
@@ -37,6 +45,7 @@ export const googleModule: ProviderModule = {
     registerCalendarList(app, ctx);
     registerCalendarEvents(app, ctx);
     registerPeopleConnections(app, ctx);
+    registerGoogleTasks(app, ctx);
     registerRiscDiscovery(app, ctx, keys);
   },
   /** Cross-Account Protection: signs and delivers a security event token (google/risc/emit.ts). */
@@ -46,3 +55,4 @@ export const googleModule: ProviderModule = {
 export { calendarEvents, calendarWireId } from './calendar/generate';
 export { peopleContacts } from './people/generate';
 export { gmailMessages } from './gmail/generate';
+export { defaultListId, googleTaskLists, googleTasks, type TaskData } from './tasks/generate';

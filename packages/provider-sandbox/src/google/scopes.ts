@@ -12,3 +12,4 @@ export const CONTACTS_READ_SCOPES = [`${API}contacts`, `${API}contacts.readonly`
 
 export const hasAnyScope = (auth: RequestAuth, accepted: readonly string[]): boolean =>
   auth.scopes.some((scope) => accepted.includes(scope));
+export const TASKS_READ_SCOPES = [`${API}tasks`, `${API}tasks.readonly`];

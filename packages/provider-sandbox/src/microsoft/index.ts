@@ -11,6 +11,8 @@ import { registerMe } from './graph/routes/me';
 import { registerAttachmentValue, registerMessageAttachments } from './graph/routes/attachments';
 import { registerMessageGet } from './graph/routes/message';
 import { registerMessagesDelta } from './graph/routes/messagesDelta';
+import { registerTodo } from './graph/routes/todo';
+import { todoLists, todoTasks } from './graph/todoItems';
 import { registerAuthorize } from './identity/authorize';
 import { createRefreshActivity } from './identity/refreshActivity';
 import { createRefreshAliases } from './identity/refreshAliases';
@@ -18,7 +20,8 @@ import { registerToken } from './identity/token';
 import { lifecycleEmitOp } from './lifecycle/emit';
 
 /**
- * Microsoft identity platform v2.0 and Graph v1.0 (me, mail folders and their delta, messages, mail/calendar/contacts delta), served
+ * Microsoft identity platform v2.0 and Graph v1.0 (me, mail folders and their delta, messages, mail/calendar/contacts delta,
+ * To Do lists and task delta), served
  * over https so the Graph JS client sends its bearer token
  * (docs/providers/clients.md#graph-client-https-and-customhosts).
  * Build one module per sandbox: the module binds that sandbox's clock.
@@ -40,7 +43,14 @@ export function createMicrosoftModule(options: MicrosoftModuleOptions = {}): Pro
     id: 'microsoft',
     listener: 'https',
     errors: graphErrorRenderer(clock),
-    generators: [generators.messages, generators.events, generators.contacts, mailFolderGenerator],
+    generators: [
+      generators.messages,
+      generators.events,
+      generators.contacts,
+      mailFolderGenerator,
+      todoLists,
+      todoTasks,
+    ],
     register(app, ctx) {
       clock.bind(ctx.clock);
       registerAuthorize(app, ctx);
@@ -58,6 +68,7 @@ export function createMicrosoftModule(options: MicrosoftModuleOptions = {}): Pro
       registerAttachmentValue(app, ctx, generators.messages);
       registerEventsDelta(app, ctx, generators.events);
       registerContactsDelta(app, ctx, generators.contacts);
+      registerTodo(app, ctx);
       registerBatch(app, ctx);
     },
     /** Graph lifecycle notifications with the validation handshake (lifecycle/emit.ts). */

@@ -3,6 +3,7 @@ import { OAuth2Client } from 'google-auth-library';
 import { calendar, type calendar_v3 } from 'googleapis/build/src/apis/calendar';
 import { gmail, type gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import { people, type people_v1 } from 'googleapis/build/src/apis/people';
+import { tasks, type tasks_v1 } from 'googleapis/build/src/apis/tasks';
 import { type GoogleEndpoints } from './descriptor';
 
 /** What the syncers need from the adapter options to reach the Google APIs. */
@@ -15,6 +16,7 @@ export interface GoogleApis {
   gmail: gmail_v1.Gmail;
   calendar: calendar_v3.Calendar;
   people: people_v1.People;
+  tasks: tasks_v1.Tasks;
 }
 
 /**
@@ -30,7 +32,7 @@ export function googleApisFor(accessToken: string, options: GoogleApiOptions): G
   const apiRootUrl = options.endpoints?.apiRootUrl;
   const common = {
     auth,
-    // Only a configured root overrides the APIs' own hosts (gmail., people., www.googleapis.com differ), and only per
+    // Only a configured root overrides the APIs' own hosts (gmail., people., tasks., www.googleapis.com differ), and only per
     // API: the global google.options({rootUrl}) does not redirect requests
     // (docs/providers/clients.md#googleapis-rooturl).
     ...(apiRootUrl ? { rootUrl: apiRootUrl } : {}),
@@ -43,6 +45,7 @@ export function googleApisFor(accessToken: string, options: GoogleApiOptions): G
   const gmailApi = once(() => gmail({ version: 'v1', ...common }));
   const calendarApi = once(() => calendar({ version: 'v3', ...common }));
   const peopleApi = once(() => people({ version: 'v1', ...common }));
+  const tasksApi = once(() => tasks({ version: 'v1', ...common }));
   return {
     get gmail() {
       return gmailApi();
@@ -52,6 +55,9 @@ export function googleApisFor(accessToken: string, options: GoogleApiOptions): G
     },
     get people() {
       return peopleApi();
+    },
+    get tasks() {
+      return tasksApi();
     },
   };
 }

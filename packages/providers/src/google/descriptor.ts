@@ -6,10 +6,11 @@ export interface GoogleEndpoints {
   tokenUrl: string;
   revokeUrl: string;
   /**
-   * Root of the REST APIs (`/oauth2/v2/userinfo`, `/gmail/v1`, `/calendar/v3`, `/v1/people`). googleapis keeps only
+   * Root of the REST APIs (`/oauth2/v2/userinfo`, `/gmail/v1`, `/calendar/v3`, `/v1/people`, `/tasks/v1`). googleapis keeps only
    * the origin of a per-API `rootUrl` (docs/providers/clients.md#googleapis-rooturl), so a path prefix here is
    * ignored. The sync clients use it only when it is configured (the sandbox serves all of them on one origin); by
-   * default each API keeps its own host (gmail.googleapis.com, www.googleapis.com, people.googleapis.com).
+   * default each API keeps its own host (gmail.googleapis.com, www.googleapis.com, people.googleapis.com,
+   * tasks.googleapis.com).
    */
   apiRootUrl: string;
 }
@@ -23,13 +24,15 @@ export const GOOGLE_ENDPOINTS: Readonly<GoogleEndpoints> = {
 
 /**
  * Origins of the REST APIs each googleapis per-API client calls by default (their `rootUrl`s: Gmail
- * gmail.googleapis.com, Calendar www.googleapis.com, People people.googleapis.com; docs/providers/google.md#api-hosts-and-paths).
+ * gmail.googleapis.com, Calendar www.googleapis.com, People people.googleapis.com, Tasks tasks.googleapis.com;
+ * docs/providers/google.md#api-hosts-and-paths).
  * When `apiRootUrl` is configured every API is on its origin instead (the sandbox).
  */
 export const GOOGLE_API_ORIGINS = [
   'https://gmail.googleapis.com',
   'https://www.googleapis.com',
   'https://people.googleapis.com',
+  'https://tasks.googleapis.com',
 ] as const;
 
 export const GOOGLE_DESCRIPTOR = {
@@ -40,6 +43,7 @@ export const GOOGLE_DESCRIPTOR = {
     mail: ['https://www.googleapis.com/auth/gmail.readonly'],
     calendar: ['https://www.googleapis.com/auth/calendar.readonly'],
     contacts: ['https://www.googleapis.com/auth/contacts.readonly'],
+    tasks: ['https://www.googleapis.com/auth/tasks.readonly'],
   } satisfies Partial<Record<Resource, readonly string[]>>,
   /** Google says `expires_in` ≈ 3599 s; refresh tokens do not rotate and have no fixed lifetime. */
   accessTokenLifetimeSeconds: 3599,
@@ -74,5 +78,8 @@ export const GOOGLE_DESCRIPTOR = {
     gmailConcurrency: 25,
     calendarPageSize: 2500,
     peoplePageSize: 1000,
+    /** tasks.list allows 100 a page, tasklists.list 1000 (docs/providers/google.md#tasks-sync). */
+    tasksPageSize: 100,
+    taskListsPageSize: 1000,
   },
 } as const;

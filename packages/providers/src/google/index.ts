@@ -7,6 +7,7 @@ import { createGoogleOAuth, type GoogleOAuthOptions } from './oauth';
 import { createCalendarSyncer } from './sync/calendar';
 import { createContactsSyncer } from './sync/contacts';
 import { createMailSyncer } from './sync/mail';
+import { createTasksSyncer } from './sync/tasks';
 import { retryAfterOr } from '../shared/retryAfter';
 
 /** Page sizes and Gmail's request concurrency; defaults in `GOOGLE_DESCRIPTOR.sync` (tests use small pages). */
@@ -15,6 +16,8 @@ export interface GoogleSyncOptions {
   gmailConcurrency: number;
   calendarPageSize: number;
   peoplePageSize: number;
+  tasksPageSize: number;
+  taskListsPageSize: number;
 }
 
 export interface GoogleAdapterOptions extends GoogleOAuthOptions {
@@ -48,6 +51,7 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdap
       }),
       calendar: createCalendarSyncer(api, { pageSize: sync.calendarPageSize }),
       contacts: createContactsSyncer(api, { pageSize: sync.peoplePageSize }),
+      tasks: createTasksSyncer(api, { pageSize: sync.tasksPageSize, listsPageSize: sync.taskListsPageSize }),
     },
     attachments: createGmailAttachmentReader(api),
     classifyError: classifyGoogleError,

@@ -28,6 +28,7 @@ export const MICROSOFT_DESCRIPTOR = {
     mail: ['Mail.Read'],
     calendar: ['Calendars.Read'],
     contacts: ['Contacts.Read'],
+    tasks: ['Tasks.Read'],
   } satisfies Partial<Record<Resource, readonly string[]>>,
   /**
    * Sent with every refresh. The v2.0 token endpoint documents `scope` as required on refresh and some deployments

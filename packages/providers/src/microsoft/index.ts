@@ -9,6 +9,7 @@ import { createCalendarSyncer } from './sync/calendar';
 import { createContactsSyncer } from './sync/contacts';
 import { createMailSyncer } from './sync/mail';
 import { parseMailFolders } from './sync/mailFolders';
+import { createTodoSyncer } from './sync/todo';
 import { retryAfterOr } from '../shared/retryAfter';
 
 export interface MicrosoftAdapterOptions extends MicrosoftOAuthOptions {
@@ -40,6 +41,7 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Provid
       }),
       calendar: createCalendarSyncer(access, delta),
       contacts: createContactsSyncer(access, delta),
+      tasks: createTodoSyncer(access, delta),
     },
     attachments: createGraphAttachmentReader(access),
     classifyError: classifyMicrosoftError,

@@ -89,6 +89,7 @@ const ADDRESSES: { [T in CrmTableName]: (record: RecordsByTable[T]) => string[] 
   calendar_events: (record) => eventParticipants(record).map((p) => p.address),
   contacts: (record) => contactParticipants(record).map((p) => p.address),
   crm_objects: propertyAddresses,
+  tasks: () => [],
 };
 
 function propertyAddresses(record: CrmObjectRecord): string[] {

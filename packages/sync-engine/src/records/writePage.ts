@@ -22,6 +22,8 @@ import {
   markDeleted,
   replaceLinks,
   sweepUnseen,
+  taskUpsert,
+  type SealedTable,
   type SqlExecutor,
   type UpsertSpec,
 } from '@crm-sync/db';
@@ -57,6 +59,7 @@ const SPECS = {
   emails: emailUpsert,
   calendar_events: calendarEventUpsert,
   contacts: contactUpsert,
+  tasks: taskUpsert,
   crm_objects: crmObjectUpsert,
 } as unknown as { [T in CrmTableName]: UpsertSpec<SealedRow> };
 
@@ -73,6 +76,7 @@ const CHILDREN: { [T in CrmTableName]: readonly ChildTable<T>[] } = {
     derivedChildren(eventParticipantChildren, eventParticipants, sealParticipant('calendar_events')),
   ],
   contacts: [derivedChildren(contactParticipantChildren, contactParticipants, sealParticipant('contacts'))],
+  tasks: [],
   crm_objects: [
     derivedChildren(
       crmObjectParticipantChildren,
@@ -146,16 +150,16 @@ export async function writePage<T extends CrmTableName>(
   // The hash covers the children too, so a changed attachment list rewrites the row and, with it, its children.
   const rows = records.map((record): SealedRow => {
     const row: RowRecord<T> = rowPart(record, children);
-    const { plain, sealed } = sealer.seal(table, rowKeyOf(record), row);
-    return {
-      ...plain,
+    const stamp = {
       externalId: record.externalId,
       connectionId,
       contentHash: sealer.contentHash(record),
       seenRound: round.generation,
-      sealed,
-      blindIndex: sealer.termsOf(table, record),
     };
+    // Tasks are not sealed yet (their table came after the sealing migration): written as they are.
+    if (table === 'tasks') return { ...row, ...stamp };
+    const { plain, sealed } = sealer.seal(table as SealedTable, rowKeyOf(record), row);
+    return { ...plain, ...stamp, sealed, blindIndex: sealer.termsOf(table, record) };
   });
   const {
     counts: upserted,

@@ -7,6 +7,7 @@ export const GRAPH_ERRORS = {
   ApplicationThrottled: { status: 429, message: 'Application is over its MailboxConcurrency limit.' },
   syncStateNotFound: { status: 410, message: 'The sync state generation is not found.' },
   resyncRequired: { status: 410, message: 'The delta token is no longer valid. Reset the sync state.' },
+  ErrorAccessDenied: { status: 403, message: 'Access is denied. Check credentials and try again.' },
   ErrorItemNotFound: { status: 404, message: 'The specified object was not found in the store.' },
   ErrorInvalidRequest: { status: 400, message: 'The request is invalid.' },
   ErrorInvalidUrlQuery: { status: 400, message: 'The query parameter is not supported.' },

@@ -33,8 +33,9 @@ export function renderItem<T extends object>(
   const {
     formerFolderIds: _moves,
     files: _files,
+    todoListId: _list,
     ...wire
-  } = stored.data as T & { formerFolderIds?: unknown; files?: unknown };
+  } = stored.data as T & { formerFolderIds?: unknown; files?: unknown; todoListId?: unknown };
   const data = withSeriesId(
     bodyAs(bodyAs(wire as T, prefs.bodyContentType, 'body'), prefs.bodyContentType, 'uniqueBody'),
     prefs,
