@@ -24,7 +24,7 @@ import { DEFAULT_CLIENT } from '@crm-sync/provider-sandbox';
 import { createAdapterRegistry, sandboxEndpoints } from '@crm-sync/providers';
 import { createRedisConnection, JobProducer } from '@crm-sync/queue';
 import { deleteUnder } from '@crm-sync/testing';
-import { CredentialStore, KeyRing } from '@crm-sync/vault';
+import { createContentKeys, CredentialStore, KeyRing } from '@crm-sync/vault';
 import { type ChildProcess } from 'node:child_process';
 import { Agent } from 'undici';
 import { peakRssMb } from './lib/rss';
@@ -131,6 +131,12 @@ async function main(): Promise<void> {
       states: new OAuthStateStore(redis, { keyPrefix: `${prefix}oauth-state:` }),
       producer,
       generations: new ConnectionGenerations({ redis, keyPrefix: prefix }),
+      // Connect opens no content; the worker seals with its own keys (VAULT_KEYS above, CONTENT_INDEX_KEY's default).
+      content: createContentKeys({
+        db,
+        keyRing,
+        index: { activeKeyId: 'bench', keys: { bench: randomBytes(32) } },
+      }),
       adapters: createAdapterRegistry({
         google: { ...oauthClient, fetch, endpoints: endpoints.google },
         microsoft: { ...oauthClient, fetch: trustingFetch, endpoints: endpoints.microsoft },

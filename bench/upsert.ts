@@ -1,12 +1,14 @@
 // npm run bench:upsert -- [--size 100000] [--page 500] [--seed N]
 //
-// Upserts N email-shaped rows through @crm-sync/db's upsertRows (one unnest statement per page) and, page by
-// page in the same run, writes the same rows with a plain multi-row INSERT through `pg` alone (the ceiling)
-// and with a multi-row VALUES upsert (the alternative the helper was measured against). A second pass sends
-// every row again, unchanged, so the hash WHERE skips the writes. Runs in its own database, then drops it.
+// Seals N email-shaped rows as the sync engine does (content under the connection's data key, blind index terms,
+// keyed content hash: docs/encryption-at-rest.md) and upserts them through @crm-sync/db's upsertRows (one unnest
+// statement per page) and, page by page in the same run, writes the same rows in the clear with a plain multi-row
+// INSERT through `pg` alone (the ceiling) and with a multi-row VALUES upsert (the alternative the helper was
+// measured against). A second pass sends every row again, unchanged, so the keyed hash WHERE skips the writes.
+// Runs in its own database, then drops it.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit } from '@crm-sync/config';
+import { loadConfigOrExit, type Config } from '@crm-sync/config';
 import {
   createDataSource,
   dropDatabase,
@@ -14,11 +16,20 @@ import {
   ensureDatabase,
   upsertRows,
   withDatabase,
-  type EmailInput,
   type UpsertCounts,
 } from '@crm-sync/db';
+import { PageSealer } from '@crm-sync/sync-engine';
+import { createContentKeys, KeyRing } from '@crm-sync/vault';
 import { Client } from 'pg';
-import { EMAIL_COLUMNS, emailRows, emailValues, placeholders, rawInsert } from './lib/emailRows';
+import {
+  EMAIL_COLUMNS,
+  emailRows,
+  emailValues,
+  placeholders,
+  rawInsert,
+  sealEmails,
+  type PlainEmail,
+} from './lib/emailRows';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,7 +49,7 @@ const emailRow = emailRows(SEED, SIZE);
 const COLUMNS = EMAIL_COLUMNS;
 
 /** The alternative to unnest: the same upsert with one parameter per value (12 per row). */
-function valuesUpsert(client: Client, page: EmailInput[]): Promise<unknown> {
+function valuesUpsert(client: Client, page: PlainEmail[]): Promise<unknown> {
   const updates = COLUMNS.slice(2).map((c) => `${c} = EXCLUDED.${c}`);
   return client.query(
     `INSERT INTO emails AS t (${COLUMNS.join(', ')}) VALUES ${placeholders(page.length)}
@@ -50,7 +61,7 @@ function valuesUpsert(client: Client, page: EmailInput[]): Promise<unknown> {
   );
 }
 
-type Arm = { connectionId: string; run: (page: EmailInput[]) => Promise<unknown>; ms: number };
+type Arm = { connectionId: string; run: (page: PlainEmail[]) => Promise<unknown>; ms: number };
 
 /** Runs the arms page by page, rotating which goes first, so drift and noise fall on all of them alike. */
 async function alternate(arms: Arm[]): Promise<void> {
@@ -69,7 +80,7 @@ async function alternate(arms: Arm[]): Promise<void> {
 const rate = (arm: Arm) => Math.round(SIZE / (arm.ms / 1000));
 const fmt = (n: number) => n.toFixed(2);
 
-async function bench(url: string): Promise<void> {
+async function bench(url: string, config: Config): Promise<void> {
   const dataSource = await createDataSource({
     url,
     poolSize: 1,
@@ -85,24 +96,41 @@ async function bench(url: string): Promise<void> {
     );
     const [helperId, rawId, valuesId] = ids.map((r) => r.id) as [string, string, string];
     const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
-    const helper = async (page: EmailInput[]) => {
-      const c = await upsertRows(dataSource, emailUpsert, page);
+    const keys = createContentKeys({
+      db: dataSource,
+      keyRing: new KeyRing(config.vault),
+      index: config.contentIndex,
+    });
+    const owner = { connectionId: helperId, tenantId: 'bench' };
+    /** Time spent sealing (inside the sealed arm's time), so the helper's own rate shows too. */
+    let sealMs = 0;
+    // As writePage does: the sealer opened per page (the data key cached across pages), then the page sealed.
+    const sealed = async (page: PlainEmail[]) => {
+      const began = process.hrtime.bigint();
+      const rows = sealEmails(await PageSealer.open(keys, owner), page);
+      sealMs += Number(process.hrtime.bigint() - began) / 1e6;
+      const c = await upsertRows(dataSource, emailUpsert, rows);
       counts.inserted += c.inserted;
       counts.updated += c.updated;
       counts.unchanged += c.unchanged;
     };
     // Same content for every arm; only the owning connection differs, so the arms never collide.
     const arms: Arm[] = [
-      { connectionId: helperId, run: helper, ms: 0 },
+      { connectionId: helperId, run: sealed, ms: 0 },
       { connectionId: rawId, run: (p) => rawInsert(client, p), ms: 0 },
       { connectionId: valuesId, run: (p) => valuesUpsert(client, p), ms: 0 },
     ];
     await alternate(arms);
     const [upsert, raw, values] = arms as [Arm, Arm, Arm];
-    console.log(`raw-insert rows/s ${rate(raw)} (pg multi-row INSERT, ceiling)`);
-    console.log(`upsert rows/s ${rate(upsert)} (inserted ${counts.inserted} updated ${counts.updated})`);
+    const helperRate = Math.round(SIZE / ((upsert.ms - sealMs) / 1000));
+    console.log(`raw-insert rows/s ${rate(raw)} (pg multi-row INSERT of the plain rows, ceiling)`);
     console.log(
-      `upsert-values rows/s ${rate(values)} (multi-row VALUES upsert, ${COLUMNS.length} params/row)`,
+      `sealed-upsert rows/s ${rate(upsert)} (seal + upsertRows; inserted ${counts.inserted} updated ${counts.updated})`,
+    );
+    console.log(`upsert rows/s ${helperRate} (upsertRows alone, sealing time taken out)`);
+    console.log(`sealing ${fmt((sealMs * 1000) / SIZE)} µs/row`);
+    console.log(
+      `upsert-values rows/s ${rate(values)} (plain multi-row VALUES upsert, ${COLUMNS.length} params/row)`,
     );
 
     Object.assign(counts, { inserted: 0, updated: 0, unchanged: 0 });
@@ -112,19 +140,21 @@ async function bench(url: string): Promise<void> {
     ];
     await alternate(again);
     const [upsert2, values2] = again as [Arm, Arm];
-    console.log(`upsert-unchanged rows/s ${rate(upsert2)} (unchanged ${counts.unchanged} of ${SIZE})`);
+    console.log(`sealed-upsert-unchanged rows/s ${rate(upsert2)} (unchanged ${counts.unchanged} of ${SIZE})`);
     console.log(`upsert-values-unchanged rows/s ${rate(values2)}`);
 
     const ratio = rate(upsert) / rate(raw);
-    console.log(`ratio upsert-vs-raw ${fmt(ratio)} (target >= 0.70)`);
-    console.log(`ratio unchanged-vs-raw ${fmt(rate(upsert2) / rate(raw))}`);
+    const helperRatio = helperRate / rate(raw);
+    console.log(`ratio sealed-vs-raw ${fmt(ratio)} (target >= 0.60)`);
+    console.log(`ratio upsert-vs-raw ${fmt(helperRatio)} (upsertRows alone; target >= 0.70)`);
+    console.log(`ratio sealed-unchanged-vs-raw ${fmt(rate(upsert2) / rate(raw))}`);
     console.log(
-      `ratio unnest-vs-values ${fmt(rate(upsert) / rate(values))} (second pass ${fmt(rate(upsert2) / rate(values2))})`,
+      `ratio unnest-vs-values ${fmt(helperRate / rate(values))} (upsertRows alone against the plain VALUES upsert)`,
     );
     console.log(`rss-mb ${Math.round(peakRss / 2 ** 20)}`);
-    const verdict = ratio >= 0.7 && counts.unchanged === SIZE ? 'ok' : 'BELOW TARGET OR WRONG COUNTS';
+    const verdict = ratio >= 0.6 && counts.unchanged === SIZE ? 'ok' : 'BELOW TARGET OR WRONG COUNTS';
     console.log(
-      `summary: ${SIZE} rows, pages of ${PAGE}: upsert ${rate(upsert)}/s = ${fmt(ratio)} of raw ${rate(raw)}/s; ` +
+      `summary: ${SIZE} rows, pages of ${PAGE}: sealed upsert ${rate(upsert)}/s = ${fmt(ratio)} of raw ${rate(raw)}/s; ` +
         `unchanged pass ${rate(upsert2)}/s; ${verdict}`,
     );
   } finally {
@@ -144,7 +174,7 @@ async function main(): Promise<void> {
   console.log(`seed ${SEED} size ${SIZE} page ${PAGE}`);
   await ensureDatabase(url);
   try {
-    await bench(url);
+    await bench(url, config);
   } finally {
     await dropDatabase(url);
     clearInterval(sampler);

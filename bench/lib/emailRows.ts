@@ -1,14 +1,19 @@
 // Email-shaped rows and the plain `pg` INSERT that bench/upsert.ts measures the upsert helper against. Shared so
 // bench/sync.ts measures its upsert ceiling with exactly the rows and statements bench:upsert uses.
+import type { EmailRecord } from '@crm-sync/core';
 import type { EmailInput } from '@crm-sync/db';
 import { seededRandom } from '@crm-sync/provider-sandbox';
+import type { PageSealer } from '@crm-sync/sync-engine';
 import type { Client } from 'pg';
+
+/** A row before sealing: a synced email with the engine's stamp, as the raw ceiling writes it in the clear. */
+export type PlainEmail = EmailRecord & { connectionId: string; contentHash: string; seenRound: number };
 
 /**
  * Row i of a data set of `size` rows, the same on every call for the same seed: pages are built on demand, so RSS
  * is the writers', not the data's.
  */
-export function emailRows(seed: number, size: number): (connectionId: string, i: number) => EmailInput {
+export function emailRows(seed: number, size: number): (connectionId: string, i: number) => PlainEmail {
   return (connectionId, i) => {
     // The sandbox's seeded generator, so a run is repeatable.
     const random = seededRandom(seed * 1_000_003 + i);
@@ -38,8 +43,25 @@ export function emailRows(seed: number, size: number): (connectionId: string, i:
       inReplyTo: null,
       references: [],
       direction: 'received',
+      attachments: [],
     };
   };
+}
+
+/**
+ * A page sealed the way the sync engine's writePage seals it (records/sealing.ts): content under the connection's
+ * data key, blind index terms of its addresses, the keyed content hash. This is the cost sealing adds to a write.
+ */
+export function sealEmails(sealer: PageSealer, page: readonly PlainEmail[]): EmailInput[] {
+  return page.map((row) => {
+    const { plain, sealed } = sealer.seal('emails', [row.externalId], row);
+    return {
+      ...(plain as Omit<EmailInput, 'sealed' | 'blindIndex'>),
+      contentHash: sealer.contentHash(row),
+      sealed,
+      blindIndex: sealer.termsOf('emails', row),
+    };
+  });
 }
 
 export const EMAIL_COLUMNS = [
@@ -66,7 +88,7 @@ export const EMAIL_COLUMNS = [
   'direction',
 ] as const;
 
-export const emailValues = (r: EmailInput) => [
+export const emailValues = (r: PlainEmail) => [
   r.connectionId,
   r.externalId,
   r.contentHash,
@@ -97,7 +119,7 @@ export const placeholders = (rows: number) =>
   ).join(', ');
 
 /** The ceiling: what `pg` alone does with one multi-row INSERT per page. */
-export function rawInsert(client: Client, page: EmailInput[]): Promise<unknown> {
+export function rawInsert(client: Client, page: PlainEmail[]): Promise<unknown> {
   return client.query(
     `INSERT INTO emails (${EMAIL_COLUMNS.join(', ')}) VALUES ${placeholders(page.length)}`,
     page.flatMap(emailValues),

@@ -1,14 +1,17 @@
 // bench:sync's ceilings. The client ceiling (child mode): list every id, then get each at the worker's concurrency;
-// nothing else. The upsert ceiling: bench:upsert's figure, in the bench's database.
+// nothing else. The upsert ceiling: bench:upsert's figure (rows sealed as the engine seals them, then upserted), in
+// the bench's database.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { emailUpsert, upsertRows } from '@crm-sync/db';
 import { GOOGLE_DESCRIPTOR } from '@crm-sync/providers';
+import { PageSealer } from '@crm-sync/sync-engine';
+import { createContentKeys, KeyRing } from '@crm-sync/vault';
 import { OAuth2Client } from 'google-auth-library';
 import { gmail as gmailApi } from 'googleapis/build/src/apis/gmail';
 import { Client } from 'pg';
-import { emailRows, rawInsert } from '../lib/emailRows';
+import { emailRows, rawInsert, sealEmails, type PlainEmail } from '../lib/emailRows';
 import { profileArgs, ROOT, type SandboxProcess } from './processes';
 import { now, SYNC_SCRIPT, type World } from './world';
 
@@ -83,7 +86,10 @@ export async function clientCeiling(sb: SandboxProcess, token: string, expected:
   return result.messages / result.seconds;
 }
 
-/** bench:upsert's figure for `rows` email rows: upsertRows alternating page by page with the raw INSERT. */
+/**
+ * bench:upsert's figure for `rows` email rows: sealing and upsertRows alternating page by page with the raw plain
+ * INSERT. Its own throwaway keys: the rows are deleted at the end.
+ */
 export async function upsertCeiling(w: World, rows: number): Promise<{ upsert: number; raw: number }> {
   const ids = (await w.db.query(
     `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id)
@@ -92,6 +98,9 @@ export async function upsertCeiling(w: World, rows: number): Promise<{ upsert: n
   )) as Array<{ id: string }>;
   const [upsertId, rawId] = ids.map((r) => r.id) as [string, string];
   const row = emailRows(w.seed, rows);
+  const random = () => ({ activeKeyId: 'ceiling', keys: { ceiling: randomBytes(32) } });
+  const keys = createContentKeys({ db: w.db, keyRing: new KeyRing(random()), index: random() });
+  const owner = { connectionId: upsertId, tenantId: 'bench-ceiling' };
   const client = new Client({ connectionString: w.dbUrl });
   await client.connect();
   const ms = { upsert: 0, raw: 0 };
@@ -102,9 +111,10 @@ export async function upsertCeiling(w: World, rows: number): Promise<{ upsert: n
         {
           key: 'upsert' as const,
           id: upsertId,
-          run: (p: ReturnType<typeof row>[]) => upsertRows(w.db, emailUpsert, p),
+          run: async (p: PlainEmail[]) =>
+            upsertRows(w.db, emailUpsert, sealEmails(await PageSealer.open(keys, owner), p)),
         },
-        { key: 'raw' as const, id: rawId, run: (p: ReturnType<typeof row>[]) => rawInsert(client, p) },
+        { key: 'raw' as const, id: rawId, run: (p: PlainEmail[]) => rawInsert(client, p) },
       ];
       if (turn % 2) arms.reverse();
       for (const arm of arms) {

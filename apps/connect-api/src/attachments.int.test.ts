@@ -1,4 +1,4 @@
-import { connectSandboxAccount } from '@crm-sync/connections/testing';
+import { connectSandboxAccount, openRows } from '@crm-sync/connections/testing';
 import type { Provider } from '@crm-sync/core';
 import { engineDeps, sandboxIds, SYNC_CASES, syncUntilCaughtUp } from '@crm-sync/sync-engine/testing';
 import { startApp, T1_ONLY_SECRET, type AppHarness } from '../test/appHarness';
@@ -51,10 +51,14 @@ describe.each(['google', 'microsoft'] as const)(
       h.sandbox.control.updateItem(provider, account.id, 'messages', id, FILES[provider]);
       await syncUntilCaughtUp(engineDeps(h), connectionId, 'mail');
       const emailId = sync.wireId?.(id, account) ?? id;
-      const rows = await h.db.dataSource.query<{ attachment_id: string; name: string }[]>(
-        `SELECT attachment_id, name FROM email_attachments WHERE connection_id = $1 AND email_external_id = $2`,
+      // The names are sealed in the table: the route opens them, as this does.
+      const rows = (await openRows(
+        h.db.dataSource,
+        h.deps.content,
+        'email_attachments',
+        'connection_id = $1 AND email_external_id = $2',
         [connectionId, emailId],
-      );
+      )) as { attachment_id: string; name: string }[];
       expect(rows.map((r) => r.name).sort()).toEqual([PDF.name, PNG.name, TXT.name].sort());
       const url = (attachmentId: string, tenant = 't1', email = emailId) =>
         `/v1/connections/${connectionId}/emails/${encodeURIComponent(email)}/attachments/${encodeURIComponent(
@@ -141,11 +145,13 @@ describe('google: files of a forwarded message (message/rfc822)', () => {
       attachments: [gmailFile(TXT)],
     });
     await syncUntilCaughtUp(engineDeps(h), connectionId, 'mail');
-    const rows = await h.db.dataSource.query<{ attachment_id: string; name: string | null }[]>(
-      `SELECT attachment_id, name FROM email_attachments WHERE connection_id = $1 AND email_external_id = $2
-        ORDER BY attachment_id::int`,
+    const rows = (await openRows(
+      h.db.dataSource,
+      h.deps.content,
+      'email_attachments',
+      'connection_id = $1 AND email_external_id = $2 ORDER BY attachment_id::int',
       [connectionId, id],
-    );
+    )) as { attachment_id: string; name: string | null }[];
     const content = async (attachmentId: string) => {
       const response = await h.api(
         `/v1/connections/${connectionId}/emails/${id}/attachments/${attachmentId}/content?tenantId=t1`,

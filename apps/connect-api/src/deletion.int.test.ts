@@ -1,4 +1,4 @@
-import { runDeletion } from '@crm-sync/connections';
+import { runDeletion, shredDataKeys } from '@crm-sync/connections';
 import { insertSyncedRows } from '@crm-sync/connections/testing';
 import { QUEUE_NAMES } from '@crm-sync/queue';
 import { createLocalJWKSet, jwtVerify } from 'jose';
@@ -30,7 +30,10 @@ describe('DELETE /v1/users/{crmUserId}', () => {
     expect([early.status, (await json<{ code: string }>(early)).code]).toEqual([409, 'not_completed']);
 
     // What the worker does with the event.
-    await runDeletion({ ...h.deps, signing: h.signing, purgeBatchSize: 3 }, deletionRequestId);
+    await runDeletion(
+      { ...h.deps, signing: h.signing, purgeBatchSize: 3, shred: shredDataKeys(h.deps.content.dataKeys) },
+      deletionRequestId,
+    );
 
     const status = await json<{ status: string; deleted: Record<string, number>; receiptUrl: string }>(
       await h.api(statusUrl),

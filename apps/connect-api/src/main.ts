@@ -8,7 +8,7 @@ import {
 } from '@crm-sync/connections';
 import { runProcess, startOpsServer, type Stop } from '@crm-sync/observability';
 import { startRuntime } from '@crm-sync/runtime';
-import { CredentialStore, KeyRing } from '@crm-sync/vault';
+import { createContentKeys, CredentialStore, KeyRing } from '@crm-sync/vault';
 import { adaptersFromConfig, noticeVerifiersFromConfig } from '@crm-sync/providers';
 import { AccessTokens, ConnectionThrottle, DEFAULT_ACCESS_TOKEN_OPTIONS } from '@crm-sync/sync-engine';
 import type { AppContext } from './context';
@@ -18,7 +18,8 @@ async function start(): Promise<Stop> {
   const runtime = await startRuntime({ app: 'connect-api', redisRole: 'producer', database: true });
   const { config, logger, metrics, db, redis, producer } = runtime;
   const providers = adaptersFromConfig(config.providers, config.connectApi.publicBaseUrl);
-  const credentials = new CredentialStore({ db, keyRing: new KeyRing(config.vault) });
+  const keyRing = new KeyRing(config.vault);
+  const credentials = new CredentialStore({ db, keyRing });
   const ctx: AppContext = {
     deps: {
       db,
@@ -29,6 +30,7 @@ async function start(): Promise<Stop> {
       // The worker's prefix: what it ends, the proxy sees at once, and the reverse (ConnectionGenerations).
       generations: new ConnectionGenerations({ redis, keyPrefix: `${config.queues.prefix}:` }),
       adapters: providers.adapters,
+      content: createContentKeys({ db, keyRing, index: config.contentIndex }),
     },
     // The worker's key prefix and lock: a token the broker refreshes is single-flight with the sync's refreshes.
     tokens: new AccessTokens({

@@ -65,7 +65,7 @@ describe('worker process', () => {
     });
 
     const expected = sandboxSnapshot(h, c, account.id);
-    const actual = await tableSnapshot(h, c, connectionId);
+    const actual = await tableSnapshot(h, c, connectionId, c.column, world.content);
     expect(actual.size).toBe(expected.size);
     expect(snapshotChecksum(actual)).toBe(snapshotChecksum(expected));
     expect(await duplicateRows(h, c, connectionId)).toBe(0);

@@ -5,6 +5,7 @@ import {
   ConnectionGenerations,
   connectionOutcomes,
   handleConnectionEvent,
+  shredDataKeys,
   tokenRefreshAudit,
 } from '@crm-sync/connections';
 import { startRuntime } from '@crm-sync/runtime';
@@ -18,7 +19,7 @@ import {
   runSlice,
   type SyncEngineDeps,
 } from '@crm-sync/sync-engine';
-import { CredentialStore, KeyRing } from '@crm-sync/vault';
+import { createContentKeys, CredentialStore, KeyRing } from '@crm-sync/vault';
 import { adaptersFromConfig } from '@crm-sync/providers';
 import { createAuditProcessor } from './auditProcessor';
 import { createConnectionEventsProcessor } from './connectionEventsProcessor';
@@ -32,7 +33,9 @@ async function start(): Promise<Stop> {
   const { worker: settings } = config;
   // BullMQ's workers block on their connection; engine commands (locks) use the runtime's.
   const bullRedis = runtime.redisConnection('worker-bullmq', 'worker');
-  const credentials = new CredentialStore({ db, keyRing: new KeyRing(config.vault) });
+  const keyRing = new KeyRing(config.vault);
+  const credentials = new CredentialStore({ db, keyRing });
+  const content = createContentKeys({ db, keyRing, index: config.contentIndex });
   const providers = adaptersFromConfig(config.providers, config.connectApi.publicBaseUrl);
   // connect-api's proxy reads these under the same prefix: an ending here refuses its very next call.
   const generations = new ConnectionGenerations({ redis, keyPrefix: `${config.queues.prefix}:` });
@@ -55,6 +58,7 @@ async function start(): Promise<Stop> {
       requestBudgetFactor: settings.requestBudgetFactor,
     }),
     outcomes: connectionOutcomes({ db, credentials, generations }),
+    content,
     options: {
       incrementalIntervalMs: settings.incrementalIntervalMs,
       intervalJitterRatio: settings.intervalJitterRatio,
@@ -90,6 +94,8 @@ async function start(): Promise<Stop> {
     // Deletion requests (docs/deletion.md): receipts are signed with the active key and name connect-api's origin.
     signing: { issuer: config.connectApi.publicBaseUrl, ...config.deletion.receiptKeys },
     purgeBatchSize: config.deletion.purgeBatchSize,
+    // Crypto-shredding first (docs/deletion.md step 2): the data keys go before the rows.
+    shred: shredDataKeys(content.dataKeys),
   };
   const workers = startWorkers({
     ...settings,

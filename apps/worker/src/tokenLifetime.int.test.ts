@@ -92,10 +92,12 @@ it(
       await sleep(1_000);
     }
     await waitFor(
-      async () => (await tableSnapshot(h, c, connectionId)).size === sandboxSnapshot(h, c, account.id).size,
+      async () =>
+        (await tableSnapshot(h, c, connectionId, c.column, world.content)).size ===
+        sandboxSnapshot(h, c, account.id).size,
       { what: 'the last additions synced', timeoutMs: 15_000 },
     );
-    expect(snapshotChecksum(await tableSnapshot(h, c, connectionId))).toBe(
+    expect(snapshotChecksum(await tableSnapshot(h, c, connectionId, c.column, world.content))).toBe(
       snapshotChecksum(sandboxSnapshot(h, c, account.id)),
     );
     const calls = graphCalls(account.id);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ConnectionsHarness } from '@crm-sync/connections/testing';
 import { startAppProcess } from '@crm-sync/testing';
-import { CredentialStore, KeyRing } from '@crm-sync/vault';
+import { createContentKeys, CredentialStore, KeyRing, type ContentKeys } from '@crm-sync/vault';
 
 /**
  * What a worker child process needs to share the test's world: its database, Redis prefix, sandbox and a
@@ -15,6 +15,8 @@ import { CredentialStore, KeyRing } from '@crm-sync/vault';
 export class ChildWorkerEnv {
   private readonly keyRing: KeyRing;
   readonly env: Record<string, string>;
+  /** Opens what the child seals: its data keys are wrapped under the child's vault key. */
+  readonly content: ContentKeys;
 
   constructor(h: ConnectionsHarness, overrides: Record<string, string> = {}) {
     const key = randomBytes(32);
@@ -41,6 +43,12 @@ export class ChildWorkerEnv {
       ...overrides,
     };
     this.h = h;
+    // Only data keys are unwrapped here; the index keys are the harness's and unused for opening.
+    this.content = createContentKeys({
+      db: h.db.dataSource,
+      keyRing: this.keyRing,
+      index: { activeKeyId: 'child-index', keys: { 'child-index': randomBytes(32) } },
+    });
   }
 
   private readonly h: ConnectionsHarness;

@@ -1,6 +1,6 @@
 import type { Provider, ProviderAdapter } from '@crm-sync/core';
 import type { JobProducer } from '@crm-sync/queue';
-import type { CredentialStore } from '@crm-sync/vault';
+import type { ContentKeys, CredentialStore } from '@crm-sync/vault';
 import type { DataSource } from 'typeorm';
 import type { ConnectionGenerations } from './generations';
 import type { OAuthStateStore } from './stateStore';
@@ -15,5 +15,7 @@ export interface ConnectionsDeps {
   generations: ConnectionGenerations;
   /** Only configured providers are present. */
   adapters: ReadonlyMap<Provider, ProviderAdapter>;
+  /** Opens sealed content (attachment names) and shreds data keys (docs/encryption-at-rest.md). */
+  content: ContentKeys;
   now?: () => Date;
 }

@@ -55,6 +55,7 @@ export {
   type DeletionRequestRow,
   type ReceiptKeySet,
   type ReceiptSigning,
+  shredDataKeys,
   type ShredConnections,
 } from './deletion';
 export {

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { DeletionDeps, ReceiptSigning } from '../src/deletion';
+import { shredDataKeys, type DeletionDeps, type ReceiptSigning } from '../src/deletion';
 import type { ConnectionsHarness } from './harness';
 
 /** A fresh Ed25519 receipt key ring for one test file. */
@@ -9,7 +9,13 @@ export function testReceiptSigning(issuer = 'https://sync.example.com'): Receipt
 
 /** The harness's dependencies with what a purge needs. */
 export function deletionDeps(h: ConnectionsHarness, overrides: Partial<DeletionDeps> = {}): DeletionDeps {
-  return { ...h.deps, signing: testReceiptSigning(), purgeBatchSize: 7, ...overrides };
+  return {
+    ...h.deps,
+    signing: testReceiptSigning(),
+    purgeBatchSize: 7,
+    shred: shredDataKeys(h.deps.content.dataKeys),
+    ...overrides,
+  };
 }
 
 /** Puts `n` synced rows in every CRM table (and one attachment of the first e-mail, one quarantined item) for a connection. */

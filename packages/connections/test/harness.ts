@@ -10,6 +10,7 @@ import { Agent } from 'undici';
 import type { ConnectionsDeps } from '../src/deps';
 import { ConnectionGenerations } from '../src/generations';
 import { OAuthStateStore } from '../src/stateStore';
+import { testContentKeys } from './openRows';
 
 /** Where the sandbox's default client may send the browser back to (any loopback URL is accepted). */
 export const HARNESS_REDIRECT_URI = 'http://127.0.0.1:9/v1/oauth/callback';
@@ -77,6 +78,7 @@ export async function createConnectionsHarness(
     }),
     producer,
     generations: new ConnectionGenerations({ redis: redis.redis, keyPrefix: redis.prefix }),
+    content: testContentKeys(db.dataSource, keyRing),
     adapters: sandboxAdapters(
       sandbox,
       options.redirectUriFor ?? (() => HARNESS_REDIRECT_URI),

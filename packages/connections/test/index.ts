@@ -7,3 +7,4 @@ export {
   type HarnessClient,
 } from './harness';
 export { deletionDeps, insertSyncedRows, testReceiptSigning } from './deletion';
+export { openRows, testContentKeys, type OpenedRow } from './openRows';

@@ -43,7 +43,15 @@ export {
   crmObjectParticipantChildren,
   emailParticipantChildren,
   eventParticipantChildren,
+  type SealedParticipant,
 } from './upsert/participantSpecs';
+export {
+  clearedColumns,
+  SEALED_FIELDS,
+  sealedFields,
+  type SealedField,
+  type SealedTable,
+} from './sealed/fields';
 export {
   CRM_TABLES,
   markDeleted,
@@ -62,6 +70,9 @@ export {
   type ContactInput,
   type CrmObjectInput,
   type EmailInput,
+  type SealedAttachment,
+  type SealedColumns,
+  type SealedInput,
   type TaskInput,
   type UpsertInput,
 } from './upsert/specs';

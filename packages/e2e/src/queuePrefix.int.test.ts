@@ -2,9 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
+import { parseVaultKeys } from '@crm-sync/config';
+import {
+  createConnectionsHarness,
+  testContentKeys,
+  type ConnectionsHarness,
+} from '@crm-sync/connections/testing';
 import { sandboxSnapshot, SYNC_CASES, tableSnapshot } from '@crm-sync/sync-engine/testing';
 import { CookieJar, freePort, startAppProcess, waitFor, type AppProcess } from '@crm-sync/testing';
+import { KeyRing } from '@crm-sync/vault';
 
 // Issue 16: with a non-default WORKER_QUEUE_PREFIX, a sync request or a disconnect sent through connect-api used
 // to land under the default prefix, where no worker listens. Here every app runs as its own process with one
@@ -12,6 +18,7 @@ import { CookieJar, freePort, startAppProcess, waitFor, type AppProcess } from '
 const c = SYNC_CASES.find((x) => x.provider === 'google' && x.resource === 'mail')!;
 const SECRET = 'e2e-service-secret-0123456789abcdef';
 
+const VAULT_KEYS = `e2e:${randomBytes(32).toString('base64')}`;
 let h: ConnectionsHarness;
 const apps: AppProcess[] = [];
 let baseUrl: string;
@@ -29,7 +36,7 @@ beforeAll(async () => {
     DATABASE_POOL_SIZE: '4',
     REDIS_URL: h.redis.url,
     WORKER_QUEUE_PREFIX: `${h.redis.prefix}not-the-default`,
-    VAULT_KEYS: `e2e:${randomBytes(32).toString('base64')}`,
+    VAULT_KEYS,
     SERVICE_TOKENS: `crm:${SECRET}:*`,
     PUBLIC_BASE_URL: baseUrl,
     CONNECT_API_PORT: String(port),
@@ -52,6 +59,9 @@ beforeAll(async () => {
     ])),
   );
 }, 60_000);
+
+/** Opens what the worker process sealed: its data keys are wrapped under VAULT_KEYS. */
+const content = () => testContentKeys(h.db.dataSource, new KeyRing(parseVaultKeys(VAULT_KEYS, undefined)));
 
 afterAll(async () => {
   await Promise.all(apps.map((app) => app.stop()));
@@ -96,7 +106,7 @@ it('connects, syncs, honours a sync request and a disconnect, all under a custom
   const connectionId = connection!.id;
 
   // The scheduler hands the first round to the worker.
-  await waitFor(async () => (await tableSnapshot(h, c, connectionId)).size === 40, {
+  await waitFor(async () => (await tableSnapshot(h, c, connectionId, c.column, content())).size === 40, {
     what: 'the first round to land 40 messages',
     timeoutMs: 30_000,
   });
@@ -106,7 +116,9 @@ it('connects, syncs, honours a sync request and a disconnect, all under a custom
   const requested = await api(`/v1/connections/${connectionId}/sync`, { json: { tenantId: 't1' } });
   expect(requested.status).toBe(202);
   await waitFor(
-    async () => (await tableSnapshot(h, c, connectionId)).size === sandboxSnapshot(h, c, account.id).size,
+    async () =>
+      (await tableSnapshot(h, c, connectionId, c.column, content())).size ===
+      sandboxSnapshot(h, c, account.id).size,
     { what: 'the requested round to land the new message', timeoutMs: 30_000 },
   );
 

@@ -134,6 +134,7 @@ const elsewhere = () => ({
 const engine = (): SyncEngineDeps => ({
   db: c.h.db.dataSource,
   adapters: c.h.deps.adapters,
+  content: c.h.deps.content,
   tokens: new AccessTokens({
     credentials,
     redis: c.h.redis.redis,

@@ -12,6 +12,7 @@ export { runAudit } from './audit/runAudit';
 export type { AuditCounts, AuditOutcome, AuditRequest } from './audit/types';
 export { canonicalJson, contentHash } from './records/contentHash';
 export { MissingObjectTypeError, type PageCounts } from './records/writePage';
+export { PageSealer, type ContentOwner } from './records/sealing';
 export { runSlice } from './slice/runSlice';
 export {
   ConnectionThrottle,

@@ -1,5 +1,6 @@
 import type { Provider, ProviderAdapter, Resource } from '@crm-sync/core';
 import type { SqlExecutor } from '@crm-sync/db';
+import type { ContentKeys } from '@crm-sync/vault';
 import type { DataSource } from 'typeorm';
 import type { ConnectionThrottle } from './throttle/connectionThrottle';
 import type { AccessTokens } from './tokens/accessTokens';
@@ -66,6 +67,8 @@ export interface SyncEngineDeps {
   /** A provider's throttling of a connection, shared with the token broker's proxy (docs/token-broker.md). */
   throttle: ConnectionThrottle;
   outcomes: ConnectionOutcomes;
+  /** The keys synced content is sealed with (docs/encryption-at-rest.md). */
+  content: ContentKeys;
   options: SyncEngineOptions;
   now?: () => Date;
   /** In [0, 1); injectable so backoff jitter can be tested. */

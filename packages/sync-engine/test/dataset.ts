@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { ConnectionsHarness } from '@crm-sync/connections/testing';
+import { openRows, type ConnectionsHarness, type OpenedRow } from '@crm-sync/connections/testing';
 import type { CrmTableName, Provider, Resource } from '@crm-sync/core';
+import type { ContentKeys } from '@crm-sync/vault';
 import { type Account, calendarWireId, GRAPH_MAIL_FOLDER_IDS } from '@crm-sync/provider-sandbox';
 
 /**
@@ -16,7 +17,7 @@ export interface SyncCase {
   objectType?: string;
   /** The sandbox item's value of the checked field. */
   field: (data: Record<string, unknown>) => string | null;
-  /** SQL expression of the same value in `table`. */
+  /** The same value in `table`'s rows as `openRows` gives them: a column, or `properties.<name>`. */
   column: string;
   /** Control-API fields that change the checked field to `value`. */
   edit: (value: string) => Record<string, unknown>;
@@ -57,7 +58,7 @@ function hubspotCase(objectType: 'contacts' | 'companies' | 'deals', property: s
     table: 'crm_objects',
     objectType,
     field: prop(property),
-    column: `properties->>'${property}'`,
+    column: `properties.${property}`,
     edit: (v) => ({ [property]: v }),
     live: hubspotLive,
     cursorsExpire: false,
@@ -200,6 +201,31 @@ export function sandboxIds(
   return [...sandboxItems(h, c, accountId, which).keys()];
 }
 
+/** The data of every live item of the account's resource in the sandbox, as the control API holds it. */
+export function sandboxData(
+  h: ConnectionsHarness,
+  c: SyncCase,
+  accountId: string,
+): Record<string, unknown>[] {
+  const { accounts, datasets } = h.sandbox.context;
+  const account = accounts.get(c.provider, accountId);
+  const generator = datasets.generator(c.provider, c.sandboxResource);
+  if (!account || !generator)
+    throw new Error(`no sandbox ${c.provider} ${c.sandboxResource} for ${accountId}`);
+  const dataset = datasets.open(account, generator);
+  const out: Record<string, unknown>[] = [];
+  let after: number | undefined;
+  do {
+    const page = dataset.page({ after, limit: 1000, order: 'asc' });
+    for (const item of page.items) {
+      const data = item.data as Record<string, unknown>;
+      if (c.live?.(data) ?? true) out.push(data);
+    }
+    after = page.nextOrdinal;
+  } while (after !== undefined);
+  return out;
+}
+
 function sandboxItems(
   h: ConnectionsHarness,
   c: SyncCase,
@@ -226,20 +252,31 @@ function sandboxItems(
   return out;
 }
 
-/** Every live row of the connection in the case's table: external id -> checked column (or the one named). */
+/** Every live row of the connection in the case's table, opened: external id -> checked column (or the one named). */
 export async function tableSnapshot(
   h: ConnectionsHarness,
   c: SyncCase,
   connectionId: string,
   column = c.column,
+  /** The keys the rows were sealed with: a worker process of its own has its own vault key. */
+  content: ContentKeys = h.deps.content,
 ): Promise<Map<string, string | null>> {
   const byType = c.objectType ? `AND object_type = $2` : '';
-  const rows = (await h.db.dataSource.query(
-    `SELECT external_id, ${column} AS value FROM ${c.table}
-      WHERE connection_id = $1 AND deleted_at IS NULL ${byType}`,
+  const rows = await openRows(
+    h.db.dataSource,
+    content,
+    c.table,
+    `connection_id = $1 AND deleted_at IS NULL ${byType}`,
     c.objectType ? [connectionId, c.objectType] : [connectionId],
-  )) as Array<{ external_id: string; value: string | null }>;
-  return new Map(rows.map((r) => [r.external_id, r.value]));
+  );
+  return new Map(rows.map((r) => [String(r.external_id), valueAt(r, column)]));
+}
+
+function valueAt(row: OpenedRow, column: string): string | null {
+  const [name, property] = column.split('.') as [string, string | undefined];
+  const value =
+    property === undefined ? row[name] : (row[name] as Record<string, unknown> | null)?.[property];
+  return (value ?? null) as string | null;
 }
 
 /** Order-independent digest of a snapshot, so a mismatch report stays short. */

@@ -27,6 +27,7 @@ export function engineDeps(
     tokens: tokens ?? testAccessTokens(h),
     throttle: testThrottle(h, SANDBOX_BUDGET_FACTOR),
     outcomes: connectionOutcomes(h.deps),
+    content: h.deps.content,
     options: { ...TEST_ENGINE_OPTIONS, ...options },
   };
 }

@@ -12,6 +12,7 @@ export {
 export {
   deleteAtProvider,
   duplicateRows,
+  sandboxData,
   sandboxIds,
   sandboxSnapshot,
   snapshotChecksum,

@@ -27,7 +27,7 @@ export async function referenceHashes(run: ConvergenceRun): Promise<Map<string, 
     });
     for (const record of page.upserts) {
       const safe = makeSafe(record).value;
-      hashes.set(safe.externalId, contentHash(safe));
+      hashes.set(safe.externalId, contentHash(deps.content.indexKeys, run.connectionId, safe));
     }
     for (const id of page.deletes) hashes.delete(id);
     if (page.next.kind !== 'more') return hashes;

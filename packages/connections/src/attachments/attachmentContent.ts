@@ -1,4 +1,7 @@
 import { ClassifiedProviderError, type AttachmentContent, type Provider } from '@crm-sync/core';
+import { openRow } from '@crm-sync/vault';
+import { z } from 'zod';
+import type { ConnectionsDeps } from '../deps';
 import type { BrokerDeps } from '../broker/types';
 
 /** Which file: a tenant's connection, an email row of it, and an attachment row of that email. */
@@ -48,6 +51,9 @@ const refused = (
   ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
 });
 
+/** What an attachment row's sealed value holds (packages/db `SEALED_FIELDS.email_attachments`). */
+const sealedAttachment = z.object({ name: z.string().nullable() }).loose();
+
 /**
  * An attachment's bytes, read from the provider now and handed on as a stream; nothing is stored (issue 18). The
  * connection must belong to the tenant (another tenant's id is `not_found`, like an unknown one) and be active,
@@ -55,11 +61,11 @@ const refused = (
  * provider refuses is refreshed once (naming the refused one, so a refresh made meanwhile is reused).
  */
 export async function attachmentContent(
-  deps: Pick<BrokerDeps, 'db' | 'adapters' | 'tokens'>,
+  deps: Pick<BrokerDeps, 'db' | 'adapters' | 'tokens'> & Pick<ConnectionsDeps, 'content'>,
   request: AttachmentContentRequest,
 ): Promise<AttachmentContentOutcome> {
   const [row] = (await deps.db.query(
-    `SELECT c.provider, c.status, a.name, a.content_type, a.size
+    `SELECT c.provider, c.status, a.name, a.sealed, a.content_type, a.size
        FROM connections c
        JOIN emails e ON e.connection_id = c.id AND e.external_id = $3 AND e.deleted_at IS NULL
        JOIN email_attachments a ON a.connection_id = c.id AND a.email_external_id = e.external_id
@@ -70,6 +76,7 @@ export async function attachmentContent(
     provider: Provider;
     status: string;
     name: string | null;
+    sealed: Buffer | null;
     content_type: string | null;
     size: string | null;
   }>;
@@ -80,7 +87,7 @@ export async function attachmentContent(
   const reader = adapter?.attachments;
   if (!adapter || !reader) return refused(409, 'provider_not_configured', 'this provider is not configured');
   const file = {
-    name: row.name,
+    name: await fileName(deps, request, row),
     contentType: row.content_type,
     size: row.size === null ? null : Number(row.size),
   };
@@ -135,4 +142,19 @@ function providerRefusal(error: ClassifiedProviderError): AttachmentContentOutco
       'the provider refused the connection; the user may need to reconnect',
     );
   return refused(502, 'provider_unavailable', 'the provider could not serve the file, retry later');
+}
+
+/**
+ * The file's name: opened from the row's sealed value under the connection's data key (bound to this email and
+ * attachment, docs/encryption-at-rest.md); a row written before sealing still has it in the plain column.
+ */
+async function fileName(
+  deps: Pick<ConnectionsDeps, 'content'>,
+  request: AttachmentContentRequest,
+  row: { name: string | null; sealed: Buffer | null },
+): Promise<string | null> {
+  if (row.sealed === null) return row.name;
+  const key = await deps.content.dataKeys.forRead(request.connectionId);
+  const address = { table: 'email_attachments', rowKey: [request.emailId, request.attachmentId] };
+  return sealedAttachment.parse(openRow(key, address, row.sealed)).name;
 }

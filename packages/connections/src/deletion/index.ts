@@ -23,5 +23,6 @@ export {
   type DeletionStatus,
   type DeletionStep,
   type ReceiptSigning,
+  shredDataKeys,
   type ShredConnections,
 } from './types';

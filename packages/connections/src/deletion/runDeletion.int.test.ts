@@ -7,6 +7,7 @@ import {
   insertSyncedRows,
   type ConnectionsHarness,
 } from '../../test';
+import { DataKeys, DataKeyShreddedError, openRow, sealRow } from '@crm-sync/vault';
 import { receiptKeySet, RECEIPT_TYPE } from './receipt';
 import { recordDeletionRequest } from './requests';
 import { runDeletion } from './runDeletion';
@@ -73,7 +74,12 @@ describe('runDeletion for a user', () => {
     const req = await request('00000000-0000-4000-8000-000000000001', 'leaver');
     const done = await runDeletion(deps, req.id);
 
-    expect(done).toMatchObject({ status: 'completed', step: 'done', unreadableAt: null });
+    expect(done).toMatchObject({ status: 'completed', step: 'done', unreadableAt: expect.any(Date) });
+    expect(
+      await count(`SELECT count(*)::int AS n FROM data_keys WHERE connection_id = ANY($1::uuid[])`, [
+        [a.connectionId, b.connectionId],
+      ]),
+    ).toBe(0);
     expect([...done.connectionIds].sort()).toEqual([a.connectionId, b.connectionId].sort());
     for (const id of [a.connectionId, b.connectionId]) {
       expect(await h.deps.credentials.load(id)).toBeNull();
@@ -110,7 +116,7 @@ describe('runDeletion for a user', () => {
       deletionRequestId: req.id,
       tenantId: 't1',
       crmUserId: 'leaver',
-      unreadableAt: null,
+      unreadableAt: done.unreadableAt!.toISOString(),
       jobsRemoved: 1,
       deleted: {
         credentials: 2,
@@ -168,7 +174,7 @@ describe('runDeletion for a user', () => {
     ).rejects.toThrow();
   });
 
-  it('records unreadableAt only when the shredding step ran', async () => {
+  it("hands the request's connections to the shred step and records when it ran in the receipt", async () => {
     const { connectionId } = await connectSandboxAccount(h, {
       provider: 'google',
       email: 'shred@example.com',
@@ -183,6 +189,49 @@ describe('runDeletion for a user', () => {
     expect(shredded).toEqual([[connectionId]]);
     expect(done.unreadableAt).toBeInstanceOf(Date);
     expect((await verify(done.receipt!)).unreadableAt).toBe(done.unreadableAt!.toISOString());
+  });
+
+  it("shreds the connections' data keys first: their sealed rows never open again, another connection's do", async () => {
+    const leaver = await connectSandboxAccount(h, {
+      provider: 'google',
+      email: 'shredded-leaver@example.com',
+      crmUserId: 'shredded',
+    });
+    const stays = await connectSandboxAccount(h, {
+      provider: 'google',
+      email: 'stays-after-shred@example.com',
+      crmUserId: 'stays',
+    });
+    const address = (connectionId: string) => ({ table: 'emails', rowKey: [`m-${connectionId}`] });
+    // What a backup taken before the deletion holds: each connection's sealed row.
+    const backup = new Map<string, Buffer>();
+    for (const { connectionId } of [leaver, stays]) {
+      const key = await h.deps.content.dataKeys.forWrite(connectionId);
+      const sealed = sealRow(key, address(connectionId), { subject: `mail of ${connectionId}` });
+      await h.db.dataSource.query(
+        `INSERT INTO emails (connection_id, external_id, content_hash, sealed) VALUES ($1, $2, 'h', $3)`,
+        [connectionId, `m-${connectionId}`, sealed],
+      );
+      backup.set(connectionId, sealed);
+    }
+    const done = await runDeletion(
+      deps,
+      (await request('00000000-0000-4000-8000-000000000006', 'shredded')).id,
+    );
+    expect(done.unreadableAt).toBeInstanceOf(Date);
+    expect(done.unreadableAt!.getTime()).toBeLessThanOrEqual(done.completedAt!.getTime());
+    expect(
+      await count(`SELECT count(*)::int AS n FROM emails WHERE connection_id = $1`, [leaver.connectionId]),
+    ).toBe(0);
+
+    // This process and another one (no cached key) alike: the key is gone.
+    const fresh = new DataKeys({ db: h.db.dataSource, keyRing: h.keyRing, cacheTtlMs: 60_000 });
+    for (const keys of [h.deps.content.dataKeys, fresh])
+      await expect(keys.forRead(leaver.connectionId)).rejects.toThrow(DataKeyShreddedError);
+    const other = await fresh.forRead(stays.connectionId);
+    expect(openRow(other, address(stays.connectionId), backup.get(stays.connectionId)!)).toEqual({
+      subject: `mail of ${stays.connectionId}`,
+    });
   });
 
   it('refuses to reuse a request id for another subject', async () => {

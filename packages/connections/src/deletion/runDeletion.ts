@@ -80,12 +80,15 @@ async function collect(deps: DeletionDeps, request: DeletionRequestRow): Promise
   });
 }
 
-/** Crypto-shredding, when it is wired in; `unreadable_at` is recorded only when it ran. */
+/**
+ * Crypto-shredding, before anything else is deleted: the connections' data keys go in the transaction that records
+ * `unreadable_at`, so the receipt's time is when every sealed row of theirs (in this database, a replica or a backup)
+ * became unreadable. A request that covers no connection records none.
+ */
 async function unreadable(deps: DeletionDeps, request: DeletionRequestRow): Promise<void> {
-  const shred = deps.shred;
-  if (!shred || request.connectionIds.length === 0) return;
+  if (request.connectionIds.length === 0) return;
   await deps.db.transaction(async (manager) => {
-    await shred(manager, request.connectionIds);
+    await deps.shred(manager, request.connectionIds);
     await manager.query(`UPDATE deletion_requests SET unreadable_at = now() WHERE id = $1`, [request.id]);
   });
 }

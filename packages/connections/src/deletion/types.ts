@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { KeyObject } from 'node:crypto';
 import type { JobProducer } from '@crm-sync/queue';
+import type { DataKeys } from '@crm-sync/vault';
 import type { DisconnectDeps } from '../lifecycle';
 import type { RevokeResult } from '../revokeGrant';
 
@@ -53,10 +54,17 @@ export interface ReceiptSigning {
 }
 
 /**
- * Makes the connections' data unreadable before it is deleted (crypto-shredding: their data keys destroyed).
- * Optional until the per-connection data keys exist; a purge without it records no `unreadableAt`.
+ * Makes the connections' data unreadable before it is deleted (crypto-shredding: their data keys destroyed, in the
+ * manager's transaction). `shredDataKeys` is the one the apps use.
  */
 export type ShredConnections = (manager: EntityManager, connectionIds: string[]) => Promise<void>;
+
+/** Shredding by the vault's data keys (docs/encryption-at-rest.md#shredding). */
+export function shredDataKeys(dataKeys: Pick<DataKeys, 'shred'>): ShredConnections {
+  return async (manager, connectionIds) => {
+    await dataKeys.shred(manager, connectionIds);
+  };
+}
 
 export interface DeletionDeps extends DisconnectDeps {
   db: DataSource;
@@ -65,5 +73,5 @@ export interface DeletionDeps extends DisconnectDeps {
   signing: ReceiptSigning;
   /** Rows a purge deletes per statement, each batch committed with its progress. */
   purgeBatchSize: number;
-  shred?: ShredConnections;
+  shred: ShredConnections;
 }

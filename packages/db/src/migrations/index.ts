@@ -11,6 +11,7 @@ import { DeletionRequests1765000000040 } from './1765000000040-DeletionRequests'
 import { Outbox1765000000070 } from './1765000000070-Outbox';
 import { ExpiryWarnings1765000000071 } from './1765000000071-ExpiryWarnings';
 import { DataKeys1765000000100 } from './1765000000100-DataKeys';
+import { SealedContent1765000000101 } from './1765000000101-SealedContent';
 import { NoticeReplays1765000000130 } from './1765000000130-NoticeReplays';
 import { CrmObjectParticipants1765000000160 } from './1765000000160-CrmObjectParticipants';
 import { Tasks1765000000170 } from './1765000000170-Tasks';
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   Outbox1765000000070,
   ExpiryWarnings1765000000071,
   DataKeys1765000000100,
+  SealedContent1765000000101,
   NoticeReplays1765000000130,
   CrmObjectParticipants1765000000160,
   Tasks1765000000170,

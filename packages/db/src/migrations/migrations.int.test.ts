@@ -323,9 +323,10 @@ describe('migrations', () => {
         `FOREIGN KEY (connection_id, ${name}_external_id) REFERENCES ${parent}(connection_id, external_id) ON DELETE CASCADE`,
       );
     const idx = await indexes();
-    expect(idx.participants_address_idx).toMatch(/\(address, connection_id\)$/);
+    // Keyed by the address's blind index term since SealedContent1765000000101.
+    expect(idx.participants_term_idx).toMatch(/\(term, connection_id\)$/);
     expect(idx.participants_email_key).toMatch(
-      /UNIQUE INDEX .* \(connection_id, email_external_id, address\) WHERE \(email_external_id IS NOT NULL\)$/,
+      /UNIQUE INDEX .* \(connection_id, email_external_id, term\) WHERE \(email_external_id IS NOT NULL\)$/,
     );
     expect(checkValues((await constraints('c')).participants_roles_check)).toEqual([...PARTICIPANT_ROLES]);
 
@@ -379,6 +380,65 @@ describe('migrations', () => {
     ).rejects.toThrow(/participants_one_item_check/);
     await query(`DELETE FROM connections WHERE id = $1`, [id]);
     expect(await query(`SELECT 1 FROM participants`)).toEqual([]);
+  });
+
+  it('sealed content: up adds the sealed value and blind index terms, keys participants by term; down restores', async () => {
+    const sealedColumns = () =>
+      query<{ name: string }>(
+        `SELECT table_name || '.' || column_name AS name FROM information_schema.columns
+          WHERE column_name IN ('sealed', 'blind_index', 'term') AND table_name <> 'credentials' ORDER BY 1`,
+      );
+    const idx = await indexes();
+    for (const table of ['emails', 'calendar_events', 'contacts', 'crm_objects'])
+      expect(idx[`${table}_blind_index_idx`]).toMatch(/USING gin \(blind_index\)$/);
+    expect((await sealedColumns()).map((r) => r.name)).toEqual([
+      'calendar_events.blind_index',
+      'calendar_events.sealed',
+      'contacts.blind_index',
+      'contacts.sealed',
+      'crm_objects.blind_index',
+      'crm_objects.sealed',
+      'email_attachments.sealed',
+      'emails.blind_index',
+      'emails.sealed',
+      'participants.sealed',
+      'participants.term',
+    ]);
+    const [{ id }] = await query<{ id: string }>(
+      `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id)
+       VALUES ('t1', 'u1', 'google', 'acct-sealed') RETURNING id`,
+    );
+    await query(
+      `INSERT INTO emails (connection_id, external_id, content_hash, sealed, blind_index)
+       VALUES ($1, 'm1', 'h', '\\x01', ARRAY['\\x0a'::bytea, '\\x0b'::bytea])`,
+      [id],
+    );
+    await query(
+      `INSERT INTO participants (connection_id, email_external_id, term, sealed, roles)
+       VALUES ($1, 'm1', '\\x0a', '\\x02', '{from}')`,
+      [id],
+    );
+    await expect(
+      query(
+        `INSERT INTO participants (connection_id, email_external_id, term, roles) VALUES ($1, 'm1', '\\x0a', '{to}')`,
+        [id],
+      ),
+    ).rejects.toThrow(/participants_email_key/);
+    await expect(
+      query(`INSERT INTO participants (connection_id, email_external_id, roles) VALUES ($1, 'm1', '{to}')`, [
+        id,
+      ]),
+    ).rejects.toThrow(/participants_address_or_term_check/);
+    expect(await query(`SELECT external_id FROM emails WHERE blind_index && ARRAY['\\x0b'::bytea]`)).toEqual([
+      { external_id: 'm1' },
+    ]);
+
+    await downThrough('SealedContent1765000000101');
+    expect(await sealedColumns()).toEqual([]);
+    expect(await query(`SELECT 1 FROM participants`)).toEqual([]);
+    expect((await indexes()).participants_address_idx).toMatch(/\(address, connection_id\)$/);
+    await db.dataSource.runMigrations();
+    await query(`DELETE FROM connections WHERE id = $1`, [id]);
   });
 
   it('participants of crm_objects: keyed by object type and id, going with the object; up fills them from stored HubSpot contacts; down removes only them', async () => {

@@ -1,4 +1,3 @@
-import type { EmailAttachmentRecord, ParticipantRecord } from '@crm-sync/core';
 import {
   createTestDatabase,
   insertTestConnection,
@@ -7,8 +6,14 @@ import {
 } from '@crm-sync/db/testing';
 import { removeChildrenOfDeleted, replaceChildren } from './children';
 import { markDeleted } from './markDeleted';
-import { crmObjectParticipantChildren } from './participantSpecs';
-import { crmObjectUpsert, emailAttachmentChildren, emailUpsert, type EmailInput } from './specs';
+import { crmObjectParticipantChildren, type SealedParticipant } from './participantSpecs';
+import {
+  crmObjectUpsert,
+  emailAttachmentChildren,
+  emailUpsert,
+  type EmailInput,
+  type SealedAttachment,
+} from './specs';
 import { upsertRowsReporting } from './upsertRows';
 
 let db: TestDatabase;
@@ -23,21 +28,21 @@ beforeEach(() => db.dataSource.query('DELETE FROM emails'));
 const email = (externalId: string, contentHash = `h-${externalId}`, seenRound = 1): EmailInput =>
   testEmailInput(connectionId, externalId, { contentHash, seenRound });
 
-const file = (attachmentId: string, name = `${attachmentId}.pdf`): EmailAttachmentRecord => ({
+// The name stands in for the sealed value the engine writes: this package stores it as given.
+const file = (attachmentId: string, name = `${attachmentId}.pdf`): SealedAttachment => ({
   attachmentId,
-  name,
   contentType: 'application/pdf',
   size: 2048,
   isInline: false,
-  contentId: null,
+  sealed: Buffer.from(name),
 });
 
 const attachments = () =>
   db.dataSource
-    .query<{ email_external_id: string; attachment_id: string; name: string }[]>(
-      `SELECT email_external_id, attachment_id, name FROM email_attachments ORDER BY 1, 2`,
+    .query<{ email_external_id: string; attachment_id: string; sealed: Buffer }[]>(
+      `SELECT email_external_id, attachment_id, sealed FROM email_attachments ORDER BY 1, 2`,
     )
-    .then((rows) => rows.map((r) => `${r.email_external_id}/${r.attachment_id}:${r.name}`));
+    .then((rows) => rows.map((r) => `${r.email_external_id}/${r.attachment_id}:${r.sealed.toString()}`));
 
 test('upsertRowsReporting names the rows written with content: inserted, changed, revived; not seen-only ones', async () => {
   const first = await upsertRowsReporting(db.dataSource, emailUpsert, [email('a'), email('b'), email('c')]);
@@ -86,24 +91,32 @@ test('a child needs its parent row', async () => {
 });
 
 test('children of crm_objects are keyed by object type as well as id: one type never touches another', async () => {
-  const base = { connectionId, contentHash: 'h', seenRound: 1, properties: {}, remoteUpdatedAt: null };
+  const base = {
+    connectionId,
+    contentHash: 'h',
+    seenRound: 1,
+    sealed: Buffer.from('s'),
+    blindIndex: [],
+    remoteUpdatedAt: null,
+  };
   // HubSpot ids are unique per type only: a contact and a company may both be "7".
   await upsertRowsReporting(db.dataSource, crmObjectUpsert, [
     { ...base, externalId: '7', objectType: 'contacts' },
     { ...base, externalId: '7', objectType: 'companies' },
   ]);
-  const person = (address: string): ParticipantRecord => ({
-    address,
-    name: null,
+  // The address stands in for its term (and sealed value) here: this package stores them as given.
+  const person = (address: string): SealedParticipant => ({
+    term: Buffer.from(address),
+    sealed: Buffer.from(address),
     roles: ['contact'],
     response: null,
   });
   const people = () =>
     db.dataSource
-      .query<{ object_type: string; object_external_id: string; address: string }[]>(
-        `SELECT object_type, object_external_id, address FROM participants ORDER BY 1, 2, 3`,
+      .query<{ object_type: string; object_external_id: string; term: Buffer }[]>(
+        `SELECT object_type, object_external_id, term FROM participants ORDER BY 1, 2, 3`,
       )
-      .then((rows) => rows.map((r) => `${r.object_type}/${r.object_external_id}:${r.address}`));
+      .then((rows) => rows.map((r) => `${r.object_type}/${r.object_external_id}:${r.term.toString()}`));
   const replace = (type: string, ...addresses: string[]) =>
     replaceChildren(
       db.dataSource,

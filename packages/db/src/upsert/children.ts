@@ -107,7 +107,7 @@ export async function replaceChildren<Child>(
   const rows: { parentId: string; child: Child }[] = [];
   for (const set of sets) {
     const byKey = new Map<unknown, Child>();
-    for (const child of set.children) byKey.set(child[spec.key], child);
+    for (const child of set.children) byKey.set(keyOf(child[spec.key]), child);
     for (const child of byKey.values()) rows.push({ parentId: set.parentId, child });
   }
   if (rows.length === 0) return;
@@ -117,6 +117,9 @@ export async function replaceChildren<Child>(
   );
   await executor.query(spec.insertSql, parameters);
 }
+
+// A bytea key (a blind index term) compares by its bytes, not by the Buffer's identity.
+const keyOf = (key: unknown) => (Buffer.isBuffer(key) ? key.toString('hex') : key);
 
 /**
  * Removes the children of parents marked deleted: of the given ones, or of every deleted parent of the connection

@@ -1,4 +1,5 @@
 import type { EmailAttachmentRecord } from '@crm-sync/core';
+import { clearedColumns, type SealedField, type SealedTable } from '../sealed/fields';
 import type { CalendarEventRow, ContactRow, CrmObjectRow, CrmRowBase, EmailRow, TaskRow } from '../types';
 import { defineChildSpec } from './children';
 import { defineUpsertSpec, type UpsertColumn } from './upsertRows';
@@ -6,11 +7,28 @@ import { defineUpsertSpec, type UpsertColumn } from './upsertRows';
 /** What sync code provides for a CRM row; the database owns id, deleted_at and the timestamps. */
 export type UpsertInput<Row extends CrmRowBase> = Omit<Row, 'id' | 'deletedAt' | 'createdAt' | 'updatedAt'>;
 
-export type EmailInput = UpsertInput<EmailRow>;
-export type CalendarEventInput = UpsertInput<CalendarEventRow>;
-export type ContactInput = UpsertInput<ContactRow>;
+/**
+ * What a row holds in place of its content (sealed/fields.ts): the sealed value (packages/vault `sealRow`, opaque
+ * here) and the blind index terms of the addresses in it.
+ */
+export interface SealedColumns {
+  sealed: Buffer;
+  blindIndex: Buffer[];
+}
+
+/** A row as the sync engine writes it: its plain fields and the sealed rest. */
+export type SealedInput<Row extends CrmRowBase, T extends SealedTable> = Omit<
+  UpsertInput<Row>,
+  SealedField<T>
+> &
+  SealedColumns;
+
+export type EmailInput = SealedInput<EmailRow, 'emails'>;
+export type CalendarEventInput = SealedInput<CalendarEventRow, 'calendar_events'>;
+export type ContactInput = SealedInput<ContactRow, 'contacts'>;
+export type CrmObjectInput = SealedInput<CrmObjectRow, 'crm_objects'>;
+// Tasks are not sealed yet: their table came after migration 1765000000101 (docs/encryption-at-rest.md).
 export type TaskInput = UpsertInput<TaskRow>;
-export type CrmObjectInput = UpsertInput<CrmObjectRow>;
 
 const keyColumns = {
   connectionId: { column: 'connection_id', type: 'uuid' },
@@ -18,6 +36,11 @@ const keyColumns = {
   contentHash: { column: 'content_hash', type: 'text' },
   seenRound: { column: 'seen_round', type: 'bigint' },
 } as const satisfies Record<string, UpsertColumn>;
+
+const sealedColumns = {
+  sealed: { column: 'sealed', type: 'bytea' },
+  blindIndex: { column: 'blind_index', type: 'bytea[]' },
+} as const satisfies Record<keyof SealedColumns, UpsertColumn>;
 
 const text = (column: string): UpsertColumn => ({ column, type: 'text' });
 const texts = (column: string): UpsertColumn => ({ column, type: 'text[]' });
@@ -27,24 +50,17 @@ export const emailUpsert = defineUpsertSpec<EmailInput>({
   table: 'emails',
   columns: {
     ...keyColumns,
+    ...sealedColumns,
     threadId: text('thread_id'),
-    fromAddress: text('from_address'),
-    toAddresses: texts('to_addresses'),
-    ccAddresses: texts('cc_addresses'),
-    bccAddresses: texts('bcc_addresses'),
-    subject: text('subject'),
     sentAt: time('sent_at'),
     labels: texts('labels'),
-    snippet: text('snippet'),
-    bodyText: text('body_text'),
-    bodyHtml: text('body_html'),
-    uniqueBody: text('unique_body'),
     bodyTruncated: { column: 'body_truncated', type: 'boolean' },
     messageId: text('message_id'),
     inReplyTo: text('in_reply_to'),
     references: texts('reference_ids'),
     direction: text('direction'),
   },
+  cleared: clearedColumns('emails'),
   conflict: ['connectionId', 'externalId'],
   hash: 'contentHash',
   generation: 'seenRound',
@@ -56,17 +72,14 @@ export const calendarEventUpsert = defineUpsertSpec<CalendarEventInput>({
   table: 'calendar_events',
   columns: {
     ...keyColumns,
+    ...sealedColumns,
     calendarId: text('calendar_id'),
-    title: text('title'),
-    description: text('description'),
-    location: text('location'),
     startsAt: time('starts_at'),
     endsAt: time('ends_at'),
     allDay: { column: 'all_day', type: 'boolean' },
     eventStatus: text('event_status'),
-    organizer: text('organizer'),
-    attendees: { column: 'attendees', type: 'jsonb' },
   },
+  cleared: clearedColumns('calendar_events'),
   conflict: ['connectionId', 'externalId'],
   hash: 'contentHash',
   generation: 'seenRound',
@@ -78,14 +91,9 @@ export const contactUpsert = defineUpsertSpec<ContactInput>({
   table: 'contacts',
   columns: {
     ...keyColumns,
-    displayName: text('display_name'),
-    givenName: text('given_name'),
-    familyName: text('family_name'),
-    emails: texts('emails'),
-    phones: texts('phones'),
-    company: text('company'),
-    jobTitle: text('job_title'),
+    ...sealedColumns,
   },
+  cleared: clearedColumns('contacts'),
   conflict: ['connectionId', 'externalId'],
   hash: 'contentHash',
   generation: 'seenRound',
@@ -115,10 +123,11 @@ export const crmObjectUpsert = defineUpsertSpec<CrmObjectInput>({
   table: 'crm_objects',
   columns: {
     ...keyColumns,
+    ...sealedColumns,
     objectType: text('object_type'),
-    properties: { column: 'properties', type: 'jsonb' },
     remoteUpdatedAt: time('remote_updated_at'),
   },
+  cleared: clearedColumns('crm_objects'),
   conflict: ['connectionId', 'objectType', 'externalId'],
   hash: 'contentHash',
   generation: 'seenRound',
@@ -127,18 +136,22 @@ export const crmObjectUpsert = defineUpsertSpec<CrmObjectInput>({
   report: 'externalId',
 });
 
+/** An attachment as its row holds it: the file's name and Content-ID sealed (sealed/fields.ts). */
+export type SealedAttachment = Omit<EmailAttachmentRecord, SealedField<'email_attachments'>> & {
+  sealed: Buffer;
+};
+
 /** An email's attachment rows, keyed by the provider's attachment id within the message. */
-export const emailAttachmentChildren = defineChildSpec<EmailAttachmentRecord>({
+export const emailAttachmentChildren = defineChildSpec<SealedAttachment>({
   table: 'email_attachments',
   parentTable: 'emails',
   parentColumn: 'email_external_id',
   columns: {
     attachmentId: text('attachment_id'),
-    name: text('name'),
     contentType: text('content_type'),
     size: { column: 'size', type: 'bigint' },
     isInline: { column: 'is_inline', type: 'boolean' },
-    contentId: text('content_id'),
+    sealed: { column: 'sealed', type: 'bytea' },
   },
   key: 'attachmentId',
 });

@@ -19,13 +19,14 @@ beforeEach(() =>
   db.dataSource.query('DELETE FROM emails; DELETE FROM crm_objects; DELETE FROM calendar_events'),
 );
 
+const SEALED = { sealed: Buffer.from('sealed'), blindIndex: [] };
 const DAY = 86_400_000;
 const now = Date.parse('2026-03-01T00:00:00Z');
 const email = (
   externalId: string,
   seenRound: number | null,
   sentAt: Date | null = new Date(now),
-): EmailInput => testEmailInput(connectionId, externalId, { seenRound, subject: 's', sentAt });
+): EmailInput => testEmailInput(connectionId, externalId, { seenRound, sentAt });
 
 const live = async (table = 'emails') =>
   (
@@ -40,7 +41,7 @@ describe('round generations in upsertRows', () => {
     const [before] = await db.dataSource.query(`SELECT updated_at FROM emails WHERE external_id = 'a'`);
     const counts = await upsertRows(db.dataSource, emailUpsert, [
       email('a', 2),
-      { ...email('b', 2), subject: 'new', contentHash: 'changed' },
+      { ...email('b', 2), sealed: Buffer.from('new'), contentHash: 'changed' },
       email('c', 2),
     ]);
     expect(counts).toEqual({ inserted: 1, updated: 1, unchanged: 1 });
@@ -87,16 +88,12 @@ describe('sweepUnseen', () => {
       externalId,
       contentHash: 'h',
       seenRound: 1,
+      ...SEALED,
       calendarId: null,
-      title: null,
-      description: null,
-      location: null,
       startsAt: new Date(startsAt),
       endsAt: null,
       allDay: false,
       eventStatus: null,
-      organizer: null,
-      attendees: [],
     });
     await upsertRows(db.dataSource, calendarEventUpsert, [
       event('before', now - 40 * DAY),
@@ -111,7 +108,7 @@ describe('sweepUnseen', () => {
   });
 
   it('scopes crm_objects to the object type, and refuses to sweep them without one', async () => {
-    const base = { connectionId, contentHash: 'h', seenRound: 1, properties: {}, remoteUpdatedAt: null };
+    const base = { connectionId, contentHash: 'h', seenRound: 1, ...SEALED, remoteUpdatedAt: null };
     await upsertRows(db.dataSource, crmObjectUpsert, [
       { ...base, externalId: '1', objectType: 'deals' },
       { ...base, externalId: '1', objectType: 'companies' },

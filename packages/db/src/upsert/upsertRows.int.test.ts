@@ -20,9 +20,7 @@ beforeEach(() => db.dataSource.query('DELETE FROM emails; DELETE FROM crm_object
 const email = (externalId: string, overrides: Partial<EmailInput> = {}): EmailInput =>
   testEmailInput(connectionId, externalId, {
     threadId: 't',
-    fromAddress: 'a@example.com',
-    toAddresses: ['b@example.com'],
-    subject: 's',
+    sealed: Buffer.from('s'),
     sentAt: new Date('2026-01-02T03:04:05.678Z'),
     labels: ['INBOX'],
     ...overrides,
@@ -42,8 +40,8 @@ describe('upsertRows', () => {
     });
     const before = await stored('1');
     const second = [
-      email('1', { subject: 'ignored, same hash' }),
-      email('2', { contentHash: 'new', subject: 'x' }),
+      email('1', { sealed: Buffer.from('ignored, same hash') }),
+      email('2', { contentHash: 'new', sealed: Buffer.from('x') }),
     ];
     expect(await upsertRows(db.dataSource, emailUpsert, [...second, email('4')])).toEqual({
       inserted: 1,
@@ -51,91 +49,109 @@ describe('upsertRows', () => {
       unchanged: 1,
     });
     expect(await stored('1')).toEqual(before);
-    expect(await stored('2')).toMatchObject({ subject: 'x', content_hash: 'new' });
+    expect(await stored('2')).toMatchObject({ sealed: Buffer.from('x'), content_hash: 'new' });
   });
 
-  it('round-trips arrays, awkward strings, nulls and timestamps', async () => {
+  it('round-trips arrays, awkward strings, bytes, nulls and timestamps', async () => {
     const awkward = ['with "quotes"', 'back\\slash', 'comma, {brace}', 'NULL', '', 'ünïcode ✓'];
+    const terms = [Buffer.from([0, 1, 0x5c, 0x22, 0x7b]), Buffer.alloc(16, 0xff)];
     await upsertRows(db.dataSource, emailUpsert, [
-      email('a', { toAddresses: awkward, labels: [], subject: null, threadId: null, sentAt: null }),
+      email('a', { references: awkward, labels: [], blindIndex: terms, threadId: null, sentAt: null }),
     ]);
     expect(await stored('a')).toMatchObject({
-      to_addresses: awkward,
+      reference_ids: awkward,
       labels: [],
-      subject: null,
+      sealed: Buffer.from('s'),
+      blind_index: terms,
       thread_id: null,
       sent_at: null,
       deleted_at: null,
     });
     await upsertRows(db.dataSource, emailUpsert, [email('b')]);
     expect((await stored('b')).sent_at).toEqual(new Date('2026-01-02T03:04:05.678Z'));
+    expect((await stored('b')).blind_index).toEqual([]);
   });
 
-  it('round-trips nested jsonb, and keys HubSpot objects by type', async () => {
+  it('writes the plain content columns empty, and empties them when it rewrites a row that had them', async () => {
+    await db.dataSource.query(
+      `INSERT INTO emails (connection_id, external_id, content_hash, subject, from_address, to_addresses)
+       VALUES ($1, 'old', 'plain-hash', 'plain subject', 'a@example.com', '{b@example.com}')`,
+      [connectionId],
+    );
+    await upsertRows(db.dataSource, emailUpsert, [email('old'), email('new')]);
+    for (const id of ['old', 'new'])
+      expect(await stored(id)).toMatchObject({
+        subject: null,
+        from_address: null,
+        to_addresses: [],
+        body_text: null,
+        sealed: Buffer.from('s'),
+      });
+  });
+
+  it('keys HubSpot objects by type', async () => {
     const deal = {
       connectionId,
       externalId: '123',
       contentHash: 'h',
       seenRound: null,
       objectType: 'deals',
-      properties: { amount: '10', nested: { list: [1, null, 'two'] }, quote: '"' },
+      sealed: Buffer.from('deal'),
+      blindIndex: [],
       remoteUpdatedAt: null,
     };
-    const company = { ...deal, objectType: 'companies', properties: { name: 'Acme' } };
+    const company = { ...deal, objectType: 'companies', sealed: Buffer.from('company') };
     expect(await upsertRows(db.dataSource, crmObjectUpsert, [deal, company])).toMatchObject({ inserted: 2 });
-    const rows = await db.dataSource.query(`SELECT object_type, properties FROM crm_objects ORDER BY 1`);
+    const rows = await db.dataSource.query(
+      `SELECT object_type, sealed, properties FROM crm_objects ORDER BY 1`,
+    );
     expect(rows).toEqual([
-      { object_type: 'companies', properties: { name: 'Acme' } },
-      { object_type: 'deals', properties: deal.properties },
+      { object_type: 'companies', sealed: Buffer.from('company'), properties: {} },
+      { object_type: 'deals', sealed: Buffer.from('deal'), properties: {} },
     ]);
   });
 
   it('writes calendar events and contacts through their specs', async () => {
-    const common = { connectionId, externalId: 'e1', contentHash: 'h', seenRound: null };
+    const common = {
+      connectionId,
+      externalId: 'e1',
+      contentHash: 'h',
+      seenRound: null,
+      sealed: Buffer.from('s'),
+      blindIndex: [Buffer.from('t')],
+    };
     await upsertRows(db.dataSource, calendarEventUpsert, [
       {
         ...common,
         calendarId: 'primary',
-        title: 'Standup',
-        description: null,
-        location: 'Room 1',
         startsAt: new Date('2026-02-01T09:00:00Z'),
         endsAt: new Date('2026-02-01T09:15:00Z'),
         allDay: false,
         eventStatus: 'confirmed',
-        organizer: 'o@example.com',
-        attendees: [{ email: 'a@example.com', response: 'accepted' }],
       },
     ]);
-    await upsertRows(db.dataSource, contactUpsert, [
-      {
-        ...common,
-        displayName: 'Ada L',
-        givenName: 'Ada',
-        familyName: null,
-        emails: ['ada@example.com'],
-        phones: [],
-        company: 'Engines',
-        jobTitle: null,
-      },
-    ]);
-    const [event] = await db.dataSource.query(`SELECT attendees, all_day, ends_at FROM calendar_events`);
+    await upsertRows(db.dataSource, contactUpsert, [common]);
+    const [event] = await db.dataSource.query(
+      `SELECT attendees, title, all_day, ends_at, blind_index FROM calendar_events`,
+    );
     expect(event).toEqual({
-      attendees: [{ email: 'a@example.com', response: 'accepted' }],
+      attendees: [],
+      title: null,
       all_day: false,
       ends_at: new Date('2026-02-01T09:15:00Z'),
+      blind_index: [Buffer.from('t')],
     });
-    const [contact] = await db.dataSource.query(`SELECT emails, phones, family_name FROM contacts`);
-    expect(contact).toEqual({ emails: ['ada@example.com'], phones: [], family_name: null });
+    const [contact] = await db.dataSource.query(`SELECT emails, phones, family_name, sealed FROM contacts`);
+    expect(contact).toEqual({ emails: [], phones: [], family_name: null, sealed: Buffer.from('s') });
   });
 
   it('collapses a key repeated in one call to its last row', async () => {
     const counts = await upsertRows(db.dataSource, emailUpsert, [
-      email('d', { subject: 'first' }),
-      email('d', { subject: 'last', contentHash: 'h2' }),
+      email('d', { sealed: Buffer.from('first') }),
+      email('d', { sealed: Buffer.from('last'), contentHash: 'h2' }),
     ]);
     expect(counts).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
-    expect((await stored('d')).subject).toBe('last');
+    expect((await stored('d')).sealed).toEqual(Buffer.from('last'));
   });
 
   it('splits more rows than a page into several statements', async () => {
@@ -191,7 +207,8 @@ describe('markDeleted', () => {
       externalId: '7',
       contentHash: 'h',
       seenRound: null,
-      properties: {},
+      sealed: Buffer.from('s'),
+      blindIndex: [],
       remoteUpdatedAt: null,
     };
     await upsertRows(db.dataSource, crmObjectUpsert, [

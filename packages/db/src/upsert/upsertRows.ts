@@ -25,6 +25,11 @@ export interface UpsertSpecInput<Row> {
    * can return (`upsertRowsReporting`): what a caller keeping child rows in step needs, at the cost of one array.
    */
   report?: keyof Row & string;
+  /**
+   * Columns the rows no longer fill (plain columns whose content is now sealed): left to their default on insert
+   * and set back to it whenever a row is rewritten, so no row keeps an older write's value in them.
+   */
+  cleared?: readonly string[];
 }
 
 export interface UpsertSpec<Row> {
@@ -51,7 +56,8 @@ export const UPSERT_PAGE_SIZE = 1000;
 export function defineUpsertSpec<Row>(input: UpsertSpecInput<Row>): UpsertSpec<Row> {
   const fields = Object.keys(input.columns) as (keyof Row & string)[];
   const columns = fields.map((field) => input.columns[field]);
-  for (const name of [input.table, ...columns.map((c) => c.column)]) {
+  const cleared = input.cleared ?? [];
+  for (const name of [input.table, ...columns.map((c) => c.column), ...cleared]) {
     if (!IDENTIFIER.test(name)) throw new Error(`upsert spec: "${name}" is not a plain SQL identifier`);
   }
   const named = [input.hash, input.generation, input.report].filter((f) => f !== undefined);
@@ -68,6 +74,7 @@ export function defineUpsertSpec<Row>(input: UpsertSpecInput<Row>): UpsertSpec<R
   // writes the values it already holds; updated_at moves only when the content did.
   const updates = [
     ...names.filter((n) => !conflict.includes(n)).map((n) => `${n} = EXCLUDED.${n}`),
+    ...cleared.map((n) => `${n} = DEFAULT`),
     'deleted_at = NULL',
     generation ? `updated_at = CASE WHEN ${changed} THEN now() ELSE t.updated_at END` : 'updated_at = now()',
   ];

@@ -73,7 +73,13 @@ export async function repair(
 ): Promise<AuditCounts> {
   const { connection, request, syncer, diff } = f;
   const { table, objectType } = syncer;
-  const target = { table, objectType, connectionId: connection.id, resource: request.resource };
+  const target = {
+    table,
+    objectType,
+    connectionId: connection.id,
+    tenantId: connection.tenantId,
+    resource: request.resource,
+  };
   return deps.db.transaction(async (manager) => {
     const locked = await syncStates.lockPosition(manager, connection.id, request.resource);
     const current =
@@ -98,10 +104,16 @@ export async function repair(
       const found = upserts.filter((record) => missing.has(record.externalId));
       // Items the syncer could not read are filed in the quarantine, as a round files them.
       const setAside = fetched.items.setAside ?? [];
-      const written = await writePage(manager, target, { upserts: found, deletes: [], setAside }, round);
+      const written = await writePage(
+        manager,
+        deps.content,
+        target,
+        { upserts: found, deletes: [], setAside },
+        round,
+      );
       stored = written.added + written.updated;
       const live = upserts.filter((record) => !missing.has(record.externalId));
-      await writePage(manager, target, { upserts: live, deletes: [] }, round);
+      await writePage(manager, deps.content, target, { upserts: live, deletes: [] }, round);
     }
     const counts: AuditCounts = {
       calls: f.calls + (fetched?.calls ?? 0),

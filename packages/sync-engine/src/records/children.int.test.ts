@@ -1,11 +1,15 @@
 import type { EmailAttachmentRecord, EmailRecord } from '@crm-sync/core';
+import { openRows, testContentKeys } from '@crm-sync/connections/testing';
 import { createTestDatabase, insertTestConnection, type TestDatabase } from '@crm-sync/testing';
+import type { ContentKeys } from '@crm-sync/vault';
 import { writePage, type PageRound } from './writePage';
 
 let db: TestDatabase;
+let content: ContentKeys;
 let connectionId: string;
 beforeAll(async () => {
   db = await createTestDatabase();
+  content = testContentKeys(db.dataSource);
   connectionId = await insertTestConnection(db.dataSource);
 });
 afterAll(() => db.drop());
@@ -49,17 +53,27 @@ const write = (
   db.dataSource.transaction((manager) =>
     writePage(
       manager,
-      { table: 'emails', objectType: undefined, connectionId, resource: 'mail' },
+      content,
+      { table: 'emails', objectType: undefined, connectionId, tenantId: 't1', resource: 'mail' },
       { upserts, deletes },
       round,
     ),
   );
 
-/** Each attachment row with its row version (xmin): a rewrite changes it. */
-const rows = () =>
-  db.dataSource.query<{ key: string; version: string }[]>(
-    `SELECT email_external_id || '/' || attachment_id || ':' || name AS key, xmin::text AS version
-       FROM email_attachments WHERE connection_id = $1 ORDER BY 1`,
+/** Each attachment row, its name opened, with its row version (xmin): a rewrite changes it. */
+const rows = async () =>
+  (
+    await openRows(
+      db.dataSource,
+      content,
+      'email_attachments',
+      `connection_id = $1 ORDER BY email_external_id, attachment_id`,
+      [connectionId],
+    )
+  ).map((r) => ({ key: `${String(r.email_external_id)}/${String(r.attachment_id)}:${String(r.name)}` }));
+const versions = () =>
+  db.dataSource.query<{ version: string }[]>(
+    `SELECT xmin::text AS version FROM email_attachments WHERE connection_id = $1 ORDER BY email_external_id, attachment_id`,
     [connectionId],
   );
 
@@ -67,12 +81,19 @@ test('attachment rows follow their email: written with it, left alone when uncha
   const three = [file('1', 'logo', true), file('2', 'quote.pdf'), file('3', 'notes.pdf')];
   expect(await write([email('a', three), email('b', [file('1', 'b.pdf')])])).toMatchObject({ added: 2 });
   const first = await rows();
+  const firstVersions = await versions();
   expect(first.map((r) => r.key)).toEqual(['a/1:logo', 'a/2:quote.pdf', 'a/3:notes.pdf', 'b/1:b.pdf']);
-  const stored = await db.dataSource.query(
-    `SELECT is_inline, content_id, content_type, size FROM email_attachments WHERE attachment_id = '1' AND email_external_id = 'a'`,
-  );
-  expect(stored).toEqual([
-    { is_inline: true, content_id: 'logo@mail.example', content_type: 'image/png', size: '1000' },
+  const where = `attachment_id = '1' AND email_external_id = 'a'`;
+  const [stored] = await openRows(db.dataSource, content, 'email_attachments', where);
+  expect(stored).toMatchObject({
+    is_inline: true,
+    content_id: 'logo@mail.example',
+    content_type: 'image/png',
+    size: '1000',
+  });
+  // Name and Content-ID are sealed: the plain columns stay empty.
+  expect(await db.dataSource.query(`SELECT name, content_id FROM email_attachments WHERE ${where}`)).toEqual([
+    { name: null, content_id: null },
   ]);
 
   // The same content again (a later round): nothing rewritten, children included.
@@ -82,12 +103,13 @@ test('attachment rows follow their email: written with it, left alone when uncha
     unchanged: 2,
   });
   expect(await rows()).toEqual(first);
+  expect(await versions()).toEqual(firstVersions);
 
   // a's files change: its rows are replaced; b's stay as they were.
   await write([email('a', [file('2', 'quote-v2.pdf')]), email('b', [file('1', 'b.pdf')])]);
   const changed = await rows();
   expect(changed.map((r) => r.key)).toEqual(['a/2:quote-v2.pdf', 'b/1:b.pdf']);
-  expect(changed[1]).toEqual(first[3]);
+  expect((await versions())[1]).toEqual(firstVersions[3]);
 
   await write([], ['a']);
   expect((await rows()).map((r) => r.key)).toEqual(['b/1:b.pdf']);

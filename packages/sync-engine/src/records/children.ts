@@ -1,5 +1,6 @@
 import type { ChildFieldsByTable, CrmTableName, RecordsByTable, RowRecord } from '@crm-sync/core';
 import { removeChildrenOfDeleted, replaceChildren, type ChildSpec, type SqlExecutor } from '@crm-sync/db';
+import { rowKeyOf, type PageSealer } from './sealing';
 
 /**
  * Rows kept in step with a CRM table's rows (an email's attachments, an item's participants): the db spec of the
@@ -10,17 +11,24 @@ export interface ChildTable<T extends CrmTableName> {
   readonly field: ChildFieldsByTable[T] | undefined;
   readonly spec: ChildSpec<unknown>;
   childrenOf(record: RecordsByTable[T]): readonly unknown[];
+  /** A child as its row holds it, content sealed (records/sealing.ts), for the parent row of key `parentKey`. */
+  seal(sealer: PageSealer, parentKey: readonly string[], child: unknown): unknown;
 }
 
+/** How a child of type Child becomes the row its spec writes. */
+export type ChildSealer<Child, Row> = (sealer: PageSealer, parentKey: readonly string[], child: Child) => Row;
+
 /** Children a record carries in `field` (core's ChildFieldsByTable). */
-export function childField<T extends CrmTableName, Child>(
+export function childField<T extends CrmTableName, Child, Row>(
   field: ChildFieldsByTable[T],
-  spec: ChildSpec<Child>,
+  spec: ChildSpec<Row>,
+  seal: ChildSealer<Child, Row>,
 ): ChildTable<T> {
   return {
     field,
     spec: spec as ChildSpec<unknown>,
     childrenOf: (record) => (record as unknown as Record<string, readonly unknown[]>)[field] ?? [],
+    seal: seal as ChildSealer<unknown, unknown>,
   };
 }
 
@@ -28,12 +36,18 @@ export function childField<T extends CrmTableName, Child>(
  * Children derived from what the record holds: the row's own fields (the people named in an email's headers), or
  * a `field` kept out of the row for them (a CRM object's addresses).
  */
-export function derivedChildren<T extends CrmTableName, Child>(
-  spec: ChildSpec<Child>,
+export function derivedChildren<T extends CrmTableName, Child, Row>(
+  spec: ChildSpec<Row>,
   derive: (record: RecordsByTable[T]) => readonly Child[],
+  seal: ChildSealer<Child, Row>,
   field?: ChildFieldsByTable[T],
 ): ChildTable<T> {
-  return { field, spec: spec as ChildSpec<unknown>, childrenOf: derive };
+  return {
+    field,
+    spec: spec as ChildSpec<unknown>,
+    childrenOf: derive,
+    seal: seal as ChildSealer<unknown, unknown>,
+  };
 }
 
 /** The record without the fields its child tables hold: what the row stores. */
@@ -59,6 +73,7 @@ export interface ParentScope {
 export async function writeChildren<T extends CrmTableName>(
   executor: SqlExecutor,
   children: readonly ChildTable<T>[],
+  sealer: PageSealer,
   scope: ParentScope,
   records: readonly RecordsByTable[T][],
   written: readonly string[],
@@ -71,7 +86,7 @@ export async function writeChildren<T extends CrmTableName>(
   for (const child of children) {
     const sets = [...latest.values()].map((record) => ({
       parentId: record.externalId,
-      children: child.childrenOf(record),
+      children: child.childrenOf(record).map((one) => child.seal(sealer, rowKeyOf(record), one)),
     }));
     await replaceChildren(executor, child.spec, scope.connectionId, sets, scope.parentType);
   }

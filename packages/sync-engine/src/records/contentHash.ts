@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import type { IndexKeys } from '@crm-sync/vault';
 
 /**
  * A stable text form of a record: object keys sorted, dates as ISO strings, `undefined` dropped the way JSON
@@ -23,7 +23,11 @@ function normalise(value: unknown): unknown {
   return value;
 }
 
-/** sha256 (hex) of the canonical serialisation. */
-export function contentHash(record: unknown): string {
-  return createHash('sha256').update(canonicalJson(record)).digest('hex');
+/**
+ * The keyed hash (HMAC-SHA256, hex) of the canonical serialisation under the connection's content-hash key
+ * (packages/vault `IndexKeys`): it stays readable beside the sealed row so unchanged items are skipped, and a plain
+ * hash would let anyone holding a dump confirm a guessed subject or address (issue 19).
+ */
+export function contentHash(indexKeys: IndexKeys, connectionId: string, record: unknown): string {
+  return indexKeys.hash('content-hash', connectionId, canonicalJson(record));
 }

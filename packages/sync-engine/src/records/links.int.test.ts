@@ -1,4 +1,4 @@
-import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
+import { createConnectionsHarness, openRows, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import type { Resource } from '@crm-sync/core';
 import { createHubSpotAdapter, sandboxEndpoints } from '@crm-sync/providers';
 import { DEFAULT_CLIENT } from '@crm-sync/provider-sandbox';
@@ -123,12 +123,14 @@ test('an archived object loses its links; a property the portal gains is stored 
   await round('deals');
   await round('contacts');
   expect(await links('deals', deal(5))).toEqual([]);
-  const [row] = (await h.db.dataSource.query(
-    `SELECT properties->>'renewal_risk' AS risk FROM crm_objects
-      WHERE connection_id = $1 AND object_type = 'contacts' AND external_id = $2`,
+  const [row] = await openRows(
+    h.db.dataSource,
+    h.deps.content,
+    'crm_objects',
+    `connection_id = $1 AND object_type = 'contacts' AND external_id = $2`,
     [connectionId, contact(4)],
-  )) as [{ risk: string | null }];
-  expect(row.risk).toBe('high');
+  );
+  expect((row?.properties as Record<string, unknown>).renewal_risk).toBe('high');
 });
 
 test('a completed full round drops the links of rows deleted outside a page (a completeness-audit ghost)', async () => {

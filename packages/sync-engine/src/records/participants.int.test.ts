@@ -1,3 +1,4 @@
+import { openRows, testContentKeys } from '@crm-sync/connections/testing';
 import type {
   CalendarEventRecord,
   CrmObjectRecord,
@@ -7,12 +8,15 @@ import type {
   Resource,
 } from '@crm-sync/core';
 import { createTestDatabase, insertTestConnection, type TestDatabase } from '@crm-sync/testing';
+import type { ContentKeys } from '@crm-sync/vault';
 import { writePage, type PageRound } from './writePage';
 
 let db: TestDatabase;
+let content: ContentKeys;
 let connectionId: string;
 beforeAll(async () => {
   db = await createTestDatabase();
+  content = testContentKeys(db.dataSource);
   connectionId = await insertTestConnection(db.dataSource);
 });
 afterAll(() => db.drop());
@@ -70,11 +74,20 @@ function write<T extends CrmTableName>(
 ) {
   const resource = table === 'emails' ? 'mail' : 'calendar';
   return db.dataSource.transaction((manager) =>
-    writePage(manager, { table, objectType: undefined, connectionId, resource }, { upserts, deletes }, round),
+    writePage(
+      manager,
+      content,
+      { table, objectType: undefined, connectionId, tenantId: 't1', resource },
+      { upserts, deletes },
+      round,
+    ),
   );
 }
 
-/** The CRM's question (docs/architecture.md, participants): every live email and event with a person. */
+/**
+ * The CRM's question (docs/architecture.md, participants): every live email and event with a person, found by the
+ * address's blind index term (the tenant's), never by the address.
+ */
 const withPerson = async (address: string) =>
   (
     await db.dataSource.query<{ item: string; roles: string[]; response: string | null }[]>(
@@ -84,9 +97,9 @@ const withPerson = async (address: string) =>
            AND e.deleted_at IS NULL
          LEFT JOIN calendar_events v ON v.connection_id = p.connection_id AND v.external_id = p.event_external_id
            AND v.deleted_at IS NULL
-        WHERE p.address = $1 AND p.connection_id = $2 AND (e.id IS NOT NULL OR v.id IS NOT NULL)
+        WHERE p.term = ANY($1) AND p.connection_id = $2 AND (e.id IS NOT NULL OR v.id IS NOT NULL)
         ORDER BY 1`,
-      [address, connectionId],
+      [content.indexKeys.lookupTerms('address', 't1', address), connectionId],
     )
   ).map((r) => [r.item, r.roles.join('+'), r.response]);
 
@@ -132,6 +145,22 @@ test('participants follow their email or event: written with it, replaced when i
   expect(await rowsOf('m2')).toBe(0);
 });
 
+test('participant rows hold no address or name in the clear; opened, they name the person', async () => {
+  await write('calendar_events', [meeting('e9', 'Zed@Example.com', [['yann@example.com', 'accepted']])]);
+  const plain = await db.dataSource.query<{ address: string | null; name: string | null }[]>(
+    `SELECT address, name FROM participants WHERE event_external_id = 'e9'`,
+  );
+  expect(plain).toEqual([
+    { address: null, name: null },
+    { address: null, name: null },
+  ]);
+  const opened = await openRows(db.dataSource, content, 'participants', `event_external_id = 'e9'`);
+  expect(opened.map((r) => [r.address, r.roles, r.response]).sort()).toEqual([
+    ['yann@example.com', ['attendee'], 'accepted'],
+    ['zed@example.com', ['organizer'], null],
+  ]);
+});
+
 test('an unchanged row keeps its participant rows untouched', async () => {
   const versions = () =>
     db.dataSource.query<{ v: string }[]>(
@@ -164,7 +193,8 @@ function writeObjects(
   return db.dataSource.transaction((manager) =>
     writePage(
       manager,
-      { table: 'crm_objects', objectType, connectionId, resource: objectType as Resource },
+      content,
+      { table: 'crm_objects', objectType, connectionId, tenantId: 't1', resource: objectType as Resource },
       { upserts, deletes },
       round,
     ),
@@ -174,12 +204,13 @@ function writeObjects(
 /** Who the CRM objects of a type name, by object: `id:address`. */
 const objectPeople = async (objectType: string) =>
   (
-    await db.dataSource.query<{ id: string; address: string; roles: string[] }[]>(
-      `SELECT object_external_id AS id, address, roles FROM participants
-        WHERE connection_id = $1 AND object_type = $2 ORDER BY 1, 2`,
-      [connectionId, objectType],
-    )
-  ).map((r) => `${r.id}:${r.address}:${r.roles.join('+')}`);
+    await openRows(db.dataSource, content, 'participants', 'connection_id = $1 AND object_type = $2', [
+      connectionId,
+      objectType,
+    ])
+  )
+    .map((r) => `${String(r.object_external_id)}:${String(r.address)}:${(r.roles as string[]).join('+')}`)
+    .sort();
 
 test("a CRM object's participants follow it under its own type: written, moved by an edit, gone when deleted, swept or purged", async () => {
   await writeObjects('contacts', [

@@ -1,11 +1,15 @@
 import type { EmailRecord } from '@crm-sync/core';
+import { testContentKeys } from '@crm-sync/connections/testing';
 import { createTestDatabase, insertTestConnection, type TestDatabase } from '@crm-sync/testing';
+import type { ContentKeys } from '@crm-sync/vault';
 import { writePage } from './writePage';
 
 let db: TestDatabase;
+let content: ContentKeys;
 let connectionId: string;
 beforeAll(async () => {
   db = await createTestDatabase();
+  content = testContentKeys(db.dataSource);
   connectionId = await insertTestConnection(db.dataSource);
 });
 afterAll(() => db.drop());
@@ -37,7 +41,8 @@ const write = (upserts: EmailRecord[], deletes: string[] = []) =>
   db.dataSource.transaction((manager) =>
     writePage(
       manager,
-      { table: 'emails', objectType: undefined, connectionId, resource: 'mail' },
+      content,
+      { table: 'emails', objectType: undefined, connectionId, tenantId: 't1', resource: 'mail' },
       { upserts, deletes },
       { generation: 1, sweep: null },
     ),
@@ -50,8 +55,8 @@ const quarantined = () =>
   );
 
 it('sets aside what cannot be stored, stores the rest of the page, and releases an item stored later', async () => {
-  // A null where the table wants an array: the database refuses this row (23502), and only this row.
-  const refused = email('refused', { toAddresses: null as unknown as string[] });
+  // A null where the table wants an array (a plain column): the database refuses this row (23502), and only it.
+  const refused = email('refused', { labels: null as unknown as string[] });
   const counts = await write(
     [email('a'), refused, email('id\u0000nul'), email('x'.repeat(2000)), email('b')],
     ['gone\u0000'],

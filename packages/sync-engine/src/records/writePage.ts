@@ -23,9 +23,11 @@ import {
   replaceLinks,
   sweepUnseen,
   taskUpsert,
+  type SealedTable,
   type SqlExecutor,
   type UpsertSpec,
 } from '@crm-sync/db';
+import type { ContentKeys } from '@crm-sync/vault';
 import {
   childField,
   derivedChildren,
@@ -34,7 +36,6 @@ import {
   writeChildren,
   type ChildTable,
 } from './children';
-import { contentHash } from './contentHash';
 import { quarantine, upsertOrQuarantine } from './quarantine';
 import {
   contactParticipants,
@@ -43,6 +44,7 @@ import {
   eventParticipants,
 } from './participants';
 import { makeSafe } from './safeValues';
+import { PageSealer, rowKeyOf, sealAttachment, sealParticipant } from './sealing';
 
 /**
  * Longer ids cannot be keys: a btree entry holds at most about a third of an 8 kB page
@@ -50,21 +52,16 @@ import { makeSafe } from './safeValues';
  */
 const MAX_ID_LENGTH = 1024;
 
-/** What the engine adds to every provider-neutral record before it becomes a row. */
-interface Stamp {
-  connectionId: string;
-  contentHash: string;
-  seenRound: number;
-}
+/** A row as the engine writes it: the record's plain fields, its sealed content and the engine's stamp. */
+type SealedRow = { externalId: string } & Record<string, unknown>;
 
-// The db specs' inputs are exactly the row part of the record + stamp; the mapped type keeps table and spec paired.
-const SPECS: { [T in CrmTableName]: UpsertSpec<RowRecord<T> & Stamp> } = {
+const SPECS = {
   emails: emailUpsert,
-  calendar_events: calendarEventUpsert as UpsertSpec<RowRecord<'calendar_events'> & Stamp>,
+  calendar_events: calendarEventUpsert,
   contacts: contactUpsert,
   tasks: taskUpsert,
   crm_objects: crmObjectUpsert,
-};
+} as unknown as { [T in CrmTableName]: UpsertSpec<SealedRow> };
 
 /**
  * Each table's child tables: records' child fields (core's ChildFieldsByTable) and the participants derived from
@@ -72,16 +69,19 @@ const SPECS: { [T in CrmTableName]: UpsertSpec<RowRecord<T> & Stamp> } = {
  */
 const CHILDREN: { [T in CrmTableName]: readonly ChildTable<T>[] } = {
   emails: [
-    childField('attachments' satisfies ChildFieldsByTable['emails'], emailAttachmentChildren),
-    derivedChildren(emailParticipantChildren, emailParticipants),
+    childField('attachments' satisfies ChildFieldsByTable['emails'], emailAttachmentChildren, sealAttachment),
+    derivedChildren(emailParticipantChildren, emailParticipants, sealParticipant('emails')),
   ],
-  calendar_events: [derivedChildren(eventParticipantChildren, eventParticipants)],
-  contacts: [derivedChildren(contactParticipantChildren, contactParticipants)],
+  calendar_events: [
+    derivedChildren(eventParticipantChildren, eventParticipants, sealParticipant('calendar_events')),
+  ],
+  contacts: [derivedChildren(contactParticipantChildren, contactParticipants, sealParticipant('contacts'))],
   tasks: [],
   crm_objects: [
     derivedChildren(
       crmObjectParticipantChildren,
       crmObjectParticipants,
+      sealParticipant('crm_objects'),
       'addresses' satisfies ChildFieldsByTable['crm_objects'],
     ),
   ],
@@ -106,6 +106,8 @@ export interface PageTarget<T extends CrmTableName> {
   /** For crm_objects: the object type of every record and deletion. */
   objectType: string | undefined;
   connectionId: string;
+  /** The connection's tenant: blind index terms are keyed per tenant. */
+  tenantId: string;
   resource: Resource;
 }
 
@@ -124,10 +126,12 @@ export class MissingObjectTypeError extends Error {
 /**
  * Upserts a page's records, marks its deletions and, on the page that completes a full round, sweeps the rows the
  * round did not list, inside the caller's transaction. The hash covers the whole record, so a record the provider
- * re-sends unchanged costs a comparison and, at most, the write of its round generation.
+ * re-sends unchanged costs a comparison and, at most, the write of its round generation. Content is sealed under
+ * the connection's data key before it leaves the process (records/sealing.ts, docs/encryption-at-rest.md).
  */
 export async function writePage<T extends CrmTableName>(
   executor: SqlExecutor,
+  keys: ContentKeys,
   target: PageTarget<T>,
   page: Pick<SyncPage<T>, 'upserts' | 'deletes' | 'links' | 'setAside'>,
   round: PageRound,
@@ -142,28 +146,29 @@ export async function writePage<T extends CrmTableName>(
   for (const item of setAside) await quarantine(executor, target, item.externalId, item.reason);
   const children = CHILDREN[table] as readonly ChildTable<T>[];
   const hasChildren = children.length > 0;
+  const sealer = await PageSealer.open(keys, target);
   // The hash covers the children too, so a changed attachment list rewrites the row and, with it, its children.
-  const rows = records.map((record): RowRecord<T> & Stamp & { externalId: string } => ({
-    ...rowPart(record, children),
-    externalId: record.externalId,
-    connectionId,
-    contentHash: contentHash(record),
-    seenRound: round.generation,
-  }));
+  const rows = records.map((record): SealedRow => {
+    const row: RowRecord<T> = rowPart(record, children);
+    const stamp = {
+      externalId: record.externalId,
+      connectionId,
+      contentHash: sealer.contentHash(record),
+      seenRound: round.generation,
+    };
+    // Tasks are not sealed yet (their table came after the sealing migration): written as they are.
+    if (table === 'tasks') return { ...row, ...stamp };
+    const { plain, sealed } = sealer.seal(table as SealedTable, rowKeyOf(record), row);
+    return { ...plain, ...stamp, sealed, blindIndex: sealer.termsOf(table, record) };
+  });
   const {
     counts: upserted,
     quarantined,
     written,
-  } = await upsertOrQuarantine(
-    executor,
-    SPECS[table] as UpsertSpec<RowRecord<T> & Stamp & { externalId: string }>,
-    rows,
-    target,
-    hasChildren,
-  );
+  } = await upsertOrQuarantine(executor, SPECS[table], rows, target, hasChildren);
   // crm_objects ids are unique per object type only: their children are keyed by the page's type as well.
   const parents = { connectionId, parentType: table === 'crm_objects' ? objectType : undefined };
-  if (hasChildren) await writeChildren(executor, children, parents, records, written);
+  if (hasChildren) await writeChildren(executor, children, sealer, parents, records, written);
   // Links belong to crm_objects rows (crm_associations): written after the rows they start from, and dropped
   // with them when they are deleted, here or by the sweep.
   const linkScope = table === 'crm_objects' ? { connectionId, fromType: objectType as string } : undefined;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
+import { createConnectionsHarness, openRows, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import type { Provider } from '@crm-sync/core';
 import { syncStates } from '@crm-sync/sync-states';
 import { connectSandboxAccount, deleteAtProvider, engineDeps, sandboxIds, SYNC_CASES } from '../../test';
@@ -46,24 +46,28 @@ interface EmailRow {
 }
 
 const emails = async (connectionId: string) =>
-  (await h.db.dataSource.query(`SELECT * FROM emails WHERE connection_id = $1`, [
+  (await openRows(h.db.dataSource, h.deps.content, 'emails', 'connection_id = $1', [
     connectionId,
-  ])) as EmailRow[];
+  ])) as unknown as EmailRow[];
 
 const attachmentsOf = async (connectionId: string, emailId: string) =>
   (
-    (await h.db.dataSource.query(
-      `SELECT name, content_type, size, is_inline, content_id FROM email_attachments
-        WHERE connection_id = $1 AND email_external_id = $2 ORDER BY name`,
+    await openRows(
+      h.db.dataSource,
+      h.deps.content,
+      'email_attachments',
+      'connection_id = $1 AND email_external_id = $2',
       [connectionId, emailId],
-    )) as {
-      name: string;
-      content_type: string;
-      size: string;
-      is_inline: boolean;
-      content_id: string | null;
-    }[]
-  ).map((a) => ({ ...a, size: Number(a.size) }));
+    )
+  )
+    .map((a) => ({
+      name: a.name as string,
+      content_type: a.content_type as string,
+      size: Number(a.size),
+      is_inline: a.is_inline as boolean,
+      content_id: a.content_id as string | null,
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 /** How each provider's sandbox is told to make the messages under test, and what its rows then say. */
 interface MailCase {

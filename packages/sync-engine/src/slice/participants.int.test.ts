@@ -1,4 +1,4 @@
-import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
+import { createConnectionsHarness, openRows, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import type { Provider, Resource } from '@crm-sync/core';
 import { syncStates } from '@crm-sync/sync-states';
 import {
@@ -25,7 +25,7 @@ const ALICE = 'alice.partner@example.com';
 
 /**
  * The CRM's query (docs/architecture.md, participants): a tenant's live mail, meetings and CRM contacts with one
- * address.
+ * address, by the address's blind index terms (the tenant's).
  */
 const withPerson = async (tenantId: string, address = ALICE) =>
   (
@@ -44,9 +44,9 @@ const withPerson = async (tenantId: string, address = ALICE) =>
            AND v.deleted_at IS NULL
          LEFT JOIN crm_objects o ON o.connection_id = p.connection_id AND o.object_type = p.object_type
            AND o.external_id = p.object_external_id AND o.deleted_at IS NULL
-        WHERE p.address = $1 AND (e.id IS NOT NULL OR v.id IS NOT NULL OR o.id IS NOT NULL)
+        WHERE p.term = ANY($1) AND (e.id IS NOT NULL OR v.id IS NOT NULL OR o.id IS NOT NULL)
         ORDER BY 1, 2`,
-      [address, tenantId],
+      [h.deps.content.indexKeys.lookupTerms('address', tenantId, address), tenantId],
     )
   ).map((r) => [r.provider, r.kind, r.roles.join('+'), r.response]);
 
@@ -144,12 +144,16 @@ test("a HubSpot contact's participant rows follow its addresses: an edit moves t
   });
   const rowsOf = async (id: string) =>
     (
-      await h.db.dataSource.query<{ address: string }[]>(
-        `SELECT address FROM participants
-          WHERE connection_id = $1 AND object_type = 'contacts' AND object_external_id = $2 ORDER BY 1`,
+      await openRows(
+        h.db.dataSource,
+        h.deps.content,
+        'participants',
+        `connection_id = $1 AND object_type = 'contacts' AND object_external_id = $2`,
         [connectionId, id],
       )
-    ).map((r) => r.address);
+    )
+      .map((r) => String(r.address))
+      .sort();
   // Primary and additional emails (semicolon-separated), normalised.
   const id = await editSynced(connectionId, 'hubspot', account, 'contacts', {
     email: ALICE,

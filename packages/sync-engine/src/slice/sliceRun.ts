@@ -222,11 +222,11 @@ export class SliceRun {
     const sweeps = from.mode === 'full' && generation > 0;
     const sweep = page.next.kind === 'caught_up' && sweeps ? { window: page.next.window } : null;
     const { table, objectType } = this.syncer;
-    const target = { table, objectType, connectionId, resource };
+    const target = { table, objectType, connectionId, tenantId: this.connection.tenantId, resource };
     let written;
     try {
       written = await this.deps.db.transaction(async (manager) => {
-        const counts = await writePage(manager, target, page, { generation, sweep });
+        const counts = await writePage(manager, this.deps.content, target, page, { generation, sweep });
         const items = page.upserts.length + page.deletes.length;
         const advance = {
           connectionId,
