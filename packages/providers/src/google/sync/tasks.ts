@@ -10,6 +10,7 @@ import { googleApisFor, type GoogleApiOptions, type GoogleApis } from '../client
 import { classifyGoogleError } from '../errors';
 import { isDeletedTask, mapTask } from '../taskMap';
 import { unreadable } from './continuation';
+import { idPageOf } from '../../shared/idPage';
 
 /**
  * Tasks has no sync token: a round lists the task lists, then each list's tasks; an incremental round asks each list
@@ -70,11 +71,7 @@ export function createTasksSyncer(api: GoogleApiOptions, options: TasksSyncOptio
               { ...request, position: { mode: 'full', cursor: null, continuation: null } },
               options,
             );
-        const page = await readPage(apis, at, options);
-        const ids = page.upserts.map((task) => task.externalId);
-        return page.next.kind === 'more'
-          ? { ids, next: { kind: 'more', continuation: page.next.continuation } }
-          : { ids, next: { kind: 'done' } };
+        return idPageOf(await readPage(apis, at, options));
       }),
   };
 }

@@ -12,6 +12,7 @@ import { type GraphAccess } from '../client';
 import { classifyMicrosoftError } from '../errors';
 import { listTitle, mapTodoTask } from '../todoMap';
 import { type DeltaOptions, onOrigin } from './delta';
+import { idPageOf } from '../../shared/idPage';
 
 /**
  * Microsoft To Do (`tasks` → `tasks`): the lists (`/me/todo/lists`), then each list's task delta
@@ -65,11 +66,7 @@ export function createTodoSyncer(access: GraphAccess, options: DeltaOptions): Re
         const at = request.continuation
           ? parsed(continuationSchema, request.continuation)
           : await startRound(client, full, access.origin);
-        const page = await readPage(client, at, access.origin, prefer);
-        const ids = page.upserts.map((task) => task.externalId);
-        return page.next.kind === 'more'
-          ? { ids, next: { kind: 'more', continuation: page.next.continuation } }
-          : { ids, next: { kind: 'done' } };
+        return idPageOf(await readPage(client, at, access.origin, prefer));
       }),
   };
 }
