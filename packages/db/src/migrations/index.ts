@@ -15,6 +15,7 @@ import { SealedContent1765000000101 } from './1765000000101-SealedContent';
 import { NoticeReplays1765000000130 } from './1765000000130-NoticeReplays';
 import { CrmObjectParticipants1765000000160 } from './1765000000160-CrmObjectParticipants';
 import { Tasks1765000000170 } from './1765000000170-Tasks';
+import { ObjectParticipantsByTerm1765000000171 } from './1765000000171-ObjectParticipantsByTerm';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   NoticeReplays1765000000130,
   CrmObjectParticipants1765000000160,
   Tasks1765000000170,
+  ObjectParticipantsByTerm1765000000171,
 ];

@@ -445,6 +445,11 @@ describe('migrations', () => {
     expect((await constraints('f')).participants_object_fkey).toBe(
       'FOREIGN KEY (connection_id, object_type, object_external_id) REFERENCES crm_objects(connection_id, object_type, external_id) ON DELETE CASCADE',
     );
+    // Keyed by the address's term since 1765000000171, like the other participants (1765000000101).
+    expect((await indexes()).participants_object_key).toMatch(
+      /UNIQUE INDEX .* \(connection_id, object_type, object_external_id, term\) WHERE \(object_external_id IS NOT NULL\)$/,
+    );
+    await downThrough('ObjectParticipantsByTerm1765000000171');
     expect((await indexes()).participants_object_key).toMatch(
       /UNIQUE INDEX .* \(connection_id, object_type, object_external_id, address\) WHERE \(object_external_id IS NOT NULL\)$/,
     );
