@@ -206,6 +206,9 @@ export async function apply(run: ConvergenceRun, step: Step): Promise<void> {
  * Quiescence: faults cleared, slices until two complete rounds in a row (the second proves nothing was left for
  * an incremental round to find). Throws when the sync does not settle.
  */
+/** The longest a quiescing run waits out one hold (the sandbox's holds last about a second). */
+const MAX_HOLD_WAIT_MS = 2_000;
+
 export async function quiesce(run: ConvergenceRun, maxSlices = 400): Promise<void> {
   run.h.sandbox.control.clearFaults();
   let completed = 0;
@@ -214,7 +217,11 @@ export async function quiesce(run: ConvergenceRun, maxSlices = 400): Promise<voi
     if (outcome.kind === 'caught_up') {
       completed += 1;
       if (completed === 2) return;
-    } else if (outcome.kind !== 'more' && outcome.kind !== 'rate_limited' && outcome.kind !== 'transient')
+    } else if (outcome.kind === 'rate_limited') {
+      // The provider (the sandbox enforces HubSpot's per-second search limit) or the connection's budget holds the
+      // connection; a scheduler would run the next slice when the hold ends, so time passes here too.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(outcome.retryAfterMs, MAX_HOLD_WAIT_MS)));
+    } else if (outcome.kind !== 'more' && outcome.kind !== 'transient')
       throw new Error(`sync stopped with ${JSON.stringify(outcome)}`);
   }
   throw new Error(`no two completed rounds in ${maxSlices} slices`);
