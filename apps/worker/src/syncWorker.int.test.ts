@@ -145,7 +145,12 @@ describe('sync worker', () => {
     expect(await metrics.render()).toMatch(
       /crm_sync_slices_total\{queue="[^"]+",outcome="rate_limited"\} [1-9]/,
     );
-    const job = await h.deps.producer.queue(SYNC_QUEUES[c.provider]).getJob(jobId);
+    // The round's last commit comes just before BullMQ marks the job completed: wait for that mark.
+    const queue = h.deps.producer.queue(SYNC_QUEUES[c.provider]);
+    await waitFor(async () => (await queue.getJob(jobId))?.finishedOn !== undefined, {
+      what: 'the stormed job to be marked completed',
+    });
+    const job = await queue.getJob(jobId);
     // Completed jobs are kept (removeOnComplete by count): one attempt, the one that completed.
     expect(job?.attemptsMade).toBe(1);
     expect([...(await tableSnapshot(h, c, connectionId)).keys()].sort()).toEqual(
