@@ -119,7 +119,16 @@ describe('DataKeys', () => {
     }
   });
 
-  it('fails on a connection that does not exist instead of creating a stray key', async () => {
-    await expect(keysOf(ringA).forWrite(randomUUID())).rejects.toThrow(/foreign key/);
+  it('creates no key for a connection that does not exist or is no longer active (a late page after a shred)', async () => {
+    const missing = randomUUID();
+    await expect(keysOf(ringA).forWrite(missing)).rejects.toThrow(DataKeyShreddedError);
+    const ended = await insertConnection(db.dataSource);
+    await db.dataSource.query(`UPDATE connections SET status = 'disconnected' WHERE id = $1`, [ended]);
+    await expect(keysOf(ringA).forWrite(ended)).rejects.toThrow(DataKeyShreddedError);
+    expect(
+      await db.dataSource.query(`SELECT 1 FROM data_keys WHERE connection_id = ANY($1::uuid[])`, [
+        [missing, ended],
+      ]),
+    ).toEqual([]);
   });
 });

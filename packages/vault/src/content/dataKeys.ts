@@ -52,7 +52,11 @@ export class DataKeys {
     const key = randomBytes(DATA_KEY_BYTES);
     const { keyId, sealed } = sealBlob(this.options.keyRing, 'data-key', connectionId, key);
     const created = await this.options.db.query<Array<{ connection_id: string }>>(
-      `INSERT INTO data_keys (connection_id, key_id, wrapped) VALUES ($1, $2, $3)
+      // Only for a connection still active: a page written late by a slice that began before a deletion shredded
+      // the key must not create a fresh one (it fails instead, as reading does: DataKeyShreddedError).
+      `INSERT INTO data_keys (connection_id, key_id, wrapped)
+       SELECT $1::uuid, $2::text, $3::bytea
+        WHERE EXISTS (SELECT 1 FROM connections WHERE id = $1::uuid AND status = 'active')
        ON CONFLICT (connection_id) DO NOTHING RETURNING connection_id`,
       [connectionId, keyId, sealed],
     );
