@@ -124,3 +124,29 @@ it('respects its call budget: past it, the run stops and changes nothing', async
   expect(callsTo(h, 'crm.objects.list', account.id) - before).toBe(5);
   expect((await tableSnapshot(h, hubspotContacts, connectionId)).has('ghost-budget')).toBe(false);
 });
+
+it("counts the id pass against the sync's share of the connection's requests and waits while the provider holds it", async () => {
+  const deps = engineDeps(h);
+  const { connectionId } = await connectSandboxAccount(h, {
+    provider: 'hubspot',
+    email: 'audit-connection-budget@example.com',
+    sizes: { contacts: 250 },
+    resources: ['contacts'],
+  });
+  await syncUntilCaughtUp(deps, connectionId, 'contacts');
+  const budget = h.deps.adapters.get('hubspot')!.api.requestBudget;
+  const windowOf = (at: number) => Math.floor(at / budget.windowMs);
+  const used = async (window: number) =>
+    Number((await h.redis.redis.get(`${h.redis.prefix}provider-budget:${connectionId}:sync:${window}`)) ?? 0);
+  const begun = Date.now();
+  const before = (await used(windowOf(begun))) + (await used(windowOf(begun) + 1));
+  // A 429 seen by the sync a moment ago: nobody calls HubSpot for this connection for 400 ms.
+  await deps.throttle.hold(connectionId, new Date(begun + 400));
+  const outcome = await runAudit(deps, { connectionId, resource: 'contacts', maxCalls: 50 });
+  expect(Date.now() - begun).toBeGreaterThanOrEqual(400);
+  expect(outcome).toMatchObject({ kind: 'audited', counts: { listed: 250 } });
+  const calls = outcome.kind === 'audited' ? outcome.counts.calls : 0;
+  const after = (await used(windowOf(begun))) + (await used(windowOf(begun) + 1));
+  expect(calls).toBeGreaterThan(1);
+  expect(after - before).toBe(calls);
+});
