@@ -19,7 +19,8 @@ export type GoogleCursor =
   | 'people.connections.syncToken'
   | 'tasks.tasklists.pageToken'
   | 'tasks.tasks.pageToken'
-  | 'drive.changes.pageToken';
+  | 'drive.changes.pageToken'
+  | 'drive.files.pageToken';
 
 /** Positions carried in a token: ordinals, sequence numbers. */
 export type CursorFields = Record<string, number>;

@@ -60,6 +60,14 @@ test('drive.file: picked files are visible, others are 404 notFound exactly like
   expect(unpicked?.status).toBe(404);
   expect(unpicked?.body.error.message).toBe(`File not found: ${ids[4]}.`);
   expect(unpicked?.body.error.errors[0]).toMatchObject({ reason: 'notFound', location: 'fileId' });
+  const listed = await drive.files.list({ pageSize: 2, q: 'trashed = false' });
+  const more = await drive.files.list({
+    pageSize: 2,
+    q: 'trashed = false',
+    pageToken: listed.data.nextPageToken!,
+  });
+  expect([...listed.data.files!, ...more.data.files!].map((f) => f.id)).toEqual(ids.slice(0, 3));
+  expect((await failure(drive.files.list({ q: "name contains 'x'" })))?.status).toBe(400);
   expect((await failure(drive.files.get({ fileId: 'nope' })))?.body.error.errors[0]?.reason).toBe('notFound');
   expect((await failure(drive.files.get({ fileId: ids[0]!, fields: 'bogus' })))?.status).toBe(400);
 });

@@ -97,10 +97,14 @@ export const GOOGLE_RESPONSE_SCHEMAS: Readonly<Record<string, FieldSchema>> = {
   },
   'calendar.calendarList.list': leaves('kind', 'etag', 'nextPageToken', 'nextSyncToken', 'items'),
   'drive.files.get': driveFile,
+  'drive.files.list': { ...leaves('kind', 'nextPageToken', 'incompleteSearch'), files: driveFile },
   'drive.changes.getStartPageToken': leaves('kind', 'startPageToken'),
   'drive.changes.list': {
     ...leaves('kind', 'nextPageToken', 'newStartPageToken'),
-    changes: { ...leaves('kind', 'changeType', 'removed', 'fileId', 'time', 'driveId', 'drive'), file: driveFile },
+    changes: {
+      ...leaves('kind', 'changeType', 'removed', 'fileId', 'time', 'driveId', 'drive'),
+      file: driveFile,
+    },
   },
   'people.connections.list': {
     ...leaves('nextPageToken', 'nextSyncToken', 'totalPeople', 'totalItems'),
