@@ -56,6 +56,7 @@ export type {
   ChildFieldsByTable,
   ContactRecord,
   TaskRecord,
+  DriveFileRecord,
   TaskStatus,
   CrmObjectRecord,
   CrmTableName,

@@ -8,6 +8,7 @@ import { createCalendarSyncer } from './sync/calendar';
 import { createContactsSyncer } from './sync/contacts';
 import { createMailSyncer } from './sync/mail';
 import { createTasksSyncer } from './sync/tasks';
+import { createDriveFilesSyncer } from './sync/driveFiles';
 import { retryAfterOr } from '../shared/retryAfter';
 
 /** Page sizes and Gmail's request concurrency; defaults in `GOOGLE_DESCRIPTOR.sync` (tests use small pages). */
@@ -18,6 +19,7 @@ export interface GoogleSyncOptions {
   peoplePageSize: number;
   tasksPageSize: number;
   taskListsPageSize: number;
+  drivePageSize: number;
 }
 
 export interface GoogleAdapterOptions extends GoogleOAuthOptions {
@@ -53,6 +55,7 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdap
       calendar: createCalendarSyncer(api, { pageSize: sync.calendarPageSize }),
       contacts: createContactsSyncer(api, { pageSize: sync.peoplePageSize }),
       tasks: createTasksSyncer(api, { pageSize: sync.tasksPageSize, listsPageSize: sync.taskListsPageSize }),
+      files: createDriveFilesSyncer(api, { pageSize: sync.drivePageSize }),
     },
     attachments: createGmailAttachmentReader(api),
     classifyError: classifyGoogleError,
