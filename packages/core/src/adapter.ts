@@ -127,6 +127,36 @@ export interface AttachmentReader {
   read(request: AttachmentRequest): Promise<AttachmentContent>;
 }
 
+/** Which selected Drive file to read, and the caller's `Range` header, passed on as it came. */
+export interface DriveContentRequest {
+  accessToken: string;
+  fileId: string;
+  range: string | undefined;
+  signal: AbortSignal;
+}
+
+/** A Drive file's bytes as Drive serves them now (200 whole, 206 a range), or why there are none. */
+export type DriveContent =
+  | {
+      kind: 'content';
+      status: 200 | 206;
+      body: ReadableStream<Uint8Array>;
+      contentType: string | null;
+      /** Content-Length and Content-Range as Drive sent them (byte counts only). */
+      length: number | null;
+      contentRange: string | null;
+    }
+  | { kind: 'not_found' }
+  | { kind: 'unsatisfiable'; contentRange: string | null };
+
+/**
+ * The content of the Drive files a user selected (docs/drive.md); never stored. Provider failures are thrown as
+ * `ClassifiedProviderError`.
+ */
+export interface DriveFileContentReader {
+  read(request: DriveContentRequest): Promise<DriveContent>;
+}
+
 /** Everything provider-specific behind one object: the OAuth half, its API hosts and a syncer per resource. */
 export interface ProviderAdapter {
   readonly id: Provider;
@@ -136,5 +166,7 @@ export interface ProviderAdapter {
   readonly sync?: ResourceSyncers;
   /** Present where the adapter's mail rows have attachment rows whose content it can read. */
   readonly attachments?: AttachmentReader;
+  /** Present where the adapter syncs Drive files and can stream their content. */
+  readonly driveContent?: DriveFileContentReader;
   classifyError(error: unknown): ProviderErrorClass;
 }

@@ -1,6 +1,9 @@
 export {
   type AttachmentContent,
   type AttachmentReader,
+  type DriveContent,
+  type DriveContentRequest,
+  type DriveFileContentReader,
   type AttachmentRequest,
   type AuthorizationRequest,
   type CodeExchange,

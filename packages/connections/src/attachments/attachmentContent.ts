@@ -38,7 +38,7 @@ export type AttachmentContentOutcome =
       retryAfterMs?: number;
     };
 
-const refused = (
+export const refused = (
   status: 404 | 409 | 413 | 429 | 502,
   code: string,
   detail: string,
@@ -126,7 +126,7 @@ export async function attachmentContent(
 }
 
 /** A provider failure as an answer; the classification holds codes only, never a token or a URL. */
-function providerRefusal(error: ClassifiedProviderError): AttachmentContentOutcome {
+export function providerRefusal(error: ClassifiedProviderError): AttachmentContentOutcome {
   const { classification } = error;
   if (classification.kind === 'rate_limited')
     return refused(

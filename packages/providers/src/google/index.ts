@@ -9,6 +9,7 @@ import { createContactsSyncer } from './sync/contacts';
 import { createMailSyncer } from './sync/mail';
 import { createTasksSyncer } from './sync/tasks';
 import { createDriveFilesSyncer } from './sync/driveFiles';
+import { createDriveContentReader } from './driveContent';
 import { retryAfterOr } from '../shared/retryAfter';
 
 /** Page sizes and Gmail's request concurrency; defaults in `GOOGLE_DESCRIPTOR.sync` (tests use small pages). */
@@ -58,6 +59,7 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdap
       files: createDriveFilesSyncer(api, { pageSize: sync.drivePageSize }),
     },
     attachments: createGmailAttachmentReader(api),
+    driveContent: createDriveContentReader(api),
     classifyError: classifyGoogleError,
   };
 }
