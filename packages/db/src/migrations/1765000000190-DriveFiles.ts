@@ -24,6 +24,8 @@ const UP = [
     web_view_link text NULL,
     CONSTRAINT drive_files_external_key UNIQUE (connection_id, external_id)
   )`,
+  // Rows found by an owner's address term, like the other sealed item tables (1765000000101).
+  `CREATE INDEX drive_files_blind_index_idx ON drive_files USING gin (blind_index)`,
 ];
 
 const DOWN = [`DROP TABLE drive_files`];
