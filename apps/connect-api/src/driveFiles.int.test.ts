@@ -17,7 +17,7 @@ const filesOf = (account: Account) =>
     .open(account, h.sandbox.context.datasets.generator('google', 'drivefiles')!)
     .page({ limit: 100, order: 'asc' }).items;
 
-it('syncs the picked files sealed, streams their content with Range, refuses unselected files before Google', async () => {
+it('registers picked files (sealed), keeps them in step, streams their content with Range, refuses unselected files before Google', async () => {
   const { connectionId, account } = await connectSandboxAccount(h, {
     provider: 'google',
     email: 'drive-user@example.com',
@@ -31,17 +31,43 @@ it('syncs the picked files sealed, streams their content with Range, refuses uns
     size: 300_000,
     name: 'Contract.pdf',
   });
-  await syncUntilCaughtUp(engineDeps(h), connectionId, 'files');
-  const rows = (await openRows(h.db.dataSource, h.deps.content, 'drive_files', 'connection_id = $1', [
-    connectionId,
-  ])) as { external_id: string; name: string; size: string; mime_type: string }[];
-  expect(rows.map((r) => [r.external_id, r.name, Number(r.size), r.mime_type])).toEqual([
+  // The CRM registers what the Picker handed it: fetched once from Drive and stored, sealed.
+  const register = (fileIds: string[]) =>
+    h.api(`/v1/connections/${connectionId}/files`, { method: 'POST', json: { tenantId: 't1', fileIds } });
+  const refusedIds = await register([picked!, other!]);
+  expect([refusedIds.status, ((await refusedIds.json()) as { code: string }).code]).toEqual([
+    422,
+    'not_accessible',
+  ]);
+  expect(await h.db.dataSource.query('SELECT 1 FROM drive_files')).toEqual([]);
+  expect((await register(['../etc'])).status).toBe(400);
+  const registered = await register([picked!]);
+  expect(registered.status).toBe(200);
+  expect(((await registered.json()) as { files: unknown[] }).files).toEqual([
+    expect.objectContaining({
+      id: picked,
+      name: 'Contract.pdf',
+      size: 300_000,
+      owners: ['drive-user@example.com'],
+    }),
+  ]);
+  const opened = () =>
+    openRows(h.db.dataSource, h.deps.content, 'drive_files', 'connection_id = $1 AND deleted_at IS NULL', [
+      connectionId,
+    ]) as Promise<{ external_id: string; name: string; size: string; mime_type: string }[]>;
+  expect((await opened()).map((r) => [r.external_id, r.name, Number(r.size), r.mime_type])).toEqual([
     [picked, 'Contract.pdf', 300_000, 'application/pdf'],
   ]);
+  // Renamed at Drive: the next round (the changes feed) brings the new name.
+  await syncUntilCaughtUp(engineDeps(h), connectionId, 'files');
+  h.sandbox.control.updateItem('google', account.id, 'drivefiles', picked!, { name: 'Contract v2.pdf' });
+  await syncUntilCaughtUp(engineDeps(h), connectionId, 'files');
+  expect((await opened()).map((r) => r.name)).toEqual(['Contract v2.pdf']);
   const [raw] = (await h.db.dataSource.query('SELECT * FROM drive_files WHERE connection_id = $1', [
     connectionId,
   ])) as Record<string, unknown>[];
   expect(JSON.stringify(raw)).not.toContain('Contract');
+  expect(raw).not.toHaveProperty('name');
 
   const url = (fileId: string, tenant = 't1') =>
     `/v1/connections/${connectionId}/files/${encodeURIComponent(fileId)}/content?tenantId=${tenant}`;
@@ -70,5 +96,6 @@ it('syncs the picked files sealed, streams their content with Range, refuses uns
   // Trashed at the provider: the next round removes the row, and the content is refused here from then on.
   h.sandbox.control.updateItem('google', account.id, 'drivefiles', picked!, { trashed: true });
   await syncUntilCaughtUp(engineDeps(h), connectionId, 'files');
+  expect(await opened()).toEqual([]);
   expect((await h.api(url(picked!))).status).toBe(404);
 });

@@ -15,6 +15,7 @@ import { registerOpenFlow } from './routes/connect/openFlow';
 import { registerStartConnect } from './routes/connect/startConnect';
 import { registerGetAttachmentContent } from './routes/attachments/getAttachmentContent';
 import { registerGetDriveFileContent } from './routes/drive/getFileContent';
+import { registerRegisterDriveFiles } from './routes/drive/registerFiles';
 import { registerIssueAccessToken } from './routes/broker/issueAccessToken';
 import { registerProxy } from './routes/broker/proxy';
 import { registerDeleteConnection } from './routes/connections/deleteConnection';
@@ -81,6 +82,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerGetConnectionLog(app, ctx);
   registerGetAttachmentContent(app, ctx);
   registerGetDriveFileContent(app, ctx);
+  registerRegisterDriveFiles(app, ctx);
   registerPostEvent(app, ctx);
   registerIssueAccessToken(app, ctx);
   await registerProxy(app, ctx);

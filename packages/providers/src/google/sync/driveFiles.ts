@@ -45,6 +45,27 @@ export function createDriveFilesSyncer(
           : await where(apis, { ...request, position: { mode: 'full', cursor: null, continuation: null } });
         return idPageOf(await readPage(apis, at, options));
       }),
+    // One files.get per id: how a file the user just picked is validated and stored (docs/drive.md#selecting-files),
+    // and how the audit confirms a difference. A file the app may not see (not picked, deleted, access lost) is a
+    // 404 under drive.file; it and a trashed one come back in `deletes`.
+    fetchByIds: ({ accessToken, ids }) =>
+      guarded('google', 'drive files by id', classifyGoogleError, async () => {
+        const apis = googleApisFor(accessToken, api);
+        const upserts = [];
+        const deletes: string[] = [];
+        for (const fileId of ids) {
+          const file = await apis.drive.files
+            .get({ fileId, fields: DRIVE_FILE_FIELDS })
+            .then((r) => r.data)
+            .catch((error: unknown) => {
+              if ((error as { response?: { status?: number } }).response?.status === 404) return null;
+              throw error;
+            });
+          if (file === null || file.trashed) deletes.push(fileId);
+          else upserts.push(mapDriveFile(file));
+        }
+        return { upserts, deletes };
+      }),
   };
 }
 
