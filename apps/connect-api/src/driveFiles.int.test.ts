@@ -1,5 +1,5 @@
 import { connectSandboxAccount, openRows } from '@crm-sync/connections/testing';
-import { DEFAULT_CLIENT, type Account } from '@crm-sync/provider-sandbox';
+import { DEFAULT_CLIENT, type Account, type GoogleDriveFileData } from '@crm-sync/provider-sandbox';
 import { engineDeps, syncUntilCaughtUp } from '@crm-sync/sync-engine/testing';
 import { startApp, type AppHarness } from '../test/appHarness';
 
@@ -11,6 +11,12 @@ beforeAll(async () => {
   h = await startApp({});
 });
 afterAll(() => h.close());
+
+/** A file as Drive holds it now. */
+const atDrive = (account: Account, id: string) =>
+  h.sandbox.context.datasets
+    .open(account, h.sandbox.context.datasets.generator('google', 'drivefiles')!)
+    .get(id)!.data as GoogleDriveFileData;
 
 const filesOf = (account: Account) =>
   h.sandbox.context.datasets
@@ -98,4 +104,64 @@ it('registers picked files (sealed), keeps them in step, streams their content w
   await syncUntilCaughtUp(engineDeps(h), connectionId, 'files');
   expect(await opened()).toEqual([]);
   expect((await h.api(url(picked!))).status).toBe(404);
+});
+
+it('uploads a file in resumable chunks, resuming after a dropped chunk; shares only selected files', async () => {
+  const { connectionId, account } = await connectSandboxAccount(h, {
+    provider: 'google',
+    email: 'drive-upload@example.com',
+    sizes: { drivefiles: 2 },
+    resources: ['files'],
+  });
+  // Two chunks of 8 MiB and a tail: the first chunk's connection is dropped by Drive.
+  const content = Buffer.alloc(17 * 1024 * 1024 + 123);
+  for (let i = 0; i < content.length; i += 4096) content.writeUInt32LE(i, i);
+  h.sandbox.control.addFault({
+    provider: 'google',
+    route: 'drive.files.upload',
+    action: { kind: 'drop' },
+    next: 1,
+  });
+  const uploaded = await h.api(
+    `/v1/connections/${connectionId}/files/upload?tenantId=t1&name=${encodeURIComponent('Offer é.bin')}&mimeType=application/octet-stream`,
+    { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: content },
+  );
+  expect(uploaded.status).toBe(201);
+  const { file, resumes } = (await uploaded.json()) as {
+    file: { id: string; name: string; size: number };
+    resumes: number;
+  };
+  expect([file.name, file.size, resumes]).toEqual(['Offer é.bin', content.length, 1]);
+  // At Drive: the bytes sent, whole, in a file the app created (so the app may read it under drive.file).
+  expect(atDrive(account, file.id).apps).toEqual([DEFAULT_CLIENT.clientId]);
+  const back = await h.api(`/v1/connections/${connectionId}/files/${file.id}/content?tenantId=t1`);
+  expect(Buffer.from(await back.arrayBuffer()).equals(content)).toBe(true);
+
+  const share = (fileId: string, body: Record<string, unknown> = {}) =>
+    h.api(`/v1/connections/${connectionId}/files/${fileId}/permissions`, {
+      method: 'POST',
+      json: { tenantId: 't1', emailAddress: 'partner@example.org', ...body },
+    });
+  const shared = await share(file.id, { role: 'commenter' });
+  expect(shared.status).toBe(201);
+  expect(atDrive(account, file.id).permissions).toEqual([
+    expect.objectContaining({ emailAddress: 'partner@example.org', role: 'commenter', type: 'user' }),
+  ]);
+  expect((await share(file.id, { emailAddress: 'not an address' })).status).toBe(400);
+  h.sandbox.control.resetCounters();
+  const unselected = await share(filesOf(account)[0]!.id);
+  expect([unselected.status, ((await unselected.json()) as { code: string }).code]).toEqual([
+    404,
+    'not_selected',
+  ]);
+  expect(h.sandbox.control.counters().filter((c) => c.route.startsWith('drive.'))).toEqual([]);
+  const tooBig = await h.api(
+    `/v1/connections/${connectionId}/files/upload?tenantId=t1&name=x&mimeType=text/plain`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'x',
+    },
+  );
+  expect(tooBig.status).toBe(415);
 });

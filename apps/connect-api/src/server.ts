@@ -16,6 +16,8 @@ import { registerStartConnect } from './routes/connect/startConnect';
 import { registerGetAttachmentContent } from './routes/attachments/getAttachmentContent';
 import { registerGetDriveFileContent } from './routes/drive/getFileContent';
 import { registerRegisterDriveFiles } from './routes/drive/registerFiles';
+import { registerShareDriveFile } from './routes/drive/shareFile';
+import { registerUploadDriveFile } from './routes/drive/uploadFile';
 import { registerIssueAccessToken } from './routes/broker/issueAccessToken';
 import { registerProxy } from './routes/broker/proxy';
 import { registerDeleteConnection } from './routes/connections/deleteConnection';
@@ -83,6 +85,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerGetAttachmentContent(app, ctx);
   registerGetDriveFileContent(app, ctx);
   registerRegisterDriveFiles(app, ctx);
+  registerUploadDriveFile(app, ctx);
+  registerShareDriveFile(app, ctx);
   registerPostEvent(app, ctx);
   registerIssueAccessToken(app, ctx);
   await registerProxy(app, ctx);

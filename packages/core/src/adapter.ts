@@ -157,6 +157,33 @@ export interface DriveFileContentReader {
   read(request: DriveContentRequest): Promise<DriveContent>;
 }
 
+/** A file to create in the user's Drive, its bytes read from `body` as they come (bounded memory). */
+export interface DriveUploadRequest {
+  accessToken: string;
+  name: string;
+  mimeType: string;
+  /** Exact byte count of `body`. */
+  size: number;
+  body: AsyncIterable<Uint8Array>;
+  signal: AbortSignal;
+}
+
+export interface DriveShareRequest {
+  accessToken: string;
+  fileId: string;
+  emailAddress: string;
+  role: 'reader' | 'commenter' | 'writer';
+}
+
+/**
+ * Writes to the user's Drive (docs/drive.md): a resumable upload that resumes after a fault, and sharing. Provider
+ * failures are thrown as `ClassifiedProviderError`.
+ */
+export interface DriveFileWriter {
+  upload(request: DriveUploadRequest): Promise<{ fileId: string; resumes: number }>;
+  share(request: DriveShareRequest): Promise<{ kind: 'shared'; permissionId: string } | { kind: 'not_found' }>;
+}
+
 /** Everything provider-specific behind one object: the OAuth half, its API hosts and a syncer per resource. */
 export interface ProviderAdapter {
   readonly id: Provider;
@@ -168,5 +195,6 @@ export interface ProviderAdapter {
   readonly attachments?: AttachmentReader;
   /** Present where the adapter syncs Drive files and can stream their content. */
   readonly driveContent?: DriveFileContentReader;
+  readonly driveWriter?: DriveFileWriter;
   classifyError(error: unknown): ProviderErrorClass;
 }

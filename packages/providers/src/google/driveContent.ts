@@ -1,13 +1,7 @@
-import {
-  ClassifiedProviderError,
-  type DriveContent,
-  type DriveContentRequest,
-  type DriveFileContentReader,
-  type ProviderErrorClass,
-} from '@crm-sync/core';
-import { parseRetryAfter } from '../shared/retryAfter';
+import { type DriveContent, type DriveContentRequest, type DriveFileContentReader } from '@crm-sync/core';
 import { type GoogleApiOptions } from './client';
-import { GOOGLE_DESCRIPTOR, GOOGLE_ENDPOINTS } from './descriptor';
+import { GOOGLE_ENDPOINTS } from './descriptor';
+import { classifyDriveResponse, driveFailure } from './driveHttp';
 
 /**
  * Drive file content, streamed: `files.get?alt=media` with the caller's `Range` passed on, so Drive answers the
@@ -32,7 +26,7 @@ export function createDriveContentReader(options: GoogleApiOptions): DriveFileCo
           signal: request.signal,
         });
       } catch {
-        throw failure({ kind: 'transient', reason: 'network' });
+        throw driveFailure({ kind: 'transient', reason: 'network' });
       }
       if (response.status === 200 || response.status === 206) {
         const length = Number(response.headers.get('content-length'));
@@ -49,24 +43,7 @@ export function createDriveContentReader(options: GoogleApiOptions): DriveFileCo
       if (response.status === 404) return { kind: 'not_found' };
       if (response.status === 416)
         return { kind: 'unsatisfiable', contentRange: response.headers.get('content-range') };
-      throw failure(classify(response));
+      throw driveFailure(classifyDriveResponse(response));
     },
   };
 }
-
-/** The status decides (the body of a media error is not read: it may be large and says nothing the status doesn't). */
-function classify(response: Response): ProviderErrorClass {
-  const { status } = response;
-  if (status === 401) return { kind: 'auth_expired' };
-  if (status === 429) {
-    const told = parseRetryAfter(response.headers.get(GOOGLE_DESCRIPTOR.retryAfterHeader));
-    return told === undefined
-      ? { kind: 'rate_limited', retryAfterMs: GOOGLE_DESCRIPTOR.defaultRetryAfterMs, guessed: true }
-      : { kind: 'rate_limited', retryAfterMs: told };
-  }
-  if (status >= 500) return { kind: 'transient', reason: `http ${status}` };
-  return { kind: 'permanent', reason: `http ${status}` };
-}
-
-const failure = (classification: ProviderErrorClass) =>
-  new ClassifiedProviderError(classification, `google drive content failed: ${classification.kind}`);

@@ -10,6 +10,7 @@ import { createMailSyncer } from './sync/mail';
 import { createTasksSyncer } from './sync/tasks';
 import { createDriveFilesSyncer } from './sync/driveFiles';
 import { createDriveContentReader } from './driveContent';
+import { createDriveWriter } from './driveWriter';
 import { retryAfterOr } from '../shared/retryAfter';
 
 /** Page sizes and Gmail's request concurrency; defaults in `GOOGLE_DESCRIPTOR.sync` (tests use small pages). */
@@ -27,6 +28,8 @@ export interface GoogleAdapterOptions extends GoogleOAuthOptions {
   sync?: Partial<GoogleSyncOptions>;
   /** Mail body cap; default MAIL_BODY_DEFAULTS (the content type is Graph's choice only). */
   mailBody?: Partial<MailBodyOptions>;
+  /** Resumable upload chunk; a multiple of 256 KiB (default driveUpload.ts `DRIVE_UPLOAD_CHUNK_BYTES`). */
+  driveUploadChunkBytes?: number;
 }
 
 export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdapter {
@@ -60,6 +63,7 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdap
     },
     attachments: createGmailAttachmentReader(api),
     driveContent: createDriveContentReader(api),
+    driveWriter: createDriveWriter(api, options.driveUploadChunkBytes),
     classifyError: classifyGoogleError,
   };
 }

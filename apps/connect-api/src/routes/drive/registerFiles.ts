@@ -1,4 +1,4 @@
-import { ClassifiedProviderError, type DriveFileRecord } from '@crm-sync/core';
+import { type DriveFileRecord } from '@crm-sync/core';
 import { storeSelected } from '@crm-sync/sync-engine';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -6,12 +6,13 @@ import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { HttpError } from '../../plugins/httpErrors';
 import { requireTenant, serviceAuthenticator } from '../../plugins/serviceAuth';
+import { driveHttpError } from './driveConnection';
 import { bodyErrors, problemResponse, serviceErrors, tenantId, text } from '../schemas';
 
 /** Drive file ids are opaque URL-safe strings; anything else cannot be one and is refused before Google. */
-const fileId = text(256).regex(/^[A-Za-z0-9_-]+$/, 'must be a Drive file id');
+export const fileId = text(256).regex(/^[A-Za-z0-9_-]+$/, 'must be a Drive file id');
 
-const fileView = z.object({
+export const fileView = z.object({
   id: z.string(),
   name: z.string().nullable(),
   mimeType: z.string(),
@@ -44,7 +45,7 @@ const schema = {
   },
 };
 
-const view = (file: DriveFileRecord) => ({
+export const view = (file: DriveFileRecord) => ({
   id: file.externalId,
   name: file.name,
   mimeType: file.mimeType,
@@ -78,19 +79,7 @@ export function registerRegisterDriveFiles(app: FastifyInstance, ctx: AppContext
           accessToken: async (adapter) => (await ctx.tokens.current(connectionId, adapter.oauth)).accessToken,
         });
       } catch (error) {
-        if (!(error instanceof ClassifiedProviderError)) throw error;
-        const { classification } = error;
-        if (classification.kind === 'rate_limited')
-          throw new HttpError(429, 'provider_rate_limited', 'Drive asks to slow down');
-        if (classification.kind === 'auth_revoked' || classification.kind === 'auth_expired')
-          throw new HttpError(
-            409,
-            'connection_inactive',
-            'Drive refused the connection; the user may need to reconnect',
-          );
-        if (classification.kind === 'permanent')
-          throw new HttpError(409, 'files_unsupported', `Drive refused the call (${classification.reason})`);
-        throw new HttpError(502, 'provider_unavailable', 'Drive could not answer, retry later');
+        throw driveHttpError(error);
       }
       if (outcome.kind === 'not_found') throw new HttpError(404, 'not_found', 'no such connection');
       if (outcome.kind === 'inactive')
