@@ -181,7 +181,9 @@ export interface DriveShareRequest {
  */
 export interface DriveFileWriter {
   upload(request: DriveUploadRequest): Promise<{ fileId: string; resumes: number }>;
-  share(request: DriveShareRequest): Promise<{ kind: 'shared'; permissionId: string } | { kind: 'not_found' }>;
+  share(
+    request: DriveShareRequest,
+  ): Promise<{ kind: 'shared'; permissionId: string } | { kind: 'not_found' }>;
 }
 
 /** Everything provider-specific behind one object: the OAuth half, its API hosts and a syncer per resource. */
