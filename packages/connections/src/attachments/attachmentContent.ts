@@ -3,6 +3,7 @@ import { openRow } from '@crm-sync/vault';
 import { z } from 'zod';
 import type { ConnectionsDeps } from '../deps';
 import type { BrokerDeps } from '../broker/types';
+import { withFreshToken } from '../broker/withFreshToken';
 
 /** Which file: a tenant's connection, an email row of it, and an attachment row of that email. */
 export interface AttachmentContentRequest {
@@ -104,16 +105,7 @@ export async function attachmentContent(
     });
   let content: AttachmentContent;
   try {
-    const token = await deps.tokens.current(request.connectionId, adapter.oauth);
-    content = await read(token.accessToken).catch(async (error: unknown) => {
-      if (!(error instanceof ClassifiedProviderError) || error.classification.kind !== 'auth_expired')
-        throw error;
-      const fresh = await deps.tokens.current(request.connectionId, adapter.oauth, {
-        force: true,
-        refused: token.accessToken,
-      });
-      return read(fresh.accessToken);
-    });
+    content = await withFreshToken(deps.tokens, request.connectionId, adapter.oauth, read);
   } catch (error) {
     if (!(error instanceof ClassifiedProviderError)) throw error;
     return providerRefusal(error);

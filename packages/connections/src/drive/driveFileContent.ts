@@ -1,5 +1,6 @@
 import { ClassifiedProviderError, type DriveContent, type Provider } from '@crm-sync/core';
 import type { BrokerDeps } from '../broker/types';
+import { withFreshToken } from '../broker/withFreshToken';
 import { providerRefusal, refused, type AttachmentContentOutcome } from '../attachments/attachmentContent';
 
 export interface DriveFileContentRequest {
@@ -57,16 +58,7 @@ export async function driveFileContent(
     reader.read({ accessToken, fileId: request.fileId, range: request.range, signal: request.signal });
   let content: DriveContent;
   try {
-    const token = await deps.tokens.current(request.connectionId, adapter.oauth);
-    content = await read(token.accessToken).catch(async (error: unknown) => {
-      if (!(error instanceof ClassifiedProviderError) || error.classification.kind !== 'auth_expired')
-        throw error;
-      const fresh = await deps.tokens.current(request.connectionId, adapter.oauth, {
-        force: true,
-        refused: token.accessToken,
-      });
-      return read(fresh.accessToken);
-    });
+    content = await withFreshToken(deps.tokens, request.connectionId, adapter.oauth, read);
   } catch (error) {
     if (!(error instanceof ClassifiedProviderError)) throw error;
     return providerRefusal(error) as DriveRefusal;
