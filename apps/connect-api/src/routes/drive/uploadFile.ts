@@ -33,6 +33,7 @@ const schema = {
       'The connection is not active, or has no Drive access (`connection_inactive`, `files_unsupported`)',
     ),
     413: problemResponse('The file is larger than DRIVE_UPLOAD_MAX_BYTES (code `too_large`)'),
+    415: problemResponse('Body not sent as application/octet-stream (code `unsupported_media_type`)'),
     429: problemResponse('Drive asks to slow down (code `provider_rate_limited`)'),
     502: problemResponse('Drive could not take the file (code `provider_unavailable`)'),
   },
