@@ -66,7 +66,8 @@ export async function openRows(
     const key = await content.dataKeys.forRead(String(row.connection_id));
     const fields = openRow(key, { table, rowKey: rowKeyOf(table, row) }, sealed) as Record<string, unknown>;
     // A table born sealed has no plain column: its fields come back under their record names.
-    for (const [field, column] of Object.entries(SEALED_FIELDS[table])) plain[column ?? field] = fields[field] ?? null;
+    for (const [field, column] of Object.entries(SEALED_FIELDS[table]))
+      plain[column ?? field] = fields[field] ?? null;
     opened.push(plain);
   }
   return opened;
