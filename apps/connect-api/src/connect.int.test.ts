@@ -206,7 +206,7 @@ describe('callbacks that must not connect anything', () => {
 describe('bad connect requests', () => {
   it.each([
     ['a missing body field', { crmUserId: undefined }],
-    ['an unknown resource', { resources: ['files'] }],
+    ['an unknown resource', { resources: ['photos'] }],
     ['no resources', { resources: [] }],
     ['an unexpected field', { accessToken: 'x' }],
     ['a resource the provider does not offer', { resources: ['deals'] }],

@@ -37,6 +37,8 @@ export interface ConnectApiConfig {
   requestBudgetFactor: number;
   /** Largest attachment the content route streams (ATTACHMENT_MAX_BYTES). */
   attachmentMaxBytes: number;
+  /** Largest file the Drive upload route takes (DRIVE_UPLOAD_MAX_BYTES). */
+  driveUploadMaxBytes: number;
   allowedRedirectOrigins: string[];
   callbackRateLimitPerMinute: number;
   connectStartRateLimitPerMinute: number;
@@ -69,6 +71,7 @@ export function connectApiConfig(env: Env): ConnectApiConfig {
     calloutShare: env.PROVIDER_CALLOUT_SHARE,
     requestBudgetFactor: env.PROVIDER_REQUEST_BUDGET_FACTOR,
     attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES,
+    driveUploadMaxBytes: env.DRIVE_UPLOAD_MAX_BYTES,
     allowedRedirectOrigins: parseOrigins(env.ALLOWED_REDIRECT_ORIGINS),
     callbackRateLimitPerMinute: env.CALLBACK_RATE_LIMIT_PER_MINUTE,
     connectStartRateLimitPerMinute: env.CONNECT_START_RATE_LIMIT_PER_MINUTE,

@@ -70,6 +70,15 @@ export const envSchema = z.object({
     .int()
     .min(1)
     .default(25 * 1024 * 1024),
+  /**
+   * Largest file the CRM may upload to a user's Drive through connect-api (bytes). The body is streamed through in
+   * chunks, never held whole; the default is Drive's own limit, 5,120 GB (docs/drive.md#upload).
+   */
+  DRIVE_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(5120 * 1024 * 1024 * 1024),
   /** Origins a connect request may send the browser back to (comma-separated). */
   ALLOWED_REDIRECT_ORIGINS: z.string().default('http://127.0.0.1:3000,http://localhost:3000'),
   CALLBACK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),

@@ -131,6 +131,7 @@ describe('partial consent', () => {
         disabled_reason: `scopes not granted: ${calendarScope}`,
       },
       { resource: 'contacts', enabled: true, status: 'idle', disabled_reason: null },
+      { resource: 'files', enabled: true, status: 'idle', disabled_reason: null },
       { resource: 'mail', enabled: true, status: 'idle', disabled_reason: null },
       { resource: 'tasks', enabled: true, status: 'idle', disabled_reason: null },
     ]);

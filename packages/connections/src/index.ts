@@ -4,6 +4,11 @@ export {
   type AttachmentContentRequest,
   type AttachmentFile,
 } from './attachments/attachmentContent';
+export {
+  driveFileContent,
+  type DriveFileContentOutcome,
+  type DriveFileContentRequest,
+} from './drive/driveFileContent';
 export { writeAudit, type AuditEntry } from './audit';
 export { connectionLog, type ConnectionLogEntry, type ConnectionLogPage } from './connectionLog';
 export { completeConnect, type CallbackOutcome, type CallbackParams } from './completeConnect';

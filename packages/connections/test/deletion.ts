@@ -29,6 +29,7 @@ export async function insertSyncedRows(
     ['calendar_events', '', ''],
     ['contacts', '', ''],
     ['tasks', ', list_id, status', ", 'l1', 'open'"],
+    ['drive_files', ', mime_type', ", 'text/plain'"],
     ['crm_objects', ', object_type', ", 'contacts'"],
   ] as const) {
     await h.db.dataSource.query(

@@ -65,7 +65,9 @@ export async function openRows(
     }
     const key = await content.dataKeys.forRead(String(row.connection_id));
     const fields = openRow(key, { table, rowKey: rowKeyOf(table, row) }, sealed) as Record<string, unknown>;
-    for (const [field, column] of Object.entries(SEALED_FIELDS[table])) plain[column] = fields[field] ?? null;
+    // A table born sealed has no plain column: its fields come back under their record names.
+    for (const [field, column] of Object.entries(SEALED_FIELDS[table]))
+      plain[column ?? field] = fields[field] ?? null;
     opened.push(plain);
   }
   return opened;

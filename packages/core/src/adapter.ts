@@ -127,6 +127,65 @@ export interface AttachmentReader {
   read(request: AttachmentRequest): Promise<AttachmentContent>;
 }
 
+/** Which selected Drive file to read, and the caller's `Range` header, passed on as it came. */
+export interface DriveContentRequest {
+  accessToken: string;
+  fileId: string;
+  range: string | undefined;
+  signal: AbortSignal;
+}
+
+/** A Drive file's bytes as Drive serves them now (200 whole, 206 a range), or why there are none. */
+export type DriveContent =
+  | {
+      kind: 'content';
+      status: 200 | 206;
+      body: ReadableStream<Uint8Array>;
+      contentType: string | null;
+      /** Content-Length and Content-Range as Drive sent them (byte counts only). */
+      length: number | null;
+      contentRange: string | null;
+    }
+  | { kind: 'not_found' }
+  | { kind: 'unsatisfiable'; contentRange: string | null };
+
+/**
+ * The content of the Drive files a user selected (docs/drive.md); never stored. Provider failures are thrown as
+ * `ClassifiedProviderError`.
+ */
+export interface DriveFileContentReader {
+  read(request: DriveContentRequest): Promise<DriveContent>;
+}
+
+/** A file to create in the user's Drive, its bytes read from `body` as they come (bounded memory). */
+export interface DriveUploadRequest {
+  accessToken: string;
+  name: string;
+  mimeType: string;
+  /** Exact byte count of `body`. */
+  size: number;
+  body: AsyncIterable<Uint8Array>;
+  signal: AbortSignal;
+}
+
+export interface DriveShareRequest {
+  accessToken: string;
+  fileId: string;
+  emailAddress: string;
+  role: 'reader' | 'commenter' | 'writer';
+}
+
+/**
+ * Writes to the user's Drive (docs/drive.md): a resumable upload that resumes after a fault, and sharing. Provider
+ * failures are thrown as `ClassifiedProviderError`.
+ */
+export interface DriveFileWriter {
+  upload(request: DriveUploadRequest): Promise<{ fileId: string; resumes: number }>;
+  share(
+    request: DriveShareRequest,
+  ): Promise<{ kind: 'shared'; permissionId: string } | { kind: 'not_found' }>;
+}
+
 /** Everything provider-specific behind one object: the OAuth half, its API hosts and a syncer per resource. */
 export interface ProviderAdapter {
   readonly id: Provider;
@@ -136,5 +195,8 @@ export interface ProviderAdapter {
   readonly sync?: ResourceSyncers;
   /** Present where the adapter's mail rows have attachment rows whose content it can read. */
   readonly attachments?: AttachmentReader;
+  /** Present where the adapter syncs Drive files and can stream their content. */
+  readonly driveContent?: DriveFileContentReader;
+  readonly driveWriter?: DriveFileWriter;
   classifyError(error: unknown): ProviderErrorClass;
 }

@@ -3,15 +3,24 @@ export const PROVIDERS = ['google', 'microsoft', 'hubspot'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
 /**
- * What can be synced. Mail, calendar, contacts and tasks are personal data; the rest are HubSpot CRM objects and
- * owners.
+ * What can be synced. Mail, calendar, contacts and tasks are personal data, `files` the metadata of the Drive files
+ * a user selected for the CRM (docs/drive.md); the rest are HubSpot CRM objects and owners.
  */
-export const RESOURCES = ['mail', 'calendar', 'contacts', 'tasks', 'companies', 'deals', 'owners'] as const;
+export const RESOURCES = [
+  'mail',
+  'calendar',
+  'contacts',
+  'tasks',
+  'files',
+  'companies',
+  'deals',
+  'owners',
+] as const;
 export type Resource = (typeof RESOURCES)[number];
 
 /** Which resources each provider offers; the one place that pairs providers with resources. */
 export const RESOURCES_BY_PROVIDER: Readonly<Record<Provider, readonly Resource[]>> = {
-  google: ['mail', 'calendar', 'contacts', 'tasks'],
+  google: ['mail', 'calendar', 'contacts', 'tasks', 'files'],
   microsoft: ['mail', 'calendar', 'contacts', 'tasks'],
   hubspot: ['contacts', 'companies', 'deals', 'owners'],
 };

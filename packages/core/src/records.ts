@@ -94,6 +94,22 @@ export interface TaskRecord {
   completedAt: Date | null;
 }
 
+/**
+ * The metadata of a Drive file the user selected for the CRM (docs/drive.md); the content is never stored. `name`
+ * and the owners' addresses are sealed at rest like other content. A file trashed or no longer accessible is a
+ * deletion (its row is marked deleted), so no live row is trashed.
+ */
+export interface DriveFileRecord {
+  externalId: string;
+  name: string | null;
+  mimeType: string;
+  /** Bytes; null for files without binary content (Docs Editors files). */
+  size: number | null;
+  ownerEmails: string[];
+  modifiedAt: Date | null;
+  webViewLink: string | null;
+}
+
 export interface CrmObjectRecord {
   externalId: string;
   /** HubSpot object type (`contacts`, `companies`, `deals`); ids are unique only within one type. */
@@ -114,6 +130,7 @@ export interface RecordsByTable {
   calendar_events: CalendarEventRecord;
   contacts: ContactRecord;
   tasks: TaskRecord;
+  drive_files: DriveFileRecord;
   crm_objects: CrmObjectRecord;
 }
 
@@ -128,6 +145,7 @@ export interface ChildFieldsByTable {
   calendar_events: never;
   contacts: never;
   tasks: never;
+  drive_files: never;
   crm_objects: 'addresses';
 }
 

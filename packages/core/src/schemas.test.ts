@@ -28,7 +28,7 @@ describe('job payloads', () => {
       { connectionId: id, resource: 'mail', accessToken: 'x' },
     ],
     ['a non-uuid connection', { connectionId: 'abc', resource: 'mail' }],
-    ['an unknown resource', { connectionId: id, resource: 'files' }],
+    ['an unknown resource', { connectionId: id, resource: 'photos' }],
     ['nothing', undefined],
   ])('rejects %s', (_label, input) => {
     expect(() => parsePayload(syncJobSchema, input, 'sync job')).toThrow(InvalidPayloadError);

@@ -18,6 +18,7 @@ export {
   SyncQuarantineEntity,
   SyncStateEntity,
   TaskEntity,
+  DriveFileEntity,
 } from './entities';
 export { DatabaseUrlError } from './errors';
 export {
@@ -66,6 +67,7 @@ export {
   emailAttachmentChildren,
   emailUpsert,
   taskUpsert,
+  driveFileUpsert,
   type CalendarEventInput,
   type ContactInput,
   type CrmObjectInput,
@@ -74,6 +76,7 @@ export {
   type SealedColumns,
   type SealedInput,
   type TaskInput,
+  type DriveFileInput,
   type UpsertInput,
 } from './upsert/specs';
 export type { SqlType } from './upsert/sqlArrays';
@@ -104,4 +107,5 @@ export {
   type SyncStateRow,
   type SyncStatus,
   type TaskRow,
+  type DriveFileRow,
 } from './types';

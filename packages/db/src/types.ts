@@ -4,6 +4,7 @@ import type {
   ConnectionStatus,
   ContactRecord,
   TaskRecord,
+  DriveFileRecord,
   CrmObjectRecord,
   EmailAttachmentRecord,
   EmailRecord,
@@ -131,6 +132,13 @@ export interface CalendarEventRow extends CrmRowBase, Omit<CalendarEventRecord, 
 export interface ContactRow extends CrmRowBase, Omit<ContactRecord, 'externalId'> {}
 
 export interface TaskRow extends CrmRowBase, Omit<TaskRecord, 'externalId'> {}
+
+/** A Drive file row: the name and owners live only in `sealed` (migration 1765000000190). */
+export interface DriveFileRow
+  extends CrmRowBase, Omit<DriveFileRecord, 'externalId' | 'name' | 'ownerEmails'> {
+  sealed: Buffer | null;
+  blindIndex: Buffer[];
+}
 
 export interface CrmObjectRow
   extends CrmRowBase, Omit<CrmObjectRecord, 'externalId' | 'properties' | 'addresses'> {

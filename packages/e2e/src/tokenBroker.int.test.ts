@@ -21,6 +21,7 @@ const POLICY = {
       'https://www.googleapis.com/auth/calendar.readonly',
       'https://www.googleapis.com/auth/contacts.readonly',
       'https://www.googleapis.com/auth/tasks.readonly',
+      'https://www.googleapis.com/auth/drive.file',
       'offline_access',
       'User.Read',
       'Mail.Read',

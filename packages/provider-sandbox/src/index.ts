@@ -1,6 +1,11 @@
 export { startSandbox } from './start';
 export { defaultModules } from './modules';
-export { calendarWireId, googleModule, type TaskData as GoogleTaskData } from './google';
+export {
+  calendarWireId,
+  googleModule,
+  type DriveFileData as GoogleDriveFileData,
+  type TaskData as GoogleTaskData,
+} from './google';
 export { createMicrosoftModule, type MicrosoftModuleOptions } from './microsoft';
 export { createHubspotModule, type HubSpotModuleOptions } from './hubspot';
 export { createSandbox } from './core/server';

@@ -7,6 +7,7 @@ export const GMAIL_READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
 export const CALENDAR_READONLY = 'https://www.googleapis.com/auth/calendar.readonly';
 export const CONTACTS_READONLY = 'https://www.googleapis.com/auth/contacts.readonly';
 export const TASKS_READONLY = 'https://www.googleapis.com/auth/tasks.readonly';
+export const DRIVE_FILE = 'https://www.googleapis.com/auth/drive.file';
 export const GOOGLE_SCOPES = ['openid', 'email', GMAIL_READONLY, CALENDAR_READONLY, CONTACTS_READONLY];
 export const TEST_REDIRECT_URI = 'http://127.0.0.1:9/oauth/callback';
 
@@ -53,6 +54,7 @@ export function sandboxGoogleApis(
     calendar: google.calendar({ version: 'v3', ...common }),
     people: google.people({ version: 'v1', ...common }),
     tasks: google.tasks({ version: 'v1', ...common }),
+    drive: google.drive({ version: 'v3', ...common }),
     oauth2: google.oauth2({ version: 'v2', ...common }),
   };
 }

@@ -2,6 +2,7 @@ export {
   CALENDAR_READONLY,
   connectGoogle,
   CONTACTS_READONLY,
+  DRIVE_FILE,
   GMAIL_READONLY,
   GOOGLE_SCOPES,
   sandboxGoogleApis,

@@ -15,6 +15,11 @@ export { MissingObjectTypeError, type PageCounts } from './records/writePage';
 export { PageSealer, type ContentOwner } from './records/sealing';
 export { runSlice } from './slice/runSlice';
 export {
+  storeSelected,
+  type StoreSelectedOutcome,
+  type StoreSelectedRequest,
+} from './selection/storeSelected';
+export {
   ConnectionThrottle,
   type Admission,
   type BudgetSide,

@@ -3,6 +3,7 @@ import { openRow } from '@crm-sync/vault';
 import { z } from 'zod';
 import type { ConnectionsDeps } from '../deps';
 import type { BrokerDeps } from '../broker/types';
+import { withFreshToken } from '../broker/withFreshToken';
 
 /** Which file: a tenant's connection, an email row of it, and an attachment row of that email. */
 export interface AttachmentContentRequest {
@@ -38,7 +39,7 @@ export type AttachmentContentOutcome =
       retryAfterMs?: number;
     };
 
-const refused = (
+export const refused = (
   status: 404 | 409 | 413 | 429 | 502,
   code: string,
   detail: string,
@@ -104,16 +105,7 @@ export async function attachmentContent(
     });
   let content: AttachmentContent;
   try {
-    const token = await deps.tokens.current(request.connectionId, adapter.oauth);
-    content = await read(token.accessToken).catch(async (error: unknown) => {
-      if (!(error instanceof ClassifiedProviderError) || error.classification.kind !== 'auth_expired')
-        throw error;
-      const fresh = await deps.tokens.current(request.connectionId, adapter.oauth, {
-        force: true,
-        refused: token.accessToken,
-      });
-      return read(fresh.accessToken);
-    });
+    content = await withFreshToken(deps.tokens, request.connectionId, adapter.oauth, read);
   } catch (error) {
     if (!(error instanceof ClassifiedProviderError)) throw error;
     return providerRefusal(error);
@@ -126,7 +118,7 @@ export async function attachmentContent(
 }
 
 /** A provider failure as an answer; the classification holds codes only, never a token or a URL. */
-function providerRefusal(error: ClassifiedProviderError): AttachmentContentOutcome {
+export function providerRefusal(error: ClassifiedProviderError): AttachmentContentOutcome {
   const { classification } = error;
   if (classification.kind === 'rate_limited')
     return refused(

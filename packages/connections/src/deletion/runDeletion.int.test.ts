@@ -124,10 +124,11 @@ describe('runDeletion for a user', () => {
         calendar_events: 40,
         contacts: 40,
         tasks: 40,
+        drive_files: 40,
         crm_objects: 40,
         email_attachments: 2,
         sync_quarantine: 2,
-        sync_states: 8,
+        sync_states: 9,
       },
     });
     expect(claims.connections).toEqual(

@@ -32,14 +32,14 @@ it('starts the first sync of a new connection at once', async () => {
     deps,
     event({ type: 'connection.connected', connectionId, provider: 'google', reconnected: false }),
   );
-  expect(result).toEqual({ handled: 'sync_triggered', enqueued: 4 });
+  expect(result).toEqual({ handled: 'sync_triggered', enqueued: 5 });
   const jobs = await h.deps.producer.queue(SYNC_QUEUES.google).getJobs(['waiting']);
   expect(
     jobs
       .filter((j) => j.data.connectionId === connectionId)
       .map((j) => j.data.resource)
       .sort(),
-  ).toEqual(['calendar', 'contacts', 'mail', 'tasks']);
+  ).toEqual(['calendar', 'contacts', 'files', 'mail', 'tasks']);
 });
 
 it('runs a requested full sync of one resource', async () => {

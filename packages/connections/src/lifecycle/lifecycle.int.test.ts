@@ -17,6 +17,7 @@ async function syncedRows(connectionId: string, n: number): Promise<void> {
     ['calendar_events', '', ''],
     ['contacts', '', ''],
     ['tasks', ', list_id, status', ", 'l1', 'open'"],
+    ['drive_files', ', mime_type', ", 'text/plain'"],
     ['crm_objects', ', object_type', ", 'contacts'"],
   ] as const) {
     await h.db.dataSource.query(
@@ -70,6 +71,7 @@ describe('disconnectConnection', () => {
       'calendar_events',
       'contacts',
       'tasks',
+      'drive_files',
       'crm_objects',
       'sync_quarantine',
     ]) {
@@ -94,6 +96,7 @@ describe('disconnectConnection', () => {
       calendar_events: 12,
       contacts: 12,
       tasks: 12,
+      drive_files: 12,
       crm_objects: 12,
       sync_quarantine: 1,
     });

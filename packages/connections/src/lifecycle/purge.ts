@@ -14,6 +14,7 @@ export const SYNCED_TABLES = [
   'calendar_events',
   'contacts',
   'tasks',
+  'drive_files',
   'crm_objects',
   'sync_quarantine',
 ] as const;

@@ -8,6 +8,7 @@ import type {
   EmailAttachmentRow,
   EmailRow,
   TaskRow,
+  DriveFileRow,
 } from '../types';
 
 // Sync code writes these tables with upsertRows (one statement per page); the schemas serve reads and tests.
@@ -122,6 +123,20 @@ export const TaskEntity = new EntitySchema<TaskRow>({
     status: { type: 'text' },
     dueAt: timestamp('due_at'),
     completedAt: timestamp('completed_at'),
+  },
+});
+
+export const DriveFileEntity = new EntitySchema<DriveFileRow>({
+  name: 'DriveFile',
+  tableName: 'drive_files',
+  columns: {
+    ...base,
+    sealed: { type: 'bytea', nullable: true },
+    blindIndex: { name: 'blind_index', type: 'bytea', array: true, default: () => "'{}'" },
+    mimeType: { name: 'mime_type', type: 'text' },
+    size: { type: 'bigint', nullable: true, transformer: bigintAsNumber },
+    modifiedAt: timestamp('modified_at'),
+    webViewLink: text('web_view_link'),
   },
 });
 

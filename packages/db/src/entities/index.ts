@@ -8,6 +8,7 @@ import {
   EmailAttachmentEntity,
   EmailEntity,
   TaskEntity,
+  DriveFileEntity,
 } from './crm';
 import { SyncQuarantineEntity } from './syncQuarantine';
 import { SyncStateEntity } from './syncState';
@@ -24,6 +25,7 @@ export {
   SyncQuarantineEntity,
   SyncStateEntity,
   TaskEntity,
+  DriveFileEntity,
 };
 
 export const ENTITIES = [
@@ -35,6 +37,7 @@ export const ENTITIES = [
   CalendarEventEntity,
   ContactEntity,
   TaskEntity,
+  DriveFileEntity,
   CrmObjectEntity,
   AuditEventEntity,
   SyncQuarantineEntity,

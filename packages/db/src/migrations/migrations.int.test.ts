@@ -26,6 +26,7 @@ const CREATED_BY: Array<[timestamp: number, tables: string[]]> = [
   [1765000000100, ['data_keys']],
   [1765000000130, ['notice_replays']],
   [1765000000170, ['tasks']],
+  [1765000000190, ['drive_files']],
 ];
 
 /** The tables that exist once `downThrough(name)` has reverted `name` and every migration after it. */
@@ -45,6 +46,7 @@ const TABLES = [
   'crm_objects',
   'data_keys',
   'deletion_requests',
+  'drive_files',
   'email_attachments',
   'emails',
   'expiry_warnings',
@@ -389,8 +391,9 @@ describe('migrations', () => {
           WHERE column_name IN ('sealed', 'blind_index', 'term') AND table_name <> 'credentials' ORDER BY 1`,
       );
     const idx = await indexes();
-    for (const table of ['emails', 'calendar_events', 'contacts', 'crm_objects'])
+    for (const table of ['emails', 'calendar_events', 'contacts', 'crm_objects', 'drive_files'])
       expect(idx[`${table}_blind_index_idx`]).toMatch(/USING gin \(blind_index\)$/);
+    // drive_files (1765000000190) is born sealed: it has no plain column for what it seals.
     expect((await sealedColumns()).map((r) => r.name)).toEqual([
       'calendar_events.blind_index',
       'calendar_events.sealed',
@@ -398,6 +401,8 @@ describe('migrations', () => {
       'contacts.sealed',
       'crm_objects.blind_index',
       'crm_objects.sealed',
+      'drive_files.blind_index',
+      'drive_files.sealed',
       'email_attachments.sealed',
       'emails.blind_index',
       'emails.sealed',

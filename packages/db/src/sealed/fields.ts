@@ -35,10 +35,12 @@ export const SEALED_FIELDS = {
   },
   // Every HubSpot property, `hubspot_owner_id` included: the bag is sealed whole.
   crm_objects: { properties: 'properties' },
+  // Born sealed (migration 1765000000190): no plain column ever held these, so nothing is cleared.
+  drive_files: { name: null, ownerEmails: null },
   email_attachments: { name: 'name', contentId: 'content_id' },
   // A participant row is found by its address's blind index term (`term`), never by the address.
   participants: { address: 'address', name: 'name' },
-} as const satisfies Record<string, Record<string, string>>;
+} as const satisfies Record<string, Record<string, string | null>>;
 
 export type SealedTable = keyof typeof SEALED_FIELDS;
 
@@ -52,5 +54,7 @@ export function sealedFields<T extends SealedTable>(table: T): SealedField<T>[] 
 
 /** The plain columns that held a table's sealed fields: written empty (NULL or their default) from now on. */
 export function clearedColumns(table: SealedTable): string[] {
-  return Object.values(SEALED_FIELDS[table]);
+  return Object.values(SEALED_FIELDS[table] as Record<string, string | null>).filter(
+    (column): column is string => column !== null,
+  );
 }

@@ -1,6 +1,13 @@
 import { selectRows, type SqlExecutor } from './executor';
 
-export const CRM_TABLES = ['emails', 'calendar_events', 'contacts', 'tasks', 'crm_objects'] as const;
+export const CRM_TABLES = [
+  'emails',
+  'calendar_events',
+  'contacts',
+  'tasks',
+  'drive_files',
+  'crm_objects',
+] as const;
 export type CrmTable = (typeof CRM_TABLES)[number];
 
 /**

@@ -1,6 +1,14 @@
 import type { EmailAttachmentRecord } from '@crm-sync/core';
 import { clearedColumns, type SealedField, type SealedTable } from '../sealed/fields';
-import type { CalendarEventRow, ContactRow, CrmObjectRow, CrmRowBase, EmailRow, TaskRow } from '../types';
+import type {
+  CalendarEventRow,
+  ContactRow,
+  CrmObjectRow,
+  CrmRowBase,
+  DriveFileRow,
+  EmailRow,
+  TaskRow,
+} from '../types';
 import { defineChildSpec } from './children';
 import { defineUpsertSpec, type UpsertColumn } from './upsertRows';
 
@@ -27,6 +35,7 @@ export type EmailInput = SealedInput<EmailRow, 'emails'>;
 export type CalendarEventInput = SealedInput<CalendarEventRow, 'calendar_events'>;
 export type ContactInput = SealedInput<ContactRow, 'contacts'>;
 export type CrmObjectInput = SealedInput<CrmObjectRow, 'crm_objects'>;
+export type DriveFileInput = Omit<UpsertInput<DriveFileRow>, keyof SealedColumns> & SealedColumns;
 // Tasks are not sealed yet: their table came after migration 1765000000101 (docs/encryption-at-rest.md).
 export type TaskInput = UpsertInput<TaskRow>;
 
@@ -112,6 +121,21 @@ export const taskUpsert = defineUpsertSpec<TaskInput>({
     status: text('status'),
     dueAt: time('due_at'),
     completedAt: time('completed_at'),
+  },
+  conflict: ['connectionId', 'externalId'],
+  hash: 'contentHash',
+  generation: 'seenRound',
+});
+
+export const driveFileUpsert = defineUpsertSpec<DriveFileInput>({
+  table: 'drive_files',
+  columns: {
+    ...keyColumns,
+    ...sealedColumns,
+    mimeType: text('mime_type'),
+    size: { column: 'size', type: 'bigint' },
+    modifiedAt: time('modified_at'),
+    webViewLink: text('web_view_link'),
   },
   conflict: ['connectionId', 'externalId'],
   hash: 'contentHash',

@@ -1,7 +1,9 @@
-import { type calendar_v3, type gmail_v1, type people_v1 } from 'googleapis';
+import { type calendar_v3, type drive_v3, type gmail_v1, type people_v1 } from 'googleapis';
 import { createAccountStore } from '../core/accounts';
 import { calendarListEntry, renderCancelled, renderEvent } from './calendar/render';
 import { calendarEvents } from './calendar/generate';
+import { driveFiles } from './drive/generate';
+import { renderFile } from './drive/render';
 import { peopleContacts } from './people/generate';
 import { gmailMessages } from './gmail/generate';
 import { renderMessage } from './gmail/render';
@@ -56,4 +58,10 @@ test('ids round-trip through ordinalOf, and generation is deterministic', () => 
     expect(generator.ordinalOf(account, 'nonsense')).toBeUndefined();
   }
   expect(gmailMessages.make(account, 5, 10)).toEqual(gmailMessages.make(account, 5, 10));
+});
+
+test('Drive files are drive_v3.Schema$File', () => {
+  const item = stored(driveFiles.make(account, 0, 3), driveFiles.idFor(account, 0));
+  const file: drive_v3.Schema$File = renderFile('http://sandbox', account, item);
+  expect(file.owners?.[0]?.emailAddress).toBe('c@example.com');
 });

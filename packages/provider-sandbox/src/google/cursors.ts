@@ -18,7 +18,9 @@ export type GoogleCursor =
   | 'people.connections.pageToken'
   | 'people.connections.syncToken'
   | 'tasks.tasklists.pageToken'
-  | 'tasks.tasks.pageToken';
+  | 'tasks.tasks.pageToken'
+  | 'drive.changes.pageToken'
+  | 'drive.files.pageToken';
 
 /** Positions carried in a token: ordinals, sequence numbers. */
 export type CursorFields = Record<string, number>;

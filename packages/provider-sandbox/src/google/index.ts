@@ -4,6 +4,8 @@ import { registerCalendarList } from './calendar/calendarList';
 import { calendarEvents } from './calendar/generate';
 import { peopleContacts } from './people/generate';
 import { gmailMessages } from './gmail/generate';
+import { driveFiles } from './drive/generate';
+import { registerDrive } from './drive/routes';
 import { googleErrors } from './errors';
 import { installPartialResponses } from './fields/install';
 import { registerGmailHistory } from './gmail/history';
@@ -21,7 +23,7 @@ import { registerGoogleTasks } from './tasks/routes';
 const keys = riscKeys();
 
 /**
- * Google OAuth, Gmail, Calendar, People and Tasks on the http origin (paths do not collide,
+ * Google OAuth, Gmail, Calendar, People, Tasks and Drive on the http origin (paths do not collide,
  * docs/providers/google.md#api-hosts-and-paths).
  */
 export const googleModule: ProviderModule = {
@@ -34,6 +36,7 @@ export const googleModule: ProviderModule = {
     peopleContacts,
     googleTaskLists,
     googleTasks,
+    driveFiles,
   ] as ResourceGenerator<unknown>[],
   register(app, ctx) {
     installPartialResponses(app);
@@ -46,6 +49,7 @@ export const googleModule: ProviderModule = {
     registerCalendarEvents(app, ctx);
     registerPeopleConnections(app, ctx);
     registerGoogleTasks(app, ctx);
+    registerDrive(app, ctx);
     registerRiscDiscovery(app, ctx, keys);
   },
   /** Cross-Account Protection: signs and delivers a security event token (google/risc/emit.ts). */
@@ -56,3 +60,4 @@ export { calendarEvents, calendarWireId } from './calendar/generate';
 export { peopleContacts } from './people/generate';
 export { gmailMessages } from './gmail/generate';
 export { defaultListId, googleTaskLists, googleTasks, type TaskData } from './tasks/generate';
+export { driveFiles, type DriveFileData } from './drive/generate';

@@ -1,6 +1,8 @@
 import { OAuth2Client } from 'google-auth-library';
 // One module per API, not the `googleapis` index, which loads every Google API (~300 modules) on import.
 import { calendar, type calendar_v3 } from 'googleapis/build/src/apis/calendar';
+// The same generated Drive v3 client `@googleapis/drive` publishes on its own (docs/providers/clients.md).
+import { drive, type drive_v3 } from 'googleapis/build/src/apis/drive';
 import { gmail, type gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import { people, type people_v1 } from 'googleapis/build/src/apis/people';
 import { tasks, type tasks_v1 } from 'googleapis/build/src/apis/tasks';
@@ -17,6 +19,7 @@ export interface GoogleApis {
   calendar: calendar_v3.Calendar;
   people: people_v1.People;
   tasks: tasks_v1.Tasks;
+  drive: drive_v3.Drive;
 }
 
 /**
@@ -46,6 +49,7 @@ export function googleApisFor(accessToken: string, options: GoogleApiOptions): G
   const calendarApi = once(() => calendar({ version: 'v3', ...common }));
   const peopleApi = once(() => people({ version: 'v1', ...common }));
   const tasksApi = once(() => tasks({ version: 'v1', ...common }));
+  const driveApi = once(() => drive({ version: 'v3', ...common }));
   return {
     get gmail() {
       return gmailApi();
@@ -58,6 +62,9 @@ export function googleApisFor(accessToken: string, options: GoogleApiOptions): G
     },
     get tasks() {
       return tasksApi();
+    },
+    get drive() {
+      return driveApi();
     },
   };
 }

@@ -6,7 +6,7 @@ export interface GoogleEndpoints {
   tokenUrl: string;
   revokeUrl: string;
   /**
-   * Root of the REST APIs (`/oauth2/v2/userinfo`, `/gmail/v1`, `/calendar/v3`, `/v1/people`, `/tasks/v1`). googleapis keeps only
+   * Root of the REST APIs (`/oauth2/v2/userinfo`, `/gmail/v1`, `/calendar/v3`, `/v1/people`, `/tasks/v1`, `/drive/v3`). googleapis keeps only
    * the origin of a per-API `rootUrl` (docs/providers/clients.md#googleapis-rooturl), so a path prefix here is
    * ignored. The sync clients use it only when it is configured (the sandbox serves all of them on one origin); by
    * default each API keeps its own host (gmail.googleapis.com, www.googleapis.com, people.googleapis.com,
@@ -44,6 +44,8 @@ export const GOOGLE_DESCRIPTOR = {
     calendar: ['https://www.googleapis.com/auth/calendar.readonly'],
     contacts: ['https://www.googleapis.com/auth/contacts.readonly'],
     tasks: ['https://www.googleapis.com/auth/tasks.readonly'],
+    // Only the files the user picks for the CRM or the CRM creates (docs/providers/google.md#drive-access-under-drivefile).
+    files: ['https://www.googleapis.com/auth/drive.file'],
   } satisfies Partial<Record<Resource, readonly string[]>>,
   /** Google says `expires_in` ≈ 3599 s; refresh tokens do not rotate and have no fixed lifetime. */
   accessTokenLifetimeSeconds: 3599,
@@ -86,5 +88,7 @@ export const GOOGLE_DESCRIPTOR = {
     /** tasks.list allows 100 a page, tasklists.list 1000 (docs/providers/google.md#tasks-sync). */
     tasksPageSize: 100,
     taskListsPageSize: 1000,
+    /** files.list and changes.list both allow 1000 a page (docs/providers/google.md#drive-changes). */
+    drivePageSize: 1000,
   },
 } as const;

@@ -68,16 +68,22 @@ export function classifyGoogleError(error: unknown): ProviderErrorClass {
 }
 
 /**
- * The three ways Google says "your incremental starting point is gone, sync in full"
+ * The ways Google says "your incremental starting point is gone, sync in full"
  * (docs/providers/google.md#gmail-history, #calendar-sync, #people-sync):
  * Gmail answers 404 to history.list (a 404 anywhere else means the item is gone, which the syncer handles),
- * Calendar 410 fullSyncRequired (or updatedMinTooLongAgo), People 400 with ErrorInfo reason EXPIRED_SYNC_TOKEN.
+ * Calendar 410 fullSyncRequired (or updatedMinTooLongAgo), People 400 with ErrorInfo reason EXPIRED_SYNC_TOKEN, Drive
+ * 400 `invalid` to changes.list.
  */
 function isExpiredCursor(status: number, reasons: string[], path: string | undefined): boolean {
   if (status === 404) return path !== undefined && GMAIL_HISTORY_PATH.test(path);
   if (status === 410) return reasons.some((r) => CALENDAR_EXPIRED_REASONS.includes(r));
-  return status === 400 && reasons.includes('EXPIRED_SYNC_TOKEN');
+  if (status !== 400) return false;
+  // Drive: a changes page token it no longer takes is 400 `invalid` on pageToken (docs/providers/google.md#drive-changes).
+  if (path !== undefined && DRIVE_CHANGES_PATH.test(path) && reasons.includes('invalid')) return true;
+  return reasons.includes('EXPIRED_SYNC_TOKEN');
 }
+
+const DRIVE_CHANGES_PATH = /\/drive\/v3\/changes$/;
 
 const GMAIL_HISTORY_PATH = /\/gmail\/v1\/users\/[^/]+\/history$/;
 const CALENDAR_EXPIRED_REASONS = ['fullSyncRequired', 'updatedMinTooLongAgo'];

@@ -8,6 +8,9 @@ import { createCalendarSyncer } from './sync/calendar';
 import { createContactsSyncer } from './sync/contacts';
 import { createMailSyncer } from './sync/mail';
 import { createTasksSyncer } from './sync/tasks';
+import { createDriveFilesSyncer } from './sync/driveFiles';
+import { createDriveContentReader } from './driveContent';
+import { createDriveWriter } from './driveWriter';
 import { retryAfterOr } from '../shared/retryAfter';
 
 /** Page sizes and Gmail's request concurrency; defaults in `GOOGLE_DESCRIPTOR.sync` (tests use small pages). */
@@ -18,12 +21,15 @@ export interface GoogleSyncOptions {
   peoplePageSize: number;
   tasksPageSize: number;
   taskListsPageSize: number;
+  drivePageSize: number;
 }
 
 export interface GoogleAdapterOptions extends GoogleOAuthOptions {
   sync?: Partial<GoogleSyncOptions>;
   /** Mail body cap; default MAIL_BODY_DEFAULTS (the content type is Graph's choice only). */
   mailBody?: Partial<MailBodyOptions>;
+  /** Resumable upload chunk; a multiple of 256 KiB (default driveUpload.ts `DRIVE_UPLOAD_CHUNK_BYTES`). */
+  driveUploadChunkBytes?: number;
 }
 
 export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdapter {
@@ -53,8 +59,11 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdap
       calendar: createCalendarSyncer(api, { pageSize: sync.calendarPageSize }),
       contacts: createContactsSyncer(api, { pageSize: sync.peoplePageSize }),
       tasks: createTasksSyncer(api, { pageSize: sync.tasksPageSize, listsPageSize: sync.taskListsPageSize }),
+      files: createDriveFilesSyncer(api, { pageSize: sync.drivePageSize }),
     },
     attachments: createGmailAttachmentReader(api),
+    driveContent: createDriveContentReader(api),
+    driveWriter: createDriveWriter(api, options.driveUploadChunkBytes),
     classifyError: classifyGoogleError,
   };
 }

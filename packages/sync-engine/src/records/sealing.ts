@@ -90,6 +90,7 @@ const ADDRESSES: { [T in CrmTableName]: (record: RecordsByTable[T]) => string[] 
   contacts: (record) => contactParticipants(record).map((p) => p.address),
   crm_objects: propertyAddresses,
   tasks: () => [],
+  drive_files: (record) => record.ownerEmails.map(normalizeAddress).filter((a): a is string => !!a),
 };
 
 function propertyAddresses(record: CrmObjectRecord): string[] {

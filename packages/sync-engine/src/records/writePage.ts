@@ -14,6 +14,7 @@ import {
   contactUpsert,
   crmObjectParticipantChildren,
   crmObjectUpsert,
+  driveFileUpsert,
   dropLinksOfDeleted,
   emailAttachmentChildren,
   emailParticipantChildren,
@@ -60,6 +61,7 @@ const SPECS = {
   calendar_events: calendarEventUpsert,
   contacts: contactUpsert,
   tasks: taskUpsert,
+  drive_files: driveFileUpsert,
   crm_objects: crmObjectUpsert,
 } as unknown as { [T in CrmTableName]: UpsertSpec<SealedRow> };
 
@@ -77,6 +79,7 @@ const CHILDREN: { [T in CrmTableName]: readonly ChildTable<T>[] } = {
   ],
   contacts: [derivedChildren(contactParticipantChildren, contactParticipants, sealParticipant('contacts'))],
   tasks: [],
+  drive_files: [],
   crm_objects: [
     derivedChildren(
       crmObjectParticipantChildren,

@@ -75,6 +75,15 @@ const personResource: FieldSchema = {
   ...leaves('residences', 'sipAddresses', 'skills', 'taglines', 'urls', 'userDefined'),
 };
 
+// Drive v3 File (reference/rest/v3/files): the fields the sandbox fills in, and the rest of the resource as leaves.
+const driveFile: FieldSchema = {
+  ...leaves('kind', 'id', 'name', 'mimeType', 'trashed', 'explicitlyTrashed', 'createdTime', 'modifiedTime'),
+  ...leaves('version', 'size', 'webViewLink', 'webContentLink', 'description', 'starred', 'parents'),
+  ...leaves('md5Checksum', 'iconLink', 'thumbnailLink', 'viewedByMeTime', 'shared', 'capabilities'),
+  owners: leaves('kind', 'displayName', 'emailAddress', 'me', 'permissionId', 'photoLink'),
+  permissions: leaves('kind', 'id', 'type', 'role', 'emailAddress', 'domain', 'displayName'),
+};
+
 /** Route id → the schema of its JSON response. */
 export const GOOGLE_RESPONSE_SCHEMAS: Readonly<Record<string, FieldSchema>> = {
   'gmail.users.getProfile': leaves('emailAddress', 'messagesTotal', 'threadsTotal', 'historyId'),
@@ -87,6 +96,16 @@ export const GOOGLE_RESPONSE_SCHEMAS: Readonly<Record<string, FieldSchema>> = {
     items: event,
   },
   'calendar.calendarList.list': leaves('kind', 'etag', 'nextPageToken', 'nextSyncToken', 'items'),
+  'drive.files.get': driveFile,
+  'drive.files.list': { ...leaves('kind', 'nextPageToken', 'incompleteSearch'), files: driveFile },
+  'drive.changes.getStartPageToken': leaves('kind', 'startPageToken'),
+  'drive.changes.list': {
+    ...leaves('kind', 'nextPageToken', 'newStartPageToken'),
+    changes: {
+      ...leaves('kind', 'changeType', 'removed', 'fileId', 'time', 'driveId', 'drive'),
+      file: driveFile,
+    },
+  },
   'people.connections.list': {
     ...leaves('nextPageToken', 'nextSyncToken', 'totalPeople', 'totalItems'),
     connections: personResource,
