@@ -12,6 +12,7 @@ import { registerAuthorize } from './oauth/authorize';
 import { registerIdentity } from './oauth/identity';
 import { registerToken } from './oauth/token';
 import { registerPeopleConnections } from './people/connections';
+import { registerPeopleWrites } from './people/writes';
 import { riscEmitOp } from './risc/emit';
 import { riscKeys } from './risc/keys';
 import { registerRiscDiscovery } from './risc/routes';
@@ -45,6 +46,7 @@ export const googleModule: ProviderModule = {
     registerCalendarList(app, ctx);
     registerCalendarEvents(app, ctx);
     registerPeopleConnections(app, ctx);
+    registerPeopleWrites(app, ctx);
     registerGoogleTasks(app, ctx);
     registerRiscDiscovery(app, ctx, keys);
   },

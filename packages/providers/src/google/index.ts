@@ -8,6 +8,7 @@ import { createCalendarSyncer } from './sync/calendar';
 import { createContactsSyncer } from './sync/contacts';
 import { createMailSyncer } from './sync/mail';
 import { createTasksSyncer } from './sync/tasks';
+import { createContactsWriter } from './writes/contacts';
 import { retryAfterOr } from '../shared/retryAfter';
 
 /** Page sizes and Gmail's request concurrency; defaults in `GOOGLE_DESCRIPTOR.sync` (tests use small pages). */
@@ -55,6 +56,7 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdap
       tasks: createTasksSyncer(api, { pageSize: sync.tasksPageSize, listsPageSize: sync.taskListsPageSize }),
     },
     attachments: createGmailAttachmentReader(api),
+    writes: { contacts: createContactsWriter(api) },
     classifyError: classifyGoogleError,
   };
 }

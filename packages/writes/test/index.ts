@@ -1,0 +1,1 @@
+export { callsTo, sandboxItems } from './sandbox';
