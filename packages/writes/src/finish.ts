@@ -1,6 +1,7 @@
 import type { WriteOutcome, WriteRequest } from '@crm-sync/core';
 import { publishInTransaction } from '@crm-sync/outbox';
 import { QUEUE_NAMES } from '@crm-sync/queue';
+import { storeOutcome } from './crmRows';
 import type { WritesDeps } from './deps';
 
 /** How a write ended, and the request when it reached the provider. */
@@ -20,7 +21,7 @@ const STATUS = { applied: 'applied', conflict: 'conflict', refused: 'refused' } 
 
 /**
  * Records a write's outcome, drops its sealed request (not kept beyond need) and tells the CRM (`write.completed`
- * through the outbox), in one transaction: the CRM hears of exactly the outcome that was recorded. A write already
+ * through the outbox) and stores the item in the CRM tables (crmRows.ts), in one transaction: the CRM hears of exactly the outcome that was recorded. A write already
  * finished (a redelivered job) changes nothing and sends nothing again.
  */
 export async function finishWrite(deps: WritesDeps, row: FinishedRow, finish: Finish): Promise<void> {
@@ -41,6 +42,7 @@ export async function finishWrite(deps: WritesDeps, row: FinishedRow, finish: Fi
       [row.id, STATUS[outcome.kind], externalId, version, reason],
     )) as [unknown, number];
     if (changed !== 1) return;
+    await storeOutcome(manager, deps.content, row, outcome);
     await publishInTransaction(manager, QUEUE_NAMES.crmNotifications, {
       type: 'write.completed',
       tenantId: row.tenant_id,
