@@ -5,8 +5,7 @@ import {
 } from '@crm-sync/connections/testing';
 import type { WriteRequest } from '@crm-sync/core';
 import { testAccessTokens } from '@crm-sync/sync-engine/testing';
-import { callsTo, sandboxItems } from '../test';
-import { acceptWrite } from './accept';
+import { applyAndRead, applyDepsOf, callsTo, sandboxItems, submitWrite } from '../test';
 import { applyWrites } from './apply';
 import type { ApplyDeps } from './deps';
 import { getWrite } from './rows';
@@ -31,35 +30,13 @@ beforeAll(async () => {
     email: 'reads@example.com',
     resources: ['contacts'],
   });
-  const tokens = testAccessTokens(h);
-  deps = {
-    db: h.db.dataSource,
-    content: h.deps.content,
-    adapters: h.deps.adapters,
-    // The sync's single-flight tokens, as the worker wires them.
-    accessToken: (connectionId, adapter) => tokens.get(connectionId, adapter.oauth),
-  };
+  deps = applyDepsOf(h, testAccessTokens(h));
 });
 afterAll(() => h.close());
 
-let keys = 0;
-async function submit(write: WriteRequest, connectionId = writer.connectionId): Promise<string> {
-  keys += 1;
-  const outcome = await acceptWrite(h.deps, {
-    tenantId: 't1',
-    connectionId,
-    requestedBy: 'crm',
-    idempotencyKey: `key-${keys}`,
-    write,
-    announce: false,
-  });
-  if (outcome.kind !== 'accepted') throw new Error(outcome.kind);
-  return outcome.writeId;
-}
-const run = async (writeId: string) => {
-  await applyWrites(deps, writeId, { finalAttempt: false });
-  return getWrite(h.db.dataSource, '*', writeId);
-};
+const submit = (write: WriteRequest, connectionId = writer.connectionId) =>
+  submitWrite(h, connectionId, write);
+const run = (writeId: string) => applyAndRead(deps, writeId);
 const contacts = () => sandboxItems(h, 'google', 'contacts', writer.accountId);
 const createAda: WriteRequest = {
   schemaVersion: 1,

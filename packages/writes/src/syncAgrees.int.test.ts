@@ -7,9 +7,7 @@ import {
 import type { WriteRequest } from '@crm-sync/core';
 import { runSlice } from '@crm-sync/sync-engine';
 import { engineDeps, syncUntilCaughtUp } from '@crm-sync/sync-engine/testing';
-import { acceptWrite } from './accept';
-import { applyWrites } from './apply';
-import { getWrite } from './rows';
+import { applyAndRead, applyDepsOf, submitWrite } from '../test';
 
 let h: ConnectionsHarness;
 let connectionId: string;
@@ -32,28 +30,8 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const deps = () => ({
-  db: h.db.dataSource,
-  content: h.deps.content,
-  adapters: h.deps.adapters,
-  accessToken: (id: string, adapter: { oauth: Parameters<typeof engine.tokens.get>[1] }) =>
-    engine.tokens.get(id, adapter.oauth),
-});
-let n = 0;
-async function write(request: WriteRequest) {
-  n += 1;
-  const accepted = await acceptWrite(h.deps, {
-    tenantId: 't1',
-    connectionId,
-    requestedBy: 'crm',
-    idempotencyKey: `agree-${n}`,
-    write: request,
-    announce: false,
-  });
-  if (accepted.kind !== 'accepted') throw new Error(accepted.kind);
-  await applyWrites(deps(), accepted.writeId, { finalAttempt: false });
-  return getWrite(h.db.dataSource, '*', accepted.writeId);
-}
+const write = async (request: WriteRequest) =>
+  applyAndRead(applyDepsOf(h, engine.tokens), await submitWrite(h, connectionId, request));
 const rows = () =>
   openRows(h.db.dataSource, h.deps.content, 'contacts', 'connection_id = $1 AND deleted_at IS NULL', [
     connectionId,

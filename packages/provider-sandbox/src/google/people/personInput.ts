@@ -3,33 +3,11 @@ import { PERSON_FIELDS } from './render';
 /** What a written Person sets, in the terms of ContactData (generate.ts `apply`). */
 export type ContactFields = Record<string, unknown>;
 
+/** Person fields only People fills in: every other person field may be named by an updatePersonFields mask. */
+const READ_ONLY_FIELDS = new Set(['ageRanges', 'coverPhotos', 'metadata', 'photos', 'skills']);
+
 /** Person fields an updatePersonFields mask may name (https://developers.google.com/people/api/rest/v1/people/updateContact). */
-export const UPDATE_PERSON_FIELDS = new Set([
-  'addresses',
-  'biographies',
-  'birthdays',
-  'calendarUrls',
-  'clientData',
-  'emailAddresses',
-  'events',
-  'externalIds',
-  'genders',
-  'imClients',
-  'interests',
-  'locales',
-  'locations',
-  'memberships',
-  'miscKeywords',
-  'names',
-  'nicknames',
-  'occupations',
-  'organizations',
-  'phoneNumbers',
-  'relations',
-  'sipAddresses',
-  'urls',
-  'userDefined',
-]);
+export const UPDATE_PERSON_FIELDS = new Set([...PERSON_FIELDS].filter((f) => !READ_ONLY_FIELDS.has(f)));
 
 /** Output-only fields a client may send back unchanged (a Person it read). */
 const ECHOED = new Set(['resourceName', 'etag', 'metadata']);
