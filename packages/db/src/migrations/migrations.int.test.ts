@@ -26,6 +26,7 @@ const CREATED_BY: Array<[timestamp: number, tables: string[]]> = [
   [1765000000100, ['data_keys']],
   [1765000000130, ['notice_replays']],
   [1765000000170, ['tasks']],
+  [1765000000200, ['writes']],
 ];
 
 /** The tables that exist once `downThrough(name)` has reverted `name` and every migration after it. */
@@ -55,6 +56,7 @@ const TABLES = [
   'sync_states',
   'tasks',
   'tenant_settings',
+  'writes',
 ];
 
 let db: TestDatabase;
