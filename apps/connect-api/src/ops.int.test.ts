@@ -34,7 +34,11 @@ it('serves a valid OpenAPI document describing every route', async () => {
     '/v1/connections',
     '/v1/connections/{id}',
     '/v1/connections/{id}/access-token',
+    '/v1/connections/{id}/contacts',
+    '/v1/connections/{id}/contacts/{externalId}',
     '/v1/connections/{id}/emails/{emailId}/attachments/{attachmentId}/content',
+    '/v1/connections/{id}/events',
+    '/v1/connections/{id}/events/{externalId}',
     '/v1/connections/{id}/log',
     '/v1/connections/{id}/sync',
     '/v1/deletion-receipts/{id}',
@@ -45,6 +49,7 @@ it('serves a valid OpenAPI document describing every route', async () => {
     '/v1/tenants/{tenantId}',
     '/v1/tenants/{tenantId}/retention',
     '/v1/users/{crmUserId}',
+    '/v1/writes/{id}',
   ]);
 });
 
