@@ -34,6 +34,8 @@ async function snapshot() {
 it('lists the routes it fuzzes', () => {
   expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
     'DELETE /v1/connections/{id}',
+    'DELETE /v1/connections/{id}/contacts/{externalId}',
+    'DELETE /v1/connections/{id}/events/{externalId}',
     'DELETE /v1/proxy/{connectionId}/{*}',
     'DELETE /v1/tenants/{tenantId}',
     'DELETE /v1/users/{crmUserId}',
@@ -48,9 +50,14 @@ it('lists the routes it fuzzes', () => {
     'GET /v1/oauth/{provider}/callback',
     'GET /v1/proxy/{connectionId}/{*}',
     'GET /v1/tenants/{tenantId}/retention',
+    'GET /v1/writes/{id}',
+    'PATCH /v1/connections/{id}/contacts/{externalId}',
+    'PATCH /v1/connections/{id}/events/{externalId}',
     'PATCH /v1/proxy/{connectionId}/{*}',
     'POST /v1/connect/{provider}',
     'POST /v1/connections/{id}/access-token',
+    'POST /v1/connections/{id}/contacts',
+    'POST /v1/connections/{id}/events',
     'POST /v1/connections/{id}/sync',
     'POST /v1/events',
     'POST /v1/proxy/{connectionId}/{*}',
