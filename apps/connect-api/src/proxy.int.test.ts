@@ -290,6 +290,36 @@ describe('/v1/proxy/:connectionId/*', () => {
     expect((await worker.admit(connectionId, 'sync', budget, new Date())).kind).toBe('go');
   });
 
+  it("gives back the request a refused call had taken early from the callouts' share", async () => {
+    const { connectionId } = await connect('hubspot', 'proxy-refused-refund@example.com');
+    const target = `${hostOf('hubspot')}/crm/v3/objects/contacts`;
+    const budget = HUBSPOT_DESCRIPTOR.requestBudget;
+    const worker = workerThrottle();
+    // The first call leaves the connection's row in the proxy's memory: later calls take their request early.
+    expect((await proxy(connectionId, target)).status).toBe(200);
+    // One request of the callouts' share is left, in this window and the next (the calls below may fall in either).
+    const now = Date.now();
+    for (const at of [now, now + budget.windowMs]) {
+      const window = Math.floor(at / budget.windowMs);
+      const used = Number(
+        (await h.redis.redis.get(`${h.redis.prefix}provider-budget:${connectionId}:callout:${window}`)) ?? 0,
+      );
+      await worker.spend(
+        connectionId,
+        'callout',
+        budget,
+        worker.share('callout', budget) - 1 - used,
+        new Date(at),
+      );
+    }
+    for (let i = 0; i < 3; i += 1) {
+      const refused = await proxy(connectionId, target, { purpose: 'marketing' });
+      expect(await refused.json()).toMatchObject({ code: 'forbidden_purpose' });
+    }
+    expect((await proxy(connectionId, target)).status).toBe(200);
+    expect(await (await proxy(connectionId, target)).json()).toMatchObject({ code: 'callout_share_spent' });
+  });
+
   it('refuses a disconnected connection at once', async () => {
     const { connectionId } = await connect('hubspot', 'proxy-gone@example.com');
     const target = `${hostOf('hubspot')}/crm/v3/objects/contacts`;

@@ -36,6 +36,14 @@ export class ConnectionCache {
     this.now = options.now ?? Date.now;
   }
 
+  /**
+   * The row held for the connection, without asking whether it is still current: only for work that is undone or
+   * confirmed once `read` has answered (the proxy's early budget admission).
+   */
+  peek(connectionId: string): BrokerConnectionRow | undefined {
+    return this.entries.get(connectionId)?.row;
+  }
+
   /** The connection's row as committed now (undefined: no such connection). */
   async read(connectionId: string): Promise<BrokerConnectionRow | undefined> {
     const { generations } = this.options;

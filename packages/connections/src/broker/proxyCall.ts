@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { AuditEntry } from '../audit';
-import { decideBrokerUse, type BrokerGrant } from './authorize';
+import { decideBrokerUse, type BrokerConnectionRow, type BrokerGrant } from './authorize';
 import { brokerToken, isRefusal } from './brokerToken';
 import type { ConnectionCache } from './connectionCache';
 import { forwardedRequestHeaders, returnedResponseHeaders } from './proxyHeaders';
@@ -77,25 +77,37 @@ export async function proxyCall(
 ): Promise<ProxiedResponse | BrokerRefusal> {
   const use = { purpose: request.purpose, use: 'proxy' as const };
   const { connectionId } = request;
-  // The caller's rate limit and the connection's generation in one Redis round trip.
-  const [, row] = await Promise.all([request.admit(), deps.connections.read(connectionId)]);
+  const at = new Date();
+  // The caller's rate limit, the connection's generation and, when its row is held already, the provider budget,
+  // in one Redis round trip; the budget unit goes back if the call is then refused before reaching the provider.
+  const early = earlyAdmission(deps, connectionId, at);
+  let row: BrokerConnectionRow | undefined;
+  try {
+    [, row] = await Promise.all([request.admit(), deps.connections.read(connectionId), early?.admission]);
+  } catch (error) {
+    await early?.giveBack();
+    throw error;
+  }
   const granted = await decideBrokerUse(deps, caller, row, use);
   if (granted.kind === 'refused') {
     deps.cache.drop(connectionId);
+    await early?.giveBack();
     return granted;
   }
   const paths = caller.policy?.proxyPaths[granted.connection.provider] ?? [];
   const url = proxyTarget(granted.adapter.api, paths, request.target);
   if (!(url instanceof URL)) {
+    await early?.giveBack();
     await auditCall(deps, caller, granted, request, url.code, null);
     return url;
   }
-  const admission = await deps.throttle.admit(
-    connectionId,
-    'callout',
-    granted.adapter.api.requestBudget,
-    new Date(),
-  );
+  const budget = granted.adapter.api.requestBudget;
+  let admission;
+  if (early?.budget === budget) admission = await early.admission;
+  else {
+    await early?.giveBack();
+    admission = await deps.throttle.admit(connectionId, 'callout', budget, at);
+  }
   if (admission.kind !== 'go') {
     const [code, detail] =
       admission.kind === 'held'
@@ -181,6 +193,25 @@ async function currentToken(
   );
   if (!isRefusal(token)) deps.cache.set(id, grant, token);
   return token;
+}
+
+/**
+ * The callout budget taken before the connection's row is confirmed, from the row held in memory (its provider, so
+ * its budget): undefined when no row is held. `giveBack` returns the unit if it was counted.
+ */
+function earlyAdmission(deps: ProxyDeps, connectionId: string, at: Date) {
+  const held = deps.connections.peek(connectionId);
+  const budget = held && deps.adapters.get(held.provider)?.api.requestBudget;
+  if (!budget) return undefined;
+  const admission = deps.throttle.admit(connectionId, 'callout', budget, at);
+  return {
+    budget,
+    admission,
+    giveBack: async () => {
+      const taken = await admission.catch(() => undefined);
+      if (taken?.kind === 'go') await deps.throttle.refund(connectionId, 'callout', budget, at);
+    },
+  };
 }
 
 const fitsReplay = (length: number | undefined) => length !== undefined && length <= PROXY_REPLAY_LIMIT_BYTES;

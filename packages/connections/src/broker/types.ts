@@ -41,6 +41,8 @@ export interface BrokerThrottle {
     budget: RequestBudget,
     now: Date,
   ): Promise<{ kind: 'go' } | { kind: 'held' | 'spent'; waitMs: number }>;
+  /** Gives back one request `admit` counted at `now` and that was never sent. */
+  refund(connectionId: string, side: 'callout', budget: RequestBudget, now: Date): Promise<void>;
 }
 
 /** The authenticated service asking, with its policy (none: it may not use the broker). */

@@ -17,6 +17,10 @@ if cap >= 0 and tonumber(redis.call('GET', KEYS[2]) or '0') >= cap then return -
 if redis.call('INCRBY', KEYS[2], ARGV[3]) == tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
 return 0`;
 
+// Gives one request back to a window that still exists (a window gone is not created again, without an expiry).
+const REFUND = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('DECR', KEYS[1]) end
+return 0`;
+
 /** Who spends a connection's requests: its sync, or the token broker's proxy (CRM callouts). */
 export type BudgetSide = 'sync' | 'callout';
 
@@ -107,6 +111,12 @@ export class ConnectionThrottle {
       String(requests),
       String(budget.windowMs * 2),
     );
+  }
+
+  /** Gives back one request `admit` counted at `now` that was not made after all (the caller was refused first). */
+  async refund(connectionId: string, side: BudgetSide, budget: RequestBudget, now: Date): Promise<void> {
+    const window = Math.floor(now.getTime() / budget.windowMs);
+    await this.options.redis.eval(REFUND, 1, this.budgetKey(connectionId, side, window));
   }
 
   /** Requests `side` may make in one window: the callouts' kept share (at least one), the sync the rest. */
