@@ -80,7 +80,8 @@ describe('write routes', () => {
       body: { schemaVersion: 1, baseVersion: '"3182"' },
     });
     expect(del.status).toBe(202);
-    const view = await (await h.api(`/v1/writes/${(await del.json()).writeId}`)).json();
+    const { writeId } = (await del.json()) as { writeId: string };
+    const view = await (await h.api(`/v1/writes/${writeId}`)).json();
     expect(view).toMatchObject({ resource: 'events', op: 'delete', status: 'pending' });
   });
 
