@@ -34,7 +34,11 @@ it('serves a valid OpenAPI document describing every route', async () => {
     '/v1/connections',
     '/v1/connections/{id}',
     '/v1/connections/{id}/access-token',
+    '/v1/connections/{id}/contacts',
+    '/v1/connections/{id}/contacts/{externalId}',
     '/v1/connections/{id}/emails/{emailId}/attachments/{attachmentId}/content',
+    '/v1/connections/{id}/events',
+    '/v1/connections/{id}/events/{externalId}',
     '/v1/connections/{id}/files',
     '/v1/connections/{id}/files/upload',
     '/v1/connections/{id}/files/{fileId}/content',
@@ -49,6 +53,7 @@ it('serves a valid OpenAPI document describing every route', async () => {
     '/v1/tenants/{tenantId}',
     '/v1/tenants/{tenantId}/retention',
     '/v1/users/{crmUserId}',
+    '/v1/writes/{id}',
   ]);
 });
 

@@ -38,6 +38,8 @@ import { registerHealthz } from './routes/ops/healthz';
 import { registerGoogleRisc } from './routes/webhooks/googleRisc';
 import { registerHubSpotWebhook } from './routes/webhooks/hubspotWebhook';
 import { registerMicrosoftLifecycle } from './routes/webhooks/microsoftLifecycle';
+import { registerGetWrite } from './routes/writes/getWrite';
+import { registerRequestWrites } from './routes/writes/requestWrite';
 
 /** The connect-api HTTP server, fully wired but not listening. */
 export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
@@ -88,6 +90,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerUploadDriveFile(app, ctx);
   registerShareDriveFile(app, ctx);
   registerPostEvent(app, ctx);
+  registerRequestWrites(app, ctx);
+  registerGetWrite(app, ctx);
   registerIssueAccessToken(app, ctx);
   await registerProxy(app, ctx);
   // Provider notices: not in the OpenAPI document (providers, not CRM services, call them).

@@ -21,8 +21,10 @@ import {
 } from '@crm-sync/sync-engine';
 import { createContentKeys, CredentialStore, KeyRing } from '@crm-sync/vault';
 import { adaptersFromConfig } from '@crm-sync/providers';
+import { handleWriteEvent } from '@crm-sync/writes';
 import { createAuditProcessor } from './auditProcessor';
 import { createConnectionEventsProcessor } from './connectionEventsProcessor';
+import { writeDeps } from './writeDeps';
 import { createSyncProcessor, type SyncQueue } from './processor';
 import { createTokenRefreshProcessor } from './tokenRefreshProcessor';
 import { startWorkers } from './workers';
@@ -110,6 +112,7 @@ async function start(): Promise<Stop> {
       'connection-events': () =>
         createConnectionEventsProcessor({
           handle: (event) => handleConnectionEvent(eventDeps, event),
+          handleWrite: (event, options) => handleWriteEvent(writeDeps(deps), event, options),
           logger,
         }),
       audit: () =>

@@ -7,6 +7,7 @@ import {
 } from '@crm-sync/connections/testing';
 import { createLogger, createMetrics } from '@crm-sync/observability';
 import { createRedisConnection, QUEUE_NAMES } from '@crm-sync/queue';
+import { handleWriteEvent } from '@crm-sync/writes';
 import { AuditCallBudget, refreshConnectionToken, runAudit, runSlice } from '@crm-sync/sync-engine';
 import {
   connectSandboxAccount,
@@ -19,6 +20,7 @@ import { QueueEvents, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createAuditProcessor } from './auditProcessor';
 import { createConnectionEventsProcessor } from './connectionEventsProcessor';
+import { writeDeps } from './writeDeps';
 import { createTokenRefreshProcessor } from './tokenRefreshProcessor';
 import { startWorkers } from './workers';
 
@@ -63,6 +65,7 @@ beforeAll(async () => {
       'connection-events': () =>
         createConnectionEventsProcessor({
           handle: (event) => handleConnectionEvent(eventDeps, event),
+          handleWrite: (event, options) => handleWriteEvent(writeDeps(deps), event, options),
           logger,
         }),
       audit: () =>

@@ -70,7 +70,13 @@ export {
   type RetentionSweepDeps,
   type RetentionSweepResult,
 } from './retention';
-export { acceptEvent, handleConnectionEvent, type EventDeps, type EventResult } from './events';
+export {
+  acceptEvent,
+  handleConnectionEvent,
+  type EventDeps,
+  type EventResult,
+  type LifecycleEvent,
+} from './events';
 export {
   authorizeBrokerUse,
   issueAccessToken,

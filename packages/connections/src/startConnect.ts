@@ -1,4 +1,4 @@
-import { isResourceOf, type Provider, type Resource } from '@crm-sync/core';
+import { isResourceOf, type Provider, type Resource, type WriteResource } from '@crm-sync/core';
 import type { ConnectionsDeps } from './deps';
 import { ConnectRequestError } from './errors';
 
@@ -7,6 +7,12 @@ export interface ConnectRequest {
   tenantId: string;
   crmUserId: string;
   resources: Resource[];
+  /**
+   * Write-back resources the connection will write (docs/write-back.md): their scopes are asked for too. Asked of an
+   * existing connection's account, this adds them to its grant (Google: include_granted_scopes) and the callback
+   * updates the same connection, its data kept.
+   */
+  writes?: WriteResource[];
   /** Where the browser goes after the callback; checked against an allowlist by the caller. */
   redirectUrl: string;
   loginHint?: string;
@@ -26,13 +32,18 @@ export async function startConnect(
   }
   const adapter = deps.adapters.get(request.provider);
   if (!adapter) throw new ConnectRequestError(`${request.provider} is not configured`);
+  const writes = request.writes ?? [];
+  const unwritable = writes.filter((w) => !adapter.writes?.[w]);
+  if (unwritable.length > 0) {
+    throw new ConnectRequestError(`${request.provider} cannot write: ${unwritable.join(', ')}`);
+  }
   const { flowId } = await deps.states.create(
     {
       provider: request.provider,
       tenantId: request.tenantId,
       crmUserId: request.crmUserId,
       resources: request.resources,
-      scopes: adapter.oauth.scopesFor(request.resources),
+      scopes: adapter.oauth.scopesFor(request.resources, writes),
       redirectUrl: request.redirectUrl,
     },
     ({ state, codeChallenge }) =>
@@ -40,6 +51,7 @@ export async function startConnect(
         state,
         codeChallenge,
         resources: request.resources,
+        writes,
         loginHint: request.loginHint,
       }),
   );

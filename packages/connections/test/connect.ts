@@ -1,4 +1,4 @@
-import { RESOURCES_BY_PROVIDER, type Provider, type Resource } from '@crm-sync/core';
+import { RESOURCES_BY_PROVIDER, type Provider, type Resource, type WriteResource } from '@crm-sync/core';
 import type { Account, AccountSpec } from '@crm-sync/provider-sandbox';
 import { completeConnect, type CallbackParams } from '../src/completeConnect';
 import { startConnect, type ConnectRequest } from '../src/startConnect';
@@ -49,7 +49,13 @@ export async function consentInBrowser(h: ConnectionsHarness, request: ConnectRe
 /** Creates a sandbox account and connects it through the real OAuth flow (consent, callback, persist). */
 export async function connectSandboxAccount(
   h: ConnectionsHarness,
-  spec: AccountSpec & { provider: Provider; resources?: Resource[]; tenantId?: string; crmUserId?: string },
+  spec: AccountSpec & {
+    provider: Provider;
+    resources?: Resource[];
+    writes?: WriteResource[];
+    tenantId?: string;
+    crmUserId?: string;
+  },
 ): Promise<SandboxConnection> {
   const account = h.sandbox.control.createAccount(spec);
   // HubSpot's consent ignores login_hint (the user picks an account in its UI): name the account here.
@@ -59,6 +65,7 @@ export async function connectSandboxAccount(
     tenantId: spec.tenantId ?? 't1',
     crmUserId: spec.crmUserId ?? `u-${account.id}`,
     resources: spec.resources ?? [...RESOURCES_BY_PROVIDER[spec.provider]],
+    ...(spec.writes ? { writes: spec.writes } : {}),
     redirectUrl: 'https://crm.example.com/done',
     loginHint: spec.email,
   });

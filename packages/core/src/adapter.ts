@@ -1,6 +1,8 @@
 import { type Provider, type Resource } from './domain';
 import { type ProviderErrorClass } from './errors';
 import { type ResourceSyncers } from './sync';
+import { type ResourceWriters } from './writeAdapter';
+import { type WriteResource } from './writes';
 
 /**
  * What a successful code exchange or refresh yields. `refreshToken` is whatever the provider sent back in this
@@ -28,6 +30,8 @@ export interface AuthorizationRequest {
   /** The base64url SHA-256 of the verifier (RFC 7636 S256). */
   codeChallenge: string;
   resources: readonly Resource[];
+  /** Resources the connection will also write (write-back): their write scopes are asked for too. */
+  writes?: readonly WriteResource[];
   loginHint?: string;
 }
 
@@ -41,8 +45,11 @@ export interface CodeExchange {
  * `ClassifiedProviderError` on failure, so callers never see a client library's own error type.
  */
 export interface ProviderOAuth {
-  /** Scopes to request for the given resources (including the ones identity lookup needs). */
-  scopesFor(resources: readonly Resource[]): string[];
+  /**
+   * Scopes to request for the given resources (including the ones identity lookup needs), and for writing the
+   * given write-back resources where the adapter can write them.
+   */
+  scopesFor(resources: readonly Resource[], writes?: readonly WriteResource[]): string[];
   authorizationUrl(request: AuthorizationRequest): string;
   exchangeCode(exchange: CodeExchange): Promise<TokenGrant>;
   identity(accessToken: string): Promise<ProviderIdentity>;
@@ -198,5 +205,7 @@ export interface ProviderAdapter {
   /** Present where the adapter syncs Drive files and can stream their content. */
   readonly driveContent?: DriveFileContentReader;
   readonly driveWriter?: DriveFileWriter;
+  /** Write-back (docs/write-back.md): present for each resource the adapter can write. */
+  readonly writes?: ResourceWriters;
   classifyError(error: unknown): ProviderErrorClass;
 }

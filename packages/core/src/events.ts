@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONNECTION_STATUSES, PROVIDERS, RESOURCES } from './domain';
 import { connectionId } from './jobs';
+import { idempotencyKey, WRITE_RESOURCES, writeExternalId, writeRequestSchema, writeVersion } from './writes';
 
 const base = {
   eventId: z.uuid(),
@@ -45,6 +46,17 @@ export const connectionEventSchema = z.discriminatedUnion('type', [
     resources: z.array(z.enum(RESOURCES)).min(1).optional(),
     full: z.boolean().default(false),
   }),
+  // Write-back (docs/write-back.md): a CRM service's write, the same versioned request as the HTTP routes take;
+  // the idempotency key plays the `Idempotency-Key` header's part.
+  z.strictObject({
+    ...base,
+    type: z.literal('write.requested'),
+    connectionId,
+    idempotencyKey,
+    write: writeRequestSchema,
+  }),
+  // Sent by connect-api once it recorded a write it accepted over HTTP: only ids, so no content sits in Redis.
+  z.strictObject({ ...base, type: z.literal('write.accepted'), connectionId, writeId: z.uuid() }),
 ]);
 export type ConnectionEvent = z.infer<typeof connectionEventSchema>;
 
@@ -75,6 +87,19 @@ export const crmNotificationSchema = z.discriminatedUnion('type', [
     expiresAt: z.iso.datetime({ offset: true }),
     /** Which documented rule predicts it (docs/providers/*.md), e.g. `idle_refresh_token`. */
     rule: z.string().min(1).max(100),
+  }),
+  // A write's outcome (docs/write-back.md): `applied` names the provider's id and version now, `conflict` the
+  // version the provider holds (already synced into the CRM tables), `refused` why nothing was changed.
+  z.strictObject({
+    ...base,
+    type: z.literal('write.completed'),
+    connectionId,
+    writeId: z.uuid(),
+    resource: z.enum(WRITE_RESOURCES),
+    status: z.enum(['applied', 'conflict', 'refused']),
+    externalId: writeExternalId.nullable(),
+    version: writeVersion.nullable(),
+    reason: z.string().max(500).nullable(),
   }),
 ]);
 export type CrmNotification = z.infer<typeof crmNotificationSchema>;

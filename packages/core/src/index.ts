@@ -109,3 +109,32 @@ export {
   type VerifiedDelivery,
   type VerifiedNotice,
 } from './notices';
+export {
+  contactFieldsV1,
+  eventFieldsV1,
+  idempotencyKey,
+  SEND_UPDATES,
+  WRITE_BODIES,
+  WRITE_OPS,
+  WRITE_RESOURCES,
+  WRITE_STATUSES,
+  writeExternalId,
+  writeRequestSchema,
+  writeVersion,
+  type ContactFieldsV1,
+  type ContactWrite,
+  type EventFieldsV1,
+  type EventWrite,
+  type WriteOp,
+  type WriteRequest,
+  type WriteRequestInput,
+  type WriteResource,
+  type WriteStatus,
+} from './writes';
+export type {
+  ResourceWriter,
+  ResourceWriters,
+  WriteAttempt,
+  WriteOutcome,
+  WrittenRecord,
+} from './writeAdapter';

@@ -11,7 +11,13 @@ export { AuditCallBudget, type CallBudgetOptions } from './audit/callBudget';
 export { runAudit } from './audit/runAudit';
 export type { AuditCounts, AuditOutcome, AuditRequest } from './audit/types';
 export { canonicalJson, contentHash } from './records/contentHash';
-export { MissingObjectTypeError, type PageCounts } from './records/writePage';
+export {
+  MissingObjectTypeError,
+  writePage,
+  type PageCounts,
+  type PageRound,
+  type PageTarget,
+} from './records/writePage';
 export { PageSealer, type ContentOwner } from './records/sealing';
 export { runSlice } from './slice/runSlice';
 export {

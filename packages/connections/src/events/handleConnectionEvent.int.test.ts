@@ -1,6 +1,6 @@
 import { setSyncStates } from '@crm-sync/sync-states/testing';
 import { randomUUID } from 'node:crypto';
-import { connectionEventSchema, type ConnectionEvent } from '@crm-sync/core';
+import { connectionEventSchema } from '@crm-sync/core';
 import { SYNC_QUEUES } from '@crm-sync/queue';
 import {
   connectSandboxAccount,
@@ -8,7 +8,7 @@ import {
   deletionDeps,
   type ConnectionsHarness,
 } from '../../test';
-import { handleConnectionEvent, type EventDeps } from './handleConnectionEvent';
+import { handleConnectionEvent, type EventDeps, type LifecycleEvent } from './handleConnectionEvent';
 
 let h: ConnectionsHarness;
 let deps: EventDeps;
@@ -18,13 +18,13 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const event = (fields: Record<string, unknown>): ConnectionEvent =>
+const event = (fields: Record<string, unknown>): LifecycleEvent =>
   connectionEventSchema.parse({
     eventId: randomUUID(),
     occurredAt: new Date().toISOString(),
     tenantId: 't1',
     ...fields,
-  });
+  }) as LifecycleEvent;
 
 it('starts the first sync of a new connection at once', async () => {
   const { connectionId } = await connectSandboxAccount(h, { provider: 'google', email: 'first@example.com' });

@@ -9,6 +9,9 @@ export interface EventDeps extends DeletionDeps {
   batchSize: number;
 }
 
+/** The events this handler decides; write-back's events are packages/writes' (the worker routes them). */
+export type LifecycleEvent = Exclude<ConnectionEvent, { type: 'write.requested' | 'write.accepted' }>;
+
 /** What handling an event did, for the job's return value and logs. */
 export type EventResult =
   | { handled: 'sync_triggered'; enqueued: number }
@@ -21,7 +24,7 @@ export type EventResult =
  * One place that decides what each `connection-events` event does. Every branch is idempotent, because the
  * queue delivers at least once.
  */
-export async function handleConnectionEvent(deps: EventDeps, event: ConnectionEvent): Promise<EventResult> {
+export async function handleConnectionEvent(deps: EventDeps, event: LifecycleEvent): Promise<EventResult> {
   switch (event.type) {
     case 'connection.connected':
       return {

@@ -1,2 +1,7 @@
-export { handleConnectionEvent, type EventDeps, type EventResult } from './handleConnectionEvent';
+export {
+  handleConnectionEvent,
+  type EventDeps,
+  type EventResult,
+  type LifecycleEvent,
+} from './handleConnectionEvent';
 export { acceptEvent } from './acceptEvent';

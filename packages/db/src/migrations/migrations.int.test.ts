@@ -27,6 +27,7 @@ const CREATED_BY: Array<[timestamp: number, tables: string[]]> = [
   [1765000000130, ['notice_replays']],
   [1765000000170, ['tasks']],
   [1765000000190, ['drive_files']],
+  [1765000000200, ['writes']],
 ];
 
 /** The tables that exist once `downThrough(name)` has reverted `name` and every migration after it. */
@@ -57,6 +58,7 @@ const TABLES = [
   'sync_states',
   'tasks',
   'tenant_settings',
+  'writes',
 ];
 
 let db: TestDatabase;

@@ -14,6 +14,7 @@ import { registerAuthorize } from './oauth/authorize';
 import { registerIdentity } from './oauth/identity';
 import { registerToken } from './oauth/token';
 import { registerPeopleConnections } from './people/connections';
+import { registerPeopleWrites } from './people/writes';
 import { riscEmitOp } from './risc/emit';
 import { riscKeys } from './risc/keys';
 import { registerRiscDiscovery } from './risc/routes';
@@ -48,6 +49,7 @@ export const googleModule: ProviderModule = {
     registerCalendarList(app, ctx);
     registerCalendarEvents(app, ctx);
     registerPeopleConnections(app, ctx);
+    registerPeopleWrites(app, ctx);
     registerGoogleTasks(app, ctx);
     registerDrive(app, ctx);
     registerRiscDiscovery(app, ctx, keys);

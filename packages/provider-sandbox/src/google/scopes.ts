@@ -13,3 +13,5 @@ export const CONTACTS_READ_SCOPES = [`${API}contacts`, `${API}contacts.readonly`
 export const hasAnyScope = (auth: RequestAuth, accepted: readonly string[]): boolean =>
   auth.scopes.some((scope) => accepted.includes(scope));
 export const TASKS_READ_SCOPES = [`${API}tasks`, `${API}tasks.readonly`];
+/** people.createContact, updateContact and deleteContact need the full contacts scope (docs/providers/google.md). */
+export const CONTACTS_WRITE_SCOPES = [`${API}contacts`];

@@ -1,4 +1,4 @@
-import { type Resource } from '@crm-sync/core';
+import { type Resource, type WriteResource } from '@crm-sync/core';
 
 /** Where the Google calls go. Defaults are Google's; tests point all of them at the sandbox's one origin. */
 export interface GoogleEndpoints {
@@ -47,6 +47,14 @@ export const GOOGLE_DESCRIPTOR = {
     // Only the files the user picks for the CRM or the CRM creates (docs/providers/google.md#drive-access-under-drivefile).
     files: ['https://www.googleapis.com/auth/drive.file'],
   } satisfies Partial<Record<Resource, readonly string[]>>,
+  /**
+   * Write-back (docs/write-back.md): asked for only when a connection is set up for writes; any one of a resource's
+   * list lets a write through (docs/providers/google.md#people-writes, #calendar-writes).
+   */
+  writeScopesByResource: {
+    contacts: ['https://www.googleapis.com/auth/contacts'],
+    events: ['https://www.googleapis.com/auth/calendar.events', 'https://www.googleapis.com/auth/calendar'],
+  } satisfies Record<WriteResource, readonly string[]>,
   /** Google says `expires_in` ≈ 3599 s; refresh tokens do not rotate and have no fixed lifetime. */
   accessTokenLifetimeSeconds: 3599,
   refreshTokenRotates: false,

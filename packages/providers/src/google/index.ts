@@ -11,6 +11,7 @@ import { createTasksSyncer } from './sync/tasks';
 import { createDriveFilesSyncer } from './sync/driveFiles';
 import { createDriveContentReader } from './driveContent';
 import { createDriveWriter } from './driveWriter';
+import { createContactsWriter } from './writes/contacts';
 import { retryAfterOr } from '../shared/retryAfter';
 
 /** Page sizes and Gmail's request concurrency; defaults in `GOOGLE_DESCRIPTOR.sync` (tests use small pages). */
@@ -64,6 +65,7 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdap
     attachments: createGmailAttachmentReader(api),
     driveContent: createDriveContentReader(api),
     driveWriter: createDriveWriter(api, options.driveUploadChunkBytes),
+    writes: { contacts: createContactsWriter(api) },
     classifyError: classifyGoogleError,
   };
 }

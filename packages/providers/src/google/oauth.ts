@@ -4,6 +4,7 @@ import {
   type ProviderIdentity,
   type ProviderOAuth,
   type Resource,
+  type WriteResource,
   type RevokeOutcome,
   type TokenGrant,
 } from '@crm-sync/core';
@@ -56,8 +57,14 @@ export function createGoogleOAuth(options: GoogleOAuthOptions): ProviderOAuth {
   const call = <T>(operation: string, fn: () => Promise<T>) =>
     guarded('google', operation, classifyGoogleError, fn);
 
-  const scopes = (resources: readonly Resource[]) =>
-    scopesFor('google', GOOGLE_DESCRIPTOR.identityScopes, GOOGLE_DESCRIPTOR.scopesByResource, resources);
+  // A write scope is asked for besides the read-only one: with include_granted_scopes Google adds it to the grant
+  // the user already gave (incremental authorization, docs/providers/google.md#people-writes).
+  const scopes = (resources: readonly Resource[], writes: readonly WriteResource[] = []) => [
+    ...new Set([
+      ...scopesFor('google', GOOGLE_DESCRIPTOR.identityScopes, GOOGLE_DESCRIPTOR.scopesByResource, resources),
+      ...writes.map((w) => GOOGLE_DESCRIPTOR.writeScopesByResource[w][0]),
+    ]),
+  ];
 
   return {
     scopesFor: scopes,
@@ -81,7 +88,7 @@ export function createGoogleOAuth(options: GoogleOAuthOptions): ProviderOAuth {
         access_type: 'offline',
         prompt: 'consent',
         include_granted_scopes: true,
-        scope: scopes(request.resources),
+        scope: scopes(request.resources, request.writes),
         state: request.state,
         code_challenge: request.codeChallenge,
         code_challenge_method: CodeChallengeMethod.S256,

@@ -1,4 +1,5 @@
 import { ConnectRequestError, startConnect } from '@crm-sync/connections';
+import { WRITE_RESOURCES } from '@crm-sync/core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -31,6 +32,12 @@ const schema = {
     resources,
     redirectUrl: text(2000).pipe(z.url()),
     loginHint: z.email().max(320).optional(),
+    /** Write-back (docs/write-back.md): also ask for the scopes to write these; again later adds them. */
+    writes: z
+      .array(z.enum(WRITE_RESOURCES))
+      .max(WRITE_RESOURCES.length)
+      .refine((list) => new Set(list).size === list.length, 'must not repeat a resource')
+      .optional(),
   }),
   response: {
     201: z.object({ authorizationUrl: z.url(), expiresInSeconds: z.number() }),

@@ -17,6 +17,13 @@ export interface ContactData {
   previousResourceNames: string[];
   /** The Google profile the contact is linked (merged) with. */
   profileId?: string;
+  /**
+   * Written contacts (people.createContact / updateContact) hold lists; generated ones the single values above.
+   * `clientData` is the app's own key-value data, kept with the contact (Person.clientData).
+   */
+  emails?: string[];
+  phones?: string[];
+  clientData?: Array<{ key: string; value: string }>;
 }
 
 const contactHead = (account: Account) => `c${(mix(account.seed, 23) % 900_000) + 100_000}`;
@@ -73,6 +80,11 @@ export const peopleContacts: ResourceGenerator<ContactData> = {
       phone: str(fields, 'phone', item.phone),
       organization: str(fields, 'organization', item.organization),
       jobTitle: str(fields, 'jobTitle', item.jobTitle),
+      ...(Array.isArray(fields.emails) ? { emails: fields.emails as string[] } : {}),
+      ...(Array.isArray(fields.phones) ? { phones: fields.phones as string[] } : {}),
+      ...(Array.isArray(fields.clientData)
+        ? { clientData: fields.clientData as Array<{ key: string; value: string }> }
+        : {}),
     };
     if (fields.linkProfile === true && item.profileId === undefined) {
       const profileId = profileIdOf(item.contactId);

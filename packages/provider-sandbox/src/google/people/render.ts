@@ -63,6 +63,11 @@ const fieldMeta = (data: ContactData, from: 'CONTACT' | 'PROFILE' = 'CONTACT') =
 });
 
 const has = (fields: Set<string>, field: string) => fields.has(field);
+const emailsOf = (data: ContactData) => data.emails ?? [data.email];
+const phonesOf = (data: ContactData) => data.phones ?? [data.phone];
+
+/** The person's etag: changes with every change of the contact (its sequence number in the change log). */
+export const personEtag = (seq: number) => etag(seq);
 
 /**
  * A people_v1.Schema$Person limited to the requested personFields. `previousResourceNames` is filled only in sync-token
@@ -76,7 +81,7 @@ export function renderPerson(
 ) {
   const { data, seq } = item;
   const linked = data.profileId !== undefined;
-  const displayName = `${data.givenName} ${data.familyName}`;
+  const displayName = [data.givenName, data.familyName].filter((part) => part !== '').join(' ');
   const previous = data.previousResourceNames.filter((name) => name !== resourceName(data));
   return {
     resourceName: resourceName(data),
@@ -90,7 +95,7 @@ export function renderPerson(
           },
         }
       : {}),
-    ...(has(fields, 'names')
+    ...(has(fields, 'names') && (data.givenName !== '' || data.familyName !== '')
       ? {
           names: [
             {
@@ -104,33 +109,40 @@ export function renderPerson(
           ],
         }
       : {}),
-    ...(has(fields, 'emailAddresses')
+    ...(has(fields, 'emailAddresses') && emailsOf(data).length > 0
       ? {
-          emailAddresses: [
-            {
-              metadata: { ...fieldMeta(data), ...(linked ? { verified: true } : {}) },
-              value: data.email,
-              type: 'work',
-              formattedType: 'Work',
-            },
-          ],
+          emailAddresses: emailsOf(data).map((value, i) => ({
+            metadata: { ...fieldMeta(data), primary: i === 0, ...(linked ? { verified: true } : {}) },
+            value,
+            type: 'work',
+            formattedType: 'Work',
+          })),
         }
       : {}),
-    ...(has(fields, 'phoneNumbers')
+    ...(has(fields, 'phoneNumbers') && phonesOf(data).length > 0
       ? {
-          phoneNumbers: [
+          phoneNumbers: phonesOf(data).map((value, i) => ({
+            metadata: { ...fieldMeta(data), primary: i === 0 },
+            value,
+            canonicalForm: value.replace(/[^+\d]/g, ''),
+            type: 'mobile',
+            formattedType: 'Mobile',
+          })),
+        }
+      : {}),
+    ...(has(fields, 'organizations') && (data.organization !== '' || data.jobTitle !== '')
+      ? {
+          organizations: [
             {
               metadata: fieldMeta(data),
-              value: data.phone,
-              canonicalForm: data.phone.replace(/[^+\d]/g, ''),
-              type: 'mobile',
-              formattedType: 'Mobile',
+              ...(data.organization === '' ? {} : { name: data.organization }),
+              ...(data.jobTitle === '' ? {} : { title: data.jobTitle }),
             },
           ],
         }
       : {}),
-    ...(has(fields, 'organizations')
-      ? { organizations: [{ metadata: fieldMeta(data), name: data.organization, title: data.jobTitle }] }
+    ...(has(fields, 'clientData') && (data.clientData ?? []).length > 0
+      ? { clientData: (data.clientData ?? []).map((d) => ({ metadata: fieldMeta(data), ...d })) }
       : {}),
   };
 }

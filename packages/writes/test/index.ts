@@ -1,0 +1,2 @@
+export { callsTo, sandboxItems } from './sandbox';
+export { applyAndRead, applyDepsOf, submitWrite } from './writes';
