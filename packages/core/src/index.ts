@@ -102,3 +102,4 @@ export {
   type VerifiedDelivery,
   type VerifiedNotice,
 } from './notices';
+export { normalizeAddress } from './addresses';
