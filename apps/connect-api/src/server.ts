@@ -14,6 +14,7 @@ import { urlKeyedRedisStore } from './plugins/rateLimitStore';
 import { registerOpenFlow } from './routes/connect/openFlow';
 import { registerStartConnect } from './routes/connect/startConnect';
 import { registerGetAttachmentContent } from './routes/attachments/getAttachmentContent';
+import { registerReadContent } from './routes/content/readContent';
 import { registerIssueAccessToken } from './routes/broker/issueAccessToken';
 import { registerProxy } from './routes/broker/proxy';
 import { registerDeleteConnection } from './routes/connections/deleteConnection';
@@ -79,6 +80,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerRequestSync(app, ctx);
   registerGetConnectionLog(app, ctx);
   registerGetAttachmentContent(app, ctx);
+  registerReadContent(app, ctx);
   registerPostEvent(app, ctx);
   registerIssueAccessToken(app, ctx);
   await registerProxy(app, ctx);
