@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const sealer = await PageSealer.open(keys, { connectionId, tenantId: TENANT });
   for (let start = 0; start < SIZE; start += 1000) {
     const page = Array.from({ length: Math.min(1000, SIZE - start) }, (_, i) => row(connectionId, start + i));
-    await upsertRows(h.db.dataSource, emailUpsert, sealEmails(sealer, page));
+    await upsertRows(h.db.dataSource, emailUpsert, sealEmails(sealer, page, { keys, tenantId: TENANT }));
   }
   await h.db.dataSource.query('VACUUM ANALYZE emails');
   const port = await freePort();

@@ -29,8 +29,8 @@ export interface KindSpec {
   plain: Record<string, [column: string, type: ColumnType]>;
   /** Columns that held the sealed fields before sealing (rows written before migration 101 still hold them). */
   legacy: Record<string, [column: string, type: ColumnType]>;
-  /** The sealed value's fields (packages/db SEALED_FIELDS), validated after opening; null: the table is not sealed. */
-  sealed: z.ZodType<Record<string, unknown>> | null;
+  /** The sealed value's fields (packages/db SEALED_FIELDS), validated after opening. */
+  sealed: z.ZodType<Record<string, unknown>>;
   /** Whether rows carry blind index terms (an address filter). */
   addressable: boolean;
   /** The time range filter: `[from, to)` on one column, or an overlap of [start, end) for events. */
@@ -48,9 +48,6 @@ export const KIND_SPECS: Record<Kind, KindSpec> = {
       sentAt: ['sent_at', 'time'],
       labels: ['labels', 'texts'],
       bodyTruncated: ['body_truncated', 'boolean'],
-      messageId: ['message_id', 'text'],
-      inReplyTo: ['in_reply_to', 'text'],
-      references: ['reference_ids', 'texts'],
       direction: ['direction', 'text'],
     },
     legacy: {
@@ -63,6 +60,9 @@ export const KIND_SPECS: Record<Kind, KindSpec> = {
       bodyText: ['body_text', 'text'],
       bodyHtml: ['body_html', 'text'],
       uniqueBody: ['unique_body', 'text'],
+      messageId: ['message_id', 'text'],
+      inReplyTo: ['in_reply_to', 'text'],
+      references: ['reference_ids', 'texts'],
     },
     sealed: z.object({
       fromAddress: text,
@@ -74,6 +74,10 @@ export const KIND_SPECS: Record<Kind, KindSpec> = {
       bodyText: text,
       bodyHtml: text,
       uniqueBody: text,
+      // Sealed since migration 1765000000181; rows sealed before it hold them in the plain columns (below).
+      messageId: text.optional(),
+      inReplyTo: text.optional(),
+      references: texts.optional(),
     }),
     addressable: true,
     timeRange: { start: 'sent_at' },
@@ -144,11 +148,9 @@ export const KIND_SPECS: Record<Kind, KindSpec> = {
       status: ['status', 'text'],
       dueAt: ['due_at', 'time'],
       completedAt: ['completed_at', 'time'],
-      title: ['title', 'text'],
-      notes: ['notes', 'text'],
     },
-    legacy: {},
-    sealed: null,
+    legacy: { title: ['title', 'text'], notes: ['notes', 'text'] },
+    sealed: z.object({ title: text, notes: text }),
     addressable: false,
     timeRange: { start: 'due_at' },
   },

@@ -5,6 +5,8 @@ import type { Position } from './cursor';
 export interface PageFilters {
   /** Blind index terms of the looked-up address, one per key of the content index ring. */
   terms: Buffer[] | null;
+  /** Blind index terms of a looked-up Message-ID (emails' `message_terms`: the message and its replies). */
+  messageTerms: Buffer[] | null;
   from: Date | null;
   to: Date | null;
 }
@@ -39,6 +41,7 @@ export function pageQuery(kind: Kind, position: Position, filters: PageFilters, 
   if (!position.feed) where.push('t.deleted_at IS NULL');
   if (position.since !== null) add((n) => `t.updated_at >= ${n}::timestamptz`, position.since);
   if (filters.terms) add((n) => `t.blind_index && ${n}::bytea[]`, filters.terms);
+  if (filters.messageTerms) add((n) => `t.message_terms && ${n}::bytea[]`, filters.messageTerms);
   const range = spec.timeRange;
   if (range && filters.from) {
     // Events overlap the range: one that ends after `from` (or, without an end, starts at or after it).
@@ -46,9 +49,8 @@ export function pageQuery(kind: Kind, position: Position, filters: PageFilters, 
     add((n) => `${end} ${range.end ? '>' : '>='} ${n}::timestamptz`, filters.from);
   }
   if (range && filters.to) add((n) => `t.${range.start} < ${n}::timestamptz`, filters.to);
-  const sealed = spec.sealed ? ', t.sealed' : '';
   const sql = `SELECT t.id::text AS id, t.change_xid::text AS change_xid, t.external_id, t.updated_at, t.deleted_at
-      ${sealed}${columns.map((c) => `, t.${c}`).join('')}
+      , t.sealed${columns.map((c) => `, t.${c}`).join('')}
     FROM ${spec.table} t
     WHERE ${where.join(' AND ')}
     ORDER BY t.change_xid, t.id

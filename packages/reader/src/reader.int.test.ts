@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@crm-sync/testing';
 import { markDeleted } from '@crm-sync/db';
 import type { ContentKeys } from '@crm-sync/vault';
-import { contact, email, event, insertConnection, readerTestKeys, writeSealed } from '../test';
+import { contact, email, event, insertConnection, readerTestKeys, task, writeSealed } from '../test';
 import {
   ConnectionNotFoundError,
   ContentReader,
@@ -109,6 +109,64 @@ test('the address filter finds exactly the rows naming the address, normalised a
   await expect(
     reader.read('tasks', { tenantId: 't-a', connectionId: alice, address: 'carol@example.com' }),
   ).rejects.toBeInstanceOf(InvalidFilterError);
+});
+
+test('the Message-ID filter finds the message and the replies naming it (sealed threading ids)', async () => {
+  const connectionId = await insertConnection(db.dataSource, 't-a', 'threads');
+  await writeSealed(db.dataSource, keys, { connectionId, tenantId: 't-a' }, 'emails', [
+    email('root', { messageId: '<root@x.example>' }),
+    email('reply', {
+      messageId: '<r1@x.example>',
+      inReplyTo: '<root@x.example>',
+      references: ['<root@x.example>'],
+    }),
+    email('other', { messageId: '<other@x.example>' }),
+  ]);
+  const [stored] = (await db.dataSource.query(
+    `SELECT message_id, in_reply_to, reference_ids FROM emails WHERE connection_id = $1 AND external_id = 'reply'`,
+    [connectionId],
+  )) as Array<Record<string, unknown>>;
+  expect(stored).toEqual({ message_id: null, in_reply_to: null, reference_ids: [] });
+  const thread = await reader.read('emails', {
+    tenantId: 't-a',
+    connectionId,
+    messageId: '<root@x.example>',
+  });
+  expect(live(thread.items).map((r) => [r.externalId, r.inReplyTo])).toEqual([
+    ['root', null],
+    ['reply', '<root@x.example>'],
+  ]);
+  // Terms are per tenant: the same id under another tenant's keys finds nothing here.
+  const elsewhere = await reader.read('emails', {
+    tenantId: 't-b',
+    connectionId: other,
+    messageId: '<root@x.example>',
+  });
+  expect(elsewhere.items).toEqual([]);
+  await expect(
+    reader.read('contacts', { tenantId: 't-a', connectionId, messageId: '<root@x.example>' }),
+  ).rejects.toBeInstanceOf(InvalidFilterError);
+});
+
+test('tasks are sealed (title, notes) and read back decrypted, filtered by due time', async () => {
+  const connectionId = await insertConnection(db.dataSource, 't-a', 'tasks');
+  await writeSealed(db.dataSource, keys, { connectionId, tenantId: 't-a' }, 'tasks', [
+    task('t1'),
+    task('t2', { dueAt: new Date('2026-12-24T00:00:00Z') }),
+  ]);
+  const plain = (await db.dataSource.query(`SELECT title, notes FROM tasks WHERE connection_id = $1`, [
+    connectionId,
+  ])) as unknown[];
+  expect(plain).toEqual([
+    { title: null, notes: null },
+    { title: null, notes: null },
+  ]);
+  const page = await reader.read('tasks', {
+    tenantId: 't-a',
+    connectionId,
+    to: new Date('2026-12-01T00:00:00Z'),
+  });
+  expect(live(page.items)).toEqual([task('t1')]);
 });
 
 test('time ranges: mail by sent time, events by overlap', async () => {

@@ -22,6 +22,8 @@ export interface ReadRequest {
   changedSince?: Date;
   /** Only rows naming this address (blind index lookup; normalised as the write path does). */
   address?: string;
+  /** emails only: the message with this RFC 5322 Message-ID (angle brackets included) and the replies naming it. */
+  messageId?: string;
   /** Time range `[from, to)`: sent (emails), overlapping (events), due (tasks), updated at HubSpot (objects). */
   from?: Date;
   to?: Date;
@@ -91,11 +93,20 @@ export class ContentReader {
       if (normalised === null) throw new InvalidFilterError('address is not an email address');
       terms = this.options.keys.indexKeys.lookupTerms('address', request.tenantId, normalised);
     }
+    let messageTerms: Buffer[] | null = null;
+    if (request.messageId !== undefined) {
+      if (kind !== 'emails') throw new InvalidFilterError(`${kind} cannot be filtered by Message-ID`);
+      messageTerms = this.options.keys.indexKeys.lookupTerms(
+        'message-id',
+        request.tenantId,
+        request.messageId,
+      );
+    }
     if ((request.from || request.to) && !spec.timeRange)
       throw new InvalidFilterError(`${kind} cannot be filtered by time range`);
     if (request.from && request.to && request.from >= request.to)
       throw new InvalidFilterError('from must be before to');
-    return { terms, from: request.from ?? null, to: request.to ?? null };
+    return { terms, messageTerms, from: request.from ?? null, to: request.to ?? null };
   }
 
   async #items<K extends Kind>(kind: K, connectionId: string, rows: PageRow[]): Promise<Item<K>[]> {

@@ -9,7 +9,7 @@ export type PageRow = {
   external_id: string;
   updated_at: Date;
   deleted_at: Date | null;
-  sealed?: Buffer | null;
+  sealed: Buffer | null;
 } & Record<string, unknown>;
 
 /** A row that is there: its decrypted record. */
@@ -62,16 +62,17 @@ export function toItem<K extends Kind>(kind: K, row: PageRow, dataKey: () => Dat
     };
   }
   const spec = KIND_SPECS[kind];
-  let content: Record<string, unknown>;
-  if (spec.sealed && Buffer.isBuffer(row.sealed)) {
+  // Rows written before sealing (or before a field joined the sealed ones) hold it in the plain column.
+  let content = plainFields(spec.legacy, row);
+  if (Buffer.isBuffer(row.sealed)) {
     const key = dataKey();
     try {
       const opened = openRow(key, { table: spec.table, rowKey: rowKeyOf(kind, row as never) }, row.sealed);
-      content = spec.sealed.parse(opened);
+      content = { ...content, ...spec.sealed.parse(opened) };
     } catch {
       throw new SealedContentError(key.connectionId, kind, row.id);
     }
-  } else content = plainFields(spec.legacy, row);
+  }
   const record = { externalId: row.external_id, ...plainFields(spec.plain, row), ...content };
   return { ...base, deleted: false, record: record as unknown as RecordsByKind[K] };
 }

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import type { CalendarEventRecord, ContactRecord, EmailRecord } from '@crm-sync/core';
+import type { CalendarEventRecord, ContactRecord, EmailRecord, TaskRecord } from '@crm-sync/core';
 import {
   calendarEventUpsert,
   contactUpsert,
   emailUpsert,
+  taskUpsert,
   upsertRows,
   type SqlExecutor,
   type UpsertSpec,
 } from '@crm-sync/db';
-import { PageSealer, type ContentOwner } from '@crm-sync/sync-engine';
+import { messageTerms, PageSealer, type ContentOwner } from '@crm-sync/sync-engine';
 import { createContentKeys, KeyRing, type ContentKeys, type SqlRunner } from '@crm-sync/vault';
 
 /** Content keys over a test database: a fresh random vault ring and content index secret. */
@@ -30,9 +31,19 @@ export async function insertConnection(db: SqlRunner, tenantId: string, account:
   return row!.id;
 }
 
-type Written = { emails: EmailRecord; calendar_events: CalendarEventRecord; contacts: ContactRecord };
+type Written = {
+  emails: EmailRecord;
+  calendar_events: CalendarEventRecord;
+  contacts: ContactRecord;
+  tasks: TaskRecord;
+};
 
-const SPECS = { emails: emailUpsert, calendar_events: calendarEventUpsert, contacts: contactUpsert };
+const SPECS = {
+  emails: emailUpsert,
+  calendar_events: calendarEventUpsert,
+  contacts: contactUpsert,
+  tasks: taskUpsert,
+};
 
 /**
  * Writes records as the sync engine's records/writePage.ts writes a page's rows (without child rows): sealed under
@@ -57,6 +68,9 @@ export async function writeSealed<T extends keyof Written>(
       seenRound: null,
       sealed,
       blindIndex: sealer.termsOf(table, record as never),
+      ...(table === 'emails' && {
+        messageTerms: messageTerms(keys.indexKeys, owner.tenantId, record as EmailRecord),
+      }),
     };
   });
   await upsertRows(db, SPECS[table] as unknown as UpsertSpec<(typeof rows)[number]>, rows);
@@ -72,6 +86,20 @@ export function contact(externalId: string, overrides: Partial<ContactRecord> = 
     phones: ['+1 555 0100'],
     company: 'Example Inc',
     jobTitle: null,
+    ...overrides,
+  };
+}
+
+export function task(externalId: string, overrides: Partial<TaskRecord> = {}): TaskRecord {
+  return {
+    externalId,
+    listId: 'list-1',
+    listTitle: 'My tasks',
+    title: `Call back ${externalId}`,
+    notes: 'About the renewal',
+    status: 'open',
+    dueAt: new Date('2026-11-05T00:00:00Z'),
+    completedAt: null,
     ...overrides,
   };
 }

@@ -13,6 +13,7 @@ export type { AuditCounts, AuditOutcome, AuditRequest } from './audit/types';
 export { canonicalJson, contentHash } from './records/contentHash';
 export { MissingObjectTypeError, type PageCounts } from './records/writePage';
 export { PageSealer, type ContentOwner } from './records/sealing';
+export { messageTerms } from './records/messageTerms';
 export { runSlice } from './slice/runSlice';
 export {
   ConnectionThrottle,

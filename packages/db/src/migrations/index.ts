@@ -17,6 +17,7 @@ import { CrmObjectParticipants1765000000160 } from './1765000000160-CrmObjectPar
 import { Tasks1765000000170 } from './1765000000170-Tasks';
 import { ObjectParticipantsByTerm1765000000171 } from './1765000000171-ObjectParticipantsByTerm';
 import { ChangeFeed1765000000180 } from './1765000000180-ChangeFeed';
+import { SealedTasksAndMessageIds1765000000181 } from './1765000000181-SealedTasksAndMessageIds';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   Tasks1765000000170,
   ObjectParticipantsByTerm1765000000171,
   ChangeFeed1765000000180,
+  SealedTasksAndMessageIds1765000000181,
 ];

@@ -16,6 +16,10 @@ export const SEALED_FIELDS = {
     bodyText: 'body_text',
     bodyHtml: 'body_html',
     uniqueBody: 'unique_body',
+    // Threading ids (migration 1765000000181): found by their own blind index terms (`message_terms`).
+    messageId: 'message_id',
+    inReplyTo: 'in_reply_to',
+    references: 'reference_ids',
   },
   calendar_events: {
     title: 'title',
@@ -35,6 +39,8 @@ export const SEALED_FIELDS = {
   },
   // Every HubSpot property, `hubspot_owner_id` included: the bag is sealed whole.
   crm_objects: { properties: 'properties' },
+  // Since migration 1765000000181; the list's title and the status stay plain.
+  tasks: { title: 'title', notes: 'notes' },
   email_attachments: { name: 'name', contentId: 'content_id' },
   // A participant row is found by its address's blind index term (`term`), never by the address.
   participants: { address: 'address', name: 'name' },

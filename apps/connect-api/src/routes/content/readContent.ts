@@ -30,6 +30,7 @@ const querystring = z.strictObject({
     .optional(),
   changedSince: instant.optional(),
   address: text(320).optional(),
+  messageId: text(998).optional(),
   from: instant.optional(),
   to: instant.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(100),
@@ -70,7 +71,7 @@ export function registerReadContent(app: FastifyInstance, ctx: AppContext): void
       onRequest: serviceAuthenticator(ctx.settings.serviceTokens),
       handler: async (request, reply) => {
         void reply.header('cache-control', 'no-store');
-        const { tenantId: tenant, cursor, changedSince, address, from, to, limit } = request.query;
+        const { tenantId: tenant, cursor, changedSince, address, messageId, from, to, limit } = request.query;
         requireTenant(request, tenant);
         const date = (value: string | undefined) => (value === undefined ? undefined : new Date(value));
         try {
@@ -80,6 +81,7 @@ export function registerReadContent(app: FastifyInstance, ctx: AppContext): void
             ...(cursor !== undefined && { cursor }),
             ...(changedSince !== undefined && { changedSince: date(changedSince) }),
             ...(address !== undefined && { address }),
+            ...(messageId !== undefined && { messageId }),
             ...(from !== undefined && { from: date(from) }),
             ...(to !== undefined && { to: date(to) }),
             limit,
