@@ -14,6 +14,12 @@ export { canonicalJson, contentHash } from './records/contentHash';
 export { MissingObjectTypeError, type PageCounts } from './records/writePage';
 export { PageSealer, type ContentOwner } from './records/sealing';
 export { messageTerms } from './records/messageTerms';
+export {
+  BACKLOG_TABLES,
+  sealBacklog,
+  type BacklogProgress,
+  type SealBacklogOptions,
+} from './backlog/sealBacklog';
 export { runSlice } from './slice/runSlice';
 export {
   ConnectionThrottle,
