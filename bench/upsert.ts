@@ -107,7 +107,7 @@ async function bench(url: string, config: Config): Promise<void> {
     // As writePage does: the sealer opened per page (the data key cached across pages), then the page sealed.
     const sealed = async (page: PlainEmail[]) => {
       const began = process.hrtime.bigint();
-      const rows = sealEmails(await PageSealer.open(keys, owner), page);
+      const rows = sealEmails(await PageSealer.open(keys, owner), page, { keys, tenantId: owner.tenantId });
       sealMs += Number(process.hrtime.bigint() - began) / 1e6;
       const c = await upsertRows(dataSource, emailUpsert, rows);
       counts.inserted += c.inserted;

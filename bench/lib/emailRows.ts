@@ -3,7 +3,8 @@
 import type { EmailRecord } from '@crm-sync/core';
 import type { EmailInput } from '@crm-sync/db';
 import { seededRandom } from '@crm-sync/provider-sandbox';
-import type { PageSealer } from '@crm-sync/sync-engine';
+import { messageTerms, type PageSealer } from '@crm-sync/sync-engine';
+import type { ContentKeys } from '@crm-sync/vault';
 import type { Client } from 'pg';
 
 /** A row before sealing: a synced email with the engine's stamp, as the raw ceiling writes it in the clear. */
@@ -52,7 +53,12 @@ export function emailRows(seed: number, size: number): (connectionId: string, i:
  * A page sealed the way the sync engine's writePage seals it (records/sealing.ts): content under the connection's
  * data key, blind index terms of its addresses, the keyed content hash. This is the cost sealing adds to a write.
  */
-export function sealEmails(sealer: PageSealer, page: readonly PlainEmail[]): EmailInput[] {
+export function sealEmails(
+  sealer: PageSealer,
+  page: readonly PlainEmail[],
+  /** The threading ids' terms are keyed per tenant (records/messageTerms.ts). */
+  owner: { keys: ContentKeys; tenantId: string },
+): EmailInput[] {
   return page.map((row) => {
     const { plain, sealed } = sealer.seal('emails', [row.externalId], row);
     return {
@@ -60,6 +66,7 @@ export function sealEmails(sealer: PageSealer, page: readonly PlainEmail[]): Ema
       contentHash: sealer.contentHash(row),
       sealed,
       blindIndex: sealer.termsOf('emails', row),
+      messageTerms: messageTerms(owner.keys.indexKeys, owner.tenantId, row),
     };
   });
 }

@@ -112,7 +112,11 @@ export async function upsertCeiling(w: World, rows: number): Promise<{ upsert: n
           key: 'upsert' as const,
           id: upsertId,
           run: async (p: PlainEmail[]) =>
-            upsertRows(w.db, emailUpsert, sealEmails(await PageSealer.open(keys, owner), p)),
+            upsertRows(
+              w.db,
+              emailUpsert,
+              sealEmails(await PageSealer.open(keys, owner), p, { keys, tenantId: owner.tenantId }),
+            ),
         },
         { key: 'raw' as const, id: rawId, run: (p: PlainEmail[]) => rawInsert(client, p) },
       ];

@@ -4,6 +4,7 @@ import { loadConfigOrExit } from '@crm-sync/config';
 import { createDataSource } from '@crm-sync/db';
 import type { DataSource } from 'typeorm';
 import { connections, disconnect, queues, reseal, sync, UsageError, type CliDeps } from './commands';
+import { seal } from './sealCommand';
 
 const USAGE = `usage: crm-sync <command>
   connections --tenant <id> [--status active|needs_reauth|revoked|disconnected]
@@ -13,7 +14,8 @@ const USAGE = `usage: crm-sync <command>
   disconnect <connectionId> --tenant <id> [--purge]
                                       revoke, delete the tokens (and the synced data with --purge)
   queues                              jobs per queue and the oldest waiting job's age
-  reseal [--batch-size <n>]           re-seal credentials and re-wrap data keys under the active vault key`;
+  reseal [--batch-size <n>]           re-seal credentials and re-wrap data keys under the active vault key
+  seal [--batch <n>]                  seal rows written before content was sealed (resumable, idempotent)`;
 
 /** sysexits.h: a bad invocation is 64, so scripts can tell it from a failure. */
 const EXIT_USAGE = 64;
@@ -75,6 +77,10 @@ async function main(argv: string[]): Promise<number> {
         return await queues(deps);
       case 'reseal':
         return await reseal(deps, rest);
+      case 'seal': {
+        const { values } = args(rest, { batch: 'string' }, 0);
+        return await seal(deps, values.batch as string | undefined);
+      }
       default:
         throw new UsageError(command ? `unknown command ${command}` : 'no command');
     }

@@ -18,6 +18,7 @@ import { registerGetDriveFileContent } from './routes/drive/getFileContent';
 import { registerRegisterDriveFiles } from './routes/drive/registerFiles';
 import { registerShareDriveFile } from './routes/drive/shareFile';
 import { registerUploadDriveFile } from './routes/drive/uploadFile';
+import { registerReadContent } from './routes/content/readContent';
 import { registerIssueAccessToken } from './routes/broker/issueAccessToken';
 import { registerProxy } from './routes/broker/proxy';
 import { registerDeleteConnection } from './routes/connections/deleteConnection';
@@ -89,6 +90,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerRegisterDriveFiles(app, ctx);
   registerUploadDriveFile(app, ctx);
   registerShareDriveFile(app, ctx);
+  registerReadContent(app, ctx);
   registerPostEvent(app, ctx);
   registerRequestWrites(app, ctx);
   registerGetWrite(app, ctx);

@@ -50,8 +50,7 @@ function rowKeyOf(table: SealedTable, row: OpenedRow): string[] {
 export async function openRows(
   db: SqlExecutor,
   content: ContentKeys,
-  /** A table with sealed content; any other synced table (tasks, not sealed yet) is read as it is. */
-  table: SealedTable | 'tasks',
+  table: SealedTable,
   where = 'true',
   parameters: unknown[] = [],
 ): Promise<OpenedRow[]> {
@@ -59,7 +58,7 @@ export async function openRows(
   const opened: OpenedRow[] = [];
   for (const row of rows) {
     const { sealed, ...plain } = row;
-    if (table === 'tasks' || !Buffer.isBuffer(sealed)) {
+    if (!Buffer.isBuffer(sealed)) {
       opened.push(plain);
       continue;
     }

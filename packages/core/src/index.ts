@@ -138,3 +138,4 @@ export type {
   WriteOutcome,
   WrittenRecord,
 } from './writeAdapter';
+export { normalizeAddress } from './addresses';

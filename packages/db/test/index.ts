@@ -73,9 +73,7 @@ export function testEmailInput(
     sentAt: null,
     labels: [],
     bodyTruncated: false,
-    messageId: null,
-    inReplyTo: null,
-    references: [],
+    messageTerms: [],
     direction: 'received',
     ...overrides,
   };

@@ -19,6 +19,13 @@ export {
   type PageTarget,
 } from './records/writePage';
 export { PageSealer, type ContentOwner } from './records/sealing';
+export { messageTerms } from './records/messageTerms';
+export {
+  BACKLOG_TABLES,
+  sealBacklog,
+  type BacklogProgress,
+  type SealBacklogOptions,
+} from './backlog/sealBacklog';
 export { runSlice } from './slice/runSlice';
 export {
   storeSelected,

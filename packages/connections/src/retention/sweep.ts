@@ -1,4 +1,5 @@
 import type { JobProducer } from '@crm-sync/queue';
+import { destroyDataKeys } from '@crm-sync/vault';
 import type { DataSource } from 'typeorm';
 import { publishDeletion } from '../deletion/requestDeletion';
 import { purgeConnectionData, type SyncedTable } from '../lifecycle/purge';
@@ -18,6 +19,8 @@ export interface RetentionSweepDeps {
 export interface RetentionSweepResult {
   /** Ended connections whose synced data was purged, and the rows per table. */
   connections: number;
+  /** Data keys shredded before their connections' rows were purged. */
+  keysShredded: number;
   deleted: Partial<Record<SyncedTable, number>>;
   auditEventsPruned: number;
   /** Provider notice replay claims past their TTL (`notice_replays`). */
@@ -40,8 +43,8 @@ const DUE = `SELECT c.id, c.tenant_id FROM connections c LEFT JOIN tenant_settin
 const SWEEP_LOCK = `crm-sync:retention-sweep`;
 
 /**
- * One retention sweep (docs/deletion.md#retention): purges the synced data of ended connections past their
- * tenant's retention period, prunes old audit events (deletion receipts live elsewhere and stay) and expired
+ * One retention sweep (docs/deletion.md#retention): shreds the data keys of ended connections past their tenant's
+ * retention period, then purges their synced data, prunes old audit events (deletion receipts live elsewhere and stay) and expired
  * notice replay claims, and sends stale deletion requests to the workers again. Returns null when another scheduler holds the sweep.
  */
 export async function sweepRetention(
@@ -74,13 +77,17 @@ export async function sweepRetention(
 async function purgeEnded(
   deps: RetentionSweepDeps,
   limit: number,
-): Promise<Pick<RetentionSweepResult, 'connections' | 'deleted'>> {
+): Promise<Pick<RetentionSweepResult, 'connections' | 'deleted' | 'keysShredded'>> {
   const due = (await deps.db.query(DUE, [deps.now?.() ?? new Date(), limit])) as Array<{
     id: string;
     tenant_id: string;
   }>;
   const deleted: Partial<Record<SyncedTable, number>> = {};
+  let keysShredded = 0;
   for (const { id, tenant_id: tenantId } of due) {
+    // Shred first, as a deletion does (docs/deletion.md, step `unreadable`): the rows of this database, its
+    // replicas and backups are unreadable from here on, even if the purge below stops halfway.
+    keysShredded += await destroyDataKeys(deps.db, [id]);
     const counts = await purgeConnectionData(deps.db, {
       connectionId: id,
       tenantId,
@@ -91,7 +98,7 @@ async function purgeEnded(
       deleted[table] = (deleted[table] ?? 0) + n;
     }
   }
-  return { connections: due.length, deleted };
+  return { connections: due.length, deleted, keysShredded };
 }
 
 async function pruneAudit(deps: RetentionSweepDeps): Promise<number> {

@@ -16,6 +16,8 @@ import { NoticeReplays1765000000130 } from './1765000000130-NoticeReplays';
 import { CrmObjectParticipants1765000000160 } from './1765000000160-CrmObjectParticipants';
 import { Tasks1765000000170 } from './1765000000170-Tasks';
 import { ObjectParticipantsByTerm1765000000171 } from './1765000000171-ObjectParticipantsByTerm';
+import { ChangeFeed1765000000180 } from './1765000000180-ChangeFeed';
+import { SealedTasksAndMessageIds1765000000181 } from './1765000000181-SealedTasksAndMessageIds';
 import { DriveFiles1765000000190 } from './1765000000190-DriveFiles';
 import { Writes1765000000200 } from './1765000000200-Writes';
 
@@ -39,6 +41,8 @@ export const MIGRATIONS = [
   CrmObjectParticipants1765000000160,
   Tasks1765000000170,
   ObjectParticipantsByTerm1765000000171,
+  ChangeFeed1765000000180,
+  SealedTasksAndMessageIds1765000000181,
   DriveFiles1765000000190,
   Writes1765000000200,
 ];

@@ -410,6 +410,8 @@ describe('migrations', () => {
       'emails.sealed',
       'participants.sealed',
       'participants.term',
+      // Since 1765000000181 (tasks came after 101).
+      'tasks.sealed',
     ]);
     const [{ id }] = await query<{ id: string }>(
       `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id)
@@ -516,6 +518,40 @@ describe('migrations', () => {
     expect(await query(`SELECT 1 FROM participants WHERE object_external_id IS NOT NULL`)).toEqual([]);
     await query(`DELETE FROM connections WHERE id = $1`, [id]);
     expect(await query(`SELECT 1 FROM participants`)).toEqual([]);
+  });
+
+  it('change feed: change_xid moves with content or deletion only; sealed tasks and message terms; down removes them', async () => {
+    const [{ id }] = await query<{ id: string }>(
+      `INSERT INTO connections (tenant_id, crm_user_id, provider, provider_account_id)
+       VALUES ('t1', 'u1', 'google', 'acct-feed') RETURNING id`,
+    );
+    await query(`INSERT INTO contacts (connection_id, external_id, content_hash) VALUES ($1, 'c', 'h')`, [
+      id,
+    ]);
+    const xid = async () =>
+      (
+        await query<{ x: string }>(`SELECT change_xid::text AS x FROM contacts WHERE connection_id = $1`, [
+          id,
+        ])
+      )[0]!.x;
+    const inserted = await xid();
+    // A round marking the row seen leaves updated_at, so the row keeps its place in the feed.
+    await query(`UPDATE contacts SET seen_round = 7 WHERE connection_id = $1`, [id]);
+    expect(await xid()).toBe(inserted);
+    await query(`UPDATE contacts SET content_hash = 'h2', updated_at = now() WHERE connection_id = $1`, [id]);
+    const changed = await xid();
+    expect(BigInt(changed)).toBeGreaterThan(BigInt(inserted));
+    await query(`UPDATE contacts SET deleted_at = now() WHERE connection_id = $1`, [id]);
+    expect(BigInt(await xid())).toBeGreaterThan(BigInt(changed));
+    expect((await indexes()).emails_message_terms_idx).toMatch(/USING gin \(message_terms\)$/);
+    await downThrough('ChangeFeed1765000000180');
+    const columns = await query(
+      `SELECT table_name, column_name FROM information_schema.columns
+        WHERE column_name IN ('change_xid', 'message_terms') OR (table_name = 'tasks' AND column_name = 'sealed')`,
+    );
+    expect(columns).toEqual([]);
+    await db.dataSource.runMigrations();
+    await query(`DELETE FROM connections WHERE id = $1`, [id]);
   });
 
   it('outbox: down drops the table, up creates it again with its job key', async () => {

@@ -16,6 +16,10 @@ export const SEALED_FIELDS = {
     bodyText: 'body_text',
     bodyHtml: 'body_html',
     uniqueBody: 'unique_body',
+    // Threading ids (migration 1765000000181): found by their own blind index terms (`message_terms`).
+    messageId: 'message_id',
+    inReplyTo: 'in_reply_to',
+    references: 'reference_ids',
   },
   calendar_events: {
     title: 'title',
@@ -37,6 +41,8 @@ export const SEALED_FIELDS = {
   crm_objects: { properties: 'properties' },
   // Born sealed (migration 1765000000190): no plain column ever held these, so nothing is cleared.
   drive_files: { name: null, ownerEmails: null },
+  // Since migration 1765000000181; the list's title and the status stay plain.
+  tasks: { title: 'title', notes: 'notes' },
   email_attachments: { name: 'name', contentId: 'content_id' },
   // A participant row is found by its address's blind index term (`term`), never by the address.
   participants: { address: 'address', name: 'name' },

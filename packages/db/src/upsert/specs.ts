@@ -31,13 +31,14 @@ export type SealedInput<Row extends CrmRowBase, T extends SealedTable> = Omit<
 > &
   SealedColumns;
 
-export type EmailInput = SealedInput<EmailRow, 'emails'>;
 export type CalendarEventInput = SealedInput<CalendarEventRow, 'calendar_events'>;
 export type ContactInput = SealedInput<ContactRow, 'contacts'>;
 export type CrmObjectInput = SealedInput<CrmObjectRow, 'crm_objects'>;
 export type DriveFileInput = Omit<UpsertInput<DriveFileRow>, keyof SealedColumns> & SealedColumns;
-// Tasks are not sealed yet: their table came after migration 1765000000101 (docs/encryption-at-rest.md).
-export type TaskInput = UpsertInput<TaskRow>;
+/** Mail also carries the blind index terms of its threading ids (migration 1765000000181). */
+export type EmailInput = SealedInput<EmailRow, 'emails'> & { messageTerms: Buffer[] };
+/** Tasks hold no addresses: sealed content, no blind index. */
+export type TaskInput = Omit<UpsertInput<TaskRow>, SealedField<'tasks'>> & Pick<SealedColumns, 'sealed'>;
 
 const keyColumns = {
   connectionId: { column: 'connection_id', type: 'uuid' },
@@ -64,9 +65,7 @@ export const emailUpsert = defineUpsertSpec<EmailInput>({
     sentAt: time('sent_at'),
     labels: texts('labels'),
     bodyTruncated: { column: 'body_truncated', type: 'boolean' },
-    messageId: text('message_id'),
-    inReplyTo: text('in_reply_to'),
-    references: texts('reference_ids'),
+    messageTerms: { column: 'message_terms', type: 'bytea[]' },
     direction: text('direction'),
   },
   cleared: clearedColumns('emails'),
@@ -114,14 +113,14 @@ export const taskUpsert = defineUpsertSpec<TaskInput>({
   table: 'tasks',
   columns: {
     ...keyColumns,
+    sealed: sealedColumns.sealed,
     listId: text('list_id'),
     listTitle: text('list_title'),
-    title: text('title'),
-    notes: text('notes'),
     status: text('status'),
     dueAt: time('due_at'),
     completedAt: time('completed_at'),
   },
+  cleared: clearedColumns('tasks'),
   conflict: ['connectionId', 'externalId'],
   hash: 'contentHash',
   generation: 'seenRound',

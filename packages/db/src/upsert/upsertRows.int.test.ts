@@ -56,11 +56,10 @@ describe('upsertRows', () => {
     const awkward = ['with "quotes"', 'back\\slash', 'comma, {brace}', 'NULL', '', 'ünïcode ✓'];
     const terms = [Buffer.from([0, 1, 0x5c, 0x22, 0x7b]), Buffer.alloc(16, 0xff)];
     await upsertRows(db.dataSource, emailUpsert, [
-      email('a', { references: awkward, labels: [], blindIndex: terms, threadId: null, sentAt: null }),
+      email('a', { labels: awkward, blindIndex: terms, threadId: null, sentAt: null }),
     ]);
     expect(await stored('a')).toMatchObject({
-      reference_ids: awkward,
-      labels: [],
+      labels: awkward,
       sealed: Buffer.from('s'),
       blind_index: terms,
       thread_id: null,

@@ -7,17 +7,10 @@ import type {
   ParticipantRecord,
   ParticipantRole,
 } from '@crm-sync/core';
+import { normalizeAddress } from '@crm-sync/core';
 
-/**
- * An address as the participants table keys it: trimmed and lower-cased (providers and senders vary the case of
- * the same mailbox; RFC 5321 §2.4 lets a host treat the local part as case-sensitive, but none of the three
- * providers does, and one person split in two rows is the worse error). Null for anything that is not a plain
- * `local@domain` (Graph gives Exchange-internal senders an X.500 path instead of an address).
- */
-export function normalizeAddress(raw: string | null | undefined): string | null {
-  const address = (raw ?? '').trim().toLowerCase();
-  return /^[^\s@]+@[^\s@]+$/.test(address) ? address : null;
-}
+// The write path and readers normalise alike: the function lives in core (addresses.ts).
+export { normalizeAddress };
 
 /** Collects one participant per address, merging the roles (and the first name and answer) it appears with. */
 class Participants {

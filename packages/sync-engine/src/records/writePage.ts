@@ -44,6 +44,7 @@ import {
   emailParticipants,
   eventParticipants,
 } from './participants';
+import { messageTerms } from './messageTerms';
 import { makeSafe } from './safeValues';
 import { PageSealer, rowKeyOf, sealAttachment, sealParticipant } from './sealing';
 
@@ -159,10 +160,14 @@ export async function writePage<T extends CrmTableName>(
       contentHash: sealer.contentHash(record),
       seenRound: round.generation,
     };
-    // Tasks are not sealed yet (their table came after the sealing migration): written as they are.
-    if (table === 'tasks') return { ...row, ...stamp };
     const { plain, sealed } = sealer.seal(table as SealedTable, rowKeyOf(record), row);
-    return { ...plain, ...stamp, sealed, blindIndex: sealer.termsOf(table, record) };
+    // Tasks hold no addresses (no blind index); mail also gets the terms of its threading ids.
+    if (table === 'tasks') return { ...plain, ...stamp, sealed };
+    const extra =
+      table === 'emails'
+        ? { messageTerms: messageTerms(keys.indexKeys, target.tenantId, record as RecordsByTable['emails']) }
+        : {};
+    return { ...plain, ...stamp, sealed, blindIndex: sealer.termsOf(table, record), ...extra };
   });
   const {
     counts: upserted,

@@ -30,6 +30,23 @@ interface Cached {
 }
 
 /**
+ * Deletes the connections' data keys (in the caller's transaction) without holding the key ring: what a process
+ * that never opens content (the scheduler's retention sweep) shreds with. Processes that cached a key keep it for at
+ * most their cache period (DataKeysOptions.cacheTtlMs). Returns how many keys existed.
+ */
+export async function destroyDataKeys(
+  executor: SqlRunner,
+  connectionIds: readonly string[],
+): Promise<number> {
+  if (connectionIds.length === 0) return 0;
+  const [, affected] = await executor.query<[unknown[], number]>(
+    'DELETE FROM data_keys WHERE connection_id = ANY($1::uuid[])',
+    [connectionIds],
+  );
+  return affected;
+}
+
+/**
  * The owner of `data_keys`: one random 256-bit data key per connection, stored wrapped by the vault's key ring
  * (AES-256-GCM, the token blob layout under its own purpose), created on first use. Shredding deletes the row,
  * which leaves every row sealed under the key unreadable (crypto-shredding); re-wrapping (store/reseal.ts)
@@ -85,12 +102,7 @@ export class DataKeys {
    */
   async shred(executor: SqlRunner, connectionIds: readonly string[]): Promise<number> {
     for (const id of connectionIds) this.#cache.delete(id);
-    if (connectionIds.length === 0) return 0;
-    const [, affected] = await executor.query<[unknown[], number]>(
-      'DELETE FROM data_keys WHERE connection_id = ANY($1::uuid[])',
-      [connectionIds],
-    );
-    return affected;
+    return destroyDataKeys(executor, connectionIds);
   }
 
   #cached(connectionId: string): DataKey | undefined {

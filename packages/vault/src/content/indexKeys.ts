@@ -6,7 +6,7 @@ import type { KeyRingOptions } from '../types';
  * What a derived key is for; each purpose gets its own key, so a blind index term can never be compared with a
  * content hash or a term of another purpose.
  */
-export type IndexPurpose = 'address' | 'content-hash';
+export type IndexPurpose = 'address' | 'content-hash' | 'message-id';
 
 /** Blind index terms are truncated HMAC-SHA256: 128 bits keep collisions out of reach at any table size. */
 export const TERM_BYTES = 16;
