@@ -61,6 +61,7 @@ async function start(): Promise<Stop> {
     content,
     options: {
       incrementalIntervalMs: settings.incrementalIntervalMs,
+      pushedIntervalMs: settings.pushedIntervalMs,
       intervalJitterRatio: settings.intervalJitterRatio,
       initialWindowDays: settings.initialWindowDays,
       backoffBaseMs: settings.backoffBaseMs,
@@ -89,7 +90,11 @@ async function start(): Promise<Stop> {
     generations,
     producer,
     // The scheduler's interval and jitter, so an event-triggered sync leaves the same next due time.
-    intervals: { defaultMs: config.scheduler.syncIntervalMs, jitterRatio: config.scheduler.jitterRatio },
+    intervals: {
+      defaultMs: config.scheduler.syncIntervalMs,
+      jitterRatio: config.scheduler.jitterRatio,
+      pushedMs: config.scheduler.pushedIntervalMs,
+    },
     batchSize: config.scheduler.batchSize,
     // Deletion requests (docs/deletion.md): receipts are signed with the active key and name connect-api's origin.
     signing: { issuer: config.connectApi.publicBaseUrl, ...config.deletion.receiptKeys },

@@ -186,6 +186,11 @@ export const envSchema = z.object({
   SYNC_SLICE_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   /** From a resource's completed round to its next one; the worker and the scheduler both apply it. */
   SYNC_INCREMENTAL_INTERVAL_MS: z.coerce.number().int().min(1000).default(300_000),
+  /**
+   * From a resource's completed round to its next poll while a healthy push channel covers it (issue 25): the poll
+   * is then only the safety net for lost notices (docs/push.md). Never shorter than the normal interval.
+   */
+  SYNC_PUSHED_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
   SYNC_INITIAL_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   SYNC_BACKOFF_BASE_MS: z.coerce.number().int().min(100).default(30_000),
   SYNC_BACKOFF_MAX_MS: z.coerce.number().int().min(1000).default(21_600_000),

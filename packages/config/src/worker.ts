@@ -18,6 +18,8 @@ export interface WorkerConfig {
   sliceMs: number;
   stuckAfterMs: number;
   incrementalIntervalMs: number;
+  /** The poll interval while a healthy push channel covers a resource (docs/push.md). */
+  pushedIntervalMs: number;
   intervalJitterRatio: number;
   initialWindowDays: number;
   backoffBaseMs: number;
@@ -50,6 +52,7 @@ export function workerConfig(env: Env): WorkerConfig {
     sliceMs: env.SYNC_SLICE_MS,
     stuckAfterMs: env.SYNC_STUCK_AFTER_MS,
     incrementalIntervalMs: env.SYNC_INCREMENTAL_INTERVAL_MS,
+    pushedIntervalMs: env.SYNC_PUSHED_INTERVAL_MS,
     intervalJitterRatio: env.SYNC_INTERVAL_JITTER_RATIO,
     initialWindowDays: env.SYNC_INITIAL_WINDOW_DAYS,
     backoffBaseMs: env.SYNC_BACKOFF_BASE_MS,

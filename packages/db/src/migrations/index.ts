@@ -16,6 +16,7 @@ import { NoticeReplays1765000000130 } from './1765000000130-NoticeReplays';
 import { CrmObjectParticipants1765000000160 } from './1765000000160-CrmObjectParticipants';
 import { Tasks1765000000170 } from './1765000000170-Tasks';
 import { ObjectParticipantsByTerm1765000000171 } from './1765000000171-ObjectParticipantsByTerm';
+import { PushChannels1765000000210 } from './1765000000210-PushChannels';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   CrmObjectParticipants1765000000160,
   Tasks1765000000170,
   ObjectParticipantsByTerm1765000000171,
+  PushChannels1765000000210,
 ];
