@@ -25,6 +25,7 @@ import { createAuditProcessor } from './auditProcessor';
 import { createConnectionEventsProcessor } from './connectionEventsProcessor';
 import { createSyncProcessor, type SyncQueue } from './processor';
 import { createTokenRefreshProcessor } from './tokenRefreshProcessor';
+import { startPushLoop } from './pushLoop';
 import { startWorkers } from './workers';
 
 async function start(): Promise<Stop> {
@@ -127,6 +128,25 @@ async function start(): Promise<Stop> {
         }),
     },
   });
+  // Push channels (issue 25, docs/push.md): their notices reach connect-api under its public URL.
+  const publicBase = config.connectApi.publicBaseUrl.replace(/\/+$/, '');
+  const push =
+    settings.push.intervalMs > 0
+      ? startPushLoop(
+          {
+            db,
+            adapters: providers.adapters,
+            accessToken: (connectionId, adapter) => deps.tokens.get(connectionId, adapter.oauth),
+            receivers: (provider) => ({
+              notificationUrl: `${publicBase}/v1/webhooks/${provider}/notifications`,
+              lifecycleUrl: `${publicBase}/v1/webhooks/${provider}/lifecycle`,
+            }),
+            options: settings.push,
+          },
+          settings.push.intervalMs,
+          logger,
+        )
+      : undefined;
   for (const w of workers)
     w.on('error', (error) => logger.error({ queue: w.name, err: error }, 'worker error'));
   const ops = await startOpsServer({
@@ -148,7 +168,7 @@ async function start(): Promise<Stop> {
   return async () => {
     logger.info('shutting down: finishing the slices in flight');
     // Worker.close() stops fetching and waits for active jobs; slices are budget-bounded, so this is short.
-    await Promise.all(workers.map((w) => w.close()));
+    await Promise.all([...workers.map((w) => w.close()), push?.stop()]);
     ops.close();
     await runtime.close();
     await providers.close();

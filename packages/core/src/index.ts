@@ -13,6 +13,13 @@ export {
   type RevokeOutcome,
   type TokenGrant,
 } from './adapter';
+export type {
+  OpenedPushChannel,
+  PushChannelRef,
+  PushChannelRequest,
+  ResourcePush,
+  ResourcePushers,
+} from './adapter';
 export {
   AUDIT_EVENT_TYPES,
   CONNECTION_STATUSES,
@@ -102,3 +109,4 @@ export {
   type VerifiedDelivery,
   type VerifiedNotice,
 } from './notices';
+export { pushSecretDigest } from './pushSecret';

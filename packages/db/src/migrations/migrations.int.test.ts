@@ -602,10 +602,11 @@ describe('migrations', () => {
     const added = ['push_until', 'requested_at', 'round_began_at'];
     expect((await pushColumns()).map((r) => r.name)).toEqual(added);
     expect((await constraints('u')).push_channels_channel_key).toBe('UNIQUE (provider, channel_id)');
+    expect((await constraints('u')).push_channels_resource_key).toBe('UNIQUE (connection_id, resource)');
     expect(checkValues((await constraints('c')).push_channels_status_check)).toEqual([
+      'opening',
       'active',
       'failing',
-      'stopping',
     ]);
     await downThrough('PushChannels1765000000210');
     expect(await pushColumns()).toEqual([]);
