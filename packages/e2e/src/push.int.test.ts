@@ -276,4 +276,19 @@ describe('Graph subscriptions', () => {
       timeoutMs: 20_000,
     });
   });
+
+  it('a disconnect stops the connection’s subscriptions at Graph', async () => {
+    const { connectionId, accountId } = await pushed('push-disconnect@example.com');
+    expect(sandboxView(accountId).subscriptions).toHaveLength(3);
+    const answer = await fetch(`${baseUrl}/v1/connections/${connectionId}?tenantId=t1`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${SECRET}` },
+    });
+    expect(answer.status).toBe(202);
+    await waitFor(async () => sandboxView(accountId).subscriptions.length === 0, {
+      what: 'the subscriptions deleted at Graph',
+      timeoutMs: 30_000,
+    });
+    expect(await channels(connectionId)).toEqual([]);
+  });
 });

@@ -28,7 +28,12 @@ function notification(subscription: GraphSubscription, change: DatasetChange) {
 
 /** Sends a change notification for each live subscription that watches what changed, per the push plan. */
 export function startChangeNotifications(ctx: SandboxContext, store: GraphSubscriptionStore): () => void {
-  const send = async (subscription: GraphSubscription, body: string, changeType: string) => {
+  const send = async (
+    subscription: GraphSubscription,
+    body: string,
+    changeType: string,
+    changedAt: number,
+  ) => {
     let status: number | null = null;
     try {
       status = (
@@ -42,10 +47,12 @@ export function startChangeNotifications(ctx: SandboxContext, store: GraphSubscr
       accountId: subscription.accountId,
       changeType,
       status,
+      tookMs: performance.now() - changedAt,
     });
   };
   return ctx.datasets.onChange((change) => {
     if (change.account.provider !== 'microsoft') return;
+    const changedAt = performance.now();
     for (const subscription of store.watching(change.account.id, change.resource, ctx.clock.now())) {
       const changeType = CHANGE_TYPE[change.kind];
       if (!subscription.changeTypes.has(changeType)) continue;
@@ -56,6 +63,7 @@ export function startChangeNotifications(ctx: SandboxContext, store: GraphSubscr
           accountId: subscription.accountId,
           changeType,
           status: null,
+          tookMs: null,
         });
         continue;
       }
@@ -63,7 +71,7 @@ export function startChangeNotifications(ctx: SandboxContext, store: GraphSubscr
       if (copies === 2) store.plan.duplicate -= 1;
       const body = JSON.stringify({ value: [notification(subscription, change)] });
       setTimeout(() => {
-        for (let i = 0; i < copies; i += 1) void send(subscription, body, changeType);
+        for (let i = 0; i < copies; i += 1) void send(subscription, body, changeType, changedAt);
       }, store.plan.delayMs);
     }
   });

@@ -30,6 +30,8 @@ export interface GraphPushRecord {
   accountId: string;
   changeType: string;
   status: number | null;
+  /** From the change to the receiver's answer, push plan delay included; null when not sent. */
+  tookMs: number | null;
 }
 
 /** The sandbox's subscriptions, push plan and delivery log, one per Microsoft module (one per sandbox). */
