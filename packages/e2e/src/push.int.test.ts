@@ -1,17 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { DEFAULT_CLIENT } from '@crm-sync/provider-sandbox';
 import { graphClientState } from '@crm-sync/providers';
 import { CookieJar, freePort, waitFor, type AppProcess } from '@crm-sync/testing';
+import { appEnvironment, SECRET } from '../test/connectApi';
 import { startThreeApps } from '../test/threeApps';
 
 // Issue 25: push end to end (docs/push.md). connect-api, the worker and the scheduler run as processes; the sandbox
 // plays Graph: it validates our notification URLs when we subscribe and pushes a change notification after each
 // change. The poll interval is 10 minutes, so a change that lands within seconds came by push.
-const SECRET = 'e2e-service-secret-0123456789abcdef';
 
 let h: ConnectionsHarness;
 const apps: AppProcess[] = [];
@@ -21,35 +17,17 @@ beforeAll(async () => {
   h = await createConnectionsHarness();
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
-  const caFile = join(mkdtempSync(join(tmpdir(), 'crm-sync-e2e-')), 'ca.pem');
-  writeFileSync(caFile, h.sandbox.caPem);
-  apps.push(
-    ...(await startThreeApps({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: h.db.url,
-      DATABASE_POOL_SIZE: '4',
-      REDIS_URL: h.redis.url,
-      WORKER_QUEUE_PREFIX: `${h.redis.prefix}e2e`,
-      VAULT_KEYS: `e2e:${randomBytes(32).toString('base64')}`,
-      SERVICE_TOKENS: `crm:${SECRET}:*`,
-      PUBLIC_BASE_URL: baseUrl,
-      CONNECT_API_PORT: String(port),
-      CONNECT_API_OPS_PORT: '0',
-      ALLOWED_REDIRECT_ORIGINS: 'https://crm.example.com',
-      PROVIDER_MODE: 'sandbox',
-      SANDBOX_HTTP_URL: h.sandbox.urls.google,
-      SANDBOX_HTTPS_URL: h.sandbox.urls.microsoft,
-      SANDBOX_CA_FILE: caFile,
-      WORKER_HTTP_PORT: '0',
-      SCHEDULER_HTTP_PORT: '0',
-      SCHEDULER_TICK_MS: '200',
-      SYNC_SLICE_MS: '2000',
-      SYNC_INCREMENTAL_INTERVAL_MS: '600000',
-      SYNC_PUSHED_INTERVAL_MS: '3600000',
-      PUSH_KEEPER_INTERVAL_MS: '300',
-    })),
-  );
+  const env = appEnvironment(h, port, {
+    CONNECT_API_OPS_PORT: '0',
+    WORKER_HTTP_PORT: '0',
+    SCHEDULER_HTTP_PORT: '0',
+    SCHEDULER_TICK_MS: '200',
+    SYNC_SLICE_MS: '2000',
+    SYNC_INCREMENTAL_INTERVAL_MS: '600000',
+    SYNC_PUSHED_INTERVAL_MS: '3600000',
+    PUSH_KEEPER_INTERVAL_MS: '300',
+  });
+  apps.push(...(await startThreeApps(env)));
 }, 180_000);
 
 jest.setTimeout(180_000);
