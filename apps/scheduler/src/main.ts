@@ -33,7 +33,11 @@ async function start(): Promise<Stop> {
     db,
     producer,
     batchSize: settings.batchSize,
-    intervals: { defaultMs: settings.syncIntervalMs, jitterRatio: settings.jitterRatio },
+    intervals: {
+      defaultMs: settings.syncIntervalMs,
+      jitterRatio: settings.jitterRatio,
+      pushedMs: settings.pushedIntervalMs,
+    },
     tickMs: settings.tickMs,
     refreshMarginMs: settings.tokenRefreshMarginMs,
     auditIntervalMs: settings.auditIntervalMs,

@@ -27,6 +27,7 @@ import { createConnectionEventsProcessor } from './connectionEventsProcessor';
 import { writeDeps } from './writeDeps';
 import { createSyncProcessor, type SyncQueue } from './processor';
 import { createTokenRefreshProcessor } from './tokenRefreshProcessor';
+import { startPushLoop } from './pushLoop';
 import { startWorkers } from './workers';
 
 async function start(): Promise<Stop> {
@@ -63,6 +64,7 @@ async function start(): Promise<Stop> {
     content,
     options: {
       incrementalIntervalMs: settings.incrementalIntervalMs,
+      pushedIntervalMs: settings.pushedIntervalMs,
       intervalJitterRatio: settings.intervalJitterRatio,
       initialWindowDays: settings.initialWindowDays,
       backoffBaseMs: settings.backoffBaseMs,
@@ -91,7 +93,11 @@ async function start(): Promise<Stop> {
     generations,
     producer,
     // The scheduler's interval and jitter, so an event-triggered sync leaves the same next due time.
-    intervals: { defaultMs: config.scheduler.syncIntervalMs, jitterRatio: config.scheduler.jitterRatio },
+    intervals: {
+      defaultMs: config.scheduler.syncIntervalMs,
+      jitterRatio: config.scheduler.jitterRatio,
+      pushedMs: config.scheduler.pushedIntervalMs,
+    },
     batchSize: config.scheduler.batchSize,
     // Deletion requests (docs/deletion.md): receipts are signed with the active key and name connect-api's origin.
     signing: { issuer: config.connectApi.publicBaseUrl, ...config.deletion.receiptKeys },
@@ -125,6 +131,25 @@ async function start(): Promise<Stop> {
         }),
     },
   });
+  // Push channels (issue 25, docs/push.md): their notices reach connect-api under its public URL.
+  const publicBase = config.connectApi.publicBaseUrl.replace(/\/+$/, '');
+  const push =
+    settings.push.intervalMs > 0
+      ? startPushLoop(
+          {
+            db,
+            adapters: providers.adapters,
+            accessToken: (connectionId, adapter) => deps.tokens.get(connectionId, adapter.oauth),
+            receivers: (provider) => ({
+              notificationUrl: `${publicBase}/v1/webhooks/${provider}/notifications`,
+              lifecycleUrl: `${publicBase}/v1/webhooks/${provider}/lifecycle`,
+            }),
+            options: settings.push,
+          },
+          settings.push.intervalMs,
+          logger,
+        )
+      : undefined;
   for (const w of workers)
     w.on('error', (error) => logger.error({ queue: w.name, err: error }, 'worker error'));
   const ops = await startOpsServer({
@@ -146,7 +171,7 @@ async function start(): Promise<Stop> {
   return async () => {
     logger.info('shutting down: finishing the slices in flight');
     // Worker.close() stops fetching and waits for active jobs; slices are budget-bounded, so this is short.
-    await Promise.all(workers.map((w) => w.close()));
+    await Promise.all([...workers.map((w) => w.close()), push?.stop()]);
     ops.close();
     await runtime.close();
     await providers.close();

@@ -108,9 +108,11 @@ describe('sync processor on a real queue', () => {
     const big = await enqueue([
       { kind: 'more', counts: { ...zero, added: 5 } },
       { kind: 'more', counts: { ...zero, added: 5 } },
-      { kind: 'caught_up', counts: zero, round },
+      { kind: 'caught_up', counts: zero, round, followUp: false },
     ]);
-    const small = await enqueue([{ kind: 'caught_up', counts: { ...zero, added: 1 }, round }]);
+    const small = await enqueue([
+      { kind: 'caught_up', counts: { ...zero, added: 1 }, round, followUp: false },
+    ]);
     start();
     const bigJob = (await job(big))!;
     await bigJob.waitUntilFinished(events, 10_000);
@@ -124,10 +126,23 @@ describe('sync processor on a real queue', () => {
     expect(done.returnvalue).toEqual({ outcome: 'caught_up', counts: zero });
   });
 
+  it('runs the follow-up round a notice asked for at once, in the same job, without a failed attempt', async () => {
+    const id = await enqueue([
+      { kind: 'caught_up', counts: { ...zero, added: 1 }, round, followUp: true },
+      { kind: 'caught_up', counts: zero, round, followUp: false },
+    ]);
+    start();
+    await (await job(id))!.waitUntilFinished(events, 10_000);
+    expect(calls).toEqual([id.split('.')[0], id.split('.')[0]]);
+    const done = (await job(id))!;
+    expect(await done.getState()).toBe('completed');
+    expect(done.attemptsMade).toBe(1);
+  });
+
   it('waits out a rate limit without counting an attempt', async () => {
     const id = await enqueue([
       { kind: 'rate_limited', retryAfterMs: 400, counts: zero },
-      { kind: 'caught_up', counts: zero, round },
+      { kind: 'caught_up', counts: zero, round, followUp: false },
     ]);
     start();
     const started = Date.now();
@@ -139,7 +154,7 @@ describe('sync processor on a real queue', () => {
   });
 
   it('fails a slice stuck past its deadline as an attempt, so the sync is retried instead of stalling', async () => {
-    const id = await enqueue([HANG, { kind: 'caught_up', counts: zero, round }]);
+    const id = await enqueue([HANG, { kind: 'caught_up', counts: zero, round, followUp: false }]);
     start();
     const failed = new Promise<string>((resolve) =>
       worker!.once('failed', (_job, error) => resolve(error.name)),
@@ -154,7 +169,7 @@ describe('sync processor on a real queue', () => {
   it('fails a transient slice as an attempt so BullMQ retries it with backoff', async () => {
     const id = await enqueue([
       { kind: 'transient', reason: 'transient: HTTP 503', retryAt: new Date(), counts: zero },
-      { kind: 'caught_up', counts: zero, round },
+      { kind: 'caught_up', counts: zero, round, followUp: false },
     ]);
     start();
     const failed = new Promise<string>((resolve) =>
@@ -191,7 +206,7 @@ describe('sync processor on a real queue', () => {
     const finished = { ...round, mode: 'full' as const, pages: 3, counts: { ...round.counts, swept: 2 } };
     const id = await enqueue([
       { kind: 'more', counts: { ...zero, added: 5 } },
-      { kind: 'caught_up', counts: zero, round: finished },
+      { kind: 'caught_up', counts: zero, round: finished, followUp: false },
     ]);
     start(1, createLogger({ name: 'test', level: 'info', destination }));
     await (await job(id))!.waitUntilFinished(events, 10_000);
@@ -219,7 +234,7 @@ describe('sync processor on a real queue', () => {
       },
     });
     const poisoned = { ...round, counts: { ...round.counts, sanitized: 1, quarantined: 2 } };
-    const id = await enqueue([{ kind: 'caught_up', counts: zero, round: poisoned }]);
+    const id = await enqueue([{ kind: 'caught_up', counts: zero, round: poisoned, followUp: false }]);
     start(1, createLogger({ name: 'test', level: 'info', destination }));
     await (await job(id))!.waitUntilFinished(events, 10_000);
     expect(lines.filter((l) => l.level === 40)).toEqual([

@@ -128,6 +128,13 @@ async function act(
     case 'disabled':
       return { outcome: outcome.kind, reason: outcome.reason, counts: outcome.counts };
     case 'caught_up':
+      // A round was asked for while this one ran (a provider notice): its one follow-up goes to the back of the
+      // queue now, in this job, so the notices that come meanwhile keep being deduplicated into it.
+      if (outcome.followUp) {
+        await job.moveToDelayed(now(), token);
+        throw new DelayedError();
+      }
+      return { outcome: outcome.kind, counts: outcome.counts };
     case 'auth_revoked':
       return { outcome: outcome.kind, counts: outcome.counts };
   }

@@ -6,6 +6,8 @@ export interface SchedulerConfig {
   batchSize: number;
   /** Same interval the worker applies after a completed sync, so both agree on "due". */
   syncIntervalMs: number;
+  /** The poll interval while a healthy push channel covers a resource (docs/push.md). */
+  pushedIntervalMs: number;
   jitterRatio: number;
   tokenRefreshMarginMs: number;
   /** Completeness audit interval per resource; 0: no audits are enqueued. */
@@ -24,6 +26,7 @@ export function schedulerConfig(env: Env): SchedulerConfig {
     tickMs: env.SCHEDULER_TICK_MS,
     batchSize: env.SCHEDULER_BATCH_SIZE,
     syncIntervalMs: env.SYNC_INCREMENTAL_INTERVAL_MS,
+    pushedIntervalMs: env.SYNC_PUSHED_INTERVAL_MS,
     jitterRatio: env.SYNC_INTERVAL_JITTER_RATIO,
     tokenRefreshMarginMs: env.TOKEN_REFRESH_MARGIN_MS,
     auditIntervalMs: env.AUDIT_INTERVAL_MS,

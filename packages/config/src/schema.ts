@@ -195,6 +195,24 @@ export const envSchema = z.object({
   SYNC_SLICE_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   /** From a resource's completed round to its next one; the worker and the scheduler both apply it. */
   SYNC_INCREMENTAL_INTERVAL_MS: z.coerce.number().int().min(1000).default(300_000),
+  /**
+   * From a resource's completed round to its next poll while a healthy push channel covers it (issue 25): the poll
+   * is then only the safety net for lost notices (docs/push.md). Never shorter than the normal interval.
+   */
+  SYNC_PUSHED_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  /**
+   * How often each worker opens, renews and reauthorizes push channels (Graph subscriptions, issue 25,
+   * docs/push.md); 0 turns push off (every resource is polled at its normal interval).
+   */
+  PUSH_KEEPER_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .refine((ms) => ms === 0 || ms >= 100, 'must be 0 (off) or at least 100')
+    .default(10_000),
+  /** The lifetime asked for a push channel (the provider's maximum caps it). */
+  PUSH_CHANNEL_LIFETIME_MS: z.coerce.number().int().min(60_000).default(259_200_000),
+  /** A push channel is renewed once it expires within this. */
+  PUSH_RENEW_BEFORE_MS: z.coerce.number().int().min(1_000).default(86_400_000),
   SYNC_INITIAL_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   SYNC_BACKOFF_BASE_MS: z.coerce.number().int().min(100).default(30_000),
   SYNC_BACKOFF_MAX_MS: z.coerce.number().int().min(1000).default(21_600_000),

@@ -18,6 +18,8 @@ export interface WorkerConfig {
   sliceMs: number;
   stuckAfterMs: number;
   incrementalIntervalMs: number;
+  /** The poll interval while a healthy push channel covers a resource (docs/push.md). */
+  pushedIntervalMs: number;
   intervalJitterRatio: number;
   initialWindowDays: number;
   backoffBaseMs: number;
@@ -29,6 +31,16 @@ export interface WorkerConfig {
   requestBudgetFactor: number;
   /** The completeness audit's budget: calls per run, and per provider per minute across workers. */
   audit: { maxCallsPerRun: number; callsPerMinute: number };
+  /** Push channels (issue 25, docs/push.md); `intervalMs` 0: off. */
+  push: {
+    intervalMs: number;
+    lifetimeMs: number;
+    renewBeforeMs: number;
+    leaseMs: number;
+    batchSize: number;
+    retryBaseMs: number;
+    maxRetryMs: number;
+  };
 }
 
 export function workerConfig(env: Env): WorkerConfig {
@@ -50,6 +62,7 @@ export function workerConfig(env: Env): WorkerConfig {
     sliceMs: env.SYNC_SLICE_MS,
     stuckAfterMs: env.SYNC_STUCK_AFTER_MS,
     incrementalIntervalMs: env.SYNC_INCREMENTAL_INTERVAL_MS,
+    pushedIntervalMs: env.SYNC_PUSHED_INTERVAL_MS,
     intervalJitterRatio: env.SYNC_INTERVAL_JITTER_RATIO,
     initialWindowDays: env.SYNC_INITIAL_WINDOW_DAYS,
     backoffBaseMs: env.SYNC_BACKOFF_BASE_MS,
@@ -58,6 +71,17 @@ export function workerConfig(env: Env): WorkerConfig {
     calloutShare: env.PROVIDER_CALLOUT_SHARE,
     requestBudgetFactor: env.PROVIDER_REQUEST_BUDGET_FACTOR,
     audit: { maxCallsPerRun: env.AUDIT_MAX_CALLS_PER_RUN, callsPerMinute: env.AUDIT_CALLS_PER_MINUTE },
+    push: {
+      intervalMs: env.PUSH_KEEPER_INTERVAL_MS,
+      lifetimeMs: env.PUSH_CHANNEL_LIFETIME_MS,
+      renewBeforeMs: env.PUSH_RENEW_BEFORE_MS,
+      // One provider call per row; a worker that dies mid-call frees its rows after this.
+      leaseMs: 60_000,
+      batchSize: 100,
+      // A failed open or renewal: 1 minute, doubling, at most 1 hour (the resource is polled meanwhile).
+      retryBaseMs: 60_000,
+      maxRetryMs: 3_600_000,
+    },
   };
 }
 

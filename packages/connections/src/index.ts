@@ -98,3 +98,4 @@ export {
   type IssuedAccessToken,
 } from './broker';
 export { receiveDelivery, type DeliveryOutcome, type HandledNotice, type NoticeDeps } from './notices';
+export { PushKeeper, type KeeperPass, type PushKeeperDeps, type PushKeeperOptions } from './push/keeper';

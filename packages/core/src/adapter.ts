@@ -207,5 +207,60 @@ export interface ProviderAdapter {
   readonly driveWriter?: DriveFileWriter;
   /** Write-back (docs/write-back.md): present for each resource the adapter can write. */
   readonly writes?: ResourceWriters;
+  /** Present for each resource whose changes the provider can push (issue 25, docs/push.md). */
+  readonly push?: ResourcePushers;
   classifyError(error: unknown): ProviderErrorClass;
 }
+
+// --- Push channels (issue 25, docs/push.md) ---
+
+/** What crm-sync asks of a provider when it opens a channel that pushes change notices for one resource. */
+export interface PushChannelRequest {
+  accessToken: string;
+  /** Our receiver of change notices (connect-api). */
+  notificationUrl: string;
+  /** Our receiver of the provider's channel lifecycle notices, where it sends them apart (Graph). */
+  lifecycleUrl: string;
+  /** The secret the provider echoes in every notice (Graph clientState, Calendar channel token). */
+  secret: string;
+  /** The expiry asked for; the provider may grant less (the answer says). */
+  expiresAt: Date;
+  /** Our id for the channel where the provider lets the caller choose it (Calendar); ignored otherwise. */
+  channelId: string;
+}
+
+/** A channel the provider opened: its id (the one it names in notices) and when it expires. */
+export interface OpenedPushChannel {
+  channelId: string;
+  /** The provider's id of the watched resource, where stopping the channel needs it (Calendar `resourceId`). */
+  providerResourceId: string | null;
+  expiresAt: Date;
+}
+
+/** An open channel as stored, for renewing and stopping it. */
+export interface PushChannelRef {
+  channelId: string;
+  providerResourceId: string | null;
+}
+
+/**
+ * Push for one resource of a provider. Every method that talks to the provider throws a `ClassifiedProviderError`
+ * on failure. `renew` is absent where the provider cannot extend a channel (Calendar: open a new one instead).
+ */
+export interface ResourcePush {
+  /** The longest lifetime the provider grants a channel of this resource. */
+  readonly maxLifetimeMs: number;
+  /**
+   * The secret the provider is to echo for a connection's channel, where the adapter derives it (Graph: a clientState
+   * its lifecycle notices can be verified by without a lookup); a random one when absent.
+   */
+  secretFor?(connectionId: string): string;
+  open(request: PushChannelRequest): Promise<OpenedPushChannel>;
+  renew?(accessToken: string, channel: PushChannelRef, expiresAt: Date): Promise<{ expiresAt: Date }>;
+  /** The provider asked for the channel to be authorized again (Graph `reauthorizationRequired`). */
+  reauthorize?(accessToken: string, channel: PushChannelRef): Promise<void>;
+  /** Stops the channel; one the provider no longer knows counts as stopped. */
+  stop(accessToken: string, channel: PushChannelRef): Promise<void>;
+}
+
+export type ResourcePushers = Partial<Record<Resource, ResourcePush>>;

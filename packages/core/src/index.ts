@@ -19,6 +19,13 @@ export {
   type RevokeOutcome,
   type TokenGrant,
 } from './adapter';
+export type {
+  OpenedPushChannel,
+  PushChannelRef,
+  PushChannelRequest,
+  ResourcePush,
+  ResourcePushers,
+} from './adapter';
 export {
   AUDIT_EVENT_TYPES,
   CONNECTION_STATUSES,
@@ -139,3 +146,4 @@ export type {
   WrittenRecord,
 } from './writeAdapter';
 export { normalizeAddress } from './addresses';
+export { pushSecretDigest } from './pushSecret';

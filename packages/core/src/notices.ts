@@ -10,10 +10,15 @@ import type { Provider } from './domain';
 export const NOTICE_ACTIONS = ['revoke', 'sync', 'resync', 'record'] as const;
 export type NoticeAction = (typeof NOTICE_ACTIONS)[number];
 
-/** Whom a notice is about: a provider account (all its live connections) or one connection. */
+/**
+ * Whom a notice is about: a provider account (all its live connections), one connection, or one push channel
+ * (issue 25: a change notice names the channel, which names its connection and resource; the receiver checks the
+ * SHA-256 of the secret the notice echoed against the channel's, docs/push.md).
+ */
 export type NoticeTarget =
   | { kind: 'account'; providerAccountId: string }
   | { kind: 'connection'; connectionId: string }
+  | { kind: 'channel'; channelId: string; secretDigest: string }
   | { kind: 'none' };
 
 /** One notice of a verified delivery: what the provider said, about whom, and what crm-sync does. */
@@ -22,6 +27,12 @@ export interface VerifiedNotice {
   kind: string;
   target: NoticeTarget;
   action: NoticeAction;
+  /**
+   * The push channel a lifecycle notice is about (issue 25, docs/push.md), and what becomes of it: `renew` (the
+   * provider asks for reauthorization), `reopen` (the provider dropped it: a new one is opened) or `none`. A sync it
+   * asks for covers only the channel's resource when we know the channel.
+   */
+  channel?: { channelId: string; effect: 'renew' | 'reopen' | 'none' };
 }
 
 /**

@@ -98,6 +98,12 @@ export interface SyncStateRow {
   auditRepaired: number | null;
   /** An audit found missing items: the next round between rounds is a full one, which lists them. */
   fullRoundWanted: boolean;
+  /** When a round was last asked for (a provider notice, the CRM, a connect); see docs/push.md. */
+  requestedAt: Date | null;
+  /** When the current (or last) round's first fetch began: a request at or after it gets one follow-up round. */
+  roundBeganAt: Date | null;
+  /** A healthy push channel covers the resource until then: it is polled at the longer pushed interval. */
+  pushUntil: Date | null;
   updatedAt: Date;
 }
 

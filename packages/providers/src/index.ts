@@ -31,5 +31,6 @@ export { createRiscVerifier, GOOGLE_RISC_CONFIGURATION_URL, type RiscVerifier } 
 export { RISC_EVENT_TYPES } from './google/notices/riscEvents';
 export { graphClientState } from './microsoft/notices/clientState';
 export { graphValidationToken, verifyGraphLifecycle } from './microsoft/notices/lifecycle';
+export { verifyGraphChanges } from './microsoft/notices/changes';
 export { hubspotSignatureV3, type SignedHubSpotRequest } from './hubspot/notices/signature';
 export { verifyHubSpotWebhook } from './hubspot/notices/webhook';

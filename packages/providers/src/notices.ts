@@ -2,6 +2,7 @@ import type { ProvidersConfig } from '@crm-sync/config';
 import type { VerifiedDelivery } from '@crm-sync/core';
 import { createRiscVerifier, GOOGLE_RISC_CONFIGURATION_URL } from './google/notices/risc';
 import { verifyHubSpotWebhook } from './hubspot/notices/webhook';
+import { verifyGraphChanges } from './microsoft/notices/changes';
 import { verifyGraphLifecycle } from './microsoft/notices/lifecycle';
 import type { SignedHubSpotRequest } from './hubspot/notices/signature';
 
@@ -12,6 +13,8 @@ import type { SignedHubSpotRequest } from './hubspot/notices/signature';
 export interface NoticeVerifiers {
   google?: (token: string) => Promise<VerifiedDelivery>;
   microsoft?: (rawBody: string) => VerifiedDelivery;
+  /** Graph change notifications of our subscriptions (issue 25, docs/push.md). */
+  microsoftChanges?: (rawBody: string) => VerifiedDelivery;
   hubspot?: (request: SignedHubSpotRequest, now: Date) => VerifiedDelivery;
 }
 
@@ -33,6 +36,7 @@ export function noticeVerifiersFromConfig(providers: ProvidersConfig): NoticeVer
     }),
     ...(microsoft && {
       microsoft: (rawBody: string) => verifyGraphLifecycle(microsoft.clientSecret, rawBody),
+      microsoftChanges: (rawBody: string) => verifyGraphChanges(microsoft.clientSecret, rawBody),
     }),
     ...(hubspot && {
       hubspot: (request: SignedHubSpotRequest, now: Date) =>

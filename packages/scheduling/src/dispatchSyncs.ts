@@ -2,7 +2,7 @@ import { syncJobId, type Provider } from '@crm-sync/core';
 import { SYNC_QUEUES, type JobProducer } from '@crm-sync/queue';
 import { syncStates, type DueSync } from '@crm-sync/sync-states';
 import type { DataSource, EntityManager } from 'typeorm';
-import { intervalMs, type SyncIntervals } from './intervals';
+import { nextDelays, type SyncIntervals } from './intervals';
 
 export interface DispatchDeps {
   db: DataSource;
@@ -41,7 +41,7 @@ async function claimBatch(
   await enqueueByProvider(deps.producer, due);
   await syncStates.scheduleClaimed(
     manager,
-    due.map((d) => ({ ...d, delayMs: intervalMs(deps.intervals, d.provider, d.resource) })),
+    due.map((d) => ({ ...d, ...nextDelays(deps.intervals, d.provider, d.resource) })),
   );
   return due.length;
 }

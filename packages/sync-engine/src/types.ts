@@ -10,6 +10,11 @@ export interface SyncEngineOptions {
   /** How long after a completed round the next incremental round is due. */
   incrementalIntervalMs: number;
   /**
+   * The same while a healthy push channel covers the resource (`sync_states.push_until`): the poll is then only the
+   * safety net for lost notices (docs/push.md). `incrementalIntervalMs` when absent.
+   */
+  pushedIntervalMs?: number;
+  /**
    * Up to this fraction is added at random to that interval, as the scheduler does, so accounts connected together
    * drift apart instead of falling due in the same second forever.
    */
@@ -137,7 +142,16 @@ export type SkipReason =
  * rest complete the job.
  */
 export type SliceOutcome =
-  | { kind: 'caught_up'; counts: SliceCounts; round: RoundReport }
+  | {
+      kind: 'caught_up';
+      counts: SliceCounts;
+      round: RoundReport;
+      /**
+       * A round was asked for (a provider notice, the CRM) after this one's first fetch began: one follow-up
+       * round must run now, for however many requests came (docs/push.md).
+       */
+      followUp: boolean;
+    }
   | { kind: 'more'; counts: SliceCounts }
   | { kind: 'skipped'; reason: SkipReason; counts: SliceCounts }
   | { kind: 'rate_limited'; retryAfterMs: number; counts: SliceCounts }

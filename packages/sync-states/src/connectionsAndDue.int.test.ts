@@ -141,7 +141,7 @@ describe('due syncs', () => {
 describe('a slice', () => {
   it('markRunning, then roundSummary reads what the round added up', async () => {
     await connect(['mail']);
-    await syncStates.markRunning(db.dataSource, connectionId, 'mail');
+    await syncStates.markRunning(db.dataSource, connectionId, 'mail', true);
     expect(await states()).toMatchObject([{ status: 'running' }]);
     const position = { mode: 'full' as const, cursor: null, continuation: null };
     const advanced = await syncStates.advancePosition(db.dataSource, {
@@ -156,7 +156,7 @@ describe('a slice', () => {
       caughtUp: null,
       now: new Date(),
     });
-    expect(advanced).toBe(true);
+    expect(advanced).toEqual({ followUp: false });
     expect(await syncStates.roundSummary(db.dataSource, connectionId, 'mail')).toMatchObject({
       counters: { added: 3, updated: 0, unchanged: 1, deleted: 0 },
       pages: 1,

@@ -4,6 +4,7 @@ export type {
   DueSync,
   NextDue,
   PageAdvance,
+  PageAdvanced,
   RequestedResource,
   RoundCounts,
   RoundSummary,

@@ -1,6 +1,6 @@
 import { claimDueAudits, lockPosition, recordAudit, scheduleAudits } from './audits';
 import { createForConnection, deleteForConnections, disableConnection } from './connections';
-import { claimDue, scheduleClaimed, triggerNow } from './due';
+import { claimDue, scheduleClaimed, setPushUntil, triggerNow } from './due';
 import { freshness } from './freshness';
 import { deferThrottled, disable, recordCursorReset, recordRateLimited, recordTransient } from './failures';
 import { advancePosition, loadSlice, markRunning, requeue, roundSummary, startFullRound } from './slices';
@@ -19,6 +19,8 @@ export const syncStates = {
   claimDue,
   scheduleClaimed,
   triggerNow,
+  // push channels' health (docs/push.md)
+  setPushUntil,
   // a slice
   loadSlice,
   markRunning,

@@ -122,7 +122,7 @@ describe('advancePosition', () => {
       to,
       caughtUp: null,
     });
-    expect([first, second]).toEqual([true, false]);
+    expect([first, second]).toEqual([{ followUp: false }, null]);
     expect(await row()).toMatchObject({
       continuation: { page: 'p3' },
       consecutive_failures: 0,
@@ -141,8 +141,10 @@ describe('advancePosition', () => {
     const start = { ...base, connectionId, from: fresh, roundStart: true, caughtUp: null };
     const to = { ...fresh, continuation: { page: 'p2' } };
     // Read before another worker began generation 6 from this same position: 5 + 1 is taken.
-    expect(await syncStates.advancePosition(db.dataSource, { ...start, to, generation: 6 })).toBe(false);
-    expect(await syncStates.advancePosition(db.dataSource, { ...start, to, generation: 7 })).toBe(true);
+    expect(await syncStates.advancePosition(db.dataSource, { ...start, to, generation: 6 })).toBeNull();
+    expect(await syncStates.advancePosition(db.dataSource, { ...start, to, generation: 7 })).toEqual({
+      followUp: false,
+    });
     expect(await row()).toMatchObject({ round_generation: '7', continuation: { page: 'p2' } });
   });
 
@@ -159,9 +161,9 @@ describe('advancePosition', () => {
         ...base,
         connectionId,
         to,
-        caughtUp: { nextSyncAt },
+        caughtUp: { nextSyncAt, pushedNextSyncAt: nextSyncAt },
       }),
-    ).toBe(true);
+    ).toEqual({ followUp: false });
     const state = await row();
     expect(state).toMatchObject({
       mode: 'incremental',

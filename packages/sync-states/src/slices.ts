@@ -1,6 +1,6 @@
 import type { ConnectionStatus, Provider, Resource, SyncContinuation, SyncPosition } from '@crm-sync/core';
 import type { SqlExecutor } from '@crm-sync/db';
-import type { PageAdvance, RoundSummary, SliceConnection, SliceState } from './types';
+import type { PageAdvance, PageAdvanced, RoundSummary, SliceConnection, SliceState } from './types';
 import { rows, WHERE_RESOURCE } from './sql';
 
 interface Row {
@@ -48,11 +48,21 @@ export async function loadSlice(
   };
 }
 
-export async function markRunning(db: SqlExecutor, connectionId: string, resource: Resource): Promise<void> {
-  await db.query(`UPDATE sync_states SET status = 'running', updated_at = now() ${WHERE_RESOURCE}`, [
-    connectionId,
-    resource,
-  ]);
+/**
+ * A slice starts. `roundBegins`: it starts a round (no continuation), whose first fetch begins now: a request
+ * (`triggerNow`) from now on may not be seen by this round, and earns it one follow-up (`advancePosition`).
+ */
+export async function markRunning(
+  db: SqlExecutor,
+  connectionId: string,
+  resource: Resource,
+  roundBegins: boolean,
+): Promise<void> {
+  await db.query(
+    `UPDATE sync_states SET status = 'running', updated_at = now(),
+        round_began_at = CASE WHEN $3 THEN now() ELSE round_began_at END ${WHERE_RESOURCE}`,
+    [connectionId, resource, roundBegins],
+  );
 }
 
 /**
@@ -61,13 +71,18 @@ export async function markRunning(db: SqlExecutor, connectionId: string, resourc
  * caller rolls back its rows. Returns false in that case. The round generation is part of the check: a full round's
  * first page must bring the stored one + 1, every other page the stored one, so a page read before another worker
  * began (and abandoned) a full round from the same position cannot reuse that round's generation. A page that finishes the round (`caughtUp`) also
- * stores the cursor as incremental, the success time and the next due time, and, ending a full round, its time.
+ * stores the cursor as incremental, the success time and the next due time (the pushed one while a healthy push
+ * channel covers the resource), and, ending a full round, its time. Returns null when the position moved; else
+ * whether the round it finished needs one follow-up round: a request came at or after the round's first fetch
+ * began (docs/push.md). Such a resource stays `queued`: the caller runs the follow-up at once.
  */
-export async function advancePosition(db: SqlExecutor, a: PageAdvance): Promise<boolean> {
+export async function advancePosition(db: SqlExecutor, a: PageAdvance): Promise<PageAdvanced | null> {
   const phase = a.caughtUp ? 'caught_up' : a.to.mode;
   const base = a.roundStart ? `'{}'::jsonb` : 'counters';
   const sum = (key: string, parameter: number) => `COALESCE((${base}->>'${key}')::bigint, 0) + $${parameter}`;
-  const [, affected] = (await db.query(
+  const followUp =
+    'requested_at IS NOT NULL AND round_began_at IS NOT NULL AND requested_at >= round_began_at';
+  const [returned, affected] = (await db.query(
     `UPDATE sync_states SET
         mode = $3, cursor = $4, continuation = $5::jsonb, phase = $6,
         items_done = CASE WHEN $7 THEN 0 ELSE items_done END + $8,
@@ -82,14 +97,15 @@ export async function advancePosition(db: SqlExecutor, a: PageAdvance): Promise<
         round_generation = $19,
         full_round_at = CASE WHEN $14 AND $16 = 'full' THEN $13 ELSE full_round_at END,
         consecutive_failures = 0, rate_limit_streak = 0,
-        status = CASE WHEN $14 THEN 'idle' ELSE 'running' END,
+        status = CASE WHEN NOT $14 THEN 'running' WHEN ${followUp} THEN 'queued' ELSE 'idle' END,
         last_success_at = CASE WHEN $14 THEN $13 ELSE last_success_at END,
-        next_sync_at = CASE WHEN $14 THEN $15 ELSE next_sync_at END,
+        next_sync_at = CASE WHEN NOT $14 THEN next_sync_at WHEN push_until > $13 THEN $23 ELSE $15 END,
         updated_at = now()
       WHERE connection_id = $1 AND resource = $2 AND enabled
         AND mode = $16 AND cursor IS NOT DISTINCT FROM $17
         AND continuation IS NOT DISTINCT FROM $18::jsonb
-        AND round_generation = $19 - CASE WHEN $7 AND $16 = 'full' THEN 1 ELSE 0 END`,
+        AND round_generation = $19 - CASE WHEN $7 AND $16 = 'full' THEN 1 ELSE 0 END
+      RETURNING $14 AND ${followUp} AS follow_up`,
     [
       a.connectionId,
       a.resource,
@@ -113,9 +129,11 @@ export async function advancePosition(db: SqlExecutor, a: PageAdvance): Promise<
       a.counts.swept ?? 0,
       a.counts.sanitized ?? 0,
       a.counts.quarantined ?? 0,
+      a.caughtUp?.pushedNextSyncAt ?? null,
     ],
-  )) as [unknown, number];
-  return affected === 1;
+  )) as [Array<{ follow_up: boolean }>, number];
+  if (affected !== 1) return null;
+  return { followUp: returned[0]?.follow_up === true };
 }
 
 /**

@@ -68,8 +68,11 @@ export interface PageAdvance {
   roundStart: boolean;
   /** The round's generation: a full round's first page brings the stored one + 1, other pages the stored one. */
   generation: number;
-  /** Set when the page finished the round. */
-  caughtUp: { nextSyncAt: Date } | null;
+  /**
+   * Set when the page finished the round: when the next round is due, and when if a healthy push channel covers
+   * the resource (`push_until` ahead; the poll is then only a safety net).
+   */
+  caughtUp: { nextSyncAt: Date; pushedNextSyncAt: Date } | null;
   now: Date;
 }
 
@@ -91,6 +94,13 @@ export interface NextDue {
   connectionId: string;
   resource: Resource;
   delayMs: number;
+  /** The delay while a healthy push channel covers the resource; `delayMs` when absent. */
+  pushedDelayMs?: number;
+}
+
+/** A page's position write went through; `followUp`: it finished a round that a request came in during. */
+export interface PageAdvanced {
+  followUp: boolean;
 }
 
 export interface TriggerNowInput {

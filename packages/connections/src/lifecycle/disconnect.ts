@@ -1,4 +1,5 @@
 import type { Provider, ProviderAdapter } from '@crm-sync/core';
+import { stopChannelsAtProvider } from '../push/stopChannels';
 import { revokeGrant, type RevokeResult } from '../revokeGrant';
 import { endConnection, type EndConnectionDeps } from './endConnection';
 import { purgeConnectionData } from './purge';
@@ -50,5 +51,7 @@ async function revokeAtProvider(
   const stored = await deps.credentials.load(connectionId);
   const adapter = deps.adapters.get(provider);
   if (!stored || !adapter) return 'no_credentials';
+  // Push channels first (issue 25): stopping one needs the grant the revocation ends.
+  await stopChannelsAtProvider(deps.db, adapter, connectionId, stored);
   return revokeGrant(adapter, stored.tokens);
 }

@@ -7,6 +7,7 @@ import type { CredentialStore } from '@crm-sync/vault';
 import type { DataSource, EntityManager } from 'typeorm';
 import { writeAudit } from '../audit';
 import type { ConnectionGenerations } from '../generations';
+import { forgetChannelsOf } from '../push/channels';
 
 export interface EndConnectionInput {
   connectionId: string;
@@ -73,6 +74,7 @@ export async function endConnectionIn(
   await deps.generations.bump(input.connectionId);
   await deps.credentials.withManager(manager).delete(input.connectionId);
   await syncStates.disableConnection(manager, input.connectionId, reason);
+  await forgetChannelsOf(manager, input.connectionId);
   await writeAudit(manager, { connectionId: input.connectionId, tenantId, ...input.audit });
   await publishInTransaction(
     manager,

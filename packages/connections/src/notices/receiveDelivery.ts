@@ -1,10 +1,25 @@
-import type { NoticeTarget, Provider, VerifiedDelivery, VerifiedNotice } from '@crm-sync/core';
+import {
+  NoticeRefusedError,
+  type NoticeTarget,
+  type Provider,
+  type VerifiedDelivery,
+  type VerifiedNotice,
+} from '@crm-sync/core';
 import { publishInTransaction } from '@crm-sync/outbox';
 import { QUEUE_NAMES } from '@crm-sync/queue';
 import type { CredentialStore } from '@crm-sync/vault';
+import { syncStates } from '@crm-sync/sync-states';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ConnectionGenerations } from '../generations';
 import { endConnectionIn, revocation } from '../lifecycle/endConnection';
+import {
+  channelFor,
+  forgetChannel,
+  recordNotice,
+  sameDigest,
+  wantRenewal,
+  type PushChannelRow,
+} from '../push/channels';
 import { claimReplay } from './replays';
 
 export interface NoticeDeps {
@@ -57,19 +72,57 @@ async function take(
   now: Date,
 ): Promise<HandledNotice> {
   const connections = await liveConnections(manager, provider, notice.target);
+  const channel = await noticeChannel(manager, provider, notice);
   for (const { id, tenant_id: tenantId } of connections) {
     if (notice.action === 'revoke') {
       await endConnectionIn(manager, deps, { ...revocation(id, 'provider_webhook'), now });
     } else if (notice.action === 'sync' || notice.action === 'resync') {
+      // A channel's notice asks for a round of its resource only (issue 25, docs/push.md).
+      const resources = channel?.connectionId === id ? { resources: [channel.resource] } : {};
       await publishInTransaction(
         manager,
         QUEUE_NAMES.connectionEvents,
-        { type: 'sync.requested', tenantId, connectionId: id, full: notice.action === 'resync' },
+        {
+          type: 'sync.requested',
+          tenantId,
+          connectionId: id,
+          full: notice.action === 'resync',
+          ...resources,
+        },
         now,
       );
     }
   }
   return { kind: notice.kind, action: notice.action, connectionIds: connections.map((c) => c.id) };
+}
+
+/**
+ * The push channel a notice names, checked and acted on (issue 25): a change notice's echoed secret must match the
+ * channel's stored digest (else the whole delivery is refused and nothing is kept); a lifecycle notice marks its
+ * channel for reauthorization or forgets it so the keeper opens a new one. Unknown channels act on nothing.
+ */
+async function noticeChannel(
+  manager: EntityManager,
+  provider: Provider,
+  notice: VerifiedNotice,
+): Promise<PushChannelRow | null> {
+  const channelId = notice.target.kind === 'channel' ? notice.target.channelId : notice.channel?.channelId;
+  if (channelId === undefined) return null;
+  const channel = await channelFor(manager, provider, channelId);
+  if (!channel) return null;
+  if (notice.target.kind === 'channel') {
+    if (!sameDigest(channel.secretDigest, notice.target.secretDigest))
+      throw new NoticeRefusedError('bad_signature', 'the notice does not carry its channel’s secret');
+    await recordNotice(manager, channel.id);
+  } else if (notice.target.kind === 'connection' && notice.target.connectionId !== channel.connectionId) {
+    return null; // another connection's subscription id: it names no channel of this one
+  } else if (notice.channel?.effect === 'renew') {
+    await wantRenewal(manager, channel.id);
+  } else if (notice.channel?.effect === 'reopen') {
+    await forgetChannel(manager, channel.id);
+    await syncStates.setPushUntil(manager, channel.connectionId, channel.resource, null);
+  }
+  return channel;
 }
 
 /** The connections a notice is about that can still act on it (a disconnected one has nothing left to do). */
@@ -79,6 +132,13 @@ async function liveConnections(
   target: NoticeTarget,
 ): Promise<Array<{ id: string; tenant_id: string }>> {
   if (target.kind === 'none') return [];
+  if (target.kind === 'channel') {
+    return manager.query(
+      `SELECT c.id, c.tenant_id FROM push_channels p JOIN connections c ON c.id = p.connection_id
+        WHERE p.provider = $1 AND p.channel_id = $2 AND c.status <> 'disconnected'`,
+      [provider, target.channelId],
+    );
+  }
   const [column, value] =
     target.kind === 'account'
       ? ['provider_account_id', target.providerAccountId]

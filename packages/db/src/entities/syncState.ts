@@ -38,6 +38,9 @@ export const SyncStateEntity = new EntitySchema<SyncStateRow>({
     auditGhosts: { name: 'audit_ghosts', type: 'integer', nullable: true },
     auditRepaired: { name: 'audit_repaired', type: 'integer', nullable: true },
     fullRoundWanted: { name: 'full_round_wanted', type: 'boolean', default: false },
+    requestedAt: { name: 'requested_at', type: 'timestamptz', nullable: true },
+    roundBeganAt: { name: 'round_began_at', type: 'timestamptz', nullable: true },
+    pushUntil: { name: 'push_until', type: 'timestamptz', nullable: true },
     updatedAt: { name: 'updated_at', type: 'timestamptz', updateDate: true },
   },
 });

@@ -20,6 +20,7 @@ import { ChangeFeed1765000000180 } from './1765000000180-ChangeFeed';
 import { SealedTasksAndMessageIds1765000000181 } from './1765000000181-SealedTasksAndMessageIds';
 import { DriveFiles1765000000190 } from './1765000000190-DriveFiles';
 import { Writes1765000000200 } from './1765000000200-Writes';
+import { PushChannels1765000000210 } from './1765000000210-PushChannels';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   SealedTasksAndMessageIds1765000000181,
   DriveFiles1765000000190,
   Writes1765000000200,
+  PushChannels1765000000210,
 ];

@@ -28,6 +28,7 @@ const CREATED_BY: Array<[timestamp: number, tables: string[]]> = [
   [1765000000170, ['tasks']],
   [1765000000190, ['drive_files']],
   [1765000000200, ['writes']],
+  [1765000000210, ['push_channels']],
 ];
 
 /** The tables that exist once `downThrough(name)` has reverted `name` and every migration after it. */
@@ -54,6 +55,7 @@ const TABLES = [
   'notice_replays',
   'outbox',
   'participants',
+  'push_channels',
   'sync_quarantine',
   'sync_states',
   'tasks',
@@ -631,6 +633,29 @@ describe('migrations', () => {
     await db.dataSource.runMigrations();
     expect(await tables()).toEqual(TABLES);
     await query(`DELETE FROM connections`);
+  });
+
+  it('push channels: down removes its table and sync_states columns only, up restores them', async () => {
+    const pushColumns = () =>
+      query<{ name: string }>(
+        `SELECT column_name AS name FROM information_schema.columns
+          WHERE table_name = 'sync_states' AND column_name IN ('requested_at', 'round_began_at', 'push_until')
+          ORDER BY 1`,
+      );
+    const added = ['push_until', 'requested_at', 'round_began_at'];
+    expect((await pushColumns()).map((r) => r.name)).toEqual(added);
+    expect((await constraints('u')).push_channels_channel_key).toBe('UNIQUE (provider, channel_id)');
+    expect((await constraints('u')).push_channels_resource_key).toBe('UNIQUE (connection_id, resource)');
+    expect(checkValues((await constraints('c')).push_channels_status_check)).toEqual([
+      'opening',
+      'active',
+      'failing',
+    ]);
+    await downThrough('PushChannels1765000000210');
+    expect(await pushColumns()).toEqual([]);
+    expect(await tables()).toEqual(tablesBefore('PushChannels1765000000210'));
+    await db.dataSource.runMigrations();
+    expect((await pushColumns()).map((r) => r.name)).toEqual(added);
   });
 
   it('down removes everything, and up again restores it', async () => {

@@ -2,6 +2,8 @@ import { mix } from './random';
 import {
   type Account,
   type Change,
+  type ChangeListener,
+  type DatasetChange,
   type ChangesResult,
   type Clock,
   type Dataset,
@@ -26,6 +28,10 @@ export function createDatasetStore(generators: ResourceGenerator<unknown>[], clo
     byResource.set(`${generator.provider}:${generator.resource}`, generator);
   const seqs = new Map<string, SeqClock>();
   const opened = new Map<string, Map<string, Dataset<unknown>>>();
+  const listeners = new Set<ChangeListener>();
+  const notify = (change: DatasetChange) => {
+    for (const listener of listeners) listener(change);
+  };
   const accountKey = (account: Account) => `${account.provider}:${account.id}`;
 
   const seqOf = (account: Account): SeqClock => {
@@ -46,7 +52,7 @@ export function createDatasetStore(generators: ResourceGenerator<unknown>[], clo
       }
       let dataset = datasets.get(generator.resource);
       if (!dataset) {
-        dataset = createDataset(account, generator, seqOf(account), clock) as Dataset<unknown>;
+        dataset = createDataset(account, generator, seqOf(account), clock, notify) as Dataset<unknown>;
         datasets.set(generator.resource, dataset);
       }
       return dataset as Dataset<T>;
@@ -55,6 +61,10 @@ export function createDatasetStore(generators: ResourceGenerator<unknown>[], clo
     currentSeq: (account) => seqOf(account).current,
     expireAll(account) {
       for (const dataset of opened.get(accountKey(account))?.values() ?? []) dataset.expireCursors();
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }
@@ -68,6 +78,7 @@ export function createDataset<T>(
   generator: ResourceGenerator<T>,
   seq: SeqClock,
   clock: Clock,
+  notify: (change: DatasetChange) => void = () => undefined,
 ): Dataset<T> {
   const baseSize = generator.fixedSize ?? account.sizes[generator.resource] ?? 0;
   const baseSeq = seq.current;
@@ -94,6 +105,8 @@ export function createDataset<T>(
   const record = (kind: Change['kind'], id: string): number => {
     seq.current += 1;
     log.push({ seq: seq.current, kind, id });
+    // After the item is stored (callers store it in the same tick), so a push sent at once finds it.
+    queueMicrotask(() => notify({ account, resource: generator.resource, kind, id }));
     const limit = account.settings.changeLogLimit;
     if (log.length > limit) {
       const dropped = log.splice(0, log.length - limit);

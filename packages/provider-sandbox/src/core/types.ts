@@ -278,7 +278,19 @@ export interface DatasetStore {
   currentSeq(account: Account): number;
   /** Expires cursors of every resource of the account opened so far. */
   expireAll(account: Account): void;
+  /** Calls the listener after every change to any account's items (the sandbox's push, issue 25); returns an unsubscribe. */
+  onChange(listener: ChangeListener): () => void;
 }
+
+/** One change to an account's items, as push emitters see it. */
+export interface DatasetChange {
+  account: Account;
+  resource: string;
+  kind: ChangeKind;
+  id: string;
+}
+
+export type ChangeListener = (change: DatasetChange) => void;
 
 // ---------------------------------------------------------------------------------------------
 // Faults, quota, counters

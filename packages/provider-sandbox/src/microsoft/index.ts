@@ -18,6 +18,9 @@ import { createRefreshActivity } from './identity/refreshActivity';
 import { createRefreshAliases } from './identity/refreshAliases';
 import { registerToken } from './identity/token';
 import { lifecycleEmitOp } from './lifecycle/emit';
+import { graphPushOps, startChangeNotifications } from './push/notify';
+import { registerSubscriptions } from './push/routes';
+import { GraphSubscriptionStore } from './push/store';
 
 /**
  * Microsoft identity platform v2.0 and Graph v1.0 (me, mail folders and their delta, messages, mail/calendar/contacts delta,
@@ -39,6 +42,7 @@ export const GRAPH_MESSAGE_DELTA_FILTER_CAP = 5000;
 export function createMicrosoftModule(options: MicrosoftModuleOptions = {}): ProviderModule {
   const clock = deferredClock();
   const generators = graphGenerators();
+  const subscriptions = new GraphSubscriptionStore();
   return {
     id: 'microsoft',
     listener: 'https',
@@ -70,8 +74,13 @@ export function createMicrosoftModule(options: MicrosoftModuleOptions = {}): Pro
       registerContactsDelta(app, ctx, generators.contacts);
       registerTodo(app, ctx);
       registerBatch(app, ctx);
+      registerSubscriptions(app, ctx, subscriptions);
+      startChangeNotifications(ctx, subscriptions);
     },
-    /** Graph lifecycle notifications with the validation handshake (lifecycle/emit.ts). */
-    controlOps: { lifecycle: lifecycleEmitOp },
+    /**
+     * Graph lifecycle notifications with the validation handshake (lifecycle/emit.ts); change notifications'
+     * push plan, the subscriptions, and lifecycle events of a subscription (push/notify.ts).
+     */
+    controlOps: { lifecycle: lifecycleEmitOp, ...graphPushOps(subscriptions) },
   };
 }

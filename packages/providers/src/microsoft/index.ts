@@ -2,6 +2,7 @@ import { type ProviderAdapter } from '@crm-sync/core';
 import { MAIL_BODY_DEFAULTS, type MailBodyOptions } from '../shared/mailBody';
 import { createGraphAttachmentReader } from './attachments';
 import { createGraphAccess } from './client';
+import { createGraphPush } from './push/subscriptions';
 import { MICROSOFT_DESCRIPTOR, MICROSOFT_ENDPOINTS } from './descriptor';
 import { classifyMicrosoftError } from './errors';
 import { createMicrosoftOAuth, type MicrosoftOAuthOptions } from './oauth';
@@ -45,6 +46,7 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Provid
       tasks: createTodoSyncer(access, delta),
     },
     attachments: createGraphAttachmentReader(access),
+    push: createGraphPush(access, options.clientSecret),
     classifyError: classifyMicrosoftError,
   };
 }

@@ -63,6 +63,6 @@ export async function runSlice(deps: SyncEngineDeps, request: SliceRequest): Pro
       return skipped('superseded');
     position = { mode: 'full', cursor: null, continuation: null };
   }
-  await syncStates.markRunning(deps.db, connection.id, request.resource);
+  await syncStates.markRunning(deps.db, connection.id, request.resource, position.continuation === null);
   return new SliceRun(deps, request, connection, adapter, syncer, position, state.roundGeneration).run();
 }

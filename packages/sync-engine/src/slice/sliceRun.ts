@@ -204,16 +204,7 @@ export class SliceRun {
         ? { ...from, continuation: page.next.continuation }
         : { mode: 'incremental', cursor: page.next.cursor, continuation: null };
     const now = this.now();
-    const caughtUp =
-      page.next.kind === 'caught_up'
-        ? {
-            nextSyncAt: new Date(
-              now.getTime() +
-                this.deps.options.incrementalIntervalMs *
-                  (1 + this.deps.options.intervalJitterRatio * (this.deps.random ?? Math.random)()),
-            ),
-          }
-        : null;
+    const caughtUp = page.next.kind === 'caught_up' ? this.nextRounds(now) : null;
     const { connectionId, resource } = { connectionId: this.connection.id, resource: this.request.resource };
     const roundStart = from.continuation === null;
     const generation = roundStart && from.mode === 'full' ? this.generation + 1 : this.generation;
@@ -240,9 +231,11 @@ export class SliceRun {
           caughtUp,
           now,
         };
-        if (!(await syncStates.advancePosition(manager, advance))) throw new PositionMovedError();
+        const advanced = await syncStates.advancePosition(manager, advance);
+        if (!advanced) throw new PositionMovedError();
         const place = { connection: this.connection, resource };
-        return { counts, round: caughtUp ? await finishRound(manager, place, from.mode, now) : null };
+        const round = caughtUp ? await finishRound(manager, place, from.mode, now) : null;
+        return { counts, round, followUp: advanced.followUp };
       });
     } catch (error) {
       if (error instanceof PositionMovedError)
@@ -254,7 +247,17 @@ export class SliceRun {
     this.position = to;
     this.refreshedForPage = false;
     if (!written.round) return 'committed';
-    return { kind: 'caught_up', counts: this.counts, round: written.round };
+    return { kind: 'caught_up', counts: this.counts, round: written.round, followUp: written.followUp };
+  }
+
+  /** When the next round is due after this one, by the normal and by the pushed interval, with the same jitter. */
+  private nextRounds(now: Date): { nextSyncAt: Date; pushedNextSyncAt: Date } {
+    const { incrementalIntervalMs, pushedIntervalMs, intervalJitterRatio } = this.deps.options;
+    const spread = 1 + intervalJitterRatio * (this.deps.random ?? Math.random)();
+    return {
+      nextSyncAt: new Date(now.getTime() + incrementalIntervalMs * spread),
+      pushedNextSyncAt: new Date(now.getTime() + (pushedIntervalMs ?? incrementalIntervalMs) * spread),
+    };
   }
 
   private tally(page: PageCounts): void {

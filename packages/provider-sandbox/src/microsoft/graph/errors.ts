@@ -12,6 +12,12 @@ export const GRAPH_ERRORS = {
   ErrorInvalidRequest: { status: 400, message: 'The request is invalid.' },
   ErrorInvalidUrlQuery: { status: 400, message: 'The query parameter is not supported.' },
   'RequestBroker--ParseUri': { status: 400, message: 'Could not find a property named on the type.' },
+  /** A subscription whose notification URL failed the validation handshake (docs/providers/microsoft.md). */
+  ValidationError: {
+    status: 400,
+    message:
+      'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.',
+  },
   generalException: { status: 500, message: 'An internal server error occurred.' },
   serviceNotAvailable: { status: 503, message: 'The service is temporarily unavailable.' },
 } as const;

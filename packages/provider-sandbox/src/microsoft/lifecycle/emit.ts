@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { deliver } from '../../core/deliver';
 import { type ProviderControlOp } from '../../core/types';
+import { validateEndpoint } from '../push/validate';
 
 const emitSpec = z.strictObject({
   /** The subscription's lifecycleNotificationUrl. */
@@ -26,15 +27,8 @@ const emitSpec = z.strictObject({
 export const lifecycleEmitOp: ProviderControlOp = async (ctx, account, body) => {
   const spec = emitSpec.parse(body);
   if (spec.validate) {
-    const token = `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`;
-    const url = new URL(spec.url);
-    url.searchParams.set('validationToken', token);
-    const check = await deliver(url.toString(), {
-      headers: { 'content-type': 'text/plain; charset=utf-8' },
-      body: '',
-    });
-    const ok = check.status === 200 && /^text\/plain/.test(check.contentType ?? '') && check.body === token;
-    if (!ok) return { validated: false, validation: check };
+    const check = await validateEndpoint(spec.url);
+    if (!check.ok) return { validated: false, validation: check.answer };
   }
   const notification = {
     subscriptionId: spec.subscriptionId,

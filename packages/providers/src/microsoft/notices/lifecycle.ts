@@ -9,9 +9,10 @@ import { connectionOfClientState } from './clientState';
 // (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks).
 
 /**
- * - reauthorizationRequired: Graph wants `POST /subscriptions/{id}/reauthorize`. crm-sync creates no Graph
- *   subscriptions yet (push is issue 25), so there is none to reauthorize: logged.
- * - subscriptionRemoved: recreate the subscription and resync; the resync is a full round.
+ * - reauthorizationRequired: Graph wants `POST /subscriptions/{id}/reauthorize`: the push keeper does it (and renews)
+ *   at its next pass (GRAPH_CHANNEL_EFFECTS); nothing to sync.
+ * - subscriptionRemoved: recreate the subscription (the keeper opens a new one) and resync; the resync is a full round
+ *   of the subscription's resource (of every resource when the subscription is not one of ours on record).
  * - missed: some change notifications were not delivered; an incremental (delta) round catches up.
  */
 export const GRAPH_LIFECYCLE_ACTIONS = {
@@ -19,6 +20,13 @@ export const GRAPH_LIFECYCLE_ACTIONS = {
   subscriptionRemoved: 'resync',
   missed: 'sync',
 } as const satisfies Record<string, NoticeAction>;
+
+/** What each lifecycle event does to the push channel it names (docs/push.md). */
+export const GRAPH_CHANNEL_EFFECTS = {
+  reauthorizationRequired: 'renew',
+  subscriptionRemoved: 'reopen',
+  missed: 'none',
+} as const;
 
 /** A replayed delivery is recognised for longer than Graph keeps retrying one. */
 export const GRAPH_REPLAY_TTL_MS = 5 * 60 * 60 * 1000;
@@ -50,6 +58,7 @@ export function verifyGraphLifecycle(clientStateKey: string, rawBody: string): V
       kind: item.lifecycleEvent,
       action: GRAPH_LIFECYCLE_ACTIONS[item.lifecycleEvent],
       target: { kind: 'connection' as const, connectionId },
+      channel: { channelId: item.subscriptionId, effect: GRAPH_CHANNEL_EFFECTS[item.lifecycleEvent] },
     };
   });
   return {

@@ -1,0 +1,196 @@
+// npm run bench:push -- [--connections 100] [--changes 1000] [--rate 10] [--delay 0] [--seed 20261203]
+//
+// Time from a change at the sandbox to its row visible in the CRM table, with push (issue 25, docs/push.md):
+// connect-api, the worker and the scheduler run as their own processes over a temporary database and Redis prefix;
+// the sandbox, in this process, plays Graph: the worker's push keeper subscribes each connection's contacts, and
+// after each change the sandbox POSTs a change notification (after --delay ms) to connect-api, which verifies it and
+// asks for a round; the worker's round reads the change by delta. The poll interval is 10 minutes, so no row comes
+// by polling. --changes contacts are added, spread over the connections in turn at --rate per second; each is timed
+// from the add to the moment its row is visible (polled every 10 ms). The ceiling, measured for the same changes,
+// is the notification's delivery alone (change → connect-api's 202).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseVaultKeys } from '@crm-sync/config';
+import { connectSandboxAccount, createConnectionsHarness } from '@crm-sync/connections/testing';
+import { freePort, startAppProcess, type AppProcess } from '@crm-sync/testing';
+import { CredentialStore, KeyRing } from '@crm-sync/vault';
+import { peakRssMb } from './lib/rss';
+
+const { values: args } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '100' },
+    changes: { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '10' },
+    delay: { type: 'string', default: '0' },
+    seed: { type: 'string', default: '20261203' },
+  },
+});
+const CONNECTIONS = Number(args.connections);
+const CHANGES = Number(args.changes);
+const RATE = Number(args.rate);
+const DELAY = Number(args.delay);
+const SEED = Number(args.seed);
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface SentRecord {
+  accountId: string;
+  status: number | null;
+  tookMs: number | null;
+}
+
+async function main(): Promise<void> {
+  const h = await createConnectionsHarness();
+  const dir = mkdtempSync(join(tmpdir(), 'crm-sync-bench-push-'));
+  const caFile = join(dir, 'ca.pem');
+  writeFileSync(caFile, h.sandbox.caPem);
+  const vaultKeys = `bench:${randomBytes(32).toString('base64')}`;
+  const store = new CredentialStore({
+    db: h.db.dataSource,
+    keyRing: new KeyRing(parseVaultKeys(vaultKeys, undefined)),
+  });
+  console.log(
+    `seed ${SEED}, ${CONNECTIONS} Graph connections, ${CHANGES} changes at ${RATE}/s, sandbox push delay ${DELAY} ms`,
+  );
+  const targets: Array<{ connectionId: string; accountId: string }> = [];
+  for (let i = 0; i < CONNECTIONS; i += 1) {
+    const { connectionId, account } = await connectSandboxAccount(h, {
+      provider: 'microsoft',
+      email: `push-${i}@example.com`,
+      resources: ['contacts'],
+      sizes: { contacts: 1 },
+      seed: SEED + i,
+    });
+    const stored = (await h.deps.credentials.load(connectionId))!;
+    await store.save(connectionId, stored.tokens, stored.expiresAt);
+    targets.push({ connectionId, accountId: account.id });
+  }
+  await h.sandbox.control.providerOp('microsoft', targets[0]!.accountId, 'pushPlan', { delayMs: DELAY });
+
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: h.db.url,
+    REDIS_URL: h.redis.url,
+    WORKER_QUEUE_PREFIX: `${h.redis.prefix}bench`,
+    VAULT_KEYS: vaultKeys,
+    PUBLIC_BASE_URL: baseUrl,
+    CONNECT_API_PORT: String(port),
+    CONNECT_API_OPS_PORT: '0',
+    WORKER_HTTP_PORT: '0',
+    SCHEDULER_HTTP_PORT: '0',
+    PROVIDER_MODE: 'sandbox',
+    PROVIDER_REQUEST_BUDGET_FACTOR: '1000000',
+    SANDBOX_HTTP_URL: h.sandbox.urls.google,
+    SANDBOX_HTTPS_URL: h.sandbox.urls.microsoft,
+    SANDBOX_CA_FILE: caFile,
+    // No row may come by polling while the bench measures.
+    SYNC_INCREMENTAL_INTERVAL_MS: '600000',
+    PUSH_KEEPER_INTERVAL_MS: '500',
+  };
+  const apps: AppProcess[] = [];
+  const query = <T>(sql: string, params: unknown[] = []) =>
+    h.db.dataSource.query(sql, params) as Promise<T[]>;
+  try {
+    apps.push(
+      ...(await Promise.all(
+        (['connect-api', 'worker', 'scheduler'] as const).map((app) =>
+          startAppProcess(app, { ...env, LOG_LEVEL: 'info' }, { timeoutMs: 120_000 }),
+        ),
+      )),
+    );
+    // First rounds (the connections' connected events), then a subscription per connection.
+    for (;;) {
+      const [{ n }] = (await query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM push_channels WHERE status = 'active'`,
+      )) as [{ n: number }];
+      if (n === CONNECTIONS) break;
+      await sleep(200);
+    }
+    const counts = async () =>
+      new Map(
+        (
+          await query<{ id: string; n: number }>(
+            `SELECT connection_id AS id, count(*)::int AS n FROM contacts GROUP BY connection_id`,
+          )
+        ).map((r) => [r.id, r.n]),
+      );
+    const expected = await counts();
+    const pending: Array<{ connectionId: string; want: number; at: number }> = [];
+    const visible: number[] = [];
+    let watching = true;
+    const watcher = (async () => {
+      while (watching || pending.length > 0) {
+        const now = await counts();
+        const seenAt = performance.now();
+        for (let i = pending.length - 1; i >= 0; i -= 1) {
+          const p = pending[i]!;
+          if ((now.get(p.connectionId) ?? 0) >= p.want) {
+            visible.push(seenAt - p.at);
+            pending.splice(i, 1);
+          }
+        }
+        await sleep(10);
+      }
+    })();
+    const began = performance.now();
+    for (let i = 0; i < CHANGES; i += 1) {
+      const wait = began + (i * 1000) / RATE - performance.now();
+      if (wait > 0) await sleep(wait);
+      const target = targets[i % targets.length]!;
+      const want = (expected.get(target.connectionId) ?? 0) + 1;
+      expected.set(target.connectionId, want);
+      pending.push({ connectionId: target.connectionId, want, at: performance.now() });
+      h.sandbox.control.addItem('microsoft', target.accountId, 'contacts', {});
+    }
+    const deadline = performance.now() + 120_000;
+    while (pending.length > 0 && performance.now() < deadline) await sleep(50);
+    watching = false;
+    const lost = pending.length;
+    pending.length = 0;
+    await watcher;
+
+    const sent = targets.flatMap(
+      (t) =>
+        (
+          h.sandbox.control.providerOp('microsoft', t.accountId, 'subscriptions', {}) as {
+            sent: SentRecord[];
+          }
+        ).sent,
+    );
+    const delivery = sent
+      .flatMap((s) => (s.status === 202 && s.tookMs !== null ? [s.tookMs] : []))
+      .sort((a, b) => a - b);
+    visible.sort((a, b) => a - b);
+    const [p50, p99] = [percentile(visible, 50), percentile(visible, 99)];
+    console.log(
+      `delivery (change → connect-api 202) p50 ms ${percentile(delivery, 50).toFixed(1)}  p99 ms ${percentile(delivery, 99).toFixed(1)} (${delivery.length} notifications)`,
+    );
+    console.log(
+      `change → row visible p50 ms ${p50.toFixed(0)}  p99 ms ${p99.toFixed(0)}  (${visible.length} of ${CHANGES}, ${lost} not visible in time; targets p50 < 1000, p99 < 3000 at delay 0)`,
+    );
+    console.log(`ratio p50 ${(p50 / percentile(delivery, 50)).toFixed(1)} (visible ÷ delivery)`);
+    console.log(
+      `rss-mb ${peakRssMb(apps[0]!.child.pid!)} (connect-api), ${peakRssMb(apps[1]!.child.pid!)} (worker), ${peakRssMb(apps[2]!.child.pid!)} (scheduler)`,
+    );
+    console.log(
+      `summary: push delay ${DELAY} ms, change → row p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms over ${visible.length} changes, ${CONNECTIONS} connections`,
+    );
+  } finally {
+    await Promise.all(apps.map((app) => app.stop()));
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,127 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  pushSecretDigest,
+  type Provider,
+  type ProviderAdapter,
+  type Resource,
+  type ResourcePush,
+} from '@crm-sync/core';
+import { syncStates } from '@crm-sync/sync-states';
+import type { DataSource } from 'typeorm';
+import { claimToOpen, claimUpkeep, recordFailure, recordOpened, type PushChannelRow } from './channels';
+
+export interface PushKeeperOptions {
+  /** Channels are asked for at most this long (the provider's maximum caps it). */
+  lifetimeMs: number;
+  /** A channel is renewed once it expires within this. */
+  renewBeforeMs: number;
+  /** How long a worker holds a channel row for one provider call. */
+  leaseMs: number;
+  /** Rows claimed per pass, for opening and for upkeep each. */
+  batchSize: number;
+  /** First wait after a failed open or renewal; doubles per failure up to `maxRetryMs`. */
+  retryBaseMs: number;
+  maxRetryMs: number;
+}
+
+export interface PushKeeperDeps {
+  db: DataSource;
+  adapters: ReadonlyMap<Provider, ProviderAdapter>;
+  /** A current access token of the connection (the worker's AccessTokens). */
+  accessToken: (connectionId: string, adapter: ProviderAdapter) => Promise<string>;
+  /** Our receivers, per provider: change notices and (Graph) lifecycle notices. */
+  receivers: (provider: Provider) => { notificationUrl: string; lifecycleUrl: string };
+  options: PushKeeperOptions;
+  now?: () => Date;
+  /** Told about each failure by reason (a classification, never a secret), for logs and metrics. */
+  onFailure?: (row: Pick<PushChannelRow, 'connectionId' | 'provider' | 'resource'>, reason: string) => void;
+}
+
+/** What one pass did. */
+export interface KeeperPass {
+  opened: number;
+  renewed: number;
+  failed: number;
+}
+
+/**
+ * Opens, renews and reauthorizes push channels (docs/push.md): a resource that push could cover gets a channel
+ * once its first round is done; a channel is renewed before it expires (reopened where the provider cannot extend
+ * one), reauthorized when the provider asks; a failure is retried with backoff and, meanwhile, the resource is
+ * polled at its normal interval (`push_until` cleared). Provider-neutral: each adapter's `push` does the calls.
+ */
+export class PushKeeper {
+  constructor(private readonly deps: PushKeeperDeps) {}
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  private pushFor(provider: Provider, resource: Resource): ResourcePush | undefined {
+    return this.deps.adapters.get(provider)?.push?.[resource];
+  }
+
+  async pass(): Promise<KeeperPass> {
+    const { db, options } = this.deps;
+    const pushable = [...this.deps.adapters].flatMap(([provider, adapter]) =>
+      (Object.keys(adapter.push ?? {}) as Resource[]).map((resource) => ({ provider, resource })),
+    );
+    const result: KeeperPass = { opened: 0, renewed: 0, failed: 0 };
+    const fresh = await claimToOpen(db, pushable, options.batchSize, options.leaseMs);
+    const upkeep = await claimUpkeep(db, options.renewBeforeMs, options.batchSize, options.leaseMs);
+    for (const row of [...fresh, ...upkeep]) {
+      const done = await this.keep(row);
+      result[done] += 1;
+    }
+    return result;
+  }
+
+  private async keep(row: PushChannelRow): Promise<keyof KeeperPass> {
+    const push = this.pushFor(row.provider, row.resource);
+    const adapter = this.deps.adapters.get(row.provider);
+    if (!push || !adapter) return this.fail(row, 'provider or resource no longer pushable');
+    try {
+      const token = await this.deps.accessToken(row.connectionId, adapter);
+      const opened = row.status !== 'active' || row.channelId.startsWith('pending.');
+      if (opened || !push.renew) {
+        await this.open(row, push, token);
+        return 'opened';
+      }
+      if (row.renewWanted && push.reauthorize) await push.reauthorize(token, row);
+      const { expiresAt } = await push.renew(token, row, this.expiry(push));
+      await recordOpened(this.deps.db, row.id, { ...row, expiresAt });
+      await syncStates.setPushUntil(this.deps.db, row.connectionId, row.resource, expiresAt);
+      return 'renewed';
+    } catch (error) {
+      return this.fail(row, error instanceof Error ? `${error.name}: ${error.message}` : 'failed');
+    }
+  }
+
+  /** Opens a new channel; an old one it replaces (Calendar, which cannot renew) is left to expire. */
+  private async open(row: PushChannelRow, push: ResourcePush, accessToken: string): Promise<void> {
+    const secret = push.secretFor?.(row.connectionId) ?? randomBytes(32).toString('base64url');
+    const opened = await push.open({
+      accessToken,
+      ...this.deps.receivers(row.provider),
+      secret,
+      expiresAt: this.expiry(push),
+      channelId: randomUUID(),
+    });
+    await recordOpened(this.deps.db, row.id, { ...opened, secretDigest: pushSecretDigest(secret) });
+    await syncStates.setPushUntil(this.deps.db, row.connectionId, row.resource, opened.expiresAt);
+  }
+
+  private expiry(push: ResourcePush): Date {
+    return new Date(this.now().getTime() + Math.min(push.maxLifetimeMs, this.deps.options.lifetimeMs));
+  }
+
+  private async fail(row: PushChannelRow, reason: string): Promise<'failed'> {
+    const { retryBaseMs, maxRetryMs } = this.deps.options;
+    const wait = Math.min(maxRetryMs, retryBaseMs * 2 ** Math.min(row.failures, 20));
+    await recordFailure(this.deps.db, row.id, reason, new Date(this.now().getTime() + wait));
+    // Until it works again the resource is polled at its normal interval.
+    await syncStates.setPushUntil(this.deps.db, row.connectionId, row.resource, null);
+    this.deps.onFailure?.(row, reason);
+    return 'failed';
+  }
+}
