@@ -1,7 +1,16 @@
 import { createTestDatabase, type TestDatabase } from '@crm-sync/testing';
 import { markDeleted } from '@crm-sync/db';
 import type { ContentKeys } from '@crm-sync/vault';
-import { contact, email, event, insertConnection, readerTestKeys, task, writeSealed } from '../test';
+import {
+  contact,
+  email,
+  event,
+  horizonPassed,
+  insertConnection,
+  readerTestKeys,
+  task,
+  writeSealed,
+} from '../test';
 import {
   ConnectionNotFoundError,
   ContentReader,
@@ -18,7 +27,7 @@ import {
 
 let db: TestDatabase;
 let keys: ContentKeys;
-let reader: ContentReader;
+let reader: Pick<ContentReader, 'read'>;
 let alice: string;
 let bob: string;
 let other: string;
@@ -28,7 +37,14 @@ const live = <K extends Kind>(items: Item<K>[]) => items.flatMap((i) => (i.delet
 beforeAll(async () => {
   db = await createTestDatabase();
   keys = readerTestKeys(db.dataSource);
-  reader = new ContentReader({ db: db.dataSource, keys });
+  const inner = new ContentReader({ db: db.dataSource, keys });
+  // Each read waits for the horizon to pass what the test wrote: other suites' transactions may hold it back.
+  reader = {
+    read: async (kind, request) => {
+      await horizonPassed(db.dataSource);
+      return inner.read(kind, request);
+    },
+  };
   alice = await insertConnection(db.dataSource, 't-a', 'alice');
   bob = await insertConnection(db.dataSource, 't-a', 'bob');
   other = await insertConnection(db.dataSource, 't-b', 'alice');

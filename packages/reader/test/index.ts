@@ -145,3 +145,19 @@ export function event(externalId: string, overrides: Partial<CalendarEventRecord
     ...overrides,
   };
 }
+
+/**
+ * Waits until every transaction that began before this call has ended, so what was committed is below the horizon
+ * a read serves up to (docs/read-api.md). Other test files on the same server hold the horizon back for a moment.
+ */
+export async function horizonPassed(db: SqlRunner): Promise<void> {
+  const [{ xid }] = (await db.query(`SELECT txid_current()::text AS xid`)) as [{ xid: string }];
+  for (;;) {
+    const [{ passed }] = (await db.query(
+      `SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint > $1::bigint AS passed`,
+      [xid],
+    )) as [{ passed: boolean }];
+    if (passed) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,4 +1,4 @@
-import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
+import { createConnectionsHarness, openRows, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { syncStates } from '@crm-sync/sync-states';
 import { connectSandboxAccount, engineDeps, syncUntilCaughtUp } from '../../test';
 
@@ -21,17 +21,22 @@ interface TaskRow {
   deleted: boolean;
 }
 
-/** The connection's task rows by external id. */
+/** The connection's task rows by external id, their sealed title opened (docs/encryption-at-rest.md). */
 async function rowsOf(connectionId: string): Promise<Map<string, TaskRow>> {
+  const rows = await openRows(h.db.dataSource, h.deps.content, 'tasks', 'connection_id = $1', [connectionId]);
   return new Map(
-    (
-      await h.db.dataSource.query<TaskRow[]>(
-        `SELECT external_id, list_id, list_title, title, status, completed_at IS NOT NULL AS completed,
-                deleted_at IS NOT NULL AS deleted
-           FROM tasks WHERE connection_id = $1`,
-        [connectionId],
-      )
-    ).map((r) => [r.external_id, r]),
+    rows.map((r) => [
+      String(r.external_id),
+      {
+        external_id: String(r.external_id),
+        list_id: String(r.list_id),
+        list_title: (r.list_title ?? null) as string | null,
+        title: (r.title ?? null) as string | null,
+        status: String(r.status),
+        completed: r.completed_at !== null,
+        deleted: r.deleted_at !== null,
+      },
+    ]),
   );
 }
 
