@@ -1,4 +1,11 @@
-import { contact, email, event, insertConnection, writeSealed } from '@crm-sync/reader/testing';
+import {
+  contact,
+  email,
+  event,
+  horizonPassed,
+  insertConnection,
+  writeSealed,
+} from '@crm-sync/reader/testing';
 import { startApp, T1_ONLY_SECRET, type AppHarness } from '../test/appHarness';
 
 // The read API (docs/read-api.md): @crm-sync/reader over HTTP, service-authenticated and tenant-bound like the
@@ -22,6 +29,8 @@ beforeAll(async () => {
   await writeSealed(db, h.deps.content, owner, 'calendar_events', [event('e1')]);
   await writeSealed(db, h.deps.content, owner, 'contacts', [contact('c1')]);
   await writeSealed(db, h.deps.content, { connectionId: theirs, tenantId: 't2' }, 'contacts', [contact('x')]);
+  // Reads serve rows below the oldest running transaction; other suites on this server may hold it back a moment.
+  await horizonPassed(db);
 });
 afterAll(() => h.close());
 
