@@ -38,7 +38,7 @@ describe('DataKeys', () => {
       [id],
     );
     expect(row!.key_id).toBe('a');
-    expect(row!.wrapped.includes(first.key)).toBe(false);
+    expect(row!.wrapped.includes(first.key.export())).toBe(false);
   });
 
   it('agrees on one key when several processes create it at once', async () => {

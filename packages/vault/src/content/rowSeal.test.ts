@@ -45,7 +45,7 @@ describe('sealRow / openRow', () => {
 
   it('refuses a blob moved to another connection, even one given the same key bytes', () => {
     const sealed = sealRow(key, address, content);
-    const other = dataKey(randomUUID(), key.key);
+    const other = dataKey(randomUUID(), key.key.export());
     expect(() => openRow(other, address, sealed)).toThrow(SealedRowError);
     expect(() => openRow(dataKey(connectionId, randomBytes(32)), address, sealed)).toThrow(SealedRowError);
   });
@@ -74,7 +74,7 @@ describe('sealRow / openRow', () => {
 
   it('keeps the key bytes out of logs and JSON', () => {
     const shown = inspect(key) + JSON.stringify(key);
-    expect(shown).not.toContain(key.key.toString('hex'));
+    expect(shown).not.toContain(key.key.export().toString('hex'));
     expect(JSON.parse(JSON.stringify(key))).toEqual({ connectionId });
   });
 });

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
+import { freshIv, GCM_IV_BYTES } from '../crypto/ivPool';
 import { MalformedBlobError, SealedRowError } from '../errors';
 
 /**
@@ -15,7 +16,7 @@ import { MalformedBlobError, SealedRowError } from '../errors';
  * writing four billion row versions is out of reach (https://doi.org/10.6028/NIST.SP.800-38D).
  */
 export const ROW_FORMAT_VERSION = 1;
-const IV_BYTES = 12;
+const IV_BYTES = GCM_IV_BYTES;
 const TAG_BYTES = 16;
 const HEADER_BYTES = 1;
 const ALGORITHM = 'aes-256-gcm';
@@ -23,13 +24,17 @@ const ALGORITHM = 'aes-256-gcm';
 /** A connection's unwrapped data key. Only the vault's DataKeys (and tests) make these. */
 export interface DataKey {
   readonly connectionId: string;
-  readonly key: Buffer;
+  /**
+   * A KeyObject, imported once: a cipher made from one skips importing raw key bytes for every sealed value
+   * (bench/README.md "Sealing cost"), and it prints no key material.
+   */
+  readonly key: KeyObject;
 }
 
-/** A DataKey whose key bytes are not enumerable, so logging or serialising one shows the connection id only. */
+/** A DataKey whose key is not enumerable, so logging or serialising one shows the connection id only. */
 export function dataKey(connectionId: string, key: Buffer): DataKey {
   const made = { connectionId } as DataKey;
-  Object.defineProperty(made, 'key', { value: Buffer.from(key), enumerable: false });
+  Object.defineProperty(made, 'key', { value: createSecretKey(Buffer.from(key)), enumerable: false });
   return Object.freeze(made);
 }
 
@@ -50,7 +55,7 @@ function additionalData(dataKey: DataKey, address: RowAddress, version: number):
 
 /** Seals a row's content (any JSON value) for that row only. */
 export function sealRow(dataKey: DataKey, address: RowAddress, content: unknown): Buffer {
-  const iv = randomBytes(IV_BYTES);
+  const iv = freshIv();
   const cipher = createCipheriv(ALGORITHM, dataKey.key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(additionalData(dataKey, address, ROW_FORMAT_VERSION));
   const plaintext = Buffer.from(JSON.stringify(content ?? null), 'utf8');
