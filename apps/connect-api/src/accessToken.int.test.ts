@@ -11,6 +11,7 @@ const rawTokens: ServicePolicy = {
   scopes: GOOGLE_MAIL_SCOPES,
   rawTokens: true,
   proxyPaths: {},
+  writes: {},
 };
 
 let h: AppHarness;

@@ -21,6 +21,7 @@ const callouts: ServicePolicy = {
     microsoft: ['/v1.0/me/mailFolders'],
     hubspot: ['/crm/v3/objects/contacts'],
   },
+  writes: {},
 };
 
 let h: AppHarness;
@@ -177,9 +178,15 @@ describe('/v1/proxy/:connectionId/*', () => {
     const { connectionId, account, stored } = await connect('google', 'proxy-401@example.com');
     h.sandbox.control.expireTokens('google', account.id);
     const before = tokenCalls('google');
+    const budget = GOOGLE_DESCRIPTOR.requestBudget;
+    // This window and the next: the call may cross into it.
+    const moments = [Date.now(), Date.now() + budget.windowMs];
+    const spent = await calloutsSpent(connectionId, budget, moments);
     const response = await proxy(connectionId, `${hostOf('google')}/gmail/v1/users/me/messages`);
     expect(response.status).toBe(200);
     expect(tokenCalls('google')).toBe(before + 1);
+    // Both requests count against the callouts' share of the user's quota.
+    expect(await calloutsSpent(connectionId, budget, moments)).toBe(spent + 2);
     const after = (await h.deps.credentials.load(connectionId))!;
     expect(after.version).toBe(stored.version + 1);
     expect(after.tokens.accessToken).not.toBe(stored.tokens.accessToken);
@@ -300,10 +307,7 @@ describe('/v1/proxy/:connectionId/*', () => {
     // One request of the callouts' share is left, in this window and the next (the calls below may fall in either).
     const now = Date.now();
     for (const at of [now, now + budget.windowMs]) {
-      const window = Math.floor(at / budget.windowMs);
-      const used = Number(
-        (await h.redis.redis.get(`${h.redis.prefix}provider-budget:${connectionId}:callout:${window}`)) ?? 0,
-      );
+      const used = await calloutsSpent(connectionId, budget, [at]);
       await worker.spend(
         connectionId,
         'callout',
@@ -330,3 +334,19 @@ describe('/v1/proxy/:connectionId/*', () => {
     expect(await refused.json()).toMatchObject({ code: 'connection_inactive' });
   });
 });
+
+/** Requests the callouts spent of the connection's budget in the windows holding `moments` (docs/token-broker.md). */
+async function calloutsSpent(
+  connectionId: string,
+  budget: { windowMs: number },
+  moments: number[],
+): Promise<number> {
+  let spent = 0;
+  for (const moment of moments) {
+    const window = Math.floor(moment / budget.windowMs);
+    spent += Number(
+      (await h.redis.redis.get(`${h.redis.prefix}provider-budget:${connectionId}:callout:${window}`)) ?? 0,
+    );
+  }
+  return spent;
+}

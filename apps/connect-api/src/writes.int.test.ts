@@ -1,3 +1,4 @@
+import type { ServicePolicy } from '@crm-sync/config';
 import { QUEUE_NAMES } from '@crm-sync/queue';
 import { startApp, T1_ONLY_SECRET, type AppHarness } from '../test/appHarness';
 import { seedConnection } from '../test/seed';
@@ -7,13 +8,30 @@ let t1Connection: string;
 let t2Connection: string;
 let revoked: string;
 beforeAll(async () => {
-  h = await startApp();
+  h = await startApp({
+    servicePolicies: new Map([
+      [
+        'crm-web',
+        writer({ contacts: ['create', 'update', 'delete'], events: ['create', 'update', 'delete'] }),
+      ],
+      ['tenant-one', writer({ contacts: ['create'] })],
+    ]),
+  });
   t1Connection = await seedConnection(h.db.dataSource, { tenantId: 't1' });
   t2Connection = await seedConnection(h.db.dataSource, { tenantId: 't2' });
   revoked = await seedConnection(h.db.dataSource, { tenantId: 't1', status: 'revoked' });
 });
 afterAll(() => h.close());
 
+/** A policy that grants these writes and no broker use. */
+const writer = (writes: ServicePolicy['writes']): ServicePolicy => ({
+  providers: [],
+  purposes: [],
+  scopes: [],
+  rawTokens: false,
+  proxyPaths: {},
+  writes,
+});
 const writes = async () => Number((await h.db.dataSource.query(`SELECT count(*) AS n FROM writes`))[0].n);
 const contact = { schemaVersion: 1, fields: { givenName: 'Ada', emails: ['ada@example.com'] } };
 const send = (
@@ -124,6 +142,24 @@ describe('write routes', () => {
         { body: contact, secret: T1_ONLY_SECRET, tenant: 't2' },
         403,
         'forbidden_tenant',
+      ],
+      [
+        `${t1Connection}/contacts/c1`,
+        { method: 'DELETE', body: { schemaVersion: 1, baseVersion: 'v1' }, secret: T1_ONLY_SECRET },
+        403,
+        'forbidden_write',
+      ],
+      [
+        `${t1Connection}/events`,
+        {
+          body: {
+            schemaVersion: 1,
+            fields: { title: 'x', start: { date: '2026-12-04' }, end: { date: '2026-12-05' } },
+          },
+          secret: T1_ONLY_SECRET,
+        },
+        403,
+        'forbidden_write',
       ],
       [`${t2Connection}/contacts`, { body: contact }, 404, 'not_found'],
       [`${revoked}/contacts`, { body: contact }, 409, 'connection_inactive'],

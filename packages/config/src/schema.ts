@@ -39,7 +39,7 @@ export const envSchema = z.object({
   /** Origin the browser reaches connect-api at; OAuth redirect URIs are built from it. */
   PUBLIC_BASE_URL: url(['http:', 'https:']).default('http://127.0.0.1:3000'),
   SERVICE_TOKENS: z.string().optional(),
-  /** What each service may do with the token broker: a JSON object, or the path of a file holding one. */
+  /** What each service may do with the token broker and which writes it may ask for: JSON, or a file holding it. */
   SERVICE_POLICIES: z.string().optional(),
   /** Access tokens one service may be issued per connection per minute. */
   ACCESS_TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),

@@ -15,7 +15,7 @@ const policy = {
 
 describe('parseServicePolicies', () => {
   it('reads the JSON itself or a file holding it, with proxy-only as the default', () => {
-    const expected = new Map([['mailer', { ...policy, rawTokens: false }]]);
+    const expected = new Map([['mailer', { ...policy, rawTokens: false, writes: {} }]]);
     expect(parseServicePolicies(JSON.stringify({ mailer: policy }), services)).toEqual(expected);
     const file = join(mkdtempSync(join(tmpdir(), 'policies-')), 'policies.json');
     writeFileSync(file, JSON.stringify({ mailer: policy }));
@@ -29,6 +29,10 @@ describe('parseServicePolicies', () => {
     ['an unknown service', JSON.stringify({ other: policy }), '"other" is not a service of SERVICE_TOKENS'],
     ['an unknown field', JSON.stringify({ mailer: { ...policy, admin: true } }), 'mailer'],
     ['no purpose', JSON.stringify({ mailer: { ...policy, purposes: [] } }), 'mailer.purposes'],
+    ['no scopes', JSON.stringify({ mailer: { ...policy, scopes: undefined } }), 'mailer.scopes'],
+    ['nothing granted', JSON.stringify({ mailer: {} }), 'mailer: grants nothing'],
+    ['an unknown write', JSON.stringify({ mailer: { writes: { deals: ['create'] } } }), 'mailer.writes'],
+    ['a write without operations', JSON.stringify({ mailer: { writes: { contacts: [] } } }), 'mailer.writes'],
     [
       'a bad purpose',
       JSON.stringify({ mailer: { ...policy, purposes: ['Send Mail'] } }),
@@ -47,6 +51,18 @@ describe('parseServicePolicies', () => {
   ])('refuses %s, naming the variable', (_label, raw, message) => {
     expect(() => parseServicePolicies(raw, services)).toThrow(message);
     expect(() => parseServicePolicies(raw, services)).toThrow('SERVICE_POLICIES');
+  });
+
+  it('grants writes alone, with no broker use', () => {
+    const writer = { writes: { contacts: ['create', 'update'], events: ['delete'] } };
+    expect(parseServicePolicies(JSON.stringify({ mailer: writer }), services).get('mailer')).toEqual({
+      providers: [],
+      purposes: [],
+      scopes: [],
+      rawTokens: false,
+      proxyPaths: {},
+      writes: writer.writes,
+    });
   });
 
   it('is part of connect-api configuration', () => {

@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { PROVIDERS, type Provider } from '@crm-sync/core';
+import {
+  PROVIDERS,
+  WRITE_OPS,
+  WRITE_RESOURCES,
+  type Provider,
+  type WriteOp,
+  type WriteResource,
+} from '@crm-sync/core';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 import type { ServiceToken } from './serviceTokens';
@@ -7,8 +14,8 @@ import type { ServiceToken } from './serviceTokens';
 /**
  * What a CRM service may do with the token broker (docs/token-broker.md): which providers' connections it may use,
  * for which purposes, only connections whose granted scopes all lie within `scopes`, whether it may receive raw
- * access tokens or only call through the proxy, and which API paths the proxy forwards for it. The tenants it may
- * act for are its SERVICE_TOKENS entry's, not repeated here.
+ * access tokens or only call through the proxy, and which API paths the proxy forwards for it; and which writes it
+ * may ask for (docs/write-back.md). The tenants it may act for are its SERVICE_TOKENS entry's, not repeated here.
  */
 export interface ServicePolicy {
   providers: Provider[];
@@ -17,6 +24,8 @@ export interface ServicePolicy {
   rawTokens: boolean;
   /** Path prefixes per provider the proxy forwards to, matched whole segment by whole segment. */
   proxyPaths: Partial<Record<Provider, string[]>>;
+  /** The write operations it may request, per resource; none that is not listed. */
+  writes: Partial<Record<WriteResource, WriteOp[]>>;
 }
 
 /** A purpose as policies name it and services send it. */
@@ -31,13 +40,24 @@ const pathPrefix = z
   .regex(/^(\/[A-Za-z0-9_\-.~:@!$&'()*+,;=]+)+\/?$/, 'a path prefix is /segment/segment… of URL characters')
   .refine((p) => !p.split('/').some((s) => s === '.' || s === '..'), 'a path prefix has no . or .. segment');
 
-const policySchema = z.strictObject({
-  providers: z.array(z.enum(PROVIDERS)).min(1),
-  purposes: z.array(purpose).min(1),
-  scopes: z.array(z.string().min(1).max(300)).min(1),
-  rawTokens: z.boolean().default(false),
-  proxyPaths: z.partialRecord(z.enum(PROVIDERS), z.array(pathPrefix).min(1)).default({}),
-});
+const policySchema = z
+  .strictObject({
+    providers: z.array(z.enum(PROVIDERS)).default([]),
+    purposes: z.array(purpose).default([]),
+    scopes: z.array(z.string().min(1).max(300)).default([]),
+    rawTokens: z.boolean().default(false),
+    proxyPaths: z.partialRecord(z.enum(PROVIDERS), z.array(pathPrefix).min(1)).default({}),
+    writes: z.partialRecord(z.enum(WRITE_RESOURCES), z.array(z.enum(WRITE_OPS)).min(1)).default({}),
+  })
+  .superRefine((policy, ctx) => {
+    // A policy grants the broker (providers, with the purposes and scopes they are used for), writes, or both.
+    if (policy.providers.length === 0 && Object.keys(policy.writes).length === 0)
+      ctx.addIssue({ code: 'custom', message: 'grants nothing: name providers or writes' });
+    if (policy.providers.length === 0) return;
+    for (const field of ['purposes', 'scopes'] as const)
+      if (policy[field].length === 0)
+        ctx.addIssue({ code: 'custom', path: [field], message: `a policy naming providers needs ${field}` });
+  });
 
 const policiesSchema = z.record(z.string(), policySchema);
 

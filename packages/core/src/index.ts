@@ -89,6 +89,8 @@ export type {
   ItemLinks,
   LinkRecord,
   ListedWindow,
+  ProviderCall,
+  RequestTally,
   ResourceSyncer,
   ResourceSyncers,
   SetAsideItem,

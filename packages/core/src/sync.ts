@@ -15,8 +15,24 @@ export interface SyncPosition {
   continuation: SyncContinuation | null;
 }
 
-export interface SyncRequest {
+/**
+ * Counts the requests a provider call makes, for the connection's request budget (the sync engine's
+ * ConnectionThrottle). The adapters' clients add every HTTP request they send, and for a batch every request inside
+ * it that the provider limits one by one, so a page that fans out (a message per request, batched attachment
+ * listings, association reads) spends what it really cost.
+ */
+export interface RequestTally {
+  add(requests: number): void;
+}
+
+/** What a call to the provider is made with: the connection's access token, and where its requests count. */
+export interface ProviderCall {
   accessToken: string;
+  /** Absent where nobody counts (a test, a one-off call). */
+  tally?: RequestTally;
+}
+
+export interface SyncRequest extends ProviderCall {
   position: SyncPosition;
   now: Date;
   /** How far back a first (full) sync reaches, for resources where a window makes sense (mail, calendar). */
@@ -66,11 +82,6 @@ export interface SyncPage<T extends CrmTableName = CrmTableName> {
    * clears the entry. The row the item had, if any, keeps its last readable version.
    */
   setAside?: SetAsideItem[];
-  /**
-   * Requests the page made at the provider, where more than one (Gmail gets each message): the engine counts them
-   * against the connection's request budget, one per page otherwise.
-   */
-  requests?: number;
   next:
     | { kind: 'more'; continuation: SyncContinuation }
     /**
@@ -109,7 +120,7 @@ export interface ResourceSyncer<T extends CrmTableName = CrmTableName> {
    * `deletes`. Offered where it is much cheaper than a full round (Gmail's full round gets every message); the audit
    * then stores what the table lacks directly instead of asking for a full round.
    */
-  fetchByIds?(request: { accessToken: string; ids: readonly string[] }): Promise<FetchedItems<T>>;
+  fetchByIds?(request: ProviderCall & { ids: readonly string[] }): Promise<FetchedItems<T>>;
 }
 
 /** An item set aside unread, and why (an error kind, never the item's content). */
@@ -126,8 +137,7 @@ export interface FetchedItems<T extends CrmTableName = CrmTableName> {
 }
 
 /** One page of an id pass; `continuation` is null on the first page. */
-export interface IdListRequest {
-  accessToken: string;
+export interface IdListRequest extends ProviderCall {
   continuation: SyncContinuation | null;
   now: Date;
   /** The same window a full round lists (mail, calendar). */

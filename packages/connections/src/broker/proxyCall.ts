@@ -144,7 +144,11 @@ export async function proxyCall(
       if (!replayable) await response.body?.cancel();
       return fresh;
     }
-    if (replayable) response = await send(fresh.accessToken);
+    if (replayable) {
+      response = await send(fresh.accessToken);
+      // The retry is a request of its own at the provider: counted past the share, since the call was admitted.
+      await deps.throttle.spend(connectionId, 'callout', budget, 1, new Date());
+    }
   }
   const answer = await throttlingAnswer(granted.adapter.api, response);
   if (answer.throttled) {

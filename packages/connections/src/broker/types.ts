@@ -41,6 +41,14 @@ export interface BrokerThrottle {
     budget: RequestBudget,
     now: Date,
   ): Promise<{ kind: 'go' } | { kind: 'held' | 'spent'; waitMs: number }>;
+  /** Counts requests made beyond the one `admit` counted (a call retried after a 401). */
+  spend(
+    connectionId: string,
+    side: 'callout',
+    budget: RequestBudget,
+    requests: number,
+    now: Date,
+  ): Promise<void>;
   /** Gives back one request `admit` counted at `now` and that was never sent. */
   refund(connectionId: string, side: 'callout', budget: RequestBudget, now: Date): Promise<void>;
 }

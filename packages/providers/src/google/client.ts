@@ -1,3 +1,4 @@
+import type { RequestTally } from '@crm-sync/core';
 import { OAuth2Client } from 'google-auth-library';
 // One module per API, not the `googleapis` index, which loads every Google API (~300 modules) on import.
 import { calendar, type calendar_v3 } from 'googleapis/build/src/apis/calendar';
@@ -25,9 +26,14 @@ export interface GoogleApis {
 /**
  * googleapis clients for one access token. The engine hands a fresh token to every page, so nothing is cached across
  * calls. The OAuth2Client holds only the access token: without a refresh token it never tries to refresh on a 401,
- * which therefore reaches the engine as `auth_expired` (the engine owns refreshing).
+ * which therefore reaches the engine as `auth_expired` (the engine owns refreshing). With a tally, every API request
+ * is counted (Google limits each request of a batch as its own, and these clients send no batches).
  */
-export function googleApisFor(accessToken: string, options: GoogleApiOptions): GoogleApis {
+export function googleApisFor(
+  accessToken: string,
+  options: GoogleApiOptions,
+  tally?: RequestTally,
+): GoogleApis {
   const auth = new OAuth2Client(
     options.fetch ? { transporterOptions: { fetchImplementation: options.fetch } } : {},
   );
@@ -42,7 +48,11 @@ export function googleApisFor(accessToken: string, options: GoogleApiOptions): G
     // The engine retries with Retry-After and backoff; gaxios' own retries would multiply them
     // (docs/providers/clients.md#client-retries).
     retry: false,
-    ...(options.fetch ? { fetchImplementation: options.fetch } : {}),
+    ...(tally
+      ? { fetchImplementation: counted(options.fetch ?? fetch, tally) }
+      : options.fetch
+        ? { fetchImplementation: options.fetch }
+        : {}),
   };
   // Built on first use: a page needs one API, and each client is a sizeable object graph built per page.
   const gmailApi = once(() => gmail({ version: 'v1', ...common }));
@@ -66,6 +76,13 @@ export function googleApisFor(accessToken: string, options: GoogleApiOptions): G
     get drive() {
       return driveApi();
     },
+  };
+}
+
+function counted(send: typeof fetch, tally: RequestTally): typeof fetch {
+  return (input, init) => {
+    tally.add(1);
+    return send(input, init);
   };
 }
 

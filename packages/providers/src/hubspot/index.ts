@@ -20,7 +20,6 @@ export interface HubSpotAdapterOptions extends HubSpotOAuthOptions {
 export function createHubSpotAdapter(options: HubSpotAdapterOptions): ProviderAdapter {
   const syncOptions: CrmObjectSyncerOptions = {
     apiBaseUrl: options.endpoints?.apiBaseUrl ?? HUBSPOT_ENDPOINTS.apiBaseUrl,
-    ...(options.httpAgent ? { httpAgent: options.httpAgent } : {}),
     ...(options.syncOverlapMs === undefined ? {} : { overlapMs: options.syncOverlapMs }),
     ...(options.syncFullRoundEveryMs === undefined ? {} : { fullRoundEveryMs: options.syncFullRoundEveryMs }),
     ...(options.syncAssociationPassEveryMs === undefined
@@ -38,7 +37,7 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): ProviderAd
   return {
     id: 'hubspot',
     oauth: createHubSpotOAuth(options),
-    // HubSpot's SDK takes only an httpAgent; its API is reached over the public CA or, in the sandbox, plain http.
+    // Over the public CA or, in the sandbox, plain http (client.ts: the SDK's own agent option has no effect).
     api: {
       origins: [new URL(syncOptions.apiBaseUrl).origin],
       fetch,

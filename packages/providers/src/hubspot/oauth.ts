@@ -8,8 +8,6 @@ import {
   type TokenGrant,
 } from '@crm-sync/core';
 import { Client } from '@hubspot/api-client';
-import { type Agent as HttpAgent } from 'node:http';
-import { type Agent as HttpsAgent } from 'node:https';
 import { type RequestContext, type ResponseContext } from '@hubspot/api-client/lib/codegen/oauth/http/http';
 import { type PromiseConfigurationOptions } from '@hubspot/api-client/lib/codegen/oauth/configuration';
 import { type TokenResponseIF } from '@hubspot/api-client/lib/codegen/oauth/models/TokenResponseIF';
@@ -19,13 +17,9 @@ import { expiryFrom, scopesFor } from '../shared/scopes';
 import { HUBSPOT_DESCRIPTOR, HUBSPOT_ENDPOINTS, type HubSpotEndpoints } from './descriptor';
 import { classifyHubSpotError } from './errors';
 
-/**
- * No `fetch` here: the HubSpot SDK sends with node-fetch and offers only an `httpAgent` (pass one with a `ca` to trust
- * a self-signed https endpoint).
- */
+/** No `fetch` here: the HubSpot SDK sends with node-fetch, and its `httpAgent` option has no effect (client.ts). */
 export interface HubSpotOAuthOptions extends Omit<OAuthClientOptions, 'fetch'> {
   endpoints?: Partial<HubSpotEndpoints>;
-  httpAgent?: HttpAgent | HttpsAgent;
 }
 
 export function createHubSpotOAuth(options: HubSpotOAuthOptions): ProviderOAuth {
@@ -35,7 +29,6 @@ export function createHubSpotOAuth(options: HubSpotOAuthOptions): ProviderOAuth 
   const oauthApi = new Client({
     basePath: endpoints.apiBaseUrl,
     numberOfApiCallRetries: 0,
-    ...(options.httpAgent ? { httpAgent: options.httpAgent } : {}),
   }).oauth;
   const call = <T>(operation: string, fn: () => Promise<T>) =>
     guarded('hubspot', operation, classifyHubSpotError, fn);

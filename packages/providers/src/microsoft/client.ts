@@ -1,3 +1,4 @@
+import type { RequestTally } from '@crm-sync/core';
 import { type Client } from '@microsoft/microsoft-graph-client';
 import { MICROSOFT_DESCRIPTOR, MICROSOFT_ENDPOINTS, type MicrosoftEndpoints } from './descriptor';
 import { graphClient } from './graph';
@@ -17,19 +18,21 @@ export interface GraphAccessOptions {
 export interface GraphAccess {
   /** Origin of the configured Graph root; a stored link anywhere else is refused, so a token never follows it. */
   readonly origin: string;
-  clientFor(accessToken: string): Client;
+  /** A client for the token; its requests count in the tally, if one is given. */
+  clientFor(accessToken: string, tally?: RequestTally): Client;
 }
 
 export function createGraphAccess(options: GraphAccessOptions): GraphAccess {
   const baseUrl = options.endpoints?.graphBaseUrl ?? MICROSOFT_ENDPOINTS.graphBaseUrl;
   return {
     origin: new URL(baseUrl).origin,
-    clientFor: (accessToken) =>
+    clientFor: (accessToken, tally) =>
       graphClient({
         baseUrl,
         version: MICROSOFT_DESCRIPTOR.graphVersion,
         accessToken,
         ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(tally ? { tally } : {}),
       }),
   };
 }

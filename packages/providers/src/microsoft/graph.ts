@@ -1,3 +1,4 @@
+import type { RequestTally } from '@crm-sync/core';
 import {
   AuthenticationHandler,
   Client,
@@ -21,11 +22,40 @@ class FetchHandler implements Middleware {
   }
 }
 
+/**
+ * Counts what each request costs against the mailbox's limits: Graph evaluates every request inside a JSON batch
+ * against throttling on its own (docs/providers/microsoft.md#json-batching), so a batch counts its requests.
+ */
+class CountingHandler implements Middleware {
+  private next: Middleware | undefined;
+
+  constructor(private readonly tally: RequestTally) {}
+
+  async execute(context: Context): Promise<void> {
+    this.tally.add(requestsIn(context));
+    await this.next?.execute(context);
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+}
+
+function requestsIn(context: Context): number {
+  const url = typeof context.request === 'string' ? context.request : context.request.url;
+  const body = context.options?.body;
+  if (!new URL(url).pathname.endsWith('/$batch') || typeof body !== 'string') return 1;
+  const parsed = JSON.parse(body) as { requests?: unknown[] };
+  return Math.max(1, parsed.requests?.length ?? 0);
+}
+
 export interface GraphClientOptions {
   baseUrl: string;
   version: string;
   accessToken: string;
   fetch?: typeof fetch;
+  /** Where the client's requests count (the sync's pages, the audit's id passes). */
+  tally?: RequestTally;
 }
 
 /**
@@ -36,7 +66,12 @@ export interface GraphClientOptions {
 export function graphClient(options: GraphClientOptions): Client {
   const authProvider: AuthenticationProvider = { getAccessToken: () => Promise.resolve(options.accessToken) };
   const auth = new AuthenticationHandler(authProvider);
-  auth.setNext(new FetchHandler(options.fetch ?? fetch));
+  const send = new FetchHandler(options.fetch ?? fetch);
+  if (options.tally) {
+    const counting = new CountingHandler(options.tally);
+    counting.setNext(send);
+    auth.setNext(counting);
+  } else auth.setNext(send);
   return Client.initWithMiddleware({
     baseUrl: options.baseUrl,
     defaultVersion: options.version,

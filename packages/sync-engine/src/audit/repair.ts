@@ -9,6 +9,7 @@ import { markGhostsDeleted } from '@crm-sync/db';
 import { syncStates, type SliceConnection } from '@crm-sync/sync-states';
 import { writePage } from '../records/writePage';
 import { samePosition } from '../slice/position';
+import { admitSync, countedCall } from '../throttle/countedCall';
 import type { SyncEngineDeps } from '../types';
 import type { IdDifference } from './compareIds';
 import type { AuditCounts, AuditRequest } from './types';
@@ -44,7 +45,8 @@ interface Fetched {
 export async function fetchDifference(deps: SyncEngineDeps, f: AuditFindings): Promise<Fetched | null> {
   const { syncer, diff, request, connection } = f;
   const ids = [...diff.missing, ...diff.ghosts];
-  if (!syncer.fetchByIds || ids.length === 0) return null;
+  const fetchByIds = syncer.fetchByIds?.bind(syncer);
+  if (!fetchByIds || ids.length === 0) return null;
   if (f.calls + ids.length > request.maxCalls) return null;
   // The position before the fetch: if a sync page commits before the repair does, the fetched versions may be older
   // than the rows it wrote, and the repair does not use them.
@@ -53,7 +55,10 @@ export async function fetchDifference(deps: SyncEngineDeps, f: AuditFindings): P
   try {
     for (const _ of ids) await request.throttle?.(connection.provider);
     const accessToken = await deps.tokens.get(connection.id, f.adapter.oauth);
-    const items = await syncer.fetchByIds({ accessToken, ids });
+    await admitSync(deps, connection.id, f.adapter);
+    const items = await countedCall(deps, connection.id, f.adapter, (tally) =>
+      fetchByIds({ accessToken, tally, ids }),
+    );
     const { position, roundGeneration } = loaded.state;
     return { items, position, roundGeneration, calls: ids.length };
   } catch {

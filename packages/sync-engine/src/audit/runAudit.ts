@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import {
   ClassifiedProviderError,
   type IdPage,
@@ -8,6 +7,7 @@ import {
   type SyncContinuation,
 } from '@crm-sync/core';
 import { syncStates, type SliceConnection } from '@crm-sync/sync-states';
+import { admitSync, countedCall } from '../throttle/countedCall';
 import type { SyncEngineDeps } from '../types';
 import { compareIds } from './compareIds';
 import { fetchDifference, repair } from './repair';
@@ -70,7 +70,7 @@ async function listAll(
   for (;;) {
     if (calls >= request.maxCalls) return { kind: 'over_budget', calls };
     await request.throttle?.(connection.provider);
-    await admitIdPass(deps, connection.id, adapter);
+    await admitSync(deps, connection.id, adapter);
     calls += 1;
     let accessToken: string | undefined;
     let page: IdPage;
@@ -79,12 +79,16 @@ async function listAll(
         force: refused !== undefined,
         refused,
       });
-      page = await listIds({
-        accessToken,
-        continuation,
-        now: deps.now?.() ?? new Date(),
-        initialWindowDays: deps.options.initialWindowDays,
-      });
+      const token = accessToken;
+      page = await countedCall(deps, connection.id, adapter, (tally) =>
+        listIds({
+          accessToken: token,
+          tally,
+          continuation,
+          now: deps.now?.() ?? new Date(),
+          initialWindowDays: deps.options.initialWindowDays,
+        }),
+      );
     } catch (error) {
       const classified = classify(adapter, error);
       if (classified.kind === 'auth_expired' && refused === undefined && accessToken !== undefined) {
@@ -97,24 +101,6 @@ async function listAll(
     ids.push(...page.ids);
     if (page.next.kind === 'done') return { kind: 'listed', ids, window: page.next.window, calls };
     continuation = page.next.continuation;
-  }
-}
-
-/**
- * An id pass spends the user's quota like the sync does: each call counts against the sync's share of the
- * connection's request budget (ConnectionThrottle), and waits while the provider holds the connection or that share
- * is spent, so an audit beside a busy sync never takes the user past the provider's per-user limit.
- */
-async function admitIdPass(
-  deps: SyncEngineDeps,
-  connectionId: string,
-  adapter: ProviderAdapter,
-): Promise<void> {
-  for (;;) {
-    const now = deps.now?.() ?? new Date();
-    const admission = await deps.throttle.admit(connectionId, 'sync', adapter.api.requestBudget, now);
-    if (admission.kind === 'go') return;
-    await delay(admission.waitMs);
   }
 }
 

@@ -11,6 +11,7 @@ import { syncStates, type SliceConnection } from '@crm-sync/sync-states';
 import { backoffDelayMs, decideFailure, rateLimitDelayMs } from '../policy/errorPolicy';
 import { mergePages } from '../records/mergePages';
 import { writePage, type PageCounts } from '../records/writePage';
+import { countedCall } from '../throttle/countedCall';
 import { samePosition } from './position';
 import {
   type Fetched,
@@ -177,13 +178,15 @@ export class SliceRun {
       const budget = this.adapter.api.requestBudget;
       const admission = await this.deps.throttle.admit(id, 'sync', budget, this.now());
       if (admission.kind !== 'go') return { ok: false, error: new BudgetWait(admission.waitMs) };
-      const page = await this.syncer.fetchPage({
-        accessToken,
-        position,
-        now: this.now(),
-        initialWindowDays: this.deps.options.initialWindowDays,
-      });
-      await this.deps.throttle.spend(id, 'sync', budget, (page.requests ?? 1) - 1, this.now());
+      const page = await countedCall(this.deps, id, this.adapter, (tally) =>
+        this.syncer.fetchPage({
+          accessToken,
+          tally,
+          position,
+          now: this.now(),
+          initialWindowDays: this.deps.options.initialWindowDays,
+        }),
+      );
       return { ok: true, page, tookMs: performance.now() - begun };
     } catch (error) {
       return { ok: false, error };

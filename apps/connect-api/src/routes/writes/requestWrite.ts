@@ -19,6 +19,10 @@ const writeAccepted = z.object({ writeId: z.uuid() });
 const responses = {
   202: writeAccepted,
   ...serviceErrors,
+  403: problemResponse(
+    'The service may not act for that tenant (code `forbidden_tenant`) or its policy does not grant this write ' +
+      '(code `forbidden_write`, docs/token-broker.md)',
+  ),
   404: problemResponse('No such connection for the tenant (code `not_found`)'),
   409: problemResponse('The connection is not active (code `connection_inactive`)'),
   422: problemResponse('The Idempotency-Key was used for another request (code `idempotency_key_reused`)'),
@@ -55,12 +59,18 @@ export function registerRequestWrites(app: FastifyInstance, ctx: AppContext): vo
         handler: async (request, reply) => {
           const { tenantId: tenant } = request.query as { tenantId: string };
           requireTenant(request, tenant);
+          const service = serviceName(request);
+          // Only what the service's policy lists (SERVICE_POLICIES `writes`); checked before anything is recorded.
+          if (!ctx.settings.servicePolicies.get(service)?.writes[resource]?.includes(op)) {
+            request.log.warn({ service, resource, op }, 'write refused: not in the service policy');
+            throw new HttpError(403, 'forbidden_write', `this service may not ${op} ${resource}`);
+          }
           const params = request.params as { id: string; externalId?: string };
           const write = { ...(request.body as object), resource, op, ...pick(params) } as WriteRequest;
           const outcome = await acceptWrite(ctx.deps, {
             tenantId: tenant,
             connectionId: params.id,
-            requestedBy: serviceName(request),
+            requestedBy: service,
             idempotencyKey: (request.headers as { 'idempotency-key': string })['idempotency-key'],
             write,
             announce: true,

@@ -33,13 +33,13 @@ export function createDriveFilesSyncer(
     table: 'drive_files',
     fetchPage: (request) =>
       guarded('google', 'drive sync', classifyGoogleError, async () => {
-        const apis = googleApisFor(request.accessToken, api);
+        const apis = googleApisFor(request.accessToken, api, request.tally);
         return readPage(apis, await where(apis, request), options);
       }),
     // The id pass is the full round's listing: files.list is already the cheapest listing Drive has.
     listIds: (request) =>
       guarded('google', 'drive id pass', classifyGoogleError, async () => {
-        const apis = googleApisFor(request.accessToken, api);
+        const apis = googleApisFor(request.accessToken, api, request.tally);
         const at = request.continuation
           ? parsed(request.continuation)
           : await where(apis, { ...request, position: { mode: 'full', cursor: null, continuation: null } });
@@ -48,12 +48,12 @@ export function createDriveFilesSyncer(
     // One files.get per id: how a file the user just picked is validated and stored (docs/drive.md#selecting-files),
     // and how the audit confirms a difference. A file the app may not see (not picked, deleted, access lost) is a
     // 404 under drive.file; it and a trashed one come back in `deletes`.
-    fetchByIds: ({ accessToken, ids }) =>
+    fetchByIds: (request) =>
       guarded('google', 'drive files by id', classifyGoogleError, async () => {
-        const apis = googleApisFor(accessToken, api);
+        const apis = googleApisFor(request.accessToken, api, request.tally);
         const upserts = [];
         const deletes: string[] = [];
-        for (const fileId of ids) {
+        for (const fileId of request.ids) {
           const file = await apis.drive.files
             .get({ fileId, fields: DRIVE_FILE_FIELDS })
             .then((r) => r.data)

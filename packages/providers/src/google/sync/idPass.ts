@@ -38,7 +38,11 @@ export function googleIdPass(
     guarded('google', `${spec.resource} id pass`, classifyGoogleError, async () => {
       const stored = request.continuation ? readContinuation(spec.resource, request.continuation) : undefined;
       const params = stored?.params ?? spec.params(request);
-      const listed = await spec.list(googleApisFor(request.accessToken, api), params, stored?.pageToken);
+      const listed = await spec.list(
+        googleApisFor(request.accessToken, api, request.tally),
+        params,
+        stored?.pageToken,
+      );
       if (listed.nextPageToken) {
         const continuation: SyncContinuation = { params, pageToken: listed.nextPageToken };
         return { ids: listed.ids, next: { kind: 'more', continuation } };

@@ -36,13 +36,11 @@ export function createMailSyncer(api: GoogleApiOptions, options: MailSyncOptions
     resource: 'mail',
     table: 'emails',
     fetchPage: (request) =>
-      guarded('google', 'mail sync', classifyGoogleError, async () =>
-        withRequests(await mailPage(request, api, options)),
-      ),
+      guarded('google', 'mail sync', classifyGoogleError, () => mailPage(request, api, options)),
     // One messages.get per id, as the rounds get them (a message now in Spam or Trash, or gone, is a deletion).
-    fetchByIds: ({ accessToken, ids }) =>
+    fetchByIds: (request) =>
       guarded('google', 'mail get', classifyGoogleError, () =>
-        fetchMessages(googleApisFor(accessToken, api).gmail, ids, options),
+        fetchMessages(googleApisFor(request.accessToken, api, request.tally).gmail, request.ids, options),
       ),
     // The full round's listing (same `after:` window, Spam and Trash left out as there) without the gets.
     listIds: googleIdPass(
@@ -71,22 +69,12 @@ export function createMailSyncer(api: GoogleApiOptions, options: MailSyncOptions
   };
 }
 
-/**
- * The page with the requests it made, for the connection's request budget: the listing (messages.list or
- * history.list) and one messages.get per message it stored, found gone or set aside. A deletion read from history
- * needs no get, so this errs high, never low.
- */
-const withRequests = (page: SyncPage<'emails'>): SyncPage<'emails'> => ({
-  ...page,
-  requests: 1 + page.upserts.length + page.deletes.length + (page.setAside?.length ?? 0),
-});
-
 async function mailPage(
   request: SyncRequest,
   api: GoogleApiOptions,
   options: MailSyncOptions,
 ): Promise<SyncPage<'emails'>> {
-  const { gmail } = googleApisFor(request.accessToken, api);
+  const { gmail } = googleApisFor(request.accessToken, api, request.tally);
   const { position } = request;
   const stored = position.continuation ? readContinuation(position.continuation) : undefined;
   if (stored?.phase === 'full') return listPage(gmail, stored, options);

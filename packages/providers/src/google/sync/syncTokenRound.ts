@@ -70,7 +70,7 @@ async function page<T extends CrmTableName, Item>(
   request: SyncRequest,
 ): Promise<SyncPage<T>> {
   const query = startingQuery(spec, request);
-  const listed = await spec.list(googleApisFor(request.accessToken, api), query);
+  const listed = await spec.list(googleApisFor(request.accessToken, api, request.tally), query);
   const upserts: RecordsByTable[T][] = [];
   const deletes: string[] = [];
   for (const item of listed.items) {

@@ -53,7 +53,7 @@ export function createTasksSyncer(api: GoogleApiOptions, options: TasksSyncOptio
     table: 'tasks',
     fetchPage: (request) =>
       guarded('google', 'tasks sync', classifyGoogleError, async () => {
-        const apis = googleApisFor(request.accessToken, api);
+        const apis = googleApisFor(request.accessToken, api, request.tally);
         const at = request.position.continuation
           ? parsed(continuationSchema, request.position.continuation)
           : await startRound(apis, request, options);
@@ -63,7 +63,7 @@ export function createTasksSyncer(api: GoogleApiOptions, options: TasksSyncOptio
     // tasks.list, whose pages the round reads anyway.
     listIds: (request) =>
       guarded('google', 'tasks id pass', classifyGoogleError, async () => {
-        const apis = googleApisFor(request.accessToken, api);
+        const apis = googleApisFor(request.accessToken, api, request.tally);
         const at = request.continuation
           ? parsed(continuationSchema, request.continuation)
           : await startRound(

@@ -81,7 +81,7 @@ export function createCrmObjectSyncer(
       // Throws cursor_expired for a position that cannot be resumed, before any request is made.
       const round = roundFor(request.position, request.now, overlapMs, passEveryMs);
       const context = {
-        apis: hubspotApis(options, request.accessToken),
+        apis: hubspotApis(options, request.accessToken, request.tally),
         spec,
         accessToken: request.accessToken,
         properties,
@@ -92,7 +92,7 @@ export function createCrmObjectSyncer(
     },
     listIds: (request: IdListRequest): Promise<IdPage> =>
       guarded('hubspot', `${spec.objectType} id pass`, classifyHubSpotError, () =>
-        idPage(hubspotApis(options, request.accessToken), spec, request),
+        idPage(hubspotApis(options, request.accessToken, request.tally), spec, request),
       ),
   };
 }

@@ -31,7 +31,7 @@ async function ownersPage(
   request: SyncRequest,
 ): Promise<SyncPage<'crm_objects'>> {
   const after = request.position.continuation?.after;
-  const page = await hubspotApis(options, request.accessToken).owners.getPage(
+  const page = await hubspotApis(options, request.accessToken, request.tally).owners.getPage(
     undefined,
     typeof after === 'string' ? after : undefined,
     HUBSPOT_DESCRIPTOR.ownersPageSize,

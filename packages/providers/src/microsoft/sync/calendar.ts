@@ -130,7 +130,7 @@ export function createCalendarSyncer(
     table: 'calendar_events',
     fetchPage: (request) =>
       guarded('microsoft', 'calendar delta', classifyMicrosoftError, async () => {
-        const client = access.clientFor(request.accessToken);
+        const client = access.clientFor(request.accessToken, request.tally);
         const { continuation, mode, cursor } = request.position;
         const window = roundWindow(request, calendarWindow);
         const newEnd = calendarFirstRequest(request).query?.endDateTime as string;

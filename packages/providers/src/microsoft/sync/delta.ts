@@ -70,7 +70,7 @@ export function deltaSyncer<T extends DeltaTable, Item>(
     table: spec.table,
     fetchPage: (request) =>
       guarded('microsoft', `${spec.resource} delta`, classifyMicrosoftError, async () => {
-        const client = access.clientFor(request.accessToken);
+        const client = access.clientFor(request.accessToken, request.tally);
         const api = pageRequest(client, spec, request, access.origin).header('Prefer', prefer.join(', '));
         return toPage(spec, (await api.get()) as DeltaResponse);
       }),

@@ -43,7 +43,7 @@ export function graphIdPass(
   const prefer = `odata.maxpagesize=${options.pageSize}, IdType="ImmutableId"`;
   return (request) =>
     guarded('microsoft', `${spec.resource} id pass`, classifyMicrosoftError, async () => {
-      const client = access.clientFor(request.accessToken);
+      const client = access.clientFor(request.accessToken, request.tally);
       const state = request.continuation
         ? readState(request.continuation, access.origin)
         : {

@@ -78,7 +78,7 @@ export function createMailSyncer(access: GraphAccess, options: MailOptions): Res
     table: 'emails',
     fetchPage: (request) =>
       guarded('microsoft', 'mail delta', classifyMicrosoftError, async () => {
-        const client = access.clientFor(request.accessToken);
+        const client = access.clientFor(request.accessToken, request.tally);
         const { continuation, mode, cursor } = request.position;
         const last: MailCursor =
           mode === 'incremental' && cursor ? readCursor(cursor, access.origin) : { links: {} };

@@ -52,7 +52,7 @@ export function createTodoSyncer(access: GraphAccess, options: DeltaOptions): Re
     table: 'tasks',
     fetchPage: (request) =>
       guarded('microsoft', 'tasks delta', classifyMicrosoftError, async () => {
-        const client = access.clientFor(request.accessToken);
+        const client = access.clientFor(request.accessToken, request.tally);
         const at = request.position.continuation
           ? parsed(continuationSchema, request.position.continuation)
           : await startRound(client, request, access.origin);
@@ -61,7 +61,7 @@ export function createTodoSyncer(access: GraphAccess, options: DeltaOptions): Re
     // The audit's id pass is a full round's listing keeping only the ids (todoTask delta has no cheaper id listing).
     listIds: (request) =>
       guarded('microsoft', 'tasks id pass', classifyMicrosoftError, async () => {
-        const client = access.clientFor(request.accessToken);
+        const client = access.clientFor(request.accessToken, request.tally);
         const full = { ...request, position: { mode: 'full' as const, cursor: null, continuation: null } };
         const at = request.continuation
           ? parsed(continuationSchema, request.continuation)
