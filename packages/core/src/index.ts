@@ -113,6 +113,7 @@ export {
   type NoticeAction,
   type NoticeRefusal,
   type NoticeTarget,
+  type RefreshTokenIdentifier,
   type VerifiedDelivery,
   type VerifiedNotice,
 } from './notices';
