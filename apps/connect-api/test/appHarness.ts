@@ -26,6 +26,8 @@ export interface AppHarness extends ConnectionsHarness {
   signing: ReceiptSigning;
   /** Everything the app logged, as text. */
   logs(): string;
+  /** The app's metrics in the Prometheus text format (what the ops port serves). */
+  metrics(): Promise<string>;
   /** Calls the API as the all-tenants service. */
   api(path: string, init?: RequestInit & { json?: unknown; secret?: string | null }): Promise<Response>;
 }
@@ -107,6 +109,7 @@ export async function startApp(
     baseUrl,
     signing,
     logs: () => logged,
+    metrics: () => ctx.metrics.render(),
     api(path, init = {}) {
       const { json, secret = SERVICE_SECRET, ...rest } = init;
       const headers = new Headers(rest.headers);

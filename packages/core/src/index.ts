@@ -115,6 +115,7 @@ export {
   type NoticeAction,
   type NoticeRefusal,
   type NoticeTarget,
+  type RefreshTokenIdentifier,
   type VerifiedDelivery,
   type VerifiedNotice,
 } from './notices';

@@ -11,14 +11,26 @@ export const NOTICE_ACTIONS = ['revoke', 'sync', 'resync', 'record'] as const;
 export type NoticeAction = (typeof NOTICE_ACTIONS)[number];
 
 /**
- * Whom a notice is about: a provider account (all its live connections), one connection, or one push channel
+ * How a provider names one refresh token without sending it (Google RISC `token-revoked`,
+ * docs/providers/notices.md): `prefix`, the token's first 16 characters; `sha512-sha512`, standard base64 (padded) of
+ * SHA-512 over the SHA-512 digest of the token. Both are secrets' parts or stand-ins: never logged.
+ */
+export interface RefreshTokenIdentifier {
+  alg: 'prefix' | 'sha512-sha512';
+  value: string;
+}
+
+/**
+ * Whom a notice is about: a provider account (all its live connections), one connection, one push channel
  * (issue 25: a change notice names the channel, which names its connection and resource; the receiver checks the
- * SHA-256 of the secret the notice echoed against the channel's, docs/push.md).
+ * SHA-256 of the secret the notice echoed against the channel's, docs/push.md), or the connection holding one
+ * refresh token.
  */
 export type NoticeTarget =
   | { kind: 'account'; providerAccountId: string }
   | { kind: 'connection'; connectionId: string }
   | { kind: 'channel'; channelId: string; secretDigest: string }
+  | { kind: 'refreshToken'; identifier: RefreshTokenIdentifier }
   | { kind: 'none' };
 
 /** One notice of a verified delivery: what the provider said, about whom, and what crm-sync does. */

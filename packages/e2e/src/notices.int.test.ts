@@ -158,6 +158,29 @@ it('Google RISC: tokens-revoked and account-disabled delete the credentials; a f
   expect(await state(bystander.connectionId)).toMatchObject({ status: 'active', credentials: 1 });
 });
 
+it('Google RISC: token-revoked finds the connection by its refresh token, by prefix or by double hash', async () => {
+  const url = `${baseUrl}/v1/webhooks/google/risc`;
+  const byPrefix = await connect('google', 'risc-e2e-token-1@example.com', ['contacts']);
+  const byHash = await connect('google', 'risc-e2e-token-2@example.com', ['contacts']);
+  const bystander = await connect('google', 'risc-e2e-token-3@example.com', ['contacts']);
+  for (const [{ accountId }, tokenIdentifier] of [
+    [byPrefix, 'prefix'],
+    [byHash, 'hash_base64_sha512_sha512'],
+  ] as const) {
+    expect(
+      (await emit('google', accountId, 'risc', { url, event: 'token-revoked', tokenIdentifier })).status,
+    ).toBe(202);
+  }
+  for (const { connectionId } of [byPrefix, byHash]) {
+    await waitFor(async () => (await state(connectionId)).credentials === 0, {
+      what: 'the credentials deleted',
+      timeoutMs: 30_000,
+    });
+    expect((await state(connectionId)).status).toBe('revoked');
+  }
+  expect(await state(bystander.connectionId)).toMatchObject({ status: 'active', credentials: 1 });
+});
+
 it('Graph lifecycle: missed runs an incremental round through the worker', async () => {
   const { connectionId, accountId } = await connect('microsoft', 'graph-e2e@example.com', ['mail']);
   await waitFor(async () => (await rows('emails', connectionId)) === 5 && (await settled(connectionId)), {

@@ -12,6 +12,7 @@ export {
 export { blobKeyId, BLOB_VERSION } from './crypto/format';
 export { KeyRing, type RingKey } from './crypto/keyring';
 export { openTokens, sealTokens, type SealedTokens } from './crypto/seal';
+export { refreshTokenDigest } from './crypto/refreshTokenLookups';
 export { createContentKeys, DATA_KEY_CACHE_TTL_MS, type ContentKeys } from './content/contentKeys';
 export { DataKeys, destroyDataKeys, type DataKeysOptions } from './content/dataKeys';
 export { IndexKeys, TERM_BYTES, type IndexPurpose } from './content/indexKeys';

@@ -29,10 +29,14 @@ export interface NoticeDeps {
   now?: () => Date;
 }
 
-/** What one notice did: its action and the connections it was taken for. */
+/**
+ * What one notice did: its action, the kind of subject it named (never the subject itself: a token prefix is a
+ * secret's part) and the connections it was taken for; none when the subject is not, or no longer, ours.
+ */
 export interface HandledNotice {
   kind: string;
   action: VerifiedNotice['action'];
+  target: NoticeTarget['kind'];
   connectionIds: string[];
 }
 
@@ -71,7 +75,7 @@ async function take(
   notice: VerifiedNotice,
   now: Date,
 ): Promise<HandledNotice> {
-  const connections = await liveConnections(manager, provider, notice.target);
+  const connections = await liveConnections(manager, deps.credentials, provider, notice.target);
   const channel = await noticeChannel(manager, provider, notice);
   for (const { id, tenant_id: tenantId } of connections) {
     if (notice.action === 'revoke') {
@@ -93,7 +97,12 @@ async function take(
       );
     }
   }
-  return { kind: notice.kind, action: notice.action, connectionIds: connections.map((c) => c.id) };
+  return {
+    kind: notice.kind,
+    action: notice.action,
+    target: notice.target.kind,
+    connectionIds: connections.map((c) => c.id),
+  };
 }
 
 /**
@@ -128,10 +137,22 @@ async function noticeChannel(
 /** The connections a notice is about that can still act on it (a disconnected one has nothing left to do). */
 async function liveConnections(
   manager: EntityManager,
+  credentials: CredentialStore,
   provider: Provider,
   target: NoticeTarget,
 ): Promise<Array<{ id: string; tenant_id: string }>> {
   if (target.kind === 'none') return [];
+  if (target.kind === 'refreshToken') {
+    // The vault finds the token by its lookup values (credentials is its table); a token of another provider's
+    // connection, however unlikely the match, is not this notice's.
+    const holders = await credentials.withManager(manager).connectionsHolding(target.identifier);
+    if (holders.length === 0) return [];
+    return manager.query(
+      `SELECT id, tenant_id FROM connections
+        WHERE provider = $1 AND id = ANY($2::uuid[]) AND status <> 'disconnected' ORDER BY id`,
+      [provider, holders],
+    );
+  }
   if (target.kind === 'channel') {
     return manager.query(
       `SELECT c.id, c.tenant_id FROM push_channels p JOIN connections c ON c.id = p.connection_id

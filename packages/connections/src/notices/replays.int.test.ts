@@ -63,7 +63,7 @@ it('ends a revoked connection with the claim, or keeps neither when that fails, 
 
   expect(await receiveDelivery(deps, delivery)).toEqual({
     kind: 'accepted',
-    notices: [{ kind: 'tokens-revoked', action: 'revoke', connectionIds: [id] }],
+    notices: [{ kind: 'tokens-revoked', action: 'revoke', target: 'account', connectionIds: [id] }],
   });
   // Ended at once, as the worker's token.revoked would: no credentials, the CRM told through the outbox.
   expect(await state()).toEqual({ status: 'revoked', credentials: 0, claims: before.claims + 1 });

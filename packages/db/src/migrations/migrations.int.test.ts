@@ -658,6 +658,26 @@ describe('migrations', () => {
     expect((await pushColumns()).map((r) => r.name)).toEqual(added);
   });
 
+  it('refresh token lookups: down drops the two columns, up adds them with their partial indexes', async () => {
+    const lookupColumns = async () =>
+      (
+        await query<{ name: string }>(
+          `SELECT column_name AS name FROM information_schema.columns
+            WHERE table_name = 'credentials' AND column_name LIKE 'refresh_token_%' ORDER BY 1`,
+        )
+      ).map((r) => r.name);
+    const added = ['refresh_token_digest', 'refresh_token_issued_at', 'refresh_token_prefix_mac'];
+    expect(await lookupColumns()).toEqual(added);
+    expect(idxOf(await indexes(), 'credentials_refresh_token_digest_idx')).toMatch(
+      /\(refresh_token_digest\) WHERE \(refresh_token_digest IS NOT NULL\)/,
+    );
+    await downThrough('RefreshTokenLookups1765000000230');
+    expect(await lookupColumns()).toEqual(['refresh_token_issued_at']);
+    expect(idxOf(await indexes(), 'credentials_refresh_token_prefix_mac_idx')).toBeUndefined();
+    await db.dataSource.runMigrations();
+    expect(await lookupColumns()).toEqual(added);
+  });
+
   it('down removes everything, and up again restores it', async () => {
     await downThrough('InitialSchema1764000000000');
     expect(await tables()).toEqual([]);

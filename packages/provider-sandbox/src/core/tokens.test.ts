@@ -72,6 +72,18 @@ test('rotation returns a new refresh token and retires the used one', () => {
   expect(tokens.refresh('microsoft', second, 'c').ok).toBe(true);
 });
 
+test('liveRefreshToken names the newest refresh token that still works', () => {
+  const { tokens, exchange, account } = setup('rotate');
+  expect(tokens.liveRefreshToken('microsoft', account.id)).toBeUndefined();
+  const first = grantOf(exchange()).refreshToken as string;
+  expect(tokens.liveRefreshToken('microsoft', account.id)).toBe(first);
+  expect(tokens.liveRefreshToken('google', account.id)).toBeUndefined();
+  const second = grantOf(tokens.refresh('microsoft', first, 'c')).refreshToken as string;
+  expect(tokens.liveRefreshToken('microsoft', account.id)).toBe(second);
+  tokens.revoke('microsoft', second);
+  expect(tokens.liveRefreshToken('microsoft', account.id)).toBeUndefined();
+});
+
 test('PKCE mismatch burns the code; a replayed code revokes what it issued', () => {
   expect(setup().exchange('w'.repeat(43))).toEqual({ ok: false, reason: 'pkce_mismatch' });
   const { tokens, exchange } = setup();

@@ -204,6 +204,16 @@ export function createTokenStore(
       return grants.size;
     },
 
+    liveRefreshToken(provider, accountId) {
+      let newest: string | undefined;
+      for (const [token, { grant, retired }] of refresh) {
+        // Maps iterate in insertion order: the last live one is the newest.
+        if (grant.provider === provider && grant.accountId === accountId && !grant.revoked && !retired)
+          newest = token;
+      }
+      return newest;
+    },
+
     authenticate(provider, header): AuthResult {
       const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) return { ok: false, reason: 'missing' };

@@ -177,6 +177,8 @@ export interface TokenStore {
   expireAccessTokens(provider: ProviderId, accountId: string): number;
   /** Revokes every access and refresh token of the account. */
   revokeAccount(provider: ProviderId, accountId: string): number;
+  /** The account's most recently issued refresh token that still works (a RISC `token-revoked` names one). */
+  liveRefreshToken(provider: ProviderId, accountId: string): string | undefined;
   authenticate(provider: ProviderId, authorizationHeader: string | undefined): AuthResult;
   inspect(provider: ProviderId, token: string): TokenInfo | undefined;
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '@crm-sync/testing';
 import { KeyRing } from '../crypto/keyring';
+import { refreshTokenDigest } from '../crypto/refreshTokenLookups';
 import { ConnectionMismatchError } from '../errors';
 import type { TokenSet } from '../types';
 import { CredentialStore } from './credentialStore';
@@ -114,6 +115,37 @@ describe('CredentialStore', () => {
   it('reports false when refreshing a credential that no longer exists', async () => {
     const id = await insertConnection(db.dataSource);
     expect(await store.replaceIfVersion(id, 1, tokensFor('gone'), null)).toBe(false);
+  });
+
+  it('finds the connection holding a refresh token by its double SHA-512 or its prefix, and only while it holds it', async () => {
+    const [id, other] = [await insertConnection(db.dataSource), await insertConnection(db.dataSource)];
+    const first = tokensFor('lookup');
+    await store.save(id, first, null);
+    await store.save(other, tokensFor('other'), null);
+    const holding = (refreshToken: string) =>
+      Promise.all([
+        store.connectionsHolding({ alg: 'sha512-sha512', value: refreshTokenDigest(refreshToken) }),
+        store.connectionsHolding({ alg: 'prefix', value: refreshToken.slice(0, 16) }),
+      ]);
+    expect(await holding(first.refreshToken!)).toEqual([[id], [id]]);
+    // Neither the token nor its prefix is stored, only the lookup values.
+    const [row] = await db.dataSource.query(
+      `SELECT refresh_token_digest AS digest, refresh_token_prefix_mac AS mac FROM credentials WHERE connection_id = $1`,
+      [id],
+    );
+    expect(row.digest).toBe(refreshTokenDigest(first.refreshToken!));
+    expect((row.mac as Buffer).toString('latin1')).not.toContain(first.refreshToken!.slice(0, 16));
+
+    const rotated = { ...first, refreshToken: `1//rotated-${randomUUID()}` };
+    expect(await store.replaceIfVersion(id, 1, rotated, null, true)).toBe(true);
+    expect(await holding(first.refreshToken!)).toEqual([[], []]);
+    expect(await holding(rotated.refreshToken)).toEqual([[id], [id]]);
+
+    await store.save(id, { accessToken: 'ya29.no-refresh-token' }, null);
+    expect(await holding(rotated.refreshToken)).toEqual([[], []]);
+    await store.save(id, rotated, null);
+    await store.delete(id);
+    expect(await holding(rotated.refreshToken)).toEqual([[], []]);
   });
 
   it('deletes the row instead of blanking it', async () => {

@@ -41,11 +41,15 @@ async function keyIds(): Promise<string[]> {
 describe('resealAll', () => {
   it('moves every row to the active key in batches, so the old key can be removed', async () => {
     const ids = await seedUnderA(7);
+    const afterRotation = new CredentialStore({ db: db.dataSource, keyRing: ringB });
+    // The prefix MAC is keyed by the row's ring key: the new ring alone cannot find it before the reseal…
+    expect(await afterRotation.connectionsHolding({ alg: 'prefix', value: 'refresh-2' })).toEqual([]);
     const result = await resealAll(db.dataSource, ringAB, { batchSize: 3 });
     expect(result).toEqual({ resealed: 7, failed: [], remaining: 0 });
     expect(new Set(await keyIds())).toEqual(new Set(['b']));
+    // …and after it, it does: the reseal rewrote the MAC under the new key.
+    expect(await afterRotation.connectionsHolding({ alg: 'prefix', value: 'refresh-2' })).toEqual([ids[2]]);
 
-    const afterRotation = new CredentialStore({ db: db.dataSource, keyRing: ringB });
     for (const [i, id] of ids.entries()) {
       expect(await afterRotation.load(id)).toMatchObject({
         tokens: { accessToken: `access-${i}`, refreshToken: `refresh-${i}` },

@@ -1,6 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { openBlob, sealBlob, type BlobPurpose } from '../crypto/blob';
 import type { KeyRing } from '../crypto/keyring';
+import { refreshTokenLookups } from '../crypto/refreshTokenLookups';
+import { parseTokens } from '../crypto/tokens';
 import { VaultError } from '../errors';
 
 export interface ResealOptions {
@@ -103,8 +105,9 @@ async function resealBatch(
   );
   for (const row of rows) {
     let resealed: ReturnType<typeof sealBlob>;
+    let plaintext: Buffer;
     try {
-      const plaintext = openBlob(keyRing, purpose, row.connection_id, row.blob);
+      plaintext = openBlob(keyRing, purpose, row.connection_id, row.blob);
       resealed = sealBlob(keyRing, purpose, row.connection_id, plaintext);
     } catch (error) {
       if (!(error instanceof VaultError)) throw error;
@@ -115,7 +118,25 @@ async function resealBatch(
       `UPDATE ${table} SET key_id = $2, ${blob} = $3, ${touched} = now() WHERE connection_id = $1`,
       [row.connection_id, resealed.keyId, resealed.sealed],
     );
+    if (table === 'credentials') await rekeyLookups(manager, keyRing, row.connection_id, plaintext);
     result.resealed += 1;
   }
   return rows.length;
+}
+
+/**
+ * A credential's prefix MAC is keyed by the ring key its row is sealed with; re-sealing under the active key
+ * rewrites it too, so it keeps matching once the old key leaves the ring (refreshTokenLookups.ts).
+ */
+async function rekeyLookups(
+  manager: EntityManager,
+  keyRing: KeyRing,
+  connectionId: string,
+  plaintext: Buffer,
+): Promise<void> {
+  const lookups = refreshTokenLookups(keyRing, parseTokens(plaintext).refreshToken);
+  await manager.query(
+    `UPDATE credentials SET refresh_token_digest = $2, refresh_token_prefix_mac = $3 WHERE connection_id = $1`,
+    [connectionId, lookups.digest, lookups.prefixMac],
+  );
 }

@@ -1,4 +1,4 @@
-import { receiveDelivery, type DeliveryOutcome } from '@crm-sync/connections';
+import { receiveDelivery, type DeliveryOutcome, type HandledNotice } from '@crm-sync/connections';
 import { NoticeRefusedError, type Provider, type VerifiedDelivery } from '@crm-sync/core';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context';
@@ -26,8 +26,35 @@ export async function receive(
     request.log.warn({ provider: delivery.provider, refusal: 'replayed' }, 'provider notice refused');
   } else {
     request.log.info({ provider: delivery.provider, notices: outcome.notices }, 'provider notice accepted');
+    countUnmatched(ctx, request, delivery.provider, outcome.notices);
   }
   return outcome;
+}
+
+/**
+ * A notice that names an account or a token and finds no live connection: a user who already disconnected, or a
+ * token we no longer hold (rotated, deleted). Logged by kind and counted, so a steady rise (say, token-revoked
+ * never matching) shows; the subject itself is never logged.
+ */
+function countUnmatched(
+  ctx: AppContext,
+  request: FastifyRequest,
+  provider: Provider,
+  notices: HandledNotice[],
+): void {
+  const unmatched = ctx.metrics.counter({
+    name: 'crm_sync_provider_notices_unmatched_total',
+    help: 'Verified provider notices naming a subject that matched no live connection, by provider and kind',
+    labelNames: ['provider', 'kind'],
+  });
+  for (const notice of notices) {
+    if (notice.target === 'none' || notice.connectionIds.length > 0) continue;
+    unmatched.inc({ provider, kind: notice.kind });
+    request.log.warn(
+      { provider, kind: notice.kind, target: notice.target },
+      'provider notice matched no connection',
+    );
+  }
 }
 
 /** Logs a refused notice by reason only (no token, signature or body: they may be replayable secrets). */

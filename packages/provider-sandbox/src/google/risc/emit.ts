@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
 import { deliver } from '../../core/deliver';
-import { DEFAULT_CLIENT, type ProviderControlOp } from '../../core/types';
+import { DEFAULT_CLIENT, SandboxNotFoundError, type ProviderControlOp } from '../../core/types';
 import { type riscKeys } from './keys';
 import { RISC_ISSUER } from './routes';
 
@@ -31,11 +31,21 @@ const emitSpec = z.strictObject({
   signWith: z.enum(['published', 'foreign']).default('published'),
   issuedSecondsAgo: z.number().int().default(0),
   jti: z.string().min(1).optional(),
+  /** token-revoked: how the account's refresh token is named (Google's `token_identifier_alg`). */
+  tokenIdentifier: z.enum(['prefix', 'hash_base64_sha512_sha512']).default('prefix'),
 });
+
+/** Google's `token` values ("OAuth token identifiers", https://developers.google.com/identity/protocols/risc). */
+const TOKEN_IDENTIFIERS = {
+  prefix: (token: string) => token.slice(0, 16),
+  hash_base64_sha512_sha512: (token: string) =>
+    createHash('sha512').update(createHash('sha512').update(token, 'utf8').digest()).digest('base64'),
+} as const;
 
 /**
  * `POST /__sandbox/accounts/google/:accountId/ops/risc`: what Google does when a RISC event happens to the account.
- * A genuine revocation (tokens-revoked, account-disabled) first revokes the account's grants here, as at Google;
+ * A genuine revocation (tokens-revoked, account-disabled) first revokes the account's grants here, as at Google
+ * (token-revoked: the grant of the account's newest live refresh token, which the event then names);
  * then a security event token is signed (RS256, the JWKS key) and POSTed as `application/secevent+jwt`.
  * Answers the receiver's reply and the token (so a test can replay it).
  */
@@ -47,16 +57,20 @@ export function riscEmitOp(keys: ReturnType<typeof riscKeys>): ProviderControlOp
     if (genuine && (spec.event === 'tokens-revoked' || spec.event === 'account-disabled')) {
       ctx.tokens.revokeAccount('google', account.id);
     }
-    const subject =
-      spec.event === 'token-revoked'
-        ? // One refresh token, named by its first 16 characters (Google's `token_identifier_alg: prefix`).
-          {
-            subject_type: 'oauth_token',
-            token_type: 'refresh_token',
-            token_identifier_alg: 'prefix',
-            token: '0000000000000000',
-          }
-        : { subject_type: 'iss-sub', iss: spec.issuer, sub: account.id };
+    let subject: Record<string, string> = { subject_type: 'iss-sub', iss: spec.issuer, sub: account.id };
+    if (spec.event === 'token-revoked') {
+      // One refresh token: the account's newest live one, revoked with its grant (as Google's revoke does).
+      const refreshToken = ctx.tokens.liveRefreshToken('google', account.id);
+      if (refreshToken === undefined)
+        throw new SandboxNotFoundError('the account holds no live refresh token');
+      if (genuine) ctx.tokens.revoke('google', refreshToken);
+      subject = {
+        subject_type: 'oauth_token',
+        token_type: 'refresh_token',
+        token_identifier_alg: spec.tokenIdentifier,
+        token: TOKEN_IDENTIFIERS[spec.tokenIdentifier](refreshToken),
+      };
+    }
     const event =
       spec.event === 'verification'
         ? { state: randomUUID() }

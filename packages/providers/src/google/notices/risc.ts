@@ -1,7 +1,13 @@
-import { NoticeRefusedError, type VerifiedDelivery, type VerifiedNotice } from '@crm-sync/core';
+import {
+  NoticeRefusedError,
+  type NoticeTarget,
+  type VerifiedDelivery,
+  type VerifiedNotice,
+} from '@crm-sync/core';
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { RISC_EVENT_ACTIONS, riscKind } from './riscEvents';
+import { refreshTokenIdentifier, TOKEN_SUBJECT_TYPE } from './riscTokenSubject';
 
 /** Google's RISC configuration document: names the issuer and the JWKS the tokens are signed with. */
 export const GOOGLE_RISC_CONFIGURATION_URL = 'https://accounts.google.com/.well-known/risc-configuration';
@@ -18,11 +24,14 @@ const CONFIGURATION_TTL_MS = 60 * 60 * 1000;
 const configurationSchema = z.object({ issuer: z.string().min(1), jwks_uri: z.url() });
 
 // RFC 8417 events claim; Google's subject is `iss-sub` (its account id, our provider account id), sometimes an
-// e-mail address (https://developers.google.com/identity/protocols/risc, "Validate the token").
-const subjectSchema = z.union([
-  z.object({ subject_type: z.literal('iss-sub'), iss: z.string(), sub: z.string().min(1).max(255) }),
-  z.object({ subject_type: z.string().max(64) }),
-]);
+// e-mail address, or `oauth_token` naming one refresh token (https://developers.google.com/identity/protocols/risc,
+// "Handle security events", "OAuth token identifiers"; riscTokenSubject.ts).
+const subjectSchema = z.looseObject({ subject_type: z.string().max(64) });
+const issSubSchema = z.object({
+  subject_type: z.literal('iss-sub'),
+  iss: z.string(),
+  sub: z.string().min(1).max(255),
+});
 const eventsSchema = z
   .record(z.string().max(200), z.object({ subject: subjectSchema.optional() }))
   .refine((events) => Object.keys(events).length === 1, 'a Google SET carries exactly one event');
@@ -79,13 +88,21 @@ export function createRiscVerifier(options: RiscVerifierOptions): RiscVerifier {
     const notice: VerifiedNotice = {
       kind: riscKind(eventType),
       action: RISC_EVENT_ACTIONS[eventType] ?? 'record',
-      target:
-        event.subject && 'sub' in event.subject
-          ? { kind: 'account', providerAccountId: event.subject.sub }
-          : { kind: 'none' },
+      target: targetOf(event.subject),
     };
     return { provider: 'google', replayKey: payload.jti, replayTtlMs: RISC_MAX_AGE_MS, notices: [notice] };
   };
+}
+
+/** The account (`iss-sub`) or the refresh token (`oauth_token`) an event is about; anything else names nobody. */
+function targetOf(subject: z.infer<typeof subjectSchema> | undefined): NoticeTarget {
+  if (subject === undefined) return { kind: 'none' };
+  const account = issSubSchema.safeParse(subject);
+  if (account.success) return { kind: 'account', providerAccountId: account.data.sub };
+  if (subject.subject_type === TOKEN_SUBJECT_TYPE) {
+    return { kind: 'refreshToken', identifier: refreshTokenIdentifier(subject) };
+  }
+  return { kind: 'none' };
 }
 
 interface Discovered {
