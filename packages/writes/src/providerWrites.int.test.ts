@@ -78,12 +78,16 @@ describe.each(PROVIDER_CASES)('$name', (c) => {
     expect(item(created?.externalId)?.data).toEqual(before);
   });
 
-  it('refuses a change the provider refuses, leaving the item as it was', async () => {
+  it('ends a write the provider refuses as refused, changing nothing', async () => {
     const created = await run(c.create);
-    const before = item(created?.externalId)?.data;
-    const refused = await run(update(created ?? {}, c.refusedUpdate));
+    const before = sandboxItems(h, c.provider, c.sandboxResource, accountId);
+    const write =
+      c.refused.op === 'create'
+        ? ({ ...c.create, fields: c.refused.fields } as WriteRequest)
+        : update(created ?? {}, c.refused.fields);
+    const refused = await run(write);
     expect(refused).toMatchObject({ status: 'refused', reason: expect.stringMatching(/^provider_refused/) });
-    expect(item(created?.externalId)?.data).toEqual(before);
+    expect(sandboxItems(h, c.provider, c.sandboxResource, accountId)).toEqual(before);
   });
 
   it('answers a request retried with its Idempotency-Key with the first write, creating one item', async () => {

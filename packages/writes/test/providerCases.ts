@@ -20,8 +20,8 @@ export interface ProviderCase {
   updated: [string, unknown];
   /** Sandbox fields a change made in the account itself sets (control API). */
   elsewhere: Record<string, unknown>;
-  /** A change the write schema accepts and the provider refuses (400). */
-  refusedUpdate: Fields<WriteResource>;
+  /** A write the schema accepts and the provider refuses (400): a create, or an update of a created item. */
+  refused: { op: 'create' | 'update'; fields: Fields<WriteResource> };
   /** The sandbox route that creates an item (counters). */
   createRoute: string;
   /** The sandbox's stored id behind the externalId the writer reports. */
@@ -48,6 +48,15 @@ const event = {
 /** An end before the event's start: the schema checks order only when both ends are named. */
 const endBeforeStart = { end: { dateTime: '2026-12-14T14:00:00+01:00' } };
 
+/** Graph hands out immutable ids (`Prefer: IdType="ImmutableId"`); the sandbox stores items under the regular form. */
+const graphStoredId = (externalId: string) =>
+  externalId.startsWith('AAkALg') ? `AAMkAG${externalId.slice('AAkALg'.length)}` : externalId;
+/** The Graph writer's tag: a string extended property named `crm-sync-write` (providers/src/microsoft/writes). */
+const graphTag = (data: Record<string, unknown>) =>
+  (data.extendedProperties as Array<{ id: string; value: string }> | undefined)?.find((p) =>
+    p.id.endsWith(' Name crm-sync-write'),
+  )?.value;
+
 export const PROVIDER_CASES: ProviderCase[] = [
   {
     name: 'Google Calendar events',
@@ -59,10 +68,48 @@ export const PROVIDER_CASES: ProviderCase[] = [
     update: { title: 'Quarterly review (moved)' },
     updated: ['summary', 'Quarterly review (moved)'],
     elsewhere: { summary: 'Renamed in Google Calendar' },
-    refusedUpdate: endBeforeStart,
+    refused: { op: 'update', fields: endBeforeStart },
     createRoute: 'calendar.events.insert',
     sandboxId: (externalId) => externalId,
     tagOf: (data) => (data.privateProperties as Record<string, string> | undefined)?.['crm-sync-write'],
     table: 'calendar_events',
+  },
+  {
+    name: 'Microsoft Graph events',
+    provider: 'microsoft',
+    resource: 'events',
+    syncResource: 'calendar',
+    sandboxResource: 'events',
+    create: event,
+    update: { title: 'Quarterly review (moved)' },
+    updated: ['subject', 'Quarterly review (moved)'],
+    elsewhere: { subject: 'Renamed in Outlook' },
+    refused: { op: 'update', fields: endBeforeStart },
+    createRoute: 'graph.events.create',
+    sandboxId: graphStoredId,
+    tagOf: graphTag,
+    table: 'calendar_events',
+  },
+  {
+    name: 'Microsoft Graph contacts',
+    provider: 'microsoft',
+    resource: 'contacts',
+    syncResource: 'contacts',
+    sandboxResource: 'contacts',
+    create: {
+      schemaVersion: 1,
+      resource: 'contacts',
+      op: 'create',
+      fields: { givenName: 'Grace', familyName: 'Hopper', emails: ['grace@example.com'], company: 'Navy' },
+    },
+    update: { jobTitle: 'Rear Admiral' },
+    updated: ['jobTitle', 'Rear Admiral'],
+    elsewhere: { jobTitle: 'Changed in Outlook' },
+    // Outlook requires a given name on a new contact.
+    refused: { op: 'create', fields: { familyName: 'Nameless' } },
+    createRoute: 'graph.contacts.create',
+    sandboxId: graphStoredId,
+    tagOf: graphTag,
+    table: 'contacts',
   },
 ];
