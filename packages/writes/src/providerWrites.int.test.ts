@@ -23,6 +23,7 @@ afterAll(() => h.close());
 describe.each(PROVIDER_CASES)('$name', (c) => {
   let connectionId: string;
   let accountId: string;
+  let readOnly: string;
 
   beforeAll(async () => {
     const connected = await connectSandboxAccount(h, {
@@ -34,6 +35,11 @@ describe.each(PROVIDER_CASES)('$name', (c) => {
     });
     ({ connectionId } = connected);
     accountId = connected.account.id;
+    ({ connectionId: readOnly } = await connectSandboxAccount(h, {
+      provider: c.provider,
+      email: `reads-${c.provider}-${c.resource}@example.com`,
+      resources: [c.syncResource],
+    }));
   });
 
   const run = async (write: WriteRequest) => applyAndRead(deps, await submitWrite(h, connectionId, write));
@@ -88,6 +94,16 @@ describe.each(PROVIDER_CASES)('$name', (c) => {
     const refused = await run(write);
     expect(refused).toMatchObject({ status: 'refused', reason: expect.stringMatching(/^provider_refused/) });
     expect(sandboxItems(h, c.provider, c.sandboxResource, accountId)).toEqual(before);
+  });
+
+  it('refuses a write whose permission was not granted, without calling the provider', async () => {
+    const creates = callsTo(h, c.createRoute);
+    const refused = await applyAndRead(deps, await submitWrite(h, readOnly, c.create));
+    expect(refused).toMatchObject({
+      status: 'refused',
+      reason: expect.stringMatching(/^missing_scope: needs /),
+    });
+    expect(callsTo(h, c.createRoute)).toBe(creates);
   });
 
   it('answers a request retried with its Idempotency-Key with the first write, creating one item', async () => {
