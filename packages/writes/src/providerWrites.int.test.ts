@@ -7,6 +7,8 @@ import type { WriteRequest } from '@crm-sync/core';
 import { testAccessTokens } from '@crm-sync/sync-engine/testing';
 import { applyAndRead, applyDepsOf, callsTo, PROVIDER_CASES, sandboxItems, submitWrite } from '../test';
 import { acceptWrite } from './accept';
+import { applyWrites } from './apply';
+import { getWrite } from './rows';
 import type { ApplyDeps } from './deps';
 
 let h: ConnectionsHarness;
@@ -124,6 +126,25 @@ describe.each(PROVIDER_CASES)('$name', (c) => {
     expect(again).toEqual({ kind: 'accepted', writeId: first.writeId, created: false });
     expect(await applyAndRead(deps, first.writeId)).toEqual(done);
     expect(callsTo(h, c.createRoute)).toBe(creates + 1);
+  });
+
+  it('retries a create the provider throttled, tagged once at the provider', async () => {
+    const writeId = await submitWrite(h, connectionId, c.create);
+    h.sandbox.control.addFault({
+      provider: c.provider,
+      route: c.createRoute,
+      accountId,
+      action: { kind: 'status', status: 429, retryAfterSeconds: 1 },
+      next: 1,
+    });
+    // A failure the provider may recover from is thrown, so the job is retried; the write stays pending.
+    await expect(applyWrites(deps, writeId, { finalAttempt: false })).rejects.toThrow();
+    expect(await getWrite(h.db.dataSource, '*', writeId)).toMatchObject({ status: 'pending' });
+    expect(await applyAndRead(deps, writeId)).toMatchObject({ status: 'applied' });
+    const tagged = sandboxItems(h, c.provider, c.sandboxResource, accountId).filter(
+      (i) => c.tagOf(i.data) === writeId,
+    );
+    expect(tagged).toHaveLength(1);
   });
 
   it('does not create twice when the attempt before died between the provider call and the commit', async () => {
