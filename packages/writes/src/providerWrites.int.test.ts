@@ -86,6 +86,22 @@ describe.each(PROVIDER_CASES)('$name', (c) => {
     expect(item(created?.externalId)?.data).toEqual(before);
   });
 
+  it('on an item deleted elsewhere: an update is a conflict with no current item, a delete holds', async () => {
+    const created = await run(c.create);
+    h.sandbox.control.deleteItem(
+      c.provider,
+      accountId,
+      c.sandboxResource,
+      c.sandboxId(created?.externalId ?? ''),
+    );
+    expect(await run(update(created ?? {}))).toMatchObject({ status: 'conflict', version: null });
+    expect(await run(change('delete', created ?? {}) as WriteRequest)).toMatchObject({
+      status: 'applied',
+      version: null,
+    });
+    expect(item(created?.externalId)).toBeUndefined();
+  });
+
   it('ends a write the provider refuses as refused, changing nothing', async () => {
     const created = await run(c.create);
     const before = sandboxItems(h, c.provider, c.sandboxResource, accountId);
