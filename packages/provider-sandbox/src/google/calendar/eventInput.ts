@@ -107,7 +107,7 @@ export function parseEvent(input: unknown, current?: CalendarEventData): Parsed 
     };
   if (to.ms < from.ms || (to.allDay && to.ms === from.ms)) return { ok: false, error: timeRangeEmpty() };
   const fields: EventFields = { start: from.ms, end: to.ms, allDay: from.allDay };
-  const zone = start && !isError(start) ? start.timeZone : undefined;
+  const zone = start?.timeZone;
   if (zone !== undefined) fields.timeZone = zone;
   for (const key of ['summary', 'description', 'location'] as const) {
     if (key in body) fields[key] = typeof body[key] === 'string' ? body[key] : '';

@@ -12,7 +12,9 @@ import { type ContactData, type EventData } from './generate';
 export type Parsed =
   { ok: true; fields: Record<string, unknown> } | { ok: false; code: GraphErrorCode; message: string };
 
-const refuse = (code: GraphErrorCode, message: string): Parsed => ({ ok: false, code, message });
+type Refusal = Extract<Parsed, { ok: false }>;
+
+const refuse = (code: GraphErrorCode, message: string): Refusal => ({ ok: false, code, message });
 const unknownProperty = (name: string, type: string) =>
   refuse(
     'RequestBodyRead',
@@ -25,18 +27,17 @@ const validationFailure = () =>
 type Body = Record<string, unknown>;
 const WRITE_ONLY = new Set(['singleValueExtendedProperties']);
 
-function bodyOf(input: unknown, known: object, type: string): Body | Parsed {
+/** The body as an object whose every property the type has (`known`: an item of that type). */
+function bodyOf(input: unknown, known: object, type: string): { ok: true; body: Body } | Refusal {
+  // The wording for a body that is no object is the sandbox's own.
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     return refuse('ErrorInvalidRequest', 'Empty Payload. JSON content expected.');
   const body = input as Body;
   const unknown = Object.keys(body).find(
     (k) => !(k in known) && !WRITE_ONLY.has(k) && !k.startsWith('@odata'),
   );
-  return unknown === undefined ? body : unknownProperty(unknown, type);
+  return unknown === undefined ? { ok: true, body } : unknownProperty(unknown, type);
 }
-
-const isParsed = (value: Body | Parsed): value is Parsed =>
-  'ok' in value && typeof value.ok === 'boolean' && ('fields' in value || 'code' in value);
 
 /** Extended properties a write sets, kept as sandbox bookkeeping (render.ts strips them from items). */
 function withExtended(body: Body, fields: Record<string, unknown>, current: object | undefined): Parsed {
@@ -54,8 +55,9 @@ export function parseContact(
   current: ContactData | undefined,
   blank: Partial<ContactData>,
 ): Parsed {
-  const body = bodyOf(input, current ?? blank, 'Contact');
-  if (isParsed(body)) return body;
+  const read = bodyOf(input, current ?? blank, 'Contact');
+  if (!read.ok) return read;
+  const { body } = read;
   if (!current && (typeof body.givenName !== 'string' || body.givenName === ''))
     return refuse('ErrorInvalidProperty', "The property 'GivenName' is required when creating the entity.");
   const fields: Record<string, unknown> = { ...body };
@@ -95,8 +97,9 @@ export function parseEvent(
   current: EventData | undefined,
   blank: Partial<EventData>,
 ): Parsed {
-  const body = bodyOf(input, current ?? blank, 'Event');
-  if (isParsed(body)) return body;
+  const read = bodyOf(input, current ?? blank, 'Event');
+  if (!read.ok) return read;
+  const { body } = read;
   const start = 'start' in body ? instantOf(body.start) : instantOf(current?.start);
   const end = 'end' in body ? instantOf(body.end) : instantOf(current?.end);
   if (start === undefined || end === undefined || end < start) return validationFailure();
