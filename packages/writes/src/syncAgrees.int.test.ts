@@ -7,7 +7,7 @@ import {
 import type { WriteRequest } from '@crm-sync/core';
 import { runSlice } from '@crm-sync/sync-engine';
 import { engineDeps, syncUntilCaughtUp } from '@crm-sync/sync-engine/testing';
-import { applyAndRead, applyDepsOf, submitWrite } from '../test';
+import { applyAndRead, applyDepsOf, PROVIDER_CASES, submitWrite } from '../test';
 
 let h: ConnectionsHarness;
 let connectionId: string;
@@ -102,5 +102,76 @@ it('on a conflict, syncs the provider current version into the CRM table at once
   expect(conflict?.status).toBe('conflict');
   expect((await rows()).find((r) => r.external_id === created?.externalId)).toMatchObject({
     given_name: 'Elsewhere',
+  });
+});
+
+describe.each(PROVIDER_CASES)('$name', (c) => {
+  let caseConnection: string;
+
+  beforeAll(async () => {
+    ({ connectionId: caseConnection } = await connectSandboxAccount(h, {
+      provider: c.provider,
+      email: `agree-${c.provider}-${c.resource}@example.com`,
+      sizes: { [c.sandboxResource]: 3 },
+      resources: [c.syncResource],
+      writes: [c.resource],
+    }));
+    await syncUntilCaughtUp(engine, caseConnection, c.syncResource);
+  });
+
+  const written = async (externalId: string | null | undefined) =>
+    (
+      await openRows(h.db.dataSource, h.deps.content, c.table, 'connection_id = $1 AND deleted_at IS NULL', [
+        caseConnection,
+      ])
+    ).filter((r) => r.external_id === externalId);
+  const round = async () => {
+    const outcome = await runSlice(engine, {
+      connectionId: caseConnection,
+      resource: c.syncResource,
+      budgetMs: 30_000,
+    });
+    if (outcome.kind !== 'caught_up') throw new Error(`slice ended ${outcome.kind}`);
+    return outcome;
+  };
+
+  it('stores a created, updated and deleted item at once, and the next round reports none of it', async () => {
+    const deps = applyDepsOf(h, engine.tokens);
+    const created = await applyAndRead(deps, await submitWrite(h, caseConnection, c.create));
+    expect(await written(created?.externalId)).toHaveLength(1);
+    const first = await round();
+    expect(first.round.mode).toBe('incremental');
+    expect(first.counts).toMatchObject({ added: 0, updated: 0, deleted: 0 });
+    expect(await written(created?.externalId)).toHaveLength(1);
+
+    const at = {
+      schemaVersion: 1 as const,
+      resource: c.resource,
+      externalId: created?.externalId ?? '',
+      ...(c.resource === 'events' ? { sendUpdates: 'none' as const } : {}),
+    };
+    const updated = await applyAndRead(
+      deps,
+      await submitWrite(h, caseConnection, {
+        ...at,
+        op: 'update',
+        baseVersion: created?.version ?? '',
+        fields: c.update,
+      } as WriteRequest),
+    );
+    expect(updated?.status).toBe('applied');
+    expect((await round()).counts).toMatchObject({ added: 0, updated: 0, deleted: 0 });
+
+    const deleted = await applyAndRead(
+      deps,
+      await submitWrite(h, caseConnection, {
+        ...at,
+        op: 'delete',
+        baseVersion: updated?.version ?? '',
+      } as WriteRequest),
+    );
+    expect(deleted?.status).toBe('applied');
+    expect(await written(created?.externalId)).toHaveLength(0);
+    expect((await round()).counts).toMatchObject({ added: 0, updated: 0, deleted: 0 });
   });
 });

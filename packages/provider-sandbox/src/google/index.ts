@@ -1,6 +1,7 @@
 import { type ProviderModule, type ResourceGenerator } from '../core/types';
 import { registerCalendarEvents } from './calendar/events';
 import { registerCalendarList } from './calendar/calendarList';
+import { registerCalendarWrites } from './calendar/writes';
 import { calendarEvents } from './calendar/generate';
 import { peopleContacts } from './people/generate';
 import { gmailMessages } from './gmail/generate';
@@ -48,6 +49,7 @@ export const googleModule: ProviderModule = {
     registerGmailHistory(app, ctx);
     registerCalendarList(app, ctx);
     registerCalendarEvents(app, ctx);
+    registerCalendarWrites(app, ctx);
     registerPeopleConnections(app, ctx);
     registerPeopleWrites(app, ctx);
     registerGoogleTasks(app, ctx);

@@ -6,8 +6,11 @@ const API = 'https://www.googleapis.com/auth/';
 export const CALENDAR_READ_SCOPES = [
   `${API}calendar`,
   `${API}calendar.readonly`,
+  `${API}calendar.events`,
   `${API}calendar.events.readonly`,
 ];
+/** events.insert, patch and delete take `calendar` or `calendar.events` (docs/providers/google.md#calendar-writes). */
+export const CALENDAR_WRITE_SCOPES = [`${API}calendar`, `${API}calendar.events`];
 export const CONTACTS_READ_SCOPES = [`${API}contacts`, `${API}contacts.readonly`];
 
 export const hasAnyScope = (auth: RequestAuth, accepted: readonly string[]): boolean =>

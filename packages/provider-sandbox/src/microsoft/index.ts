@@ -12,6 +12,8 @@ import { registerAttachmentValue, registerMessageAttachments } from './graph/rou
 import { registerMessageGet } from './graph/routes/message';
 import { registerMessagesDelta } from './graph/routes/messagesDelta';
 import { registerTodo } from './graph/routes/todo';
+import { registerItemWrites } from './graph/routes/itemWrites';
+import { writableCollections } from './graph/routes/writableCollections';
 import { todoLists, todoTasks } from './graph/todoItems';
 import { registerAuthorize } from './identity/authorize';
 import { createRefreshActivity } from './identity/refreshActivity';
@@ -72,6 +74,9 @@ export function createMicrosoftModule(options: MicrosoftModuleOptions = {}): Pro
       registerAttachmentValue(app, ctx, generators.messages);
       registerEventsDelta(app, ctx, generators.events);
       registerContactsDelta(app, ctx, generators.contacts);
+      const writable = writableCollections(generators);
+      registerItemWrites(app, ctx, writable.contacts);
+      registerItemWrites(app, ctx, writable.events);
       registerTodo(app, ctx);
       registerBatch(app, ctx);
       registerSubscriptions(app, ctx, subscriptions);

@@ -12,6 +12,7 @@ import { createDriveFilesSyncer } from './sync/driveFiles';
 import { createDriveContentReader } from './driveContent';
 import { createDriveWriter } from './driveWriter';
 import { createContactsWriter } from './writes/contacts';
+import { createEventsWriter } from './writes/events';
 import { retryAfterOr } from '../shared/retryAfter';
 
 /** Page sizes and Gmail's request concurrency; defaults in `GOOGLE_DESCRIPTOR.sync` (tests use small pages). */
@@ -65,7 +66,7 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdap
     attachments: createGmailAttachmentReader(api),
     driveContent: createDriveContentReader(api),
     driveWriter: createDriveWriter(api, options.driveUploadChunkBytes),
-    writes: { contacts: createContactsWriter(api) },
+    writes: { contacts: createContactsWriter(api), events: createEventsWriter(api) },
     classifyError: classifyGoogleError,
   };
 }

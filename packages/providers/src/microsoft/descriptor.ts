@@ -1,4 +1,4 @@
-import { type Resource } from '@crm-sync/core';
+import { type Resource, type WriteResource } from '@crm-sync/core';
 
 /** Where the Microsoft calls go. Defaults are the multi-tenant (`common`) v2.0 endpoints and Graph v1.0. */
 export interface MicrosoftEndpoints {
@@ -30,6 +30,15 @@ export const MICROSOFT_DESCRIPTOR = {
     contacts: ['Contacts.Read'],
     tasks: ['Tasks.Read'],
   } satisfies Partial<Record<Resource, readonly string[]>>,
+  /**
+   * Delegated permissions a write needs (https://learn.microsoft.com/graph/api/user-post-contacts, user-post-events);
+   * the first is asked for. The token endpoint reports granted Graph scopes as URLs
+   * (`https://graph.microsoft.com/Contacts.ReadWrite`), so either spelling counts as granted.
+   */
+  writeScopesByResource: {
+    contacts: ['Contacts.ReadWrite', 'https://graph.microsoft.com/Contacts.ReadWrite'],
+    events: ['Calendars.ReadWrite', 'https://graph.microsoft.com/Calendars.ReadWrite'],
+  } satisfies Record<WriteResource, readonly string[]>,
   /**
    * Sent with every refresh. The v2.0 token endpoint documents `scope` as required on refresh and some deployments
    * enforce it; `.default` means "every Graph permission this user already consented to", so a refresh never asks for

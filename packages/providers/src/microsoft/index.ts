@@ -5,6 +5,8 @@ import { createGraphAccess } from './client';
 import { createGraphPush } from './push/subscriptions';
 import { MICROSOFT_DESCRIPTOR, MICROSOFT_ENDPOINTS } from './descriptor';
 import { classifyMicrosoftError } from './errors';
+import { createGraphContactsWriter } from './writes/contacts';
+import { createGraphEventsWriter } from './writes/events';
 import { createMicrosoftOAuth, type MicrosoftOAuthOptions } from './oauth';
 import { createCalendarSyncer } from './sync/calendar';
 import { createContactsSyncer } from './sync/contacts';
@@ -47,6 +49,7 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Provid
     },
     attachments: createGraphAttachmentReader(access),
     push: createGraphPush(access, options.clientSecret),
+    writes: { contacts: createGraphContactsWriter(access), events: createGraphEventsWriter(access) },
     classifyError: classifyMicrosoftError,
   };
 }

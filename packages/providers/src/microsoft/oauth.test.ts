@@ -32,6 +32,18 @@ describe('Microsoft authorization URL', () => {
     });
   });
 
+  it('asks for the write permissions of the resources a connection writes, besides the read ones', () => {
+    const url = createMicrosoftOAuth(options).authorizationUrl({
+      state: 's',
+      codeChallenge: challenge,
+      resources: ['contacts'],
+      writes: ['contacts', 'events'],
+    });
+    expect(queryOf(url).scope).toBe(
+      'offline_access User.Read Contacts.Read Contacts.ReadWrite Calendars.ReadWrite',
+    );
+  });
+
   it('uses the configured tenant endpoint', () => {
     const url = createMicrosoftOAuth({
       ...options,

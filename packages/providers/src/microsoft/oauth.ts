@@ -5,6 +5,7 @@ import {
   type ProviderOAuth,
   type Resource,
   type TokenGrant,
+  type WriteResource,
 } from '@crm-sync/core';
 // openid-client (not @azure/msal-node) for the token calls: MSAL keeps refresh tokens inside its cache and hands back
 // only access tokens, so a rotated refresh token could not be sealed and stored by us; it also wants authority
@@ -36,13 +37,19 @@ export function createMicrosoftOAuth(options: MicrosoftOAuthOptions): ProviderOA
   const config = tokenClientConfig(options, endpoints);
   const call = <T>(operation: string, fn: () => Promise<T>) =>
     guarded('microsoft', operation, classifyMicrosoftError, fn);
-  const scopes = (resources: readonly Resource[]) =>
-    scopesFor(
-      'microsoft',
-      MICROSOFT_DESCRIPTOR.identityScopes,
-      MICROSOFT_DESCRIPTOR.scopesByResource,
-      resources,
-    );
+  // Write permissions are asked for besides the read ones; asking again for an existing account's connection
+  // adds them to the user's consent (docs/providers/microsoft.md#contact-and-event-writes).
+  const scopes = (resources: readonly Resource[], writes: readonly WriteResource[] = []) => [
+    ...new Set([
+      ...scopesFor(
+        'microsoft',
+        MICROSOFT_DESCRIPTOR.identityScopes,
+        MICROSOFT_DESCRIPTOR.scopesByResource,
+        resources,
+      ),
+      ...writes.map((w) => MICROSOFT_DESCRIPTOR.writeScopesByResource[w][0]),
+    ]),
+  ];
 
   return {
     scopesFor: scopes,
@@ -56,7 +63,7 @@ export function createMicrosoftOAuth(options: MicrosoftOAuthOptions): ProviderOA
       return oidc
         .buildAuthorizationUrl(config, {
           redirect_uri: options.redirectUri,
-          scope: scopes(request.resources).join(' '),
+          scope: scopes(request.resources, request.writes).join(' '),
           state: request.state,
           code_challenge: request.codeChallenge,
           code_challenge_method: 'S256',

@@ -6,7 +6,7 @@ import { deletedEntries, entriesOf, fitPage, type ListingMode, visible } from '.
 import { type CalendarEventData, calendarEvents } from './generate';
 import { badRequest, fullSyncRequired, insufficientScope, notFound } from '../errors';
 import { CALENDAR_READ_SCOPES, hasAnyScope } from '../scopes';
-import { bool, limit, one, pathParam } from '../params';
+import { bool, limit, many, one, pathParam } from '../params';
 
 const route = {
   config: { sandbox: { provider: 'google' as const, routeId: 'calendar.events.list', auth: true } },
@@ -23,7 +23,7 @@ const NOT_WITH_SYNC_TOKEN = [
   'updatedMin',
 ];
 /** Parameters the sandbox does not emulate: refused rather than silently ignored. */
-const NOT_EMULATED = ['orderBy', 'iCalUID', 'privateExtendedProperty', 'sharedExtendedProperty'];
+const NOT_EMULATED = ['orderBy', 'iCalUID', 'sharedExtendedProperty'];
 /** A page token continues the same query; the page size and the partial-response mask may change. */
 const NOT_IN_FINGERPRINT = ['pageToken', 'maxResults', 'fields'];
 
@@ -148,6 +148,8 @@ function fullListing(
     return send(reply, badRequest('The specified time range is empty.', 'timeMax'));
   }
   const text = one(request, 'q')?.toLowerCase();
+  const properties = privateConstraints(many(request, 'privateExtendedProperty'));
+  if (properties === undefined) return send(reply, badRequest('Invalid Value', 'privateExtendedProperty'));
   const mode = modeOf(request);
   const matches = (item: StoredItem<CalendarEventData>) => {
     const { data } = item;
@@ -157,7 +159,8 @@ function fullListing(
       (timeMin === undefined || end > timeMin) &&
       (timeMax === undefined || start < timeMax) &&
       (updatedMin === undefined || data.updated >= updatedMin) &&
-      (text === undefined || matchesText(data, text))
+      (text === undefined || matchesText(data, text)) &&
+      properties.every(([name, value]) => data.privateProperties?.[name] === value)
     );
   };
   const query = queryFingerprint(request, NOT_IN_FINGERPRINT);
@@ -219,6 +222,18 @@ function matchesText(data: CalendarEventData, text: string): boolean {
   return [data.summary, data.description, ...data.attendees].some((field) =>
     field.toLowerCase().includes(text),
   );
+}
+
+/**
+ * `privateExtendedProperty=name=value` constraints, all of which must hold (docs/providers/google.md#calendar-writes);
+ * undefined when one is not of that form (the wording of Google's refusal is the sandbox's own).
+ */
+function privateConstraints(values: string[]): Array<[string, string]> | undefined {
+  const pairs = values.map((v) => {
+    const at = v.indexOf('=');
+    return at > 0 ? ([v.slice(0, at), v.slice(at + 1)] as [string, string]) : undefined;
+  });
+  return pairs.every((p) => p !== undefined) ? (pairs as Array<[string, string]>) : undefined;
 }
 
 /** RFC 3339 with an offset; undefined when absent, null when malformed. */

@@ -24,6 +24,10 @@ export interface CalendarEventData {
   series?: { root: number; index: number; count: number; originalStart: number; originalEnd: number };
   /** An occurrence edited away from its series (moved, renamed). */
   exception: boolean;
+  /** Attendees marked optional (a subset of `attendees`; written events only). */
+  optionalAttendees?: string[];
+  /** `extendedProperties.private` (written events only; docs/providers/google.md#calendar-writes). */
+  privateProperties?: Record<string, string>;
 }
 
 const HOUR = 3_600_000;
@@ -69,6 +73,9 @@ function ordinalOf(account: Account, id: string): number | undefined {
   }
   return undefined;
 }
+
+const isTextRecord = (value: unknown): value is Record<string, string> =>
+  typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string');
 
 export const calendarEvents: ResourceGenerator<CalendarEventData> = {
   provider: 'google',
@@ -130,6 +137,13 @@ export const calendarEvents: ResourceGenerator<CalendarEventData> = {
       end: num(fields, 'end', item.end),
       attendees: Array.isArray(fields.attendees) ? fields.attendees.map(String) : item.attendees,
       cancelled: typeof fields.cancelled === 'boolean' ? fields.cancelled : item.cancelled,
+      allDay: typeof fields.allDay === 'boolean' ? fields.allDay : item.allDay,
+      created: num(fields, 'created', item.created),
+      timeZone: str(fields, 'timeZone', item.timeZone),
+      ...(Array.isArray(fields.optionalAttendees)
+        ? { optionalAttendees: fields.optionalAttendees.map(String) }
+        : {}),
+      ...(isTextRecord(fields.privateProperties) ? { privateProperties: fields.privateProperties } : {}),
       updated: now,
     };
     // Any edit of one occurrence but its cancellation makes it an exception to its series.

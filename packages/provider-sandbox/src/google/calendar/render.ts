@@ -44,9 +44,16 @@ function eventFields(account: Account, item: StoredItem<CalendarEventData>, id: 
 const attendeesOf = (account: Account, data: CalendarEventData) =>
   data.attendees.map((email) => ({
     email,
+    ...(data.optionalAttendees?.includes(email) ? { optional: true } : {}),
     responseStatus: email === account.email ? 'accepted' : 'needsAction',
     ...(email === account.email ? { self: true, organizer: true } : {}),
   }));
+
+/** Private extended properties show only on the calendar that set them (here: the account's own). */
+const extendedOf = (data: CalendarEventData) =>
+  data.privateProperties && Object.keys(data.privateProperties).length > 0
+    ? { extendedProperties: { private: data.privateProperties } }
+    : {};
 
 /**
  * A Calendar Event resource (calendar_v3.Schema$Event): a single event, or one occurrence of a series with
@@ -65,6 +72,7 @@ export function renderEvent(account: Account, item: StoredItem<CalendarEventData
     iCalUID: `${data.series ? calendarEvents.idFor(account, data.series.root) : item.id}@google.com`,
     sequence: data.exception ? 1 : 0,
     attendees: attendeesOf(account, data),
+    ...extendedOf(data),
     reminders: { useDefault: !data.allDay },
     eventType: 'default',
   };

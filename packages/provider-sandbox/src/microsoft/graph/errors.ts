@@ -11,6 +11,15 @@ export const GRAPH_ERRORS = {
   ErrorItemNotFound: { status: 404, message: 'The specified object was not found in the store.' },
   ErrorInvalidRequest: { status: 400, message: 'The request is invalid.' },
   ErrorInvalidUrlQuery: { status: 400, message: 'The query parameter is not supported.' },
+  /** Writes (docs/providers/microsoft.md#contact-and-event-writes). */
+  RequestBodyRead: { status: 400, message: 'The request body could not be read.' },
+  ErrorInvalidProperty: { status: 400, message: 'A property is invalid.' },
+  ErrorPropertyValidationFailure: { status: 400, message: 'At least one property failed validation.' },
+  ErrorIrresolvableConflict: {
+    status: 412,
+    message:
+      'The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.',
+  },
   'RequestBroker--ParseUri': { status: 400, message: 'Could not find a property named on the type.' },
   /** A subscription whose notification URL failed the validation handshake (docs/providers/microsoft.md). */
   ValidationError: {

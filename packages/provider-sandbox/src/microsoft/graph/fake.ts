@@ -80,7 +80,10 @@ export const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$
 export function applyFields<T extends object>(item: T, fields: Record<string, unknown>, now: number): T {
   const next: Record<string, unknown> = { ...(item as Record<string, unknown>) };
   for (const [key, value] of Object.entries(fields)) {
-    if (key in item && typeof value === typeof next[key]) next[key] = value;
+    // Graph properties are nullable: null replaces a value and a value replaces a null. Extended properties are
+    // sandbox bookkeeping (extendedProperties.ts), set by writes.
+    const fits = value === null || next[key] === null || typeof value === typeof next[key];
+    if ((key in item && fits) || (key === 'extendedProperties' && Array.isArray(value))) next[key] = value;
   }
   next.lastModifiedDateTime = iso(now);
   return next as T;

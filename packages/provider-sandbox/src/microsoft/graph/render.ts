@@ -34,8 +34,14 @@ export function renderItem<T extends object>(
     formerFolderIds: _moves,
     files: _files,
     todoListId: _list,
+    extendedProperties: _extended,
     ...wire
-  } = stored.data as T & { formerFolderIds?: unknown; files?: unknown; todoListId?: unknown };
+  } = stored.data as T & {
+    formerFolderIds?: unknown;
+    files?: unknown;
+    todoListId?: unknown;
+    extendedProperties?: unknown;
+  };
   const data = withSeriesId(
     bodyAs(bodyAs(wire as T, prefs.bodyContentType, 'body'), prefs.bodyContentType, 'uniqueBody'),
     prefs,
