@@ -167,6 +167,11 @@ export interface DriveFileContentReader {
 /** A file to create in the user's Drive, its bytes read from `body` as they come (bounded memory). */
 export interface DriveUploadRequest {
   accessToken: string;
+  /**
+   * The connection's token again after Drive refused `refused` (401), refreshed through the one refresh path; an
+   * upload outlives a token (an hour at Google), so each refused request is retried once with what this gives.
+   */
+  renewToken(refused: string): Promise<string>;
   name: string;
   mimeType: string;
   /** Exact byte count of `body`. */
