@@ -119,3 +119,47 @@ it('a grant revoked at Google ends the upload at its first refusal: the refresh 
   expect(((await uploaded.json()) as { code: string }).code).toBe('connection_inactive');
   expect(driveAnswers(account.id)).toEqual(['drive.files.create 401 ×1']);
 });
+
+it('content: an expired token is refreshed and the download sent again; a Drive 503 is 502 provider_unavailable', async () => {
+  const { connectionId, account } = await connectSandboxAccount(h, {
+    provider: 'google',
+    email: 'drive-content-refresh@example.com',
+    sizes: { drivefiles: 1 },
+    resources: ['files'],
+  });
+  const files = h.sandbox.context.datasets.open(
+    account,
+    h.sandbox.context.datasets.generator('google', 'drivefiles')!,
+  );
+  const fileId = files.page({ limit: 1, order: 'asc' }).items[0]!.id;
+  h.sandbox.control.updateItem('google', account.id, 'drivefiles', fileId, {
+    openedWith: DEFAULT_CLIENT.clientId,
+    mimeType: 'application/octet-stream',
+    size: 70_000,
+  });
+  const registered = await h.api(`/v1/connections/${connectionId}/files`, {
+    method: 'POST',
+    json: { tenantId: 't1', fileIds: [fileId] },
+  });
+  expect(registered.status).toBe(200);
+  const content = () => h.api(`/v1/connections/${connectionId}/files/${fileId}/content?tenantId=t1`);
+
+  h.sandbox.control.resetCounters();
+  expect(h.sandbox.control.expireTokens('google', account.id)).toBe(1);
+  const refreshed = await content();
+  expect(refreshed.status).toBe(200);
+  expect((await refreshed.arrayBuffer()).byteLength).toBe(70_000);
+  expect(driveAnswers(account.id)).toEqual(['drive.files.get 200 ×1', 'drive.files.get 401 ×1']);
+
+  h.sandbox.control.addFault({
+    provider: 'google',
+    route: 'drive.files.get',
+    action: { kind: 'status', status: 503 },
+    next: 1,
+  });
+  const failed = await content();
+  expect([failed.status, ((await failed.json()) as { code: string }).code]).toEqual([
+    502,
+    'provider_unavailable',
+  ]);
+});

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { type Provider, type Resource } from './domain';
 import { type ProviderErrorClass } from './errors';
 import { type ResourceSyncers } from './sync';
@@ -147,7 +148,8 @@ export type DriveContent =
   | {
       kind: 'content';
       status: 200 | 206;
-      body: ReadableStream<Uint8Array>;
+      /** A Node stream, so connect-api pipes it on as it comes (no conversion per chunk). */
+      body: Readable;
       contentType: string | null;
       /** Content-Length and Content-Range as Drive sent them (byte counts only). */
       length: number | null;
