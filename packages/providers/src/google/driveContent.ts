@@ -47,7 +47,8 @@ export function createDriveContentReader(options: GoogleApiOptions): DriveFileCo
           contentRange: header('content-range'),
         };
       }
-      response.body.destroy();
+      // Read off and dropped (error bodies are small); destroying it unread would emit an abort error no one handles.
+      await response.body.dump().catch(() => undefined);
       if (status === 404) return { kind: 'not_found' };
       if (status === 416) return { kind: 'unsatisfiable', contentRange: header('content-range') };
       throw driveFailure(classifyDriveStatus(status, header(GOOGLE_DESCRIPTOR.retryAfterHeader)));
