@@ -5,7 +5,8 @@
 // serving one selected file of --mb MB. The same bytes are read straight from the sandbox with the connection's
 // token (the ceiling) and through GET /v1/connections/{id}/files/{fileId}/content, alternating run by run; the
 // rate is the better run of each. connect-api's RSS growth is its peak resident set (VmHWM) over its resident set
-// before the first download. Targets: growth < 50 MB, rate ≥ 0.7 of the direct one.
+// before the first download; its CPU time per 100 MB relayed is printed too (load hardly moves it). Targets: growth
+// < 50 MB, rate ≥ 0.7 of the direct one.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { connectSandboxAccount, createConnectionsHarness } from '@crm-sync/conne
 import { DEFAULT_CLIENT } from '@crm-sync/provider-sandbox';
 import { freePort, startAppProcess } from '@crm-sync/testing';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
+import { cpuMs } from './lib/cpu';
 import { peakRssMb } from './lib/rss';
 
 const { values: args } = parseArgs({
@@ -108,13 +110,19 @@ async function main(): Promise<void> {
     const before = rssMb(pid);
     const directRates: number[] = [];
     const throughRates: number[] = [];
+    let relayCpuMs = 0;
+    const relayed = async () => {
+      const cpuBefore = cpuMs(pid);
+      throughRates.push(await rate(through));
+      relayCpuMs += cpuMs(pid) - cpuBefore;
+    };
     for (let i = 0; i < RUNS; i += 1) {
       // Alternate which goes first, so neither always runs on a warmer machine.
       if (i % 2 === 0) {
         directRates.push(await rate(direct));
-        throughRates.push(await rate(through));
+        await relayed();
       } else {
-        throughRates.push(await rate(through));
+        await relayed();
         directRates.push(await rate(direct));
       }
     }
@@ -128,6 +136,10 @@ async function main(): Promise<void> {
     );
     console.log(`direct MB/s ${directRates.map((r) => r.toFixed(0)).join(' ')}`);
     console.log(`through connect-api MB/s ${throughRates.map((r) => r.toFixed(0)).join(' ')}`);
+    // The relay's own cost, which the machine's load hardly moves (the rates above do).
+    console.log(
+      `connect-api cpu ms per 100 MB ${((relayCpuMs / (RUNS * BYTES)) * 100 * 1024 * 1024).toFixed(0)} (user + system)`,
+    );
     console.log(`ratio ${ratio.toFixed(2)} (best through ÷ best direct; target ≥ 0.7)`);
     console.log(
       `connect-api rss-mb before ${before}, peak ${peakRssMb(pid)}, growth ${growth} (target < 50)`,

@@ -1,4 +1,4 @@
-// npm run bench:sync -- [--size 0.2] [--seed N] [--quota] [--only gmail,graph,hubspot]
+// npm run bench:sync -- [--size 0.2] [--seed N] [--quota] [--only gmail,graph,hubspot,gtasks,todo]
 //
 // The sync pipeline end to end, as production runs it: one worker process (apps/worker/src/main.ts) syncing
 // accounts of the provider sandbox (its own process, the CLI) into a temporary database, jobs enqueued on a
@@ -8,6 +8,7 @@
 //              the worker's gmailConcurrency), nothing else done; measured before and after, averaged.
 //   Graph mail vs the upsert ceiling: upsertRows of as many email rows (bench/upsert.ts's rows), before and after.
 //   HubSpot    vs the same upsert ceiling.
+//   Google Tasks and Microsoft To Do (issue 23) vs the same upsert ceiling.
 // The pieces live in bench/sync/: processes.ts (children), world.ts (database, connect flow, worker), ceilings.ts,
 // syncerOnly.ts and modes.ts. --size 1 is the issue's 100k Gmail + 100k Graph + 50k HubSpot. --quota instead syncs one Gmail mailbox with the
 // sandbox enforcing Gmail's per-user quota (250 units/s) and prints how much of that quota the worker used.
@@ -39,7 +40,7 @@ const { values: args } = parseArgs({
     size: { type: 'string', default: '0.2' },
     seed: { type: 'string', default: '20261124' },
     quota: { type: 'boolean', default: false },
-    // A comma-separated subset of gmail,graph,hubspot (all by default): e.g. to profile one resource.
+    // A comma-separated subset of gmail,graph,hubspot,gtasks,todo (all by default): e.g. to profile one resource.
     only: { type: 'string' },
     // Client-ceiling child mode (this file re-runs itself so the bare client has a process of its own).
     client: { type: 'boolean', default: false },
@@ -80,6 +81,23 @@ async function main(): Promise<void> {
       table: 'crm_objects',
       objectType: 'contacts',
     },
+    // Tasks (issue 23): Google Tasks (tasks.list per list, pages of 100) and To Do (a task delta per list).
+    {
+      name: 'gtasks',
+      provider: 'google',
+      resource: 'tasks',
+      sandboxResource: 'tasks',
+      size: Math.round(50_000 * SIZE),
+      table: 'tasks',
+    },
+    {
+      name: 'todo',
+      provider: 'microsoft',
+      resource: 'tasks',
+      sandboxResource: 'tasks',
+      size: Math.round(50_000 * SIZE),
+      table: 'tasks',
+    },
   ];
   // Under quota a perfect worker gets 50 messages/s, so the quota mailbox is smaller: 2,500 at the default size.
   const quotaMailbox: Dataset = { ...sets[0]!, name: 'gmail-quota', size: Math.round(12_500 * SIZE) };
@@ -90,7 +108,7 @@ async function main(): Promise<void> {
   console.log(
     args.quota
       ? `seed ${SEED} size ${SIZE} --quota: gmail ${quotaMailbox.size} messages at ${GMAIL_UNITS_PER_SECOND} units/s; load average ${load()}`
-      : `seed ${SEED} size ${SIZE}: gmail ${sets[0]!.size} messages, graph ${sets[1]!.size} messages, hubspot ${sets[2]!.size} contacts; one worker, sandbox unthrottled; load average ${load()}`,
+      : `seed ${SEED} size ${SIZE}: gmail ${sets[0]!.size} messages, graph ${sets[1]!.size} messages, hubspot ${sets[2]!.size} contacts, gtasks and todo ${sets[3]!.size} tasks each; one worker, sandbox unthrottled; load average ${load()}`,
   );
 
   const config = loadConfig();

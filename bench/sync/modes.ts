@@ -108,9 +108,9 @@ async function pagedVsUpsert(
   summary: string[],
 ): Promise<void> {
   const c = await connect(w, d, 'unthrottled');
-  const ceilingBefore = await upsertCeiling(w, d.size);
+  const ceilingBefore = await upsertCeiling(w, d);
   const r = await syncToCompletion(w, d, c.connectionId, timeoutFor(d.size, 100));
-  const ceilingAfter = await upsertCeiling(w, d.size);
+  const ceilingAfter = await upsertCeiling(w, d);
   const ceiling = (ceilingBefore.upsert + ceilingAfter.upsert) / 2;
   // A second account of the same data: the sandbox keeps HubSpot's 110 requests per 10 s per account, which the
   // worker's round has just used.

@@ -24,7 +24,7 @@ export interface Dataset {
   resource: Resource;
   sandboxResource: string;
   size: number;
-  table: 'emails' | 'crm_objects';
+  table: 'emails' | 'crm_objects' | 'tasks';
   objectType?: string;
 }
 

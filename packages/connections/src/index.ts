@@ -83,6 +83,7 @@ export {
   proxyCall,
   AuditBuffer,
   TokenCache,
+  withFreshToken,
   ConnectionCache,
   PROXY_REPLAY_LIMIT_BYTES,
   type ProxiedResponse,

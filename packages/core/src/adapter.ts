@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { type Provider, type Resource } from './domain';
 import { type ProviderErrorClass } from './errors';
 import { type ResourceSyncers } from './sync';
@@ -147,7 +148,8 @@ export type DriveContent =
   | {
       kind: 'content';
       status: 200 | 206;
-      body: ReadableStream<Uint8Array>;
+      /** A Node stream, so connect-api pipes it on as it comes (no conversion per chunk). */
+      body: Readable;
       contentType: string | null;
       /** Content-Length and Content-Range as Drive sent them (byte counts only). */
       length: number | null;
@@ -167,6 +169,11 @@ export interface DriveFileContentReader {
 /** A file to create in the user's Drive, its bytes read from `body` as they come (bounded memory). */
 export interface DriveUploadRequest {
   accessToken: string;
+  /**
+   * The connection's token again after Drive refused `refused` (401), refreshed through the one refresh path; an
+   * upload outlives a token (an hour at Google), so each refused request is retried once with what this gives.
+   */
+  renewToken(refused: string): Promise<string>;
   name: string;
   mimeType: string;
   /** Exact byte count of `body`. */

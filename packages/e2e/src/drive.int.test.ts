@@ -1,7 +1,7 @@
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { DEFAULT_CLIENT, type GoogleDriveFileData } from '@crm-sync/provider-sandbox';
-import { CookieJar, freePort, waitFor, type AppProcess } from '@crm-sync/testing';
-import { appEnvironment, CRM_ORIGIN, SECRET } from '../test/connectApi';
+import { freePort, waitFor, type AppProcess } from '@crm-sync/testing';
+import { appEnvironment, connectThroughApi, serviceCall } from '../test/connectApi';
 import { startThreeApps } from '../test/threeApps';
 
 // Issue 23, Drive files the user selects: connect-api, worker and scheduler as processes, the sandbox as Google.
@@ -32,19 +32,7 @@ afterAll(async () => {
   await h.close();
 });
 
-const api = (
-  path: string,
-  init: { method?: string; json?: unknown; headers?: Record<string, string>; body?: Buffer } = {},
-) =>
-  fetch(`${baseUrl}${path}`, {
-    method: init.method ?? (init.json === undefined && init.body === undefined ? 'GET' : 'POST'),
-    headers: {
-      authorization: `Bearer ${SECRET}`,
-      ...(init.json !== undefined && { 'content-type': 'application/json' }),
-      ...init.headers,
-    },
-    body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
-  });
+const api = (path: string, init?: Parameters<typeof serviceCall>[2]) => serviceCall(baseUrl, path, init);
 
 const row = async (connectionId: string, fileId: string) =>
   (
@@ -57,22 +45,11 @@ const row = async (connectionId: string, fileId: string) =>
 it('select → metadata synced → renamed and trashed at Drive → reflected; unselected refused; upload resumed; share', async () => {
   const email = 'drive-e2e@example.com';
   const account = h.sandbox.control.createAccount({ provider: 'google', email, sizes: { drivefiles: 3 } });
-  h.sandbox.control.setAuthorize('google', { defaultLoginEmail: email });
-  const started = await api('/v1/connect/google', {
-    json: {
-      tenantId: 't1',
-      crmUserId: email,
-      resources: ['files'],
-      redirectUrl: `${CRM_ORIGIN}/done`,
-      loginHint: email,
-    },
+  const connectionId = await connectThroughApi(h, baseUrl, {
+    provider: 'google',
+    email,
+    resources: ['files'],
   });
-  const { authorizationUrl } = (await started.json()) as { authorizationUrl: string };
-  const browser = new CookieJar();
-  const opened = await browser.fetch(authorizationUrl);
-  const atGoogle = await fetch(opened.headers.get('location')!, { redirect: 'manual' });
-  const done = await browser.fetch(atGoogle.headers.get('location')!);
-  const connectionId = new URL(done.headers.get('location')!).searchParams.get('connectionId')!;
   const files = h.sandbox.context.datasets.open(
     account,
     h.sandbox.context.datasets.generator('google', 'drivefiles')!,

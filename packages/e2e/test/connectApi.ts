@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
-import { freePort, startAppProcess, type AppProcess } from '@crm-sync/testing';
+import type { Provider } from '@crm-sync/core';
+import { CookieJar, freePort, startAppProcess, type AppProcess } from '@crm-sync/testing';
 
 export const SECRET = 'e2e-service-secret-0123456789abcdef';
 export const CRM_ORIGIN = 'https://crm.example.com';
@@ -19,6 +20,23 @@ export interface ConnectApiProcess {
   /** Calls the API as the CRM service. */
   api(path: string, init?: { method?: string; json?: unknown }): Promise<Response>;
   close(): Promise<void>;
+}
+
+/** Calls connect-api at `baseUrl` as the CRM service: JSON when `json` is given, raw bytes when `body` is. */
+export function serviceCall(
+  baseUrl: string,
+  path: string,
+  init: { method?: string; json?: unknown; headers?: Record<string, string>; body?: Buffer } = {},
+): Promise<Response> {
+  return fetch(`${baseUrl}${path}`, {
+    method: init.method ?? (init.json === undefined && init.body === undefined ? 'GET' : 'POST'),
+    headers: {
+      authorization: `Bearer ${SECRET}`,
+      ...(init.json !== undefined && { 'content-type': 'application/json' }),
+      ...init.headers,
+    },
+    body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+  });
 }
 
 /**
@@ -67,18 +85,43 @@ export async function startConnectApi(
     baseUrl,
     keyPrefix,
     env: environment,
-    api: (path, init = {}) =>
-      fetch(`${baseUrl}${path}`, {
-        method: init.method ?? (init.json === undefined ? 'GET' : 'POST'),
-        headers: {
-          authorization: `Bearer ${SECRET}`,
-          ...(init.json !== undefined && { 'content-type': 'application/json' }),
-        },
-        ...(init.json !== undefined && { body: JSON.stringify(init.json) }),
-      }),
+    api: (path, init) => serviceCall(baseUrl, path, init),
     async close() {
       await app.stop();
       await h.close();
     },
   };
+}
+
+/**
+ * Connects the sandbox account of `email` through connect-api at `baseUrl` as a CRM user would: the CRM starts the
+ * flow, the user's browser consents at the provider (Microsoft's consent page is on the sandbox's https origin, with
+ * its own certificate) and comes back. Returns the new connection's id.
+ */
+export async function connectThroughApi(
+  h: ConnectionsHarness,
+  baseUrl: string,
+  request: { provider: Provider; email: string; resources: string[]; tenantId?: string },
+): Promise<string> {
+  h.sandbox.control.setAuthorize(request.provider, { defaultLoginEmail: request.email });
+  const started = await fetch(`${baseUrl}/v1/connect/${request.provider}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      tenantId: request.tenantId ?? 't1',
+      crmUserId: request.email,
+      resources: request.resources,
+      redirectUrl: `${CRM_ORIGIN}/done`,
+      loginHint: request.email,
+    }),
+  });
+  if (started.status !== 201) throw new Error(`connect answered ${started.status}`);
+  const { authorizationUrl } = (await started.json()) as { authorizationUrl: string };
+  const browser = new CookieJar();
+  const opened = await browser.fetch(authorizationUrl);
+  const atProvider = await h.trustingFetch(opened.headers.get('location')!, { redirect: 'manual' });
+  const done = await browser.fetch(atProvider.headers.get('location')!);
+  const connectionId = new URL(done.headers.get('location')!).searchParams.get('connectionId');
+  if (!connectionId) throw new Error(`the connect flow ended at ${done.headers.get('location')}`);
+  return connectionId;
 }

@@ -9,6 +9,7 @@ export {
   type ProxyRequest,
 } from './proxyCall';
 export { TokenCache, type TokenCacheOptions } from './tokenCache';
+export { withFreshToken } from './withFreshToken';
 export { issueAccessToken, type IssuedAccessToken } from './issueAccessToken';
 export type {
   BrokerCaller,

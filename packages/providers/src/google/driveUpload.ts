@@ -1,4 +1,4 @@
-import { type DriveUploadRequest } from '@crm-sync/core';
+import { ClassifiedProviderError, type DriveUploadRequest } from '@crm-sync/core';
 import { type GoogleApiOptions } from './client';
 import { GOOGLE_ENDPOINTS } from './descriptor';
 import { classifyDriveResponse, driveFailure } from './driveHttp';
@@ -16,7 +16,9 @@ const MAX_RESUMES = 5;
  * multipart request and cannot resume. The session URI comes from `POST ?uploadType=resumable`; each chunk is a PUT
  * with `Content-Range`, answered 308 (with `Range: bytes=0-n` once anything arrived) until the last, answered 200
  * with the file. After a fault (network error, 5xx) the upload asks Drive what it has (`Content-Range: bytes
- * * /size`, empty body) and sends the rest of the chunk from there.
+ * * /size`, empty body) and sends the rest of the chunk from there. Every request carries the token, as the official
+ * clients send theirs (their resumable uploads go through the authorized transport); a 401 renews it and the same
+ * request goes again once (docs/providers/google.md#drive-uploads-and-sharing).
  */
 export async function resumableUpload(
   options: GoogleApiOptions,
@@ -25,19 +27,29 @@ export async function resumableUpload(
 ): Promise<{ fileId: string; resumes: number }> {
   const send = options.fetch ?? fetch;
   const root = options.endpoints?.apiRootUrl ?? GOOGLE_ENDPOINTS.apiRootUrl;
-  const auth = { authorization: `Bearer ${request.accessToken}` };
+  let token = request.accessToken;
+  /** A request sent with the current token; refused (401), sent once more with a renewed one. */
+  const authorized = async (attempt: (authorization: string) => Promise<Response>) => {
+    const answer = await attempt(`Bearer ${token}`);
+    if (answer.status !== 401) return answer;
+    await answer.body?.cancel();
+    token = await request.renewToken(token);
+    return attempt(`Bearer ${token}`);
+  };
   const started = await call(() =>
-    send(new URL('upload/drive/v3/files?uploadType=resumable', root), {
-      method: 'POST',
-      headers: {
-        ...auth,
-        'content-type': 'application/json; charset=UTF-8',
-        'x-upload-content-type': request.mimeType,
-        'x-upload-content-length': String(request.size),
-      },
-      body: JSON.stringify({ name: request.name, mimeType: request.mimeType }),
-      signal: request.signal,
-    }),
+    authorized((authorization) =>
+      send(new URL('upload/drive/v3/files?uploadType=resumable', root), {
+        method: 'POST',
+        headers: {
+          authorization,
+          'content-type': 'application/json; charset=UTF-8',
+          'x-upload-content-type': request.mimeType,
+          'x-upload-content-length': String(request.size),
+        },
+        body: JSON.stringify({ name: request.name, mimeType: request.mimeType }),
+        signal: request.signal,
+      }),
+    ),
   );
   await started.body?.cancel();
   const session = started.headers.get('location');
@@ -47,19 +59,21 @@ export async function resumableUpload(
   let offset = 0;
   let done: Response | undefined;
   const put = (body: Uint8Array, range: string) =>
-    send(session, {
-      method: 'PUT',
-      headers: { ...auth, 'content-range': range },
-      body,
-      signal: request.signal,
-    });
+    authorized((authorization) =>
+      send(session, {
+        method: 'PUT',
+        headers: { authorization, 'content-range': range },
+        body,
+        signal: request.signal,
+      }),
+    );
   for await (const chunk of rechunk(request.body, chunkBytes, request.size)) {
     let sent = 0;
     while (sent < chunk.length) {
       const part = chunk.subarray(sent);
       const start = offset + sent;
       const answer = await put(part, `bytes ${start}-${start + part.length - 1}/${request.size}`).catch(
-        () => null,
+        networkFault,
       );
       if (answer && (answer.status === 308 || answer.ok)) {
         if (answer.ok) done = answer;
@@ -74,7 +88,7 @@ export async function resumableUpload(
       await answer?.body?.cancel();
       if (++resumes > MAX_RESUMES) throw driveFailure({ kind: 'transient', reason: 'upload kept failing' });
       // Where Drive stands after the fault: only what it confirms counts as sent.
-      const status = await put(new Uint8Array(0), `bytes */${request.size}`).catch(() => null);
+      const status = await put(new Uint8Array(0), `bytes */${request.size}`).catch(networkFault);
       if (status?.ok) {
         done = status;
         sent = chunk.length;
@@ -126,10 +140,17 @@ async function* rechunk(
   if (held > 0) yield Buffer.concat(pending);
 }
 
+/** A request that did not get an answer is a network fault; a token that could not be renewed says why itself. */
+function networkFault(error: unknown): null {
+  if (error instanceof ClassifiedProviderError) throw error;
+  return null;
+}
+
 async function call(request: () => Promise<Response>): Promise<Response> {
   try {
     return await request();
-  } catch {
+  } catch (error) {
+    networkFault(error);
     throw driveFailure({ kind: 'transient', reason: 'network' });
   }
 }

@@ -1,5 +1,6 @@
 import type { DriveFileWriter, ProviderAdapter } from '@crm-sync/core';
 import { ClassifiedProviderError } from '@crm-sync/core';
+import { withFreshToken } from '@crm-sync/connections';
 import type { AppContext } from '../../context';
 import { HttpError } from '../../plugins/httpErrors';
 
@@ -8,6 +9,10 @@ export interface DriveConnection {
   writer: DriveFileWriter;
   /** The connection's access token through the one refresh path. */
   accessToken(): Promise<string>;
+  /** After Drive refused `refused` (401): a fresh token, refreshed once however many calls ask (single flight). */
+  renewToken(refused: string): Promise<string>;
+  /** `call` with the connection's token, once more with a fresh one if Drive refuses it (as the proxy does). */
+  withToken<T>(call: (accessToken: string) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -40,6 +45,9 @@ export async function driveConnection(
     adapter,
     writer: adapter.driveWriter,
     accessToken: async () => (await ctx.tokens.current(connectionId, adapter.oauth)).accessToken,
+    renewToken: async (refused) =>
+      (await ctx.tokens.current(connectionId, adapter.oauth, { force: true, refused })).accessToken,
+    withToken: (call) => withFreshToken(ctx.tokens, connectionId, adapter.oauth, call),
   };
 }
 

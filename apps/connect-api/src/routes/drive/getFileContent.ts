@@ -1,8 +1,6 @@
 import { driveFileContent } from '@crm-sync/connections';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { HttpError } from '../../plugins/httpErrors';
@@ -70,7 +68,7 @@ export function registerGetDriveFileContent(app: FastifyInstance, ctx: AppContex
         ...(outcome.length === null ? {} : { 'content-length': String(outcome.length) }),
         ...(outcome.contentRange ? { 'content-range': outcome.contentRange } : {}),
       });
-      return raw.send(Readable.fromWeb(outcome.body as NodeReadableStream));
+      return raw.send(outcome.body);
     },
   });
 }

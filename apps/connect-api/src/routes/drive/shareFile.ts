@@ -47,12 +47,9 @@ export function registerShareDriveFile(app: FastifyInstance, ctx: AppContext): v
       const drive = await driveConnection(ctx, tenant, request.params.id, request.params.fileId);
       let shared;
       try {
-        shared = await drive.writer.share({
-          accessToken: await drive.accessToken(),
-          fileId: request.params.fileId,
-          emailAddress,
-          role,
-        });
+        shared = await drive.withToken((accessToken) =>
+          drive.writer.share({ accessToken, fileId: request.params.fileId, emailAddress, role }),
+        );
       } catch (error) {
         throw driveHttpError(error);
       }

@@ -72,6 +72,7 @@ export function registerUploadDriveFile(app: FastifyInstance, ctx: AppContext): 
         try {
           const { fileId, resumes } = await drive.writer.upload({
             accessToken: await drive.accessToken(),
+            renewToken: drive.renewToken,
             name,
             mimeType,
             size,

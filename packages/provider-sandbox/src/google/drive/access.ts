@@ -48,7 +48,7 @@ export const requiredParameter = (name: string) =>
     locationType: 'parameter',
   });
 
-/** Drive's answer to a page token it did not issue (_unconfirmed_ wording, docs/providers/google.md#drive-changes). */
+/** Drive's answer to an invalid parameter value; for a page token it did not issue, docs/providers/google.md#drive-changes. */
 export const invalidValue = (name: string) =>
   googleError(400, 'Invalid Value', {
     domain: 'global',

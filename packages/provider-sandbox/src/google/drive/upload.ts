@@ -100,8 +100,14 @@ export function registerDriveUpload(app: FastifyInstance, ctx: SandboxContext): 
       if (range && !range.query) {
         if (range.end - range.start + 1 !== body.length)
           return send(reply, badRequest('Content-Range does not match the body length', 'Content-Range'));
+        // Drive's wording, as a client captured it (docs/providers/google.md#drive-uploads-and-sharing).
         if (range.start > session.received)
-          return send(reply, badRequest('Content-Range starts past the bytes received', 'Content-Range'));
+          return send(
+            reply,
+            badRequest(
+              `Invalid request.  According to the Content-Range header, the upload offset is ${range.start} byte(s), which exceeds already uploaded size of ${session.received} byte(s).`,
+            ),
+          );
         const fresh = body.subarray(session.received - range.start);
         session.chunks.push(fresh);
         session.received += fresh.length;
