@@ -18,7 +18,16 @@ export type NoticeAction = (typeof NOTICE_ACTIONS)[number];
 export type NoticeTarget =
   | { kind: 'account'; providerAccountId: string }
   | { kind: 'connection'; connectionId: string }
-  | { kind: 'channel'; channelId: string; secretDigest: string }
+  | {
+      kind: 'channel';
+      channelId: string;
+      secretDigest: string;
+      /**
+       * Whether a notice naming a channel we do not have is refused (Calendar: the channel id and token are all that
+       * authenticate it) rather than answered and ignored (Graph: its clientState was already verified by HMAC).
+       */
+      unknownRefused?: boolean;
+    }
   | { kind: 'none' };
 
 /** One notice of a verified delivery: what the provider said, about whom, and what crm-sync does. */

@@ -1,5 +1,6 @@
 import type { ProvidersConfig } from '@crm-sync/config';
 import type { VerifiedDelivery } from '@crm-sync/core';
+import { verifyCalendarNotice, type CalendarNoticeHeaders } from './google/notices/calendarNotice';
 import { createRiscVerifier, GOOGLE_RISC_CONFIGURATION_URL } from './google/notices/risc';
 import { verifyHubSpotWebhook } from './hubspot/notices/webhook';
 import { verifyGraphChanges } from './microsoft/notices/changes';
@@ -12,6 +13,8 @@ import type { SignedHubSpotRequest } from './hubspot/notices/signature';
  */
 export interface NoticeVerifiers {
   google?: (token: string) => Promise<VerifiedDelivery>;
+  /** Calendar channel notifications (issue 25, docs/push.md). */
+  googleCalendar?: (headers: CalendarNoticeHeaders) => VerifiedDelivery;
   microsoft?: (rawBody: string) => VerifiedDelivery;
   /** Graph change notifications of our subscriptions (issue 25, docs/push.md). */
   microsoftChanges?: (rawBody: string) => VerifiedDelivery;
@@ -33,6 +36,7 @@ export function noticeVerifiersFromConfig(providers: ProvidersConfig): NoticeVer
           : GOOGLE_RISC_CONFIGURATION_URL,
         audiences: [google.clientId],
       }),
+      googleCalendar: verifyCalendarNotice,
     }),
     ...(microsoft && {
       microsoft: (rawBody: string) => verifyGraphLifecycle(microsoft.clientSecret, rawBody),

@@ -109,7 +109,11 @@ async function noticeChannel(
   const channelId = notice.target.kind === 'channel' ? notice.target.channelId : notice.channel?.channelId;
   if (channelId === undefined) return null;
   const channel = await channelFor(manager, provider, channelId);
-  if (!channel) return null;
+  if (!channel) {
+    if (notice.target.kind === 'channel' && notice.target.unknownRefused)
+      throw new NoticeRefusedError('bad_signature', 'the notice names no channel of ours');
+    return null;
+  }
   if (notice.target.kind === 'channel') {
     if (!sameDigest(channel.secretDigest, notice.target.secretDigest))
       throw new NoticeRefusedError('bad_signature', 'the notice does not carry its channel’s secret');

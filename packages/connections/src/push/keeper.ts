@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  ClassifiedProviderError,
   pushSecretDigest,
   type Provider,
   type ProviderAdapter,
@@ -97,7 +98,11 @@ export class PushKeeper {
     }
   }
 
-  /** Opens a new channel; an old one it replaces (Calendar, which cannot renew) is left to expire. */
+  /**
+   * Opens a new channel; one it replaces (Calendar, which cannot renew; or a channel whose renewal failed) is then
+   * stopped at the provider, so two channels do not push the same changes. A failed stop leaves the old one to expire
+   * (its notices name no channel of ours any more) and does not fail the new one.
+   */
   private async open(row: PushChannelRow, push: ResourcePush, accessToken: string): Promise<void> {
     const secret = push.secretFor?.(row.connectionId) ?? randomBytes(32).toString('base64url');
     const opened = await push.open({
@@ -109,6 +114,13 @@ export class PushKeeper {
     });
     await recordOpened(this.deps.db, row.id, { ...opened, secretDigest: pushSecretDigest(secret) });
     await syncStates.setPushUntil(this.deps.db, row.connectionId, row.resource, opened.expiresAt);
+    if (row.channelId.startsWith('pending.')) return;
+    try {
+      await push.stop(accessToken, row);
+    } catch (error) {
+      if (!(error instanceof ClassifiedProviderError)) throw error;
+      this.deps.onFailure?.(row, `replaced channel not stopped: ${error.message}`);
+    }
   }
 
   private expiry(push: ResourcePush): Date {

@@ -12,6 +12,7 @@ import { createDriveFilesSyncer } from './sync/driveFiles';
 import { createDriveContentReader } from './driveContent';
 import { createDriveWriter } from './driveWriter';
 import { createContactsWriter } from './writes/contacts';
+import { createCalendarPush } from './push/calendarChannel';
 import { retryAfterOr } from '../shared/retryAfter';
 
 /** Page sizes and Gmail's request concurrency; defaults in `GOOGLE_DESCRIPTOR.sync` (tests use small pages). */
@@ -66,6 +67,7 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdap
     driveContent: createDriveContentReader(api),
     driveWriter: createDriveWriter(api, options.driveUploadChunkBytes),
     writes: { contacts: createContactsWriter(api) },
+    push: { calendar: createCalendarPush(api) },
     classifyError: classifyGoogleError,
   };
 }
