@@ -1,8 +1,7 @@
-import { PushKeeper } from '@crm-sync/connections';
 import { connectSandboxAccount } from '@crm-sync/connections/testing';
-import { QUEUE_NAMES } from '@crm-sync/queue';
 import { waitFor } from '@crm-sync/testing';
 import { startApp, type AppHarness } from '../test/appHarness';
+import { firstRoundsDone, harnessKeeper, requestedRounds } from '../test/pushKeeper';
 
 // Calendar channel notifications at connect-api (issue 25, docs/push.md): the production keeper opens a channel at
 // the sandbox, which then notifies connect-api as Google does; a notice with the wrong token, or for a channel we do
@@ -14,36 +13,9 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const keeper = () =>
-  new PushKeeper({
-    db: h.db.dataSource,
-    adapters: h.deps.adapters,
-    accessToken: async (connectionId) => (await h.deps.credentials.load(connectionId))!.tokens.accessToken,
-    receivers: (provider) => ({
-      notificationUrl: `${h.baseUrl}/v1/webhooks/${provider}/notifications`,
-      lifecycleUrl: `${h.baseUrl}/v1/webhooks/${provider}/lifecycle`,
-    }),
-    options: {
-      lifetimeMs: 86_400_000,
-      renewBeforeMs: 3_600_000,
-      leaseMs: 30_000,
-      batchSize: 10,
-      retryBaseMs: 60_000,
-      maxRetryMs: 3_600_000,
-    },
-  });
-
 const query = <T>(sql: string, params: unknown[] = []) => h.db.dataSource.query(sql, params) as Promise<T[]>;
-
-/** The sync.requested events recorded for the connection, as the resources each asks for. */
-const requested = async (connectionId: string) =>
-  (
-    await query<{ resources: string[] | null }>(
-      `SELECT payload->'resources' AS resources FROM outbox
-        WHERE queue = $1 AND payload->>'connectionId' = $2 AND payload->>'type' = 'sync.requested' ORDER BY id`,
-      [QUEUE_NAMES.connectionEvents, connectionId],
-    )
-  ).map((r) => r.resources);
+const keeper = () => harnessKeeper(h);
+const requested = (connectionId: string) => requestedRounds(h, connectionId);
 
 type Sent = Array<{ id: string; state: string; status: number | null }>;
 const sandboxView = async (accountId: string) =>
@@ -60,9 +32,7 @@ async function watched(email: string) {
     sizes: { events: 2 },
     resources: ['calendar'],
   });
-  await query(`UPDATE sync_states SET mode = 'incremental', cursor = 'sync-token' WHERE connection_id = $1`, [
-    connectionId,
-  ]);
+  await firstRoundsDone(h, connectionId);
   expect(await keeper().pass()).toEqual({ opened: 1, renewed: 0, failed: 0 });
   const [channel] = await query<{ channel_id: string; provider_resource_id: string }>(
     `SELECT channel_id, provider_resource_id FROM push_channels WHERE connection_id = $1 AND status = 'active'`,

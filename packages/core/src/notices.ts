@@ -1,4 +1,4 @@
-import type { Provider } from './domain';
+import type { Provider, Resource } from './domain';
 
 /**
  * What a verified provider notice asks crm-sync to do (docs/providers/notices.md has the mapping per provider):
@@ -28,6 +28,8 @@ export type NoticeTarget =
        */
       unknownRefused?: boolean;
     }
+  /** A mailbox by its address (Gmail's Pub/Sub push names the account so, docs/push.md). */
+  | { kind: 'accountEmail'; email: string }
   | { kind: 'none' };
 
 /** One notice of a verified delivery: what the provider said, about whom, and what crm-sync does. */
@@ -42,6 +44,8 @@ export interface VerifiedNotice {
    * asks for covers only the channel's resource when we know the channel.
    */
   channel?: { channelId: string; effect: 'renew' | 'reopen' | 'none' };
+  /** The one resource a sync covers where the notice names no channel (Gmail's push: mail). */
+  resource?: Resource;
 }
 
 /**

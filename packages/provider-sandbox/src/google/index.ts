@@ -16,15 +16,18 @@ import { registerToken } from './oauth/token';
 import { registerPeopleConnections } from './people/connections';
 import { registerPeopleWrites } from './people/writes';
 import { registerCalendarChannels } from './push/calendarChannels';
+import { registerGmailWatch } from './push/gmailWatch';
 import { googlePushOps } from './push/ops';
+import { registerOidcKeys } from './push/oidcKeys';
 import { GooglePushStore } from './push/store';
 import { riscEmitOp } from './risc/emit';
-import { riscKeys } from './risc/keys';
+import { signingKeys } from './risc/keys';
 import { registerRiscDiscovery } from './risc/routes';
 import { googleTaskLists, googleTasks } from './tasks/generate';
 import { registerGoogleTasks } from './tasks/routes';
 
-const keys = riscKeys();
+const keys = signingKeys('risc');
+const oidcKeys = signingKeys('oidc');
 
 /**
  * Google OAuth, Gmail, Calendar, People, Tasks and Drive on the http origin (paths do not collide,
@@ -59,12 +62,14 @@ export function createGoogleModule(): ProviderModule {
       registerDrive(app, ctx);
       registerRiscDiscovery(app, ctx, keys);
       registerCalendarChannels(app, ctx, push);
+      registerGmailWatch(app, ctx, push, oidcKeys);
+      registerOidcKeys(app, oidcKeys);
     },
     /**
      * Cross-Account Protection: signs and delivers a security event token (google/risc/emit.ts); the push plan and
      * channels (google/push/ops.ts).
      */
-    controlOps: { risc: riscEmitOp(keys), ...googlePushOps(push) },
+    controlOps: { risc: riscEmitOp(keys), ...googlePushOps(push, oidcKeys) },
   };
 }
 

@@ -12,6 +12,22 @@ export interface CalendarChannel {
   messageNumber: number;
 }
 
+/**
+ * A Pub/Sub topic with its push subscription, as configured in Google Cloud (not through Gmail's API): where pushes
+ * go, the audience of their OIDC token and the service account it is issued for.
+ */
+export interface PubSubTopic {
+  pushEndpoint: string;
+  audience: string;
+  serviceAccount: string;
+}
+
+/** A mailbox's Gmail watch (users.watch). */
+export interface GmailWatch {
+  topic: string;
+  expiresAt: number;
+}
+
 /** One push notice the sandbox sent or dropped, and what the receiver answered (tests read it). */
 export interface GooglePushRecord {
   /** `calendar` (a channel notification) or `gmail` (a Pub/Sub push). */
@@ -27,6 +43,9 @@ export interface GooglePushRecord {
 /** The Google module's channels, push plan and delivery log (one per sandbox). */
 export class GooglePushStore implements PushPlanHolder {
   readonly channels = new Map<string, CalendarChannel>();
+  readonly topics = new Map<string, PubSubTopic>();
+  /** By sandbox account id: a mailbox has one watch at a time. */
+  readonly watches = new Map<string, GmailWatch>();
   plan: PushPlan = initialPushPlan();
   readonly sent: GooglePushRecord[] = [];
 
