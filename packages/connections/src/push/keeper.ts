@@ -9,7 +9,14 @@ import {
 } from '@crm-sync/core';
 import { syncStates } from '@crm-sync/sync-states';
 import type { DataSource } from 'typeorm';
-import { claimToOpen, claimUpkeep, recordFailure, recordOpened, type PushChannelRow } from './channels';
+import {
+  claimToOpen,
+  claimUpkeep,
+  heldAtProvider,
+  recordFailure,
+  recordOpened,
+  type PushChannelRow,
+} from './channels';
 
 export interface PushKeeperOptions {
   /** Channels are asked for at most this long (the provider's maximum caps it). */
@@ -83,7 +90,7 @@ export class PushKeeper {
     if (!push || !adapter) return this.fail(row, 'provider or resource no longer pushable');
     try {
       const token = await this.deps.accessToken(row.connectionId, adapter);
-      const opened = row.status !== 'active' || row.channelId.startsWith('pending.');
+      const opened = row.status !== 'active' || !heldAtProvider(row);
       if (opened || !push.renew) {
         await this.open(row, push, token);
         return 'opened';
@@ -114,7 +121,7 @@ export class PushKeeper {
     });
     await recordOpened(this.deps.db, row.id, { ...opened, secretDigest: pushSecretDigest(secret) });
     await syncStates.setPushUntil(this.deps.db, row.connectionId, row.resource, opened.expiresAt);
-    if (row.channelId.startsWith('pending.')) return;
+    if (!heldAtProvider(row)) return;
     try {
       await push.stop(accessToken, row);
     } catch (error) {
