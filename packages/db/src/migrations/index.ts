@@ -21,6 +21,7 @@ import { SealedTasksAndMessageIds1765000000181 } from './1765000000181-SealedTas
 import { DriveFiles1765000000190 } from './1765000000190-DriveFiles';
 import { Writes1765000000200 } from './1765000000200-Writes';
 import { PushChannels1765000000210 } from './1765000000210-PushChannels';
+import { ConnectionsByMailbox1765000000240 } from './1765000000240-ConnectionsByMailbox';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   DriveFiles1765000000190,
   Writes1765000000200,
   PushChannels1765000000210,
+  ConnectionsByMailbox1765000000240,
 ];

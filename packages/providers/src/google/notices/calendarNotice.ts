@@ -26,8 +26,8 @@ const headersSchema = z.object({
 
 /**
  * Reads a Calendar notification: it names its channel and carries the SHA-256 of the token it echoed, which the
- * receiver compares with the channel's stored digest (a channel we do not have is refused). `sync` only confirms the
- * channel; a change asks for an incremental round of the channel's resource. The message number makes a redelivery
+ * receiver compares with the channel's stored digest (a change for a channel we do not have is refused). `sync` only
+ * confirms the channel; a change asks for an incremental round of the channel's resource. The message number makes a redelivery
  * recognisable for as long as a channel lives.
  */
 export function verifyCalendarNotice(headers: CalendarNoticeHeaders): VerifiedDelivery {
@@ -46,7 +46,8 @@ export function verifyCalendarNotice(headers: CalendarNoticeHeaders): VerifiedDe
           kind: 'channel',
           channelId,
           secretDigest: pushSecretDigest(token),
-          unknownRefused: true,
+          // Google sends `sync` as the channel is created, possibly before our row names it; it asks for nothing.
+          unknownRefused: resourceState !== 'sync',
         },
       },
     ],
