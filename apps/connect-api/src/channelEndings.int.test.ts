@@ -1,7 +1,7 @@
 import { requestDeletion, runDeletion } from '@crm-sync/connections';
 import { connectSandboxAccount, deletionDeps } from '@crm-sync/connections/testing';
 import { GMAIL_PUSH, startApp, type AppHarness } from '../test/appHarness';
-import { firstRoundsDone, harnessKeeper } from '../test/pushKeeper';
+import { firstRoundsDone, harnessKeeper, syncAnswered } from '../test/pushKeeper';
 
 // Issue 20: every ending of a connection ends its push channels. Where the grant still works (a deletion request's
 // purge, a disconnect) they are stopped at the provider and their rows go; where it is already dead (a revocation
@@ -40,8 +40,9 @@ async function pushed(email: string, crmUserId: string) {
   });
   await firstRoundsDone(h, connectionId);
   expect(await harnessKeeper(h).pass()).toEqual({ opened: 2, renewed: 0, failed: 0 });
-  const view = await sandboxView(account.id);
+  const view = (await sandboxView(account.id)) as View & { channels: Array<{ id: string }> };
   expect([view.channels.length, view.gmailWatch === null]).toEqual([1, false]);
+  await syncAnswered(h, account.id, view.channels[0]!.id);
   return { connectionId, accountId: account.id };
 }
 

@@ -1,7 +1,7 @@
 import { connectSandboxAccount } from '@crm-sync/connections/testing';
 import { waitFor } from '@crm-sync/testing';
 import { startApp, type AppHarness } from '../test/appHarness';
-import { firstRoundsDone, harnessKeeper, requestedRounds } from '../test/pushKeeper';
+import { firstRoundsDone, harnessKeeper, requestedRounds, syncAnswered } from '../test/pushKeeper';
 
 // Calendar channel notifications at connect-api (issue 25, docs/push.md): the production keeper opens a channel at
 // the sandbox, which then notifies connect-api as Google does; a notice with the wrong token, or for a channel we do
@@ -38,6 +38,7 @@ async function watched(email: string) {
     `SELECT channel_id, provider_resource_id FROM push_channels WHERE connection_id = $1 AND status = 'active'`,
     [connectionId],
   );
+  await syncAnswered(h, account.id, channel!.channel_id);
   return { connectionId, accountId: account.id, channel: channel! };
 }
 
@@ -46,12 +47,7 @@ const notice = (headers: Record<string, string>) =>
 
 it('takes the sync message as nothing and a change as one calendar round', async () => {
   const { connectionId, accountId, channel } = await watched('cal-push@example.com');
-  await waitFor(
-    async () => (await sandboxView(accountId)).sent.some((s) => s.state === 'sync' && s.status === 200),
-    {
-      what: 'the sync message answered',
-    },
-  );
+  expect((await sandboxView(accountId)).sent.map((s) => [s.state, s.status])).toEqual([['sync', 200]]);
   expect(await requested(connectionId)).toEqual([]);
   h.sandbox.control.addItem('google', accountId, 'events', {});
   await waitFor(
@@ -101,4 +97,5 @@ it('renews by a new channel and stops the old one at Google', async () => {
   expect(renewed!.channel_id).not.toBe(channel.channel_id);
   expect(renewed!.expires_at.getTime()).toBeGreaterThan(Date.now() + 3_600_000);
   expect((await sandboxView(accountId)).channels.map((c) => c.id)).toEqual([renewed!.channel_id]);
+  await syncAnswered(h, accountId, renewed!.channel_id);
 });

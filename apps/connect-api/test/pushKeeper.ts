@@ -1,4 +1,5 @@
 import { PushKeeper } from '@crm-sync/connections';
+import { waitFor } from '@crm-sync/testing';
 import type { AppHarness } from './appHarness';
 
 /** The production push keeper over the harness: channels opened at the sandbox, notices sent to this connect-api. */
@@ -37,4 +38,19 @@ export const firstRoundsDone = (h: AppHarness, connectionId: string) =>
   h.db.dataSource.query(
     `UPDATE sync_states SET mode = 'incremental', cursor = 'first-round-cursor' WHERE connection_id = $1`,
     [connectionId],
+  );
+
+/**
+ * Waits until the sandbox's `sync` message of a new Calendar channel has been answered by connect-api: Google sends
+ * it as the channel opens, and a test that ended while it was in flight would hold connect-api's close open.
+ */
+export const syncAnswered = (h: AppHarness, accountId: string, channelId: string) =>
+  waitFor(
+    async () => {
+      const { sent } = (await h.sandbox.control.providerOp('google', accountId, 'pushChannels', {})) as {
+        sent: Array<{ id: string; state: string; status: number | null }>;
+      };
+      return sent.some((s) => s.id === channelId && s.state === 'sync' && s.status !== null);
+    },
+    { what: `the sync message of channel ${channelId} answered` },
   );
