@@ -10,5 +10,9 @@ import { createMicrosoftModule, type MicrosoftModuleOptions } from './microsoft'
 export function defaultModules(
   options: { hubspot?: HubSpotModuleOptions; microsoft?: MicrosoftModuleOptions } = {},
 ): ProviderModule[] {
-  return [createGoogleModule(), createMicrosoftModule(options.microsoft), createHubspotModule(options.hubspot)];
+  return [
+    createGoogleModule(),
+    createMicrosoftModule(options.microsoft),
+    createHubspotModule(options.hubspot),
+  ];
 }
