@@ -80,6 +80,20 @@ it('refuses forged, expired, foreign-audience and foreign-account tokens, loggin
   expect(await requestedRounds(h, connectionId)).toEqual([]);
 });
 
+it('a watch whose renewal failed is watched again, and stays watched', async () => {
+  const { connectionId, accountId } = await watched('gmail-retry@example.com');
+  await h.db.dataSource.query(
+    `UPDATE push_channels SET status = 'failing', failures = 1, lease_until = now() - interval '1 second'
+      WHERE connection_id = $1`,
+    [connectionId],
+  );
+  expect(await harnessKeeper(h).pass()).toEqual({ opened: 1, renewed: 0, failed: 0 });
+  const { gmailWatch } = (await h.sandbox.control.providerOp('google', accountId, 'pushChannels', {})) as {
+    gmailWatch: unknown;
+  };
+  expect(gmailWatch).not.toBeNull();
+});
+
 it('a disconnect stops the watch at Gmail', async () => {
   const { connectionId, accountId } = await watched('gmail-stop@example.com');
   const view = () =>

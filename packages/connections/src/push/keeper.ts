@@ -106,9 +106,11 @@ export class PushKeeper {
   }
 
   /**
-   * Opens a new channel; one it replaces (Calendar, which cannot renew; or a channel whose renewal failed) is then
-   * stopped at the provider, so two channels do not push the same changes. A failed stop leaves the old one to expire
-   * (its notices name no channel of ours any more) and does not fail the new one.
+   * Opens a new channel. One it replaces where the provider cannot extend channels (Calendar) is then stopped at the
+   * provider, so two channels do not push the same changes; a failed stop leaves the old one to expire (its notices
+   * name no channel of ours any more) and does not fail the new one. Where the provider renews (Graph, Gmail), a
+   * channel is only reopened after its renewal failed: Gmail's new watch replaces the mailbox's old one (stopping that
+   * would stop both), and a Graph subscription whose renewal failed is left to expire, as it is likely gone.
    */
   private async open(row: PushChannelRow, push: ResourcePush, accessToken: string): Promise<void> {
     const secret = push.secretFor?.(row.connectionId) ?? randomBytes(32).toString('base64url');
@@ -121,7 +123,7 @@ export class PushKeeper {
     });
     await recordOpened(this.deps.db, row.id, { ...opened, secretDigest: pushSecretDigest(secret) });
     await syncStates.setPushUntil(this.deps.db, row.connectionId, row.resource, opened.expiresAt);
-    if (!heldAtProvider(row)) return;
+    if (!heldAtProvider(row) || push.renew) return;
     try {
       await push.stop(accessToken, row);
     } catch (error) {
