@@ -36,6 +36,8 @@ import { registerOAuthCallback } from './routes/oauth/callback';
 import { registerGetRetention } from './routes/tenants/getRetention';
 import { registerPutRetention } from './routes/tenants/putRetention';
 import { registerHealthz } from './routes/ops/healthz';
+import { registerGoogleNotifications } from './routes/webhooks/googleNotifications';
+import { registerGooglePubSub } from './routes/webhooks/googlePubSub';
 import { registerGoogleRisc } from './routes/webhooks/googleRisc';
 import { registerHubSpotWebhook } from './routes/webhooks/hubspotWebhook';
 import { registerMicrosoftLifecycle } from './routes/webhooks/microsoftLifecycle';
@@ -98,6 +100,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await registerProxy(app, ctx);
   // Provider notices: not in the OpenAPI document (providers, not CRM services, call them).
   await registerGoogleRisc(app, ctx);
+  await registerGoogleNotifications(app, ctx);
+  await registerGooglePubSub(app, ctx);
   await registerMicrosoftLifecycle(app, ctx);
   await registerHubSpotWebhook(app, ctx);
   registerDeletionRoutes(app, ctx);

@@ -18,6 +18,12 @@ import { buildServer } from '../src/server';
 export const SERVICE_SECRET = 'test-service-secret-0123456789abcdef';
 export const T1_ONLY_SECRET = 'tenant-one-only-secret-0123456789abcd';
 export const CRM_ORIGIN = 'https://crm.example.com';
+/** Gmail push as the harness configures it (docs/push.md): the topic, and whom Pub/Sub's tokens are for. */
+export const GMAIL_PUSH = {
+  topic: 'projects/crm-sync-test/topics/gmail',
+  serviceAccount: 'gmail-push@crm-sync-test.iam.gserviceaccount.com',
+  audience: (baseUrl: string) => `${baseUrl}/v1/webhooks/google/pubsub`,
+};
 
 export interface AppHarness extends ConnectionsHarness {
   app: FastifyInstance;
@@ -43,6 +49,7 @@ export async function startApp(
   const harness = await createConnectionsHarness({
     redirectUriFor: (p) => oauthCallbackUrl(baseUrl, p),
     stateTtlSeconds: options.stateTtlSeconds,
+    gmailPushTopic: GMAIL_PUSH.topic,
   });
   const output = new PassThrough();
   let logged = '';
@@ -74,7 +81,15 @@ export async function startApp(
           caFile: '',
         },
         mailBody: {},
-        google: { ...DEFAULT_CLIENT, testingMode: false },
+        google: {
+          ...DEFAULT_CLIENT,
+          testingMode: false,
+          gmailPush: {
+            topic: GMAIL_PUSH.topic,
+            audience: GMAIL_PUSH.audience(baseUrl),
+            serviceAccount: GMAIL_PUSH.serviceAccount,
+          },
+        },
         microsoft: { ...DEFAULT_CLIENT, tenant: 'common' },
         hubspot: DEFAULT_CLIENT,
       }),

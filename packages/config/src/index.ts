@@ -10,6 +10,7 @@ export {
   providersConfig,
   type MailBodyConfig,
   type OAuthAppConfig,
+  type GmailPushConfig,
   type ProviderEndpointsConfig,
   type ProvidersConfig,
 } from './providers';

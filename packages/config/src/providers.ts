@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError } from './errors';
 import type { Env } from './schema';
 
 export interface OAuthAppConfig {
@@ -14,6 +15,15 @@ export interface OAuthAppConfig {
 export type ProviderEndpointsConfig =
   { mode: 'live' } | { mode: 'sandbox'; httpUrl: string; httpsUrl: string; caFile: string };
 
+/** Gmail push over Pub/Sub (docs/push.md): the topic watched mailboxes publish to, and how its pushes are verified. */
+export interface GmailPushConfig {
+  topic: string;
+  audience: string;
+  serviceAccount: string;
+  /** Google's OIDC key set; absent: Google's own (live) or the sandbox's (sandbox mode). */
+  jwksUrl?: string;
+}
+
 /** How mail bodies are fetched and capped; a setting left unset takes the adapters' default. */
 export interface MailBodyConfig {
   maxBytes?: number;
@@ -24,7 +34,7 @@ export interface ProvidersConfig {
   endpoints: ProviderEndpointsConfig;
   mailBody: MailBodyConfig;
   /** Only providers with credentials are offered; the others answer 404. */
-  google?: OAuthAppConfig & { testingMode: boolean };
+  google?: OAuthAppConfig & { testingMode: boolean; gmailPush?: GmailPushConfig };
   /** `mailFolders`: which mail folders the Microsoft mail syncer follows; unset, the adapter's default. */
   microsoft?: OAuthAppConfig & { tenant: string; mailFolders?: string };
   hubspot?: OAuthAppConfig & {
@@ -60,6 +70,30 @@ function app(
   return sandbox ? SANDBOX_CLIENT : undefined;
 }
 
+/** All three of topic, audience and service account, or none (mail is then polled). */
+function gmailPush(env: Env): GmailPushConfig | undefined {
+  const {
+    GOOGLE_PUBSUB_TOPIC: topic,
+    GOOGLE_PUSH_AUDIENCE: audience,
+    GOOGLE_PUSH_SERVICE_ACCOUNT: serviceAccount,
+  } = env;
+  if (!topic && !audience && !serviceAccount) return undefined;
+  if (!topic)
+    throw new ConfigError(
+      'GOOGLE_PUBSUB_TOPIC',
+      'required with GOOGLE_PUSH_AUDIENCE and GOOGLE_PUSH_SERVICE_ACCOUNT',
+    );
+  if (!audience) throw new ConfigError('GOOGLE_PUSH_AUDIENCE', 'required with GOOGLE_PUBSUB_TOPIC');
+  if (!serviceAccount)
+    throw new ConfigError('GOOGLE_PUSH_SERVICE_ACCOUNT', 'required with GOOGLE_PUBSUB_TOPIC');
+  return {
+    topic,
+    audience,
+    serviceAccount,
+    ...(env.GOOGLE_PUSH_JWKS_URL && { jwksUrl: env.GOOGLE_PUSH_JWKS_URL }),
+  };
+}
+
 export function providersConfig(env: Env): ProvidersConfig {
   const sandbox = env.PROVIDER_MODE === 'sandbox';
   const google = app(env.GOOGLE_CLIENT_ID, env.GOOGLE_CLIENT_SECRET, sandbox);
@@ -79,7 +113,11 @@ export function providersConfig(env: Env): ProvidersConfig {
       ...(env.MAIL_BODY_MAX_BYTES !== undefined && { maxBytes: env.MAIL_BODY_MAX_BYTES }),
       ...(env.MAIL_BODY_CONTENT_TYPE !== undefined && { contentType: env.MAIL_BODY_CONTENT_TYPE }),
     },
-    google: google && { ...google, testingMode: env.GOOGLE_OAUTH_TESTING_MODE },
+    google: google && {
+      ...google,
+      testingMode: env.GOOGLE_OAUTH_TESTING_MODE,
+      ...(gmailPush(env) && { gmailPush: gmailPush(env) }),
+    },
     microsoft: microsoft && {
       ...microsoft,
       tenant: env.MICROSOFT_TENANT,

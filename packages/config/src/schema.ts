@@ -119,6 +119,21 @@ export const envSchema = z.object({
     .enum(['true', 'false'], { message: 'must be true or false' })
     .default('false')
     .transform((value) => value === 'true'),
+  /**
+   * Gmail push (issue 25, docs/push.md): the Pub/Sub topic `users.watch` publishes to (`projects/<project>/topics/<topic>`,
+   * Gmail's push service account granted Publisher on it). Unset: mail is polled. Set it together with
+   * GOOGLE_PUSH_AUDIENCE and GOOGLE_PUSH_SERVICE_ACCOUNT.
+   */
+  GOOGLE_PUBSUB_TOPIC: z
+    .string()
+    .regex(/^projects\/[^/]+\/topics\/[^/]+$/, 'must be projects/<project>/topics/<topic>')
+    .optional(),
+  /** The audience of the OIDC token Pub/Sub signs for our push subscription (its push endpoint URL unless set apart). */
+  GOOGLE_PUSH_AUDIENCE: z.string().min(1).optional(),
+  /** The service account the push subscription authenticates as: the token's `email` must be this one. */
+  GOOGLE_PUSH_SERVICE_ACCOUNT: z.string().min(3).optional(),
+  /** The key set Google signs those tokens with; in sandbox mode the sandbox's (docs/providers/google.md#gmail-push). */
+  GOOGLE_PUSH_JWKS_URL: url(['https:', 'http:']).optional(),
   MICROSOFT_CLIENT_ID: z.string().optional(),
   MICROSOFT_CLIENT_SECRET: z.string().optional(),
   MICROSOFT_TENANT: z.string().default('common'),

@@ -27,10 +27,17 @@ export function sandboxAdapters(
   redirectUriFor: (provider: Provider) => string,
   trustingFetch: typeof fetch,
   client: HarnessClient = { clientId: DEFAULT_CLIENT.clientId, clientSecret: DEFAULT_CLIENT.clientSecret },
+  gmailPushTopic?: string,
 ): ReadonlyMap<Provider, ProviderAdapter> {
   const endpoints = sandboxEndpoints({ httpUrl: sandbox.urls.google, httpsUrl: sandbox.urls.microsoft });
   return createAdapterRegistry({
-    google: { ...client, redirectUri: redirectUriFor('google'), fetch, endpoints: endpoints.google },
+    google: {
+      ...client,
+      redirectUri: redirectUriFor('google'),
+      fetch,
+      endpoints: endpoints.google,
+      ...(gmailPushTopic && { gmailPushTopic }),
+    },
     microsoft: {
       ...client,
       redirectUri: redirectUriFor('microsoft'),
@@ -61,6 +68,8 @@ export async function createConnectionsHarness(
     stateTtlSeconds?: number;
     /** Credentials of a client the test registers at the sandbox; default: the sandbox's default client. */
     client?: HarnessClient;
+    /** The Pub/Sub topic Google adapters watch mailboxes on (Gmail push); unset, mail is not pushed. */
+    gmailPushTopic?: string;
   } = {},
 ): Promise<ConnectionsHarness> {
   const [db, redis, sandbox] = await Promise.all([createTestDatabase(), createTestRedis(), startSandbox()]);
@@ -84,6 +93,7 @@ export async function createConnectionsHarness(
       options.redirectUriFor ?? (() => HARNESS_REDIRECT_URI),
       trustingFetch,
       options.client,
+      options.gmailPushTopic,
     ),
   };
   return {

@@ -1,4 +1,4 @@
-import type { Provider } from './domain';
+import type { Provider, Resource } from './domain';
 
 /**
  * What a verified provider notice asks crm-sync to do (docs/providers/notices.md has the mapping per provider):
@@ -29,8 +29,19 @@ export interface RefreshTokenIdentifier {
 export type NoticeTarget =
   | { kind: 'account'; providerAccountId: string }
   | { kind: 'connection'; connectionId: string }
-  | { kind: 'channel'; channelId: string; secretDigest: string }
+  | {
+      kind: 'channel';
+      channelId: string;
+      secretDigest: string;
+      /**
+       * Whether a notice naming a channel we do not have is refused (Calendar: the channel id and token are all that
+       * authenticate it) rather than answered and ignored (Graph: its clientState was already verified by HMAC).
+       */
+      unknownRefused?: boolean;
+    }
   | { kind: 'refreshToken'; identifier: RefreshTokenIdentifier }
+  /** A mailbox by its address (Gmail's Pub/Sub push names the account so, docs/push.md). */
+  | { kind: 'accountEmail'; email: string }
   | { kind: 'none' };
 
 /** One notice of a verified delivery: what the provider said, about whom, and what crm-sync does. */
@@ -45,6 +56,8 @@ export interface VerifiedNotice {
    * asks for covers only the channel's resource when we know the channel.
    */
   channel?: { channelId: string; effect: 'renew' | 'reopen' | 'none' };
+  /** The one resource a sync covers where the notice names no channel (Gmail's push: mail). */
+  resource?: Resource;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { DEFAULT_CLIENT } from '@crm-sync/provider-sandbox';
 import { graphClientState } from '@crm-sync/providers';
-import { CookieJar, freePort, waitFor, type AppProcess } from '@crm-sync/testing';
+import { freePort, waitFor, type AppProcess } from '@crm-sync/testing';
 import { appEnvironment, SECRET } from '../test/connectApi';
+import { connectThroughApi } from '../test/connectThroughApi';
 import { startThreeApps } from '../test/threeApps';
 
 // Issue 25: push end to end (docs/push.md). connect-api, the worker and the scheduler run as processes; the sandbox
@@ -39,33 +40,13 @@ afterAll(async () => {
 
 const query = <T>(sql: string, params: unknown[] = []) => h.db.dataSource.query(sql, params) as Promise<T[]>;
 
-async function connectMicrosoft(email: string) {
-  const account = h.sandbox.control.createAccount({
+const connectMicrosoft = (email: string) =>
+  connectThroughApi(h, baseUrl, {
     provider: 'microsoft',
     email,
+    resources: ['mail', 'calendar', 'contacts'],
     sizes: { messages: 5, events: 5, contacts: 5 },
   });
-  h.sandbox.control.setAuthorize('microsoft', { defaultLoginEmail: email });
-  const started = await fetch(`${baseUrl}/v1/connect/microsoft`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      tenantId: 't1',
-      crmUserId: email,
-      resources: ['mail', 'calendar', 'contacts'],
-      redirectUrl: 'https://crm.example.com/done',
-      loginHint: email,
-    }),
-  });
-  expect(started.status).toBe(201);
-  const { authorizationUrl } = (await started.json()) as { authorizationUrl: string };
-  const browser = new CookieJar();
-  const opened = await browser.fetch(authorizationUrl);
-  const consent = await h.trustingFetch(opened.headers.get('location')!, { redirect: 'manual' });
-  expect((await browser.fetch(consent.headers.get('location')!)).status).toBe(302);
-  const [row] = await query<{ id: string }>(`SELECT id FROM connections WHERE email = $1`, [email]);
-  return { connectionId: row!.id, accountId: account.id };
-}
 
 interface Channel {
   resource: string;

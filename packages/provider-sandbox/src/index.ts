@@ -2,7 +2,7 @@ export { startSandbox } from './start';
 export { defaultModules } from './modules';
 export {
   calendarWireId,
-  googleModule,
+  createGoogleModule,
   type DriveFileData as GoogleDriveFileData,
   type TaskData as GoogleTaskData,
 } from './google';

@@ -1,5 +1,5 @@
 import { type ProviderModule } from './core/types';
-import { googleModule } from './google';
+import { createGoogleModule } from './google';
 import { createHubspotModule, type HubSpotModuleOptions } from './hubspot';
 import { createMicrosoftModule, type MicrosoftModuleOptions } from './microsoft';
 
@@ -10,5 +10,9 @@ import { createMicrosoftModule, type MicrosoftModuleOptions } from './microsoft'
 export function defaultModules(
   options: { hubspot?: HubSpotModuleOptions; microsoft?: MicrosoftModuleOptions } = {},
 ): ProviderModule[] {
-  return [googleModule, createMicrosoftModule(options.microsoft), createHubspotModule(options.hubspot)];
+  return [
+    createGoogleModule(),
+    createMicrosoftModule(options.microsoft),
+    createHubspotModule(options.hubspot),
+  ];
 }

@@ -38,6 +38,7 @@ export function adaptersFromConfig(
       fetch,
       endpoints: endpoints?.google,
       mailBody: providers.mailBody,
+      ...(providers.google.gmailPush && { gmailPushTopic: providers.google.gmailPush.topic }),
     },
     microsoft: providers.microsoft && {
       ...providers.microsoft,

@@ -1,5 +1,11 @@
 import type { ProvidersConfig } from '@crm-sync/config';
 import type { VerifiedDelivery } from '@crm-sync/core';
+import { verifyCalendarNotice, type CalendarNoticeHeaders } from './google/notices/calendarNotice';
+import {
+  createPubSubPushVerifier,
+  GOOGLE_OIDC_JWKS_URL,
+  type PubSubPushVerifier,
+} from './google/notices/pubsubPush';
 import { createRiscVerifier, GOOGLE_RISC_CONFIGURATION_URL } from './google/notices/risc';
 import { verifyHubSpotWebhook } from './hubspot/notices/webhook';
 import { verifyGraphChanges } from './microsoft/notices/changes';
@@ -12,6 +18,10 @@ import type { SignedHubSpotRequest } from './hubspot/notices/signature';
  */
 export interface NoticeVerifiers {
   google?: (token: string) => Promise<VerifiedDelivery>;
+  /** Calendar channel notifications (issue 25, docs/push.md). */
+  googleCalendar?: (headers: CalendarNoticeHeaders) => VerifiedDelivery;
+  /** Gmail's Pub/Sub pushes, where Gmail push is configured (issue 25, docs/push.md). */
+  googlePubSub?: PubSubPushVerifier;
   microsoft?: (rawBody: string) => VerifiedDelivery;
   /** Graph change notifications of our subscriptions (issue 25, docs/push.md). */
   microsoftChanges?: (rawBody: string) => VerifiedDelivery;
@@ -32,6 +42,14 @@ export function noticeVerifiersFromConfig(providers: ProvidersConfig): NoticeVer
           ? `${sandbox}/.well-known/risc-configuration`
           : GOOGLE_RISC_CONFIGURATION_URL,
         audiences: [google.clientId],
+      }),
+      googleCalendar: verifyCalendarNotice,
+      ...(google.gmailPush && {
+        googlePubSub: createPubSubPushVerifier({
+          ...google.gmailPush,
+          jwksUrl:
+            google.gmailPush.jwksUrl ?? (sandbox ? `${sandbox}/oauth2/v3/certs` : GOOGLE_OIDC_JWKS_URL),
+        }),
       }),
     }),
     ...(microsoft && {

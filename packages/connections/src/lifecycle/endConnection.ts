@@ -7,7 +7,7 @@ import type { CredentialStore } from '@crm-sync/vault';
 import type { DataSource, EntityManager } from 'typeorm';
 import { writeAudit } from '../audit';
 import type { ConnectionGenerations } from '../generations';
-import { forgetChannelsOf } from '../push/channels';
+import { forgetChannelsOf, type PushChannelRow } from '../push/channels';
 
 export interface EndConnectionInput {
   connectionId: string;
@@ -74,8 +74,13 @@ export async function endConnectionIn(
   await deps.generations.bump(input.connectionId);
   await deps.credentials.withManager(manager).delete(input.connectionId);
   await syncStates.disableConnection(manager, input.connectionId, reason);
-  await forgetChannelsOf(manager, input.connectionId);
-  await writeAudit(manager, { connectionId: input.connectionId, tenantId, ...input.audit });
+  const lapsing = await forgetChannelsOf(manager, input.connectionId);
+  await writeAudit(manager, {
+    connectionId: input.connectionId,
+    tenantId,
+    ...input.audit,
+    details: { ...input.audit.details, ...lapseRecord(lapsing) },
+  });
   await publishInTransaction(
     manager,
     QUEUE_NAMES.crmNotifications,
@@ -89,4 +94,20 @@ export async function endConnectionIn(
     now,
   );
   return true;
+}
+
+/**
+ * The push channels an ending could not stop at the provider (its grant was already dead: a revocation, a refused
+ * refresh; or the provider failed the stop), for the audit: each keeps pushing notices that name no channel of ours
+ * until it lapses at `lapsesAt` (docs/push.md).
+ */
+function lapseRecord(lapsing: PushChannelRow[]): JsonObject {
+  if (lapsing.length === 0) return {};
+  return {
+    channelsLapsing: lapsing.map((c) => ({
+      provider: c.provider,
+      resource: c.resource,
+      lapsesAt: c.expiresAt.toISOString(),
+    })),
+  };
 }

@@ -82,7 +82,8 @@ async function take(
       await endConnectionIn(manager, deps, { ...revocation(id, 'provider_webhook'), now });
     } else if (notice.action === 'sync' || notice.action === 'resync') {
       // A channel's notice asks for a round of its resource only (issue 25, docs/push.md).
-      const resources = channel?.connectionId === id ? { resources: [channel.resource] } : {};
+      const resource = channel?.connectionId === id ? channel.resource : notice.resource;
+      const resources = resource ? { resources: [resource] } : {};
       await publishInTransaction(
         manager,
         QUEUE_NAMES.connectionEvents,
@@ -118,7 +119,11 @@ async function noticeChannel(
   const channelId = notice.target.kind === 'channel' ? notice.target.channelId : notice.channel?.channelId;
   if (channelId === undefined) return null;
   const channel = await channelFor(manager, provider, channelId);
-  if (!channel) return null;
+  if (!channel) {
+    if (notice.target.kind === 'channel' && notice.target.unknownRefused)
+      throw new NoticeRefusedError('bad_signature', 'the notice names no channel of ours');
+    return null;
+  }
   if (notice.target.kind === 'channel') {
     if (!sameDigest(channel.secretDigest, notice.target.secretDigest))
       throw new NoticeRefusedError('bad_signature', 'the notice does not carry its channel’s secret');
@@ -163,7 +168,9 @@ async function liveConnections(
   const [column, value] =
     target.kind === 'account'
       ? ['provider_account_id', target.providerAccountId]
-      : ['id::text', target.connectionId];
+      : target.kind === 'accountEmail'
+        ? ['lower(email)', target.email.toLowerCase()]
+        : ['id::text', target.connectionId];
   return manager.query(
     `SELECT id, tenant_id FROM connections
       WHERE provider = $1 AND ${column} = $2 AND status <> 'disconnected' ORDER BY id`,

@@ -47,6 +47,13 @@ const toRow = (r: Raw): PushChannelRow => ({
   failures: r.failures,
 });
 
+/** Whether the provider holds the channel (opened at least once; an `opening` row's id is a placeholder). */
+export const heldAtProvider = (row: Pick<PushChannelRow, 'channelId'>): boolean =>
+  !row.channelId.startsWith(PENDING);
+
+/** The placeholder id prefix of a row claimed for opening. */
+const PENDING = 'pending.';
+
 /** Whether a presented secret's digest is the stored one, in constant time. */
 export function sameDigest(stored: string, presented: string): boolean {
   const [a, b] = [Buffer.from(stored, 'hex'), Buffer.from(presented, 'hex')];
@@ -69,7 +76,7 @@ export async function claimToOpen(
   const raw = (await db.query(
     `INSERT INTO push_channels (connection_id, provider, resource, channel_id, secret_digest, expires_at, status,
                                 lease_until)
-     SELECT s.connection_id, c.provider, s.resource, 'pending.' || gen_random_uuid(), '', now(), 'opening',
+     SELECT s.connection_id, c.provider, s.resource, $5 || gen_random_uuid(), '', now(), 'opening',
             now() + make_interval(secs => $4 / 1000.0)
        FROM sync_states s JOIN connections c ON c.id = s.connection_id
        JOIN unnest($1::text[], $2::text[]) AS p(provider, resource) ON p.provider = c.provider AND p.resource = s.resource
@@ -78,7 +85,7 @@ export async function claimToOpen(
       LIMIT $3
      ON CONFLICT DO NOTHING
      RETURNING ${COLUMNS}`,
-    [pushable.map((p) => p.provider), pushable.map((p) => p.resource), limit, leaseMs],
+    [pushable.map((p) => p.provider), pushable.map((p) => p.resource), limit, leaseMs, PENDING],
   )) as Raw[];
   return raw.map(toRow);
 }
@@ -178,10 +185,13 @@ export async function channelsOf(db: SqlExecutor, connectionId: string): Promise
 }
 
 /**
- * Forgets a connection's channels when it ends (disconnect, revocation): nothing renews them and their notices name
- * no channel. They are not stopped at the provider (the grant is gone or going); each expires there on its own,
- * within its lifetime (docs/push.md, "Not done").
+ * Forgets a connection's channels when it ends (disconnect, revocation, deletion): nothing renews them and their
+ * notices name no channel. Those a disconnect could stop are gone already (stopChannels.ts); these are the ones left
+ * to lapse at the provider, returned so the ending can record which and when (docs/push.md).
  */
-export async function forgetChannelsOf(db: SqlExecutor, connectionId: string): Promise<void> {
-  await db.query(`DELETE FROM push_channels WHERE connection_id = $1`, [connectionId]);
+export async function forgetChannelsOf(db: SqlExecutor, connectionId: string): Promise<PushChannelRow[]> {
+  const [raw] = (await db.query(`DELETE FROM push_channels WHERE connection_id = $1 RETURNING ${COLUMNS}`, [
+    connectionId,
+  ])) as [Raw[], number];
+  return raw.map(toRow).filter(heldAtProvider);
 }

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  ClassifiedProviderError,
   pushSecretDigest,
   type Provider,
   type ProviderAdapter,
@@ -8,7 +9,14 @@ import {
 } from '@crm-sync/core';
 import { syncStates } from '@crm-sync/sync-states';
 import type { DataSource } from 'typeorm';
-import { claimToOpen, claimUpkeep, recordFailure, recordOpened, type PushChannelRow } from './channels';
+import {
+  claimToOpen,
+  claimUpkeep,
+  heldAtProvider,
+  recordFailure,
+  recordOpened,
+  type PushChannelRow,
+} from './channels';
 
 export interface PushKeeperOptions {
   /** Channels are asked for at most this long (the provider's maximum caps it). */
@@ -82,7 +90,7 @@ export class PushKeeper {
     if (!push || !adapter) return this.fail(row, 'provider or resource no longer pushable');
     try {
       const token = await this.deps.accessToken(row.connectionId, adapter);
-      const opened = row.status !== 'active' || row.channelId.startsWith('pending.');
+      const opened = row.status !== 'active' || !heldAtProvider(row);
       if (opened || !push.renew) {
         await this.open(row, push, token);
         return 'opened';
@@ -97,7 +105,13 @@ export class PushKeeper {
     }
   }
 
-  /** Opens a new channel; an old one it replaces (Calendar, which cannot renew) is left to expire. */
+  /**
+   * Opens a new channel. One it replaces where the provider cannot extend channels (Calendar) is then stopped at the
+   * provider, so two channels do not push the same changes; a failed stop leaves the old one to expire (its notices
+   * name no channel of ours any more) and does not fail the new one. Where the provider renews (Graph, Gmail), a
+   * channel is only reopened after its renewal failed: Gmail's new watch replaces the mailbox's old one (stopping that
+   * would stop both), and a Graph subscription whose renewal failed is left to expire, as it is likely gone.
+   */
   private async open(row: PushChannelRow, push: ResourcePush, accessToken: string): Promise<void> {
     const secret = push.secretFor?.(row.connectionId) ?? randomBytes(32).toString('base64url');
     const opened = await push.open({
@@ -109,6 +123,13 @@ export class PushKeeper {
     });
     await recordOpened(this.deps.db, row.id, { ...opened, secretDigest: pushSecretDigest(secret) });
     await syncStates.setPushUntil(this.deps.db, row.connectionId, row.resource, opened.expiresAt);
+    if (!heldAtProvider(row) || push.renew) return;
+    try {
+      await push.stop(accessToken, row);
+    } catch (error) {
+      if (!(error instanceof ClassifiedProviderError)) throw error;
+      this.deps.onFailure?.(row, `replaced channel not stopped: ${error.message}`);
+    }
   }
 
   private expiry(push: ResourcePush): Date {

@@ -22,6 +22,7 @@ import { DriveFiles1765000000190 } from './1765000000190-DriveFiles';
 import { Writes1765000000200 } from './1765000000200-Writes';
 import { PushChannels1765000000210 } from './1765000000210-PushChannels';
 import { RefreshTokenLookups1765000000230 } from './1765000000230-RefreshTokenLookups';
+import { ConnectionsByMailbox1765000000240 } from './1765000000240-ConnectionsByMailbox';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   Writes1765000000200,
   PushChannels1765000000210,
   RefreshTokenLookups1765000000230,
+  ConnectionsByMailbox1765000000240,
 ];

@@ -138,6 +138,9 @@ describe('migrations', () => {
     );
     expect(idx.connections_tenant_user_idx).toMatch(/\(tenant_id, crm_user_id\)$/);
     expect(idx.connections_status_idx).toMatch(/\(status\)$/);
+    expect(idx.connections_provider_mailbox_idx).toMatch(
+      /\(provider, lower\(email\)\) WHERE \(status <> 'disconnected'::text\)$/,
+    );
     expect(idx.credentials_expires_at_idx).toMatch(/\(expires_at\)$/);
     expect(idx.sync_states_due_idx).toMatch(/\(next_sync_at\) WHERE enabled$/);
     expect(idx.emails_connection_sent_at_idx).toMatch(/\(connection_id, sent_at DESC\)$/);

@@ -16,49 +16,64 @@ import { registerIdentity } from './oauth/identity';
 import { registerToken } from './oauth/token';
 import { registerPeopleConnections } from './people/connections';
 import { registerPeopleWrites } from './people/writes';
+import { registerCalendarChannels } from './push/calendarChannels';
+import { registerGmailWatch } from './push/gmailWatch';
+import { googlePushOps } from './push/ops';
+import { registerOidcKeys } from './push/oidcKeys';
+import { GooglePushStore } from './push/store';
 import { riscEmitOp } from './risc/emit';
-import { riscKeys } from './risc/keys';
+import { signingKeys } from './risc/keys';
 import { registerRiscDiscovery } from './risc/routes';
 import { googleTaskLists, googleTasks } from './tasks/generate';
 import { registerGoogleTasks } from './tasks/routes';
 
-const keys = riscKeys();
+const keys = signingKeys('risc');
+const oidcKeys = signingKeys('oidc');
 
 /**
  * Google OAuth, Gmail, Calendar, People, Tasks and Drive on the http origin (paths do not collide,
- * docs/providers/google.md#api-hosts-and-paths).
+ * docs/providers/google.md#api-hosts-and-paths). Made per sandbox: its push channels are that sandbox's.
  */
-export const googleModule: ProviderModule = {
-  id: 'google',
-  listener: 'http',
-  errors: googleErrors,
-  generators: [
-    gmailMessages,
-    calendarEvents,
-    peopleContacts,
-    googleTaskLists,
-    googleTasks,
-    driveFiles,
-  ] as ResourceGenerator<unknown>[],
-  register(app, ctx) {
-    installPartialResponses(app);
-    registerAuthorize(app, ctx);
-    registerToken(app, ctx);
-    registerIdentity(app, ctx);
-    registerGmailMessages(app, ctx);
-    registerGmailHistory(app, ctx);
-    registerCalendarList(app, ctx);
-    registerCalendarEvents(app, ctx);
-    registerCalendarWrites(app, ctx);
-    registerPeopleConnections(app, ctx);
-    registerPeopleWrites(app, ctx);
-    registerGoogleTasks(app, ctx);
-    registerDrive(app, ctx);
-    registerRiscDiscovery(app, ctx, keys);
-  },
-  /** Cross-Account Protection: signs and delivers a security event token (google/risc/emit.ts). */
-  controlOps: { risc: riscEmitOp(keys) },
-};
+export function createGoogleModule(): ProviderModule {
+  const push = new GooglePushStore();
+  return {
+    id: 'google',
+    listener: 'http',
+    errors: googleErrors,
+    generators: [
+      gmailMessages,
+      calendarEvents,
+      peopleContacts,
+      googleTaskLists,
+      googleTasks,
+      driveFiles,
+    ] as ResourceGenerator<unknown>[],
+    register(app, ctx) {
+      installPartialResponses(app);
+      registerAuthorize(app, ctx);
+      registerToken(app, ctx);
+      registerIdentity(app, ctx);
+      registerGmailMessages(app, ctx);
+      registerGmailHistory(app, ctx);
+      registerCalendarList(app, ctx);
+      registerCalendarEvents(app, ctx);
+      registerCalendarWrites(app, ctx);
+      registerPeopleConnections(app, ctx);
+      registerPeopleWrites(app, ctx);
+      registerGoogleTasks(app, ctx);
+      registerDrive(app, ctx);
+      registerRiscDiscovery(app, ctx, keys);
+      registerCalendarChannels(app, ctx, push);
+      registerGmailWatch(app, ctx, push, oidcKeys);
+      registerOidcKeys(app, oidcKeys);
+    },
+    /**
+     * Cross-Account Protection: signs and delivers a security event token (google/risc/emit.ts); the push plan and
+     * channels (google/push/ops.ts).
+     */
+    controlOps: { risc: riscEmitOp(keys), ...googlePushOps(push, oidcKeys) },
+  };
+}
 
 export { calendarEvents, calendarWireId } from './calendar/generate';
 export { peopleContacts } from './people/generate';

@@ -13,6 +13,8 @@ import { createDriveContentReader } from './driveContent';
 import { createDriveWriter } from './driveWriter';
 import { createContactsWriter } from './writes/contacts';
 import { createEventsWriter } from './writes/events';
+import { createCalendarPush } from './push/calendarChannel';
+import { createGmailPush } from './push/gmailWatch';
 import { retryAfterOr } from '../shared/retryAfter';
 
 /** Page sizes and Gmail's request concurrency; defaults in `GOOGLE_DESCRIPTOR.sync` (tests use small pages). */
@@ -32,6 +34,8 @@ export interface GoogleAdapterOptions extends GoogleOAuthOptions {
   mailBody?: Partial<MailBodyOptions>;
   /** Resumable upload chunk; a multiple of 256 KiB (default driveUpload.ts `DRIVE_UPLOAD_CHUNK_BYTES`). */
   driveUploadChunkBytes?: number;
+  /** The Pub/Sub topic Gmail publishes mailbox changes to (docs/push.md); unset, mail is polled. */
+  gmailPushTopic?: string;
 }
 
 export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdapter {
@@ -67,6 +71,10 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): ProviderAdap
     driveContent: createDriveContentReader(api),
     driveWriter: createDriveWriter(api, options.driveUploadChunkBytes),
     writes: { contacts: createContactsWriter(api), events: createEventsWriter(api) },
+    push: {
+      calendar: createCalendarPush(api),
+      ...(options.gmailPushTopic && { mail: createGmailPush(api, options.gmailPushTopic) }),
+    },
     classifyError: classifyGoogleError,
   };
 }

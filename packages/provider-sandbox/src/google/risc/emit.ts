@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import { z } from 'zod';
 import { deliver } from '../../core/deliver';
 import { DEFAULT_CLIENT, SandboxNotFoundError, type ProviderControlOp } from '../../core/types';
-import { type riscKeys } from './keys';
+import { type KeyPairs } from './keys';
 import { RISC_ISSUER } from './routes';
 
 const OAUTH = 'https://schemas.openid.net/secevent/oauth/event-type/';
@@ -49,7 +49,7 @@ const TOKEN_IDENTIFIERS = {
  * then a security event token is signed (RS256, the JWKS key) and POSTed as `application/secevent+jwt`.
  * Answers the receiver's reply and the token (so a test can replay it).
  */
-export function riscEmitOp(keys: ReturnType<typeof riscKeys>): ProviderControlOp {
+export function riscEmitOp(keys: KeyPairs): ProviderControlOp {
   return async (ctx, account, body) => {
     const spec = emitSpec.parse(body);
     // Only a genuine event follows a revocation at Google; a forgery (other key or issuer) revoked nothing.

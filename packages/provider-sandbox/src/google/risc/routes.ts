@@ -1,6 +1,6 @@
 import { type FastifyInstance } from 'fastify';
 import { type SandboxContext } from '../../core/types';
-import { type riscKeys } from './keys';
+import { type KeyPairs } from './keys';
 
 /** The issuer Google's RISC configuration document names and its tokens carry (docs/providers/notices.md). */
 export const RISC_ISSUER = 'https://accounts.google.com/';
@@ -9,11 +9,7 @@ export const RISC_ISSUER = 'https://accounts.google.com/';
  * Google's RISC configuration document (https://accounts.google.com/.well-known/risc-configuration) and the key set
  * it points to, served by the sandbox: the receiver discovers the issuer and keys exactly as it does at Google.
  */
-export function registerRiscDiscovery(
-  app: FastifyInstance,
-  ctx: SandboxContext,
-  keys: ReturnType<typeof riscKeys>,
-): void {
+export function registerRiscDiscovery(app: FastifyInstance, ctx: SandboxContext, keys: KeyPairs): void {
   const open = (routeId: string) => ({
     config: { sandbox: { provider: 'google' as const, routeId, auth: false } },
   });

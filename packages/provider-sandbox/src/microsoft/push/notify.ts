@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deliver } from '../../core/deliver';
+import { pushPlanOp, sendPerPlan } from '../../core/pushPlan';
 import { type DatasetChange, type ProviderControlOp, type SandboxContext } from '../../core/types';
 import { lifecycleEmitOp } from '../lifecycle/emit';
 import { type GraphSubscription, type GraphSubscriptionStore } from './store';
@@ -56,8 +57,9 @@ export function startChangeNotifications(ctx: SandboxContext, store: GraphSubscr
     for (const subscription of store.watching(change.account.id, change.resource, ctx.clock.now())) {
       const changeType = CHANGE_TYPE[change.kind];
       if (!subscription.changeTypes.has(changeType)) continue;
-      if (store.plan.drop > 0) {
-        store.plan.drop -= 1;
+      const body = JSON.stringify({ value: [notification(subscription, change)] });
+      const sent = sendPerPlan(store, () => void send(subscription, body, changeType, changedAt));
+      if (!sent) {
         store.sent.push({
           subscriptionId: subscription.id,
           accountId: subscription.accountId,
@@ -65,23 +67,10 @@ export function startChangeNotifications(ctx: SandboxContext, store: GraphSubscr
           status: null,
           tookMs: null,
         });
-        continue;
       }
-      const copies = store.plan.duplicate > 0 ? 2 : 1;
-      if (copies === 2) store.plan.duplicate -= 1;
-      const body = JSON.stringify({ value: [notification(subscription, change)] });
-      setTimeout(() => {
-        for (let i = 0; i < copies; i += 1) void send(subscription, body, changeType, changedAt);
-      }, store.plan.delayMs);
     }
   });
 }
-
-const planSpec = z.strictObject({
-  delayMs: z.number().int().min(0).max(600_000).optional(),
-  drop: z.number().int().min(0).optional(),
-  duplicate: z.number().int().min(0).optional(),
-});
 
 const lifecycleSpec = z.strictObject({
   subscriptionId: z.string().min(1),
@@ -91,11 +80,7 @@ const lifecycleSpec = z.strictObject({
 /** Control operations: the push plan, the account's subscriptions, and a lifecycle event for one of them. */
 export function graphPushOps(store: GraphSubscriptionStore): Record<string, ProviderControlOp> {
   return {
-    /** `POST …/ops/pushPlan` { delayMs?, drop?, duplicate? }: the plan for every later change (sandbox-wide). */
-    pushPlan: (_ctx, _account, body) => {
-      store.plan = { ...store.plan, ...planSpec.parse(body) };
-      return store.plan;
-    },
+    pushPlan: pushPlanOp(store),
     /** `POST …/ops/subscriptions`: the account's live subscriptions and the notifications sent for it. */
     subscriptions: (ctx, account) => ({
       subscriptions: [...store.byId.values()]

@@ -1,3 +1,5 @@
+import { initialPushPlan, type PushPlan, type PushPlanHolder } from '../../core/pushPlan';
+
 /** A Graph change-notification subscription the sandbox holds (https://learn.microsoft.com/graph/api/resources/subscription). */
 export interface GraphSubscription {
   id: string;
@@ -13,17 +15,6 @@ export interface GraphSubscription {
   expiresAt: number;
 }
 
-/**
- * How the sandbox delivers change notifications: `delayMs` after the change (Graph's own delay varies; 0 for the
- * latency bench); the next `drop` notifications are not sent and the next `duplicate` ones are sent twice (Graph
- * may deliver a notification more than once, https://learn.microsoft.com/graph/change-notifications-delivery-webhooks).
- */
-export interface GraphPushPlan {
-  delayMs: number;
-  drop: number;
-  duplicate: number;
-}
-
 /** One change notification the sandbox sent, and what the receiver answered (tests read it). */
 export interface GraphPushRecord {
   subscriptionId: string;
@@ -35,9 +26,9 @@ export interface GraphPushRecord {
 }
 
 /** The sandbox's subscriptions, push plan and delivery log, one per Microsoft module (one per sandbox). */
-export class GraphSubscriptionStore {
+export class GraphSubscriptionStore implements PushPlanHolder {
   readonly byId = new Map<string, GraphSubscription>();
-  plan: GraphPushPlan = { delayMs: 0, drop: 0, duplicate: 0 };
+  plan: PushPlan = initialPushPlan();
   readonly sent: GraphPushRecord[] = [];
 
   /** Live subscriptions of an account on a dataset; expired ones are forgotten as Graph deletes them. */

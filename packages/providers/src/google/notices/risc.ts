@@ -4,8 +4,9 @@ import {
   type VerifiedDelivery,
   type VerifiedNotice,
 } from '@crm-sync/core';
-import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
+import { jwtRefusal } from './jwtRefusal';
 import { RISC_EVENT_ACTIONS, riscKind } from './riscEvents';
 import { refreshTokenIdentifier, TOKEN_SUBJECT_TYPE } from './riscTokenSubject';
 
@@ -78,7 +79,7 @@ export function createRiscVerifier(options: RiscVerifierOptions): RiscVerifier {
         clockTolerance: 60,
       }));
     } catch (error) {
-      throw refusal(error);
+      throw jwtRefusal(error, 'our client ids');
     }
     const events = eventsSchema.safeParse(payload.events);
     if (!events.success || typeof payload.jti !== 'string' || payload.jti.length > 256) {
@@ -119,34 +120,4 @@ async function discover(url: string, doFetch: typeof fetch): Promise<Discovered>
     // jose refetches the key set when a token names a key id it does not have (Google rotates its keys).
     jwks: createRemoteJWKSet(new URL(doc.jwks_uri), { [customFetch]: doFetch }),
   };
-}
-
-/**
- * jose's reasons, as the refusal the receiver answers; the token itself is never repeated. Anything else (the key
- * set unreachable, a timeout) is not the sender's fault and goes up unchanged, so Google retries the delivery.
- */
-function refusal(error: unknown): unknown {
-  if (error instanceof errors.JWTExpired) {
-    return new NoticeRefusedError('stale', 'the token is too old');
-  }
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'iss') return new NoticeRefusedError('wrong_issuer', 'unexpected issuer');
-    if (error.claim === 'aud')
-      return new NoticeRefusedError('wrong_audience', 'not issued for our client ids');
-    if (error.claim === 'iat' && error.reason === 'check_failed') {
-      return new NoticeRefusedError('stale', 'the token is dated in the future');
-    }
-    return new NoticeRefusedError('malformed', `the token's ${error.claim} claim is missing or invalid`);
-  }
-  if (
-    error instanceof errors.JWSSignatureVerificationFailed ||
-    error instanceof errors.JWKSNoMatchingKey ||
-    error instanceof errors.JOSEAlgNotAllowed
-  ) {
-    return new NoticeRefusedError('bad_signature', 'the token is not signed (RS256) by a key of the issuer');
-  }
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) {
-    return new NoticeRefusedError('malformed', 'the token is not a valid JWT');
-  }
-  return error;
 }

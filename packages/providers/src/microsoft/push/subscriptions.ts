@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { GraphAccess } from '../client';
 import { classifyMicrosoftError } from '../errors';
 import { graphClientState } from '../notices/clientState';
+import { pushCall } from '../../shared/pushCall';
 
 // Graph change-notification subscriptions (docs/providers/microsoft.md#change-notification-subscriptions):
 // `POST /subscriptions` { changeType, notificationUrl, lifecycleNotificationUrl, resource, expirationDateTime,
@@ -35,23 +36,9 @@ const GRAPH_RESOURCES: Partial<Record<Resource, string>> = {
 
 const subscriptionSchema = z.object({ id: z.string().min(1).max(200), expirationDateTime: z.iso.datetime() });
 
-/** A Graph failure as the engine's error classes; a malformed answer is permanent. */
-async function call<T>(work: () => Promise<unknown>, schema: z.ZodType<T>, what: string): Promise<T> {
-  let answer: unknown;
-  try {
-    answer = await work();
-  } catch (error) {
-    throw new ClassifiedProviderError(classifyMicrosoftError(error), `Graph ${what} failed`);
-  }
-  const parsed = schema.safeParse(answer);
-  if (!parsed.success) {
-    throw new ClassifiedProviderError(
-      { kind: 'permanent', reason: 'malformed_response' },
-      `Graph ${what}: unexpected answer`,
-    );
-  }
-  return parsed.data;
-}
+/** A Graph call of a subscription, its failure classified as Graph's. */
+const call = <T>(work: () => Promise<unknown>, schema: z.ZodType<T>, what: string) =>
+  pushCall(work, schema, `Graph ${what}`, classifyMicrosoftError);
 
 const nothing = z.unknown();
 

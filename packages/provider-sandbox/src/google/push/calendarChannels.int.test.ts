@@ -1,0 +1,130 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { type GaxiosError } from 'gaxios';
+import { type calendar_v3 } from 'googleapis';
+import { type RunningSandbox } from '../../core/types';
+import { startSandbox } from '../../start';
+import { connectGoogle, sandboxGoogleApis } from '../../../test';
+import { CALENDAR_CHANNEL_MAX_MS } from './calendarChannels';
+
+// The sandbox's Calendar channels are as strict as Google's (docs/providers/google.md#calendar-push): events.watch
+// opens a channel that first says `sync`, then `exists` after each change; channels.stop ends it.
+
+let sandbox: RunningSandbox;
+let calendar: calendar_v3.Calendar;
+let accountId: string;
+let receiver: Server;
+let address: string;
+const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  accountId = sandbox.control.createAccount({
+    provider: 'google',
+    email: 'watch@example.com',
+    sizes: { events: 3 },
+  }).id;
+  const { client } = await connectGoogle(sandbox, 'watch@example.com');
+  calendar = sandboxGoogleApis(sandbox, client).calendar;
+  receiver = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  address = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/notices`;
+});
+afterAll(async () => {
+  await sandbox.close();
+  await new Promise((resolve) => receiver.close(resolve));
+});
+
+const failure = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+  } catch (error) {
+    return error as GaxiosError;
+  }
+  throw new Error('expected the call to fail');
+};
+
+const waitFor = async (count: number) => {
+  for (let i = 0; i < 200 && received.length < count; i += 1) await new Promise((r) => setTimeout(r, 10));
+  expect(received).toHaveLength(count);
+};
+
+const watch = (id: string, expiration?: number) =>
+  calendar.events.watch({
+    calendarId: 'primary',
+    requestBody: {
+      id,
+      type: 'web_hook',
+      address,
+      token: 'secret-token',
+      ...(expiration ? { expiration: String(expiration) } : {}),
+    },
+  });
+
+test('a channel says sync, then exists after a change, with its headers; stop ends it', async () => {
+  received.length = 0;
+  const { data } = await watch('channel-1', Date.now() + 60_000);
+  expect(data).toMatchObject({ kind: 'api#channel', id: 'channel-1', token: 'secret-token' });
+  expect(Number(data.expiration)).toBeGreaterThan(Date.now());
+  await waitFor(1);
+  expect(received[0]!.body).toBe('');
+  expect(received[0]!.headers).toMatchObject({
+    'x-goog-channel-id': 'channel-1',
+    'x-goog-channel-token': 'secret-token',
+    'x-goog-resource-state': 'sync',
+    'x-goog-resource-id': data.resourceId,
+    'x-goog-message-number': '1',
+  });
+  sandbox.control.addItem('google', accountId, 'events', {});
+  await waitFor(2);
+  expect(received[1]!.headers).toMatchObject({
+    'x-goog-resource-state': 'exists',
+    'x-goog-message-number': '2',
+  });
+
+  await calendar.channels.stop({ requestBody: { id: 'channel-1', resourceId: data.resourceId! } });
+  sandbox.control.addItem('google', accountId, 'events', {});
+  await new Promise((r) => setTimeout(r, 100));
+  expect(received).toHaveLength(2);
+  // Stopped twice, or with another resource id: Google knows no such channel.
+  expect(
+    (
+      await failure(
+        calendar.channels.stop({ requestBody: { id: 'channel-1', resourceId: data.resourceId! } }),
+      )
+    ).status,
+  ).toBe(404);
+});
+
+test('refuses a reused channel id, a past expiration and a missing type; caps the lifetime at 7 days', async () => {
+  const { data } = await watch('channel-2', Date.now() + 30 * 86_400_000);
+  expect(Number(data.expiration)).toBeLessThanOrEqual(Date.now() + CALENDAR_CHANNEL_MAX_MS);
+  expect((await failure(watch('channel-2'))).status).toBe(400);
+  expect((await failure(watch('channel-3', Date.now() - 1000))).status).toBe(400);
+  const untyped = calendar.events.watch({ calendarId: 'primary', requestBody: { id: 'channel-4', address } });
+  expect((await failure(untyped)).status).toBe(400);
+  await calendar.channels.stop({ requestBody: { id: 'channel-2', resourceId: data.resourceId! } });
+});
+
+test('the push plan drops and duplicates notifications', async () => {
+  const { data } = await watch('channel-5');
+  await new Promise((r) => setTimeout(r, 100));
+  received.length = 0;
+  await sandbox.control.providerOp('google', accountId, 'pushPlan', { drop: 1, duplicate: 1 });
+  sandbox.control.addItem('google', accountId, 'events', {});
+  sandbox.control.addItem('google', accountId, 'events', {});
+  await waitFor(2);
+  expect(received.map((r) => r.headers['x-goog-message-number'])).toEqual(['3', '3']);
+  const { sent } = (await sandbox.control.providerOp('google', accountId, 'pushChannels', {})) as {
+    sent: Array<{ id: string; status: number | null }>;
+  };
+  expect(sent.filter((s) => s.id === 'channel-5').map((s) => s.status)).toEqual([200, null, 200, 200]);
+  await calendar.channels.stop({ requestBody: { id: 'channel-5', resourceId: data.resourceId! } });
+});
