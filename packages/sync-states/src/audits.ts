@@ -32,8 +32,10 @@ export async function recordAudit(
 
 /**
  * Locks a resource's row for the caller's transaction and returns its position and round generation: a writer
- * outside the sync's page order (the audit storing missing items) checks that no page committed since it read the
- * position, and holds pages off until it commits.
+ * outside the sync's page order (the audit storing missing items, a write's outcome) checks that no page committed
+ * since it read the position, and holds pages off until it commits. Null for a disabled resource: a connection's
+ * ending disables its rows in its own transaction, so a writer either holds the row first (the ending waits, and a
+ * purge after it deletes what was written) or finds it disabled and writes nothing, as `advancePosition` does.
  */
 export async function lockPosition(
   db: SqlExecutor,
@@ -41,7 +43,7 @@ export async function lockPosition(
   resource: Resource,
 ): Promise<{ position: SyncPosition; roundGeneration: number } | null> {
   const [row] = (await db.query(
-    `SELECT mode, cursor, continuation, round_generation FROM sync_states ${WHERE_RESOURCE} FOR UPDATE`,
+    `SELECT mode, cursor, continuation, round_generation FROM sync_states ${WHERE_RESOURCE} AND enabled FOR UPDATE`,
     [connectionId, resource],
   )) as Array<{
     mode: SyncPosition['mode'];

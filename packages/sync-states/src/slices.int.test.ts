@@ -131,6 +131,32 @@ describe('advancePosition', () => {
     });
   });
 
+  it('gives no writer the row of an ended connection; an ending waits for a writer holding it', async () => {
+    // A writer outside the page order holds the row first (the audit's repair, a write's outcome).
+    const writer = db.dataSource.createQueryRunner();
+    await writer.connect();
+    await writer.startTransaction();
+    expect(await syncStates.lockPosition(writer.manager, connectionId, 'mail')).not.toBeNull();
+    const order: string[] = [];
+    const ending = db.dataSource.transaction(async (manager) => {
+      await syncStates.disableConnection(manager, connectionId, 'disconnected');
+      order.push('ended');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    order.push('writer committed');
+    await writer.commitTransaction();
+    await writer.release();
+    await ending;
+    // So a purge, which runs after the ending, finds what the writer stored.
+    expect(order).toEqual(['writer committed', 'ended']);
+    // After the ending neither a page nor another writer may write.
+    expect(await syncStates.lockPosition(db.dataSource, connectionId, 'mail')).toBeNull();
+    const to = { ...from, continuation: { page: 'p3' } };
+    expect(
+      await syncStates.advancePosition(db.dataSource, { ...base, connectionId, to, caughtUp: null }),
+    ).toBeNull();
+  });
+
   it('a full round start must bring the next generation; a page from a stale generation loses', async () => {
     const fresh = { mode: 'full' as const, cursor: null, continuation: null };
     await db.dataSource.query(

@@ -1,5 +1,6 @@
 import type { WriteResource, WriteOutcome } from '@crm-sync/core';
 import { writePage } from '@crm-sync/sync-engine';
+import { syncStates } from '@crm-sync/sync-states';
 import type { ContentKeys } from '@crm-sync/vault';
 import type { EntityManager } from 'typeorm';
 
@@ -14,7 +15,9 @@ const TARGETS = {
  * (docs/write-back.md, "Write and sync agree"): an applied write's item, or on a conflict the provider's current
  * one, is stored exactly as the sync would store it (sealed, same record and content hash), so the next
  * incremental round finds it unchanged and reports nothing. Tagged with the resource's current round generation,
- * so a full round under way does not sweep it. A connection that does not sync the resource gets no row.
+ * so a full round under way does not sweep it. A connection that does not sync the resource gets no row, and nor
+ * does one that has ended: the resource's row is locked while enabled, so an ending (which disables it) either waits
+ * for this transaction, whose row a purge then deletes, or comes first and this stores nothing (docs/deletion.md).
  */
 export async function storeOutcome(
   manager: EntityManager,
@@ -24,11 +27,7 @@ export async function storeOutcome(
 ): Promise<void> {
   if (outcome.kind === 'refused') return;
   const { table, resource } = TARGETS[row.resource];
-  const states = (await manager.query(
-    `SELECT round_generation::int AS generation FROM sync_states WHERE connection_id = $1 AND resource = $2`,
-    [row.connection_id, resource],
-  )) as Array<{ generation: number }>;
-  const state = states[0];
+  const state = await syncStates.lockPosition(manager, row.connection_id, resource);
   if (!state) return;
   const item = outcome.kind === 'applied' ? outcome.record : outcome.current;
   await writePage(
@@ -36,6 +35,6 @@ export async function storeOutcome(
     content,
     { table, objectType: undefined, connectionId: row.connection_id, tenantId: row.tenant_id, resource },
     item ? { upserts: [item as never], deletes: [] } : { upserts: [], deletes: [outcome.externalId] },
-    { generation: state.generation, sweep: null },
+    { generation: state.roundGeneration, sweep: null },
   );
 }

@@ -6,6 +6,7 @@ import {
 } from '@crm-sync/connections/testing';
 import type { WriteRequest } from '@crm-sync/core';
 import { runSlice } from '@crm-sync/sync-engine';
+import { syncStates } from '@crm-sync/sync-states';
 import { engineDeps, syncUntilCaughtUp } from '@crm-sync/sync-engine/testing';
 import { applyAndRead, applyDepsOf, PROVIDER_CASES, submitWrite } from '../test';
 
@@ -174,4 +175,19 @@ describe.each(PROVIDER_CASES)('$name', (c) => {
     expect(await written(created?.externalId)).toHaveLength(0);
     expect((await round()).counts).toMatchObject({ added: 0, updated: 0, deleted: 0 });
   });
+});
+
+// Last: it ends this file's connection.
+it('stores no row for a connection that ended between the provider call and the outcome', async () => {
+  // The ending's part that writers see: the connection's resources disabled (lifecycle/endConnection.ts). A purge
+  // that follows an ending must find every row written before it, and none may come after.
+  await syncStates.disableConnection(h.db.dataSource, connectionId, 'disconnected');
+  const created = await write({
+    schemaVersion: 1,
+    resource: 'contacts',
+    op: 'create',
+    fields: { givenName: 'Late', familyName: 'Outcome', emails: ['late@example.com'] },
+  });
+  expect(created?.status).toBe('applied');
+  expect((await rows()).filter((r) => r.external_id === created?.externalId)).toHaveLength(0);
 });
