@@ -8,15 +8,12 @@
 // before the first download; its CPU time per 100 MB relayed is printed too (load hardly moves it). Targets: growth
 // < 50 MB, rate ≥ 0.7 of the direct one.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { parseVaultKeys } from '@crm-sync/config';
-import { connectSandboxAccount, createConnectionsHarness } from '@crm-sync/connections/testing';
+import { connectSandboxAccount } from '@crm-sync/connections/testing';
 import { DEFAULT_CLIENT } from '@crm-sync/provider-sandbox';
-import { freePort, startAppProcess } from '@crm-sync/testing';
-import { CredentialStore, KeyRing } from '@crm-sync/vault';
+import { appsUnderTest } from './lib/appsUnderTest';
 import { cpuMs } from './lib/cpu';
 import { peakRssMb } from './lib/rss';
 
@@ -49,13 +46,8 @@ async function rate(call: () => Promise<Response>): Promise<number> {
 
 async function main(): Promise<void> {
   if (!(BYTES > 0) || !(RUNS > 0)) throw new Error('--mb and --runs must be > 0');
-  const h = await createConnectionsHarness();
-  const dir = mkdtempSync(join(tmpdir(), 'crm-sync-bench-drive-'));
-  const caFile = join(dir, 'ca.pem');
-  writeFileSync(caFile, h.sandbox.caPem);
-  const vaultKeys = `bench:${randomBytes(32).toString('base64')}`;
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const world = await appsUnderTest('drive');
+  const { h, baseUrl } = world;
   const { connectionId, account } = await connectSandboxAccount(h, {
     provider: 'google',
     email: `drive-bench-${SEED}@example.com`,
@@ -69,27 +61,9 @@ async function main(): Promise<void> {
     size: BYTES,
     openedWith: DEFAULT_CLIENT.clientId,
   }).id;
-  // Sealed again under the key connect-api is given, so the process under test opens it like its own.
   const stored = (await h.deps.credentials.load(connectionId))!;
-  await new CredentialStore({
-    db: h.db.dataSource,
-    keyRing: new KeyRing(parseVaultKeys(vaultKeys, undefined)),
-  }).save(connectionId, stored.tokens, stored.expiresAt);
-  const app = await startAppProcess('connect-api', {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'info',
-    DATABASE_URL: h.db.url,
-    REDIS_URL: h.redis.url,
-    WORKER_QUEUE_PREFIX: `${h.redis.prefix}bench`,
-    VAULT_KEYS: vaultKeys,
-    SERVICE_TOKENS: `bench:${SECRET}:*`,
-    PUBLIC_BASE_URL: baseUrl,
-    CONNECT_API_PORT: String(port),
-    PROVIDER_MODE: 'sandbox',
-    SANDBOX_HTTP_URL: h.sandbox.urls.google,
-    SANDBOX_HTTPS_URL: h.sandbox.urls.microsoft,
-    SANDBOX_CA_FILE: caFile,
-  });
+  await world.reseal(connectionId);
+  const [app] = await world.start(['connect-api'], { SERVICE_TOKENS: `bench:${SECRET}:*` });
   try {
     const auth = { authorization: `Bearer ${SECRET}` };
     const registered = await fetch(`${baseUrl}/v1/connections/${connectionId}/files`, {
@@ -148,9 +122,7 @@ async function main(): Promise<void> {
       `summary: ${ratio >= 0.7 ? 'meets' : 'misses'} the rate target, ${growth < 50 ? 'meets' : 'misses'} the memory target`,
     );
   } finally {
-    await app.stop();
-    await h.close();
-    rmSync(dir, { recursive: true, force: true });
+    await world.close();
   }
 }
 

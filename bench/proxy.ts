@@ -6,14 +6,9 @@
 // connection's token (the ceiling) and through /v1/proxy, alternating call by call so the machine's noise falls on
 // both alike; then each is driven for --seconds at --concurrency for throughput.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createConnectionsHarness, connectSandboxAccount } from '@crm-sync/connections/testing';
-import { parseVaultKeys } from '@crm-sync/config';
-import { freePort, startAppProcess } from '@crm-sync/testing';
-import { CredentialStore, KeyRing } from '@crm-sync/vault';
+import { connectSandboxAccount } from '@crm-sync/connections/testing';
+import { appsUnderTest } from './lib/appsUnderTest';
 import { cpuMs } from './lib/cpu';
 import { peakRssMb } from './lib/rss';
 
@@ -65,13 +60,8 @@ async function throughput(call: () => Promise<Response>): Promise<{ rate: number
 }
 
 async function main(): Promise<void> {
-  const h = await createConnectionsHarness();
-  const dir = mkdtempSync(join(tmpdir(), 'crm-sync-bench-proxy-'));
-  const caFile = join(dir, 'ca.pem');
-  writeFileSync(caFile, h.sandbox.caPem);
-  const vaultKeys = `bench:${randomBytes(32).toString('base64')}`;
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const world = await appsUnderTest('proxy');
+  const { h, baseUrl } = world;
   const sandboxHost = new URL(h.sandbox.urls.google).host;
   const { connectionId } = await connectSandboxAccount(h, {
     provider: 'google',
@@ -79,25 +69,13 @@ async function main(): Promise<void> {
     resources: ['mail'],
     seed: SEED,
   });
-  // Sealed again under the key connect-api is given, so the process under test opens it like its own.
   const stored = (await h.deps.credentials.load(connectionId))!;
-  const processKeys = new KeyRing(parseVaultKeys(vaultKeys, undefined));
-  await new CredentialStore({ db: h.db.dataSource, keyRing: processKeys }).save(
-    connectionId,
-    stored.tokens,
-    stored.expiresAt,
-  );
+  await world.reseal(connectionId);
   const [{ granted_scopes: scopes }] = await h.db.dataSource.query<Array<{ granted_scopes: string[] }>>(
     `SELECT granted_scopes FROM connections WHERE id = $1`,
     [connectionId],
   );
-  const app = await startAppProcess('connect-api', {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'info',
-    DATABASE_URL: h.db.url,
-    REDIS_URL: h.redis.url,
-    WORKER_QUEUE_PREFIX: `${h.redis.prefix}bench`,
-    VAULT_KEYS: vaultKeys,
+  const [app] = await world.start(['connect-api'], {
     SERVICE_TOKENS: `bench:${SECRET}:*`,
     // Counted as in production (a Redis round trip per call), but high enough never to refuse a bench call.
     PROXY_RATE_LIMIT_PER_MINUTE: String(1_000_000_000),
@@ -109,15 +87,9 @@ async function main(): Promise<void> {
         proxyPaths: { google: ['/gmail/v1/users/me/messages'] },
       },
     }),
-    PUBLIC_BASE_URL: baseUrl,
-    CONNECT_API_PORT: String(port),
-    PROVIDER_MODE: 'sandbox',
     // The callouts' share of the connection's provider requests, lifted like the rate limit above: the sandbox
     // throttles nobody, and the bench measures the proxy, not the budget.
     PROVIDER_REQUEST_BUDGET_FACTOR: String(1_000_000),
-    SANDBOX_HTTP_URL: h.sandbox.urls.google,
-    SANDBOX_HTTPS_URL: h.sandbox.urls.microsoft,
-    SANDBOX_CA_FILE: caFile,
   });
   try {
     const direct = () =>
@@ -181,9 +153,7 @@ async function main(): Promise<void> {
         `${ms(added99)} ms at p99, ${proxiedRate.toFixed(0)} proxied calls/s`,
     );
   } finally {
-    await app.stop();
-    await h.close();
-    rmSync(dir, { recursive: true, force: true });
+    await world.close();
   }
 }
 

@@ -10,15 +10,9 @@
 // interval is 10 minutes, so no row comes by polling. --changes items are added, spread over the connections in turn
 // at --rate per second; each is timed from the add to the moment its row is visible (polled every 10 ms). The
 // ceiling, measured for the same changes, is the notice's delivery alone (change → connect-api's answer).
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseVaultKeys } from '@crm-sync/config';
-import { connectSandboxAccount, createConnectionsHarness } from '@crm-sync/connections/testing';
-import { freePort, startAppProcess, type AppProcess } from '@crm-sync/testing';
-import { CredentialStore, KeyRing } from '@crm-sync/vault';
+import { connectSandboxAccount } from '@crm-sync/connections/testing';
+import { appsUnderTest } from './lib/appsUnderTest';
 import { peakRssMb } from './lib/rss';
 
 /** What each pushed provider resource is measured on: its sandbox dataset, CRM table and notice answer. */
@@ -67,15 +61,8 @@ interface SentRecord {
 }
 
 async function main(): Promise<void> {
-  const h = await createConnectionsHarness();
-  const dir = mkdtempSync(join(tmpdir(), 'crm-sync-bench-push-'));
-  const caFile = join(dir, 'ca.pem');
-  writeFileSync(caFile, h.sandbox.caPem);
-  const vaultKeys = `bench:${randomBytes(32).toString('base64')}`;
-  const store = new CredentialStore({
-    db: h.db.dataSource,
-    keyRing: new KeyRing(parseVaultKeys(vaultKeys, undefined)),
-  });
+  const world = await appsUnderTest('push');
+  const { h, baseUrl } = world;
   console.log(
     `seed ${SEED}, ${CONNECTIONS} ${args.provider} connections, ${CHANGES} changes at ${RATE}/s, sandbox push delay ${DELAY} ms`,
   );
@@ -88,14 +75,11 @@ async function main(): Promise<void> {
       sizes: { [PROFILE.dataset]: 1 },
       seed: SEED + i,
     });
-    const stored = (await h.deps.credentials.load(connectionId))!;
-    await store.save(connectionId, stored.tokens, stored.expiresAt);
+    await world.reseal(connectionId);
     targets.push({ connectionId, accountId: account.id });
   }
   await h.sandbox.control.providerOp(PROFILE.provider, targets[0]!.accountId, 'pushPlan', { delayMs: DELAY });
 
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
   const pubsubEndpoint = `${baseUrl}/v1/webhooks/google/pubsub`;
   if (args.provider === 'gmail') {
     await h.sandbox.control.providerOp('google', targets[0]!.accountId, 'pubsubTopic', {
@@ -105,22 +89,7 @@ async function main(): Promise<void> {
     });
   }
   const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: h.db.url,
-    REDIS_URL: h.redis.url,
-    WORKER_QUEUE_PREFIX: `${h.redis.prefix}bench`,
-    VAULT_KEYS: vaultKeys,
-    PUBLIC_BASE_URL: baseUrl,
-    CONNECT_API_PORT: String(port),
-    CONNECT_API_OPS_PORT: '0',
-    WORKER_HTTP_PORT: '0',
-    SCHEDULER_HTTP_PORT: '0',
-    PROVIDER_MODE: 'sandbox',
     PROVIDER_REQUEST_BUDGET_FACTOR: '1000000',
-    SANDBOX_HTTP_URL: h.sandbox.urls.google,
-    SANDBOX_HTTPS_URL: h.sandbox.urls.microsoft,
-    SANDBOX_CA_FILE: caFile,
     // No row may come by polling while the bench measures.
     SYNC_INCREMENTAL_INTERVAL_MS: '600000',
     PUSH_KEEPER_INTERVAL_MS: '500',
@@ -130,17 +99,10 @@ async function main(): Promise<void> {
       GOOGLE_PUSH_SERVICE_ACCOUNT: GMAIL_SERVICE_ACCOUNT,
     }),
   };
-  const apps: AppProcess[] = [];
   const query = <T>(sql: string, params: unknown[] = []) =>
     h.db.dataSource.query(sql, params) as Promise<T[]>;
   try {
-    apps.push(
-      ...(await Promise.all(
-        (['connect-api', 'worker', 'scheduler'] as const).map((app) =>
-          startAppProcess(app, { ...env, LOG_LEVEL: 'info' }, { timeoutMs: 120_000 }),
-        ),
-      )),
-    );
+    const apps = await world.start(['connect-api', 'worker', 'scheduler'], env);
     // First rounds (the connections' connected events), then a subscription per connection.
     for (;;) {
       const [{ n }] = (await query<{ n: number }>(
@@ -217,9 +179,7 @@ async function main(): Promise<void> {
       `summary: ${args.provider}, push delay ${DELAY} ms, change → row p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms over ${visible.length} changes, ${CONNECTIONS} connections`,
     );
   } finally {
-    await Promise.all(apps.map((app) => app.stop()));
-    await h.close();
-    rmSync(dir, { recursive: true, force: true });
+    await world.close();
   }
 }
 

@@ -8,14 +8,13 @@
 // printed too, to tell decryption from HTTP and JSON.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { createConnectionsHarness } from '@crm-sync/connections/testing';
 import { parseVaultKeys } from '@crm-sync/config';
 import { emailUpsert, upsertRows } from '@crm-sync/db';
 import { ContentReader } from '@crm-sync/reader';
 import { PageSealer } from '@crm-sync/sync-engine';
-import { freePort, startAppProcess } from '@crm-sync/testing';
 import { createContentKeys, KeyRing } from '@crm-sync/vault';
 import { Client } from 'pg';
+import { appsUnderTest } from './lib/appsUnderTest';
 import { cpuMs } from './lib/cpu';
 import { emailRows, sealEmails } from './lib/emailRows';
 import { peakRssMb } from './lib/rss';
@@ -47,8 +46,8 @@ async function timedTraversal(traverse: () => Promise<number>): Promise<{ second
 }
 
 async function main(): Promise<void> {
-  const h = await createConnectionsHarness();
-  const vaultKeys = `bench:${randomBytes(32).toString('base64')}`;
+  const world = await appsUnderTest('read');
+  const { h, baseUrl, vaultKeys } = world;
   const indexKeys = `bench-index:${randomBytes(32).toString('base64')}`;
   // The keys connect-api is given, so the rows are sealed and indexed as its own would be.
   const keys = createContentKeys({
@@ -68,21 +67,9 @@ async function main(): Promise<void> {
     await upsertRows(h.db.dataSource, emailUpsert, sealEmails(sealer, page, { keys, tenantId: TENANT }));
   }
   await h.db.dataSource.query('VACUUM ANALYZE emails');
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const app = await startAppProcess('connect-api', {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'info',
-    DATABASE_URL: h.db.url,
-    REDIS_URL: h.redis.url,
-    WORKER_QUEUE_PREFIX: `${h.redis.prefix}bench`,
-    VAULT_KEYS: vaultKeys,
+  const [app] = await world.start(['connect-api'], {
     CONTENT_INDEX_KEY: indexKeys,
     SERVICE_TOKENS: `bench:${SECRET}:*`,
-    PUBLIC_BASE_URL: baseUrl,
-    CONNECT_API_PORT: String(port),
-    PROVIDER_MODE: 'sandbox',
-    SANDBOX_HTTP_URL: h.sandbox.urls.google,
   });
   const client = new Client({ connectionString: h.db.url });
   await client.connect();
@@ -174,8 +161,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await client.end();
-    await app.stop();
-    await h.close();
+    await world.close();
   }
 }
 

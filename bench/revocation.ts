@@ -9,18 +9,9 @@
 // same notices, is the HTTP delivery alone (POST → 202). Measured twice: the worker idle, and with a --messages Gmail sync in flight;
 // the first, cold notice (discovery of Google's keys) is printed apart.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseVaultKeys } from '@crm-sync/config';
-import {
-  connectSandboxAccount,
-  createConnectionsHarness,
-  type ConnectionsHarness,
-} from '@crm-sync/connections/testing';
-import { freePort, startAppProcess, type AppProcess } from '@crm-sync/testing';
-import { CredentialStore, KeyRing } from '@crm-sync/vault';
+import { connectSandboxAccount, type ConnectionsHarness } from '@crm-sync/connections/testing';
+import { appsUnderTest, type AppsUnderTest } from './lib/appsUnderTest';
 import { peakRssMb } from './lib/rss';
 
 const { values: args } = parseArgs({
@@ -42,17 +33,16 @@ const since = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 let accounts = 0;
 
 /** Connects an account in-process and seals its tokens again under the processes' key. */
-async function connected(h: ConnectionsHarness, store: CredentialStore, email: string, messages: number) {
+async function connected(world: AppsUnderTest, email: string, messages: number) {
   accounts += 1;
-  const { connectionId, account } = await connectSandboxAccount(h, {
+  const { connectionId, account } = await connectSandboxAccount(world.h, {
     provider: 'google',
     email,
     resources: ['mail'],
     sizes: { messages },
     seed: SEED + accounts,
   });
-  const stored = (await h.deps.credentials.load(connectionId))!;
-  await store.save(connectionId, stored.tokens, stored.expiresAt);
+  await world.reseal(connectionId);
   return { connectionId, accountId: account.id };
 }
 
@@ -109,58 +99,26 @@ function report(label: string, target: number, m: { delivery: number[]; deleted:
 }
 
 async function main(): Promise<void> {
-  const h = await createConnectionsHarness();
-  const dir = mkdtempSync(join(tmpdir(), 'crm-sync-bench-revocation-'));
-  const caFile = join(dir, 'ca.pem');
-  writeFileSync(caFile, h.sandbox.caPem);
-  const vaultKeys = `bench:${randomBytes(32).toString('base64')}`;
-  const store = new CredentialStore({
-    db: h.db.dataSource,
-    keyRing: new KeyRing(parseVaultKeys(vaultKeys, undefined)),
-  });
+  const world = await appsUnderTest('revocation');
+  const { h, baseUrl } = world;
   console.log(`seed ${SEED}, notices ${NOTICES} per phase, busy sync of ${MESSAGES} messages`);
   const idle = [];
   const busy = [];
-  for (let i = 0; i < NOTICES; i += 1) idle.push(await connected(h, store, `idle-${i}@example.com`, 1));
-  for (let i = 0; i < NOTICES; i += 1) busy.push(await connected(h, store, `busy-${i}@example.com`, 1));
-  const big = await connected(h, store, 'big-mailbox@example.com', MESSAGES);
-  const warmUp = await connected(h, store, 'warm-up@example.com', 1);
+  for (let i = 0; i < NOTICES; i += 1) idle.push(await connected(world, `idle-${i}@example.com`, 1));
+  for (let i = 0; i < NOTICES; i += 1) busy.push(await connected(world, `busy-${i}@example.com`, 1));
+  const big = await connected(world, 'big-mailbox@example.com', MESSAGES);
+  const warmUp = await connected(world, 'warm-up@example.com', 1);
 
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: h.db.url,
-    REDIS_URL: h.redis.url,
-    WORKER_QUEUE_PREFIX: `${h.redis.prefix}bench`,
-    VAULT_KEYS: vaultKeys,
-    SERVICE_TOKENS: `bench:${SECRET}:*`,
-    PUBLIC_BASE_URL: baseUrl,
-    CONNECT_API_PORT: String(port),
-    CONNECT_API_OPS_PORT: '0',
-    WORKER_HTTP_PORT: '0',
-    SCHEDULER_HTTP_PORT: '0',
-    PROVIDER_MODE: 'sandbox',
-    // The sandbox throttles nobody: the sync runs at the pace the bench measures, not a real per-user limit.
-    PROVIDER_REQUEST_BUDGET_FACTOR: '1000000',
-    SANDBOX_HTTP_URL: h.sandbox.urls.google,
-    SANDBOX_HTTPS_URL: h.sandbox.urls.microsoft,
-    SANDBOX_CA_FILE: caFile,
-  };
   // No sync of the setup's accounts competes with the measurement: their connection.connected events are dropped
   // before the relay starts, and no round falls due while the bench runs (the busy sync is asked for below).
   await h.db.dataSource.query(`DELETE FROM outbox`);
   await h.db.dataSource.query(`UPDATE sync_states SET next_sync_at = now() + interval '1 day'`);
-  const apps: AppProcess[] = [];
   try {
-    apps.push(
-      ...(await Promise.all([
-        startAppProcess('connect-api', { ...env, LOG_LEVEL: 'info' }, { timeoutMs: 120_000 }),
-        startAppProcess('worker', { ...env, LOG_LEVEL: 'info' }, { timeoutMs: 120_000 }),
-        startAppProcess('scheduler', { ...env, LOG_LEVEL: 'info' }, { timeoutMs: 120_000 }),
-      ])),
-    );
+    const apps = await world.start(['connect-api', 'worker', 'scheduler'], {
+      SERVICE_TOKENS: `bench:${SECRET}:*`,
+      // The sandbox throttles nobody: the sync runs at the pace the bench measures, not a real per-user limit.
+      PROVIDER_REQUEST_BUDGET_FACTOR: '1000000',
+    });
     const url = `${baseUrl}/v1/webhooks/google/risc`;
     // The first notice reads the RISC configuration document and the key set (kept an hour) and warms both
     // processes; reported on its own, not in the percentiles.
@@ -196,9 +154,7 @@ async function main(): Promise<void> {
     );
     console.log(`summary: notice → credentials deleted, ${summary.join('; ')}`);
   } finally {
-    await Promise.all(apps.map((app) => app.stop()));
-    await h.close();
-    rmSync(dir, { recursive: true, force: true });
+    await world.close();
   }
 }
 
