@@ -110,6 +110,8 @@ interface TasksAtProvider {
   rename(taskId: string, title: string): void;
   complete(taskId: string): void;
   remove(taskId: string): void;
+  /** Moves a task to another list; the task's id after the move. */
+  move(taskId: string, title: string, listId: string): string;
 }
 
 const atProvider = (provider: Provider, accountId: string): TasksAtProvider => {
@@ -123,6 +125,12 @@ const atProvider = (provider: Provider, accountId: string): TasksAtProvider => {
       complete: (taskId) => control.updateItem('google', accountId, 'tasks', taskId, { completed: true }),
       // Google keeps a deleted task, marked `deleted`, for `showDeleted` (docs/providers/google.md#tasks-sync).
       remove: (taskId) => control.updateItem('google', accountId, 'tasks', taskId, { deleted: true }),
+      // `tasks.move` to another list: the sandbox keeps the id, which Google does not document
+      // (docs/providers/google.md).
+      move: (taskId, _title, listId) => {
+        control.updateItem('google', accountId, 'tasks', taskId, { listId });
+        return taskId;
+      },
     };
   return {
     addList: (displayName) => control.addItem('microsoft', accountId, 'todoLists', { displayName }).id,
@@ -132,11 +140,16 @@ const atProvider = (provider: Provider, accountId: string): TasksAtProvider => {
     complete: (taskId) =>
       control.updateItem('microsoft', accountId, 'tasks', taskId, { status: 'completed' }),
     remove: (taskId) => control.deleteItem('microsoft', accountId, 'tasks', taskId),
+    // Graph has no move: a task goes to another list as a delete and a create (docs/providers/microsoft.md).
+    move: (taskId, title, todoListId) => {
+      control.deleteItem('microsoft', accountId, 'tasks', taskId);
+      return control.addItem('microsoft', accountId, 'tasks', { title, todoListId }).id;
+    },
   };
 };
 
 it.each<Provider>(['google', 'microsoft'])(
-  '%s: tasks appear; an edit, a completion, a delete and a deleted list reach the CRM on the next rounds',
+  '%s: tasks appear; an edit, a completion, a delete, a move and a deleted list reach the CRM on the next rounds',
   async (provider) => {
     const email = `tasks-e2e-${provider}@example.com`;
     const account = h.sandbox.control.createAccount({ provider, email, sizes: { tasks: 12 } });
@@ -151,7 +164,7 @@ it.each<Provider>(['google', 'microsoft'])(
       },
       { what: 'the first round of tasks', timeoutMs: 90_000, intervalMs: 250 },
     );
-    const [edited, completed, deleted] = [...first.entries()]
+    const [edited, completed, deleted, moving] = [...first.entries()]
       .filter(([, task]) => task.status !== 'completed')
       .map(([id]) => id);
 
@@ -160,11 +173,18 @@ it.each<Provider>(['google', 'microsoft'])(
     user.remove(deleted!);
     const errands = user.addList('Errands');
     const added = user.add('Call Ada', errands);
-    const after = await syncUntil(connectionId, 'the edits to reach the CRM', (tasks) => tasks.has(added));
+    const moved = user.move(moving!, first.get(moving!)!.title ?? 'untitled', errands);
+    const after = await syncUntil(
+      connectionId,
+      'the edits to reach the CRM',
+      (tasks) => tasks.has(added) && tasks.get(moved)?.listId === errands,
+    );
     expect(after.get(edited!)).toMatchObject({ title: 'Renamed at the provider' });
     expect(after.get(completed!)).toMatchObject({ status: 'completed', completedAt: expect.any(String) });
     expect(after.has(deleted!)).toBe(false);
     expect(after.get(added)).toMatchObject({ listId: errands, listTitle: 'Errands', title: 'Call Ada' });
+    expect(after.get(moved)).toMatchObject({ listId: errands, title: first.get(moving!)!.title });
+    if (moved !== moving) expect(after.has(moving!)).toBe(false);
     expect(after.size).toBe(12);
 
     // The list goes: its tasks go with it, the others stay.
@@ -172,9 +192,11 @@ it.each<Provider>(['google', 'microsoft'])(
     const last = await syncUntil(
       connectionId,
       'the deleted list to reach the CRM',
-      (tasks) => !tasks.has(added),
+      (tasks) => !tasks.has(added) && !tasks.has(moved),
     );
-    expect([...last.keys()].sort()).toEqual([...after.keys()].filter((id) => id !== added).sort());
+    expect([...last.keys()].sort()).toEqual(
+      [...after.keys()].filter((id) => id !== added && id !== moved).sort(),
+    );
   },
 );
 
