@@ -69,8 +69,18 @@ export async function appsUnderTest(name: string): Promise<AppsUnderTest> {
       await store.save(connectionId, stored.tokens, stored.expiresAt);
     },
     async start(apps, extra = {}) {
+      // BENCH_PROFILE_DIR=/tmp/prof: each app writes a V8 CPU profile there when it stops (bench/README.md).
+      const profile = process.env.BENCH_PROFILE_DIR;
+      const nodeArgs = (app: AppFolder) =>
+        profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profile, app)}`] : [];
       const processes = await Promise.all(
-        apps.map((app) => startAppProcess(app, { ...env(extra), LOG_LEVEL: 'info' }, { timeoutMs: 120_000 })),
+        apps.map((app) =>
+          startAppProcess(
+            app,
+            { ...env(extra), LOG_LEVEL: 'info' },
+            { timeoutMs: 120_000, nodeArgs: nodeArgs(app) },
+          ),
+        ),
       );
       started.push(...processes);
       return processes;
