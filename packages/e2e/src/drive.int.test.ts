@@ -1,36 +1,15 @@
-import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
+import { type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { DEFAULT_CLIENT, type GoogleDriveFileData } from '@crm-sync/provider-sandbox';
-import { freePort, waitFor, type AppProcess } from '@crm-sync/testing';
-import { appEnvironment, connectThroughApi, serviceCall } from '../test/connectApi';
-import { startThreeApps } from '../test/threeApps';
+import { waitFor } from '@crm-sync/testing';
+import { connectThroughApi, serviceCall } from '../test/connectApi';
+import { threeAppsSuite } from '../test/threeApps';
 
 // Issue 23, Drive files the user selects: connect-api, worker and scheduler as processes, the sandbox as Google.
 
 let h: ConnectionsHarness;
-const apps: AppProcess[] = [];
 let baseUrl: string;
-
-beforeAll(async () => {
-  h = await createConnectionsHarness();
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  apps.push(
-    ...(await startThreeApps(
-      appEnvironment(h, port, {
-        CONNECT_API_OPS_PORT: '0',
-        WORKER_HTTP_PORT: '0',
-        SCHEDULER_HTTP_PORT: '0',
-        SCHEDULER_TICK_MS: '200',
-        SYNC_SLICE_MS: '2000',
-      }),
-    )),
-  );
-}, 180_000);
+threeAppsSuite((apps) => ({ h, baseUrl } = apps));
 jest.setTimeout(180_000);
-afterAll(async () => {
-  await Promise.all(apps.map((app) => app.stop()));
-  await h.close();
-});
 
 const api = (path: string, init?: Parameters<typeof serviceCall>[2]) => serviceCall(baseUrl, path, init);
 

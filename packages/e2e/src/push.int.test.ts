@@ -1,42 +1,26 @@
-import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
+import { type ConnectionsHarness } from '@crm-sync/connections/testing';
 import { DEFAULT_CLIENT } from '@crm-sync/provider-sandbox';
 import { graphClientState } from '@crm-sync/providers';
-import { freePort, waitFor, type AppProcess } from '@crm-sync/testing';
-import { appEnvironment, SECRET } from '../test/connectApi';
+import { waitFor } from '@crm-sync/testing';
+import { SECRET } from '../test/connectApi';
 import { connectThroughApi } from '../test/connectThroughApi';
-import { startThreeApps } from '../test/threeApps';
+import { threeAppsSuite } from '../test/threeApps';
 
 // Issue 25: push end to end (docs/push.md). connect-api, the worker and the scheduler run as processes; the sandbox
 // plays Graph: it validates our notification URLs when we subscribe and pushes a change notification after each
 // change. The poll interval is 10 minutes, so a change that lands within seconds came by push.
 
 let h: ConnectionsHarness;
-const apps: AppProcess[] = [];
 let baseUrl: string;
-
-beforeAll(async () => {
-  h = await createConnectionsHarness();
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  const env = appEnvironment(h, port, {
-    CONNECT_API_OPS_PORT: '0',
-    WORKER_HTTP_PORT: '0',
-    SCHEDULER_HTTP_PORT: '0',
-    SCHEDULER_TICK_MS: '200',
-    SYNC_SLICE_MS: '2000',
+threeAppsSuite(
+  (apps) => ({ h, baseUrl } = apps),
+  () => ({
     SYNC_INCREMENTAL_INTERVAL_MS: '600000',
     SYNC_PUSHED_INTERVAL_MS: '3600000',
     PUSH_KEEPER_INTERVAL_MS: '300',
-  });
-  apps.push(...(await startThreeApps(env)));
-}, 180_000);
-
+  }),
+);
 jest.setTimeout(180_000);
-
-afterAll(async () => {
-  await Promise.all(apps.map((app) => app.stop()));
-  await h.close();
-});
 
 const query = <T>(sql: string, params: unknown[] = []) => h.db.dataSource.query(sql, params) as Promise<T[]>;
 

@@ -1,8 +1,7 @@
-import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
-import { freePort, waitFor, type AppProcess } from '@crm-sync/testing';
-import { appEnvironment } from '../test/connectApi';
+import { type ConnectionsHarness } from '@crm-sync/connections/testing';
+import { waitFor } from '@crm-sync/testing';
 import { connectThroughApi } from '../test/connectThroughApi';
-import { startThreeApps } from '../test/threeApps';
+import { threeAppsSuite } from '../test/threeApps';
 
 // Issue 25: Google push end to end (docs/push.md). connect-api, the worker and the scheduler run as processes; the
 // sandbox plays Google: Calendar notifies our channel after each change of the calendar, and Gmail publishes each
@@ -13,43 +12,29 @@ const TOPIC = 'projects/crm-sync-e2e/topics/gmail';
 const SERVICE_ACCOUNT = 'gmail-push@crm-sync-e2e.iam.gserviceaccount.com';
 
 let h: ConnectionsHarness;
-const apps: AppProcess[] = [];
 let baseUrl: string;
-
-beforeAll(async () => {
-  h = await createConnectionsHarness();
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  // The topic and its push subscription exist in Google Cloud before anyone connects (set up once by the operator).
-  const admin = h.sandbox.control.createAccount({ provider: 'google', email: 'cloud-admin@example.com' });
-  await h.sandbox.control.providerOp('google', admin.id, 'pubsubTopic', {
-    topic: TOPIC,
-    pushEndpoint: `${baseUrl}/v1/webhooks/google/pubsub`,
-    serviceAccount: SERVICE_ACCOUNT,
-  });
-  const env = appEnvironment(h, port, {
-    CONNECT_API_OPS_PORT: '0',
-    WORKER_HTTP_PORT: '0',
-    SCHEDULER_HTTP_PORT: '0',
-    SCHEDULER_TICK_MS: '200',
-    SYNC_SLICE_MS: '2000',
-    SYNC_INCREMENTAL_INTERVAL_MS: '600000',
-    SYNC_PUSHED_INTERVAL_MS: '3600000',
-    PUSH_KEEPER_INTERVAL_MS: '300',
-    GOOGLE_PUBSUB_TOPIC: TOPIC,
-    // Pub/Sub's default audience: the push endpoint URL.
-    GOOGLE_PUSH_AUDIENCE: `${baseUrl}/v1/webhooks/google/pubsub`,
-    GOOGLE_PUSH_SERVICE_ACCOUNT: SERVICE_ACCOUNT,
-  });
-  apps.push(...(await startThreeApps(env)));
-}, 180_000);
-
+threeAppsSuite(
+  (apps) => ({ h, baseUrl } = apps),
+  async ({ h, baseUrl }) => {
+    // The topic and its push subscription exist in Google Cloud before anyone connects (set up once by the operator).
+    const admin = h.sandbox.control.createAccount({ provider: 'google', email: 'cloud-admin@example.com' });
+    await h.sandbox.control.providerOp('google', admin.id, 'pubsubTopic', {
+      topic: TOPIC,
+      pushEndpoint: `${baseUrl}/v1/webhooks/google/pubsub`,
+      serviceAccount: SERVICE_ACCOUNT,
+    });
+    return {
+      SYNC_INCREMENTAL_INTERVAL_MS: '600000',
+      SYNC_PUSHED_INTERVAL_MS: '3600000',
+      PUSH_KEEPER_INTERVAL_MS: '300',
+      GOOGLE_PUBSUB_TOPIC: TOPIC,
+      // Pub/Sub's default audience: the push endpoint URL.
+      GOOGLE_PUSH_AUDIENCE: `${baseUrl}/v1/webhooks/google/pubsub`,
+      GOOGLE_PUSH_SERVICE_ACCOUNT: SERVICE_ACCOUNT,
+    };
+  },
+);
 jest.setTimeout(180_000);
-
-afterAll(async () => {
-  await Promise.all(apps.map((app) => app.stop()));
-  await h.close();
-});
 
 const query = <T>(sql: string, params: unknown[] = []) => h.db.dataSource.query(sql, params) as Promise<T[]>;
 const rows = async (table: string, connectionId: string) =>

@@ -1,37 +1,16 @@
-import { createConnectionsHarness, type ConnectionsHarness } from '@crm-sync/connections/testing';
+import { type ConnectionsHarness } from '@crm-sync/connections/testing';
 import type { Provider } from '@crm-sync/core';
-import { freePort, waitFor, type AppProcess } from '@crm-sync/testing';
-import { appEnvironment, connectThroughApi, serviceCall } from '../test/connectApi';
-import { startThreeApps } from '../test/threeApps';
+import { waitFor } from '@crm-sync/testing';
+import { connectThroughApi, serviceCall } from '../test/connectApi';
+import { threeAppsSuite } from '../test/threeApps';
 
 // Issue 23, tasks: connect-api, worker and scheduler as processes, the sandbox as Google and Microsoft. What a user
 // does to tasks at the provider reaches the CRM through the read API (docs/read-api.md) after the next round.
 
 let h: ConnectionsHarness;
-const apps: AppProcess[] = [];
 let baseUrl: string;
-
-beforeAll(async () => {
-  h = await createConnectionsHarness();
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  apps.push(
-    ...(await startThreeApps(
-      appEnvironment(h, port, {
-        CONNECT_API_OPS_PORT: '0',
-        WORKER_HTTP_PORT: '0',
-        SCHEDULER_HTTP_PORT: '0',
-        SCHEDULER_TICK_MS: '200',
-        SYNC_SLICE_MS: '2000',
-      }),
-    )),
-  );
-}, 180_000);
+threeAppsSuite((apps) => ({ h, baseUrl } = apps));
 jest.setTimeout(180_000);
-afterAll(async () => {
-  await Promise.all(apps.map((app) => app.stop()));
-  await h.close();
-});
 
 const api = (path: string, init?: Parameters<typeof serviceCall>[2]) => serviceCall(baseUrl, path, init);
 
