@@ -1,10 +1,9 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import { type GaxiosError } from 'gaxios';
 import { type calendar_v3 } from 'googleapis';
 import { type RunningSandbox } from '../../core/types';
 import { startSandbox } from '../../start';
 import { connectGoogle, sandboxGoogleApis } from '../../../test';
+import { startReceiver, type Received, type Receiver } from '../../../test/receiver';
 import { CALENDAR_CHANNEL_MAX_MS } from './calendarChannels';
 
 // The sandbox's Calendar channels are as strict as Google's (docs/providers/google.md#calendar-push): events.watch
@@ -13,9 +12,9 @@ import { CALENDAR_CHANNEL_MAX_MS } from './calendarChannels';
 let sandbox: RunningSandbox;
 let calendar: calendar_v3.Calendar;
 let accountId: string;
-let receiver: Server;
+let receiver: Receiver;
 let address: string;
-const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+let received: Received[];
 
 beforeAll(async () => {
   sandbox = await startSandbox();
@@ -26,20 +25,12 @@ beforeAll(async () => {
   }).id;
   const { client } = await connectGoogle(sandbox, 'watch@example.com');
   calendar = sandboxGoogleApis(sandbox, client).calendar;
-  receiver = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      received.push({ headers: request.headers, body });
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  address = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/notices`;
+  receiver = await startReceiver('/notices', 200);
+  ({ url: address, received } = receiver);
 });
 afterAll(async () => {
   await sandbox.close();
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.close();
 });
 
 const failure = async (promise: Promise<unknown>) => {

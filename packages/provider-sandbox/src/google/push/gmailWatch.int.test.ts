@@ -1,11 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import { type GaxiosError } from 'gaxios';
 import { type gmail_v1 } from 'googleapis';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { type RunningSandbox } from '../../core/types';
 import { startSandbox } from '../../start';
 import { connectGoogle, sandboxGoogleApis } from '../../../test';
+import { startReceiver, type Received, type Receiver } from '../../../test/receiver';
 import { GMAIL_WATCH_MS } from './gmailWatch';
 
 // The sandbox's Gmail watch is as strict as Gmail's (docs/providers/google.md#gmail-push): the topic must be a
@@ -15,9 +14,9 @@ import { GMAIL_WATCH_MS } from './gmailWatch';
 let sandbox: RunningSandbox;
 let gmail: gmail_v1.Gmail;
 let accountId: string;
-let receiver: Server;
+let receiver: Receiver;
 let endpoint: string;
-const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+let received: Received[];
 const TOPIC = 'projects/crm/topics/gmail';
 
 beforeAll(async () => {
@@ -29,20 +28,12 @@ beforeAll(async () => {
   }).id;
   const { client } = await connectGoogle(sandbox, 'box@example.com');
   gmail = sandboxGoogleApis(sandbox, client).gmail;
-  receiver = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      received.push({ headers: request.headers, body });
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/push`;
+  receiver = await startReceiver('/push', 204);
+  ({ url: endpoint, received } = receiver);
 });
 afterAll(async () => {
   await sandbox.close();
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.close();
 });
 
 const failure = async (promise: Promise<unknown>) => {

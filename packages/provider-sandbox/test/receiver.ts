@@ -1,0 +1,35 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { type AddressInfo } from 'node:net';
+
+/** A request the receiver got: its headers and body. */
+export interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface Receiver {
+  /** The address to give the sandbox: this server, at `path`. */
+  url: string;
+  /** Every request so far, in arrival order. */
+  received: Received[];
+  close(): Promise<void>;
+}
+
+/** An HTTP server standing in for our notification endpoint: records every request and answers `status`. */
+export async function startReceiver(path: string, status: number): Promise<Receiver> {
+  const received: Received[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      response.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
