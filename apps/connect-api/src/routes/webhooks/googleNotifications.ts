@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context';
-import { HttpError } from '../../plugins/httpErrors';
-import { REFUSAL_STATUS, WEBHOOK_BODY_LIMIT_BYTES } from './problems';
-import { logRefusal, NoticeRefusedError, receive } from './receive';
+import { refusalProblem, webhookScope } from './problems';
+import { receive } from './receive';
 
 const header = (value: string | string[] | undefined) => (typeof value === 'string' ? value : undefined);
 
@@ -15,31 +14,27 @@ const header = (value: string | string[] | undefined) => (typeof value === 'stri
 export async function registerGoogleNotifications(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const verify = ctx.notices.verifiers.googleCalendar;
   if (!verify) return;
-  await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    // Google sends no body; whatever comes is read as text and ignored (nothing in it is authenticated).
-    scope.addContentTypeParser(
-      '*',
-      { parseAs: 'string', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES },
-      (_request, _body, done) => done(null, undefined),
-    );
-    scope.post('/v1/webhooks/google/notifications', { schema: { hide: true } }, async (request, reply) => {
-      try {
-        const delivery = verify({
-          channelId: header(request.headers['x-goog-channel-id']),
-          token: header(request.headers['x-goog-channel-token']),
-          resourceState: header(request.headers['x-goog-resource-state']),
-          resourceId: header(request.headers['x-goog-resource-id']),
-          messageNumber: header(request.headers['x-goog-message-number']),
-        });
-        await receive(ctx, request, delivery);
-        return reply.code(200).send();
-      } catch (error) {
-        if (!(error instanceof NoticeRefusedError)) throw error;
-        logRefusal(request, 'google', error);
-        const [status, code] = REFUSAL_STATUS[error.refusal];
-        throw new HttpError(status, code, error.message);
-      }
-    });
-  });
+  // Google sends no body; whatever comes is read as text and ignored (nothing in it is authenticated).
+  await webhookScope(
+    app,
+    '*',
+    (scope) => {
+      scope.post('/v1/webhooks/google/notifications', { schema: { hide: true } }, async (request, reply) => {
+        try {
+          const delivery = verify({
+            channelId: header(request.headers['x-goog-channel-id']),
+            token: header(request.headers['x-goog-channel-token']),
+            resourceState: header(request.headers['x-goog-resource-state']),
+            resourceId: header(request.headers['x-goog-resource-id']),
+            messageNumber: header(request.headers['x-goog-message-number']),
+          });
+          await receive(ctx, request, delivery);
+          return reply.code(200).send();
+        } catch (error) {
+          refusalProblem(request, 'google', error);
+        }
+      });
+    },
+    { ignoreBody: true },
+  );
 }

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context';
-import { HttpError } from '../../plugins/httpErrors';
-import { REFUSAL_STATUS, WEBHOOK_BODY_LIMIT_BYTES } from './problems';
-import { logRefusal, NoticeRefusedError, receive } from './receive';
+import { refusalProblem, webhookScope } from './problems';
+import { receive } from './receive';
 
 /**
  * POST /v1/webhooks/google/pubsub: Gmail's mailbox changes as Pub/Sub push requests (issue 25, docs/push.md), each
@@ -13,13 +12,7 @@ import { logRefusal, NoticeRefusedError, receive } from './receive';
 export async function registerGooglePubSub(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const verify = ctx.notices.verifiers.googlePubSub;
   if (!verify) return;
-  await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(
-      'application/json',
-      { parseAs: 'string', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES },
-      (_request, body, done) => done(null, body),
-    );
+  await webhookScope(app, 'application/json', (scope) => {
     scope.post('/v1/webhooks/google/pubsub', { schema: { hide: true } }, async (request, reply) => {
       try {
         const authorization = request.headers.authorization;
@@ -27,10 +20,7 @@ export async function registerGooglePubSub(app: FastifyInstance, ctx: AppContext
         await receive(ctx, request, await verify(authorization, body));
         return reply.code(204).send();
       } catch (error) {
-        if (!(error instanceof NoticeRefusedError)) throw error;
-        logRefusal(request, 'google', error);
-        const [status, code] = REFUSAL_STATUS[error.refusal];
-        throw new HttpError(status, code, error.message);
+        refusalProblem(request, 'google', error);
       }
     });
   });

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context';
-import { HttpError } from '../../plugins/httpErrors';
-import { REFUSAL_STATUS, WEBHOOK_BODY_LIMIT_BYTES } from './problems';
-import { logRefusal, NoticeRefusedError, receive } from './receive';
+import { refusalProblem, webhookScope } from './problems';
+import { NoticeRefusedError, receive } from './receive';
 
 const header = (value: string | string[] | undefined) => (typeof value === 'string' ? value : undefined);
 
@@ -14,13 +13,7 @@ const header = (value: string | string[] | undefined) => (typeof value === 'stri
 export async function registerHubSpotWebhook(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const verify = ctx.notices.verifiers.hubspot;
   if (!verify) return;
-  await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(
-      'application/json',
-      { parseAs: 'string', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES },
-      (_request, body, done) => done(null, body),
-    );
+  await webhookScope(app, 'application/json', (scope) => {
     scope.post('/v1/webhooks/hubspot', { schema: { hide: true } }, async (request, reply) => {
       try {
         const delivery = verify(
@@ -39,10 +32,7 @@ export async function registerHubSpotWebhook(app: FastifyInstance, ctx: AppConte
         }
         return reply.code(204).send();
       } catch (error) {
-        if (!(error instanceof NoticeRefusedError)) throw error;
-        logRefusal(request, 'hubspot', error);
-        const [status, code] = REFUSAL_STATUS[error.refusal];
-        throw new HttpError(status, code, error.message);
+        refusalProblem(request, 'hubspot', error);
       }
     });
   });

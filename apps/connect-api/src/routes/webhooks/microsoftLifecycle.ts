@@ -2,9 +2,8 @@ import { graphValidationToken } from '@crm-sync/providers';
 import type { VerifiedDelivery } from '@crm-sync/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context';
-import { HttpError } from '../../plugins/httpErrors';
-import { REFUSAL_STATUS, WEBHOOK_BODY_LIMIT_BYTES } from './problems';
-import { logRefusal, NoticeRefusedError, receive } from './receive';
+import { refusalProblem, webhookScope } from './problems';
+import { NoticeRefusedError, receive } from './receive';
 
 /**
  * POST /v1/webhooks/microsoft/lifecycle: Graph lifecycle notifications (docs/providers/notices.md), and
@@ -17,13 +16,7 @@ import { logRefusal, NoticeRefusedError, receive } from './receive';
 export async function registerMicrosoftLifecycle(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { microsoft, microsoftChanges } = ctx.notices.verifiers;
   if (!microsoft || !microsoftChanges) return;
-  await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(
-      ['application/json', 'text/plain'],
-      { parseAs: 'string', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES },
-      (_request, body, done) => done(null, body),
-    );
+  await webhookScope(app, ['application/json', 'text/plain'], (scope) => {
     const route = (path: string, verify: (rawBody: string) => VerifiedDelivery, replayRefused: boolean) =>
       scope.post(path, { schema: { hide: true } }, async (request, reply) => {
         const validationToken = graphValidationToken(request.query);
@@ -39,10 +32,7 @@ export async function registerMicrosoftLifecycle(app: FastifyInstance, ctx: AppC
           }
           return reply.code(202).send();
         } catch (error) {
-          if (!(error instanceof NoticeRefusedError)) throw error;
-          logRefusal(request, 'microsoft', error);
-          const [status, code] = REFUSAL_STATUS[error.refusal];
-          throw new HttpError(status, code, error.message);
+          refusalProblem(request, 'microsoft', error);
         }
       });
     route('/v1/webhooks/microsoft/lifecycle', microsoft, true);
