@@ -40,9 +40,11 @@ it('runs as a process: enqueues due syncs each tick, serves health, stops cleanl
     await connection.quit();
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
-    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(
-      /crm_sync_scheduler_enqueued_total\{kind="sync",app="scheduler"\} 40/,
-    );
+    // Counted once the tick that enqueued them has ended, which can come a moment after the jobs are seen.
+    const enqueued = /crm_sync_scheduler_enqueued_total\{kind="sync",app="scheduler"\} 40/;
+    await waitFor(async () => enqueued.test(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()), {
+      what: 'the enqueued jobs counted in the metrics',
+    });
     expect(await scheduler.stop()).toBe(0);
   } finally {
     await scheduler.stop();
