@@ -1,3 +1,4 @@
+import { type GaxiosError } from 'gaxios';
 import { CodeChallengeMethod, OAuth2Client, type Credentials } from 'google-auth-library';
 import { google } from 'googleapis';
 import { request } from 'undici';
@@ -88,4 +89,14 @@ export async function connectGoogle(
   const { tokens } = await client.getToken({ code, codeVerifier: pkce.codeVerifier });
   client.setCredentials(tokens);
   return { client, tokens };
+}
+
+/** What the official client threw for a call the sandbox refused; fails the test if the call succeeded. */
+export async function failure(promise: Promise<unknown>): Promise<GaxiosError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as GaxiosError;
+  }
+  throw new Error('expected the call to fail');
 }

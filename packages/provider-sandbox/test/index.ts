@@ -3,6 +3,7 @@ export {
   connectGoogle,
   CONTACTS_READONLY,
   DRIVE_FILE,
+  failure,
   GMAIL_READONLY,
   GOOGLE_SCOPES,
   sandboxGoogleApis,

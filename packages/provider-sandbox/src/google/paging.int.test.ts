@@ -1,8 +1,7 @@
-import { type GaxiosError } from 'gaxios';
 import { type calendar_v3, type gmail_v1, type people_v1 } from 'googleapis';
 import { type RunningSandbox } from '../core/types';
 import { startSandbox } from '../start';
-import { connectGoogle, sandboxGoogleApis } from '../../test';
+import { connectGoogle, failure, sandboxGoogleApis } from '../../test';
 
 let sandbox: RunningSandbox;
 let accountId: string;
@@ -19,14 +18,6 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-const failure = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as GaxiosError;
-  }
-  throw new Error('expected the call to fail');
-};
 /** Edits the token's first character (its sealed body starts `eyJ`, base64url of `{"`). */
 const edited = (token: string) => `f${token.slice(1)}`;
 const control = () => sandbox.control;

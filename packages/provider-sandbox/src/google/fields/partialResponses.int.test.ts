@@ -1,7 +1,6 @@
-import { type GaxiosError } from 'gaxios';
 import { type RunningSandbox } from '../../core/types';
 import { startSandbox } from '../../start';
-import { connectGoogle, sandboxGoogleApis } from '../../../test';
+import { connectGoogle, failure, sandboxGoogleApis } from '../../../test';
 
 let sandbox: RunningSandbox;
 let apis: ReturnType<typeof sandboxGoogleApis>;
@@ -17,15 +16,6 @@ beforeAll(async () => {
   apis = sandboxGoogleApis(sandbox, client);
 });
 afterAll(() => sandbox.close());
-
-const failure = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as GaxiosError;
-  }
-  throw new Error('expected the call to fail');
-};
 
 test('Gmail, Calendar and People answer with only the selected fields', async () => {
   const profile = await apis.gmail.users.getProfile({ userId: 'me', fields: 'historyId' });

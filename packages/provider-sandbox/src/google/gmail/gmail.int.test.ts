@@ -2,7 +2,7 @@ import { type GaxiosError } from 'gaxios';
 import { type gmail_v1 } from 'googleapis';
 import { type RunningSandbox } from '../../core/types';
 import { startSandbox } from '../../start';
-import { connectGoogle, sandboxGoogleApis } from '../../../test';
+import { connectGoogle, failure, sandboxGoogleApis } from '../../../test';
 
 let sandbox: RunningSandbox;
 let gmail: gmail_v1.Gmail;
@@ -24,15 +24,6 @@ afterEach(() => {
   sandbox.control.clearFaults();
   sandbox.control.clearQuota('google', accountId);
 });
-
-const failure = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as GaxiosError;
-  }
-  throw new Error('expected the call to fail');
-};
 
 /** Every part of a MIME tree, depth first. */
 const partsOf = (part: gmail_v1.Schema$MessagePart | undefined): gmail_v1.Schema$MessagePart[] =>

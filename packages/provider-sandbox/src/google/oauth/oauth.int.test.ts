@@ -1,10 +1,10 @@
-import { type GaxiosError } from 'gaxios';
 import { request } from 'undici';
 import { startSandbox } from '../../start';
 import { type RunningSandbox } from '../../core/types';
 import {
   CALENDAR_READONLY,
   connectGoogle,
+  failure,
   GMAIL_READONLY,
   sandboxGoogleApis,
   sandboxOAuth2Client,
@@ -20,15 +20,6 @@ beforeAll(async () => {
   sandbox.control.createAccount({ provider: 'google', email: 'grace@example.com' });
 });
 afterAll(() => sandbox.close());
-
-const gaxiosError = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as GaxiosError;
-  }
-  throw new Error('expected the call to fail');
-};
 
 test('consent with PKCE, then the tokens work for userinfo and tokeninfo', async () => {
   const { client, tokens } = await connectGoogle(sandbox, EMAIL);
@@ -62,7 +53,7 @@ test('PKCE mismatch and a replayed code are rejected with invalid_grant', async 
   const client = sandboxOAuth2Client(sandbox);
   const pkce = await client.generateCodeVerifierAsync();
   const code = (await codeFor(pkce.codeChallenge)).get('code') as string;
-  const mismatch = await gaxiosError(client.getToken({ code, codeVerifier: `${pkce.codeVerifier}x` }));
+  const mismatch = await failure(client.getToken({ code, codeVerifier: `${pkce.codeVerifier}x` }));
   expect(mismatch.response?.data).toEqual({
     error: 'invalid_grant',
     error_description: 'Invalid code verifier.',
@@ -70,7 +61,7 @@ test('PKCE mismatch and a replayed code are rejected with invalid_grant', async 
 
   const fresh = (await codeFor(pkce.codeChallenge)).get('code') as string;
   await client.getToken({ code: fresh, codeVerifier: pkce.codeVerifier });
-  const replay = await gaxiosError(client.getToken({ code: fresh, codeVerifier: pkce.codeVerifier }));
+  const replay = await failure(client.getToken({ code: fresh, codeVerifier: pkce.codeVerifier }));
   expect(replay.status).toBe(400);
   expect((replay.response?.data as { error: string }).error).toBe('invalid_grant');
 });
@@ -94,7 +85,7 @@ test('scopes the user withholds at consent are missing from the grant', async ()
   expect(granted).toContain(GMAIL_READONLY);
   expect(granted).not.toContain(CALENDAR_READONLY);
   const { calendar } = sandboxGoogleApis(sandbox, sandboxOAuth2Client(sandbox, tokens));
-  const refused = await gaxiosError(calendar.events.list({ calendarId: 'primary' }));
+  const refused = await failure(calendar.events.list({ calendarId: 'primary' }));
   expect(refused.status).toBe(403);
 });
 
@@ -177,7 +168,7 @@ test('expired access token: 401, then the client refreshes and the call succeeds
   // With an expiry_date the client does not retry a 401
   // (docs/providers/clients.md#google-auth-library-refresh) ...
   const stale = sandboxGoogleApis(sandbox, sandboxOAuth2Client(sandbox, { ...tokens }));
-  expect((await gaxiosError(stale.oauth2.userinfo.get())).status).toBe(401);
+  expect((await failure(stale.oauth2.userinfo.get())).status).toBe(401);
   // ... so a worker refreshes explicitly.
   const refreshing = sandboxOAuth2Client(sandbox, { refresh_token: tokens.refresh_token as string });
   const { credentials } = await refreshing.refreshAccessToken();
@@ -204,8 +195,8 @@ test('revoking the refresh token ends the grant: its access token answers 401; r
       expiry_date: Date.now() + 3_600_000,
     }),
   );
-  expect((await gaxiosError(apis.gmail.users.getProfile({ userId: 'me' }))).status).toBe(401);
-  const again = await gaxiosError(client.revokeToken(tokens.access_token as string));
+  expect((await failure(apis.gmail.users.getProfile({ userId: 'me' }))).status).toBe(401);
+  const again = await failure(client.revokeToken(tokens.access_token as string));
   expect(again.response?.status).toBe(400);
   expect(again.response?.data).toEqual({
     error: 'invalid_token',
@@ -224,10 +215,10 @@ test('revocation: the API answers 401, refresh fails with invalid_grant, counter
       expiry_date: Date.now() + 3_600_000,
     }),
   );
-  const unauthorized = await gaxiosError(apis.gmail.users.getProfile({ userId: 'me' }));
+  const unauthorized = await failure(apis.gmail.users.getProfile({ userId: 'me' }));
   expect(unauthorized.status).toBe(401);
   expect(unauthorized.message).toBe('Invalid Credentials');
-  const refresh = await gaxiosError(
+  const refresh = await failure(
     sandboxOAuth2Client(sandbox, { refresh_token: tokens.refresh_token as string }).refreshAccessToken(),
   );
   expect(refresh.response?.data).toEqual({

@@ -1,8 +1,7 @@
-import { type GaxiosError } from 'gaxios';
 import { type calendar_v3 } from 'googleapis';
 import { type RunningSandbox } from '../../core/types';
 import { startSandbox } from '../../start';
-import { connectGoogle, sandboxGoogleApis } from '../../../test';
+import { connectGoogle, failure, sandboxGoogleApis } from '../../../test';
 import { startReceiver, type Received, type Receiver } from '../../../test/receiver';
 import { CALENDAR_CHANNEL_MAX_MS } from './calendarChannels';
 
@@ -32,15 +31,6 @@ afterAll(async () => {
   await sandbox.close();
   await receiver.close();
 });
-
-const failure = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as GaxiosError;
-  }
-  throw new Error('expected the call to fail');
-};
 
 const waitFor = async (count: number) => {
   for (let i = 0; i < 200 && received.length < count; i += 1) await new Promise((r) => setTimeout(r, 10));

@@ -1,9 +1,8 @@
-import { type GaxiosError } from 'gaxios';
 import { type gmail_v1 } from 'googleapis';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { type RunningSandbox } from '../../core/types';
 import { startSandbox } from '../../start';
-import { connectGoogle, sandboxGoogleApis } from '../../../test';
+import { connectGoogle, failure, sandboxGoogleApis } from '../../../test';
 import { startReceiver, type Received, type Receiver } from '../../../test/receiver';
 import { GMAIL_WATCH_MS } from './gmailWatch';
 
@@ -35,15 +34,6 @@ afterAll(async () => {
   await sandbox.close();
   await receiver.close();
 });
-
-const failure = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as GaxiosError;
-  }
-  throw new Error('expected the call to fail');
-};
 
 const watch = (topicName: string) => gmail.users.watch({ userId: 'me', requestBody: { topicName } });
 
