@@ -1,5 +1,6 @@
-import { requestDeletion, runDeletion } from '@crm-sync/connections';
+import { disconnectConnection, endConnection, requestDeletion, runDeletion } from '@crm-sync/connections';
 import { connectSandboxAccount, deletionDeps } from '@crm-sync/connections/testing';
+import { waitFor } from '@crm-sync/testing';
 import { GMAIL_PUSH, startApp, type AppHarness } from '../test/appHarness';
 import { firstRoundsDone, harnessKeeper, syncAnswered } from '../test/pushKeeper';
 
@@ -77,4 +78,65 @@ it('a deletion request stops the channels at the provider before revoking the gr
     [connectionId],
   );
   expect(audit!.details).not.toHaveProperty('channelsLapsing');
+});
+
+it('a keeper pass between a disconnect’s stops and its ending opens no new channel', async () => {
+  const { connectionId, accountId } = await pushed('race-stop@example.com', 'u-race-stop');
+  const google = h.deps.adapters.get('google')!;
+  let during: unknown;
+  // The keeper runs while the disconnect asks Google to revoke: the channels are stopped, the connection not yet ended.
+  const adapters = new Map(h.deps.adapters).set('google', {
+    ...google,
+    oauth: {
+      ...google.oauth,
+      revoke: async (tokens) => {
+        during = await harnessKeeper(h).pass();
+        return google.oauth.revoke(tokens);
+      },
+    },
+  });
+  const outcome = await disconnectConnection(
+    { ...h.deps, adapters },
+    { connectionId, tenantId: 't1', purge: false, actor: 'test' },
+  );
+  expect(outcome).toMatchObject({ kind: 'done', changed: true });
+  expect(during).toEqual({ opened: 0, renewed: 0, failed: 0 });
+  expect(await sandboxView(accountId)).toMatchObject({ channels: [], gmailWatch: null });
+  expect(await channelRows(connectionId)).toBe(0);
+});
+
+it('a channel the keeper opens while the connection ends is stopped by the keeper', async () => {
+  const { connectionId, account } = await connectSandboxAccount(h, {
+    provider: 'google',
+    email: 'race-open@example.com',
+    crmUserId: 'u-race-open',
+    sizes: { events: 1 },
+    resources: ['calendar'],
+  });
+  await firstRoundsDone(h, connectionId);
+  const stored = (await h.deps.credentials.load(connectionId))!;
+  // The row is claimed for opening, then the connection ends (here a refused refresh: the grant still works at
+  // Google) before the provider call: no row names the channel the keeper then opens.
+  const keeper = harnessKeeper(h, {
+    accessToken: async () => {
+      await endConnection(h.deps, {
+        connectionId,
+        status: 'needs_reauth',
+        reason: 'test',
+        audit: { type: 'sync_failed', actor: 'test' },
+      });
+      return stored.tokens.accessToken;
+    },
+  });
+  expect(await keeper.pass()).toEqual({ opened: 1, renewed: 0, failed: 0 });
+  expect((await sandboxView(account.id)).channels).toEqual([]);
+  // Its sync message went out as it opened: answered before the harness closes (404 here, no row names it).
+  await waitFor(
+    async () =>
+      ((await sandboxView(account.id)) as View & { sent: Array<{ status: number | null }> }).sent.some(
+        (s) => s.status !== null,
+      ),
+    { what: 'the sync message of the stopped channel answered' },
+  );
+  expect(await channelRows(connectionId)).toBe(0);
 });

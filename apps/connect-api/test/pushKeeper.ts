@@ -1,9 +1,9 @@
-import { PushKeeper } from '@crm-sync/connections';
+import { PushKeeper, type PushKeeperDeps } from '@crm-sync/connections';
 import { waitFor } from '@crm-sync/testing';
 import type { AppHarness } from './appHarness';
 
 /** The production push keeper over the harness: channels opened at the sandbox, notices sent to this connect-api. */
-export const harnessKeeper = (h: AppHarness) =>
+export const harnessKeeper = (h: AppHarness, overrides: Partial<PushKeeperDeps> = {}) =>
   new PushKeeper({
     db: h.db.dataSource,
     adapters: h.deps.adapters,
@@ -20,6 +20,7 @@ export const harnessKeeper = (h: AppHarness) =>
       retryBaseMs: 60_000,
       maxRetryMs: 3_600_000,
     },
+    ...overrides,
   });
 
 /** The sync.requested events recorded in the outbox for a connection, as the resources each asks for. */

@@ -12,7 +12,8 @@ export interface PushChannelRow {
   resource: Resource;
   channelId: string;
   providerResourceId: string | null;
-  status: 'opening' | 'active' | 'failing';
+  /** `stopped`: stopped at the provider by a disconnect whose ending has not yet dropped the row. */
+  status: 'opening' | 'active' | 'failing' | 'stopped';
   renewWanted: boolean;
   expiresAt: Date;
   failures: number;
@@ -106,6 +107,7 @@ export async function claimUpkeep(
         SELECT id FROM push_channels
          WHERE (lease_until IS NULL OR lease_until < now())
            AND EXISTS (SELECT 1 FROM connections c WHERE c.id = connection_id AND c.status = 'active')
+           AND status <> 'stopped'
            AND (renew_wanted OR status <> 'active' OR expires_at < now() + make_interval(secs => $1 / 1000.0))
          ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
       RETURNING ${COLUMNS}`,
@@ -114,19 +116,24 @@ export async function claimUpkeep(
   return raw[0].map(toRow);
 }
 
-/** A channel the provider opened or renewed: active, its ids and expiry, lease and failures cleared. */
+/**
+ * A channel the provider opened or renewed: active, its ids and expiry, lease and failures cleared. Returns false
+ * when the row is gone or stopped: the connection ended (or is ending) while the provider call ran, and the caller
+ * stops what it opened, as nothing else would.
+ */
 export async function recordOpened(
   db: SqlExecutor,
   id: string,
   opened: { channelId: string; providerResourceId: string | null; expiresAt: Date; secretDigest?: string },
-): Promise<void> {
-  await db.query(
+): Promise<boolean> {
+  const [, affected] = (await db.query(
     `UPDATE push_channels SET status = 'active', channel_id = $2, provider_resource_id = $3, expires_at = $4,
         secret_digest = COALESCE($5, secret_digest), renew_wanted = false, lease_until = NULL, failures = 0,
         last_error = NULL, updated_at = now()
-      WHERE id = $1`,
+      WHERE id = $1 AND status <> 'stopped'`,
     [id, opened.channelId, opened.providerResourceId, opened.expiresAt, opened.secretDigest ?? null],
-  );
+  )) as [unknown, number];
+  return affected > 0;
 }
 
 /** A failed open or renewal: `failing`, retried once `retryAt` passes; the error is a classification, never a secret. */
@@ -139,7 +146,7 @@ export async function recordFailure(
   await db.query(
     `UPDATE push_channels SET status = 'failing', failures = failures + 1, last_error = $2, lease_until = $3,
         updated_at = now()
-      WHERE id = $1`,
+      WHERE id = $1 AND status <> 'stopped'`,
     [id, reason.slice(0, 200), retryAt],
   );
 }
@@ -175,6 +182,14 @@ export async function forgetChannel(db: SqlExecutor, id: string): Promise<void> 
   await db.query(`DELETE FROM push_channels WHERE id = $1`, [id]);
 }
 
+/** A channel a disconnect stopped at the provider: kept, so the keeper opens no other, until the ending drops it. */
+export async function markStopped(db: SqlExecutor, id: string): Promise<void> {
+  await db.query(
+    `UPDATE push_channels SET status = 'stopped', lease_until = NULL, updated_at = now() WHERE id = $1`,
+    [id],
+  );
+}
+
 /** A connection's channels, for stopping them at the provider on disconnect (docs/push.md). */
 export async function channelsOf(db: SqlExecutor, connectionId: string): Promise<PushChannelRow[]> {
   const raw = (await db.query(
@@ -186,12 +201,12 @@ export async function channelsOf(db: SqlExecutor, connectionId: string): Promise
 
 /**
  * Forgets a connection's channels when it ends (disconnect, revocation, deletion): nothing renews them and their
- * notices name no channel. Those a disconnect could stop are gone already (stopChannels.ts); these are the ones left
- * to lapse at the provider, returned so the ending can record which and when (docs/push.md).
+ * notices name no channel. Those a disconnect stopped are `stopped` (stopChannels.ts); the others are left to lapse
+ * at the provider, returned so the ending can record which and when (docs/push.md).
  */
 export async function forgetChannelsOf(db: SqlExecutor, connectionId: string): Promise<PushChannelRow[]> {
   const [raw] = (await db.query(`DELETE FROM push_channels WHERE connection_id = $1 RETURNING ${COLUMNS}`, [
     connectionId,
   ])) as [Raw[], number];
-  return raw.map(toRow).filter(heldAtProvider);
+  return raw.map(toRow).filter((row) => heldAtProvider(row) && row.status !== 'stopped');
 }

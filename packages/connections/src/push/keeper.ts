@@ -97,8 +97,9 @@ export class PushKeeper {
       }
       if (row.renewWanted && push.reauthorize) await push.reauthorize(token, row);
       const { expiresAt } = await push.renew(token, row, this.expiry(push));
-      await recordOpened(this.deps.db, row.id, { ...row, expiresAt });
-      await syncStates.setPushUntil(this.deps.db, row.connectionId, row.resource, expiresAt);
+      // A row gone or stopped meanwhile: its ending stopped the channel or recorded it as lapsing.
+      if (await recordOpened(this.deps.db, row.id, { ...row, expiresAt }))
+        await syncStates.setPushUntil(this.deps.db, row.connectionId, row.resource, expiresAt);
       return 'renewed';
     } catch (error) {
       return this.fail(row, error instanceof Error ? `${error.name}: ${error.message}` : 'failed');
@@ -121,14 +122,29 @@ export class PushKeeper {
       expiresAt: this.expiry(push),
       channelId: randomUUID(),
     });
-    await recordOpened(this.deps.db, row.id, { ...opened, secretDigest: pushSecretDigest(secret) });
+    if (!(await recordOpened(this.deps.db, row.id, { ...opened, secretDigest: pushSecretDigest(secret) }))) {
+      // The connection ended, or its disconnect stopped its channels, while the provider opened this one: no row
+      // names it, so nothing else would ever stop it.
+      await this.stopQuietly(push, accessToken, { ...row, ...opened }, 'channel of an ended connection');
+      return;
+    }
     await syncStates.setPushUntil(this.deps.db, row.connectionId, row.resource, opened.expiresAt);
     if (!heldAtProvider(row) || push.renew) return;
+    await this.stopQuietly(push, accessToken, row, 'replaced channel');
+  }
+
+  /** Best effort: a channel the provider fails to stop lapses at its expiry (its notices name no channel of ours). */
+  private async stopQuietly(
+    push: ResourcePush,
+    accessToken: string,
+    row: PushChannelRow,
+    what: string,
+  ): Promise<void> {
     try {
       await push.stop(accessToken, row);
     } catch (error) {
       if (!(error instanceof ClassifiedProviderError)) throw error;
-      this.deps.onFailure?.(row, `replaced channel not stopped: ${error.message}`);
+      this.deps.onFailure?.(row, `${what} not stopped: ${error.message}`);
     }
   }
 

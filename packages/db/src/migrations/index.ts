@@ -23,6 +23,7 @@ import { Writes1765000000200 } from './1765000000200-Writes';
 import { PushChannels1765000000210 } from './1765000000210-PushChannels';
 import { RefreshTokenLookups1765000000230 } from './1765000000230-RefreshTokenLookups';
 import { ConnectionsByMailbox1765000000240 } from './1765000000240-ConnectionsByMailbox';
+import { PushChannelStopped1765000000250 } from './1765000000250-PushChannelStopped';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   PushChannels1765000000210,
   RefreshTokenLookups1765000000230,
   ConnectionsByMailbox1765000000240,
+  PushChannelStopped1765000000250,
 ];

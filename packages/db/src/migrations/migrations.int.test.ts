@@ -638,7 +638,7 @@ describe('migrations', () => {
     await query(`DELETE FROM connections`);
   });
 
-  it('push channels: down removes its table and sync_states columns only, up restores them', async () => {
+  it('push channels: down removes its table and sync_states columns only (and 250 the stopped status), up restores them', async () => {
     const pushColumns = () =>
       query<{ name: string }>(
         `SELECT column_name AS name FROM information_schema.columns
@@ -649,11 +649,10 @@ describe('migrations', () => {
     expect((await pushColumns()).map((r) => r.name)).toEqual(added);
     expect((await constraints('u')).push_channels_channel_key).toBe('UNIQUE (provider, channel_id)');
     expect((await constraints('u')).push_channels_resource_key).toBe('UNIQUE (connection_id, resource)');
-    expect(checkValues((await constraints('c')).push_channels_status_check)).toEqual([
-      'opening',
-      'active',
-      'failing',
-    ]);
+    const statuses = async () => checkValues((await constraints('c')).push_channels_status_check);
+    expect(await statuses()).toEqual(['opening', 'active', 'failing', 'stopped']);
+    await downThrough('PushChannelStopped1765000000250');
+    expect(await statuses()).toEqual(['opening', 'active', 'failing']);
     await downThrough('PushChannels1765000000210');
     expect(await pushColumns()).toEqual([]);
     expect(await tables()).toEqual(tablesBefore('PushChannels1765000000210'));

@@ -49,9 +49,12 @@ export function installHooks(
     }
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  // Counted when the answer's status is settled and before its first byte leaves: a client that has read an answer
+  // always finds it counted (counting at onResponse, after the socket flushed, let a test read the counters first).
+  app.addHook('onSend', async (request, reply, payload) => {
     const meta = request.routeOptions.config.sandbox;
     if (meta && !dropped.has(request)) record(ctx, meta, request, reply.statusCode);
+    return payload;
   });
 }
 
