@@ -22,12 +22,11 @@ import { ConnectionGenerations, OAuthStateStore, type ConnectionsDeps } from '@c
 import { type Provider, type Resource } from '@crm-sync/core';
 import { createDataSource, dropDatabase, ensureDatabase, withDatabase } from '@crm-sync/db';
 import { DEFAULT_CLIENT } from '@crm-sync/provider-sandbox';
-import { createAdapterRegistry, sandboxEndpoints } from '@crm-sync/providers';
+import { createAdapterRegistry, sandboxEndpoints, trustCertificate } from '@crm-sync/providers';
 import { createRedisConnection, JobProducer } from '@crm-sync/queue';
 import { deleteUnder } from '@crm-sync/testing';
 import { createContentKeys, CredentialStore, KeyRing } from '@crm-sync/vault';
 import { type ChildProcess } from 'node:child_process';
-import { Agent } from 'undici';
 import { peakRssMb } from './lib/rss';
 import { clientCeilingChild, GMAIL_CONCURRENCY } from './sync/ceilings';
 import { GMAIL_UNITS_PER_SECOND, type Judged, quota, unthrottled } from './sync/modes';
@@ -121,7 +120,6 @@ async function main(): Promise<void> {
   const producer = new JobProducer({ connection: redis, prefix });
   let sb: SandboxProcess | undefined;
   let worker: ChildProcess | undefined;
-  let dispatcher: Agent | undefined;
   let judged: Judged[] = [];
   /** Figures for the closing one-line summary, in the order measured. */
   const summaryParts: string[] = [];
@@ -129,10 +127,7 @@ async function main(): Promise<void> {
     await db.initialize();
     await db.runMigrations();
     sb = await startSandboxProcess(dir);
-    dispatcher = new Agent({ connect: { ca: readFileSync(sb.caFile) } });
-    const trusting = dispatcher;
-    const trustingFetch: typeof fetch = (input, init) =>
-      fetch(input, { ...init, dispatcher: trusting } as RequestInit);
+    trustCertificate(readFileSync(sb.caFile, 'utf8'));
     const vaultKey = randomBytes(32);
     // The worker reads the same key from VAULT_KEYS, so what connect seals here it can open.
     const keyRing = new KeyRing({ activeKeyId: 'bench', keys: { bench: vaultKey } });
@@ -157,7 +152,7 @@ async function main(): Promise<void> {
       }),
       adapters: createAdapterRegistry({
         google: { ...oauthClient, fetch, endpoints: endpoints.google },
-        microsoft: { ...oauthClient, fetch: trustingFetch, endpoints: endpoints.microsoft },
+        microsoft: { ...oauthClient, fetch, endpoints: endpoints.microsoft },
         hubspot: { ...oauthClient, endpoints: endpoints.hubspot },
       }),
     };
@@ -172,7 +167,6 @@ async function main(): Promise<void> {
       sb,
       keyRing,
       vaultKey,
-      dispatcher,
       // Generated messages go back from account creation, Gmail's a minute apart and Graph's 17 minutes apart
       // (provider-sandbox google/data.ts, microsoft/graph/generate.ts): the window must hold every one, now that
       // the sandbox honours the window and Graph mail applies it.
@@ -195,7 +189,6 @@ async function main(): Promise<void> {
   } finally {
     await stop(worker);
     await stop(sb?.child);
-    await dispatcher?.close();
     await producer.close();
     await deleteUnder(redis, prefix);
     await redis.quit();

@@ -15,7 +15,7 @@ export async function syncerOnlyChild(
   token: string,
   windowDays: number,
 ) {
-  const { adapters, close } = adaptersFromConfig(loadConfig().providers, 'http://127.0.0.1:9');
+  const { adapters } = adaptersFromConfig(loadConfig().providers, 'http://127.0.0.1:9');
   const syncer = adapters.get(provider)?.sync?.[resource];
   if (!syncer) throw new Error(`no ${provider} ${resource} syncer`);
   const started = now();
@@ -33,7 +33,6 @@ export async function syncerOnlyChild(
     position = { ...position, continuation: page.next.continuation };
   }
   const seconds = (now() - started) / 1000;
-  await close();
   process.stdout.write(JSON.stringify({ items, seconds, rssMb: peakRssMb(process.pid) }));
 }
 

@@ -7,7 +7,6 @@ import { syncJobId, type Provider, type Resource } from '@crm-sync/core';
 import { type JobProducer, SYNC_QUEUES } from '@crm-sync/queue';
 import { type KeyRing } from '@crm-sync/vault';
 import type { DataSource } from 'typeorm';
-import { type Agent } from 'undici';
 import { control, profileArgs, ROOT, type SandboxProcess, waitForOutput } from './processes';
 
 const WORKER_MAIN = join(ROOT, 'apps', 'worker', 'src', 'main.ts');
@@ -39,7 +38,6 @@ export interface World {
   sb: SandboxProcess;
   keyRing: KeyRing;
   vaultKey: Buffer;
-  dispatcher: Agent;
   /** SYNC_INITIAL_WINDOW_DAYS: wide enough that every generated message is in the first round. */
   windowDays: number;
 }
@@ -71,11 +69,8 @@ export async function connect(
   // What GET /v1/connect/start/:flowId does for a browser: bind the flow to a key its cookie carries back.
   const flow = await w.deps.states.openFlow(flowId);
   if (!flow) throw new Error('connect flow did not open');
-  const consent = await fetch(flow.authorizationUrl, {
-    redirect: 'manual',
-    // Microsoft's consent is on the sandbox's https origin, signed by its own CA.
-    ...(d.provider === 'microsoft' ? { dispatcher: w.dispatcher } : {}),
-  } as RequestInit);
+  // Microsoft's consent is on the sandbox's https origin, signed by its own CA, which the process trusts.
+  const consent = await fetch(flow.authorizationUrl, { redirect: 'manual' });
   await consent.body?.cancel();
   const location = consent.headers.get('location');
   if (consent.status !== 302 || !location) throw new Error(`sandbox consent answered ${consent.status}`);

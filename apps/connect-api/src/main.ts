@@ -80,7 +80,6 @@ async function start(): Promise<Stop> {
     await app.close();
     ops.close();
     await runtime.close();
-    await providers.close();
   };
 }
 

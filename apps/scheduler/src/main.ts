@@ -90,7 +90,6 @@ async function start(): Promise<Stop> {
     clearInterval(fleetTimer);
     await Promise.all([scheduler.stop(), retention.stop(), relay.stop()]);
     ops.close();
-    await providers.close();
     await queueStats.close();
     await runtime.close();
   };

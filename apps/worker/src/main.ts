@@ -174,7 +174,6 @@ async function start(): Promise<Stop> {
     await Promise.all([...workers.map((w) => w.close()), push?.stop()]);
     ops.close();
     await runtime.close();
-    await providers.close();
     logger.info('stopped');
   };
 }

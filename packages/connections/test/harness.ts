@@ -2,11 +2,10 @@ import { relayOutbox } from '@crm-sync/outbox';
 import type { Provider, ProviderAdapter } from '@crm-sync/core';
 import { createTestDatabase, createTestRedis } from '@crm-sync/testing';
 import { DEFAULT_CLIENT, startSandbox, type RunningSandbox } from '@crm-sync/provider-sandbox';
-import { createAdapterRegistry, sandboxEndpoints } from '@crm-sync/providers';
+import { createAdapterRegistry, sandboxEndpoints, trustCertificate } from '@crm-sync/providers';
 import { createRedisConnection, JobProducer } from '@crm-sync/queue';
 import { CredentialStore, KeyRing } from '@crm-sync/vault';
 import { randomBytes } from 'node:crypto';
-import { Agent } from 'undici';
 import type { ConnectionsDeps } from '../src/deps';
 import { ConnectionGenerations } from '../src/generations';
 import { OAuthStateStore } from '../src/stateStore';
@@ -55,6 +54,7 @@ export interface ConnectionsHarness {
   redis: Awaited<ReturnType<typeof createTestRedis>>;
   keyRing: KeyRing;
   queuePrefix: string;
+  /** Fetch, the process trusting the sandbox's certificate (Microsoft's consent is on its https origin). */
   trustingFetch: typeof fetch;
   /** Hands every event waiting in the outbox to its queue, as the scheduler's relay does. */
   relay(): Promise<void>;
@@ -73,8 +73,8 @@ export async function createConnectionsHarness(
   } = {},
 ): Promise<ConnectionsHarness> {
   const [db, redis, sandbox] = await Promise.all([createTestDatabase(), createTestRedis(), startSandbox()]);
-  const dispatcher = new Agent({ connect: { ca: sandbox.caPem } });
-  const trustingFetch: typeof fetch = (input, init) => fetch(input, { ...init, dispatcher } as RequestInit);
+  trustCertificate(sandbox.caPem);
+  const trustingFetch = fetch;
   const keyRing = new KeyRing({ activeKeyId: 'test', keys: { test: randomBytes(32) } });
   const connection = createRedisConnection({ url: redis.url, role: 'producer' });
   const producer = new JobProducer({ connection, prefix: redis.prefix });
@@ -110,7 +110,6 @@ export async function createConnectionsHarness(
     async close() {
       await producer.close();
       await connection.quit();
-      await dispatcher.close();
       await Promise.all([sandbox.close(), redis.cleanup(), db.drop()]);
     },
   };

@@ -2,6 +2,7 @@
 // HTTPS, and an official Graph client pointed at the sandbox
 // (docs/providers/clients.md#graph-client-https-and-customhosts).
 import { createHash, randomBytes } from 'node:crypto';
+import tls from 'node:tls';
 import {
   AuthenticationHandler,
   Client,
@@ -20,7 +21,7 @@ export const SCOPES =
 
 export interface MicrosoftSandbox {
   sandbox: RunningSandbox;
-  /** Trusts the sandbox's self-signed certificate, for undici and the Graph client alike. */
+  /** Trusts the sandbox's self-signed certificate, for undici's `request`. */
   dispatcher: Agent;
   close(): Promise<void>;
 }
@@ -31,6 +32,9 @@ export async function startMicrosoftSandbox(
 ): Promise<MicrosoftSandbox> {
   const sandbox = await createSandbox([createMicrosoftModule(module)], options);
   const dispatcher = new Agent({ connect: { ca: sandbox.caPem } });
+  // The Graph client calls the global fetch, which takes no undici Agent of another major version than Node's own
+  // (providers/src/shared/trustCertificate.ts): the process trusts the certificate instead.
+  tls.setDefaultCACertificates([...tls.getCACertificates('default'), sandbox.caPem]);
   return {
     sandbox,
     dispatcher,
@@ -117,7 +121,6 @@ export function graphClient(ms: MicrosoftSandbox, token: () => string, maxRetrie
     middleware: auth,
     baseUrl: `${ms.sandbox.urls.microsoft}/`,
     customHosts: new Set(['127.0.0.1']),
-    fetchOptions: { dispatcher: ms.dispatcher } as RequestInit,
   });
 }
 

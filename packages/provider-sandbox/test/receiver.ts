@@ -33,3 +33,8 @@ export async function startReceiver(path: string, status: number): Promise<Recei
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Polls `done` every 10 ms for up to 20 s (a loaded CI machine delivers slowly); the caller then asserts. */
+export async function until(done: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 2000 && !(await done()); i += 1) await new Promise((r) => setTimeout(r, 10));
+}

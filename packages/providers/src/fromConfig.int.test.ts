@@ -22,25 +22,21 @@ it('builds every provider against the sandbox from configuration alone, trusting
     SANDBOX_CA_FILE: caFile,
   });
   const built = adaptersFromConfig(config.providers, 'http://127.0.0.1:3000');
-  try {
-    expect([...built.adapters.keys()].sort()).toEqual(['google', 'hubspot', 'microsoft']);
-    const microsoft = built.adapters.get('microsoft')!;
-    const url = new URL(
-      microsoft.oauth.authorizationUrl({
-        state: 's'.repeat(43),
-        codeChallenge: 'c'.repeat(43),
-        resources: ['mail'],
-      }),
-    );
-    expect(url.origin).toBe(new URL(sandbox.urls.microsoft).origin);
-    expect(url.searchParams.get('redirect_uri')).toBe(oauthCallbackUrl('http://127.0.0.1:3000', 'microsoft'));
-    // A real https call to the sandbox with its self-signed certificate: it reaches the token endpoint.
-    await expect(microsoft.oauth.refresh('not-a-real-refresh-token')).rejects.toMatchObject({
-      classification: { kind: 'auth_revoked' },
-    });
-  } finally {
-    await built.close();
-  }
+  expect([...built.adapters.keys()].sort()).toEqual(['google', 'hubspot', 'microsoft']);
+  const microsoft = built.adapters.get('microsoft')!;
+  const url = new URL(
+    microsoft.oauth.authorizationUrl({
+      state: 's'.repeat(43),
+      codeChallenge: 'c'.repeat(43),
+      resources: ['mail'],
+    }),
+  );
+  expect(url.origin).toBe(new URL(sandbox.urls.microsoft).origin);
+  expect(url.searchParams.get('redirect_uri')).toBe(oauthCallbackUrl('http://127.0.0.1:3000', 'microsoft'));
+  // A real https call to the sandbox with its self-signed certificate: it reaches the token endpoint.
+  await expect(microsoft.oauth.refresh('not-a-real-refresh-token')).rejects.toMatchObject({
+    classification: { kind: 'auth_revoked' },
+  });
 });
 
 it('offers only providers with credentials when live', () => {

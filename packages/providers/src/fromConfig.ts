@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { ProvidersConfig } from '@crm-sync/config';
 import type { Provider, ProviderAdapter } from '@crm-sync/core';
-import { Agent } from 'undici';
 import { createAdapterRegistry } from './registry';
 import { sandboxEndpoints } from './sandboxEndpoints';
+import { trustCertificate } from './shared/trustCertificate';
 
 /** The OAuth redirect URI registered with every provider for a deployment reachable at `publicBaseUrl`. */
 export const oauthCallbackUrl = (publicBaseUrl: string, provider: Provider) =>
@@ -17,18 +17,19 @@ export const oauthCallbackUrl = (publicBaseUrl: string, provider: Provider) =>
 export function adaptersFromConfig(
   providers: ProvidersConfig,
   publicBaseUrl: string,
-): { adapters: ReadonlyMap<Provider, ProviderAdapter>; close: () => Promise<void> } {
+): { adapters: ReadonlyMap<Provider, ProviderAdapter> } {
   const redirectUri = (provider: Provider) => oauthCallbackUrl(publicBaseUrl, provider);
   const sandbox = providers.endpoints.mode === 'sandbox' ? providers.endpoints : undefined;
   const endpoints = sandbox && sandboxEndpoints(sandbox, providers.microsoft?.tenant);
   // The emulator's certificate is read at the first Microsoft call, so a process that never calls a provider (the
   // scheduler reads only the adapters' documented token lifetimes) starts without it.
-  let dispatcher: Agent | undefined;
+  let trusted = false;
   const trusting: typeof fetch | undefined =
     sandbox &&
     ((input, init) => {
-      dispatcher ??= new Agent({ connect: { ca: readFileSync(sandbox.caFile, 'utf8') } });
-      return fetch(input, { ...init, dispatcher } as RequestInit);
+      if (!trusted) trustCertificate(readFileSync(sandbox.caFile, 'utf8'));
+      trusted = true;
+      return fetch(input, init);
     });
   const tenant = providers.microsoft?.tenant ?? 'common';
   const adapters = createAdapterRegistry({
@@ -60,5 +61,5 @@ export function adaptersFromConfig(
       syncProperties: providers.hubspot.properties,
     },
   });
-  return { adapters, close: async () => dispatcher?.close() };
+  return { adapters };
 }

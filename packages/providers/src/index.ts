@@ -26,6 +26,7 @@ export { parseRetryAfter } from './shared/retryAfter';
 export { type OAuthClientOptions } from './shared/options';
 export { sandboxEndpoints } from './sandboxEndpoints';
 export { adaptersFromConfig, oauthCallbackUrl } from './fromConfig';
+export { trustCertificate } from './shared/trustCertificate';
 export { noticeVerifiersFromConfig, type NoticeVerifiers } from './notices';
 export { createRiscVerifier, GOOGLE_RISC_CONFIGURATION_URL, type RiscVerifier } from './google/notices/risc';
 export { RISC_EVENT_TYPES } from './google/notices/riscEvents';

@@ -6,8 +6,8 @@ import {
   type TokenGrant,
 } from '@crm-sync/core';
 import { type Account, type RunningSandbox, type StoredItem } from '@crm-sync/provider-sandbox';
-import { Agent } from 'undici';
 import { sandboxEndpoints } from '../src/sandboxEndpoints';
+import { trustCertificate } from '../src/shared/trustCertificate';
 import { pkcePair } from './pkce';
 
 /** Any loopback redirect is accepted by the sandbox's default client; nothing listens here, we never follow it. */
@@ -40,11 +40,10 @@ export async function classificationOf(promise: Promise<unknown>): Promise<Provi
   throw new Error('expected the call to fail');
 }
 
-/** A fetch that trusts the sandbox's self-signed certificate (its https listener serves Microsoft). */
-export function trustingFetch(caPem: string): { fetch: typeof fetch; close: () => Promise<void> } {
-  const dispatcher = new Agent({ connect: { ca: caPem } });
-  const trusting: typeof fetch = (input, init) => fetch(input, { ...init, dispatcher } as RequestInit);
-  return { fetch: trusting, close: () => dispatcher.close() };
+/** Fetch, once the process trusts the sandbox's self-signed certificate (its https listener serves Microsoft). */
+export function trustingFetch(caPem: string): typeof fetch {
+  trustCertificate(caPem);
+  return fetch;
 }
 
 /** The adapters' endpoints at this running sandbox, as connect-api's sandbox mode builds them. */

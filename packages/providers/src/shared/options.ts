@@ -5,8 +5,8 @@ export interface OAuthClientOptions {
   /** Must match one registered at the provider exactly (scheme, host, path, trailing slash). */
   redirectUri: string;
   /**
-   * Fetch used for the provider's HTTP calls where the client library lets us replace it. Tests pass one whose
-   * dispatcher trusts the sandbox's self-signed certificate (undici `Agent({ connect: { ca } })`).
+   * Fetch used for the provider's HTTP calls where the client library lets us replace it. Sandbox mode passes one
+   * that first makes the process trust the sandbox's self-signed certificate (shared/trustCertificate.ts).
    */
   fetch?: typeof fetch;
 }

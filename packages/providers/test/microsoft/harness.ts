@@ -42,7 +42,7 @@ export async function startGraphHarness(
     clientSecret: DEFAULT_CLIENT.clientSecret,
     redirectUri: REDIRECT_URI,
     endpoints: endpointsOf(sandbox).microsoft,
-    fetch: trusted.fetch,
+    fetch: trusted,
     deltaPageSize: pageSize,
   };
   const adapter = createMicrosoftAdapter(adapterOptions);
@@ -50,9 +50,8 @@ export async function startGraphHarness(
     sandbox,
     adapter,
     adapterOptions,
-    fetch: trusted.fetch,
+    fetch: trusted,
     close: async () => {
-      await trusted.close();
       await sandbox.close();
     },
   };

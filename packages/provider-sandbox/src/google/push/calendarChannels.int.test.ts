@@ -2,7 +2,7 @@ import { type calendar_v3 } from 'googleapis';
 import { type RunningSandbox } from '../../core/types';
 import { startSandbox } from '../../start';
 import { connectGoogle, failure, sandboxGoogleApis } from '../../../test';
-import { startReceiver, type Received, type Receiver } from '../../../test/receiver';
+import { startReceiver, until, type Received, type Receiver } from '../../../test/receiver';
 import { CALENDAR_CHANNEL_MAX_MS } from './calendarChannels';
 
 // The sandbox's Calendar channels are as strict as Google's (docs/providers/google.md#calendar-push): events.watch
@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 const waitFor = async (count: number) => {
-  for (let i = 0; i < 200 && received.length < count; i += 1) await new Promise((r) => setTimeout(r, 10));
+  await until(() => received.length >= count);
   expect(received).toHaveLength(count);
 };
 
@@ -95,17 +95,23 @@ test('refuses a reused channel id, a past expiration and a missing type; caps th
 });
 
 test('the push plan drops and duplicates notifications', async () => {
+  received.length = 0;
   const { data } = await watch('channel-5');
-  await new Promise((r) => setTimeout(r, 100));
+  await waitFor(1); // the channel's sync message
   received.length = 0;
   await sandbox.control.providerOp('google', accountId, 'pushPlan', { drop: 1, duplicate: 1 });
   sandbox.control.addItem('google', accountId, 'events', {});
   sandbox.control.addItem('google', accountId, 'events', {});
   await waitFor(2);
   expect(received.map((r) => r.headers['x-goog-message-number'])).toEqual(['3', '3']);
-  const { sent } = (await sandbox.control.providerOp('google', accountId, 'pushChannels', {})) as {
-    sent: Array<{ id: string; status: number | null }>;
-  };
-  expect(sent.filter((s) => s.id === 'channel-5').map((s) => s.status)).toEqual([200, null, 200, 200]);
+  // The sandbox records a delivery once its answer is back, a moment after the receiver took it.
+  const sentTo = async (id: string) =>
+    (
+      (await sandbox.control.providerOp('google', accountId, 'pushChannels', {})) as {
+        sent: Array<{ id: string; status: number | null }>;
+      }
+    ).sent.filter((s) => s.id === id);
+  await until(async () => (await sentTo('channel-5')).length >= 4);
+  expect((await sentTo('channel-5')).map((s) => s.status)).toEqual([200, null, 200, 200]);
   await calendar.channels.stop({ requestBody: { id: 'channel-5', resourceId: data.resourceId! } });
 });

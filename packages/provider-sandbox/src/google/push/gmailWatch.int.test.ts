@@ -3,7 +3,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { type RunningSandbox } from '../../core/types';
 import { startSandbox } from '../../start';
 import { connectGoogle, failure, sandboxGoogleApis } from '../../../test';
-import { startReceiver, type Received, type Receiver } from '../../../test/receiver';
+import { startReceiver, until, type Received, type Receiver } from '../../../test/receiver';
 import { GMAIL_WATCH_MS } from './gmailWatch';
 
 // The sandbox's Gmail watch is as strict as Gmail's (docs/providers/google.md#gmail-push): the topic must be a
@@ -53,7 +53,7 @@ test('a watched mailbox change is pushed with a verifiable OIDC token; stop ends
   expect(Number(data.expiration)).toBeGreaterThan(Date.now() + GMAIL_WATCH_MS - 60_000);
   expect(data.historyId).toMatch(/^\d+$/);
   sandbox.control.addItem('google', accountId, 'messages', {});
-  for (let i = 0; i < 200 && received.length < 1; i += 1) await new Promise((r) => setTimeout(r, 10));
+  await until(() => received.length >= 1);
   expect(received).toHaveLength(1);
   const token = /^Bearer (.+)$/.exec(received[0]!.headers.authorization!)![1]!;
   const jwks = createRemoteJWKSet(new URL(`${sandbox.urls.google}/oauth2/v3/certs`));

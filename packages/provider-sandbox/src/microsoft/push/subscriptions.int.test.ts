@@ -3,6 +3,7 @@ import { type AddressInfo } from 'node:net';
 import type { GraphError } from '@microsoft/microsoft-graph-client';
 import { type Account } from '../../core/types';
 import { graphClient, type MicrosoftSandbox, signIn, startMicrosoftSandbox } from '../../../test/microsoft';
+import { until } from '../../../test/receiver';
 
 // The sandbox's Graph subscriptions are as strict as Graph's (docs/providers/microsoft.md): the notification URL
 // must pass the validation handshake, the expiry must be within the Outlook maximum, and each change is pushed.
@@ -67,7 +68,7 @@ const failure = (promise: Promise<unknown>) =>
 it('subscribes after the handshake, pushes each change with the clientState, renews and deletes', async () => {
   const created = await subscribe();
   ms.sandbox.control.addItem('microsoft', account.id, 'contacts', {});
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await until(() => received.length >= 1);
   const [sent] = received.splice(0);
   expect(JSON.parse(sent!.body)).toMatchObject({
     value: [{ subscriptionId: created.id, changeType: 'created', clientState: 'state-1' }],
@@ -96,7 +97,8 @@ it('drops and duplicates notifications on the push plan', async () => {
   await ms.sandbox.control.providerOp('microsoft', account.id, 'pushPlan', { drop: 1, duplicate: 1 });
   ms.sandbox.control.addItem('microsoft', account.id, 'contacts', {});
   ms.sandbox.control.addItem('microsoft', account.id, 'contacts', {});
+  await until(() => received.length >= 2);
   await new Promise((resolve) => setTimeout(resolve, 300));
-  // The first change's notification was dropped, the second's sent twice.
+  // The first change's notification was dropped, the second's sent twice (and nothing more came).
   expect(received.splice(0)).toHaveLength(2);
 });
