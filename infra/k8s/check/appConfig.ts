@@ -7,9 +7,6 @@ import type { IContainer } from 'kubernetes-models/v1';
 import { where, type Manifest } from './manifests';
 import type { Workload } from './workloads';
 
-/** Read by npm, not by the apps: npm's cache and logs go to the writable /tmp (the root filesystem is read-only). */
-const RUNTIME_VARIABLES = new Set(['npm_config_cache']);
-
 const key32 = () => `k1:${randomBytes(32).toString('base64')}`;
 const secret = () => randomBytes(24).toString('hex');
 /**
@@ -114,8 +111,7 @@ function environment(
     for (const field of Object.keys(e))
       if (!['name', 'value', 'valueFrom'].includes(field))
         problems.push(`${subject}: ${e.name} has a field ${field}`);
-    if (!VARIABLES.has(e.name) && !RUNTIME_VARIABLES.has(e.name))
-      problems.push(`${subject}: ${e.name} is not a variable the apps read`);
+    if (!VARIABLES.has(e.name)) problems.push(`${subject}: ${e.name} is not a variable the apps read`);
     const ref = e.valueFrom?.secretKeyRef;
     const keys = ref && (secrets.get(ref.name ?? '')?.doc.stringData as Record<string, string> | undefined);
     if (ref && !keys) problems.push(`${subject}: ${e.name} names no Secret of infra/k8s`);

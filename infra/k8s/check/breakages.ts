@@ -69,10 +69,20 @@ export const BREAKAGES: Breakage[] = [
       Object.assign(find(m, 'Secret', 'crm-sync-secrets').doc.stringData as object, { VAULT_KEYS: 'k1:abc' }),
   },
   {
-    what: 'a command whose npm script does not exist',
-    expect: /no script "start:prod"/,
+    what: 'a command whose entry file does not exist',
+    expect: /apps\/scheduler\/dist\/main.js does not exist/,
+    apply: (m) => (container(m, 'scheduler').command = ['node', 'apps/scheduler/dist/main.js']),
+  },
+  {
+    what: "a worker without its package's heap cap",
+    expect: /misses --max-old-space-size=512/,
     apply: (m) =>
-      (container(m, 'scheduler').command = ['npm', 'run', 'start:prod', '-w', '@crm-sync/scheduler']),
+      (container(m, 'worker-google').command = ['node', '--import', 'tsx', 'apps/worker/src/main.ts']),
+  },
+  {
+    what: 'a command through npm, which does not pass SIGTERM on',
+    expect: /the command must be `node/,
+    apply: (m) => (container(m, 'dashboard').command = ['npm', 'run', 'start', '-w', '@crm-sync/dashboard']),
   },
   {
     what: 'a Deployment without a PodDisruptionBudget',

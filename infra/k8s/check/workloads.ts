@@ -27,34 +27,45 @@ export function workloadsOf(manifests: Manifest[]): Workload[] {
     });
 }
 
-/** `npm run start -w @crm-sync/<app>` starts that app; `npm run db:migrate` is the migration. */
+/** The entry file a `node [flags] <entry> [args]` command runs: the first argument that is no flag. */
+const entryOf = (command: string[]): string | undefined =>
+  command[0] === 'node'
+    ? command.slice(1).find((arg, i, rest) => !arg.startsWith('-') && rest[i - 1] !== '--import')
+    : undefined;
+
+/** `apps/<app>/src/main.ts` starts that app; packages/db's migrate CLI is the migration. */
 function appOf(command: string[]): string | undefined {
-  const workspace = command[command.indexOf('-w') + 1];
-  if (command.includes('-w') && workspace?.startsWith('@crm-sync/'))
-    return workspace.slice('@crm-sync/'.length);
-  return command.join(' ') === 'npm run db:migrate' ? 'migrate' : undefined;
+  const entry = entryOf(command) ?? '';
+  if (entry === 'packages/db/src/cli/migrate.ts') return 'migrate';
+  return /^apps\/([a-z-]+)\/src\/main\.ts$/.exec(entry)?.[1];
 }
 
-/** The npm script a command runs must exist in the package it names (root package.json without `-w`). */
+/**
+ * The command is Node itself (PID 1 gets SIGTERM; npm and sh would not pass it on), its entry file exists, and it
+ * carries the Node flags the app's package.json asks for (`config.nodeOptions`, e.g. the worker's heap cap).
+ */
 function checkCommand(
   root: string,
   subject: string,
   command: string[] | undefined,
   problems: string[],
 ): void {
-  const [npm, run, script, flag, workspace] = command ?? [];
-  if (npm !== 'npm' || run !== 'run' || !script) {
-    problems.push(
-      `${subject}: the command must be \`npm run <script> [-w <workspace>]\` (got ${command?.join(' ')})`,
-    );
+  const entry = entryOf(command ?? []);
+  if (!command || !entry) {
+    problems.push(`${subject}: the command must be \`node [flags] <entry>\` (got ${command?.join(' ')})`);
     return;
   }
-  const dir = flag === '-w' && workspace ? join('apps', workspace.replace('@crm-sync/', '')) : '.';
-  const file = join(root, dir, 'package.json');
-  const scripts = existsSync(file)
-    ? ((JSON.parse(readFileSync(file, 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {})
-    : {};
-  if (!scripts[script]) problems.push(`${subject}: no script "${script}" in ${join(dir, 'package.json')}`);
+  if (!existsSync(join(root, entry))) problems.push(`${subject}: ${entry} does not exist`);
+  const app = /^apps\/[a-z-]+/.exec(entry)?.[0];
+  const manifest = app ? join(root, app, 'package.json') : undefined;
+  const wanted =
+    manifest && existsSync(manifest)
+      ? ((JSON.parse(readFileSync(manifest, 'utf8')) as { config?: { nodeOptions?: string } }).config
+          ?.nodeOptions ?? '')
+      : '';
+  for (const flag of wanted.split(/\s+/).filter(Boolean))
+    if (!command.includes(flag))
+      problems.push(`${subject}: misses ${flag} (${app}/package.json config.nodeOptions)`);
 }
 
 function checkContainer(w: Workload, c: IContainer, root: string, problems: string[]): void {
