@@ -2,11 +2,11 @@
 // an operator relies on at 3 a.m., so each is checked against the code: the files parse, every expression is valid
 // PromQL, and every metric an expression names is one an app registers (so a renamed metric cannot silently empty
 // a panel or mute an alert).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parser } from '@prometheus-io/lezer-promql';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { registeredMetrics, selected } from './promql';
 
 const ROOT = resolve(__dirname, '..', '..');
 const HERE = join(ROOT, 'infra', 'observability');
@@ -48,53 +48,12 @@ const DASHBOARD = z.looseObject({
     .min(1),
 });
 
-/** Metric names registered in the apps and packages (`metrics.counter|gauge|histogram({ name: '…' })`). */
-function registeredMetrics(): Set<string> {
-  const names = new Set<string>();
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir)) {
-      const path = join(dir, entry);
-      if (entry === 'node_modules' || entry === 'dist') continue;
-      if (statSync(path).isDirectory()) walk(path);
-      else if (path.endsWith('.ts') && !/\.test\.ts$/.test(path)) {
-        const source = readFileSync(path, 'utf8');
-        for (const m of source.matchAll(
-          /\.(counter|gauge|histogram)(?:<[^>]*>)?\(\{\s*name: '(crm_sync_[a-z0-9_]+)'/g,
-        )) {
-          const [, kind, name] = m as unknown as [string, string, string];
-          names.add(name);
-          if (kind === 'histogram')
-            for (const suffix of ['_bucket', '_sum', '_count']) names.add(name + suffix);
-        }
-      }
-    }
-  };
-  for (const top of ['apps', 'packages']) walk(join(ROOT, top));
-  return names;
-}
-
-/** The metric names an expression selects, or the reason it does not parse. */
-function selected(expr: string): { names: string[] } | { error: string } {
-  const tree = parser.parse(expr);
-  const names: string[] = [];
-  let error: string | undefined;
-  tree.iterate({
-    enter: (node) => {
-      if (node.type.isError)
-        error ??= `PromQL does not parse at ${node.from}: ${expr.slice(node.from, node.from + 30)}`;
-      if (node.name === 'Identifier' && node.node.parent?.name === 'VectorSelector')
-        names.push(expr.slice(node.from, node.to));
-    },
-  });
-  return error ? { error } : { names };
-}
-
 /** Series Prometheus itself provides for every scrape target. */
 const BUILT_IN = new Set(['up']);
 
 function check(): string[] {
   const problems: string[] = [];
-  const known = registeredMetrics();
+  const known = registeredMetrics(ROOT);
   const expressions: Array<{ where: string; expr: string }> = [];
   const rules = RULES.safeParse(parseYaml(readFileSync(join(HERE, 'alerts.yml'), 'utf8')));
   if (!rules.success)
