@@ -66,9 +66,9 @@ it('rethrows a non-throttling failure at once and a throttling one once the wait
 
 it('holds every concurrent call while closed, counting the pause once', async () => {
   // Real time here: concurrent sleepers share one clock, which a hand-moved clock cannot show.
+  // A budget of 120 ms: five pauses of a 50 ms window would spend it and the later retries would throw.
   const gate = new QuotaGate({ windowMs: 50, maxWaitMs: 120 });
   const refusedOnce = new Set<number>();
-  const started = Date.now();
   const results = await Promise.all(
     [0, 1, 2, 3, 4].map((i) =>
       gate.run(
@@ -83,7 +83,7 @@ it('holds every concurrent call while closed, counting the pause once', async ()
       ),
     ),
   );
+  // One pause of one window for all five: each was retried and none ran out of the budget (no wall-clock
+  // assertion: a loaded CI machine stretched the real pause to 569 ms).
   expect(results).toEqual([0, 1, 2, 3, 4]);
-  // One pause of one window for all five, not five pauses (which would also have spent the 120 ms budget).
-  expect(Date.now() - started).toBeLessThan(110);
 });
