@@ -231,10 +231,9 @@ test('a lazy 100k-message account answers the first page without generating ever
   });
   const { client } = await connectGoogle(sandbox, big.email);
   const bigGmail = sandboxGoogleApis(sandbox, client).gmail;
+  // Lazy is shown by the heap, not by the time (a loaded CI machine's clock says nothing).
   const heapBefore = process.memoryUsage().heapUsed;
-  const started = Date.now();
   const { data } = await bigGmail.users.messages.list({ userId: 'me', maxResults: 500 });
-  expect(Date.now() - started).toBeLessThan(1000);
   expect(data.messages).toHaveLength(500);
   expect((await bigGmail.users.getProfile({ userId: 'me' })).data.messagesTotal).toBe(100_000);
   expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(30 * 1024 * 1024);
