@@ -1,14 +1,27 @@
-import type { WriteResource, WriteOutcome } from '@crm-sync/core';
+import type { Resource, WriteRequest, WriteResource } from '@crm-sync/core';
 import { writePage } from '@crm-sync/sync-engine';
 import { syncStates } from '@crm-sync/sync-states';
 import type { ContentKeys } from '@crm-sync/vault';
 import type { EntityManager } from 'typeorm';
+import type { Finish } from './finish';
 
-/** Where a written resource's items live in the CRM tables, and the sync resource that fills them. */
-const TARGETS = {
-  contacts: { table: 'contacts', resource: 'contacts' },
-  events: { table: 'calendar_events', resource: 'calendar' },
-} as const satisfies Record<WriteResource, { table: string; resource: string }>;
+interface Target {
+  table: 'contacts' | 'calendar_events' | 'crm_objects';
+  /** The sync resource that fills the table. */
+  resource: Resource;
+  /** For crm_objects: the type of the rows (each object type is synced as the resource of its name). */
+  objectType?: string;
+}
+
+/** Where a written item lives in the CRM tables, and the sync resource that fills them. */
+const TARGETS: Record<WriteResource, (write: WriteRequest) => Target> = {
+  contacts: () => ({ table: 'contacts', resource: 'contacts' }),
+  events: () => ({ table: 'calendar_events', resource: 'calendar' }),
+  objects: (write) => {
+    const objectType = write.resource === 'objects' ? write.objectType : 'contacts';
+    return { table: 'crm_objects', resource: objectType, objectType };
+  },
+};
 
 /**
  * Brings the CRM tables to what the provider holds after a write, in the transaction that records its outcome
@@ -23,17 +36,18 @@ export async function storeOutcome(
   manager: EntityManager,
   content: ContentKeys,
   row: { connection_id: string; tenant_id: string; resource: WriteResource },
-  outcome: WriteOutcome,
+  { outcome, write }: Finish,
 ): Promise<void> {
-  if (outcome.kind === 'refused') return;
-  const { table, resource } = TARGETS[row.resource];
+  // A write without a request never reached the provider: it changed nothing there.
+  if (outcome.kind === 'refused' || !write) return;
+  const { table, resource, objectType } = TARGETS[row.resource](write);
   const state = await syncStates.lockPosition(manager, row.connection_id, resource);
   if (!state) return;
   const item = outcome.kind === 'applied' ? outcome.record : outcome.current;
   await writePage(
     manager,
     content,
-    { table, objectType: undefined, connectionId: row.connection_id, tenantId: row.tenant_id, resource },
+    { table, objectType, connectionId: row.connection_id, tenantId: row.tenant_id, resource },
     item ? { upserts: [item as never], deletes: [] } : { upserts: [], deletes: [outcome.externalId] },
     { generation: state.roundGeneration, sweep: null },
   );
