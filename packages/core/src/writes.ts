@@ -93,7 +93,10 @@ export type WriteObjectType = (typeof WRITE_OBJECT_TYPES)[number];
  * them (docs/providers/hubspot.md#object-writes); which names exist is the provider's to say.
  */
 export const objectPropertiesV1 = z
-  .record(z.string().regex(/^[a-z][a-z0-9_]{0,99}$/, 'must be an internal property name'), paragraph(65_536).nullable())
+  .record(
+    z.string().regex(/^[a-z][a-z0-9_]{0,99}$/, 'must be an internal property name'),
+    paragraph(65_536).nullable(),
+  )
   .refine((p) => Object.keys(p).length <= 500, 'must name at most 500 properties');
 export type ObjectPropertiesV1 = z.infer<typeof objectPropertiesV1>;
 

@@ -11,7 +11,13 @@ const MAX_LINKS = 1_000;
  */
 export async function rebase(
   db: DataSource,
-  item: { connectionId: string; resource: string; objectType: string | null; externalId: string; seq: string },
+  item: {
+    connectionId: string;
+    resource: string;
+    objectType: string | null;
+    externalId: string;
+    seq: string;
+  },
   baseVersion: string,
 ): Promise<string> {
   let version = baseVersion;

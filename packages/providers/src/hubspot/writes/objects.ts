@@ -49,11 +49,19 @@ export function createHubSpotObjectsWriter(options: HubSpotWriterOptions): Resou
       const apis = hubspotApis(options, attempt.accessToken);
       const type = write.objectType;
       // Read once per write (the clientKey as the cache's round): a property defined since is read back too.
-      const properties = await (names.get(type) as PropertyNames)(apis, attempt.accessToken, attempt.clientKey);
+      const properties = await (names.get(type) as PropertyNames)(
+        apis,
+        attempt.accessToken,
+        attempt.clientKey,
+      );
       const calls = objectCalls(apis, type, properties);
       if (write.op === 'create') {
-        const earlier = attempt.retried ? await findTagged(apis, type, attempt.clientKey, properties) : undefined;
-        return earlier ? calls.applied(earlier) : calls.readBack(await calls.create(write, attempt.clientKey));
+        const earlier = attempt.retried
+          ? await findTagged(apis, type, attempt.clientKey, properties)
+          : undefined;
+        return earlier
+          ? calls.applied(earlier)
+          : calls.readBack(await calls.create(write, attempt.clientKey));
       }
       const now = await calls.read(write.externalId);
       // Archived already (another archive, or this one before a crash): the outcome the CRM asked for holds.
@@ -106,7 +114,8 @@ function objectCalls(apis: HubSpotApis, objectType: HubSpotObjectType, propertie
       return await apis.objects.basicApi.create(objectType, input);
     } catch (error) {
       // An object with this write's id exists: an earlier attempt made it (HubSpot keeps the value unique).
-      const earlier = statusOf(error) === 409 ? await findTagged(apis, objectType, clientKey, properties) : undefined;
+      const earlier =
+        statusOf(error) === 409 ? await findTagged(apis, objectType, clientKey, properties) : undefined;
       if (earlier) return earlier;
       throw error;
     }
