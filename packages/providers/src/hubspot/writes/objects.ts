@@ -40,8 +40,12 @@ export function createHubSpotObjectsWriter(options: HubSpotWriterOptions): Resou
   for (const [type, spec] of Object.entries(HUBSPOT_DESCRIPTOR.crmObjects) as Array<
     [HubSpotObjectType, (typeof HUBSPOT_DESCRIPTOR.crmObjects)[HubSpotObjectType]]
   >) {
-    // The same list the syncer asks for (sync/objects.ts), so both read an object alike.
-    names.set(type, propertyNames(type, [spec.modifiedProperty, 'hs_object_id'], options.properties?.[type]));
+    // The same list the syncer asks for (sync/objects.ts), so both read an object alike. Syncing every property,
+    // the syncer reads the tag property from the round after its definition on; a write that defined it reads it
+    // at once (HubSpot leaves out a property the portal does not define).
+    const configured = options.properties?.[type];
+    const always = [spec.modifiedProperty, 'hs_object_id', ...(configured ? [] : [WRITE_KEY_PROPERTY])];
+    names.set(type, propertyNames(type, always, configured));
   }
   return {
     scopesFor: (write) => HUBSPOT_DESCRIPTOR.writeScopesByObjectType[write.objectType].slice(0, 1),
