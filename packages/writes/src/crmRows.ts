@@ -1,4 +1,4 @@
-import type { Resource, WriteRequest, WriteResource } from '@crm-sync/core';
+import type { Resource, WriteRequest } from '@crm-sync/core';
 import { writePage } from '@crm-sync/sync-engine';
 import { syncStates } from '@crm-sync/sync-states';
 import type { ContentKeys } from '@crm-sync/vault';
@@ -14,14 +14,16 @@ interface Target {
 }
 
 /** Where a written item lives in the CRM tables, and the sync resource that fills them. */
-const TARGETS: Record<WriteResource, (write: WriteRequest) => Target> = {
-  contacts: () => ({ table: 'contacts', resource: 'contacts' }),
-  events: () => ({ table: 'calendar_events', resource: 'calendar' }),
-  objects: (write) => {
-    const objectType = write.resource === 'objects' ? write.objectType : 'contacts';
-    return { table: 'crm_objects', resource: objectType, objectType };
-  },
-};
+function targetOf(write: WriteRequest): Target {
+  switch (write.resource) {
+    case 'contacts':
+      return { table: 'contacts', resource: 'contacts' };
+    case 'events':
+      return { table: 'calendar_events', resource: 'calendar' };
+    case 'objects':
+      return { table: 'crm_objects', resource: write.objectType, objectType: write.objectType };
+  }
+}
 
 /**
  * Brings the CRM tables to what the provider holds after a write, in the transaction that records its outcome
@@ -35,12 +37,12 @@ const TARGETS: Record<WriteResource, (write: WriteRequest) => Target> = {
 export async function storeOutcome(
   manager: EntityManager,
   content: ContentKeys,
-  row: { connection_id: string; tenant_id: string; resource: WriteResource },
+  row: { connection_id: string; tenant_id: string },
   { outcome, write }: Finish,
 ): Promise<void> {
   // A write without a request never reached the provider: it changed nothing there.
   if (outcome.kind === 'refused' || !write) return;
-  const { table, resource, objectType } = TARGETS[row.resource](write);
+  const { table, resource, objectType } = targetOf(write);
   const state = await syncStates.lockPosition(manager, row.connection_id, resource);
   if (!state) return;
   const item = outcome.kind === 'applied' ? outcome.record : outcome.current;

@@ -20,6 +20,14 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 const basic = () => client.crm.objects.basicApi;
+/** How many objects of the type the sandbox holds for the portal. */
+function stored(type: string): number {
+  const { accounts, datasets } = sandbox.context;
+  const account = accounts.get('hubspot', accountId);
+  const generator = datasets.generator('hubspot', type);
+  if (!account || !generator) throw new Error(`no sandbox hubspot ${type}`);
+  return datasets.open(account, generator).count();
+}
 
 test('creates, updates and archives with the official client; each change moves updatedAt and shows in search', async () => {
   const before = Date.now();
@@ -77,22 +85,11 @@ test.each([
 ])(
   'refuses %s with a 400 VALIDATION_ERROR naming it, creating nothing',
   async (_label, type, properties, error) => {
-    const count = sandbox.context.datasets
-      .open(
-        sandbox.context.accounts.get('hubspot', accountId)!,
-        sandbox.context.datasets.generator('hubspot', type)!,
-      )
-      .count();
+    const before = stored(type);
     const refused = await rejection(basic().create(type, { properties, associations: [] }));
     expect(refused).toMatchObject({ code: 400, body: { status: 'error', category: 'VALIDATION_ERROR' } });
     expect(String(refused.body.message)).toContain(`"error":"${error}"`);
-    const after = sandbox.context.datasets
-      .open(
-        sandbox.context.accounts.get('hubspot', accountId)!,
-        sandbox.context.datasets.generator('hubspot', type)!,
-      )
-      .count();
-    expect(after).toBe(count);
+    expect(stored(type)).toBe(before);
   },
 );
 

@@ -40,24 +40,16 @@ export function registerObjectWrites(
       if (type === undefined) return sendApiError(reply, 400, unknownType(request.params.objectType));
       const definitions = properties.list(account, type);
       const checked = checkProperties(request.body, definitions);
-      const refused = !checked.ok
-        ? checked
-        : (checkRequired(type, checked.properties) ??
-          uniqueClash(
-            ctx.datasets.open(account, generators[type]),
-            type,
-            definitions,
-            checked.properties,
-            undefined,
-          ));
-      if (refused && !refused.ok) return sendApiError(reply, refused.status, refused.body);
-      if (!checked.ok) return reply;
+      if (!checked.ok) return sendApiError(reply, checked.status, checked.body);
+      const dataset = ctx.datasets.open(account, generators[type]);
+      const refused =
+        checkRequired(type, checked.properties) ??
+        uniqueClash(dataset, type, definitions, checked.properties, undefined);
+      if (refused) return sendApiError(reply, refused.status, refused.body);
       const now = ctx.clock.now();
       // A new object holds only what the request set: every other defined property starts empty.
       const blank = Object.fromEntries(definitions.map((d) => [d.name, null]));
-      const item = ctx.datasets
-        .open(account, generators[type])
-        .add({ ...blank, ...checked.properties, createdAt: now });
+      const item = dataset.add({ ...blank, ...checked.properties, createdAt: now });
       return reply.code(201).send(renderObject(type, item, Object.keys(checked.properties)));
     },
   );
@@ -80,7 +72,7 @@ export function registerObjectWrites(
       if (!checked.ok) return sendApiError(reply, checked.status, checked.body);
       const dataset = ctx.datasets.open(account, generators[type]);
       const clash = uniqueClash(dataset, type, definitions, checked.properties, current.id);
-      if (clash && !clash.ok) return sendApiError(reply, clash.status, clash.body);
+      if (clash) return sendApiError(reply, clash.status, clash.body);
       const item = dataset.update(current.id, checked.properties);
       if (!item) return sendApiError(reply, 404, notFound());
       return renderObject(type, item, [...OBJECT_TYPES[type].defaults, ...Object.keys(checked.properties)]);

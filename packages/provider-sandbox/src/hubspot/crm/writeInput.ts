@@ -12,13 +12,15 @@ import { propertyReader } from './serialize';
 export type Checked =
   { ok: true; properties: Record<string, string> } | { ok: false; status: 400 | 409; body: HubSpotErrorWire };
 
-const refuse = (status: 400 | 409, body: HubSpotErrorWire): Checked => ({ ok: false, status, body });
+export type Refusal = Extract<Checked, { ok: false }>;
+
+const refuse = (status: 400 | 409, body: HubSpotErrorWire): Refusal => ({ ok: false, status, body });
 
 /**
  * HubSpot's refusal of property values: a 400 `VALIDATION_ERROR` whose message lists each refused property as
  * JSON (`error` PROPERTY_DOESNT_EXIST, READ_ONLY_VALUE, …, and `name`).
  */
-function invalid(errors: Array<{ name: string; error: string; message: string }>): Checked {
+function invalid(errors: Array<{ name: string; error: string; message: string }>): Refusal {
   const listed = errors.map((e) => ({
     isValid: false,
     message: e.message,
@@ -76,7 +78,7 @@ const REQUIRED_ONE_OF: Record<ObjectType, string[][]> = {
   deals: [['dealname'], ['dealstage']],
 };
 
-export function checkRequired(type: ObjectType, properties: Record<string, string>): Checked | undefined {
+export function checkRequired(type: ObjectType, properties: Record<string, string>): Refusal | undefined {
   const missing = REQUIRED_ONE_OF[type].find((names) => !names.some((n) => (properties[n] ?? '') !== ''));
   if (!missing) return undefined;
   return invalid(
@@ -94,7 +96,7 @@ export function uniqueClash(
   definitions: PropertyDefinition[],
   properties: Record<string, string>,
   selfId: string | undefined,
-): Checked | undefined {
+): Refusal | undefined {
   const unique = new Set(definitions.filter((d) => d.hasUniqueValue && !d.calculated).map((d) => d.name));
   if (type === 'contacts') unique.add('email');
   for (const [name, value] of Object.entries(properties)) {
