@@ -39,7 +39,12 @@ export function createHubSpotOAuth(options: HubSpotOAuthOptions): ProviderOAuth 
   // Writing objects (the only resource HubSpot writes) asks for every object type's write scopes.
   const scopes = (resources: readonly Resource[], writes: readonly WriteResource[] = []) => [
     ...new Set([
-      ...scopesFor('hubspot', HUBSPOT_DESCRIPTOR.identityScopes, HUBSPOT_DESCRIPTOR.scopesByResource, resources),
+      ...scopesFor(
+        'hubspot',
+        HUBSPOT_DESCRIPTOR.identityScopes,
+        HUBSPOT_DESCRIPTOR.scopesByResource,
+        resources,
+      ),
       ...(writes.includes('objects') ? Object.values(HUBSPOT_DESCRIPTOR.writeScopesByObjectType).flat() : []),
     ]),
   ];
