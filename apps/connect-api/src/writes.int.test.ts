@@ -12,7 +12,11 @@ beforeAll(async () => {
     servicePolicies: new Map([
       [
         'crm-web',
-        writer({ contacts: ['create', 'update', 'delete'], events: ['create', 'update', 'delete'] }),
+        writer({
+          contacts: ['create', 'update', 'delete'],
+          events: ['create', 'update', 'delete'],
+          objects: ['create', 'update', 'delete'],
+        }),
       ],
       ['tenant-one', writer({ contacts: ['create'] })],
     ]),
@@ -103,6 +107,42 @@ describe('write routes', () => {
     expect(view).toMatchObject({ resource: 'events', op: 'delete', status: 'pending' });
   });
 
+  it('takes CRM object writes under objects/{objectType}, each naming its type', async () => {
+    const created = await send(`${t1Connection}/objects/deals`, {
+      key: 'k-deal',
+      body: { schemaVersion: 1, properties: { dealname: 'Renewal', amount: '1200', closedate: null } },
+    });
+    expect(created.status).toBe(202);
+    // The same id in two types names two items.
+    const patch = (type: string, key: string) =>
+      send(`${t1Connection}/objects/${type}/101`, {
+        method: 'PATCH',
+        key,
+        body: { schemaVersion: 1, baseVersion: '2026-12-03T10:00:00.000Z', properties: { name: 'Initech' } },
+      });
+    const ids = await Promise.all(
+      [await patch('companies', 'k-co'), await patch('contacts', 'k-ct')].map(
+        async (r) => ((await r.json()) as { writeId: string }).writeId,
+      ),
+    );
+    const archive = await send(`${t1Connection}/objects/companies/101`, {
+      method: 'DELETE',
+      key: 'k-co-del',
+      body: { schemaVersion: 1, baseVersion: '2026-12-03T10:00:00.000Z' },
+    });
+    expect(archive.status).toBe(202);
+    const rows = (await h.db.dataSource.query(
+      `SELECT resource, op, object_type, item_key FROM writes WHERE id = ANY($1) ORDER BY object_type`,
+      [ids],
+    )) as Array<Record<string, string>>;
+    expect(rows).toEqual([
+      { resource: 'objects', op: 'update', object_type: 'companies', item_key: 'companies.101' },
+      { resource: 'objects', op: 'update', object_type: 'contacts', item_key: 'contacts.101' },
+    ]);
+    const view = await (await h.api(`/v1/writes/${ids[0]}`)).json();
+    expect(view).toMatchObject({ resource: 'objects', op: 'update', status: 'pending' });
+  });
+
   it('refuses invalid writes with 4xx and records nothing', async () => {
     const before = await writes();
     const cases: Array<[string, Parameters<typeof send>[1], number, string]> = [
@@ -158,6 +198,48 @@ describe('write routes', () => {
           },
           secret: T1_ONLY_SECRET,
         },
+        403,
+        'forbidden_write',
+      ],
+      [
+        `${t1Connection}/objects/tickets`,
+        { body: { schemaVersion: 1, properties: { subject: 'x' } } },
+        400,
+        'invalid_request',
+      ],
+      [
+        `${t1Connection}/objects/deals`,
+        { body: { schemaVersion: 1, properties: {} } },
+        400,
+        'invalid_request',
+      ],
+      [
+        `${t1Connection}/objects/deals`,
+        { body: { schemaVersion: 1, properties: { DealName: 'x' } } },
+        400,
+        'invalid_request',
+      ],
+      [
+        `${t1Connection}/objects/deals`,
+        { body: { schemaVersion: 1, properties: { amount: 1200 } } },
+        400,
+        'invalid_request',
+      ],
+      [
+        `${t1Connection}/objects/deals`,
+        { body: { schemaVersion: 1, fields: { title: 'x' } } },
+        400,
+        'invalid_request',
+      ],
+      [
+        `${t1Connection}/objects/deals/7`,
+        { method: 'PATCH', body: { schemaVersion: 1, properties: { dealname: 'x' } } },
+        400,
+        'invalid_request',
+      ],
+      [
+        `${t1Connection}/objects/deals`,
+        { body: { schemaVersion: 1, properties: { dealname: 'x' } }, secret: T1_ONLY_SECRET },
         403,
         'forbidden_write',
       ],

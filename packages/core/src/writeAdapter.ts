@@ -1,5 +1,5 @@
-import type { CalendarEventRecord, ContactRecord } from './records';
-import type { ContactWrite, EventWrite, WriteOp } from './writes';
+import type { CalendarEventRecord, ContactRecord, CrmObjectRecord } from './records';
+import type { ContactWrite, EventWrite, ObjectWrite } from './writes';
 
 /** What one provider call for a write gets besides the write itself. */
 export interface WriteAttempt {
@@ -14,7 +14,7 @@ export interface WriteAttempt {
 }
 
 /** The item as the provider holds it after the write, in the sync's own record shape (null once deleted). */
-export type WrittenRecord = ContactRecord | CalendarEventRecord;
+export type WrittenRecord = ContactRecord | CalendarEventRecord | CrmObjectRecord;
 
 /**
  * How a write ended at the provider. Failures worth retrying (network, 5xx, 429) are thrown as
@@ -29,8 +29,8 @@ export type WriteOutcome =
 
 /** Applies one resource's writes at a provider. */
 export interface ResourceWriter<W> {
-  /** The scopes of which the grant needs one for this operation; without, the write is refused unsent. */
-  scopesFor(op: WriteOp): readonly string[];
+  /** The scopes of which the grant needs one for this write; without, the write is refused unsent. */
+  scopesFor(write: W): readonly string[];
   apply(write: W, attempt: WriteAttempt): Promise<WriteOutcome>;
 }
 
@@ -38,4 +38,5 @@ export interface ResourceWriter<W> {
 export interface ResourceWriters {
   contacts?: ResourceWriter<ContactWrite>;
   events?: ResourceWriter<EventWrite>;
+  objects?: ResourceWriter<ObjectWrite>;
 }

@@ -2,10 +2,11 @@ import { z } from 'zod';
 
 /**
  * Write-back (issue 22, docs/write-back.md): what a CRM service asks crm-sync to create, change or delete in a
- * connected account. One versioned schema, accepted over HTTP (`/v1/connections/{id}/contacts|events`) and on the
- * `connection-events` queue (`write.requested`), so both paths validate alike.
+ * connected account. One versioned schema, accepted over HTTP (`/v1/connections/{id}/contacts|events`,
+ * `…/objects/{objectType}`) and on the `connection-events` queue (`write.requested`), so both paths validate alike.
+ * `objects` are CRM objects (HubSpot contacts, companies, deals): the rows the read API serves as `objects`.
  */
-export const WRITE_RESOURCES = ['contacts', 'events'] as const;
+export const WRITE_RESOURCES = ['contacts', 'events', 'objects'] as const;
 export type WriteResource = (typeof WRITE_RESOURCES)[number];
 export const WRITE_OPS = ['create', 'update', 'delete'] as const;
 export type WriteOp = (typeof WRITE_OPS)[number];
@@ -82,6 +83,23 @@ const timesMessage = { message: 'end must follow start, both times or both dates
 const notEmpty = (f: object) => Object.keys(f).length > 0;
 const emptyMessage = { message: 'must name at least one field' };
 
+/** The CRM object types a write may name (the `crm_objects` types of docs/read-api.md, owners excepted). */
+export const WRITE_OBJECT_TYPES = ['contacts', 'companies', 'deals'] as const;
+export type WriteObjectType = (typeof WRITE_OBJECT_TYPES)[number];
+
+/**
+ * A CRM object's properties as the provider names them, every value a string (null clears it), as `crm_objects`
+ * rows hold them. Names are internal property names: lower case letters, digits and underscores, as HubSpot makes
+ * them (docs/providers/hubspot.md#object-writes); which names exist is the provider's to say.
+ */
+export const objectPropertiesV1 = z
+  .record(
+    z.string().regex(/^[a-z][a-z0-9_]{0,99}$/, 'must be an internal property name'),
+    paragraph(65_536).nullable(),
+  )
+  .refine((p) => Object.keys(p).length <= 500, 'must name at most 500 properties');
+export type ObjectPropertiesV1 = z.infer<typeof objectPropertiesV1>;
+
 /** Who Google tells about an event change (Calendar `sendUpdates`); providers that always notify ignore it. */
 export const SEND_UPDATES = ['all', 'externalOnly', 'none'] as const;
 
@@ -116,12 +134,28 @@ export const WRITE_BODIES = {
       sendUpdates: z.enum(SEND_UPDATES).default('none'),
     }),
   },
+  objects: {
+    create: z.strictObject({ ...v1, properties: objectPropertiesV1.refine(notEmpty, emptyMessage) }),
+    update: z.strictObject({
+      ...v1,
+      baseVersion: writeVersion,
+      properties: objectPropertiesV1.refine(notEmpty, emptyMessage),
+    }),
+    delete: z.strictObject({ ...v1, baseVersion: writeVersion }),
+  },
 } as const;
 
 const item = <R extends WriteResource, O extends WriteOp>(resource: R, op: O) => ({
   resource: z.literal(resource),
   op: z.literal(op),
   externalId: writeExternalId,
+});
+
+/** An object write names its type besides its item (ids are unique per type only). */
+const objectOf = <O extends WriteOp>(op: O) => ({
+  resource: z.literal('objects'),
+  op: z.literal(op),
+  objectType: z.enum(WRITE_OBJECT_TYPES),
 });
 
 /** One write, whatever path it came by: the route's body plus what the method and path said. */
@@ -132,8 +166,12 @@ export const writeRequestSchema = z.union([
   WRITE_BODIES.events.create.extend({ resource: z.literal('events'), op: z.literal('create') }),
   WRITE_BODIES.events.update.extend(item('events', 'update')),
   WRITE_BODIES.events.delete.extend(item('events', 'delete')),
+  WRITE_BODIES.objects.create.extend(objectOf('create')),
+  WRITE_BODIES.objects.update.extend({ ...item('objects', 'update'), ...objectOf('update') }),
+  WRITE_BODIES.objects.delete.extend({ ...item('objects', 'delete'), ...objectOf('delete') }),
 ]);
 export type WriteRequest = z.output<typeof writeRequestSchema>;
 export type WriteRequestInput = z.input<typeof writeRequestSchema>;
 export type ContactWrite = Extract<WriteRequest, { resource: 'contacts' }>;
 export type EventWrite = Extract<WriteRequest, { resource: 'events' }>;
+export type ObjectWrite = Extract<WriteRequest, { resource: 'objects' }>;

@@ -29,9 +29,16 @@ export type AcceptOutcome =
   /** The key was used before for another request (another body, item or connection). */
   | { kind: 'key_reused' };
 
-/** The item a write is about: its provider id, or for a create its own id (nothing else can name it yet). */
+/**
+ * The item a write is about: its provider id (an object's with its type: ids are unique per type only), or for a
+ * create its own id (nothing else can name it yet).
+ */
 export const itemKeyOf = (writeId: string, write: WriteRequest): string =>
-  write.op === 'create' ? `new.${writeId}` : write.externalId;
+  write.op === 'create'
+    ? `new.${writeId}`
+    : write.resource === 'objects'
+      ? `${write.objectType}.${write.externalId}`
+      : write.externalId;
 
 /**
  * Records a write once per (tenant, idempotency key). A retry with the same key and the same request gets the
@@ -64,8 +71,8 @@ export async function acceptWrite(deps: WritesDeps, submission: WriteSubmission)
   const created = await deps.db.transaction(async (manager) => {
     const rows = (await manager.query(
       `INSERT INTO writes (id, connection_id, tenant_id, requested_by, idempotency_key, request_hash, resource, op,
-                           item_key, base_version, request)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
+                           item_key, base_version, request, object_type)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
         WHERE EXISTS (SELECT 1 FROM connections WHERE id = $2 AND status = 'active')
        ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id`,
       [
@@ -80,6 +87,7 @@ export async function acceptWrite(deps: WritesDeps, submission: WriteSubmission)
         itemKeyOf(writeId, write),
         write.op === 'create' ? null : write.baseVersion,
         sealed,
+        write.resource === 'objects' ? write.objectType : null,
       ],
     )) as Array<{ id: string }>;
     if (rows.length === 1 && submission.announce) {

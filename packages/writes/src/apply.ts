@@ -1,5 +1,6 @@
 import {
   writeRequestSchema,
+  type ResourceWriter,
   type ResourceWriters,
   type WriteAttempt,
   type WriteOutcome,
@@ -104,6 +105,7 @@ async function attempt(deps: ApplyDeps, row: PendingRow, options: ApplyOptions):
             {
               connectionId: row.connection_id,
               resource: row.resource,
+              objectType: asked.resource === 'objects' ? asked.objectType : null,
               externalId: asked.externalId,
               seq: row.seq,
             },
@@ -141,12 +143,9 @@ async function attempt(deps: ApplyDeps, row: PendingRow, options: ApplyOptions):
 
 /** The adapter's writer for the write's resource, bound to it; undefined when the adapter has none. */
 function bind(writers: ResourceWriters | undefined, write: WriteRequest) {
-  if (write.resource === 'contacts') {
-    const writer = writers?.contacts;
-    return (
-      writer && { scopes: writer.scopesFor(write.op), apply: (a: WriteAttempt) => writer.apply(write, a) }
-    );
-  }
-  const writer = writers?.events;
-  return writer && { scopes: writer.scopesFor(write.op), apply: (a: WriteAttempt) => writer.apply(write, a) };
+  const bound = <W extends WriteRequest>(writer: ResourceWriter<W> | undefined, w: W) =>
+    writer && { scopes: writer.scopesFor(w), apply: (a: WriteAttempt) => writer.apply(w, a) };
+  if (write.resource === 'contacts') return bound(writers?.contacts, write);
+  if (write.resource === 'events') return bound(writers?.events, write);
+  return bound(writers?.objects, write);
 }

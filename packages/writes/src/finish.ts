@@ -42,7 +42,7 @@ export async function finishWrite(deps: WritesDeps, row: FinishedRow, finish: Fi
       [row.id, STATUS[outcome.kind], externalId, version, reason],
     )) as [unknown, number];
     if (changed !== 1) return;
-    await storeOutcome(manager, deps.content, row, outcome);
+    await storeOutcome(manager, deps.content, row, finish);
     await publishInTransaction(manager, QUEUE_NAMES.crmNotifications, {
       type: 'write.completed',
       tenantId: row.tenant_id,

@@ -5,7 +5,15 @@ import {
 } from '@crm-sync/connections/testing';
 import type { WriteRequest } from '@crm-sync/core';
 import { testAccessTokens } from '@crm-sync/sync-engine/testing';
-import { applyAndRead, applyDepsOf, callsTo, PROVIDER_CASES, sandboxItems, submitWrite } from '../test';
+import {
+  applyAndRead,
+  applyDepsOf,
+  callsTo,
+  PROVIDER_CASES,
+  sandboxField,
+  sandboxItems,
+  submitWrite,
+} from '../test';
 import { acceptWrite } from './accept';
 import { applyWrites } from './apply';
 import { getWrite } from './rows';
@@ -30,7 +38,7 @@ describe.each(PROVIDER_CASES)('$name', (c) => {
   beforeAll(async () => {
     const connected = await connectSandboxAccount(h, {
       provider: c.provider,
-      email: `writes-${c.provider}-${c.resource}@example.com`,
+      email: `writes-${c.provider}-${c.syncResource}@example.com`,
       sizes: { [c.sandboxResource]: 3 },
       resources: [c.syncResource],
       writes: [c.resource],
@@ -39,15 +47,16 @@ describe.each(PROVIDER_CASES)('$name', (c) => {
     accountId = connected.account.id;
     ({ connectionId: readOnly } = await connectSandboxAccount(h, {
       provider: c.provider,
-      email: `reads-${c.provider}-${c.resource}@example.com`,
+      email: `reads-${c.provider}-${c.syncResource}@example.com`,
       resources: [c.syncResource],
     }));
   });
 
   const run = async (write: WriteRequest) => applyAndRead(deps, await submitWrite(h, connectionId, write));
+  /** The live item (an archived HubSpot object is kept by the provider, but no longer live). */
   const item = (externalId: string | null | undefined) =>
     sandboxItems(h, c.provider, c.sandboxResource, accountId).find(
-      (i) => i.id === c.sandboxId(externalId ?? ''),
+      (i) => i.id === c.sandboxId(externalId ?? '') && !c.archived(i.data),
     );
   const change = (op: 'update' | 'delete', at: { externalId?: string | null; version?: string | null }) => ({
     schemaVersion: 1 as const,
@@ -55,10 +64,11 @@ describe.each(PROVIDER_CASES)('$name', (c) => {
     op,
     externalId: at.externalId ?? '',
     baseVersion: at.version ?? '',
-    ...(c.resource === 'events' ? { sendUpdates: 'none' as const } : {}),
+    ...c.itemExtra,
   });
-  const update = (at: { externalId?: string | null; version?: string | null }, fields = c.update) =>
-    ({ ...change('update', at), fields }) as WriteRequest;
+  const update = (at: { externalId?: string | null; version?: string | null }, body = c.update) =>
+    ({ ...change('update', at), [c.bodyKey]: body }) as WriteRequest;
+  const created = (body: Record<string, unknown>) => ({ ...c.create, [c.bodyKey]: body }) as WriteRequest;
 
   it('creates, updates and deletes, each outcome with the provider version', async () => {
     const created = await run(c.create);
@@ -67,7 +77,7 @@ describe.each(PROVIDER_CASES)('$name', (c) => {
     const updated = await run(update(created ?? {}));
     expect(updated).toMatchObject({ status: 'applied', externalId: created?.externalId });
     expect(updated?.version).not.toBe(created?.version);
-    expect(item(created?.externalId)?.data[c.updated[0]]).toEqual(c.updated[1]);
+    expect(sandboxField(c, item(created?.externalId)?.data, c.updated[0])).toEqual(c.updated[1]);
     const deleted = await run(change('delete', updated ?? {}) as WriteRequest);
     expect(deleted).toMatchObject({ status: 'applied', version: null });
     expect(item(created?.externalId)).toBeUndefined();
@@ -103,12 +113,9 @@ describe.each(PROVIDER_CASES)('$name', (c) => {
   });
 
   it('ends a write the provider refuses as refused, changing nothing', async () => {
-    const created = await run(c.create);
+    const made = await run(c.create);
     const before = sandboxItems(h, c.provider, c.sandboxResource, accountId);
-    const write =
-      c.refused.op === 'create'
-        ? ({ ...c.create, fields: c.refused.fields } as WriteRequest)
-        : update(created ?? {}, c.refused.fields);
+    const write = c.refused.op === 'create' ? created(c.refused.body) : update(made ?? {}, c.refused.body);
     const refused = await run(write);
     expect(refused).toMatchObject({ status: 'refused', reason: expect.stringMatching(/^provider_refused/) });
     expect(sandboxItems(h, c.provider, c.sandboxResource, accountId)).toEqual(before);
@@ -131,7 +138,7 @@ describe.each(PROVIDER_CASES)('$name', (c) => {
         tenantId: 't1',
         connectionId,
         requestedBy: 'crm',
-        idempotencyKey: `retry-${c.provider}-${c.resource}`,
+        idempotencyKey: `retry-${c.provider}-${c.syncResource}`,
         write: c.create,
         announce: false,
       });

@@ -11,7 +11,13 @@ const MAX_LINKS = 1_000;
  */
 export async function rebase(
   db: DataSource,
-  item: { connectionId: string; resource: string; externalId: string; seq: string },
+  item: {
+    connectionId: string;
+    resource: string;
+    objectType: string | null;
+    externalId: string;
+    seq: string;
+  },
   baseVersion: string,
 ): Promise<string> {
   let version = baseVersion;
@@ -20,8 +26,9 @@ export async function rebase(
       `SELECT provider_version FROM writes
         WHERE connection_id = $1 AND resource = $2 AND external_id = $3 AND status = 'applied'
           AND base_version = $4 AND seq < $5 AND provider_version IS NOT NULL
+          AND object_type IS NOT DISTINCT FROM $6
         ORDER BY seq DESC LIMIT 1`,
-      [item.connectionId, item.resource, item.externalId, version, item.seq],
+      [item.connectionId, item.resource, item.externalId, version, item.seq, item.objectType],
     )) as Array<{ provider_version: string }>;
     const next = rows[0]?.provider_version;
     if (next === undefined || next === version) return version;

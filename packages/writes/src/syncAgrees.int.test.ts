@@ -112,7 +112,7 @@ describe.each(PROVIDER_CASES)('$name', (c) => {
   beforeAll(async () => {
     ({ connectionId: caseConnection } = await connectSandboxAccount(h, {
       provider: c.provider,
-      email: `agree-${c.provider}-${c.resource}@example.com`,
+      email: `agree-${c.provider}-${c.syncResource}@example.com`,
       sizes: { [c.sandboxResource]: 3 },
       resources: [c.syncResource],
       writes: [c.resource],
@@ -149,7 +149,7 @@ describe.each(PROVIDER_CASES)('$name', (c) => {
       schemaVersion: 1 as const,
       resource: c.resource,
       externalId: created?.externalId ?? '',
-      ...(c.resource === 'events' ? { sendUpdates: 'none' as const } : {}),
+      ...c.itemExtra,
     };
     const updated = await applyAndRead(
       deps,
@@ -157,7 +157,7 @@ describe.each(PROVIDER_CASES)('$name', (c) => {
         ...at,
         op: 'update',
         baseVersion: created?.version ?? '',
-        fields: c.update,
+        [c.bodyKey]: c.update,
       } as WriteRequest),
     );
     expect(updated?.status).toBe('applied');

@@ -1,3 +1,3 @@
 export { callsTo, sandboxItems } from './sandbox';
 export { applyAndRead, applyDepsOf, submitWrite } from './writes';
-export { PROVIDER_CASES, type ProviderCase } from './providerCases';
+export { PROVIDER_CASES, sandboxField, type ProviderCase } from './providerCases';

@@ -24,6 +24,7 @@ import { PushChannels1765000000210 } from './1765000000210-PushChannels';
 import { RefreshTokenLookups1765000000230 } from './1765000000230-RefreshTokenLookups';
 import { ConnectionsByMailbox1765000000240 } from './1765000000240-ConnectionsByMailbox';
 import { PushChannelStopped1765000000250 } from './1765000000250-PushChannelStopped';
+import { WriteObjects1765000000260 } from './1765000000260-WriteObjects';
 
 /** Every migration, oldest first. TypeORM orders by the timestamp in the class name. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   RefreshTokenLookups1765000000230,
   ConnectionsByMailbox1765000000240,
   PushChannelStopped1765000000250,
+  WriteObjects1765000000260,
 ];

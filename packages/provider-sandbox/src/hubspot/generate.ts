@@ -126,7 +126,8 @@ function makeFor(type: ObjectType) {
 }
 
 /**
- * Control-API edits: string values set properties, `archived: true|false` archives or restores.
+ * Control-API edits: string values set properties, `archived: true|false` archives or restores, a numeric
+ * `createdAt` dates the object's creation.
  * Every edit moves `updatedAt` (and so the last-modified property) to now.
  */
 function applyFields(item: HubSpotData, fields: Record<string, unknown>, now: number): HubSpotData {
@@ -136,7 +137,9 @@ function applyFields(item: HubSpotData, fields: Record<string, unknown>, now: nu
   }
   const archived = fields.archived;
   const archivedAt = typeof archived === 'boolean' ? (archived ? now : null) : item.archivedAt;
-  return { ...item, properties, updatedAt: now, archivedAt };
+  // An object the API creates is dated by its creation (crm/objectWrites.ts), not by its ordinal.
+  const createdAt = typeof fields.createdAt === 'number' ? fields.createdAt : item.createdAt;
+  return { ...item, properties, createdAt, updatedAt: now, archivedAt };
 }
 
 function generator(schema: ObjectSchema, type: ObjectType): ResourceGenerator<HubSpotData> {

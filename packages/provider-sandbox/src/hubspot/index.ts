@@ -4,7 +4,9 @@ import { registerReadAssociations } from './associations/readAssociations';
 import { hubspotControlOps } from './control';
 import { webhookEmitOp } from './webhooks/emit';
 import { registerCreateNote } from './crm/createNote';
+import { registerGetObject } from './crm/getObject';
 import { registerListObjects } from './crm/listObjects';
+import { registerObjectWrites } from './crm/objectWrites';
 import { DEFAULT_SEARCH_OPTIONS, type SearchOptions } from './crm/search';
 import { registerSearchObjects } from './crm/searchObjects';
 import { registerGdprDelete } from './crm/gdprDelete';
@@ -16,6 +18,7 @@ import { registerRefreshTokens } from './oauth/refreshTokens';
 import { registerToken } from './oauth/token';
 import { registerOwners } from './owners/owners';
 import { createPropertyStore } from './properties/definitions';
+import { registerCreateProperty } from './properties/createProperty';
 import { registerGetProperties } from './properties/getProperties';
 import { createLimiters, DEFAULT_LIMITS, type HubSpotLimits } from './rateLimit';
 
@@ -26,7 +29,7 @@ export interface HubSpotModuleOptions {
 }
 
 /**
- * HubSpot OAuth v1, CRM v3 objects (list, search, GDPR delete, note create), v4 associations, property definitions
+ * HubSpot OAuth v1, CRM v3 objects (list, search, read, create, update, archive, GDPR delete, note create), v4 associations, property definitions
  * and owners, with HubSpot's rate limits. Associations and custom properties are per sandbox (this module's state).
  */
 export function createHubspotModule(options: HubSpotModuleOptions = {}): ProviderModule {
@@ -60,6 +63,9 @@ export function createHubspotModule(options: HubSpotModuleOptions = {}): Provide
       registerGetProperties(app, properties, limiters);
       registerOwners(app, ctx, limiters);
       registerCreateNote(app, ctx, limiters);
+      registerGetObject(app, ctx, generators, properties, limiters);
+      registerObjectWrites(app, ctx, generators, properties, limiters);
+      registerCreateProperty(app, ctx, properties, limiters);
     },
   };
 }

@@ -54,7 +54,7 @@ export const GOOGLE_DESCRIPTOR = {
   writeScopesByResource: {
     contacts: ['https://www.googleapis.com/auth/contacts'],
     events: ['https://www.googleapis.com/auth/calendar.events', 'https://www.googleapis.com/auth/calendar'],
-  } satisfies Record<WriteResource, readonly string[]>,
+  } satisfies Partial<Record<WriteResource, readonly string[]>>,
   /** Google says `expires_in` ≈ 3599 s; refresh tokens do not rotate and have no fixed lifetime. */
   accessTokenLifetimeSeconds: 3599,
   refreshTokenRotates: false,

@@ -13,7 +13,7 @@ import { CodeChallengeMethod, OAuth2Client, type Credentials } from 'google-auth
 import { oauth2 } from 'googleapis/build/src/apis/oauth2';
 import { guarded } from '../shared/guard';
 import { type OAuthClientOptions } from '../shared/options';
-import { scopesFor, splitScopes } from '../shared/scopes';
+import { scopesFor, splitScopes, writeScopesFor } from '../shared/scopes';
 import { GOOGLE_DESCRIPTOR, GOOGLE_ENDPOINTS, type GoogleEndpoints } from './descriptor';
 import { classifyGoogleError } from './errors';
 
@@ -62,7 +62,7 @@ export function createGoogleOAuth(options: GoogleOAuthOptions): ProviderOAuth {
   const scopes = (resources: readonly Resource[], writes: readonly WriteResource[] = []) => [
     ...new Set([
       ...scopesFor('google', GOOGLE_DESCRIPTOR.identityScopes, GOOGLE_DESCRIPTOR.scopesByResource, resources),
-      ...writes.map((w) => GOOGLE_DESCRIPTOR.writeScopesByResource[w][0]),
+      ...writeScopesFor(GOOGLE_DESCRIPTOR.writeScopesByResource, writes),
     ]),
   ];
 

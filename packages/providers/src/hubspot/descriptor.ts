@@ -22,6 +22,16 @@ export const HUBSPOT_DESCRIPTOR = {
     deals: ['crm.objects.deals.read'],
     owners: ['crm.objects.owners.read'],
   } satisfies Partial<Record<Resource, readonly string[]>>,
+  /**
+   * Write-back of CRM objects (docs/write-back.md): per object type, the scope a write needs and the scope that lets
+   * the writer define its tag property (`crm_sync_write_id`, writes/writeKey.ts) the first time it creates an object
+   * of the type (docs/providers/hubspot.md#object-writes). Asked for together when a connection is set up for writes.
+   */
+  writeScopesByObjectType: {
+    contacts: ['crm.objects.contacts.write', 'crm.schemas.contacts.write'],
+    companies: ['crm.objects.companies.write', 'crm.schemas.companies.write'],
+    deals: ['crm.objects.deals.write', 'crm.schemas.deals.write'],
+  },
   /** 1800 s since November 2021. */
   accessTokenLifetimeSeconds: 1800,
   /** Undocumented; every token response carries a refresh token, so always store the one returned. */

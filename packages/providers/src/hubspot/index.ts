@@ -4,6 +4,7 @@ import { classifyHubSpotError } from './errors';
 import { createHubSpotOAuth, type HubSpotOAuthOptions } from './oauth';
 import { createCrmObjectSyncer, type CrmObjectSyncerOptions } from './sync/objects';
 import { createOwnerSyncer } from './sync/owners';
+import { createHubSpotObjectsWriter } from './writes/objects';
 import { retryAfterOr } from '../shared/retryAfter';
 
 export interface HubSpotAdapterOptions extends HubSpotOAuthOptions {
@@ -49,6 +50,12 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): ProviderAd
       companies: syncer('companies'),
       deals: syncer('deals'),
       owners: createOwnerSyncer(syncOptions),
+    },
+    writes: {
+      objects: createHubSpotObjectsWriter({
+        apiBaseUrl: syncOptions.apiBaseUrl,
+        ...(options.syncProperties === undefined ? {} : { properties: options.syncProperties }),
+      }),
     },
     classifyError: classifyHubSpotError,
   };

@@ -44,6 +44,20 @@ describe('HubSpot scopes and revoke', () => {
     expect(() => oauth.scopesFor(['mail'])).toThrow('hubspot does not offer the resource mail');
   });
 
+  it('asks for every object type write scope, and the scope defining the tag property, for writes', () => {
+    expect(oauth.scopesFor(['deals'], ['objects'])).toEqual([
+      'oauth',
+      'crm.objects.deals.read',
+      'crm.objects.contacts.write',
+      'crm.schemas.contacts.write',
+      'crm.objects.companies.write',
+      'crm.schemas.companies.write',
+      'crm.objects.deals.write',
+      'crm.schemas.deals.write',
+    ]);
+    expect(oauth.scopesFor(['deals'])).toEqual(['oauth', 'crm.objects.deals.read']);
+  });
+
   it('has nothing to revoke without a refresh token', async () => {
     await expect(oauth.revoke({ accessToken: 'at' })).resolves.toBe('not_supported');
   });

@@ -4,6 +4,7 @@ import {
   type ProviderIdentity,
   type ProviderOAuth,
   type Resource,
+  type WriteResource,
   type RevokeOutcome,
   type TokenGrant,
 } from '@crm-sync/core';
@@ -35,8 +36,18 @@ export function createHubSpotOAuth(options: HubSpotOAuthOptions): ProviderOAuth 
   // HubSpot's token response lists no scopes; its token-info call does.
   const grantedScopes = async (accessToken: string) =>
     (await oauthApi.accessTokensApi.get(accessToken)).scopes;
-  const scopes = (resources: readonly Resource[]) =>
-    scopesFor('hubspot', HUBSPOT_DESCRIPTOR.identityScopes, HUBSPOT_DESCRIPTOR.scopesByResource, resources);
+  // Writing objects (the only resource HubSpot writes) asks for every object type's write scopes.
+  const scopes = (resources: readonly Resource[], writes: readonly WriteResource[] = []) => [
+    ...new Set([
+      ...scopesFor(
+        'hubspot',
+        HUBSPOT_DESCRIPTOR.identityScopes,
+        HUBSPOT_DESCRIPTOR.scopesByResource,
+        resources,
+      ),
+      ...(writes.includes('objects') ? Object.values(HUBSPOT_DESCRIPTOR.writeScopesByObjectType).flat() : []),
+    ]),
+  ];
 
   return {
     scopesFor: scopes,
@@ -89,13 +100,13 @@ export function hubSpotAuthorizationUrl(
   endpoints: HubSpotEndpoints,
   options: Pick<HubSpotOAuthOptions, 'clientId' | 'redirectUri'>,
   request: AuthorizationRequest,
-  scopes: (resources: readonly Resource[]) => string[],
+  scopes: (resources: readonly Resource[], writes?: readonly WriteResource[]) => string[],
 ): string {
   const url = new URL(endpoints.authorizationUrl);
   url.search = new URLSearchParams({
     client_id: options.clientId,
     redirect_uri: options.redirectUri,
-    scope: scopes(request.resources).join(' '),
+    scope: scopes(request.resources, request.writes).join(' '),
     state: request.state,
     code_challenge: request.codeChallenge,
     code_challenge_method: 'S256',

@@ -38,7 +38,7 @@ export const MICROSOFT_DESCRIPTOR = {
   writeScopesByResource: {
     contacts: ['Contacts.ReadWrite', 'https://graph.microsoft.com/Contacts.ReadWrite'],
     events: ['Calendars.ReadWrite', 'https://graph.microsoft.com/Calendars.ReadWrite'],
-  } satisfies Record<WriteResource, readonly string[]>,
+  } satisfies Partial<Record<WriteResource, readonly string[]>>,
   /**
    * Sent with every refresh. The v2.0 token endpoint documents `scope` as required on refresh and some deployments
    * enforce it; `.default` means "every Graph permission this user already consented to", so a refresh never asks for

@@ -16,7 +16,7 @@ import {
 import * as oidc from 'openid-client';
 import { guarded } from '../shared/guard';
 import { type OAuthClientOptions } from '../shared/options';
-import { expiryFrom, scopesFor, splitScopes } from '../shared/scopes';
+import { expiryFrom, scopesFor, splitScopes, writeScopesFor } from '../shared/scopes';
 import { MICROSOFT_DESCRIPTOR, MICROSOFT_ENDPOINTS, type MicrosoftEndpoints } from './descriptor';
 import { classifyMicrosoftError } from './errors';
 import { graphClient } from './graph';
@@ -47,7 +47,7 @@ export function createMicrosoftOAuth(options: MicrosoftOAuthOptions): ProviderOA
         MICROSOFT_DESCRIPTOR.scopesByResource,
         resources,
       ),
-      ...writes.map((w) => MICROSOFT_DESCRIPTOR.writeScopesByResource[w][0]),
+      ...writeScopesFor(MICROSOFT_DESCRIPTOR.writeScopesByResource, writes),
     ]),
   ];
 

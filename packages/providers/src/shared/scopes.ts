@@ -1,4 +1,4 @@
-import { isResourceOf, type Provider, type Resource } from '@crm-sync/core';
+import { isResourceOf, type Provider, type Resource, type WriteResource } from '@crm-sync/core';
 
 /** Identity scopes first, then each resource's, without duplicates, in a stable order. */
 export function scopesFor(
@@ -17,6 +17,17 @@ export function scopesFor(
     for (const scope of forResource) scopes.add(scope);
   }
   return [...scopes];
+}
+
+/**
+ * The write scope asked for per write-back resource: the first of each one's list (any of which lets a write
+ * through). Resources the adapter cannot write are refused before scopes are asked for (connections/startConnect).
+ */
+export function writeScopesFor(
+  byResource: Partial<Record<WriteResource, readonly string[]>>,
+  writes: readonly WriteResource[],
+): string[] {
+  return writes.flatMap((w) => byResource[w]?.slice(0, 1) ?? []);
 }
 
 /** Token endpoints report granted scopes as one space-separated string (HubSpot: an array on token info). */

@@ -1,4 +1,10 @@
-import { WRITE_BODIES, type WriteOp, type WriteRequest, type WriteResource } from '@crm-sync/core';
+import {
+  WRITE_BODIES,
+  WRITE_OBJECT_TYPES,
+  type WriteOp,
+  type WriteRequest,
+  type WriteResource,
+} from '@crm-sync/core';
 import { acceptWrite } from '@crm-sync/writes';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -30,26 +36,42 @@ const responses = {
 };
 
 /**
- * `POST /v1/connections/{id}/{contacts|events}`, `PATCH|DELETE …/{externalId}` (docs/write-back.md): the write is
+ * Where each resource's writes go and what they write. CRM objects are named by type in the path, as the read API
+ * serves them under `objects` (docs/read-api.md): ids are unique only within a type.
+ */
+const RESOURCES = {
+  contacts: { path: 'contacts', noun: 'a contact', params: {} },
+  events: { path: 'events', noun: 'a calendar event', params: {} },
+  objects: {
+    path: 'objects/:objectType',
+    noun: 'a CRM object (a HubSpot contact, company or deal)',
+    params: { objectType: z.enum(WRITE_OBJECT_TYPES) },
+  },
+} as const satisfies Record<WriteResource, { path: string; noun: string; params: object }>;
+
+/**
+ * `POST /v1/connections/{id}/{contacts|events|objects/{objectType}}`, `PATCH|DELETE …/{externalId}`
+ * (docs/write-back.md): the write is
  * recorded (sealed) and announced to the workers in one transaction, and answered 202 with its id; its outcome is
  * at `GET /v1/writes/{id}` and in a `write.completed` notification. The same key with the same request answers
  * the first write's id again.
  */
 export function registerRequestWrites(app: FastifyInstance, ctx: AppContext): void {
-  for (const resource of ['contacts', 'events'] as const satisfies readonly WriteResource[]) {
+  for (const resource of Object.keys(RESOURCES) as WriteResource[]) {
+    const target = RESOURCES[resource];
     for (const op of ['create', 'update', 'delete'] as const satisfies readonly WriteOp[]) {
-      const path = `/v1/connections/:id/${resource}${op === 'create' ? '' : '/:externalId'}`;
+      const path = `/v1/connections/:id/${target.path}${op === 'create' ? '' : '/:externalId'}`;
       app.withTypeProvider<ZodTypeProvider>().route({
         method: METHODS[op],
         url: path,
         schema: {
-          summary: `${op} a ${resource === 'contacts' ? 'contact' : 'calendar event'} in the connected account`,
+          summary: `${op} ${target.noun} in the connected account`,
           tags: ['writes'],
           security: [{ service: [] }],
           params:
             op === 'create'
-              ? z.object({ id: z.uuid() })
-              : z.object({ id: z.uuid(), externalId: z.string().min(1).max(1024) }),
+              ? z.object({ id: z.uuid(), ...target.params })
+              : z.object({ id: z.uuid(), ...target.params, externalId: z.string().min(1).max(1024) }),
           querystring: z.strictObject({ tenantId }),
           headers: idempotencyHeader,
           body: WRITE_BODIES[resource][op],
@@ -65,7 +87,7 @@ export function registerRequestWrites(app: FastifyInstance, ctx: AppContext): vo
             request.log.warn({ service, resource, op }, 'write refused: not in the service policy');
             throw new HttpError(403, 'forbidden_write', `this service may not ${op} ${resource}`);
           }
-          const params = request.params as { id: string; externalId?: string };
+          const params = request.params as { id: string; objectType?: string; externalId?: string };
           const write = { ...(request.body as object), resource, op, ...pick(params) } as WriteRequest;
           const outcome = await acceptWrite(ctx.deps, {
             tenantId: tenant,
@@ -96,7 +118,9 @@ export function registerRequestWrites(app: FastifyInstance, ctx: AppContext): vo
   }
 }
 
-const pick = (params: { externalId?: string }) =>
-  params.externalId === undefined ? {} : { externalId: params.externalId };
+const pick = (params: { objectType?: string; externalId?: string }) => ({
+  ...(params.objectType === undefined ? {} : { objectType: params.objectType }),
+  ...(params.externalId === undefined ? {} : { externalId: params.externalId }),
+});
 
 const serviceName = (request: FastifyRequest): string => request.service?.name ?? 'unknown';

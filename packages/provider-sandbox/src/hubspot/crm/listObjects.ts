@@ -15,7 +15,7 @@ const MAX_LIMIT = 100;
 type ListQuery = { limit?: string; after?: string; properties?: string | string[]; archived?: string };
 
 /** The SDK sends `properties` as repeated keys; comma lists are accepted too. */
-function propertyList(raw: string | string[] | undefined): string[] | undefined {
+export function propertyList(raw: string | string[] | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
   return (Array.isArray(raw) ? raw : [raw]).flatMap((p) => p.split(',')).filter((p) => p !== '');
 }
