@@ -108,6 +108,15 @@ const settled = async (connectionId: string) =>
     )
   )[0]?.idle === true;
 
+/**
+ * Waits for the first rounds of the connections: a revocation at the sandbox also refuses their access tokens, and a
+ * round still running then would end the connection as needs_reauth (its refresh refused) before the notice came.
+ */
+const firstRoundsDone = async (...connections: Array<{ connectionId: string }>) => {
+  for (const { connectionId } of connections)
+    await waitFor(() => settled(connectionId), { what: 'the first rounds', timeoutMs: 60_000 });
+};
+
 const emit = (provider: Provider, accountId: string, op: string, body: object) =>
   h.sandbox.control.providerOp(provider, accountId, op, body) as Promise<{ status: number }>;
 
@@ -124,6 +133,7 @@ it('Google RISC: tokens-revoked and account-disabled delete the credentials; a f
   const revoked = await connect('google', 'risc-e2e-1@example.com', ['contacts']);
   const disabled = await connect('google', 'risc-e2e-2@example.com', ['contacts']);
   const bystander = await connect('google', 'risc-e2e-3@example.com', ['contacts']);
+  await firstRoundsDone(revoked, disabled, bystander);
   expect((await state(revoked.connectionId)).credentials).toBe(1);
 
   expect(
@@ -163,6 +173,7 @@ it('Google RISC: token-revoked finds the connection by its refresh token, by pre
   const byPrefix = await connect('google', 'risc-e2e-token-1@example.com', ['contacts']);
   const byHash = await connect('google', 'risc-e2e-token-2@example.com', ['contacts']);
   const bystander = await connect('google', 'risc-e2e-token-3@example.com', ['contacts']);
+  await firstRoundsDone(byPrefix, byHash, bystander);
   for (const [{ accountId }, tokenIdentifier] of [
     [byPrefix, 'prefix'],
     [byHash, 'hash_base64_sha512_sha512'],
