@@ -16,7 +16,16 @@ const EVENT_OF: Readonly<Record<ChangeKind, string>> = {
 };
 
 /**
- * A change to one object of a portal, as HubSpot turns it into webhook events: one event per app subscription that
+ * Whether the portal has installed the app: it holds a live grant of the app's client (the sandbox looks at the
+ * portal's newest one). An uninstall or a revocation ends the grants, and with them the portal's webhooks.
+ */
+function installed(ctx: SandboxContext, account: Account, clientId: string): boolean {
+  const token = ctx.tokens.liveRefreshToken('hubspot', account.id);
+  return token !== undefined && ctx.tokens.inspect('hubspot', token)?.clientId === clientId;
+}
+
+/**
+ * A change to one object of a portal that installed the app, as HubSpot turns it into webhook events: one event per app subscription that
  * covers it (a `propertyChange` subscription names its property; the sandbox does not track which properties an
  * update touched, so each of the type's propertyChange subscriptions fires), each app's own batch.
  */
@@ -33,7 +42,7 @@ export function emitChange(
   const eventType = `${object}.${change === 'associationChange' ? change : EVENT_OF[change]}`;
   for (const app of store.apps.values()) {
     const client = ctx.clients.get(app.clientId);
-    if (!client) continue;
+    if (!client || !installed(ctx, account, app.clientId)) continue;
     for (const subscription of app.subscriptions.filter((s) => s.eventType === eventType)) {
       enqueueEvent({ clock: ctx.clock, store, client }, app, {
         eventId: store.eventId(),
