@@ -3,9 +3,7 @@ import { createAssociationStore } from './associations/model';
 import { registerReadAssociations } from './associations/readAssociations';
 import { hubspotControlOps } from './control';
 import { webhookEmitOp } from './webhooks/emit';
-import { emitChange } from './webhooks/events';
-import { hubspotWebhookOps } from './webhooks/ops';
-import { HubSpotWebhookStore } from './webhooks/store';
+import { hubspotWebhooks } from './webhooks/module';
 import { registerCreateNote } from './crm/createNote';
 import { registerListObjects } from './crm/listObjects';
 import { DEFAULT_SEARCH_OPTIONS, type SearchOptions } from './crm/search';
@@ -34,19 +32,12 @@ export interface HubSpotModuleOptions {
  */
 export function createHubspotModule(options: HubSpotModuleOptions = {}): ProviderModule {
   const generators = hubspotGenerators();
-  let context: SandboxContext | undefined;
-  const webhooks = new HubSpotWebhookStore();
-  const associations = createAssociationStore(
-    (account, type) => {
-      if (!context) throw new Error('the HubSpot module is not registered yet');
-      return context.datasets.open(account, generators[type]);
-    },
-    (account, a, b) => {
-      if (!context) return;
-      emitChange(context, webhooks, account, a.type, 'associationChange', a.id);
-      emitChange(context, webhooks, account, b.type, 'associationChange', b.id);
-    },
-  );
+  let datasets: SandboxContext['datasets'] | undefined;
+  const webhooks = hubspotWebhooks();
+  const associations = createAssociationStore((account, type) => {
+    if (!datasets) throw new Error('the HubSpot module is not registered yet');
+    return datasets.open(account, generators[type]);
+  }, webhooks.associationChanged);
   const properties = createPropertyStore();
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   return {
@@ -56,18 +47,10 @@ export function createHubspotModule(options: HubSpotModuleOptions = {}): Provide
     // Access tokens live 30 minutes (docs/providers/hubspot.md#tokens-and-refresh).
     accountDefaults: { accessTokenTtlSeconds: 1800 },
     generators: [generators.contacts, generators.companies, generators.deals],
-    controlOps: {
-      ...hubspotControlOps(associations, properties),
-      ...hubspotWebhookOps(webhooks),
-      webhook: webhookEmitOp,
-    },
+    controlOps: { ...hubspotControlOps(associations, properties), ...webhooks.ops, webhook: webhookEmitOp },
     register(app, ctx) {
-      context = ctx;
-      // HubSpot's webhooks: each change of a portal's contact, company or deal (docs/providers/hubspot.md#webhooks).
-      ctx.datasets.onChange((change) => {
-        if (change.account.provider === 'hubspot')
-          emitChange(ctx, webhooks, change.account, change.resource, change.kind, change.id);
-      });
+      datasets = ctx.datasets;
+      webhooks.register(ctx);
       const limiters = createLimiters(ctx.clock, limits);
       registerAuthorize(app, ctx);
       registerToken(app, ctx);
