@@ -163,7 +163,9 @@ async function main(): Promise<void> {
     pending.length = 0;
     await watcher;
 
-    const view = { microsoft: 'subscriptions', google: 'pushChannels', hubspot: 'webhookLog' }[PROFILE.provider];
+    const view = { microsoft: 'subscriptions', google: 'pushChannels', hubspot: 'webhookLog' }[
+      PROFILE.provider
+    ];
     const sent = targets.flatMap(
       (t) =>
         (h.sandbox.control.providerOp(PROFILE.provider, t.accountId, view, {}) as { sent: SentRecord[] })
