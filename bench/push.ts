@@ -1,11 +1,12 @@
-// npm run bench:push -- [--provider graph|calendar|gmail] [--connections 100] [--changes 1000] [--rate 10] [--delay 0]
+// npm run bench:push -- [--provider graph|calendar|gmail|hubspot] [--connections 100] [--changes 1000] [--rate 10] [--delay 0]
 //                        [--seed 20261203]
 //
 // Time from a change at the sandbox to its row visible in the CRM table, with push (issue 25, docs/push.md):
 // connect-api, the worker and the scheduler run as their own processes over a temporary database and Redis prefix;
 // the sandbox, in this process, plays the provider: the worker's push keeper opens a channel per connection (Graph:
 // a contacts subscription; Calendar: an events.watch channel; Gmail: a users.watch on a Pub/Sub topic whose push
-// subscription points at connect-api), and after each change the sandbox POSTs its notice (after --delay ms) to
+// subscription points at connect-api; HubSpot: a coverage row, the app's webhook settings pointing at connect-api),
+// and after each change the sandbox POSTs its notice (after --delay ms) to
 // connect-api, which verifies it and asks for a round; the worker's round reads the change from its cursor. The poll
 // interval is 10 minutes, so no row comes by polling. --changes items are added, spread over the connections in turn
 // at --rate per second; each is timed from the add to the moment its row is visible (polled every 10 ms). The
@@ -26,6 +27,7 @@ const PROFILES = {
     ok: 200,
   },
   gmail: { provider: 'google', resource: 'mail', dataset: 'messages', table: 'emails', ok: 204 },
+  hubspot: { provider: 'hubspot', resource: 'contacts', dataset: 'contacts', table: 'crm_objects', ok: 204 },
 } as const;
 const GMAIL_TOPIC = 'projects/crm-sync-bench/topics/gmail';
 const GMAIL_SERVICE_ACCOUNT = 'gmail-push@crm-sync-bench.iam.gserviceaccount.com';
@@ -53,7 +55,6 @@ const percentile = (sorted: number[], p: number) =>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface SentRecord {
-  accountId: string;
   /** Google's records: `sync` (a new Calendar channel) is not a change. */
   state?: string;
   status: number | null;
@@ -88,6 +89,13 @@ async function main(): Promise<void> {
       serviceAccount: GMAIL_SERVICE_ACCOUNT,
     });
   }
+  if (args.provider === 'hubspot') {
+    // The app's webhooks, as the operator sets them in the developer account.
+    await h.sandbox.control.providerOp('hubspot', targets[0]!.accountId, 'webhookSettings', {
+      targetUrl: `${baseUrl}/v1/webhooks/hubspot`,
+      subscriptions: [{ eventType: 'contact.creation' }],
+    });
+  }
   const env = {
     PROVIDER_REQUEST_BUDGET_FACTOR: '1000000',
     // No row may come by polling while the bench measures.
@@ -98,6 +106,7 @@ async function main(): Promise<void> {
       GOOGLE_PUSH_AUDIENCE: pubsubEndpoint,
       GOOGLE_PUSH_SERVICE_ACCOUNT: GMAIL_SERVICE_ACCOUNT,
     }),
+    ...(args.provider === 'hubspot' && { HUBSPOT_WEBHOOK_RESOURCES: 'contacts' }),
   };
   const query = <T>(sql: string, params: unknown[] = []) =>
     h.db.dataSource.query(sql, params) as Promise<T[]>;
@@ -154,7 +163,9 @@ async function main(): Promise<void> {
     pending.length = 0;
     await watcher;
 
-    const view = PROFILE.provider === 'microsoft' ? 'subscriptions' : 'pushChannels';
+    const view = { microsoft: 'subscriptions', google: 'pushChannels', hubspot: 'webhookLog' }[
+      PROFILE.provider
+    ];
     const sent = targets.flatMap(
       (t) =>
         (h.sandbox.control.providerOp(PROFILE.provider, t.accountId, view, {}) as { sent: SentRecord[] })

@@ -238,9 +238,9 @@ describe('Graph lifecycle notifications', () => {
 
 describe('HubSpot webhooks (v3 signatures)', () => {
   const url = () => `${h.baseUrl}/v1/webhooks/hubspot`;
-  const change = [{ subscriptionType: 'contact.propertyChange' }, { subscriptionType: 'company.deletion' }];
+  const change = [{ subscriptionType: 'contact.propertyChange' }, { subscriptionType: 'contact.deletion' }];
 
-  it('accepts a signed delivery once: one incremental sync for the portal', async () => {
+  it('accepts a signed delivery once: one incremental sync of the portal’s contacts', async () => {
     const { connectionId, accountId } = await connected('hubspot', 'hs-webhook@example.com');
     const sent = await op<{ request: { headers: Record<string, string>; body: string } }>(
       'hubspot',

@@ -42,6 +42,8 @@ export interface ProvidersConfig {
     associationPassEveryMs?: number;
     /** Properties to sync per object type (HUBSPOT_PROPERTIES); a type left out syncs all of them. */
     properties?: Record<string, string[]>;
+    /** Object types the app's webhook subscriptions cover (HUBSPOT_WEBHOOK_RESOURCES); absent: polled only. */
+    webhookResources?: Array<'contacts' | 'companies' | 'deals'>;
   };
 }
 
@@ -132,6 +134,7 @@ export function providersConfig(env: Env): ProvidersConfig {
         associationPassEveryMs: env.HUBSPOT_ASSOCIATION_PASS_EVERY_MS,
       }),
       ...(env.HUBSPOT_PROPERTIES !== undefined && { properties: propertyLists(env.HUBSPOT_PROPERTIES) }),
+      ...(env.HUBSPOT_WEBHOOK_RESOURCES !== undefined && { webhookResources: env.HUBSPOT_WEBHOOK_RESOURCES }),
     },
   };
 }

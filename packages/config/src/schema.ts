@@ -171,6 +171,21 @@ export const envSchema = z.object({
    */
   HUBSPOT_ASSOCIATION_PASS_EVERY_MS: z.coerce.number().int().min(60_000).optional(),
   /**
+   * HubSpot push (issue 25, docs/push.md): the object types the app's webhook subscriptions cover, as the operator
+   * configured them in the developer account with the target URL `{PUBLIC_BASE_URL}/v1/webhooks/hubspot`
+   * (comma-separated: contacts, companies, deals). While set, those resources are polled at SYNC_PUSHED_INTERVAL_MS;
+   * unset: polled only (docs/providers/hubspot.md#webhooks).
+   */
+  HUBSPOT_WEBHOOK_RESOURCES: z
+    .string()
+    .regex(
+      /^\s*(contacts|companies|deals)(\s*,\s*(contacts|companies|deals))*\s*$/,
+      'comma-separated object types: contacts, companies, deals',
+    )
+    .transform((text) => [...new Set(text.split(',').map((type) => type.trim()))])
+    .pipe(z.array(z.enum(['contacts', 'companies', 'deals'])))
+    .optional(),
+  /**
    * The HubSpot properties to sync per object type, `type=name,name;type=name` (e.g.
    * `contacts=email,firstname;deals=dealname,amount`); a type left out syncs every property the portal defines,
    * discovered each round. Global: the same lists for every tenant.

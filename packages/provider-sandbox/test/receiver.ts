@@ -15,15 +15,22 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-/** An HTTP server standing in for our notification endpoint: records every request and answers `status`. */
-export async function startReceiver(path: string, status: number): Promise<Receiver> {
+/**
+ * An HTTP server standing in for our notification endpoint: records every request and answers `status` (or, given a
+ * function, the status it names for the request's index, from 0).
+ */
+export async function startReceiver(
+  path: string,
+  status: number | ((index: number) => number),
+): Promise<Receiver> {
   const received: Received[] = [];
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
+      const answer = typeof status === 'number' ? status : status(received.length);
       received.push({ headers: request.headers, body });
-      response.writeHead(status).end();
+      response.writeHead(answer).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

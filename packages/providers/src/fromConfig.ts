@@ -59,6 +59,7 @@ export function adaptersFromConfig(
       syncFullRoundEveryMs: providers.hubspot.fullRoundEveryMs,
       syncAssociationPassEveryMs: providers.hubspot.associationPassEveryMs,
       syncProperties: providers.hubspot.properties,
+      webhookResources: providers.hubspot.webhookResources,
     },
   });
   return { adapters };

@@ -3,6 +3,7 @@ import { createAssociationStore } from './associations/model';
 import { registerReadAssociations } from './associations/readAssociations';
 import { hubspotControlOps } from './control';
 import { webhookEmitOp } from './webhooks/emit';
+import { hubspotWebhooks } from './webhooks/module';
 import { registerCreateNote } from './crm/createNote';
 import { registerGetObject } from './crm/getObject';
 import { registerListObjects } from './crm/listObjects';
@@ -35,10 +36,11 @@ export interface HubSpotModuleOptions {
 export function createHubspotModule(options: HubSpotModuleOptions = {}): ProviderModule {
   const generators = hubspotGenerators();
   let datasets: SandboxContext['datasets'] | undefined;
+  const webhooks = hubspotWebhooks();
   const associations = createAssociationStore((account, type) => {
     if (!datasets) throw new Error('the HubSpot module is not registered yet');
     return datasets.open(account, generators[type]);
-  });
+  }, webhooks.associationChanged);
   const properties = createPropertyStore();
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   return {
@@ -48,9 +50,10 @@ export function createHubspotModule(options: HubSpotModuleOptions = {}): Provide
     // Access tokens live 30 minutes (docs/providers/hubspot.md#tokens-and-refresh).
     accountDefaults: { accessTokenTtlSeconds: 1800 },
     generators: [generators.contacts, generators.companies, generators.deals],
-    controlOps: { ...hubspotControlOps(associations, properties), webhook: webhookEmitOp },
+    controlOps: { ...hubspotControlOps(associations, properties), ...webhooks.ops, webhook: webhookEmitOp },
     register(app, ctx) {
       datasets = ctx.datasets;
+      webhooks.register(ctx);
       const limiters = createLimiters(ctx.clock, limits);
       registerAuthorize(app, ctx);
       registerToken(app, ctx);

@@ -3,6 +3,7 @@ import { HUBSPOT_DESCRIPTOR, HUBSPOT_ENDPOINTS, type HubSpotObjectType } from '.
 import { classifyHubSpotError } from './errors';
 import { createHubSpotOAuth, type HubSpotOAuthOptions } from './oauth';
 import { createCrmObjectSyncer, type CrmObjectSyncerOptions } from './sync/objects';
+import { createAppWebhookPush } from './push/appWebhooks';
 import { createOwnerSyncer } from './sync/owners';
 import { createHubSpotObjectsWriter } from './writes/objects';
 import { retryAfterOr } from '../shared/retryAfter';
@@ -16,6 +17,8 @@ export interface HubSpotAdapterOptions extends HubSpotOAuthOptions {
   syncAssociationPassEveryMs?: number;
   /** Properties to sync per object type; a type left out syncs every property the portal defines. */
   syncProperties?: Partial<Record<HubSpotObjectType, readonly string[]>>;
+  /** Object types the app's webhook subscriptions cover, as the operator configured them; none: polled only. */
+  webhookResources?: readonly HubSpotObjectType[];
 }
 
 export function createHubSpotAdapter(options: HubSpotAdapterOptions): ProviderAdapter {
@@ -35,9 +38,11 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): ProviderAd
       properties === undefined ? syncOptions : { ...syncOptions, properties },
     );
   };
+  const oauth = createHubSpotOAuth(options);
+  const push = (options.webhookResources ?? []).map((type) => [type, createAppWebhookPush(oauth.identity)]);
   return {
     id: 'hubspot',
-    oauth: createHubSpotOAuth(options),
+    oauth,
     // Over the public CA or, in the sandbox, plain http (client.ts: the SDK's own agent option has no effect).
     api: {
       origins: [new URL(syncOptions.apiBaseUrl).origin],
@@ -57,6 +62,7 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): ProviderAd
         ...(options.syncProperties === undefined ? {} : { properties: options.syncProperties }),
       }),
     },
+    ...(push.length > 0 && { push: Object.fromEntries(push) }),
     classifyError: classifyHubSpotError,
   };
 }

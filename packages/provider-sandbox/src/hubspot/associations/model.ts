@@ -121,6 +121,8 @@ export interface Endpoint {
 
 export function createAssociationStore(
   open: (account: Account, type: ObjectType) => Dataset<HubSpotData>,
+  /** Told of each association added, relabelled or removed (the webhooks' `associationChange`). */
+  changed: (account: Account, a: Endpoint, b: Endpoint) => void = () => undefined,
 ): AssociationStore {
   const overlays = new Map<string, Overlay>();
   // Per account and endpoint (`type:id>toType`), the pair keys the overlay holds, so reads need no scan.
@@ -201,6 +203,7 @@ export function createAssociationStore(
       // Types come in the a→b direction; they are kept in the owner's.
       const owned = types && owner !== a ? reversed(types, a.type, b.type) : types;
       remember(account, owner, other, owned ?? defaultTypes(owner.type, other.type, false));
+      changed(account, a, b);
       return true;
     },
     dissociate(account, a, b) {
@@ -209,7 +212,10 @@ export function createAssociationStore(
       const [owner, other] = oriented;
       const stored = overlayOf(account).get(pairKey(owner, other));
       const present = stored === undefined ? isBase(account, owner, other) : stored !== null;
-      if (present) remember(account, owner, other, null);
+      if (present) {
+        remember(account, owner, other, null);
+        changed(account, a, b);
+      }
       return present;
     },
   };

@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { deliver } from '../../core/deliver';
 import { DEFAULT_CLIENT, SandboxNotFoundError, type ProviderControlOp } from '../../core/types';
+import { signedWebhookRequest } from './signing';
 
 const emitSpec = z.strictObject({
   /** The app's webhook target URL. */
@@ -41,15 +41,12 @@ export const webhookEmitOp: ProviderControlOp = async (ctx, account, body) => {
       changeSource: 'CRM',
     })),
   );
-  const timestamp = String(now - spec.ageMs);
-  const signature = createHmac('sha256', spec.signWithSecret ?? client.clientSecret)
-    .update(`POST${spec.url}${payload}${timestamp}`, 'utf8')
-    .digest('base64');
-  const headers = {
-    'content-type': 'application/json',
-    'x-hubspot-signature-v3': signature,
-    'x-hubspot-request-timestamp': timestamp,
-  };
+  const { headers } = signedWebhookRequest(
+    spec.url,
+    payload,
+    spec.signWithSecret ?? client.clientSecret,
+    now - spec.ageMs,
+  );
   const reply = await deliver(spec.url, { headers, body: payload });
   return { ...reply, request: { url: spec.url, headers, body: payload } };
 };
