@@ -61,7 +61,7 @@ describe('worker process', () => {
     children.push(second);
     await waitFor(async () => (await itemsDone(connectionId)).phase === 'caught_up', {
       what: 'caught up',
-      timeoutMs: 60_000,
+      timeoutMs: 150_000,
     });
 
     const expected = sandboxSnapshot(h, c, account.id);
@@ -73,5 +73,5 @@ describe('worker process', () => {
     // Graceful stop: SIGTERM lets the current slice finish and exits 0.
     second.kill('SIGTERM');
     expect(await exited(second)).toBe(0);
-  }, 150_000);
+  }, 300_000);
 });

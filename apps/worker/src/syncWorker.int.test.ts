@@ -117,7 +117,8 @@ describe('sync worker', () => {
         [...sandboxSnapshot(h, c, s.account.id).keys()].sort(),
       );
     }
-  });
+    // Connecting 21 accounts and the 45 s wait for the small ones run past jest's 30 s on a loaded machine.
+  }, 120_000);
 
   it('rides out a 429 storm: the job completes with no failed attempt', async () => {
     const { connectionId, account } = await connectSandboxAccount(h, {
