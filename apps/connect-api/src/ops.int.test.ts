@@ -46,6 +46,8 @@ it('serves a valid OpenAPI document describing every route', async () => {
     '/v1/connections/{id}/files/{fileId}/permissions',
     '/v1/connections/{id}/log',
     '/v1/connections/{id}/objects',
+    '/v1/connections/{id}/objects/{objectType}',
+    '/v1/connections/{id}/objects/{objectType}/{externalId}',
     '/v1/connections/{id}/sync',
     '/v1/connections/{id}/tasks',
     '/v1/deletion-receipts/{id}',
